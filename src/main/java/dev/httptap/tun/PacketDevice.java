@@ -1,0 +1,17 @@
+package dev.httptap.tun;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/** A source and sink of whole IP packets: the TUN device, or an in-memory pair in tests. */
+public interface PacketDevice extends Closeable {
+    /**
+     * Reads one packet into {@code dst} (from its position), waiting at most {@code timeoutMillis}.
+     * Returns the packet's length, 0 if none arrived in time, -1 once the device is closed.
+     */
+    int read(ByteBuffer dst, int timeoutMillis) throws IOException;
+
+    /** Writes one packet, from {@code packet.position()} to {@code packet.limit()}. */
+    void write(ByteBuffer packet) throws IOException;
+}
