@@ -1,0 +1,126 @@
+package dev.httptap.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * httptap's command line: the original's flags, names and environment variables, plus what is new.
+ * Boolean flags can also be switched on through their environment variable ("1", "true" or "yes").
+ */
+@Command(
+        name = "httptap",
+        mixinStandardHelpOptions = true,
+        versionProvider = Version.class,
+        sortOptions = false,
+        usageHelpWidth = 100,
+        headerHeading = "",
+        header = "View the HTTP and HTTPS requests made by any Linux program.",
+        synopsisHeading = "%nUsage: ",
+        customSynopsis = "httptap [OPTIONS] [--] [COMMAND [ARGS...]]",
+        descriptionHeading = "%n",
+        description = {
+            "Runs COMMAND (default /bin/sh) in its own user, network and mount namespaces, with no root and no",
+            "system-wide change, and prints a line for each HTTP request it makes and each response it gets:",
+            "",
+            "  ---> GET http://host.httptap.local:8000/path",
+            "  <--- 200 http://host.httptap.local:8000/path (1256 bytes)",
+            "",
+            "Inside, host.httptap.local (169.254.77.65) reaches this machine's 127.0.0.1.",
+            "httptap exits with COMMAND's exit code (128+N if it was killed by signal N).",
+        },
+        parameterListHeading = "%n",
+        optionListHeading = "%nOptions:%n",
+        footerHeading = "%n",
+        footer = {
+            "Examples:",
+            "  httptap -- curl -s http://host.httptap.local:8000/",
+            "  httptap --http 80 8080 -- python3 app.py",
+        })
+final class Options {
+    @Option(names = {"-v", "--verbose"}, description = "Explain what httptap does, connection by connection (env HTTPTAP_VERBOSE).")
+    boolean verbose;
+
+    @Option(names = "--no-new-user-namespace", description = "Do not create a user namespace; needs root (env HTTPTAP_NO_NEW_USER_NAMESPACE).")
+    boolean noNewUserNamespace;
+
+    @Option(names = "--stderr", description = "Print httptap's output to standard error instead of standard output (env HTTPTAP_LOG_TO_STDERR).")
+    boolean stderr;
+
+    @Option(names = "--tun", paramLabel = "NAME", defaultValue = "httptap", description = "Name of the TUN device the command sees (default: ${DEFAULT-VALUE}).")
+    String tun;
+
+    @Option(names = "--subnet", paramLabel = "CIDR", defaultValue = "10.1.1.100/24", description = "Address and prefix of the command's network interface (default: ${DEFAULT-VALUE}).")
+    String subnet;
+
+    @Option(names = "--gateway", paramLabel = "ADDRESS", defaultValue = "10.1.1.1", description = "Address of the gateway, which also answers DNS (default: ${DEFAULT-VALUE}).")
+    String gateway;
+
+    @Option(names = "--user", paramLabel = "USER", description = "Run the command as this user (name or id); needs root.")
+    String user;
+
+    @Option(names = "--no-overlay", description = "Do not mount anything over the command's files (resolv.conf) (env HTTPTAP_NO_OVERLAY).")
+    boolean noOverlay;
+
+    @Option(names = "--dump-tcp", description = "Print every TCP packet sent and received (env HTTPTAP_DUMP_TCP). Not implemented yet.")
+    boolean dumpTcp;
+
+    @Option(names = "--dump-har", paramLabel = "FILE", description = "Write the exchanges to FILE in HAR format (env HTTPTAP_DUMP_HAR). Not implemented yet.")
+    String dumpHar;
+
+    @Option(names = "--http", arity = "1..*", paramLabel = "PORT", description = "TCP ports always parsed as HTTP (default: 80; HTTP is also recognised on any other port).")
+    List<Integer> httpPorts = new ArrayList<>(List.of(80));
+
+    @Option(names = "--https", arity = "1..*", paramLabel = "PORT", description = "TCP ports treated as HTTPS (default: 443). HTTPS interception is not implemented yet.")
+    List<Integer> httpsPorts;
+
+    @Option(names = "--head", description = "Print HTTP headers too. Not implemented yet.")
+    boolean head;
+
+    @Option(names = "--body", description = "Print HTTP bodies too. Not implemented yet.")
+    boolean body;
+
+    @Option(names = "--print-dns", description = "Print the DNS queries and answers. Not implemented yet.")
+    boolean printDns;
+
+    @Option(names = "--no-exit", description = "Keep serving after the command exits, until interrupted (for commands that leave processes behind).")
+    boolean noExit;
+
+    @Parameters(paramLabel = "COMMAND", arity = "0..*", description = "The command to run and its arguments (default: /bin/sh).")
+    List<String> command = new ArrayList<>();
+
+    /** Turns on the boolean flags whose environment variable is set. */
+    void applyEnvironment(Map<String, String> env) {
+        verbose |= isSet(env, "HTTPTAP_VERBOSE");
+        noNewUserNamespace |= isSet(env, "HTTPTAP_NO_NEW_USER_NAMESPACE");
+        stderr |= isSet(env, "HTTPTAP_LOG_TO_STDERR");
+        noOverlay |= isSet(env, "HTTPTAP_NO_OVERLAY");
+        dumpTcp |= isSet(env, "HTTPTAP_DUMP_TCP");
+        if (dumpHar == null && env.containsKey("HTTPTAP_DUMP_HAR") && !env.get("HTTPTAP_DUMP_HAR").isEmpty()) {
+            dumpHar = env.get("HTTPTAP_DUMP_HAR");
+        }
+        if (command.isEmpty()) {
+            command.add("/bin/sh");
+        }
+    }
+
+    /** The flags given that this version parses but cannot honour yet, by name. */
+    List<String> notImplemented() {
+        List<String> flags = new ArrayList<>();
+        if (dumpTcp) flags.add("--dump-tcp");
+        if (dumpHar != null) flags.add("--dump-har");
+        if (httpsPorts != null) flags.add("--https");
+        if (head) flags.add("--head");
+        if (body) flags.add("--body");
+        if (printDns) flags.add("--print-dns");
+        return flags;
+    }
+
+    private static boolean isSet(Map<String, String> env, String name) {
+        String value = env.get(name);
+        return value != null && (value.equals("1") || value.equalsIgnoreCase("true") || value.equalsIgnoreCase("yes"));
+    }
+}
