@@ -1,6 +1,64 @@
 package dev.httptap.cli;
 
+import dev.httptap.log.Log;
+import dev.httptap.sandbox.Native;
+import java.io.PrintStream;
+import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+
+/** httptap's entry point: parses the command line, runs one {@link Tap}, exits with the child's code. */
 public final class Main {
+    /** Exit code for httptap's own failures (bad usage, namespaces unavailable), as the original. */
+    static final int EXIT_FAILURE = 1;
+    static final int EXIT_USAGE = 2;
+
+    private Main() {}
+
     public static void main(String[] args) {
+        // Loading the native-call library is the slowest part of start-up; do it while we parse.
+        Native.preload();
+        System.exit(run(args));
+    }
+
+    static int run(String[] args) {
+        Options options = new Options();
+        CommandLine commandLine = new CommandLine(options)
+                .setStopAtPositional(true)
+                .setUnmatchedOptionsArePositionalParams(false);
+        try {
+            commandLine.parseArgs(args);
+        } catch (ParameterException e) {
+            System.err.println("httptap: " + e.getMessage());
+            System.err.println("Try 'httptap --help' for more information.");
+            return EXIT_USAGE;
+        }
+        if (commandLine.isUsageHelpRequested()) {
+            commandLine.usage(System.out);
+            return 0;
+        }
+        if (commandLine.isVersionHelpRequested()) {
+            commandLine.printVersionHelp(System.out);
+            return 0;
+        }
+        options.applyEnvironment(System.getenv());
+
+        PrintStream output = options.stderr ? System.err : System.out;
+        Log.configure(options.verbose, System.err);
+        List<String> later = options.notImplemented();
+        if (!later.isEmpty()) {
+            Log.error("%s: not implemented yet in this version; carrying on without %s",
+                    String.join(", ", later), later.size() == 1 ? "it" : "them");
+        }
+        try {
+            TapSettings settings = TapSettings.from(options);
+            return new Tap(settings, output).run();
+        } catch (IllegalArgumentException e) {
+            System.err.println("httptap: " + e.getMessage());
+            return EXIT_USAGE;
+        } catch (TapException e) {
+            System.err.println("httptap: " + e.getMessage());
+            return EXIT_FAILURE;
+        }
     }
 }

@@ -1,0 +1,57 @@
+package dev.httptap.cli;
+
+import java.net.Inet4Address;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** The checked settings of one run, made from the parsed {@link Options}. */
+record TapSettings(
+        List<String> command,
+        String tunName,
+        Subnet subnet,
+        Inet4Address gateway,
+        boolean newUserNamespace,
+        String user,
+        boolean overlay,
+        Set<Integer> httpPorts,
+        boolean noExit,
+        boolean verbose) {
+
+    /** Throws {@link IllegalArgumentException} with a message fit for the user when a value is wrong. */
+    static TapSettings from(Options options) {
+        Subnet subnet = Subnet.parse(options.subnet);
+        Inet4Address gateway = Subnet.parseIpv4(options.gateway);
+        if (!subnet.contains(gateway)) {
+            throw new IllegalArgumentException("--gateway " + options.gateway + " is not inside --subnet " + options.subnet);
+        }
+        if (gateway.equals(subnet.address())) {
+            throw new IllegalArgumentException("--gateway must differ from the --subnet address");
+        }
+        if (options.tun.isEmpty() || options.tun.length() > 15 || !options.tun.matches("[A-Za-z0-9_.-]+")) {
+            throw new IllegalArgumentException("--tun must be 1-15 letters, digits, '_', '.' or '-'");
+        }
+        return new TapSettings(
+                List.copyOf(options.command),
+                options.tun,
+                subnet,
+                gateway,
+                !options.noNewUserNamespace,
+                options.user,
+                !options.noOverlay,
+                ports("--http", options.httpPorts),
+                options.noExit,
+                options.verbose);
+    }
+
+    private static Set<Integer> ports(String flag, List<Integer> given) {
+        Set<Integer> ports = new TreeSet<>();
+        for (int port : given) {
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException(flag + " " + port + ": a port is 1-65535");
+            }
+            ports.add(port);
+        }
+        return Set.copyOf(ports);
+    }
+}

@@ -1,0 +1,91 @@
+package dev.httptap.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+
+class OptionsTest {
+    private static Options parse(String... args) {
+        Options options = new Options();
+        new CommandLine(options).setStopAtPositional(true).parseArgs(args);
+        return options;
+    }
+
+    @Test
+    void defaultsMatchTheOriginal() {
+        Options options = parse();
+        options.applyEnvironment(Map.of());
+        assertEquals("httptap", options.tun);
+        assertEquals("10.1.1.100/24", options.subnet);
+        assertEquals("10.1.1.1", options.gateway);
+        assertEquals(List.of(80), options.httpPorts);
+        assertEquals(List.of("/bin/sh"), options.command);
+        assertTrue(options.notImplemented().isEmpty());
+    }
+
+    @Test
+    void commandAfterDoubleDashKeepsItsOwnFlags() {
+        Options options = parse("-v", "--", "curl", "-s", "--verbose", "http://x/");
+        assertTrue(options.verbose);
+        assertEquals(List.of("curl", "-s", "--verbose", "http://x/"), options.command);
+    }
+
+    @Test
+    void commandWithoutDoubleDashStopsOptionParsing() {
+        Options options = parse("--stderr", "curl", "-v");
+        assertTrue(options.stderr);
+        assertEquals(List.of("curl", "-v"), options.command);
+    }
+
+    @Test
+    void portListsTakeSeveralValues() {
+        Options options = parse("--http", "80", "8080", "--https", "443", "6443", "--", "true");
+        assertEquals(List.of(80, 8080), options.httpPorts);
+        assertEquals(List.of(443, 6443), options.httpsPorts);
+        assertEquals(List.of("true"), options.command);
+    }
+
+    @Test
+    void laterFeaturesAreReportedNotIgnored() {
+        Options options = parse("--head", "--body", "--print-dns", "--dump-har", "out.har", "--dump-tcp", "--https", "443");
+        assertEquals(List.of("--dump-tcp", "--dump-har", "--https", "--head", "--body", "--print-dns"), options.notImplemented());
+    }
+
+    @Test
+    void environmentSwitchesFlagsOn() {
+        Options options = parse();
+        options.applyEnvironment(Map.of(
+                "HTTPTAP_VERBOSE", "1",
+                "HTTPTAP_LOG_TO_STDERR", "true",
+                "HTTPTAP_NO_OVERLAY", "yes",
+                "HTTPTAP_NO_NEW_USER_NAMESPACE", "0",
+                "HTTPTAP_DUMP_HAR", "x.har"));
+        assertTrue(options.verbose);
+        assertTrue(options.stderr);
+        assertTrue(options.noOverlay);
+        assertFalse(options.noNewUserNamespace);
+        assertEquals("x.har", options.dumpHar);
+    }
+
+    @Test
+    void unknownOptionIsAUsageError() {
+        assertThrows(ParameterException.class, () -> parse("--no-such-flag"));
+    }
+
+    @Test
+    void helpMentionsEveryFlag() {
+        String help = new CommandLine(new Options()).getUsageMessage();
+        for (String flag : List.of("--verbose", "--version", "--no-new-user-namespace", "--stderr", "--tun", "--subnet",
+                "--gateway", "--user", "--no-overlay", "--dump-tcp", "--dump-har", "--http", "--https", "--head", "--body",
+                "--print-dns", "--no-exit")) {
+            assertTrue(help.contains(flag), flag + " missing from --help");
+        }
+    }
+}
