@@ -23,7 +23,7 @@ class HttpClientsIT {
         server.close();
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @EnumSource(Route.class)
     void curl(Route route) {
         String url = route.baseUrl(server.port()) + "/hello?client=curl&n=1";
@@ -31,7 +31,7 @@ class HttpClientsIT {
         assertClientRun(route, run, HELLO, Exchange.withBody("GET", url, 200, HELLO));
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @EnumSource(Route.class)
     void pythonUrllib(Route route) {
         String url = route.baseUrl(server.port()) + "/hello?client=python";
@@ -41,7 +41,7 @@ class HttpClientsIT {
         assertClientRun(route, run, HELLO, Exchange.withBody("GET", url, 200, HELLO));
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @EnumSource(Route.class)
     void wget(Route route) {
         String url = route.baseUrl(server.port()) + "/hello?client=wget";
@@ -49,7 +49,7 @@ class HttpClientsIT {
         assertClientRun(route, run, HELLO, Exchange.withBody("GET", url, 200, HELLO));
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @EnumSource(Route.class)
     void chunkedResponseIsCountedWithoutItsFraming(Route route) {
         String url = route.baseUrl(server.port()) + "/chunked";
@@ -58,7 +58,7 @@ class HttpClientsIT {
                 new Exchange("GET", url, 200, LocalHttpServer.chunkedBodyLength()));
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @EnumSource(Route.class)
     void postBodyIsEchoed(Route route) {
         String url = route.baseUrl(server.port()) + "/echo";
@@ -67,7 +67,7 @@ class HttpClientsIT {
         assertClientRun(route, run, body, Exchange.withBody("POST", url, 200, body));
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @EnumSource(Route.class)
     void chunkedPostBodyIsEchoedChunked(Route route) {
         String url = route.baseUrl(server.port()) + "/echo";
@@ -76,7 +76,7 @@ class HttpClientsIT {
         assertClientRun(route, run, body, Exchange.withBody("POST", url, 200, body));
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @EnumSource(Route.class)
     void slowResponseArrivesWhole(Route route) {
         String url = route.baseUrl(server.port()) + "/slow";
@@ -85,7 +85,7 @@ class HttpClientsIT {
         assertClientRun(route, run, body, Exchange.withBody("GET", url, 200, body));
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @EnumSource(Route.class)
     void notFoundIsPrintedWithItsStatus(Route route) {
         String url = route.baseUrl(server.port()) + "/missing";

@@ -62,11 +62,7 @@ final class Httptap {
         return RunningCommand.start(commandLine());
     }
 
-    Duration timeout() {
-        return timeout;
-    }
-
-    List<String> commandLine() {
+    private List<String> commandLine() {
         List<String> line = new ArrayList<>(wrapper);
         line.add(launcher().toString());
         line.addAll(flags);

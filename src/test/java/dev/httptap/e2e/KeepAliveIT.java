@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class KeepAliveIT {
     private static final int REQUESTS = 20;
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @EnumSource(Route.class)
     void twentyRequestsOnOneConnection(Route route) throws IOException {
         try (LocalHttpServer server = LocalHttpServer.start()) {
@@ -28,7 +28,7 @@ class KeepAliveIT {
             ProcessRun run = route.run(command.toArray(String[]::new));
 
             assertClientRun(route, run, LocalHttpServer.HELLO_BODY.repeat(REQUESTS), exchanges.toArray(Exchange[]::new));
-            assertEquals(1, server.connectionsAccepted(), "connections the server accepted");
+            assertEquals(1, server.connectionsAccepted(), () -> "connections the server accepted; its failures: " + server.failures());
         }
     }
 }

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class LargeTransferIT {
     private static final long SIZE = E2eSettings.largeTransferBytes();
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @EnumSource(Route.class)
     void downloadArrivesIntact(Route route) throws IOException {
         try (LocalHttpServer server = LocalHttpServer.start()) {
@@ -27,7 +27,7 @@ class LargeTransferIT {
         }
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @EnumSource(Route.class)
     void uploadArrivesIntact(Route route) throws IOException {
         try (LocalHttpServer server = LocalHttpServer.start()) {
@@ -39,7 +39,8 @@ class LargeTransferIT {
 
             UploadReceipt expected = new UploadReceipt(SIZE, DeterministicContent.sha256Hex(SIZE));
             String answer = expected.length() + " " + expected.sha256() + "\n";
-            assertEquals(expected, server.lastUpload(), "what the server received\n" + run.describe());
+            assertEquals(expected, server.lastUpload(), () -> "what the server received; its failures: " + server.failures()
+                    + "\n" + run.describe());
             assertClientRun(route, run, answer, Exchange.withBody("PUT", url, 200, answer));
         }
     }

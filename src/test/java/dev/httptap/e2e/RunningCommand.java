@@ -48,10 +48,6 @@ final class RunningCommand {
         return start(command).awaitExit(timeout);
     }
 
-    long pid() {
-        return process.pid();
-    }
-
     boolean isAlive() {
         return process.isAlive();
     }
