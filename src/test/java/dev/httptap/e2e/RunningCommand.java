@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,6 +18,9 @@ import java.util.concurrent.TimeUnit;
  * past the deadline the whole process tree is killed and the test fails.
  */
 final class RunningCommand {
+    /** Output kept per stream; a runaway command cannot exhaust the test JVM's memory. */
+    private static final int MAX_CAPTURE = 16 * 1024 * 1024;
+
     private final List<String> command;
     private final Process process;
     private final Thread stdoutPump;
@@ -35,7 +39,7 @@ final class RunningCommand {
     static RunningCommand start(List<String> command) {
         ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         // A proxy setting would send the clients around the tap (or to the internet): never inherit one.
-        builder.environment().keySet().removeIf(name -> name.toLowerCase().endsWith("_proxy"));
+        builder.environment().keySet().removeIf(name -> name.toLowerCase(Locale.ROOT).endsWith("_proxy"));
         try {
             return new RunningCommand(command, builder.start());
         } catch (IOException e) {
@@ -89,7 +93,7 @@ final class RunningCommand {
             try (from) {
                 for (int n; (n = from.read(buffer)) != -1; ) {
                     synchronized (to) {
-                        to.write(buffer, 0, n);
+                        to.write(buffer, 0, Math.min(n, MAX_CAPTURE - to.size()));
                     }
                 }
             } catch (IOException e) {
