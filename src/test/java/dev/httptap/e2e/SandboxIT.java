@@ -1,0 +1,80 @@
+package dev.httptap.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** What the command finds inside the tap: its own identity, the tap's DNS name, and 169.254.77.65 -> 127.0.0.1. */
+class SandboxIT {
+    private static final String UDP_ROUND_TRIP = String.join("\n",
+            "import socket, sys",
+            "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
+            "s.settimeout(10)",
+            "s.sendto(b'udp through the tap', (sys.argv[1], int(sys.argv[2])))",
+            "reply, _ = s.recvfrom(65535)",
+            "print(reply.decode())");
+
+    @Test
+    void userAndGroupAreTheCallers() {
+        ProcessRun direct = Route.DIRECT.run("sh", "-c", "id -u; id -g");
+        ProcessRun tapped = Route.TAPPED.run("sh", "-c", "id -u; id -g");
+
+        assertAll(tapped.describe(),
+                () -> assertEquals(0, tapped.exitCode(), "exit code"),
+                () -> assertEquals(direct.stdoutText(), tapped.programStdout(), "uid and gid"));
+    }
+
+    @Test
+    void tapHostNameResolvesToTheTapAddress() {
+        ProcessRun run = Route.TAPPED.run("getent", "hosts", Httptap.HOST);
+
+        assertAll(run.describe(),
+                () -> assertEquals(0, run.exitCode(), "exit code"),
+                () -> assertEquals(List.of(Httptap.HOST_ADDRESS, Httptap.HOST),
+                        List.of(run.programStdout().trim().split("\\s+")), "getent's answer"));
+    }
+
+    @Test
+    void pingReachesTheTapAddress() {
+        ProcessRun run = Route.TAPPED.run("ping", "-c1", "-W2", Httptap.HOST_ADDRESS);
+        assertEquals(0, run.exitCode(), run.describe());
+    }
+
+    @Test
+    void tcpToTheTapAddressReachesLoopback() throws IOException {
+        try (LocalHttpServer server = LocalHttpServer.start()) {
+            String url = "http://" + Httptap.HOST_ADDRESS + ":" + server.port() + "/hello";
+            ProcessRun run = Route.TAPPED.run("curl", "-s", url);
+
+            assertAll(run.describe(),
+                    () -> assertEquals(0, run.exitCode(), "exit code"),
+                    () -> assertEquals(LocalHttpServer.HELLO_BODY, run.programStdout(), "body"),
+                    () -> assertArrivedFromLoopback(server.peers()));
+        }
+    }
+
+    @Test
+    void udpToTheTapAddressReachesLoopback() {
+        try (UdpEchoServer server = UdpEchoServer.start()) {
+            ProcessRun run = Route.TAPPED.run("python3", "-c", UDP_ROUND_TRIP, Httptap.HOST_ADDRESS, String.valueOf(server.port()));
+
+            assertAll(run.describe(),
+                    () -> assertEquals(0, run.exitCode(), "exit code"),
+                    () -> assertEquals("udp through the tap\n", run.programStdout(), "the echoed datagram"),
+                    () -> assertArrivedFromLoopback(server.peers()));
+        } catch (IOException e) {
+            throw new AssertionError("cannot start the UDP echo server", e);
+        }
+    }
+
+    private static void assertArrivedFromLoopback(List<InetAddress> peers) {
+        assertFalse(peers.isEmpty(), "the fixture saw no traffic");
+        assertTrue(peers.stream().allMatch(InetAddress::isLoopbackAddress), "peers should be loopback: " + peers);
+    }
+}

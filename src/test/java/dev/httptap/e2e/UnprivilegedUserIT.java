@@ -1,0 +1,74 @@
+package dev.httptap.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * httptap as an ordinary user (system property httptap.e2e.user, default "tester"). The suite runs as root
+ * and switches to that user with runuser. /dev/net/tun is 0600 on some machines (as here) and 0666 on most
+ * distributions, so both situations are tested: the machine's own device, and a 0666 device node made in a
+ * private mount namespace, which leaves the real device untouched.
+ */
+class UnprivilegedUserIT {
+    private static final String USER = E2eSettings.unprivilegedUser();
+    private static final String TUN = "/dev/net/tun";
+    /** Mounts a tmpfs over /dev/net in a private mount namespace and makes a world-usable TUN node (10,200). */
+    private static final String[] PRIVATE_OPEN_TUN = {
+        "unshare", "--mount", "--propagation", "private", "--", "sh", "-c",
+        "mount -t tmpfs -o mode=0755 tmpfs /dev/net && mknod -m 0666 /dev/net/tun c 10 200 && exec \"$@\"", "sh"
+    };
+
+    @BeforeAll
+    static void runsAsRootWithTheUserPresent() {
+        ProcessRun self = Route.DIRECT.run("id", "-u");
+        assertEquals("0\n", self.stdoutText(), "the unprivileged-user tests run as root (they switch user with runuser)");
+        ProcessRun user = Route.DIRECT.run("id", "-u", USER);
+        assertEquals(0, user.exitCode(), "the unprivileged user '" + USER + "' must exist: " + user.stderrText());
+    }
+
+    @Test
+    void withTheMachinesOwnDevice() throws IOException {
+        ProcessRun probe = Route.DIRECT.run("runuser", "-u", USER, "--", "sh", "-c", "exec 3<>" + TUN);
+        if (probe.exitCode() == 0) {
+            assertUserCanTap();
+        } else {
+            assertRefusalNamesTheDevice(Httptap.command("true").asUser(USER).run());
+        }
+    }
+
+    @Test
+    void withAnOpenDevice() throws IOException {
+        assertUserCanTap(PRIVATE_OPEN_TUN);
+    }
+
+    /** Run as the user (inside {@code wrapper}, if any): its uid inside is its own, and an exchange is seen. */
+    private static void assertUserCanTap(String... wrapper) throws IOException {
+        String uid = Route.DIRECT.run("id", "-u", USER).stdoutText();
+        try (LocalHttpServer server = LocalHttpServer.start()) {
+            String url = Route.TAPPED.baseUrl(server.port()) + "/hello";
+            ProcessRun run = Httptap.command("sh", "-c", "id -u; curl -s " + url).wrappedIn(wrapper).asUser(USER).run();
+
+            assertAll(run.describe(),
+                    () -> assertEquals(0, run.exitCode(), "exit code"),
+                    () -> assertEquals(uid + LocalHttpServer.HELLO_BODY, run.programStdout(), "uid and body"),
+                    () -> assertEquals(Exchange.withBody("GET", url, 200, LocalHttpServer.HELLO_BODY).lines(),
+                            ProcessRun.exchangeLines(run.stdoutLines()), "exchange lines"));
+        }
+    }
+
+    /** One clear line naming the device, and a failure exit code. */
+    private static void assertRefusalNamesTheDevice(ProcessRun run) {
+        List<String> messages = run.stderrLines().stream().filter(line -> !line.isBlank()).toList();
+        assertAll(run.describe(),
+                () -> assertNotEquals(0, run.exitCode(), "exit code"),
+                () -> assertEquals(1, messages.size(), "one line on stderr"),
+                () -> assertTrue(messages.stream().allMatch(line -> line.contains(TUN)), "the line names " + TUN));
+    }
+}
