@@ -69,6 +69,6 @@ public final class TerminalPrinter implements ExchangeListener {
     }
 
     private String paint(String style, String line) {
-        return colour ? style + line + RESET + System.lineSeparator() : line + System.lineSeparator();
+        return colour ? style + line + RESET + "\n" : line + "\n";
     }
 }
