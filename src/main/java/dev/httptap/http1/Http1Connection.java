@@ -31,7 +31,7 @@ public final class Http1Connection implements FlowObserver {
         SWITCHED_PROTOCOLS,
         /** The bytes stopped making sense as HTTP/1. */
         NOT_HTTP,
-        /** The connection is over. */
+        /** The server finished sending, or the connection is over: nothing more can be reported. */
         CLOSED
     }
 
@@ -85,7 +85,10 @@ public final class Http1Connection implements FlowObserver {
     public void onClientEnd() {
     }
 
-    /** No response can follow the server's FIN: a read-until-close body ends, everything else is cut short. */
+    /**
+     * No response can follow the server's FIN: a read-until-close body ends, everything else is cut short,
+     * and whatever the client still sends can never be answered, so it is not followed.
+     */
     @Override
     public void onServerEnd() {
         if (state != State.WATCHING) {
@@ -93,10 +96,12 @@ public final class Http1Connection implements FlowObserver {
         }
         try {
             responses.endOfInput();
-            finishAllPending(Http1Connection::outcomeWhenClosed);
         } catch (Http1Exception | RuntimeException e) {
             giveUp("response", e);
+            return;
         }
+        stopFollowing(State.CLOSED);
+        finishAllPending(Http1Connection::outcomeWhenClosed);
     }
 
     @Override
@@ -139,10 +144,14 @@ public final class Http1Connection implements FlowObserver {
             Log.verbose("%s: %s is not HTTP/1 (%s), not following further", connection.flow(), where,
                     problem.getMessage());
         }
-        state = State.NOT_HTTP;
+        stopFollowing(State.NOT_HTTP);
+        finishAllPending(exchange -> Outcome.UNPARSEABLE);
+    }
+
+    private void stopFollowing(State why) {
+        state = why;
         requests.stop();
         responses.stop();
-        finishAllPending(exchange -> Outcome.UNPARSEABLE);
     }
 
     private void finish(Exchange exchange, Outcome outcome) {
@@ -156,9 +165,7 @@ public final class Http1Connection implements FlowObserver {
     }
 
     private void switchProtocols(Exchange exchange) {
-        state = State.SWITCHED_PROTOCOLS;
-        requests.stop();
-        responses.stop();
+        stopFollowing(State.SWITCHED_PROTOCOLS);
         Log.verbose("%s: %s switched protocols (%d), not following further", connection.flow(),
                 exchange.url(), exchange.response().map(ResponseHead::status).orElse(0));
         finish(exchange, Outcome.COMPLETE);

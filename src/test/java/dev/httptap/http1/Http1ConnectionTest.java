@@ -114,7 +114,7 @@ class Http1ConnectionTest {
                 .serverEnd();
         assertEquals(List.of("request GET /old", "response 200", "response body: all of this\r\nuntil close",
                 "finished GET " + URL + "/old 200 COMPLETE 0/24"),
-                play(conversation, split, Http1Connection.State.WATCHING));
+                play(conversation, split, Http1Connection.State.CLOSED));
     }
 
     @ParameterizedTest
@@ -260,6 +260,18 @@ class Http1ConnectionTest {
         assertEquals(List.of("request GET /lost", "request GET /also-lost",
                 "finished GET " + URL + "/lost - NO_RESPONSE 0/0",
                 "finished GET " + URL + "/also-lost - NO_RESPONSE 0/0"),
+                play(conversation, split, Http1Connection.State.CLOSED));
+    }
+
+    @ParameterizedTest
+    @MethodSource("splits")
+    void anUploadContinuingAfterTheServerClosedIsIgnoredQuietly(Split split) {
+        Conversation conversation = new Conversation()
+                .client("POST /upload HTTP/1.1\r\nHost: host.httptap.local:8000\r\nContent-Length: 10\r\n\r\n12345")
+                .serverEnd()
+                .client("67890" + get("/after"));
+        assertEquals(List.of("request POST /upload", "request body: 12345",
+                "finished POST " + URL + "/upload - NO_RESPONSE 5/0"),
                 play(conversation, split, Http1Connection.State.CLOSED));
     }
 
