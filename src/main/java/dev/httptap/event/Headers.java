@@ -22,7 +22,7 @@ public final class Headers implements Iterable<Header> {
         return fields.isEmpty() ? EMPTY : new Headers(List.copyOf(fields));
     }
 
-    /** For tests and literals: {@code Headers.of("Host", "x", "Accept", "*}{@code /*")}. */
+    /** Names and values alternating, for literals: {@code Headers.of("Host", "x", "Accept", "text/plain")}. */
     public static Headers of(String... namesAndValues) {
         if (namesAndValues.length % 2 != 0) {
             throw new IllegalArgumentException("names and values must come in pairs");

@@ -1,11 +1,11 @@
 package dev.httptap.http1;
 
 import dev.httptap.event.Header;
+import dev.httptap.event.Headers;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import dev.httptap.event.Headers;
 
 /**
  * Splits a complete head into its start line and header fields (RFC 9112 section 5). Names keep their

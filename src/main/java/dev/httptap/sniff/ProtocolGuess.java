@@ -1,6 +1,7 @@
 package dev.httptap.sniff;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 
 /**
  * What the first bytes a client sends say about its protocol. Decides from at most
@@ -19,7 +20,7 @@ enum ProtocolGuess {
     /** With this many bytes, the answer is never NEED_MORE: a method, a space, one target char. */
     static final int DECISIVE_BYTES = MAX_METHOD_CHARS + 2;
 
-    private static final byte[] H2_PREFACE_START = "PRI * HTTP/2.0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] H2_PREFACE_START = "PRI * HTTP/2.0".getBytes(StandardCharsets.US_ASCII);
     private static final int TLS_HANDSHAKE = 0x16;
     private static final int TLS_MAJOR_VERSION = 0x03;
 

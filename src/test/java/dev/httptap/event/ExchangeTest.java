@@ -4,6 +4,7 @@ import dev.httptap.stack.FlowId;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -58,19 +59,19 @@ class ExchangeTest {
         StringBuilder heard = new StringBuilder();
         ExchangeListener reader = new ExchangeListener() {
             @Override
-            public void onResponseBody(Exchange exchange, java.nio.ByteBuffer data) {
+            public void onResponseBody(Exchange exchange, ByteBuffer data) {
                 heard.append("first read ").append(data.remaining()).append(';');
                 data.position(data.limit());
             }
         };
         ExchangeListener second = new ExchangeListener() {
             @Override
-            public void onResponseBody(Exchange exchange, java.nio.ByteBuffer data) {
+            public void onResponseBody(Exchange exchange, ByteBuffer data) {
                 heard.append("second saw ").append(data.remaining()).append(';');
             }
         };
         ExchangeListeners.of(reader, second)
-                .onResponseBody(exchange("10.0.0.1", "GET", "/", Headers.EMPTY), java.nio.ByteBuffer.allocate(3));
+                .onResponseBody(exchange("10.0.0.1", "GET", "/", Headers.EMPTY), ByteBuffer.allocate(3));
         assertEquals("first read 3;second saw 3;", heard.toString());
         assertEquals(ExchangeListener.NONE, ExchangeListeners.of());
         assertEquals(reader, ExchangeListeners.of(reader));

@@ -1,7 +1,9 @@
 package dev.httptap.http1;
 
 import dev.httptap.event.ConnectionInfo;
+import dev.httptap.event.Exchange;
 import dev.httptap.event.ExchangeClock;
+import dev.httptap.event.ExchangeListener;
 import dev.httptap.event.Outcome;
 import dev.httptap.event.RecordingListener;
 import dev.httptap.stack.FlowId;
@@ -10,8 +12,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -340,7 +344,7 @@ class Http1ConnectionTest {
 
     @Test
     void randomBinaryGarbageNeverThrows() {
-        java.util.Random random = new java.util.Random(42);
+        Random random = new Random(42);
         for (int round = 0; round < 200; round++) {
             byte[] client = new byte[1 + random.nextInt(3000)];
             byte[] server = new byte[1 + random.nextInt(3000)];
@@ -378,9 +382,9 @@ class Http1ConnectionTest {
 
     @Test
     void aThrowingListenerDoesNotEscapeToTheRelay() {
-        Http1Connection connection = new Http1Connection(connectionInfo(), new dev.httptap.event.ExchangeListener() {
+        Http1Connection connection = new Http1Connection(connectionInfo(), new ExchangeListener() {
             @Override
-            public void onRequestHead(dev.httptap.event.Exchange exchange) {
+            public void onRequestHead(Exchange exchange) {
                 throw new IllegalStateException("sink bug");
             }
         }, new FakeClock());
@@ -393,12 +397,12 @@ class Http1ConnectionTest {
         RecordingListener listener = new RecordingListener();
         FakeClock clock = new FakeClock();
         Http1Connection connection = new Http1Connection(connectionInfo(), listener, clock);
-        connection.onClientData(java.nio.ByteBuffer.wrap(get("/t").getBytes()));
+        connection.onClientData(ByteBuffer.wrap(get("/t").getBytes()));
         clock.advance(5);
-        connection.onServerData(java.nio.ByteBuffer.wrap("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n".getBytes()));
+        connection.onServerData(ByteBuffer.wrap("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n".getBytes()));
         clock.advance(7);
-        connection.onServerData(java.nio.ByteBuffer.wrap("x".getBytes()));
-        var exchange = listener.finished.get(0);
+        connection.onServerData(ByteBuffer.wrap("x".getBytes()));
+        Exchange exchange = listener.finished.get(0);
         assertEquals(Outcome.COMPLETE, exchange.outcome());
         assertEquals(FakeClock.START_MILLIS, exchange.startEpochMillis());
         assertEquals(List.of(0L, 5L, 12L), List.of(exchange.startNanos(), exchange.responseNanos(), exchange.endNanos()));
