@@ -1,0 +1,155 @@
+package dev.httptap.event;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * One request and its response, shared by every protocol (HTTP/1 now, HTTP/2 later) and every sink.
+ *
+ * <p>The protocol layer that owns the exchange fills it in as bytes arrive, always on that connection's
+ * thread, and hands it to listeners at each step. Once {@link #outcome()} is no longer
+ * {@link Outcome#PENDING} it never changes again, so a sink may keep it or pass it to another thread.
+ */
+public final class Exchange {
+    private final ConnectionInfo connection;
+    private final RequestHead request;
+    private final long startEpochMillis;
+    private final long startNanos;
+
+    private ResponseHead response;
+    private long responseNanos = -1;
+    private long endNanos = -1;
+    private long requestBodyBytes;
+    private long responseBodyBytes;
+    private boolean requestComplete;
+    private boolean responseComplete;
+    private Outcome outcome = Outcome.PENDING;
+
+    public Exchange(ConnectionInfo connection, RequestHead request, long startEpochMillis, long startNanos) {
+        this.connection = connection;
+        this.request = request;
+        this.startEpochMillis = startEpochMillis;
+        this.startNanos = startNanos;
+    }
+
+    public ConnectionInfo connection() {
+        return connection;
+    }
+
+    public RequestHead request() {
+        return request;
+    }
+
+    /** The final response head (never an interim 1xx other than 101), once it has arrived. */
+    public Optional<ResponseHead> response() {
+        return Optional.ofNullable(response);
+    }
+
+    /** Request body bytes seen so far, without transfer framing (chunk headers are not counted). */
+    public long requestBodyBytes() {
+        return requestBodyBytes;
+    }
+
+    /** Response body bytes seen so far, without transfer framing. */
+    public long responseBodyBytes() {
+        return responseBodyBytes;
+    }
+
+    public boolean isRequestComplete() {
+        return requestComplete;
+    }
+
+    public boolean isResponseComplete() {
+        return responseComplete;
+    }
+
+    public Outcome outcome() {
+        return outcome;
+    }
+
+    /** Wall-clock time at which the request head was seen. */
+    public long startEpochMillis() {
+        return startEpochMillis;
+    }
+
+    /** Monotonic time at which the request head was seen. */
+    public long startNanos() {
+        return startNanos;
+    }
+
+    /** Monotonic time at which the response head was seen, or -1. */
+    public long responseNanos() {
+        return responseNanos;
+    }
+
+    /** Monotonic time at which the exchange finished, or -1. */
+    public long endNanos() {
+        return endNanos;
+    }
+
+    /**
+     * The URL the request was for: an absolute-form target as it is; otherwise the scheme, the Host header
+     * (or the destination address when there is none) and the target.
+     */
+    public String url() {
+        String target = request.target();
+        if (isAbsoluteUrl(target)) {
+            return target;
+        }
+        String scheme = connection.scheme() + "://";
+        if (request.method().equals("CONNECT")) {
+            return scheme + target;
+        }
+        String host = request.headers().first("Host").filter(value -> !value.isEmpty())
+                .orElseGet(connection::destination);
+        // Asterisk-form ("OPTIONS *") still gets a slash so that the result reads as a URL.
+        return scheme + host + (target.startsWith("/") ? target : "/" + target);
+    }
+
+    private static boolean isAbsoluteUrl(String target) {
+        String lower = target.toLowerCase(Locale.ROOT);
+        return lower.startsWith("http://") || lower.startsWith("https://");
+    }
+
+    // Progress, reported by the protocol layer that owns this exchange.
+
+    public void addRequestBodyBytes(long count) {
+        requestBodyBytes += count;
+    }
+
+    public void addResponseBodyBytes(long count) {
+        responseBodyBytes += count;
+    }
+
+    public void markRequestComplete() {
+        requestComplete = true;
+    }
+
+    public void recordResponse(ResponseHead head, long nanos) {
+        response = head;
+        responseNanos = nanos;
+    }
+
+    public void markResponseComplete() {
+        responseComplete = true;
+    }
+
+    /** Ends the exchange; returns false (and changes nothing) when it had already ended. */
+    public boolean finish(Outcome how, long nanos) {
+        if (how == Outcome.PENDING) {
+            throw new IllegalArgumentException("an exchange cannot finish as PENDING");
+        }
+        if (outcome != Outcome.PENDING) {
+            return false;
+        }
+        outcome = how;
+        endNanos = nanos;
+        return true;
+    }
+
+    @Override
+    public String toString() {
+        return request.method() + " " + url() + " -> "
+                + (response == null ? "(no response)" : response.status()) + " " + outcome;
+    }
+}

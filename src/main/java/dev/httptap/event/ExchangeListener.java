@@ -1,0 +1,24 @@
+package dev.httptap.event;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Hears about HTTP exchanges as they progress; override only what you need. Called on the connection's
+ * thread, and different connections may use different threads, so implementations must be thread-safe.
+ * Body buffers are read-only views valid only during the call, without transfer framing.
+ */
+public interface ExchangeListener {
+    default void onRequestHead(Exchange exchange) {}
+
+    default void onRequestBody(Exchange exchange, ByteBuffer data) {}
+
+    /** The final response head (interim 1xx responses are not reported, 101 is). */
+    default void onResponseHead(Exchange exchange) {}
+
+    default void onResponseBody(Exchange exchange, ByteBuffer data) {}
+
+    /** The exchange is over, completely or cut short: see {@link Exchange#outcome()}. Called once. */
+    default void onExchangeFinished(Exchange exchange) {}
+
+    ExchangeListener NONE = new ExchangeListener() {};
+}

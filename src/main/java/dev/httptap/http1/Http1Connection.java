@@ -1,0 +1,250 @@
+package dev.httptap.http1;
+
+import dev.httptap.event.ConnectionInfo;
+import dev.httptap.event.Exchange;
+import dev.httptap.event.ExchangeClock;
+import dev.httptap.event.ExchangeListener;
+import dev.httptap.event.Outcome;
+import dev.httptap.event.RequestHead;
+import dev.httptap.event.ResponseHead;
+import dev.httptap.log.Log;
+import dev.httptap.relay.FlowObserver;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.function.Function;
+
+/**
+ * Watches one TCP connection as HTTP/1.x and reports each exchange on it. Requests wait in a FIFO queue
+ * for their responses, which is all keep-alive and pipelining need. Interim 1xx responses are skipped;
+ * after a 101 (or a 2xx to CONNECT) the rest of the connection is another protocol and is not followed.
+ * Bytes that are not HTTP/1 end the watching with one verbose line; nothing here ever throws to the relay.
+ */
+public final class Http1Connection implements FlowObserver {
+    /** Requests sent ahead of their responses beyond this are not followed (memory stays bounded). */
+    static final int MAX_PIPELINED_REQUESTS = 256;
+
+    public enum State {
+        /** Following HTTP/1 exchanges. */
+        WATCHING,
+        /** A protocol switch was seen; later bytes are not HTTP/1. */
+        SWITCHED_PROTOCOLS,
+        /** The bytes stopped making sense as HTTP/1. */
+        NOT_HTTP,
+        /** The server finished sending, or the connection is over: nothing more can be reported. */
+        CLOSED
+    }
+
+    private final ConnectionInfo connection;
+    private final ExchangeListener listener;
+    private final ExchangeClock clock;
+    private final MessageReader requests = new MessageReader(new RequestSide());
+    private final MessageReader responses = new MessageReader(new ResponseSide());
+    /** Requests whose final response has not fully arrived, oldest first. */
+    private final ArrayDeque<Exchange> awaitingResponse = new ArrayDeque<>();
+    /** The exchange whose request is still arriving (it may already have its response). */
+    private Exchange sendingRequest;
+    private State state = State.WATCHING;
+
+    public Http1Connection(ConnectionInfo connection, ExchangeListener listener, ExchangeClock clock) {
+        this.connection = connection;
+        this.listener = listener;
+        this.clock = clock;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    @Override
+    public void onClientData(ByteBuffer data) {
+        if (state != State.WATCHING) {
+            return;
+        }
+        try {
+            requests.read(data.duplicate()); // the relay's buffer position stays where it was
+        } catch (Http1Exception | RuntimeException e) {
+            giveUp("request", e);
+        }
+    }
+
+    @Override
+    public void onServerData(ByteBuffer data) {
+        if (state != State.WATCHING) {
+            return;
+        }
+        try {
+            responses.read(data.duplicate());
+        } catch (Http1Exception | RuntimeException e) {
+            giveUp("response", e);
+        }
+    }
+
+    /** A request cut off by the client's FIN may still be answered, so nothing ends here. */
+    @Override
+    public void onClientEnd() {
+    }
+
+    /**
+     * No response can follow the server's FIN: a read-until-close body ends, everything else is cut short,
+     * and whatever the client still sends can never be answered, so it is not followed.
+     */
+    @Override
+    public void onServerEnd() {
+        if (state != State.WATCHING) {
+            return;
+        }
+        try {
+            responses.endOfInput();
+        } catch (Http1Exception | RuntimeException e) {
+            giveUp("response", e);
+            return;
+        }
+        stopFollowing(State.CLOSED);
+        finishAllPending(Http1Connection::outcomeWhenClosed);
+    }
+
+    @Override
+    public void onClose(boolean reset) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        try {
+            if (state == State.WATCHING && !reset) {
+                responses.endOfInput();
+            }
+            finishAllPending(reset ? exchange -> Outcome.RESET : Http1Connection::outcomeWhenClosed);
+        } catch (Http1Exception | RuntimeException e) {
+            giveUp("response", e);
+        }
+        state = State.CLOSED;
+    }
+
+    /** Ends every exchange still open: those awaiting a response with {@code outcome}. */
+    private void finishAllPending(Function<Exchange, Outcome> outcome) {
+        for (Exchange exchange = awaitingResponse.poll(); exchange != null; exchange = awaitingResponse.poll()) {
+            finish(exchange, outcome.apply(exchange));
+        }
+        if (sendingRequest != null) {
+            // Its response completed while its request was still arriving.
+            finish(sendingRequest, Outcome.COMPLETE);
+            sendingRequest = null;
+        }
+    }
+
+    private static Outcome outcomeWhenClosed(Exchange exchange) {
+        return exchange.response().isPresent() ? Outcome.CLOSED_MID_RESPONSE : Outcome.NO_RESPONSE;
+    }
+
+    private void giveUp(String where, Exception problem) {
+        if (problem instanceof RuntimeException) {
+            Log.error("%s: internal error while following HTTP/1, not following further: %s",
+                    connection.flow(), problem);
+        } else {
+            Log.verbose("%s: %s is not HTTP/1 (%s), not following further", connection.flow(), where,
+                    problem.getMessage());
+        }
+        stopFollowing(State.NOT_HTTP);
+        finishAllPending(exchange -> Outcome.UNPARSEABLE);
+    }
+
+    private void stopFollowing(State why) {
+        state = why;
+        requests.stop();
+        responses.stop();
+    }
+
+    private void finish(Exchange exchange, Outcome outcome) {
+        if (exchange.finish(outcome, clock.nanoTime())) {
+            try {
+                listener.onExchangeFinished(exchange);
+            } catch (RuntimeException e) {
+                Log.error("%s: exchange listener failed: %s", connection.flow(), e);
+            }
+        }
+    }
+
+    private void switchProtocols(Exchange exchange) {
+        stopFollowing(State.SWITCHED_PROTOCOLS);
+        Log.verbose("%s: %s switched protocols (%d), not following further", connection.flow(),
+                exchange.url(), exchange.response().map(ResponseHead::status).orElse(0));
+        finish(exchange, Outcome.COMPLETE);
+        // Requests pipelined behind the switch will never be answered in HTTP/1.
+        finishAllPending(Http1Connection::outcomeWhenClosed);
+    }
+
+    /** Client to server: starts exchanges. */
+    private final class RequestSide implements MessageReader.Handler {
+        @Override
+        public BodyFraming onHead(RawHead raw) throws Http1Exception {
+            RequestHead head = StartLines.request(raw);
+            if (awaitingResponse.size() >= MAX_PIPELINED_REQUESTS) {
+                throw new Http1Exception("more than " + MAX_PIPELINED_REQUESTS + " requests awaiting responses");
+            }
+            Exchange exchange = new Exchange(connection, head, clock.epochMillis(), clock.nanoTime());
+            awaitingResponse.add(exchange);
+            sendingRequest = exchange;
+            listener.onRequestHead(exchange);
+            return FramingRules.request(head);
+        }
+
+        @Override
+        public void onBody(ByteBuffer data) {
+            sendingRequest.addRequestBodyBytes(data.remaining());
+            listener.onRequestBody(sendingRequest, data);
+        }
+
+        @Override
+        public void onMessageEnd() {
+            Exchange exchange = sendingRequest;
+            sendingRequest = null;
+            exchange.markRequestComplete();
+            if (exchange.isResponseComplete()) {
+                finish(exchange, Outcome.COMPLETE);
+            }
+        }
+    }
+
+    /** Server to client: completes the oldest exchange awaiting a response. */
+    private final class ResponseSide implements MessageReader.Handler {
+        /** The current response is an interim 1xx; the final one is still to come. */
+        private boolean interim;
+
+        @Override
+        public BodyFraming onHead(RawHead raw) throws Http1Exception {
+            ResponseHead head = StartLines.response(raw);
+            Exchange exchange = awaitingResponse.peek();
+            if (exchange == null) {
+                throw new Http1Exception("a response " + head.status() + " without a request");
+            }
+            interim = head.isInformational() && head.status() != 101;
+            if (!interim) {
+                exchange.recordResponse(head, clock.nanoTime());
+                listener.onResponseHead(exchange);
+            }
+            return FramingRules.response(exchange.request(), head);
+        }
+
+        @Override
+        public void onBody(ByteBuffer data) {
+            Exchange exchange = awaitingResponse.element();
+            exchange.addResponseBodyBytes(data.remaining());
+            listener.onResponseBody(exchange, data);
+        }
+
+        @Override
+        public void onMessageEnd() {
+            if (interim) {
+                return;
+            }
+            Exchange exchange = awaitingResponse.remove();
+            exchange.markResponseComplete();
+            ResponseHead head = exchange.response().orElseThrow();
+            if (FramingRules.switchesProtocols(exchange.request(), head)) {
+                switchProtocols(exchange);
+            } else if (exchange.isRequestComplete()) {
+                finish(exchange, Outcome.COMPLETE);
+            }
+        }
+    }
+}

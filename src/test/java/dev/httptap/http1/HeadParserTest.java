@@ -1,0 +1,83 @@
+package dev.httptap.http1;
+
+import dev.httptap.event.Header;
+import dev.httptap.event.RequestHead;
+import dev.httptap.event.ResponseHead;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class HeadParserTest {
+    private static RawHead parse(String head) throws Http1Exception {
+        HeadReader reader = new HeadReader();
+        ByteBuffer bytes = ByteBuffer.wrap(head.getBytes(StandardCharsets.ISO_8859_1));
+        assertTrue(reader.read(bytes), "head not complete");
+        assertFalse(bytes.hasRemaining(), "the reader took bytes past the head");
+        return reader.take();
+    }
+
+    @Test
+    void headersKeepTheirSpellingAndOrderAndLookupIgnoresCase() throws Http1Exception {
+        RawHead head = parse("GET / HTTP/1.1\r\nHost: a\r\nx-lower: 1\r\nX-UPPER:2\r\nSet-Cookie: a=1\r\n"
+                + "set-cookie:   b=2  \t\r\n\r\n");
+        assertEquals(List.of(new Header("Host", "a"), new Header("x-lower", "1"), new Header("X-UPPER", "2"),
+                new Header("Set-Cookie", "a=1"), new Header("set-cookie", "b=2")), head.headers().asList());
+        assertEquals(Optional.of("1"), head.headers().first("X-Lower"));
+        assertEquals(List.of("a=1", "b=2"), head.headers().all("SET-COOKIE"));
+        assertEquals(Optional.empty(), head.headers().first("Missing"));
+    }
+
+    @Test
+    void obsoleteLineFoldingIsJoinedWithOneSpace() throws Http1Exception {
+        RawHead head = parse("HTTP/1.1 200 OK\r\nX-Folded: first\r\n   second\r\n\tthird\r\nNext: n\r\n\r\n");
+        assertEquals(List.of(new Header("X-Folded", "first second third"), new Header("Next", "n")),
+                head.headers().asList());
+    }
+
+    @Test
+    void bytesAfterTheHeadStayInTheBuffer() throws Http1Exception {
+        HeadReader reader = new HeadReader();
+        ByteBuffer bytes = ByteBuffer.wrap("GET / HTTP/1.1\r\n\r\nBODY".getBytes(StandardCharsets.US_ASCII));
+        assertTrue(reader.read(bytes));
+        assertEquals(4, bytes.remaining());
+        assertEquals("GET / HTTP/1.1", reader.take().startLine());
+    }
+
+    @Test
+    void malformedHeadsAreRejected() {
+        assertThrows(Http1Exception.class, () -> parse("GET / HTTP/1.1\r\nNo colon here\r\n\r\n"));
+        assertThrows(Http1Exception.class, () -> parse("GET / HTTP/1.1\r\nBad Name: x\r\n\r\n"));
+        assertThrows(Http1Exception.class, () -> parse("GET / HTTP/1.1\r\n: empty name\r\n\r\n"));
+        assertThrows(Http1Exception.class, () -> parse("GET / HTTP/1.1\r\n folded-first: x\r\n\r\n"));
+        assertThrows(Http1Exception.class, () -> new HeadReader().read(ByteBuffer.wrap(new byte[] {'G', 0, 'T'})));
+    }
+
+    @Test
+    void requestLines() throws Http1Exception {
+        RequestHead head = StartLines.request(parse("OPTIONS * HTTP/1.0\r\n\r\n"));
+        assertEquals(List.of("OPTIONS", "*", "HTTP/1.0"), List.of(head.method(), head.target(), head.version()));
+        assertThrows(Http1Exception.class, () -> StartLines.request(parse("GET /\r\n\r\n")));
+        assertThrows(Http1Exception.class, () -> StartLines.request(parse("GET / HTTP/2.0\r\n\r\n")));
+        assertThrows(Http1Exception.class, () -> StartLines.request(parse("GET  / HTTP/1.1\r\n\r\n")));
+        assertThrows(Http1Exception.class, () -> StartLines.request(parse("PRI * HTTP/2.0\r\n\r\n")));
+    }
+
+    @Test
+    void statusLines() throws Http1Exception {
+        ResponseHead ok = StartLines.response(parse("HTTP/1.1 200 OK Then More\r\n\r\n"));
+        assertEquals(List.of(200, "OK Then More", "HTTP/1.1"), List.of(ok.status(), ok.reason(), ok.version()));
+        ResponseHead bare = StartLines.response(parse("HTTP/1.0 404\r\n\r\n"));
+        assertEquals(List.of(404, ""), List.of(bare.status(), bare.reason()));
+        assertThrows(Http1Exception.class, () -> StartLines.response(parse("HTTP/1.1 20 OK\r\n\r\n")));
+        assertThrows(Http1Exception.class, () -> StartLines.response(parse("HTTP/1.1 2000 OK\r\n\r\n")));
+        assertThrows(Http1Exception.class, () -> StartLines.response(parse("ICY 200 OK\r\n\r\n")));
+    }
+}

@@ -1,0 +1,82 @@
+package dev.httptap.sink;
+
+import dev.httptap.event.ConnectionInfo;
+import dev.httptap.event.Exchange;
+import dev.httptap.event.Headers;
+import dev.httptap.event.Outcome;
+import dev.httptap.event.RequestHead;
+import dev.httptap.event.ResponseHead;
+import dev.httptap.stack.FlowId;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class TerminalPrinterTest {
+    private static final String URL = "http://host.httptap.local:8000/path";
+
+    private static Exchange exchange(String method, Integer status, long bodyBytes, Outcome outcome) {
+        FlowId flow = new FlowId(new InetSocketAddress("10.1.1.100", 40000), new InetSocketAddress("169.254.77.65", 8000));
+        ConnectionInfo connection = new ConnectionInfo(flow, new InetSocketAddress("127.0.0.1", 8000), "http");
+        Exchange exchange = new Exchange(connection,
+                new RequestHead(method, "/path", "HTTP/1.1", Headers.of("Host", "host.httptap.local:8000")), 0, 0);
+        if (status != null) {
+            exchange.recordResponse(new ResponseHead(status, "", "HTTP/1.1", Headers.EMPTY), 1);
+        }
+        exchange.addResponseBodyBytes(bodyBytes);
+        exchange.finish(outcome, 2);
+        return exchange;
+    }
+
+    private static String print(boolean colour, Exchange... exchanges) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        TerminalPrinter printer = new TerminalPrinter(new PrintStream(bytes, false, StandardCharsets.UTF_8), colour);
+        for (Exchange exchange : exchanges) {
+            printer.onExchangeFinished(exchange);
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void plainLinesMatchTheOriginal() {
+        assertEquals("---> GET " + URL + "\n<--- 200 " + URL + " (1256 bytes)\n"
+                        + "---> POST " + URL + "\n<--- 404 " + URL + " (0 bytes)\n",
+                print(false, exchange("GET", 200, 1256, Outcome.COMPLETE), exchange("POST", 404, 0, Outcome.COMPLETE)));
+    }
+
+    @Test
+    void colouredLinesUseTheOriginalPalette() {
+        assertEquals("\u001b[1;34m---> GET " + URL + "\u001b[0m\n\u001b[32m<--- 200 " + URL + " (5 bytes)\u001b[0m\n",
+                print(true, exchange("GET", 200, 5, Outcome.COMPLETE)));
+        assertEquals("\u001b[35m<--- 301 " + URL + " (0 bytes)\u001b[0m\n",
+                secondLine(print(true, exchange("GET", 301, 0, Outcome.COMPLETE))));
+        assertEquals("\u001b[33m<--- 404 " + URL + " (0 bytes)\u001b[0m\n",
+                secondLine(print(true, exchange("GET", 404, 0, Outcome.COMPLETE))));
+        assertEquals("\u001b[31m<--- 503 " + URL + " (0 bytes)\u001b[0m\n",
+                secondLine(print(true, exchange("GET", 503, 0, Outcome.COMPLETE))));
+        assertEquals("\u001b[32m<--- 101 " + URL + " (0 bytes)\u001b[0m\n",
+                secondLine(print(true, exchange("GET", 101, 0, Outcome.COMPLETE))));
+    }
+
+    @Test
+    void cutShortExchangesStillPrintTwoLines() {
+        assertEquals("---> GET " + URL + "\n<--- 200 " + URL + " (9 bytes, incomplete)\n",
+                print(false, exchange("GET", 200, 9, Outcome.CLOSED_MID_RESPONSE)));
+        assertEquals("---> GET " + URL + "\n<--- 200 " + URL + " (4 bytes, incomplete)\n",
+                print(false, exchange("GET", 200, 4, Outcome.RESET)));
+        assertEquals("---> GET " + URL + "\n<--- (no response) " + URL + "\n",
+                print(false, exchange("GET", null, 0, Outcome.NO_RESPONSE)));
+        assertEquals("---> DELETE " + URL + "\n<--- (no response) " + URL + "\n",
+                print(false, exchange("DELETE", null, 0, Outcome.UNPARSEABLE)));
+        assertEquals("\u001b[1;34m---> GET " + URL + "\u001b[0m\n\u001b[31m<--- (no response) " + URL + "\u001b[0m\n",
+                print(true, exchange("GET", null, 0, Outcome.RESET)));
+    }
+
+    private static String secondLine(String pair) {
+        return pair.substring(pair.indexOf('\n') + 1);
+    }
+}

@@ -1,0 +1,114 @@
+package dev.httptap.sniff;
+
+import dev.httptap.event.ExchangeClock;
+import dev.httptap.event.RecordingListener;
+import dev.httptap.http1.Conversation;
+import dev.httptap.http1.Split;
+import dev.httptap.relay.FlowObserver;
+import dev.httptap.stack.FlowId;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+class HttpSnifferTest {
+    private static final String REQUEST = "GET /hello HTTP/1.1\r\nHost: host.httptap.local:8000\r\n\r\n";
+    private static final String RESPONSE = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
+    private static final List<String> REPORTED = List.of("request GET /hello", "response 200", "response body: hello",
+            "finished GET http://host.httptap.local:8000/hello 200 COMPLETE 0/5");
+
+    static List<Split> splits() {
+        return Split.all();
+    }
+
+    /** Plays a conversation on a connection to {@code port} and returns what the listener heard. */
+    private static List<String> heard(SniffOptions options, int port, Conversation conversation, Split split) {
+        RecordingListener listener = new RecordingListener();
+        HttpSniffer sniffer = new HttpSniffer(listener, options, ExchangeClock.SYSTEM);
+        conversation.play(sniffer.open(flowTo(port), new InetSocketAddress("127.0.0.1", port)), split);
+        return listener.events;
+    }
+
+    private static FlowId flowTo(int port) {
+        return new FlowId(new InetSocketAddress("10.1.1.100", 40000), new InetSocketAddress("169.254.77.65", port));
+    }
+
+    @ParameterizedTest
+    @MethodSource("splits")
+    void httpOnAnyPortIsFoundFromItsFirstBytes(Split split) {
+        Conversation conversation = new Conversation().client(REQUEST).server(RESPONSE).close(false);
+        assertEquals(REPORTED, heard(SniffOptions.defaults(), 8000, conversation, split));
+    }
+
+    @ParameterizedTest
+    @MethodSource("splits")
+    void tlsIsOpaque(Split split) {
+        Conversation conversation = new Conversation()
+                .client("\u0016\u0003\u0001\u0000\u00c8\u0001\u0000\u0000\u00c4\u0003\u0003" + REQUEST)
+                .server("\u0016\u0003\u0003\u0000\u0010" + RESPONSE).close(false);
+        assertEquals(List.of(), heard(SniffOptions.defaults(), 8443, conversation, split));
+    }
+
+    @ParameterizedTest
+    @MethodSource("splits")
+    void aServerSpeakingFirstIsOpaque(Split split) {
+        Conversation conversation = new Conversation()
+                .server("220 mail.test ESMTP\r\n").client("EHLO me\r\n" + REQUEST).server(RESPONSE).close(false);
+        assertEquals(List.of(), heard(SniffOptions.defaults(), 25, conversation, split));
+    }
+
+    @ParameterizedTest
+    @MethodSource("splits")
+    void theHttp2PrefaceIsOpaqueForNow(Split split) {
+        Conversation conversation = new Conversation()
+                .client("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\u0000\u0000\u0000\u0004\u0000\u0000\u0000\u0000\u0000")
+                .server("\u0000\u0000\u0000\u0004\u0000\u0000\u0000\u0000\u0000").close(false);
+        assertEquals(List.of(), heard(SniffOptions.defaults(), 8000, conversation, split));
+    }
+
+    @ParameterizedTest
+    @MethodSource("splits")
+    void binaryIsOpaque(Split split) {
+        Conversation conversation = new Conversation()
+                .client(new byte[] {0, 0, 0, 42, 1, 2, 3}).client(REQUEST).server(RESPONSE).close(true);
+        assertEquals(List.of(), heard(SniffOptions.defaults(), 5432, conversation, split));
+    }
+
+    @ParameterizedTest
+    @MethodSource("splits")
+    void somethingThatOnlyLooksLikeARequestLineIsDroppedByTheParser(Split split) {
+        Conversation conversation = new Conversation()
+                .client("HELLO there\r\nHost: x\r\n\r\n").server("HTTP/1.1 200 OK\r\n\r\n").close(false);
+        assertEquals(List.of(), heard(SniffOptions.defaults(), 7000, conversation, split));
+    }
+
+    @Test
+    void aForcedHttpPortIsParsedEvenWhenItsFirstBytesLookOdd() {
+        String lowerCaseMethod = "get /hello HTTP/1.1\r\nHost: host.httptap.local:8000\r\n\r\n";
+        Conversation conversation = new Conversation().client(lowerCaseMethod).server(RESPONSE).close(false);
+        SniffOptions forced = new SniffOptions(Set.of(8000), Set.of());
+        assertEquals(List.of(), heard(SniffOptions.defaults(), 8000, conversation, Split.WHOLE));
+        assertEquals(List.of("request get /hello", "response 200", "response body: hello",
+                "finished get http://host.httptap.local:8000/hello 200 COMPLETE 0/5"),
+                heard(forced, 8000, conversation, Split.WHOLE));
+    }
+
+    @Test
+    void garbageOnAForcedPortIsDroppedQuietly() {
+        Conversation conversation = new Conversation().client(new byte[] {1, 2, 3, '\r', '\n', '\r', '\n'})
+                .server(RESPONSE).close(false);
+        assertEquals(List.of(), heard(SniffOptions.defaults(), 80, conversation, Split.BYTE_BY_BYTE));
+    }
+
+    @Test
+    void httpsPortsAreNotWatchedYet() {
+        HttpSniffer sniffer = new HttpSniffer(new RecordingListener(), SniffOptions.defaults());
+        assertSame(FlowObserver.NONE, sniffer.open(flowTo(443), new InetSocketAddress("127.0.0.1", 443)));
+    }
+}
