@@ -1,5 +1,6 @@
 package dev.httptap.cli;
 
+import dev.httptap.event.ExchangeListeners;
 import dev.httptap.log.Log;
 import dev.httptap.relay.Relay;
 import dev.httptap.relay.RelayConfig;
@@ -10,6 +11,7 @@ import dev.httptap.sandbox.SandboxSpec;
 import dev.httptap.sandbox.SignalForwarding;
 import dev.httptap.sink.TerminalPrinter;
 import dev.httptap.sniff.HttpSniffer;
+import dev.httptap.sniff.SniffOptions;
 import dev.httptap.stack.StackConfig;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -53,7 +55,8 @@ final class Tap {
         StackConfig stack = StackConfig.defaults();
         try (Sandbox sandbox = Sandbox.start(spec)) {
             TerminalPrinter printer = new TerminalPrinter(output, useColour());
-            HttpSniffer sniffer = new HttpSniffer(printer, settings.httpPorts());
+            HttpSniffer sniffer = new HttpSniffer(ExchangeListeners.of(printer),
+                    new SniffOptions(settings.httpPorts(), settings.httpsPorts()));
             RelayConfig relayConfig = RelayConfig.defaults(settings.gateway(), stack);
             try (Relay relay = new Relay(sandbox.device(), relayConfig, sniffer)) {
                 relay.start();

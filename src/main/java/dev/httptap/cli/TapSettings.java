@@ -15,6 +15,7 @@ record TapSettings(
         String user,
         boolean overlay,
         Set<Integer> httpPorts,
+        Set<Integer> httpsPorts,
         boolean noExit,
         boolean verbose) {
 
@@ -40,6 +41,7 @@ record TapSettings(
                 options.user,
                 !options.noOverlay,
                 ports("--http", options.httpPorts),
+                ports("--https", options.httpsPorts == null ? List.of(443) : options.httpsPorts),
                 options.noExit,
                 options.verbose);
     }
