@@ -31,9 +31,10 @@ final class ChildProcess {
      * a failure here can only say that the spawn failed; the helper reports everything after that.
      */
     static ChildProcess spawn(List<String> argv, List<String> envp, int controlFd) throws IOException {
+        POSIX posix = Native.posix(); // loaded here, so that a failure to load is thrown to the caller
         CompletableFuture<Integer> spawned = new CompletableFuture<>();
         CompletableFuture<Integer> exitCode = new CompletableFuture<>();
-        Thread thread = new Thread(() -> spawnAndReap(argv, envp, controlFd, spawned, exitCode), "httptap-child");
+        Thread thread = new Thread(() -> spawnAndReap(posix, argv, envp, controlFd, spawned, exitCode), "httptap-child");
         thread.setDaemon(true);
         thread.start();
         int pid = spawned.join();
@@ -43,9 +44,8 @@ final class ChildProcess {
         return new ChildProcess(pid, exitCode);
     }
 
-    private static void spawnAndReap(List<String> argv, List<String> envp, int controlFd,
+    private static void spawnAndReap(POSIX posix, List<String> argv, List<String> envp, int controlFd,
             CompletableFuture<Integer> spawned, CompletableFuture<Integer> exitCode) {
-        POSIX posix = Native.posix();
         int pid;
         try {
             pid = (int) posix.posix_spawnp(argv.get(0), List.of(SpawnFileAction.dup(controlFd, 3)), argv, envp);

@@ -176,25 +176,55 @@ class SandboxIT {
 
     @Test
     void theCommandDiesWithTheJvm() throws Exception {
-        Process jvm = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), SleepingSandboxMain.class.getName())
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
-        int pid;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(jvm.getInputStream(), StandardCharsets.UTF_8))) {
-            String line = out.readLine();
-            assertNotNull(line, "the sandbox did not start");
-            pid = Integer.parseInt(line.strip());
-            assertTrue(Files.exists(Path.of("/proc/" + pid)));
+        Process jvm = startSleepingSandboxJvm();
+        int pid = readPid(jvm);
 
-            jvm.destroyForcibly(); // SIGKILL: no shutdown hooks, only the kernel's parent-death signal
-            jvm.waitFor();
-        }
+        jvm.destroyForcibly(); // SIGKILL: no shutdown hooks, only the kernel's parent-death signal
+        jvm.waitFor();
+
         // The kernel delivers SIGKILL as the JVM's threads exit; wait, boundedly, for the command to go.
         for (int i = 0; i < 200 && isRunning(pid); i++) {
             Thread.sleep(50);
         }
         assertFalse(isRunning(pid), "the sandboxed command outlived httptap");
+    }
+
+    @Test
+    void sigtermToHttptapIsPassedToTheCommandWhoseExitCodeHttptapReturns() throws Exception {
+        assertEquals(143, exitCodeOfJvmAfter(Signal.SIGTERM));
+    }
+
+    @Test
+    void sighupToHttptapIsPassedToTheCommand() throws Exception {
+        assertEquals(129, exitCodeOfJvmAfter(Signal.SIGHUP));
+    }
+
+    private static int exitCodeOfJvmAfter(Signal signal) throws Exception {
+        Process jvm = startSleepingSandboxJvm();
+        int pid = readPid(jvm);
+
+        Native.posix().kill((int) jvm.pid(), signal.intValue());
+
+        int exitCode = jvm.waitFor();
+        assertFalse(isRunning(pid));
+        return exitCode;
+    }
+
+    private static Process startSleepingSandboxJvm() throws Exception {
+        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), SleepingSandboxMain.class.getName())
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+    }
+
+    /** The command's pid, printed once the command runs. */
+    private static int readPid(Process jvm) throws Exception {
+        BufferedReader out = new BufferedReader(new InputStreamReader(jvm.getInputStream(), StandardCharsets.UTF_8));
+        String line = out.readLine();
+        assertNotNull(line, "the sandbox did not start");
+        int pid = Integer.parseInt(line.strip());
+        assertTrue(isRunning(pid));
+        return pid;
     }
 
     /** Whether pid is a live process (a zombie, awaiting its reaper, counts as gone). */
