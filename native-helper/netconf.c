@@ -108,15 +108,24 @@ static void add_default_route(int sock, const struct helper_config *cfg)
 		die_errno(NULL, "cannot add the default route via %s (SIOCADDRT)", inet_ntoa(cfg->gateway));
 }
 
-/* Lets the command's group open ICMP echo sockets; all groups when every id is mapped. */
+/*
+ * Lets the command's group open ICMP echo sockets. With every id mapped (root, for --user), that is the
+ * first range of gids this namespace has: all of them for real root; the kernel refuses unmapped gids.
+ */
 static void allow_ping(int full_id_range)
 {
+	unsigned long first = getgid(), count = 1;
 	char range[64];
 
-	if (full_id_range)
-		snprintf(range, sizeof(range), "0 4294967294");
-	else
-		snprintf(range, sizeof(range), "%u %u", (unsigned)getgid(), (unsigned)getgid());
+	if (full_id_range) {
+		FILE *map = fopen("/proc/self/gid_map", "re");
+
+		if (!map || fscanf(map, "%lu %*u %lu", &first, &count) != 2)
+			die("cannot read /proc/self/gid_map");
+		fclose(map);
+	}
+	/* The largest gid ping_group_range accepts is 2^32 - 2. */
+	snprintf(range, sizeof(range), "%lu %lu", first, first + count - 1 > 4294967294UL ? 4294967294UL : first + count - 1);
 	write_sysctl("/proc/sys/net/ipv4/ping_group_range", range, 0);
 }
 
