@@ -1,1 +1,163 @@
-int main(void) { return 0; }
+/*
+ * httptap-helper - puts a command in private namespaces whose only network is a TUN device owned by httptap.
+ *
+ * Theory of operation
+ * -------------------
+ * httptap is a JVM, and a multithreaded process may not unshare() a user namespace, so this small
+ * single-threaded program does the namespace work. httptap spawns it with fd 3 = one end of a unix
+ * socketpair (the control socket) and a command line built by dev.httptap.sandbox.HelperArguments:
+ *
+ *   httptap-helper [--verbose] [--no-userns] --tun NAME --address A.B.C.D/PREFIX --gateway A.B.C.D
+ *                  [--mtu N] [--user NAME|UID] [--bind SRC:DST]... -- COMMAND [ARG]...
+ *
+ * The helper then, in order:
+ *   1. enters new user, network and mount namespaces (namespaces.c);
+ *   2. makes mounts private and applies the bind mounts (mounts.c);
+ *   3. creates the TUN device (tun.c) and configures lo, the TUN address, MTU, default route, IPv6 and
+ *      ping permission (netconf.c);
+ *   4. sends the TUN descriptor to httptap over the control socket, or one line of error text if any step
+ *      failed (handoff.c, report.c);
+ *   5. waits for httptap's "go" byte (end-of-file instead: httptap is gone, exit quietly), then switches
+ *      user, ties its life to httptap's and exec's the command (launch.c).
+ * The command therefore runs as the helper's own process: the pid httptap waits for is the command's.
+ */
+#include <arpa/inet.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "helper.h"
+
+#define DEFAULT_MTU 65520
+
+/* Exit code when the helper is run by hand or with a command line httptap would never build. */
+#define USAGE_EXIT 2
+
+/* Checks that fd 3 is a socket before anything is reported over it. */
+static void require_control_socket(void)
+{
+	struct stat st;
+
+	if (fstat(CONTROL_FD, &st) < 0 || !S_ISSOCK(st.st_mode)) {
+		fprintf(stderr, "httptap-helper: this program is started by httptap, with a socket as fd 3\n");
+		exit(USAGE_EXIT);
+	}
+}
+
+/* Parses "A.B.C.D/PREFIX". */
+static void parse_address(const char *text, struct helper_config *cfg)
+{
+	char copy[INET_ADDRSTRLEN + 4];
+	char *slash;
+	char *end;
+	long prefix;
+
+	snprintf(copy, sizeof(copy), "%s", text);
+	slash = strchr(copy, '/');
+	if (!slash)
+		die("bad --address '%s': expected A.B.C.D/PREFIX", text);
+	*slash = '\0';
+	prefix = strtol(slash + 1, &end, 10);
+	if (inet_pton(AF_INET, copy, &cfg->address) != 1 || *end != '\0' || end == slash + 1 || prefix < 0 ||
+	    prefix > 32)
+		die("bad --address '%s': expected A.B.C.D/PREFIX", text);
+	cfg->prefix_length = (int)prefix;
+}
+
+/* Fills cfg from argv; every mistake is reported over the control socket like any other failure. */
+static void parse_arguments(int argc, char **argv, struct helper_config *cfg)
+{
+	enum { OPT_VERBOSE = 1, OPT_NO_USERNS, OPT_TUN, OPT_ADDRESS, OPT_GATEWAY, OPT_MTU, OPT_USER, OPT_BIND };
+	static const struct option options[] = {
+		{ "verbose", no_argument, NULL, OPT_VERBOSE },
+		{ "no-userns", no_argument, NULL, OPT_NO_USERNS },
+		{ "tun", required_argument, NULL, OPT_TUN },
+		{ "address", required_argument, NULL, OPT_ADDRESS },
+		{ "gateway", required_argument, NULL, OPT_GATEWAY },
+		{ "mtu", required_argument, NULL, OPT_MTU },
+		{ "user", required_argument, NULL, OPT_USER },
+		{ "bind", required_argument, NULL, OPT_BIND },
+		{ NULL, 0, NULL, 0 },
+	};
+	int have_address = 0, have_gateway = 0;
+	int option;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->new_user_namespace = 1;
+	cfg->mtu = DEFAULT_MTU;
+	cfg->binds = calloc((size_t)argc, sizeof(char *));
+	if (!cfg->binds)
+		die("out of memory");
+
+	opterr = 0; /* getopt's own messages would go to stderr instead of httptap */
+	while ((option = getopt_long(argc, argv, "+", options, NULL)) != -1) {
+		switch (option) {
+		case OPT_VERBOSE:
+			cfg->verbose = 1;
+			report_init(1);
+			break;
+		case OPT_NO_USERNS:
+			cfg->new_user_namespace = 0;
+			break;
+		case OPT_TUN:
+			if (strlen(optarg) == 0 || strlen(optarg) >= 16 || strchr(optarg, '/'))
+				die("bad --tun '%s': an interface name has 1 to 15 characters and no '/'", optarg);
+			cfg->tun_name = optarg;
+			break;
+		case OPT_ADDRESS:
+			parse_address(optarg, cfg);
+			have_address = 1;
+			break;
+		case OPT_GATEWAY:
+			if (inet_pton(AF_INET, optarg, &cfg->gateway) != 1)
+				die("bad --gateway '%s': expected A.B.C.D", optarg);
+			have_gateway = 1;
+			break;
+		case OPT_MTU:
+			cfg->mtu = atoi(optarg);
+			if (cfg->mtu < 68 || cfg->mtu > 65535)
+				die("bad --mtu '%s': expected 68 to 65535", optarg);
+			break;
+		case OPT_USER:
+			cfg->user = optarg;
+			break;
+		case OPT_BIND:
+			cfg->binds[cfg->bind_count++] = optarg;
+			break;
+		default:
+			die("helper: unknown or incomplete option '%s'", argv[optind - 1]);
+		}
+	}
+	if (!cfg->tun_name || !have_address || !have_gateway)
+		die("helper: --tun, --address and --gateway are required");
+	if (optind >= argc)
+		die("helper: no command to run");
+	cfg->command = argv + optind;
+}
+
+/** Runs the five steps of the theory of operation. */
+int main(int argc, char **argv)
+{
+	struct helper_config cfg;
+	pid_t parent = getppid();
+	int full_id_range;
+	int tun_fd;
+
+	require_control_socket();
+	parse_arguments(argc, argv, &cfg);
+
+	full_id_range = namespaces_enter(&cfg);
+	mounts_make_private();
+	mounts_bind(&cfg);
+	tun_fd = tun_create(cfg.tun_name);
+	netconf_configure(&cfg, full_id_range);
+
+	handoff_send_fd(tun_fd);
+	report_handed_off();
+	if (!handoff_wait_for_go())
+		return EXIT_FAILURE; /* httptap went away before the command started */
+	launch_command(&cfg, parent);
+}

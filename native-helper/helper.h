@@ -1,0 +1,58 @@
+/*
+ * helper.h - what the parts of httptap-helper share: the parsed command line and one entry point per
+ * file. See main.c for the theory of operation.
+ */
+#ifndef HTTPTAP_HELPER_H
+#define HTTPTAP_HELPER_H
+
+#include <netinet/in.h>
+#include <sys/types.h>
+
+/* The descriptor Java passes in: one end of a unix socketpair. */
+#define CONTROL_FD 3
+
+/* Everything the command line asks for; filled once by main.c, read-only afterwards. */
+struct helper_config {
+	int verbose;              /* --verbose: notes on stderr */
+	int new_user_namespace;   /* 0 with --no-userns (real root only) */
+	const char *tun_name;     /* --tun NAME */
+	struct in_addr address;   /* --address A.B.C.D/PREFIX */
+	int prefix_length;
+	struct in_addr gateway;   /* --gateway A.B.C.D: the default route's next hop */
+	int mtu;                  /* --mtu N */
+	const char *user;         /* --user NAME|UID, or NULL to keep the caller's identity */
+	char **binds;             /* --bind SRC:DST, in command-line order */
+	int bind_count;
+	char **command;           /* the argv to exec, NULL-terminated */
+};
+
+/* report.c */
+void report_init(int verbose);
+void report_handed_off(void);
+void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+void die_errno(const char *hint, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
+const char *userns_restriction_hint(void);
+
+/* namespaces.c */
+int namespaces_enter(const struct helper_config *cfg);
+
+/* mounts.c */
+void mounts_make_private(void);
+void mounts_bind(const struct helper_config *cfg);
+
+/* tun.c */
+int tun_create(const char *name);
+
+/* netconf.c */
+void netconf_configure(const struct helper_config *cfg, int full_id_range);
+
+/* handoff.c */
+void handoff_send_fd(int tun_fd);
+void handoff_send_error(const char *text);
+int handoff_wait_for_go(void);
+
+/* launch.c */
+void launch_command(const struct helper_config *cfg, pid_t parent) __attribute__((noreturn));
+
+#endif

@@ -1,0 +1,108 @@
+/*
+ * launch.c - turning the helper into the command.
+ *
+ * The helper exec's the command itself, so the pid Java waits for is the command's. Before exec it
+ * switches user if asked, arranges to die with httptap, and undoes what it inherited from the JVM: a
+ * blocked SIGQUIT and some twenty descriptors that were not close-on-exec. Signals ignored by whoever
+ * started httptap (nohup) stay ignored, as a shell would leave them.
+ */
+#include <errno.h>
+#include <grp.h>
+#include <linux/close_range.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "helper.h"
+
+/* Exit codes a shell uses when a command cannot be run. */
+#define EXIT_NOT_FOUND 127
+#define EXIT_NOT_EXECUTABLE 126
+
+/* Parses a decimal uid; returns 0 and leaves *uid alone if text is not a number. */
+static int parse_uid(const char *text, uid_t *uid)
+{
+	char *end;
+	unsigned long value;
+
+	errno = 0;
+	value = strtoul(text, &end, 10);
+	if (errno || end == text || *end != '\0' || value > (uid_t)-2)
+		return 0;
+	*uid = (uid_t)value;
+	return 1;
+}
+
+/* Becomes the user named (or numbered) by spec, with that user's groups. */
+static void switch_user(const char *spec)
+{
+	struct passwd *pw = getpwnam(spec);
+	uid_t uid;
+	gid_t gid;
+
+	if (pw) {
+		uid = pw->pw_uid;
+		gid = pw->pw_gid;
+		if (initgroups(pw->pw_name, gid) < 0)
+			die_errno(NULL, "cannot set the groups of user %s (initgroups)", spec);
+	} else if (parse_uid(spec, &uid)) {
+		/* A uid without a passwd entry: its own number as group, no supplementary groups. */
+		pw = getpwuid(uid);
+		gid = pw ? pw->pw_gid : (gid_t)uid;
+		if (pw ? initgroups(pw->pw_name, gid) < 0 : setgroups(0, NULL) < 0)
+			die_errno(NULL, "cannot set the groups of uid %s", spec);
+	} else {
+		die("--user %s: no such user", spec);
+	}
+	if (setgid(gid) < 0)
+		die_errno(NULL, "cannot switch to group %u (setgid)", (unsigned)gid);
+	if (setuid(uid) < 0)
+		die_errno(NULL, "cannot switch to user %s (setuid)", spec);
+}
+
+/* Unblocks every signal and resets caught ones to their default action, leaving SIG_IGN in place. */
+static void reset_signals(void)
+{
+	sigset_t none;
+
+	sigemptyset(&none);
+	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
+		die_errno(NULL, "cannot reset the signal mask (sigprocmask)");
+	for (int sig = 1; sig < NSIG; sig++) {
+		struct sigaction current;
+
+		if (sigaction(sig, NULL, &current) < 0)
+			continue; /* not a real signal number, or reserved by libc */
+		if (current.sa_handler != SIG_IGN && current.sa_handler != SIG_DFL)
+			signal(sig, SIG_DFL);
+	}
+}
+
+/**
+ * Runs the command in place of the helper; never returns. A command that cannot be exec'd is reported
+ * like a shell does, with exit code 127 (not found) or 126 (found but not runnable).
+ */
+void launch_command(const struct helper_config *cfg, pid_t parent)
+{
+	if (cfg->user)
+		switch_user(cfg->user);
+
+	/* After setuid, which clears it; the helper is httptap's child, so this follows httptap's thread. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		die_errno(NULL, "cannot tie the command's life to httptap's (PR_SET_PDEATHSIG)");
+	if (getppid() != parent)
+		exit(EXIT_FAILURE); /* httptap died just before PR_SET_PDEATHSIG: nobody to run it for */
+
+	reset_signals();
+	if (close_range(CONTROL_FD, ~0U, 0) < 0)
+		die_errno(NULL, "cannot close inherited descriptors (close_range)");
+
+	execvp(cfg->command[0], cfg->command);
+	int exec_errno = errno;
+	fprintf(stderr, "httptap: cannot run %s: %s\n", cfg->command[0], strerror(exec_errno));
+	exit(exec_errno == ENOENT || exec_errno == ENOTDIR ? EXIT_NOT_FOUND : EXIT_NOT_EXECUTABLE);
+}

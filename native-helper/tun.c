@@ -1,0 +1,42 @@
+/*
+ * tun.c - the TUN device every packet of the command goes through.
+ *
+ * IFF_TUN gives whole IP packets; IFF_NO_PI drops the 4-byte packet-information prefix, so each read(2)
+ * on the descriptor is exactly one IP packet and each write(2) injects one.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if.h>
+#include <linux/if_tun.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "helper.h"
+
+/** Creates the TUN interface called name and returns its descriptor (close-on-exec). */
+int tun_create(const char *name)
+{
+	struct ifreq ifr;
+	int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0) {
+		if (errno == ENOENT || errno == ENXIO || errno == ENODEV)
+			die_errno("load the tun kernel module ('sudo modprobe tun') or, in a container, pass the "
+				  "device in (e.g. docker run --device /dev/net/tun)", "cannot open /dev/net/tun");
+		if (errno == EACCES || errno == EPERM)
+			die_errno("/dev/net/tun must be readable and writable by your user, as on most "
+				  "distributions (mode 0666: 'sudo chmod 0666 /dev/net/tun')",
+				  "cannot open /dev/net/tun");
+		die_errno(NULL, "cannot open /dev/net/tun");
+	}
+
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
+	strncpy(ifr.ifr_name, name, IFNAMSIZ - 1);
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0)
+		die_errno(errno == EPERM ? userns_restriction_hint() : NULL, "cannot create TUN device %s (TUNSETIFF)",
+			  name);
+	note("created TUN device %s", name);
+	return fd;
+}

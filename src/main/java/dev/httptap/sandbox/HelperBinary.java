@@ -1,0 +1,130 @@
+package dev.httptap.sandbox;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URISyntaxException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Finds the native helper executable. In the build tree it is {@code native/httptap-helper} beside the
+ * classes. From the jar it is extracted once into a private cache directory, named by its content hash
+ * so that different httptap versions never share (or half-overwrite) one file.
+ */
+final class HelperBinary {
+    static final String RESOURCE = "/native/httptap-helper";
+    private static final String FILE_NAME = "httptap-helper";
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
+
+    private HelperBinary() {}
+
+    /** The helper's path, extracting it from the jar if needed. */
+    static Path locate() throws IOException {
+        Optional<Path> inBuildTree = buildTreeHelper(codeLocation());
+        if (inBuildTree.isPresent()) {
+            return inBuildTree.get();
+        }
+        byte[] helper;
+        try (InputStream in = HelperBinary.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IOException("the native helper " + RESOURCE + " is missing from httptap's jar");
+            }
+            helper = in.readAllBytes();
+        }
+        return extract(helper, cacheDirectory(System.getenv(), Path.of(System.getProperty("user.home"))));
+    }
+
+    /** The helper beside the classes, when {@code codeLocation} is a classes directory that has one. */
+    static Optional<Path> buildTreeHelper(Path codeLocation) {
+        Path candidate = codeLocation.resolve("native").resolve(FILE_NAME);
+        return Files.isDirectory(codeLocation) && Files.isExecutable(candidate) ? Optional.of(candidate) : Optional.empty();
+    }
+
+    /** {@code $XDG_CACHE_HOME/httptap}, else {@code ~/.cache/httptap}. */
+    static Path cacheDirectory(Map<String, String> environment, Path home) {
+        String xdg = environment.get("XDG_CACHE_HOME");
+        Path base = xdg != null && xdg.startsWith("/") ? Path.of(xdg) : home.resolve(".cache");
+        return base.resolve("httptap");
+    }
+
+    /**
+     * The helper's bytes as an executable file in {@code cacheDir} (0700), reused when already there; falls
+     * back to a new private temporary directory when the cache cannot be used.
+     */
+    static Path extract(byte[] helper, Path cacheDir) throws IOException {
+        String name = FILE_NAME + "-" + shortHash(helper);
+        try {
+            return extractInto(helper, privateDirectory(cacheDir), name);
+        } catch (IOException e) {
+            Path temporary = Files.createTempDirectory("httptap-"); // 0700 on POSIX
+            temporary.toFile().deleteOnExit();
+            Path file = extractInto(helper, temporary, name);
+            file.toFile().deleteOnExit();
+            return file;
+        }
+    }
+
+    private static Path extractInto(byte[] helper, Path dir, String name) throws IOException {
+        Path file = dir.resolve(name);
+        if (Files.isExecutable(file) && Arrays.equals(Files.readAllBytes(file), helper)) {
+            return file;
+        }
+        // Written beside and renamed, so that a concurrent httptap never runs a half-written helper.
+        Path partial = Files.createTempFile(dir, name, ".partial");
+        try {
+            Files.write(partial, helper);
+            Files.setPosixFilePermissions(partial, OWNER_ONLY);
+            try {
+                Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(partial);
+        }
+        return file;
+    }
+
+    /** Creates dir (0700) if needed; refuses one that another user could write to. */
+    private static Path privateDirectory(Path dir) throws IOException {
+        Files.createDirectories(dir.getParent());
+        if (!Files.isDirectory(dir)) {
+            try {
+                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+            } catch (FileAlreadyExistsException raced) {
+                // another httptap created it first: made private below like any existing directory
+            }
+        }
+        Files.setPosixFilePermissions(dir, OWNER_ONLY); // fails unless the directory is ours
+        return dir;
+    }
+
+    private static String shortHash(byte[] bytes) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes);
+            return HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+        }
+    }
+
+    private static Path codeLocation() throws IOException {
+        try {
+            return Path.of(HelperBinary.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException | SecurityException | NullPointerException e) {
+            throw new IOException("cannot tell where httptap's classes are", e);
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package dev.httptap.sandbox;
+
+import dev.httptap.tun.Native;
+import dev.httptap.tun.PacketDevice;
+import dev.httptap.tun.TunDevice;
+import java.io.IOException;
+import java.nio.file.Path;
+import jnr.constants.platform.Signal;
+
+/**
+ * A command running in private namespaces whose only network is a TUN device httptap holds.
+ *
+ * <p>{@link #start} spawns the native helper, which builds the namespaces and the TUN device and hands
+ * the device's descriptor back; the command is then ready but paused, so that httptap can start serving
+ * the device before the first packet. {@link #release()} lets the command run. The command runs as the
+ * helper's own process: {@link #pid()} and {@link #waitFor()} are the command's.
+ */
+public final class Sandbox implements AutoCloseable {
+    private enum State { PAUSED, RUNNING, CLOSED }
+
+    private final ChildProcess child;
+    private final ControlSocket control;
+    private final TunDevice device;
+    private State state = State.PAUSED;
+
+    private Sandbox(ChildProcess child, ControlSocket control, TunDevice device) {
+        this.child = child;
+        this.control = control;
+        this.device = device;
+    }
+
+    /**
+     * Creates the sandbox and returns with the command paused. Any failure, including the helper's
+     * (e.g. no user namespaces, no access to /dev/net/tun), is a {@link SandboxException} whose message is
+     * one line saying what to fix.
+     */
+    public static Sandbox start(SandboxSpec spec) throws SandboxException {
+        Path helper;
+        ControlSocket control;
+        try {
+            helper = HelperBinary.locate();
+            control = ControlSocket.open();
+        } catch (IOException e) {
+            throw new SandboxException(e.getMessage(), e);
+        }
+        try {
+            ChildProcess child = ChildProcess.spawn(
+                    HelperArguments.argv(helper, spec), HelperArguments.envp(spec), control.helperEnd());
+            control.closeHelperEnd();
+            ControlSocket.HandOff handOff = control.receive();
+            if (handOff instanceof ControlSocket.HandOff.Device handed) {
+                return new Sandbox(child, control, deviceFor(handed.fd(), control, child));
+            }
+            throw failure(((ControlSocket.HandOff.Failure) handOff).message(), control, child);
+        } catch (IOException e) {
+            control.close();
+            throw new SandboxException(e.getMessage(), e);
+        }
+    }
+
+    private static TunDevice deviceFor(int fd, ControlSocket control, ChildProcess child) throws IOException {
+        try {
+            return new TunDevice(fd);
+        } catch (IOException e) {
+            control.close(); // the paused helper sees end-of-file and exits without running the command
+            Native.posix().close(fd);
+            awaitQuietly(child);
+            throw e;
+        }
+    }
+
+    private static SandboxException failure(String message, ControlSocket control, ChildProcess child) {
+        control.close();
+        int exitCode = awaitQuietly(child);
+        if (message.isBlank()) {
+            return new SandboxException("the namespace helper exited with code " + exitCode + " without setting up the sandbox");
+        }
+        return new SandboxException(message.strip());
+    }
+
+    /** Waits for a helper that is exiting anyway; returns its exit code, or -1 if interrupted. */
+    private static int awaitQuietly(ChildProcess child) {
+        try {
+            return child.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    /** The TUN device: every packet the command sends arrives here. */
+    public PacketDevice device() {
+        return device;
+    }
+
+    /** The command's process id. */
+    public int pid() {
+        return child.pid();
+    }
+
+    /** Lets the paused command start. Call once, after the device is being served. */
+    public synchronized void release() throws SandboxException {
+        if (state != State.PAUSED) {
+            throw new IllegalStateException("the command was already released or closed");
+        }
+        try {
+            control.sendGo();
+        } catch (IOException e) {
+            throw new SandboxException(e.getMessage(), e);
+        } finally {
+            control.close();
+        }
+        state = State.RUNNING;
+    }
+
+    /** Waits for the command to end; returns its exit code, 128+N if it was killed by signal N. */
+    public int waitFor() throws InterruptedException {
+        return child.waitFor();
+    }
+
+    /** Sends signal number {@code signal} to the command, if it is still running. */
+    public void signal(int signal) {
+        child.signal(signal);
+    }
+
+    /**
+     * Ends the sandbox: a paused command never starts, a running one is killed (SIGKILL), and the TUN
+     * device is closed. Returns once the process is gone. Idempotent.
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (state == State.CLOSED) {
+                return;
+            }
+            if (state == State.PAUSED) {
+                control.close(); // the helper sees end-of-file instead of "go" and exits
+            } else {
+                child.signal(Signal.SIGKILL.intValue());
+            }
+            state = State.CLOSED;
+        }
+        awaitQuietly(child);
+        device.close();
+    }
+}

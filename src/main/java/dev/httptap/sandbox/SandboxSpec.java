@@ -1,0 +1,115 @@
+package dev.httptap.sandbox;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything needed to start a command in its sandbox.
+ *
+ * @param command the command and its arguments, looked up in {@code environment}'s PATH
+ * @param environment the command's complete environment
+ * @param tunName the TUN interface's name inside the namespace (1 to 15 characters)
+ * @param address the command's IPv4 address on the TUN device
+ * @param prefixLength the TUN subnet's prefix length
+ * @param gateway the default route's next hop; must lie in the subnet and differ from {@code address}
+ * @param mtu the TUN device's MTU; large values let the kernel send ~64 KiB TCP segments
+ * @param newUserNamespace false for {@code --no-userns}, which only root may use
+ * @param user the account to run the command as (name or uid), or null to keep the caller's
+ * @param bindMounts files the command sees in place of others, applied in order
+ * @param verbose whether the helper prints what it does
+ */
+public record SandboxSpec(
+        List<String> command,
+        Map<String, String> environment,
+        String tunName,
+        Inet4Address address,
+        int prefixLength,
+        Inet4Address gateway,
+        int mtu,
+        boolean newUserNamespace,
+        String user,
+        List<BindMount> bindMounts,
+        boolean verbose) {
+
+    public static final int DEFAULT_MTU = 65520;
+
+    public SandboxSpec {
+        command = List.copyOf(command);
+        environment = Map.copyOf(environment);
+        bindMounts = List.copyOf(bindMounts);
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(gateway, "gateway");
+        if (command.isEmpty()) {
+            throw new IllegalArgumentException("no command to run");
+        }
+        if (tunName.isEmpty() || tunName.length() > 15 || tunName.contains("/") || tunName.contains(" ")) {
+            throw new IllegalArgumentException("bad TUN name '" + tunName + "': 1 to 15 characters, no '/' or space");
+        }
+        if (prefixLength < 1 || prefixLength > 30) {
+            throw new IllegalArgumentException("prefix length must be 1 to 30, not " + prefixLength);
+        }
+        if (!sameSubnet(address, gateway, prefixLength) || address.equals(gateway)) {
+            throw new IllegalArgumentException("gateway " + gateway.getHostAddress() + " must be another address in "
+                    + address.getHostAddress() + "/" + prefixLength);
+        }
+        if (mtu < 576 || mtu > 65535) {
+            throw new IllegalArgumentException("MTU must be 576 to 65535, not " + mtu);
+        }
+    }
+
+    /**
+     * The usual sandbox for {@code command}: this process's environment, TUN device {@code httptap0} with
+     * 10.1.1.100/24, gateway 10.1.1.1, MTU 65520, a new user namespace, the caller's identity, no mounts.
+     */
+    public static SandboxSpec of(List<String> command) {
+        return new SandboxSpec(command, System.getenv(), "httptap0", ipv4("10.1.1.100"), 24, ipv4("10.1.1.1"),
+                DEFAULT_MTU, true, null, List.of(), false);
+    }
+
+    public SandboxSpec withEnvironment(Map<String, String> newEnvironment) {
+        return new SandboxSpec(command, newEnvironment, tunName, address, prefixLength, gateway, mtu,
+                newUserNamespace, user, bindMounts, verbose);
+    }
+
+    public SandboxSpec withUser(String newUser) {
+        return new SandboxSpec(command, environment, tunName, address, prefixLength, gateway, mtu,
+                newUserNamespace, newUser, bindMounts, verbose);
+    }
+
+    public SandboxSpec withNewUserNamespace(boolean enabled) {
+        return new SandboxSpec(command, environment, tunName, address, prefixLength, gateway, mtu,
+                enabled, user, bindMounts, verbose);
+    }
+
+    public SandboxSpec withBindMounts(List<BindMount> newBindMounts) {
+        return new SandboxSpec(command, environment, tunName, address, prefixLength, gateway, mtu,
+                newUserNamespace, user, newBindMounts, verbose);
+    }
+
+    public SandboxSpec withVerbose(boolean enabled) {
+        return new SandboxSpec(command, environment, tunName, address, prefixLength, gateway, mtu,
+                newUserNamespace, user, bindMounts, enabled);
+    }
+
+    private static boolean sameSubnet(Inet4Address a, Inet4Address b, int prefixLength) {
+        int mask = -1 << (32 - prefixLength);
+        return (toInt(a) & mask) == (toInt(b) & mask);
+    }
+
+    private static int toInt(Inet4Address address) {
+        byte[] bytes = address.getAddress();
+        return (bytes[0] & 0xff) << 24 | (bytes[1] & 0xff) << 16 | (bytes[2] & 0xff) << 8 | (bytes[3] & 0xff);
+    }
+
+    private static Inet4Address ipv4(String literal) {
+        try {
+            return (Inet4Address) InetAddress.getByName(literal); // a literal: no name lookup
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(literal, e);
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package dev.httptap.tun;
+
+import dev.httptap.log.Log;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import jnr.constants.platform.Errno;
+import jnr.constants.platform.Fcntl;
+import jnr.constants.platform.OpenFlags;
+import jnr.ffi.Memory;
+import jnr.ffi.Pointer;
+import jnr.posix.POSIX;
+
+/**
+ * The TUN device's descriptor as a {@link PacketDevice}: each read(2) is one IP packet, each write(2)
+ * injects one.
+ *
+ * <p>A blocking read on a TUN descriptor never returns once the child has exited, and closing the
+ * descriptor from another thread does not wake it. So the descriptor is non-blocking, and a read with
+ * nothing queued waits in poll(2) on the descriptor together with an eventfd that {@link #close()}
+ * signals: shutdown is immediate. A read-write lock keeps close() from freeing the descriptor number
+ * while another thread is still using it.
+ *
+ * <p>Reads are meant for one reader thread (the poll set is reused); writes may come from any thread.
+ * Direct buffers avoid a copy.
+ */
+public final class TunDevice implements PacketDevice {
+    private static final int POLLFD_BYTES = 8;
+
+    private final POSIX posix = Native.posix();
+    private final LibC libc = Native.libc();
+    private final int fd;
+    private final int wakeFd;
+    private final Pointer pollSet;
+    private final ReentrantReadWriteLock useLock = new ReentrantReadWriteLock();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private final AtomicLong packetsRead = new AtomicLong();
+    private final AtomicLong packetsWritten = new AtomicLong();
+    private final AtomicLong droppedWrites = new AtomicLong();
+    private final AtomicLong readErrors = new AtomicLong();
+
+    /** Takes ownership of {@code fd}, an open TUN (or any packet) descriptor, and makes it non-blocking. */
+    public TunDevice(int fd) throws IOException {
+        this.fd = fd;
+        int flags = posix.fcntlInt(fd, Fcntl.F_GETFL, 0);
+        if (flags < 0 || posix.fcntlInt(fd, Fcntl.F_SETFL, flags | OpenFlags.O_NONBLOCK.intValue()) < 0) {
+            throw new IOException("cannot make the TUN descriptor non-blocking: " + Native.lastErrorText());
+        }
+        wakeFd = libc.eventfd(0, LibC.EFD_CLOEXEC | LibC.EFD_NONBLOCK);
+        if (wakeFd < 0) {
+            throw new IOException("cannot create an eventfd for the TUN reader: " + Native.lastErrorText());
+        }
+        pollSet = Memory.allocateDirect(Native.runtime(), 2 * POLLFD_BYTES);
+        pollSet.putInt(0, fd);
+        pollSet.putShort(4, (short) LibC.POLLIN);
+        pollSet.putInt(POLLFD_BYTES, wakeFd);
+        pollSet.putShort(POLLFD_BYTES + 4, (short) LibC.POLLIN);
+    }
+
+    /**
+     * {@inheritDoc} A negative timeout waits until a packet arrives or the device is closed. The packet is
+     * stored from {@code dst.position()}, which then advances past it; a packet longer than the remaining
+     * space is truncated by the kernel.
+     */
+    @Override
+    public int read(ByteBuffer dst, int timeoutMillis) throws IOException {
+        useLock.readLock().lock();
+        try {
+            if (closed.get()) {
+                return -1;
+            }
+            int length = readOnce(dst);
+            if (length >= 0) {
+                return length;
+            }
+            if (timeoutMillis == 0 || !awaitReadable(timeoutMillis)) {
+                return closed.get() ? -1 : 0;
+            }
+            return Math.max(readOnce(dst), 0);
+        } finally {
+            useLock.readLock().unlock();
+        }
+    }
+
+    /** Returns the packet's length, or -1 if none is queued (or the read was interrupted by a signal). */
+    private int readOnce(ByteBuffer dst) throws IOException {
+        int position = dst.position();
+        int length = posix.read(fd, dst, dst.remaining());
+        if (length >= 0) {
+            dst.position(position + length);
+            packetsRead.incrementAndGet();
+            return length;
+        }
+        int errno = posix.errno();
+        if (errno == Errno.EAGAIN.intValue() || errno == Errno.EINTR.intValue()) {
+            return -1;
+        }
+        readErrors.incrementAndGet();
+        throw new IOException("cannot read from the TUN device: " + posix.strerror(errno));
+    }
+
+    /** Waits for a packet; false on time-out, on close, or on a signal (the caller then returns 0). */
+    private boolean awaitReadable(int timeoutMillis) {
+        pollSet.putShort(6, (short) 0);
+        pollSet.putShort(POLLFD_BYTES + 6, (short) 0);
+        int ready = libc.poll(pollSet, 2, timeoutMillis < 0 ? -1 : timeoutMillis);
+        return ready > 0 && !closed.get() && pollSet.getShort(6) != 0;
+    }
+
+    /**
+     * {@inheritDoc} The buffer's position is left unchanged. A packet the kernel refuses (e.g. ENOBUFS when
+     * the queue is full) or one written after {@link #close()} is dropped and counted, never thrown:
+     * TCP retransmits, and a lost UDP datagram is what the child would see on a real network.
+     */
+    @Override
+    public void write(ByteBuffer packet) {
+        useLock.readLock().lock();
+        try {
+            if (closed.get()) {
+                droppedWrites.incrementAndGet();
+                return;
+            }
+            int length = packet.remaining();
+            int written = posix.write(fd, packet, length);
+            if (written == length) {
+                packetsWritten.incrementAndGet();
+            } else {
+                String reason = written < 0 ? Native.lastErrorText() : "short write of " + written + " bytes";
+                droppedWrites.incrementAndGet();
+                Log.verbose("TUN device dropped a %d-byte packet: %s", length, reason);
+            }
+        } finally {
+            useLock.readLock().unlock();
+        }
+    }
+
+    public TunCounters counters() {
+        return new TunCounters(packetsRead.get(), packetsWritten.get(), droppedWrites.get(), readErrors.get());
+    }
+
+    /** Wakes a waiting reader (which then returns -1) and closes the descriptor. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        // Adds a non-zero 8-byte value to the eventfd counter, whatever the byte order.
+        posix.write(wakeFd, new byte[] {1, 0, 0, 0, 0, 0, 0, 1}, 8);
+        useLock.writeLock().lock();
+        try {
+            posix.close(fd);
+            posix.close(wakeFd);
+        } finally {
+            useLock.writeLock().unlock();
+        }
+    }
+}

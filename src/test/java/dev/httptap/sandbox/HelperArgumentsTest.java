@@ -1,0 +1,59 @@
+package dev.httptap.sandbox;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class HelperArgumentsTest {
+    private static final Path HELPER = Path.of("/opt/httptap/httptap-helper");
+
+    @Test
+    void defaultSpecGivesTheNetworkAndTheCommandAfterDoubleDash() {
+        SandboxSpec spec = SandboxSpec.of(List.of("curl", "--verbose", "http://x/"));
+
+        assertEquals(List.of("/opt/httptap/httptap-helper",
+                "--tun", "httptap0", "--address", "10.1.1.100/24", "--gateway", "10.1.1.1", "--mtu", "65520",
+                "--", "curl", "--verbose", "http://x/"), HelperArguments.argv(HELPER, spec));
+    }
+
+    @Test
+    void everyOptionInTheHelpersOrder() {
+        SandboxSpec spec = SandboxSpec.of(List.of("id"))
+                .withVerbose(true)
+                .withNewUserNamespace(false)
+                .withUser("nobody")
+                .withBindMounts(List.of(
+                        new BindMount(Path.of("/tmp/resolv"), Path.of("/etc/resolv.conf")),
+                        new BindMount(Path.of("/tmp/ca.pem"), Path.of("/etc/ssl/certs/ca-certificates.crt"))));
+
+        assertEquals(List.of("/opt/httptap/httptap-helper", "--verbose", "--no-userns",
+                "--tun", "httptap0", "--address", "10.1.1.100/24", "--gateway", "10.1.1.1", "--mtu", "65520",
+                "--user", "nobody",
+                "--bind", "/tmp/resolv:/etc/resolv.conf",
+                "--bind", "/tmp/ca.pem:/etc/ssl/certs/ca-certificates.crt",
+                "--", "id"), HelperArguments.argv(HELPER, spec));
+    }
+
+    @Test
+    void environmentBecomesNameEqualsValue() {
+        SandboxSpec spec = SandboxSpec.of(List.of("env")).withEnvironment(Map.of("PATH", "/bin:/usr/bin"));
+
+        assertEquals(List.of("PATH=/bin:/usr/bin"), HelperArguments.envp(spec));
+    }
+
+    @Test
+    void relativeBindMountPathsBecomeAbsolute() {
+        BindMount mount = new BindMount(Path.of("resolv.conf"), Path.of("/etc/resolv.conf"));
+
+        assertEquals(Path.of("").toAbsolutePath().resolve("resolv.conf") + ":/etc/resolv.conf", mount.helperArgument());
+    }
+
+    @Test
+    void aSourceWithAColonIsRefusedBecauseTheHelperSplitsThere() {
+        assertThrows(IllegalArgumentException.class, () -> new BindMount(Path.of("/tmp/a:b"), Path.of("/etc/x")));
+    }
+}
