@@ -24,12 +24,15 @@ final class TcpRelay {
     private final Selector selector;
     private final Clock clock;
     private final FlowObserverFactory observers;
-    private final ByteBuffer scratch = ByteBuffer.allocateDirect(Splice.CHUNK_BYTES);
+    private final ByteBuffer scratch;
     private final ExpiryList<PendingConnect> connectTimeouts;
     private final Set<Splice> splices = new HashSet<>();
 
-    TcpRelay(Selector selector, Clock clock, long connectTimeoutNanos, FlowObserverFactory observers) {
+    /** {@code scratch}: the loop's shared buffer of {@link Splice#CHUNK_BYTES}, lent to each splice. */
+    TcpRelay(Selector selector, Clock clock, ByteBuffer scratch, long connectTimeoutNanos,
+            FlowObserverFactory observers) {
         this.selector = selector;
+        this.scratch = scratch;
         this.clock = clock;
         this.observers = observers;
         this.connectTimeouts = new ExpiryList<>(connectTimeoutNanos, this::connectTimedOut);
