@@ -1,0 +1,107 @@
+package dev.httptap.dns;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The header and question section of a DNS message (RFC 1035 4.1), parsed once with bounds checks. The
+ * other sections are not parsed: the relay forwards them unchanged. Keeps a copy of the header and
+ * questions, which is all a locally built answer needs.
+ */
+public final class DnsMessage {
+    static final int HEADER_LENGTH = 12;
+    private static final int FLAG_QR = 0x8000;
+    private static final int FLAG_RD = 0x0100;
+
+    private final byte[] headerAndQuestions;
+    private final List<DnsQuestion> questions;
+
+    private DnsMessage(byte[] headerAndQuestions, List<DnsQuestion> questions) {
+        this.headerAndQuestions = headerAndQuestions;
+        this.questions = questions;
+    }
+
+    /** Parses the message from {@code message.position()} to its limit; the buffer is not changed or kept. */
+    public static DnsMessage parse(ByteBuffer message) throws DnsFormatException {
+        if (message.remaining() < HEADER_LENGTH) {
+            throw new DnsFormatException("message shorter than a DNS header (" + message.remaining() + " bytes)");
+        }
+        int base = message.position();
+        int questionCount = message.getShort(base + 4) & 0xffff;
+        List<DnsQuestion> questions = new ArrayList<>(Math.min(questionCount, 4));
+        int cursor = HEADER_LENGTH;
+        for (int i = 0; i < questionCount; i++) {
+            DnsName.Read name = DnsName.read(message, cursor);
+            cursor = name.end();
+            if (cursor + 4 > message.remaining()) {
+                throw new DnsFormatException("question " + (i + 1) + " runs past the end of the message");
+            }
+            int type = message.getShort(base + cursor) & 0xffff;
+            int dnsClass = message.getShort(base + cursor + 2) & 0xffff;
+            questions.add(new DnsQuestion(name.name(), type, dnsClass));
+            cursor += 4;
+        }
+        byte[] copy = new byte[cursor];
+        message.get(base, copy);
+        return new DnsMessage(copy, List.copyOf(questions));
+    }
+
+    public int id() {
+        return u16(0);
+    }
+
+    public int flags() {
+        return u16(2);
+    }
+
+    public boolean isResponse() {
+        return (flags() & FLAG_QR) != 0;
+    }
+
+    /** 0 is a standard query. */
+    public int opcode() {
+        return (flags() >>> 11) & 0xf;
+    }
+
+    public boolean recursionDesired() {
+        return (flags() & FLAG_RD) != 0;
+    }
+
+    /** 0 is NOERROR, 3 is NXDOMAIN. */
+    public int responseCode() {
+        return flags() & 0xf;
+    }
+
+    public List<DnsQuestion> questions() {
+        return questions;
+    }
+
+    /** True when both messages ask the same questions in the same order (an answer matches its query). */
+    public boolean sameQuestions(DnsMessage other) {
+        if (questions.size() != other.questions.size()) {
+            return false;
+        }
+        for (int i = 0; i < questions.size(); i++) {
+            if (!questions.get(i).matches(other.questions.get(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The header and question section exactly as received. */
+    byte[] headerAndQuestions() {
+        return Arrays.copyOf(headerAndQuestions, headerAndQuestions.length);
+    }
+
+    private int u16(int offset) {
+        return ((headerAndQuestions[offset] & 0xff) << 8) | (headerAndQuestions[offset + 1] & 0xff);
+    }
+
+    @Override
+    public String toString() {
+        return "DnsMessage[id=" + id() + ", flags=0x" + Integer.toHexString(flags()) + ", questions=" + questions + "]";
+    }
+}

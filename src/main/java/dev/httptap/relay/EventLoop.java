@@ -1,0 +1,157 @@
+package dev.httptap.relay;
+
+import dev.httptap.log.Log;
+import dev.httptap.stack.Clock;
+import java.io.IOException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * One thread and one selector. Each turn it runs queued tasks and the owner's {@link Turn} (which returns
+ * when it next needs to run), waits for channels until then, and calls the {@link ChannelHandler} attached
+ * to each ready key. Everything that touches channels or the stack runs on this thread.
+ */
+final class EventLoop implements AutoCloseable {
+    /** The owner's work each time round the loop. */
+    interface Turn {
+        /** Does the due work at {@code now}; returns the {@link Clock} time it must next run, or MAX_VALUE. */
+        long run(long now);
+
+        /** Runs once on the loop thread when the loop stops, before the selector closes. */
+        void stop();
+    }
+
+    private static final long STOP_WAIT_MILLIS = 5_000;
+
+    private final Selector selector;
+    private final Clock clock;
+    private final Thread thread;
+    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean wakeupPending = new AtomicBoolean();
+    private final Consumer<SelectionKey> dispatch = EventLoop::dispatch;
+    private volatile boolean running;
+    private Turn turn;
+
+    EventLoop(String name, Clock clock) throws IOException {
+        this.selector = Selector.open();
+        this.clock = clock;
+        this.thread = new Thread(this::loop, name);
+        this.thread.setDaemon(true);
+    }
+
+    Selector selector() {
+        return selector;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    void start(Turn owner) {
+        turn = owner;
+        running = true;
+        thread.start();
+    }
+
+    /** Runs {@code task} on the loop thread soon; callable from any thread. */
+    void execute(Runnable task) {
+        tasks.add(task);
+        wakeup();
+    }
+
+    /**
+     * Makes the loop take a turn now; callable from any thread. Wakeups coalesce: while one is pending and
+     * the loop has not started its next turn, further calls cost no system call.
+     */
+    void wakeup() {
+        if (!wakeupPending.getAndSet(true)) {
+            selector.wakeup();
+        }
+    }
+
+    boolean inLoopThread() {
+        return Thread.currentThread() == thread;
+    }
+
+    /** Stops the loop, lets the owner release everything on the loop thread, and waits for it (bounded). */
+    @Override
+    public void close() {
+        running = false;
+        selector.wakeup();
+        if (!inLoopThread() && thread.isAlive()) {
+            try {
+                thread.join(STOP_WAIT_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (thread.isAlive()) {
+                Log.error("relay loop did not stop within %d ms", STOP_WAIT_MILLIS);
+            }
+        }
+    }
+
+    private void loop() {
+        try {
+            while (running) {
+                // Cleared before looking at the queues: anything queued after this point wakes the select.
+                wakeupPending.set(false);
+                runTasks();
+                long now = clock.nanoTime();
+                long next = turn.run(now);
+                select(next, now);
+            }
+        } catch (IOException | RuntimeException e) {
+            Log.error("relay loop failed: %s", e);
+        } finally {
+            try {
+                turn.stop();
+            } catch (RuntimeException e) {
+                Log.error("relay shutdown failed: %s", e);
+            }
+            try {
+                selector.close();
+            } catch (IOException e) {
+                Log.verbose("closing the selector: %s", e);
+            }
+        }
+    }
+
+    private void select(long deadline, long now) throws IOException {
+        if (!tasks.isEmpty() || deadline - now <= 0) {
+            selector.selectNow(dispatch);
+        } else if (deadline == Long.MAX_VALUE) {
+            selector.select(dispatch);
+        } else {
+            long millis = Math.max(1, (deadline - now + 999_999) / 1_000_000);
+            selector.select(dispatch, millis);
+        }
+    }
+
+    private void runTasks() {
+        Runnable task;
+        while ((task = tasks.poll()) != null) {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                Log.error("relay task failed: %s", e);
+            }
+        }
+    }
+
+    private static void dispatch(SelectionKey key) {
+        if (!key.isValid()) {
+            return; // closed by a handler that ran earlier in this turn
+        }
+        ChannelHandler handler = (ChannelHandler) key.attachment();
+        try {
+            handler.onReady(key.readyOps());
+        } catch (RuntimeException e) {
+            Log.error("relay handler failed: %s", e);
+            handler.fail(e);
+        }
+    }
+}

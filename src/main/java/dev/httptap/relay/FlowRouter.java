@@ -1,0 +1,52 @@
+package dev.httptap.relay;
+
+import dev.httptap.log.Log;
+import dev.httptap.stack.FlowId;
+import dev.httptap.stack.Forwarder;
+import dev.httptap.stack.TcpConnectRequest;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+
+/**
+ * The relay's policy for new flows (the stack's {@link Forwarder}): the gateway offers DNS and nothing
+ * else, the host alias means this machine, everything else goes where the child addressed it.
+ */
+final class FlowRouter implements Forwarder {
+    private final AddressMap addresses;
+    private final InetSocketAddress tcpDnsServer;
+    private final TcpRelay tcp;
+    private final UdpRelay udp;
+    private final DnsRelay dns;
+
+    FlowRouter(AddressMap addresses, InetSocketAddress tcpDnsServer, TcpRelay tcp, UdpRelay udp, DnsRelay dns) {
+        this.addresses = addresses;
+        this.tcpDnsServer = tcpDnsServer;
+        this.tcp = tcp;
+        this.udp = udp;
+        this.dns = dns;
+    }
+
+    @Override
+    public void onTcpConnectRequest(TcpConnectRequest request) {
+        InetSocketAddress server = request.flow().server();
+        if (!addresses.isGateway(server)) {
+            tcp.connect(request, addresses.upstream(server));
+        } else if (server.getPort() == RelayConfig.DNS_PORT) {
+            tcp.connect(request, tcpDnsServer); // DNS over TCP is just a connection to the resolver
+        } else {
+            Log.verbose("%s: nothing listens on the gateway there, refusing", request.flow());
+            request.refuse();
+        }
+    }
+
+    @Override
+    public void onUdpDatagram(FlowId flow, ByteBuffer payload) {
+        if (!addresses.isGateway(flow.server())) {
+            udp.send(flow, payload);
+        } else if (flow.server().getPort() == RelayConfig.DNS_PORT) {
+            dns.query(flow, payload);
+        } else {
+            Log.verbose("%s: nothing listens on the gateway there, dropping a datagram", flow);
+        }
+    }
+}

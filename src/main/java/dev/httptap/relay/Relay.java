@@ -1,0 +1,149 @@
+package dev.httptap.relay;
+
+import dev.httptap.dns.LocalZone;
+import dev.httptap.log.Log;
+import dev.httptap.stack.Clock;
+import dev.httptap.tun.PacketDevice;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.function.Consumer;
+
+/**
+ * The only place httptap touches sockets. A reader thread takes the child's packets from the TUN device in
+ * batches; one loop thread feeds them to the userspace stack, writes the packets the stack emits back to
+ * the device, runs the stack's timers, and relays every flow the stack reports to the real network:
+ * TCP through {@link TcpRelay}, UDP through {@link UdpRelay}, the gateway's DNS through {@link DnsRelay}.
+ *
+ * <p>Memory is bounded: {@value #BATCHES} packet batches of {@value #BATCH_BYTES} bytes between the
+ * threads, one {@link Splice#CHUNK_BYTES} scratch buffer for the loop, and at most that much again per TCP
+ * connection whose server reads slower than the child sends. The device is the caller's to close.
+ */
+public final class Relay implements AutoCloseable {
+    static final int BATCHES = 4;
+    static final int BATCH_BYTES = 512 * 1024;
+
+    private enum State { NEW, RUNNING, CLOSED }
+
+    private final PacketDevice device;
+    private final RelayConfig config;
+    private final FlowObserverFactory observers;
+    private final PacketStack.Factory stacks;
+    private final Clock clock;
+    private final Consumer<ByteBuffer> receivePacket = this::receivePacket;
+    private State state = State.NEW;
+    private EventLoop loop;
+    private TunReader reader;
+    private PacketStack stack;
+    private TcpRelay tcp;
+    private UdpRelay udp;
+    private DnsRelay dns;
+    private boolean stackFailureReported;
+    private boolean deviceFailureReported;
+
+    public Relay(PacketDevice device, RelayConfig config, FlowObserverFactory observers) {
+        this(device, config, observers, PacketStack.networkStack(config.stack(), Clock.SYSTEM), Clock.SYSTEM);
+    }
+
+    /** The seam for tests: any {@link PacketStack} and clock. */
+    Relay(PacketDevice device, RelayConfig config, FlowObserverFactory observers, PacketStack.Factory stacks,
+            Clock clock) {
+        this.device = device;
+        this.config = config;
+        this.observers = observers;
+        this.stacks = stacks;
+        this.clock = clock;
+    }
+
+    /** Starts the loop and reader threads; returns once they run. */
+    public synchronized void start() throws IOException {
+        if (state != State.NEW) {
+            throw new IllegalStateException("relay already " + state);
+        }
+        loop = new EventLoop("httptap-relay", clock);
+        ByteBuffer scratch = ByteBuffer.allocateDirect(Splice.CHUNK_BYTES);
+        AddressMap addresses = new AddressMap(config.gateway(), config.hostAliasAddress());
+        LocalZone zone = new LocalZone(config.hostAliasName(), config.hostAliasAddress());
+        tcp = new TcpRelay(loop.selector(), clock, scratch, config.tcpConnectTimeout().toNanos(), observers);
+        udp = new UdpRelay(loop.selector(), clock, addresses, (flow, payload) -> stack.sendUdp(flow, payload),
+                scratch, config.maxUdpFlows(), config.udpIdleTimeout().toNanos());
+        dns = new DnsRelay(loop.selector(), clock, (flow, payload) -> stack.sendUdp(flow, payload), scratch, zone,
+                config.dnsServers(), config.maxUdpFlows(), config.dnsIdleTimeout().toNanos(),
+                config.dnsServerTimeout().toNanos());
+        FlowRouter router = new FlowRouter(addresses, config.dnsServers().get(0), tcp, udp, dns);
+        stack = stacks.create(this::writePacket, router);
+        reader = new TunReader(device, config.stack().mtu(), BATCHES, BATCH_BYTES, loop::wakeup);
+        loop.start(new EventLoop.Turn() {
+            @Override
+            public long run(long now) {
+                return turn(now);
+            }
+
+            @Override
+            public void stop() {
+                tcp.closeAll();
+                udp.closeAll();
+                dns.closeAll();
+            }
+        });
+        reader.start();
+        state = State.RUNNING;
+    }
+
+    /**
+     * Stops reading the device, resets every live connection (observers hear {@code onClose(true)}), closes
+     * every socket and stops the threads.
+     */
+    @Override
+    public synchronized void close() {
+        if (state == State.RUNNING) {
+            reader.stop();
+            loop.close();
+        }
+        state = State.CLOSED;
+    }
+
+    /** Runs {@code task} on the loop thread (for tests and for the integration seam). */
+    void execute(Runnable task) {
+        loop.execute(task);
+    }
+
+    private long turn(long now) {
+        PacketBatch batch;
+        while ((batch = reader.poll()) != null) {
+            batch.forEach(receivePacket);
+            reader.recycle(batch);
+        }
+        long next = stack.runTimers();
+        next = Math.min(next, tcp.expire(now));
+        next = Math.min(next, udp.expire(now));
+        return Math.min(next, dns.expire(now));
+    }
+
+    private void receivePacket(ByteBuffer packet) {
+        try {
+            stack.receive(packet);
+        } catch (RuntimeException e) {
+            // A stack bug on one packet must not stop every other flow.
+            if (!stackFailureReported) {
+                stackFailureReported = true;
+                Log.error("the network stack failed on a packet (further failures only with --verbose): %s", e);
+            } else {
+                Log.verbose("the network stack failed on a packet: %s", e);
+            }
+        }
+    }
+
+    private void writePacket(ByteBuffer packet) {
+        try {
+            device.write(packet);
+        } catch (IOException e) {
+            if (!deviceFailureReported) {
+                deviceFailureReported = true;
+                Log.error("writing to the TUN device failed (further failures only with --verbose): %s",
+                        e.getMessage());
+            } else {
+                Log.verbose("writing to the TUN device failed: %s", e.getMessage());
+            }
+        }
+    }
+}

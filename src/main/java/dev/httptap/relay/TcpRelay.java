@@ -1,0 +1,137 @@
+package dev.httptap.relay;
+
+import dev.httptap.log.Log;
+import dev.httptap.stack.Clock;
+import dev.httptap.stack.TcpConnectRequest;
+import dev.httptap.stack.TcpConnection;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * The TCP half of the relay: dials the real destination for each SYN, answers the stack the way that
+ * destination answered (accept, refused, unreachable), and splices accepted connections. Loop thread only.
+ */
+final class TcpRelay {
+    private final Selector selector;
+    private final Clock clock;
+    private final FlowObserverFactory observers;
+    private final ByteBuffer scratch;
+    private final ExpiryList<PendingConnect> connectTimeouts;
+    private final Set<Splice> splices = new HashSet<>();
+
+    /** {@code scratch}: the loop's shared buffer of {@link Splice#CHUNK_BYTES}, lent to each splice. */
+    TcpRelay(Selector selector, Clock clock, ByteBuffer scratch, long connectTimeoutNanos,
+            FlowObserverFactory observers) {
+        this.selector = selector;
+        this.scratch = scratch;
+        this.clock = clock;
+        this.observers = observers;
+        this.connectTimeouts = new ExpiryList<>(connectTimeoutNanos, this::connectTimedOut);
+    }
+
+    /** Dials {@code upstream} for the child's SYN; the request is answered once the dial completes. */
+    void connect(TcpConnectRequest request, InetSocketAddress upstream) {
+        SocketChannel socket = null;
+        try {
+            socket = SocketChannel.open();
+            socket.configureBlocking(false);
+            socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            PendingConnect pending = new PendingConnect(this, request, socket, upstream);
+            if (socket.connect(upstream)) {
+                socket.register(selector, 0, pending);
+                connected(pending);
+            } else {
+                socket.register(selector, SelectionKey.OP_CONNECT, pending);
+                connectTimeouts.touch(pending.timeout, clock.nanoTime());
+            }
+        } catch (IOException e) {
+            closeQuietly(socket);
+            answerFailure(request, upstream, e);
+        }
+    }
+
+    /** Times out dials that took too long; returns the next deadline. */
+    long expire(long now) {
+        return connectTimeouts.expire(now);
+    }
+
+    /** Connections being relayed now. */
+    int spliceCount() {
+        return splices.size();
+    }
+
+    /** Dials still waiting for an answer. */
+    int pendingCount() {
+        return connectTimeouts.size();
+    }
+
+    /** Ends everything because httptap is stopping: the child and the servers see resets. */
+    void closeAll() {
+        connectTimeouts.drain(pending -> {
+            closeQuietly(pending.socket);
+            pending.request.refuse();
+        });
+        for (Splice splice : new ArrayList<>(splices)) {
+            splice.abort();
+        }
+    }
+
+    void connected(PendingConnect pending) {
+        connectTimeouts.remove(pending.timeout);
+        SelectionKey key = pending.socket.keyFor(selector);
+        SafeObserver observer = SafeObserver.open(observers, pending.request.flow(), pending.upstream);
+        Splice splice = new Splice(pending.socket, key, observer, scratch, splices::remove);
+        splices.add(splice);
+        TcpConnection connection = pending.request.accept(splice);
+        Log.verbose("%s: connected to %s", connection.flow(), pending.upstream);
+        splice.start(connection);
+    }
+
+    void connectFailed(PendingConnect pending, IOException error) {
+        connectTimeouts.remove(pending.timeout);
+        closeQuietly(pending.socket);
+        answerFailure(pending.request, pending.upstream, error);
+    }
+
+    private void connectTimedOut(PendingConnect pending) {
+        closeQuietly(pending.socket);
+        Log.verbose("%s: no answer from %s, telling the child it is unreachable", pending.request.flow(), pending.upstream);
+        pending.request.unreachable();
+    }
+
+    /** Refused dials become RST, as a host with nothing listening answers; every other failure ICMP. */
+    private static void answerFailure(TcpConnectRequest request, InetSocketAddress upstream, IOException error) {
+        Log.verbose("%s: cannot connect to %s: %s", request.flow(), upstream, error.getMessage());
+        if (isRefused(error)) {
+            request.refuse();
+        } else {
+            request.unreachable();
+        }
+    }
+
+    private static boolean isRefused(IOException error) {
+        return error instanceof ConnectException
+                && error.getMessage() != null
+                && error.getMessage().contains("refused");
+    }
+
+    private static void closeQuietly(SocketChannel socket) {
+        if (socket == null) {
+            return;
+        }
+        try {
+            socket.close();
+        } catch (IOException e) {
+            Log.verbose("closing a socket: %s", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package dev.httptap.relay;
+
+import dev.httptap.log.Log;
+import dev.httptap.stack.Clock;
+import dev.httptap.stack.FlowId;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Selector;
+
+/**
+ * Generic UDP: each child flow gets its own socket connected to the real destination (the host alias
+ * mapped), and whatever comes back is sent to the child from that destination. Loop thread only.
+ */
+final class UdpRelay {
+    private final Selector selector;
+    private final Clock clock;
+    private final AddressMap addresses;
+    private final UdpSender child;
+    private final ByteBuffer scratch;
+    private final FlowTable<DatagramFlow> flows;
+    private final DatagramFlow.Receiver replies = this::onReply;
+
+    UdpRelay(Selector selector, Clock clock, AddressMap addresses, UdpSender child, ByteBuffer scratch,
+            int maxFlows, long idleNanos) {
+        this.selector = selector;
+        this.clock = clock;
+        this.addresses = addresses;
+        this.child = child;
+        this.scratch = scratch;
+        this.flows = new FlowTable<>(maxFlows, idleNanos);
+    }
+
+    /** Sends the child's datagram on its flow's socket, opening one for a new flow. */
+    void send(FlowId id, ByteBuffer payload) {
+        long now = clock.nanoTime();
+        DatagramFlow flow = flows.get(id);
+        if (flow == null) {
+            try {
+                flow = DatagramFlow.open(id, addresses.upstream(id.server()), selector, scratch, replies);
+            } catch (IOException e) {
+                Log.verbose("%s: cannot open a UDP socket: %s", id, e.getMessage());
+                return;
+            }
+            flows.add(flow, now);
+        } else {
+            flows.touch(flow, now);
+        }
+        flow.send(payload, flow.connectedTo());
+    }
+
+    long expire(long now) {
+        return flows.expire(now);
+    }
+
+    void closeAll() {
+        flows.closeAll();
+    }
+
+    int flowCount() {
+        return flows.size();
+    }
+
+    private void onReply(DatagramFlow flow, SocketAddress from, ByteBuffer payload) {
+        flows.touch(flow, clock.nanoTime());
+        child.sendUdp(flow.id(), payload);
+    }
+}

@@ -1,0 +1,366 @@
+package dev.httptap.relay;
+
+import static dev.httptap.relay.LoopHarness.await;
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.httptap.stack.FlowId;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The TCP relay against a real server on 127.0.0.1 and a fake child connection. */
+class TcpRelayTest {
+    private static final FlowId FLOW = new FlowId(
+            new InetSocketAddress(RelayConfig.ipv4(10, 1, 1, 2), 40000),
+            new InetSocketAddress(RelayConfig.ipv4(93, 184, 215, 14), 80));
+
+    private LoopHarness harness;
+    private TcpRelay relay;
+    private ServerSocketChannel server;
+    private final RecordingObserver observer = new RecordingObserver();
+    private FlowObserver observerToUse = observer;
+
+    @BeforeEach
+    void start() throws IOException {
+        harness = new LoopHarness();
+        relay = harness.onLoop(() -> new TcpRelay(harness.loop.selector(), harness.loop.clock(),
+                ByteBuffer.allocateDirect(Splice.CHUNK_BYTES), TimeUnit.SECONDS.toNanos(30), (flow, upstream) -> observerToUse));
+        harness.addTimers(relay::expire, relay::closeAll);
+        server = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        harness.close();
+        server.close();
+    }
+
+    @Test
+    void relaysBytesBothWaysUnchangedAndTellsTheObserverEverything() throws IOException {
+        FakeTcpConnection child = new FakeTcpConnection(FLOW, FakeTcpConnection.UNLIMITED);
+        FakeConnectRequest request = connect(child);
+        SocketChannel peer = server.accept();
+
+        childSends(request, child, "GET / HTTP/1.1\r\n\r\n".getBytes(US_ASCII));
+        assertArrayEquals("GET / HTTP/1.1\r\n\r\n".getBytes(US_ASCII), readExactly(peer, 18));
+        peer.write(ByteBuffer.wrap("HTTP/1.1 200 OK\r\n\r\n".getBytes(US_ASCII)));
+        await("the reply reaches the child", () -> child.receivedByChildCount() == 19);
+
+        childFinishes(request, child);
+        assertEquals(-1, peer.read(ByteBuffer.allocate(1)), "the server sees the child's FIN");
+        peer.close();
+        await("the server's FIN reaches the child", child::outputShutdown);
+        await("the relay closes", () -> observer.events().contains("close"));
+
+        assertEquals("HTTP/1.1 200 OK\r\n\r\n", new String(child.receivedByChild(), US_ASCII));
+        assertEquals("GET / HTTP/1.1\r\n\r\n", new String(observer.clientBytes(), US_ASCII));
+        assertEquals("HTTP/1.1 200 OK\r\n\r\n", new String(observer.serverBytes(), US_ASCII));
+        assertEquals(List.of("client-end", "server-end", "close"), observer.events());
+        assertEquals(0, harness.onLoop(relay::spliceCount));
+    }
+
+    @Test
+    void relaysLargeTransfersInOrder() throws Exception {
+        long size = 8L << 20;
+        FakeTcpConnection child = new FakeTcpConnection(FLOW, FakeTcpConnection.UNLIMITED);
+        FakeConnectRequest request = connect(child);
+        SocketChannel peer = server.accept();
+
+        Thread serverSide = new Thread(() -> {
+            try {
+                assertPatternArrives(peer, size);
+                writePattern(peer, size);
+                peer.shutdownOutput();
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+        });
+        serverSide.start();
+        harness.onLoop(() -> {
+            child.childSendsPattern(size);
+            child.childFinishes();
+            request.listener().onReadable(child);
+        });
+        long[] checked = {0};
+        await("the server's bytes reach the child", () -> {
+            byte[] arrived = child.takeReceivedByChild();
+            assertArrayEquals(Pattern.bytes(checked[0], arrived.length), arrived);
+            checked[0] += arrived.length;
+            return checked[0] == size && child.outputShutdown();
+        });
+        serverSide.join(LoopHarness.WAIT_MILLIS);
+        await("the relay closes", () -> observer.events().contains("close"));
+        assertEquals(size, observer.clientCount());
+        assertEquals(size, observer.serverCount());
+    }
+
+    @Test
+    void aChildWithNoRoomStopsTheRelayReadingTheServer() throws IOException {
+        FakeTcpConnection child = new FakeTcpConnection(FLOW, 0);
+        connect(child);
+        SocketChannel peer = server.accept();
+        peer.configureBlocking(false);
+
+        long limit = 256L << 20;
+        long written = writeUntilStalled(peer, limit);
+
+        assertTrue(written < limit, "the server could write " + written + " bytes: the relay kept reading");
+        assertEquals(0, child.receivedByChildCount());
+        assertEquals(0, observer.serverCount());
+
+        peer.configureBlocking(true);
+        FakeConnectRequest request = lastRequest;
+        harness.onLoop(() -> {
+            child.setRoom(FakeTcpConnection.UNLIMITED);
+            request.listener().onWritable(child);
+        });
+        long[] checked = {0};
+        await("everything written reaches the child", () -> {
+            byte[] arrived = child.takeReceivedByChild();
+            assertArrayEquals(Pattern.bytes(checked[0], arrived.length), arrived);
+            checked[0] += arrived.length;
+            return checked[0] == written;
+        });
+    }
+
+    @Test
+    void aChildWithLittleRoomGetsExactlyThatMuch() throws IOException {
+        FakeTcpConnection child = new FakeTcpConnection(FLOW, 1000);
+        FakeConnectRequest request = connect(child);
+        SocketChannel peer = server.accept();
+
+        writePattern(peer, 5000);
+        await("the child's room fills", () -> child.receivedByChildCount() == 1000);
+        for (int delivered = 1000; delivered < 5000; delivered += 1000) {
+            harness.onLoop(() -> {
+                child.setRoom(1000);
+                request.listener().onWritable(child);
+            });
+            long expected = delivered + 1000;
+            await("the next 1000 bytes", () -> child.receivedByChildCount() == expected);
+        }
+        assertArrayEquals(Pattern.bytes(0, 5000), child.receivedByChild());
+    }
+
+    @Test
+    void aServerThatStopsReadingStopsTheRelayReadingTheChild() throws IOException {
+        long size = 256L << 20;
+        FakeTcpConnection child = new FakeTcpConnection(FLOW, FakeTcpConnection.UNLIMITED);
+        FakeConnectRequest request = connect(child);
+        SocketChannel peer = server.accept();
+
+        harness.onLoop(() -> {
+            child.childSendsPattern(size);
+            request.listener().onReadable(child);
+        });
+        Splice splice = (Splice) request.listener();
+        await("the relay stops taking the child's bytes", () -> harness.onLoop(splice::bufferedBytes) > 0);
+        long consumed = child.patternConsumed();
+
+        assertTrue(consumed < size, "the relay took all the child sent");
+        assertTrue(harness.onLoop(splice::bufferedBytes) <= Splice.CHUNK_BYTES);
+        assertEquals(consumed, harness.onLoop(child::patternConsumed), "no more was read while the server was stuck");
+
+        assertPatternArrives(peer, size);
+        assertEquals(size, child.patternConsumed());
+    }
+
+    @Test
+    void theServerCanStillReceiveAfterItFinishedSending() throws IOException {
+        FakeTcpConnection child = new FakeTcpConnection(FLOW, FakeTcpConnection.UNLIMITED);
+        FakeConnectRequest request = connect(child);
+        SocketChannel peer = server.accept();
+
+        peer.write(ByteBuffer.wrap("bye".getBytes(US_ASCII)));
+        peer.shutdownOutput();
+        await("the server's FIN reaches the child", child::outputShutdown);
+        childSends(request, child, "still here".getBytes(US_ASCII));
+        assertArrayEquals("still here".getBytes(US_ASCII), readExactly(peer, 10));
+        childFinishes(request, child);
+        assertEquals(-1, peer.read(ByteBuffer.allocate(1)));
+
+        await("the relay closes", () -> observer.events().contains("close"));
+        assertEquals("bye", new String(child.receivedByChild(), US_ASCII));
+        assertEquals(List.of("server-end", "client-end", "close"), observer.events());
+    }
+
+    @Test
+    void aChildResetResetsTheServer() throws IOException {
+        FakeTcpConnection child = new FakeTcpConnection(FLOW, FakeTcpConnection.UNLIMITED);
+        FakeConnectRequest request = connect(child);
+        SocketChannel peer = server.accept();
+
+        harness.onLoop(() -> request.listener().onReset(child));
+
+        SocketException error = assertThrows(SocketException.class, () -> peer.read(ByteBuffer.allocate(1)));
+        assertTrue(error.getMessage().contains("reset"), error.getMessage());
+        assertEquals(List.of("close-reset"), observer.events());
+    }
+
+    @Test
+    void aServerResetResetsTheChild() throws IOException {
+        FakeTcpConnection child = new FakeTcpConnection(FLOW, FakeTcpConnection.UNLIMITED);
+        connect(child);
+        SocketChannel peer = server.accept();
+
+        peer.setOption(StandardSocketOptions.SO_LINGER, 0);
+        peer.close();
+
+        await("the child is reset", child::aborted);
+        await("the observer hears of it", () -> observer.events().contains("close-reset"));
+        assertEquals(0, harness.onLoop(relay::spliceCount));
+    }
+
+    @Test
+    void aRefusedDialRefusesTheChild() throws IOException {
+        InetSocketAddress closedPort = (InetSocketAddress) server.getLocalAddress();
+        server.close();
+        FakeConnectRequest request = new FakeConnectRequest(new FakeTcpConnection(FLOW, 0));
+
+        harness.onLoop(() -> relay.connect(request, closedPort));
+
+        await("the dial is answered", () -> request.answer() != FakeConnectRequest.Answer.NONE);
+        assertEquals(FakeConnectRequest.Answer.REFUSED, request.answer());
+        assertEquals(0, harness.onLoop(relay::pendingCount));
+    }
+
+    @Test
+    void aFailingObserverDoesNotStopTheBytes() throws IOException {
+        observerToUse = new FlowObserver() {
+            @Override
+            public void onClientData(ByteBuffer data) {
+                throw new IllegalStateException("observer bug");
+            }
+        };
+        FakeTcpConnection child = new FakeTcpConnection(FLOW, FakeTcpConnection.UNLIMITED);
+        FakeConnectRequest request = connect(child);
+        SocketChannel peer = server.accept();
+
+        childSends(request, child, "one".getBytes(US_ASCII));
+        childSends(request, child, "two".getBytes(US_ASCII));
+
+        assertArrayEquals("onetwo".getBytes(US_ASCII), readExactly(peer, 6));
+    }
+
+    @Test
+    void stoppingTheLoopResetsLiveConnections() throws IOException {
+        FakeTcpConnection child = new FakeTcpConnection(FLOW, FakeTcpConnection.UNLIMITED);
+        connect(child);
+        SocketChannel peer = server.accept();
+
+        harness.close();
+
+        assertTrue(child.aborted());
+        assertEquals(List.of("close-reset"), observer.events());
+        assertThrows(SocketException.class, () -> peer.read(ByteBuffer.allocate(1)));
+    }
+
+    // ---- helpers ----
+
+    private FakeConnectRequest lastRequest;
+
+    private FakeConnectRequest connect(FakeTcpConnection child) throws IOException {
+        FakeConnectRequest request = new FakeConnectRequest(child);
+        InetSocketAddress address = (InetSocketAddress) server.getLocalAddress();
+        harness.onLoop(() -> relay.connect(request, address));
+        await("the dial is answered", () -> request.answer() != FakeConnectRequest.Answer.NONE);
+        assertEquals(FakeConnectRequest.Answer.ACCEPTED, request.answer());
+        lastRequest = request;
+        return request;
+    }
+
+    private void childSends(FakeConnectRequest request, FakeTcpConnection child, byte[] bytes) {
+        harness.onLoop(() -> {
+            child.childSends(bytes);
+            request.listener().onReadable(child);
+        });
+    }
+
+    private void childFinishes(FakeConnectRequest request, FakeTcpConnection child) {
+        harness.onLoop(() -> {
+            child.childFinishes();
+            request.listener().onReadable(child);
+        });
+    }
+
+    private static byte[] readExactly(SocketChannel peer, int count) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(count);
+        while (buffer.hasRemaining()) {
+            if (peer.read(buffer) < 0) {
+                throw new AssertionError("EOF after " + buffer.position() + " of " + count + " bytes");
+            }
+        }
+        return buffer.array();
+    }
+
+    private static void assertPatternArrives(SocketChannel peer, long size) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+        long offset = 0;
+        while (offset < size) {
+            buffer.clear();
+            int count = peer.read(buffer);
+            if (count < 0) {
+                throw new AssertionError("EOF after " + offset + " of " + size + " bytes");
+            }
+            assertArrayEquals(Pattern.bytes(offset, count), java.util.Arrays.copyOf(buffer.array(), count));
+            offset += count;
+        }
+    }
+
+    private static void writePattern(SocketChannel peer, long size) throws IOException {
+        for (long offset = 0; offset < size; ) {
+            int count = (int) Math.min(64 * 1024, size - offset);
+            ByteBuffer chunk = ByteBuffer.wrap(Pattern.bytes(offset, count));
+            while (chunk.hasRemaining()) {
+                peer.write(chunk);
+            }
+            offset += count;
+        }
+    }
+
+    /**
+     * Writes the pattern without blocking until the kernel buffers are full and stay full (50 tries, 5 ms
+     * apart) or {@code limit} bytes went out; returns how many bytes were written.
+     */
+    private static long writeUntilStalled(SocketChannel peer, long limit) throws IOException {
+        long offset = 0;
+        int fruitlessTries = 0;
+        ByteBuffer chunk = ByteBuffer.allocate(0);
+        while (offset < limit && fruitlessTries < 50) {
+            if (!chunk.hasRemaining()) {
+                chunk = ByteBuffer.wrap(Pattern.bytes(offset, 64 * 1024));
+            }
+            int count = peer.write(chunk);
+            offset += count;
+            if (count == 0) {
+                fruitlessTries++;
+                sleepMillis(5);
+            } else {
+                fruitlessTries = 0;
+            }
+        }
+        return offset;
+    }
+
+    private static void sleepMillis(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
