@@ -1,29 +1,125 @@
 package dev.httptap.stack;
 
+import dev.httptap.log.Log;
+import dev.httptap.wire.IpAddress;
+import dev.httptap.wire.IpProtocol;
+import dev.httptap.wire.IpVersion;
+import dev.httptap.wire.Ipv4Header;
+import dev.httptap.wire.Ipv4Packet;
+import dev.httptap.wire.MalformedPacketException;
+import dev.httptap.wire.UdpDatagram;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.util.function.IntSupplier;
 
 /**
  * A userspace IPv4 TCP/UDP/ICMP stack with no I/O of its own: packets come in through {@link #receive},
  * go out through a {@link PacketOutput}, new flows are offered to a {@link Forwarder}, and time comes
  * from a {@link Clock}. Not thread-safe: one thread drives it.
+ *
+ * <p>Nothing escapes {@link #receive}: malformed packets are counted by {@link DropReason} and logged
+ * with {@code --verbose}; an exception from a forwarder or listener is logged and counted.
  */
 public final class NetworkStack {
+    private final StackConfig config;
+    private final Clock clock;
+    private final Forwarder forwarder;
+    private final StackStats.Counters counters = new StackStats.Counters();
+    private final PacketWriter writer;
+    private final TimerQueue timers = new TimerQueue();
+    private final TcpLayer tcp;
+    private final IcmpResponder icmp;
+
     public NetworkStack(StackConfig config, Clock clock, PacketOutput output, Forwarder forwarder) {
-        throw new UnsupportedOperationException("being written");
+        this(config, clock, output, forwarder, new SecureRandom()::nextInt);
+    }
+
+    /** With chosen initial sequence numbers, so tests can start near the 2^32 wrap. */
+    NetworkStack(StackConfig config, Clock clock, PacketOutput output, Forwarder forwarder,
+                 IntSupplier initialSequences) {
+        this.config = config;
+        this.clock = clock;
+        this.forwarder = forwarder;
+        this.writer = new PacketWriter(config.mtu(), output, counters);
+        this.tcp = new TcpLayer(config, clock, writer, timers, forwarder, counters, initialSequences);
+        this.icmp = new IcmpResponder(writer, counters);
     }
 
     /** Handles one IP packet from the child (position to limit); the buffer is not kept. */
     public void receive(ByteBuffer packet) {
-        throw new UnsupportedOperationException("being written");
+        counters.packetsIn++;
+        counters.bytesIn += packet.remaining();
+        try {
+            IpVersion version = packet.hasRemaining() ? IpVersion.ofFirstByte(packet.get(packet.position())) : null;
+            if (version == IpVersion.V6) {
+                drop(DropReason.IPV6_NOT_SUPPORTED, "");
+                return;
+            }
+            Ipv4Packet ip = Ipv4Packet.parse(packet);
+            if (ip.isFragment()) {
+                drop(DropReason.FRAGMENT, " from " + ip.source());
+                return;
+            }
+            IpProtocol protocol = ip.protocol();
+            if (protocol.equals(IpProtocol.TCP)) {
+                tcp.receive(ip);
+            } else if (protocol.equals(IpProtocol.UDP)) {
+                receiveUdp(ip);
+            } else if (protocol.equals(IpProtocol.ICMP)) {
+                icmp.receive(ip);
+            } else {
+                drop(DropReason.UNKNOWN_PROTOCOL, ": " + protocol);
+            }
+        } catch (MalformedPacketException e) {
+            drop(DropReason.of(e.malformation()), ": " + e.getMessage());
+        } catch (RuntimeException e) {
+            counters.drop(DropReason.INTERNAL_ERROR);
+            Log.error("internal error while handling a packet: %s", e);
+        }
     }
 
     /** Runs due timers; returns the {@link Clock} time of the next one, or {@code Long.MAX_VALUE}. */
     public long runTimers() {
-        throw new UnsupportedOperationException("being written");
+        try {
+            timers.runDue(clock.nanoTime());
+        } catch (RuntimeException e) {
+            counters.drop(DropReason.INTERNAL_ERROR);
+            Log.error("internal error in a TCP timer: %s", e);
+        }
+        return timers.nextDeadline();
     }
 
     /** Sends a UDP datagram to the child, from {@code flow.server()} to {@code flow.client()}. */
     public void sendUdp(FlowId flow, ByteBuffer payload) {
-        throw new UnsupportedOperationException("being written");
+        IpAddress from = IpAddress.of(flow.server().getAddress());
+        IpAddress to = IpAddress.of(flow.client().getAddress());
+        if (from == null || to == null) {
+            drop(DropReason.UNSUPPORTED_ADDRESS, " for UDP " + flow);
+            return;
+        }
+        if (Ipv4Header.LENGTH + UdpDatagram.HEADER_LENGTH + payload.remaining() > config.mtu()) {
+            drop(DropReason.UDP_TOO_LARGE, ": " + payload.remaining() + " bytes for " + flow);
+            return;
+        }
+        writer.sendUdp(from, flow.server().getPort(), to, flow.client().getPort(), payload);
+    }
+
+    /** Counters since the stack started. */
+    public StackStats stats() {
+        return counters.snapshot(tcp.openConnections());
+    }
+
+    private void receiveUdp(Ipv4Packet ip) throws MalformedPacketException {
+        UdpDatagram udp = UdpDatagram.parse(ip);
+        udp.verifyChecksum(ip.header().pseudoHeaderSum());
+        FlowId flow = new FlowId(new InetSocketAddress(ip.source().toInetAddress(), udp.sourcePort()),
+                new InetSocketAddress(ip.destination().toInetAddress(), udp.destinationPort()));
+        forwarder.onUdpDatagram(flow, udp.payload());
+    }
+
+    private void drop(DropReason reason, String detail) {
+        counters.drop(reason);
+        Log.verbose("dropped packet: %s%s", reason.description(), detail);
     }
 }

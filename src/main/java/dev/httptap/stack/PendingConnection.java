@@ -1,0 +1,88 @@
+package dev.httptap.stack;
+
+import dev.httptap.log.Log;
+import dev.httptap.wire.Icmpv4Header;
+import dev.httptap.wire.Icmpv4Packet;
+import dev.httptap.wire.TcpFlags;
+import dev.httptap.wire.TcpSegment;
+import java.nio.ByteBuffer;
+
+/**
+ * A SYN the forwarder has been told about and has not answered yet. Retransmitted SYNs are absorbed here;
+ * an RST from the child withdraws the request. Exactly one answer is allowed.
+ */
+final class PendingConnection implements TcpConnectRequest {
+    private enum Status { WAITING, WITHDRAWN, ANSWERED }
+
+    private final TcpLayer layer;
+    private final ConnectionKey key;
+    private final FlowId flow;
+    private final SynRequest syn;
+    /** The SYN's IP header and first eight TCP bytes, quoted by an ICMP error (RFC 792). */
+    private final byte[] quotedSyn;
+    private Status status = Status.WAITING;
+
+    PendingConnection(TcpLayer layer, ConnectionKey key, SynRequest syn, byte[] quotedSyn) {
+        this.layer = layer;
+        this.key = key;
+        this.flow = key.toFlowId();
+        this.syn = syn;
+        this.quotedSyn = quotedSyn;
+    }
+
+    @Override
+    public FlowId flow() {
+        return flow;
+    }
+
+    /** A segment for this 4-tuple while the forwarder decides. */
+    void onSegment(TcpSegment segment) {
+        if (segment.has(TcpFlags.RST)) {
+            Log.verbose("tcp %s: child reset the connection before it was answered", key);
+            status = Status.WITHDRAWN;
+            layer.forgetPending(key);
+        } else if (segment.has(TcpFlags.SYN)) {
+            layer.counters().drop(DropReason.TCP_SYN_RETRANSMITTED);
+        } else {
+            layer.counters().drop(DropReason.TCP_PENDING_NOT_SYN);
+        }
+    }
+
+    @Override
+    public TcpConnection accept(TcpConnection.Listener listener) {
+        Status previous = answer();
+        if (previous == Status.WITHDRAWN) {
+            return TcpConnectionImpl.withdrawn(layer, key, flow, listener);
+        }
+        return layer.open(key, flow, listener, syn);
+    }
+
+    @Override
+    public void refuse() {
+        if (answer() == Status.WAITING) {
+            layer.sendReset(key, 0, syn.sequence() + 1, TcpFlags.RST | TcpFlags.ACK);
+        }
+    }
+
+    @Override
+    public void unreachable() {
+        if (answer() == Status.WAITING) {
+            Icmpv4Header icmp = new Icmpv4Header(Icmpv4Packet.TYPE_DESTINATION_UNREACHABLE,
+                    Icmpv4Packet.CODE_HOST_UNREACHABLE, 0);
+            layer.writer().sendIcmp(key.server(), key.client(), icmp, ByteBuffer.wrap(quotedSyn), 0,
+                    quotedSyn.length);
+        }
+    }
+
+    private Status answer() {
+        Status previous = status;
+        if (previous == Status.ANSWERED) {
+            throw new IllegalStateException("connection request " + key + " was already answered");
+        }
+        status = Status.ANSWERED;
+        if (previous == Status.WAITING) {
+            layer.forgetPending(key);
+        }
+        return previous;
+    }
+}

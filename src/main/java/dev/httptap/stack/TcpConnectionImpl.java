@@ -1,0 +1,742 @@
+package dev.httptap.stack;
+
+import static dev.httptap.stack.SeqNum.after;
+import static dev.httptap.stack.SeqNum.afterOrEqual;
+import static dev.httptap.stack.SeqNum.before;
+import static dev.httptap.stack.SeqNum.beforeOrEqual;
+import static dev.httptap.stack.SeqNum.inWindow;
+import static dev.httptap.stack.TimerQueue.NEVER;
+
+import dev.httptap.log.Log;
+import dev.httptap.wire.Ipv4Header;
+import dev.httptap.wire.TcpFlags;
+import dev.httptap.wire.TcpHeader;
+import dev.httptap.wire.TcpOptions;
+import dev.httptap.wire.TcpSegment;
+import java.nio.ByteBuffer;
+
+/**
+ * One accepted TCP connection, as the server the child thinks it is talking to (RFC 9293). Segments
+ * from the child arrive in {@link #onSegment}; the forwarder uses the {@link TcpConnection} methods;
+ * timers arrive in {@link #onTimer}. Listener events are collected while the state changes and delivered
+ * afterwards by {@link #deliverEvents}, so a listener always sees a consistent connection.
+ *
+ * <p>Names follow the RFC: SND.UNA, SND.NXT, RCV.NXT ... {@code sndMax} is the highest sequence number sent,
+ * which differs from SND.NXT after a retransmission timeout rewinds SND.NXT (go-back-N).
+ */
+final class TcpConnectionImpl implements TcpConnection {
+    private static final int MAX_RETRANSMISSIONS = 8;
+    private static final int MAX_SYN_ACK_RETRANSMISSIONS = 5;
+    private static final int DUPLICATE_ACK_THRESHOLD = 3;
+    private static final int DEFAULT_PEER_MSS = 536;
+    private static final int TIMESTAMPS_SPACE = 12;
+    private static final int MAX_WINDOW_FIELD = 0xFFFF;
+    private static final int MAX_CONGESTION_WINDOW = 1 << 30;
+    private static final long DELAYED_ACK_NANOS = 10_000_000L;
+    /** Twice a maximum segment lifetime of one second: the child is local, nothing lingers longer. */
+    static final long TIME_WAIT_NANOS = 2_000_000_000L;
+    static final long MAX_PROBE_INTERVAL_NANOS = 5_000_000_000L;
+
+    /** What the single retransmission-slot deadline means in the current state. */
+    private enum Deadline { NONE, RETRANSMIT, ZERO_WINDOW_PROBE, TIME_WAIT_EXPIRY }
+
+    private final TcpLayer layer;
+    private final ConnectionKey key;
+    private final FlowId flow;
+    private final Listener listener;
+    private final TimerQueue.Timer timer = new TimerQueue.Timer(this::onTimer);
+    private final RttEstimator rtt = new RttEstimator();
+    private final SendQueue sendQueue;
+    private final ReceiveQueue receiveQueue;
+    private final int receiveBufferBytes;
+    private TcpState state;
+
+    // Send side.
+    private final int iss;
+    private int sndUna;
+    private int sndNxt;
+    private int sndMax;
+    private int sndWnd;
+    private int sndWl1;
+    private int sndWl2;
+    private final int sndShift;
+    private final int sendMss;
+    private int congestionWindow = MAX_CONGESTION_WINDOW;
+    private boolean finQueued;
+    private int duplicateAcks;
+    private boolean inRecovery;
+    private int recoveryPoint;
+    private boolean writeBlocked;
+
+    // Receive side.
+    /** Window scaling is on only if the child offered it (RFC 7323 section 2.2). */
+    private final boolean windowScaling;
+    private final int irs;
+    private int rcvNxt;
+    private final int rcvShift;
+    private int advertisedEdge;
+    private boolean finReceived;
+    private int unacknowledgedBytes;
+    private int largestSegment = DEFAULT_PEER_MSS;
+
+    // Timestamps (RFC 7323).
+    private final boolean timestamps;
+    private final int timestampOffset;
+    private int tsRecent;
+
+    // Timers: one slot for retransmission/probe/TIME-WAIT, one for the delayed ACK, one for deferred events.
+    private Deadline deadlineKind = Deadline.NONE;
+    private long deadlineAt = NEVER;
+    private long ackAt = NEVER;
+    private long eventsAt = NEVER;
+    private int retransmissions;
+    private long probeInterval;
+    private boolean timing;
+    private int timedSequence;
+    private long timedAt;
+
+    // Listener events waiting for delivery.
+    private boolean readablePending;
+    private boolean writablePending;
+    private boolean resetPending;
+    private boolean closedPending;
+
+    TcpConnectionImpl(TcpLayer layer, ConnectionKey key, FlowId flow, Listener listener, int iss, SynRequest syn) {
+        this.layer = layer;
+        this.key = key;
+        this.flow = flow;
+        this.listener = listener;
+        StackConfig config = layer.config();
+        this.receiveBufferBytes = config.receiveBufferBytes();
+        TcpOptions offered = syn.options();
+        this.windowScaling = offered.windowScale() != TcpOptions.NO_WINDOW_SCALE;
+        this.sndShift = windowScaling ? offered.windowScale() : 0;
+        this.rcvShift = windowScaling ? windowShiftFor(receiveBufferBytes) : 0;
+        this.timestamps = offered.timestamps();
+        this.tsRecent = offered.timestampValue();
+        this.timestampOffset = iss;
+        int peerMss = offered.mss() != TcpOptions.NO_MSS ? offered.mss() : DEFAULT_PEER_MSS;
+        this.sendMss = Math.min(peerMss, ourMss(config)) - (timestamps ? TIMESTAMPS_SPACE : 0);
+        // Slack of one window unit: rounding the scaled window up never lets the child overrun the ring.
+        this.receiveQueue = new ReceiveQueue(receiveBufferBytes + (1 << rcvShift));
+        this.sendQueue = new SendQueue(config.sendBufferBytes());
+        this.iss = iss;
+        this.sndUna = iss;
+        this.sndNxt = iss + 1;
+        this.sndMax = iss + 1;
+        this.sndWnd = syn.window();
+        this.sndWl1 = syn.sequence();
+        this.sndWl2 = iss;
+        this.irs = syn.sequence();
+        this.rcvNxt = irs + 1;
+        this.state = TcpState.SYN_RECEIVED;
+    }
+
+    /** A connection for a request the child withdrew (RST) before the forwarder accepted it. */
+    static TcpConnectionImpl withdrawn(TcpLayer layer, ConnectionKey key, FlowId flow, Listener listener) {
+        TcpConnectionImpl connection = new TcpConnectionImpl(layer, key, flow, listener, 0,
+                new SynRequest(0, 0, TcpOptions.NONE));
+        connection.state = TcpState.CLOSED;
+        connection.resetPending = true;
+        connection.eventsAt = layer.clock().nanoTime();
+        connection.reschedule();
+        return connection;
+    }
+
+    /** The smallest shift that lets a 16-bit window field cover the whole receive buffer (RFC 7323). */
+    static int windowShiftFor(int bufferBytes) {
+        int shift = 0;
+        while (shift < TcpOptions.MAX_WINDOW_SCALE && ((long) MAX_WINDOW_FIELD << shift) < bufferBytes) {
+            shift++;
+        }
+        return shift;
+    }
+
+    static int ourMss(StackConfig config) {
+        return config.mtu() - Ipv4Header.LENGTH - TcpSegment.MIN_HEADER_LENGTH;
+    }
+
+    ConnectionKey key() {
+        return key;
+    }
+
+    TcpState state() {
+        return state;
+    }
+
+    // ---------------------------------------------------------------- the forwarder's side
+
+    @Override
+    public FlowId flow() {
+        return flow;
+    }
+
+    @Override
+    public int read(ByteBuffer dst) {
+        int count = receiveQueue.read(dst);
+        if (count > 0 && !finReceived && state.receivesData()) {
+            sendWindowUpdateIfWorthIt();
+        }
+        return count;
+    }
+
+    @Override
+    public int readable() {
+        return receiveQueue.readable();
+    }
+
+    @Override
+    public boolean isInputFinished() {
+        return finReceived && receiveQueue.readable() == 0;
+    }
+
+    @Override
+    public int write(ByteBuffer src) {
+        if (!acceptsWrites()) {
+            return 0;
+        }
+        int count = sendQueue.write(src);
+        if (src.hasRemaining()) {
+            writeBlocked = true;
+        }
+        if (count > 0) {
+            transmit();
+            reschedule();
+        }
+        return count;
+    }
+
+    @Override
+    public int writable() {
+        int free = acceptsWrites() ? sendQueue.free() : 0;
+        if (free == 0) {
+            writeBlocked = true;
+        }
+        return free;
+    }
+
+    @Override
+    public void shutdownOutput() {
+        if (!acceptsWrites()) {
+            return;
+        }
+        finQueued = true;
+        if (state == TcpState.ESTABLISHED) {
+            state = TcpState.FIN_WAIT_1;
+        } else if (state == TcpState.CLOSE_WAIT) {
+            state = TcpState.LAST_ACK;
+        }
+        transmit();
+        reschedule();
+    }
+
+    @Override
+    public void abort() {
+        if (state == TcpState.CLOSED) {
+            return;
+        }
+        if (state != TcpState.TIME_WAIT) {
+            layer.sendReset(key, sndMax, rcvNxt, TcpFlags.RST | TcpFlags.ACK);
+        }
+        readablePending = writablePending = resetPending = closedPending = false;
+        close();
+    }
+
+    private boolean acceptsWrites() {
+        return !finQueued && (state == TcpState.SYN_RECEIVED || state == TcpState.ESTABLISHED
+                || state == TcpState.CLOSE_WAIT);
+    }
+
+    // ---------------------------------------------------------------- segments from the child
+
+    void sendSynAck() {
+        TcpOptions options = new TcpOptions(ourMss(layer.config()),
+                windowScaling ? rcvShift : TcpOptions.NO_WINDOW_SCALE, false, timestamps, timestampNow(), tsRecent);
+        int window = Math.min(receiveBufferBytes, MAX_WINDOW_FIELD);
+        advertisedEdge = rcvNxt + window;
+        TcpHeader header = new TcpHeader(key.serverPort(), key.clientPort(), iss, rcvNxt,
+                TcpFlags.SYN | TcpFlags.ACK, window, options);
+        layer.writer().sendTcp(key.server(), key.client(), header, null, 0, 0);
+        if (retransmissions == 0) {
+            startTiming(iss + 1);
+        }
+        setDeadline(Deadline.RETRANSMIT, now() + rtt.timeout());
+    }
+
+    void onSegment(TcpSegment segment) {
+        int flags = segment.flags();
+        int seq = segment.sequence();
+        if (state == TcpState.CLOSED) {
+            return;
+        }
+        if (state == TcpState.SYN_RECEIVED && (flags & (TcpFlags.SYN | TcpFlags.RST)) == TcpFlags.SYN) {
+            if (seq == irs) {
+                layer.counters().drop(DropReason.TCP_SYN_RETRANSMITTED);
+                sendSynAck();
+            }
+            return;
+        }
+        if ((flags & TcpFlags.RST) != 0) {
+            onReset(seq);
+            return;
+        }
+        if ((flags & TcpFlags.SYN) != 0) {
+            sendAck(); // RFC 5961 section 4: a SYN on a synchronized connection gets a challenge ACK.
+            return;
+        }
+        if (!isAcceptable(seq, segment.sequenceLength())) {
+            layer.counters().drop(DropReason.TCP_UNACCEPTABLE);
+            if (state == TcpState.TIME_WAIT && (flags & TcpFlags.FIN) != 0) {
+                setDeadline(Deadline.TIME_WAIT_EXPIRY, now() + TIME_WAIT_NANOS);
+            }
+            sendAck(); // Also the answer to keep-alive probes, which repeat the last byte.
+            return;
+        }
+        if ((flags & TcpFlags.ACK) == 0) {
+            layer.counters().drop(DropReason.TCP_NO_ACK);
+            return;
+        }
+        if (timestamps && segment.options().timestamps() && beforeOrEqual(seq, rcvNxt)) {
+            tsRecent = segment.options().timestampValue();
+        }
+        if (state == TcpState.SYN_RECEIVED && !establish(segment)) {
+            return;
+        }
+        if (!processAck(segment) || state == TcpState.CLOSED) {
+            return;
+        }
+        boolean ackNow = processData(segment);
+        transmit();
+        if (ackNow) {
+            sendAck();
+        } else if (unacknowledgedBytes >= 2 * largestSegment) {
+            sendAck();
+        } else if (unacknowledgedBytes > 0 && ackAt == NEVER) {
+            ackAt = now() + DELAYED_ACK_NANOS;
+        }
+        reschedule();
+    }
+
+    /** RFC 5961 section 3: only an RST at exactly RCV.NXT resets; one elsewhere in the window is challenged. */
+    private void onReset(int seq) {
+        if (seq == rcvNxt && state != TcpState.TIME_WAIT) {
+            Log.verbose("tcp %s: reset by the child", key);
+            readablePending = writablePending = closedPending = false;
+            resetPending = true;
+            close();
+            return;
+        }
+        layer.counters().drop(DropReason.TCP_INVALID_RST);
+        if (inWindow(seq, rcvNxt, Math.max(receiveWindow(), 1))) {
+            sendAck();
+        }
+    }
+
+    /** RFC 9293 section 3.10.7.4, first check. */
+    private boolean isAcceptable(int seq, int length) {
+        int window = receiveWindow();
+        if (length == 0) {
+            return window == 0 ? seq == rcvNxt : inWindow(seq, rcvNxt, window);
+        }
+        return window > 0 && (inWindow(seq, rcvNxt, window) || inWindow(seq + length - 1, rcvNxt, window));
+    }
+
+    /** The ACK of our SYN-ACK completes the handshake; anything else is answered with RST. */
+    private boolean establish(TcpSegment segment) {
+        int ack = segment.acknowledgment();
+        if (ack != iss + 1) {
+            layer.counters().drop(DropReason.TCP_BAD_ACK);
+            layer.sendReset(key, ack, 0, TcpFlags.RST);
+            return false;
+        }
+        state = finQueued ? TcpState.FIN_WAIT_1 : TcpState.ESTABLISHED;
+        sndUna = ack;
+        sndWnd = segment.window() << sndShift;
+        sndWl1 = segment.sequence();
+        sndWl2 = ack;
+        if (timing) {
+            rtt.sample(now() - timedAt);
+            timing = false;
+        }
+        retransmissions = 0;
+        rtt.clearBackoff();
+        clearDeadline();
+        Log.verbose("tcp %s: established", key);
+        return true;
+    }
+
+    /** Returns false when the segment must be dropped (it acknowledges data never sent). */
+    private boolean processAck(TcpSegment segment) {
+        int ack = segment.acknowledgment();
+        int seq = segment.sequence();
+        if (after(ack, sndMax)) {
+            layer.counters().drop(DropReason.TCP_BAD_ACK);
+            sendAck();
+            return false;
+        }
+        boolean windowChanged = false;
+        if (before(sndWl1, seq) || (sndWl1 == seq && beforeOrEqual(sndWl2, ack))) {
+            int window = segment.window() << sndShift;
+            windowChanged = window != sndWnd;
+            sndWnd = window;
+            sndWl1 = seq;
+            sndWl2 = ack;
+        }
+        if (after(ack, sndUna)) {
+            onNewAck(ack);
+        } else if (ack == sndUna && sndMax != sndUna && segment.payloadLength() == 0
+                && !segment.has(TcpFlags.FIN) && !windowChanged) {
+            if (++duplicateAcks == DUPLICATE_ACK_THRESHOLD) {
+                fastRetransmit();
+            }
+        }
+        if (sndWnd > 0 && deadlineKind == Deadline.ZERO_WINDOW_PROBE) {
+            clearDeadline();
+        }
+        return true;
+    }
+
+    private void onNewAck(int ack) {
+        int acked = ack - sndUna;
+        int dataAcked = Math.min(acked, sendQueue.size());
+        boolean finAcked = finQueued && acked > dataAcked;
+        sendQueue.acknowledge(dataAcked);
+        sndUna = ack;
+        if (before(sndNxt, sndUna)) {
+            sndNxt = sndUna;
+        }
+        if (timing && afterOrEqual(ack, timedSequence)) {
+            rtt.sample(now() - timedAt);
+            timing = false;
+        }
+        rtt.clearBackoff();
+        retransmissions = 0;
+        congestionWindow = (int) Math.min(MAX_CONGESTION_WINDOW, (long) congestionWindow + acked);
+        duplicateAcks = 0;
+        if (inRecovery) {
+            if (before(ack, recoveryPoint)) {
+                retransmitHead(); // NewReno partial ACK: the next hole is lost too.
+            } else {
+                inRecovery = false;
+            }
+        }
+        if (sndUna == sndMax) {
+            clearDeadline();
+        } else {
+            setDeadline(Deadline.RETRANSMIT, now() + rtt.timeout());
+        }
+        if (writeBlocked && dataAcked > 0) {
+            writeBlocked = false;
+            writablePending = true;
+        }
+        if (finAcked) {
+            onFinAcknowledged();
+        }
+    }
+
+    private void onFinAcknowledged() {
+        switch (state) {
+            case FIN_WAIT_1 -> state = TcpState.FIN_WAIT_2;
+            case CLOSING -> enterTimeWait();
+            case LAST_ACK -> {
+                closedPending = true;
+                close();
+            }
+            default -> { }
+        }
+    }
+
+    /**
+     * Takes the segment's in-window bytes and FIN. Returns true when an ACK must go out at once:
+     * out-of-order or duplicate data, a filled gap, or a FIN.
+     */
+    private boolean processData(TcpSegment segment) {
+        int length = segment.payloadLength();
+        boolean fin = segment.has(TcpFlags.FIN);
+        if (finReceived || (length == 0 && !fin)) {
+            return false;
+        }
+        int seq = segment.sequence();
+        int skip = before(seq, rcvNxt) ? Math.min(rcvNxt - seq, length) : 0;
+        int offset = seq + skip - rcvNxt;
+        int take = Math.max(0, Math.min(length - skip, receiveWindow() - offset));
+        if (take < length - skip) {
+            fin = false; // The FIN lies beyond the window; the child will send it again.
+        }
+        boolean ackNow = take == 0 && length > 0 || offset > 0 || receiveQueue.hasGaps();
+        if (take > 0) {
+            int advanced = receiveQueue.accept(offset, segment.buffer(), segment.payloadOffset() + skip, take);
+            if (advanced == Reassembly.FULL) {
+                layer.counters().drop(DropReason.TCP_REASSEMBLY_FULL);
+                return true;
+            }
+            if (advanced > 0) {
+                rcvNxt += advanced;
+                unacknowledgedBytes += advanced;
+                largestSegment = Math.max(largestSegment, take);
+                readablePending = true;
+            }
+        }
+        if (fin && seq + length == rcvNxt) {
+            rcvNxt++;
+            finReceived = true;
+            readablePending = true;
+            onFinReceived();
+            return true;
+        }
+        return ackNow || receiveQueue.hasGaps();
+    }
+
+    private void onFinReceived() {
+        Log.verbose("tcp %s: child finished sending", key);
+        switch (state) {
+            case ESTABLISHED -> state = TcpState.CLOSE_WAIT;
+            case FIN_WAIT_1 -> state = TcpState.CLOSING;
+            case FIN_WAIT_2 -> enterTimeWait();
+            default -> { }
+        }
+    }
+
+    // ---------------------------------------------------------------- segments to the child
+
+    /** Sends whatever the peer's window (and the congestion window after a loss) allows, then the FIN. */
+    private void transmit() {
+        if (!state.sendsData()) {
+            return;
+        }
+        while (true) {
+            int offset = sndNxt - sndUna;
+            int queued = sendQueue.size();
+            if (offset > queued) {
+                break; // The FIN is already out.
+            }
+            int usable = Math.min(sndWnd, congestionWindow) - offset;
+            int length = Math.max(0, Math.min(Math.min(queued - offset, sendMss), usable));
+            boolean fin = finQueued && offset + length == queued;
+            if (length == 0 && !fin) {
+                break;
+            }
+            boolean last = offset + length == queued;
+            int flags = TcpFlags.ACK | (length > 0 && last ? TcpFlags.PSH : 0) | (fin ? TcpFlags.FIN : 0);
+            if (length > 0 && !timing && sndNxt == sndMax) {
+                startTiming(sndNxt + length);
+            }
+            sendSegment(sndNxt, flags, offset, length);
+            sndNxt += length + (fin ? 1 : 0);
+            if (after(sndNxt, sndMax)) {
+                sndMax = sndNxt;
+            }
+            if (deadlineKind != Deadline.RETRANSMIT) {
+                setDeadline(Deadline.RETRANSMIT, now() + rtt.timeout());
+            }
+            if (fin) {
+                break;
+            }
+        }
+        if (sndWnd == 0 && sndUna == sndMax && sendQueue.size() > 0 && deadlineKind == Deadline.NONE) {
+            probeInterval = rtt.timeout();
+            setDeadline(Deadline.ZERO_WINDOW_PROBE, now() + probeInterval);
+        }
+    }
+
+    /** Resends the first unacknowledged segment (and the FIN if it fits); returns the sequence space sent. */
+    private int retransmitHead() {
+        int outstanding = sndMax - sndUna;
+        int queued = sendQueue.size();
+        int length = Math.min(Math.min(outstanding, queued), sendMss);
+        boolean fin = finQueued && length == queued && outstanding > queued;
+        int flags = TcpFlags.ACK | (length > 0 ? TcpFlags.PSH : 0) | (fin ? TcpFlags.FIN : 0);
+        sendSegment(sndUna, flags, 0, length);
+        return length + (fin ? 1 : 0);
+    }
+
+    private void fastRetransmit() {
+        Log.verbose("tcp %s: fast retransmit at %s", key, SeqNum.toString(sndUna));
+        timing = false;
+        inRecovery = true;
+        recoveryPoint = sndMax;
+        retransmitHead();
+    }
+
+    private void sendAck() {
+        if (state != TcpState.SYN_RECEIVED && state != TcpState.CLOSED) {
+            sendSegment(sndNxt, TcpFlags.ACK, 0, 0);
+        }
+    }
+
+    private void sendSegment(int seq, int flags, int dataOffset, int dataLength) {
+        TcpOptions options = timestamps ? TcpOptions.timestamps(timestampNow(), tsRecent) : TcpOptions.NONE;
+        TcpHeader header = new TcpHeader(key.serverPort(), key.clientPort(), seq, rcvNxt, flags, advertiseWindow(),
+                options);
+        layer.writer().sendTcp(key.server(), key.client(), header, sendQueue, dataOffset, dataLength);
+        unacknowledgedBytes = 0;
+        ackAt = NEVER;
+    }
+
+    // ---------------------------------------------------------------- receive window
+
+    /** RCV.WND: how far past RCV.NXT the child may send, as last advertised. */
+    private int receiveWindow() {
+        return Math.max(0, advertisedEdge - rcvNxt);
+    }
+
+    /**
+     * The window field for the next segment: the free space of the receive buffer, scaled, but never
+     * moving the right edge left (RFC 9293 section 3.8.6.2.2), which would make the child's in-flight
+     * bytes fall outside the window.
+     */
+    private int advertiseWindow() {
+        int free = Math.max(0, receiveBufferBytes - receiveQueue.readable());
+        int field = Math.min(free >>> rcvShift, MAX_WINDOW_FIELD);
+        int edge = rcvNxt + (field << rcvShift);
+        if (before(edge, advertisedEdge)) {
+            int promised = advertisedEdge - rcvNxt;
+            field = Math.min((promised + (1 << rcvShift) - 1) >>> rcvShift, MAX_WINDOW_FIELD);
+            edge = rcvNxt + (field << rcvShift);
+        }
+        advertisedEdge = edge;
+        return field;
+    }
+
+    /** Receiver-side silly window avoidance: announce a reopened window once it grew by a segment or half the buffer. */
+    private void sendWindowUpdateIfWorthIt() {
+        int free = receiveBufferBytes - receiveQueue.readable();
+        int growth = free - receiveWindow();
+        if (growth >= Math.min(largestSegment, receiveBufferBytes / 2)) {
+            sendAck();
+            reschedule();
+        }
+    }
+
+    // ---------------------------------------------------------------- timers
+
+    private void onTimer(long now) {
+        if (ackAt <= now) {
+            ackAt = NEVER;
+            sendAck();
+        }
+        if (deadlineAt <= now) {
+            Deadline expired = deadlineKind;
+            clearDeadline();
+            switch (expired) {
+                case RETRANSMIT -> onRetransmitTimeout();
+                case ZERO_WINDOW_PROBE -> sendZeroWindowProbe();
+                case TIME_WAIT_EXPIRY -> {
+                    closedPending = true;
+                    close();
+                }
+                case NONE -> { }
+            }
+        }
+        if (eventsAt <= now) {
+            eventsAt = NEVER;
+        }
+        reschedule();
+        deliverEvents();
+    }
+
+    private void onRetransmitTimeout() {
+        int limit = state == TcpState.SYN_RECEIVED ? MAX_SYN_ACK_RETRANSMISSIONS : MAX_RETRANSMISSIONS;
+        if (++retransmissions > limit) {
+            Log.verbose("tcp %s: child stopped answering, giving up", key);
+            layer.sendReset(key, sndMax, rcvNxt, TcpFlags.RST | TcpFlags.ACK);
+            readablePending = writablePending = closedPending = false;
+            resetPending = true;
+            close();
+            return;
+        }
+        rtt.backOff();
+        timing = false;
+        if (state == TcpState.SYN_RECEIVED) {
+            sendSynAck();
+            return;
+        }
+        Log.verbose("tcp %s: retransmission timeout #%d at %s", key, retransmissions, SeqNum.toString(sndUna));
+        duplicateAcks = 0;
+        inRecovery = false;
+        congestionWindow = sendMss; // Slow start again: the rest follows as ACKs return (go-back-N).
+        sndNxt = sndUna + retransmitHead();
+        setDeadline(Deadline.RETRANSMIT, now() + rtt.timeout());
+    }
+
+    /** Linux's probe: an ACK one below SND.UNA, which the child must answer with its current window. */
+    private void sendZeroWindowProbe() {
+        sendSegment(sndUna - 1, TcpFlags.ACK, 0, 0);
+        probeInterval = Math.min(probeInterval * 2, MAX_PROBE_INTERVAL_NANOS);
+        setDeadline(Deadline.ZERO_WINDOW_PROBE, now() + probeInterval);
+    }
+
+    private void enterTimeWait() {
+        state = TcpState.TIME_WAIT;
+        setDeadline(Deadline.TIME_WAIT_EXPIRY, now() + TIME_WAIT_NANOS);
+    }
+
+    private void startTiming(int sequence) {
+        timing = true;
+        timedSequence = sequence;
+        timedAt = now();
+    }
+
+    private void setDeadline(Deadline kind, long at) {
+        deadlineKind = kind;
+        deadlineAt = at;
+    }
+
+    private void clearDeadline() {
+        deadlineKind = Deadline.NONE;
+        deadlineAt = NEVER;
+    }
+
+    private void reschedule() {
+        long next = Math.min(Math.min(deadlineAt, ackAt), eventsAt);
+        if (state == TcpState.CLOSED) {
+            next = eventsAt;
+        }
+        layer.timers().schedule(timer, next);
+    }
+
+    private long now() {
+        return layer.clock().nanoTime();
+    }
+
+    private int timestampNow() {
+        return (int) (now() / 1_000_000L) + timestampOffset;
+    }
+
+    // ---------------------------------------------------------------- lifecycle and events
+
+    /** Leaves the connection table; the queues stay readable for the forwarder. */
+    private void close() {
+        state = TcpState.CLOSED;
+        clearDeadline();
+        ackAt = NEVER;
+        layer.timers().cancel(timer);
+        layer.release(this);
+    }
+
+    /** Calls the listener for what happened since the last delivery. */
+    void deliverEvents() {
+        if (resetPending) {
+            resetPending = false;
+            listener.onReset(this);
+            return;
+        }
+        if (readablePending) {
+            readablePending = false;
+            listener.onReadable(this);
+        }
+        if (writablePending && acceptsWrites()) {
+            writablePending = false;
+            listener.onWritable(this);
+        }
+        if (closedPending) {
+            closedPending = false;
+            listener.onClosed(this);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return key + " " + state;
+    }
+}

@@ -1,0 +1,138 @@
+package dev.httptap.stack;
+
+import dev.httptap.log.Log;
+import dev.httptap.wire.Ipv4Packet;
+import dev.httptap.wire.MalformedPacketException;
+import dev.httptap.wire.TcpFlags;
+import dev.httptap.wire.TcpHeader;
+import dev.httptap.wire.TcpOptions;
+import dev.httptap.wire.TcpSegment;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.IntSupplier;
+
+/**
+ * Demultiplexes TCP segments by 4-tuple: to an accepted connection, to a request the forwarder is still
+ * deciding, or, for a new SYN, to a new request. Anything else is answered with RST as a host with no such
+ * connection would (RFC 9293 section 3.10.7.1).
+ */
+final class TcpLayer {
+    private static final int QUOTED_TRANSPORT_BYTES = 8;
+
+    private final StackConfig config;
+    private final Clock clock;
+    private final PacketWriter writer;
+    private final TimerQueue timers;
+    private final Forwarder forwarder;
+    private final StackStats.Counters counters;
+    private final IntSupplier initialSequences;
+    private final Map<ConnectionKey, PendingConnection> pending = new HashMap<>();
+    private final Map<ConnectionKey, TcpConnectionImpl> connections = new HashMap<>();
+
+    TcpLayer(StackConfig config, Clock clock, PacketWriter writer, TimerQueue timers, Forwarder forwarder,
+             StackStats.Counters counters, IntSupplier initialSequences) {
+        this.config = config;
+        this.clock = clock;
+        this.writer = writer;
+        this.timers = timers;
+        this.forwarder = forwarder;
+        this.counters = counters;
+        this.initialSequences = initialSequences;
+    }
+
+    void receive(Ipv4Packet ip) throws MalformedPacketException {
+        TcpSegment segment = TcpSegment.parse(ip);
+        segment.verifyChecksum(ip.header().pseudoHeaderSum());
+        ConnectionKey key = new ConnectionKey(ip.source(), segment.sourcePort(), ip.destination(),
+                segment.destinationPort());
+        TcpConnectionImpl connection = connections.get(key);
+        if (connection != null) {
+            connection.onSegment(segment);
+            connection.deliverEvents();
+            return;
+        }
+        PendingConnection request = pending.get(key);
+        if (request != null) {
+            request.onSegment(segment);
+            return;
+        }
+        int flags = segment.flags();
+        if ((flags & (TcpFlags.SYN | TcpFlags.ACK | TcpFlags.RST)) == TcpFlags.SYN) {
+            offer(ip, segment, key);
+        } else if ((flags & TcpFlags.RST) == 0) {
+            counters.drop(DropReason.TCP_NO_CONNECTION);
+            Log.verbose("tcp %s: %s for no connection, answering RST", key, segment);
+            resetUnknown(key, segment);
+        } else {
+            counters.drop(DropReason.TCP_NO_CONNECTION);
+        }
+    }
+
+    private void offer(Ipv4Packet ip, TcpSegment segment, ConnectionKey key) {
+        int quoteLength = ip.headerLength() + QUOTED_TRANSPORT_BYTES;
+        byte[] quote = new byte[quoteLength];
+        ip.buffer().get(ip.start(), quote);
+        SynRequest syn = new SynRequest(segment.sequence(), segment.window(), segment.options());
+        PendingConnection request = new PendingConnection(this, key, syn, quote);
+        pending.put(key, request);
+        Log.verbose("tcp %s: SYN, asking the forwarder", key);
+        forwarder.onTcpConnectRequest(request);
+    }
+
+    /** RST for a segment that matches nothing: its ACK becomes our sequence number, or we ACK it. */
+    private void resetUnknown(ConnectionKey key, TcpSegment segment) {
+        if (segment.has(TcpFlags.ACK)) {
+            sendReset(key, segment.acknowledgment(), 0, TcpFlags.RST);
+        } else {
+            sendReset(key, 0, segment.sequence() + segment.sequenceLength(), TcpFlags.RST | TcpFlags.ACK);
+        }
+    }
+
+    /** Sends a bare RST from the connection's server side to its client. */
+    void sendReset(ConnectionKey key, int sequence, int acknowledgment, int flags) {
+        TcpHeader header = new TcpHeader(key.serverPort(), key.clientPort(), sequence, acknowledgment, flags, 0,
+                TcpOptions.NONE);
+        writer.sendTcp(key.server(), key.client(), header, null, 0, 0);
+    }
+
+    /** Completes a pending request: the new connection sends its SYN-ACK. */
+    TcpConnectionImpl open(ConnectionKey key, FlowId flow, TcpConnection.Listener listener, SynRequest syn) {
+        TcpConnectionImpl connection = new TcpConnectionImpl(this, key, flow, listener, initialSequences.getAsInt(),
+                syn);
+        connections.put(key, connection);
+        connection.sendSynAck();
+        return connection;
+    }
+
+    void forgetPending(ConnectionKey key) {
+        pending.remove(key);
+    }
+
+    void release(TcpConnectionImpl connection) {
+        connections.remove(connection.key(), connection);
+    }
+
+    int openConnections() {
+        return connections.size();
+    }
+
+    StackConfig config() {
+        return config;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    PacketWriter writer() {
+        return writer;
+    }
+
+    TimerQueue timers() {
+        return timers;
+    }
+
+    StackStats.Counters counters() {
+        return counters;
+    }
+}

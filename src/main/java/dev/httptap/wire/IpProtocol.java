@@ -1,0 +1,24 @@
+package dev.httptap.wire;
+
+/** The protocol number of an IP payload; numbers this code does not know are kept as they are. */
+public record IpProtocol(int number) {
+    public static final IpProtocol ICMP = new IpProtocol(1);
+    public static final IpProtocol TCP = new IpProtocol(6);
+    public static final IpProtocol UDP = new IpProtocol(17);
+
+    public IpProtocol {
+        if (number < 0 || number > 255) {
+            throw new IllegalArgumentException("protocol number out of range: " + number);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return switch (number) {
+            case 1 -> "ICMP";
+            case 6 -> "TCP";
+            case 17 -> "UDP";
+            default -> "protocol " + number;
+        };
+    }
+}

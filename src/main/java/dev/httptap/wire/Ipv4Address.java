@@ -1,0 +1,35 @@
+package dev.httptap.wire;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/** An IPv4 address as its 32 bits, most significant byte first on the wire. */
+public record Ipv4Address(int bits) implements IpAddress {
+    public static Ipv4Address of(int a, int b, int c, int d) {
+        return new Ipv4Address((a & 0xFF) << 24 | (b & 0xFF) << 16 | (c & 0xFF) << 8 | (d & 0xFF));
+    }
+
+    static Ipv4Address fromBytes(byte[] bytes) {
+        return of(bytes[0], bytes[1], bytes[2], bytes[3]);
+    }
+
+    @Override
+    public IpVersion version() {
+        return IpVersion.V4;
+    }
+
+    @Override
+    public InetAddress toInetAddress() {
+        byte[] bytes = {(byte) (bits >>> 24), (byte) (bits >>> 16), (byte) (bits >>> 8), (byte) bits};
+        try {
+            return InetAddress.getByAddress(bytes);
+        } catch (UnknownHostException impossible) {
+            throw new AssertionError("four bytes are always a valid IPv4 address", impossible);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return (bits >>> 24) + "." + ((bits >>> 16) & 0xFF) + "." + ((bits >>> 8) & 0xFF) + "." + (bits & 0xFF);
+    }
+}
