@@ -1,7 +1,7 @@
 package dev.httptap.cli;
 
 import dev.httptap.log.Log;
-import dev.httptap.sandbox.Native;
+import dev.httptap.tun.Native;
 import java.io.PrintStream;
 import java.util.List;
 import picocli.CommandLine;

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
+import sun.misc.Signal;
 
 /**
  * One run of httptap: starts the child paused in its namespaces, starts the relay on its TUN device with
@@ -52,17 +53,17 @@ final class Tap {
 
     private int runIn(Path privateDir) throws TapException {
         SandboxSpec spec = sandboxSpec(privateDir);
-        StackConfig stack = StackConfig.defaults();
         try (Sandbox sandbox = Sandbox.start(spec)) {
             TerminalPrinter printer = new TerminalPrinter(output, useColour());
             HttpSniffer sniffer = new HttpSniffer(ExchangeListeners.of(printer),
                     new SniffOptions(settings.httpPorts(), settings.httpsPorts()));
-            RelayConfig relayConfig = RelayConfig.defaults(settings.gateway(), stack);
-            try (Relay relay = new Relay(sandbox.device(), relayConfig, sniffer)) {
+            try (Relay relay = new Relay(sandbox.device(), relayConfig(), sniffer)) {
                 relay.start();
-                SignalForwarding.install(sandbox);
-                sandbox.release();
-                int exitCode = sandbox.waitFor();
+                int exitCode;
+                try (SignalForwarding forwarding = SignalForwarding.install(sandbox)) {
+                    sandbox.release();
+                    exitCode = sandbox.waitFor();
+                }
                 Log.verbose("the command exited with code %d", exitCode);
                 if (settings.noExit()) {
                     serveUntilInterrupted();
@@ -73,7 +74,17 @@ final class Tap {
             throw new TapException(e.getMessage(), e);
         } catch (IOException e) {
             throw new TapException("cannot relay the command's traffic: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TapException("interrupted while waiting for the command", e);
         }
+    }
+
+    private RelayConfig relayConfig() {
+        RelayConfig defaults = RelayConfig.defaults();
+        return new RelayConfig(settings.gateway(), defaults.hostAliasName(), defaults.hostAliasAddress(),
+                defaults.dnsServers(), defaults.stack(), defaults.tcpConnectTimeout(), defaults.udpIdleTimeout(),
+                defaults.dnsIdleTimeout(), defaults.dnsServerTimeout(), defaults.maxUdpFlows());
     }
 
     private SandboxSpec sandboxSpec(Path privateDir) throws TapException {
@@ -109,7 +120,9 @@ final class Tap {
     private static void serveUntilInterrupted() {
         Log.error("the command exited; still serving its network until interrupted (--no-exit)");
         CountDownLatch stop = new CountDownLatch(1);
-        SignalForwarding.onTermination(stop::countDown);
+        for (String name : List.of("INT", "TERM", "HUP")) {
+            Signal.handle(new Signal(name), signal -> stop.countDown());
+        }
         try {
             stop.await();
         } catch (InterruptedException e) {
