@@ -38,7 +38,7 @@ static void map_own_ids(uid_t uid, gid_t gid)
 
 	/* An unprivileged gid_map is only accepted once setgroups() is denied for good. */
 	write_proc_file("/proc/self/setgroups", "deny");
-	snprintf(map, sizeof(map), "%u %u 1", (unsigned)uid, (unsigned)gid);
+	snprintf(map, sizeof(map), "%u %u 1", (unsigned)uid, (unsigned)uid);
 	write_proc_file("/proc/self/uid_map", map);
 	snprintf(map, sizeof(map), "%u %u 1", (unsigned)gid, (unsigned)gid);
 	write_proc_file("/proc/self/gid_map", map);

@@ -153,6 +153,17 @@ class SandboxIT {
     }
 
     @Test
+    void noUserNamespaceWorksForRootAndIsExplainedToOthers() throws Exception {
+        SandboxSpec spec = spec("ip -4 route").withNewUserNamespace(false);
+        if (Native.posix().getuid() == 0) {
+            assertTrue(outputOf(spec).contains("default via 10.1.1.1 dev httptap0"));
+        } else {
+            SandboxException e = assertThrows(SandboxException.class, () -> Sandbox.start(spec));
+            assertTrue(e.getMessage().startsWith("--no-userns needs root"), e.getMessage());
+        }
+    }
+
+    @Test
     void closingBeforeReleaseNeverRunsTheCommand() throws Exception {
         Path marker = temp.resolve("ran");
         Sandbox sandbox = Sandbox.start(spec("touch " + marker));
