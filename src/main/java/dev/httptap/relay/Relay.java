@@ -102,11 +102,6 @@ public final class Relay implements AutoCloseable {
         state = State.CLOSED;
     }
 
-    /** Runs {@code task} on the loop thread (for tests and for the integration seam). */
-    void execute(Runnable task) {
-        loop.execute(task);
-    }
-
     private long turn(long now) {
         PacketBatch batch;
         while ((batch = reader.poll()) != null) {
