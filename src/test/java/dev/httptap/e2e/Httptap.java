@@ -71,7 +71,7 @@ final class Httptap {
         return line;
     }
 
-    private static Path launcher() {
+    static Path launcher() {
         Path script = E2eSettings.projectHome().resolve("httptap");
         if (!Files.isExecutable(script)) {
             throw new IllegalStateException("no executable " + script + ": the e2e suite runs the integrated ./httptap");

@@ -1,0 +1,93 @@
+package dev.httptap.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** How httptap lives with its command: Ctrl-C in a terminal, and --no-exit. */
+class ChildLifeIT {
+    private static final Duration LIMIT = Duration.ofSeconds(30);
+
+    /**
+     * Drives httptap from a pseudo-terminal as a person would: waits for the command to say it is ready, types
+     * Ctrl-C, and prints the exit code httptap ended with, then everything the terminal showed.
+     */
+    private static final String TERMINAL_DRIVER = """
+            import os, pty, select, sys, time
+            pid, fd = pty.fork()
+            if pid == 0:
+                os.execv(sys.argv[1], sys.argv[1:])
+            seen, deadline = b"", time.time() + 20
+            def pump(until):
+                global seen
+                while until() and time.time() < deadline:
+                    ready, _, _ = select.select([fd], [], [], 0.2)
+                    if ready:
+                        try:
+                            chunk = os.read(fd, 4096)
+                        except OSError:
+                            return
+                        if not chunk:
+                            return
+                        seen += chunk
+            pump(lambda: b"ready" not in seen)
+            os.write(fd, b"\\x03")
+            pump(lambda: True)
+            _, status = os.waitpid(pid, 0)
+            print(os.waitstatus_to_exitcode(status))
+            print(seen.decode(errors="replace"))
+            """;
+
+    @Test
+    void ctrlCInATerminalReachesTheCommandAndHttptapEndsWithIt() {
+        ProcessRun run = RunningCommand.run(LIMIT, java.util.List.of("python3", "-c", TERMINAL_DRIVER,
+                Httptap.launcher().toString(), "--", "sh", "-c",
+                // The command takes a second to finish after Ctrl-C and exits 42: httptap must neither die of
+                // the interrupt itself (130) nor leave before its command.
+                "trap 'sleep 1; kill $job; echo interrupted; exit 42' INT; echo ready; sleep 20 & job=$!; wait $job"));
+
+        String[] lines = run.stdoutText().split("\n", 2);
+        assertEquals("42", lines[0].trim(), "httptap's exit code after Ctrl-C\n" + run.describe());
+        assertTrue(run.stdoutText().contains("interrupted"), "the command did not get the interrupt\n" + run.describe());
+    }
+
+    @Test
+    void noExitServesWhatTheCommandLeftBehindUntilTerminated(@TempDir Path dir) throws IOException {
+        try (LocalHttpServer server = LocalHttpServer.start()) {
+            Path fetched = dir.resolve("fetched");
+            Files.createFile(fetched);
+            fetched.toFile().setWritable(true, false);
+            String url = "http://" + Httptap.HOST + ":" + server.port() + "/hello";
+            // The command exits at once with 4; a background job it started fetches a second later.
+            RunningCommand httptap = Httptap.command("sh", "-c",
+                    "(sleep 1; curl -s " + url + " > " + fetched + ") & exit 4").flags("--no-exit").start();
+            try {
+                assertTrue(ProcessTable.awaitCondition(LIMIT, () -> fetchedSize(fetched) > 0 || !httptap.isAlive()),
+                        "the background job's request did not complete");
+                assertTrue(httptap.isAlive(), "httptap exited although --no-exit was given");
+
+                httptap.terminate();
+                ProcessRun run = httptap.awaitExit(LIMIT);
+                assertEquals(4, run.exitCode(), "httptap ends with the command's exit code\n" + run.describe());
+                assertEquals(LocalHttpServer.HELLO_BODY, Files.readString(fetched));
+                assertTrue(run.stdoutLines().contains("---> GET " + url), run.describe());
+            } finally {
+                httptap.killTree();
+            }
+        }
+    }
+
+    private static long fetchedSize(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+}
