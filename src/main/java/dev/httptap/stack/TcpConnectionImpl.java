@@ -261,14 +261,20 @@ final class TcpConnectionImpl implements TcpConnection {
             startTiming(iss + 1);
         }
         setDeadline(Deadline.RETRANSMIT, now() + rtt.timeout());
+        reschedule();
     }
 
     void onSegment(TcpSegment segment) {
-        int flags = segment.flags();
-        int seq = segment.sequence();
         if (state == TcpState.CLOSED) {
             return;
         }
+        handleSegment(segment);
+        reschedule();
+    }
+
+    private void handleSegment(TcpSegment segment) {
+        int flags = segment.flags();
+        int seq = segment.sequence();
         if (state == TcpState.SYN_RECEIVED && (flags & (TcpFlags.SYN | TcpFlags.RST)) == TcpFlags.SYN) {
             if (seq == irs) {
                 layer.counters().drop(DropReason.TCP_SYN_RETRANSMITTED);
@@ -314,7 +320,6 @@ final class TcpConnectionImpl implements TcpConnection {
         } else if (unacknowledgedBytes > 0 && ackAt == NEVER) {
             ackAt = now() + DELAYED_ACK_NANOS;
         }
-        reschedule();
     }
 
     /** RFC 5961 section 3: only an RST at exactly RCV.NXT resets; one elsewhere in the window is challenged. */
