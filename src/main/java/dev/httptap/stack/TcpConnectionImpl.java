@@ -264,6 +264,22 @@ final class TcpConnectionImpl implements TcpConnection {
         reschedule();
     }
 
+    /**
+     * True for a new SYN, above everything received, on a 4-tuple in TIME-WAIT: as in Linux, the old
+     * connection gives way so that a quickly reused port does not stall (RFC 6191's idea, by sequence).
+     */
+    boolean yieldsToNewSyn(TcpSegment segment) {
+        return state == TcpState.TIME_WAIT
+                && (segment.flags() & (TcpFlags.SYN | TcpFlags.ACK | TcpFlags.RST)) == TcpFlags.SYN
+                && after(segment.sequence(), rcvNxt);
+    }
+
+    /** Ends TIME-WAIT early; the connection closed normally. */
+    void endTimeWait() {
+        closedPending = true;
+        close();
+    }
+
     void onSegment(TcpSegment segment) {
         if (state == TcpState.CLOSED) {
             return;

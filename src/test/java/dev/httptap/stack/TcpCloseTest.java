@@ -138,4 +138,17 @@ class TcpCloseTest {
         child.advanceMillis(10_000);
         assertEquals(List.of(), child.sent(), "no timers survive abort");
     }
+
+    @Test
+    void aNewSynOnAPortInTimeWaitStartsANewConnection() {
+        child.connection.shutdownOutput();
+        child.sent();
+        child.ack(ourFirstByte + 1);
+        child.send(FIN_ACK, "");
+        child.sent();
+        child.listener.take();
+        child.fromChild(TcpFlags.SYN, firstByte + 100_000, 0, 64240, TcpHarness.CHILD_SYN_OPTIONS, new byte[0]);
+        assertEquals(List.of("closed"), child.listener.take(), "the old connection gives way");
+        assertEquals(1, child.forwarder.requests.size(), "the SYN is a new request");
+    }
 }
