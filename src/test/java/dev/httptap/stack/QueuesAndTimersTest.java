@@ -122,9 +122,21 @@ class QueuesAndTimersTest {
 
     @Test
     void windowShiftIsTheSmallestThatCoversTheBuffer() {
-        assertEquals(0, TcpConnectionImpl.windowShiftFor(65535));
-        assertEquals(1, TcpConnectionImpl.windowShiftFor(65536));
-        assertEquals(4, TcpConnectionImpl.windowShiftFor(512 * 1024));
+        assertEquals(0, ReceiveWindow.shiftFor(65535));
+        assertEquals(1, ReceiveWindow.shiftFor(65536));
+        assertEquals(4, ReceiveWindow.shiftFor(512 * 1024));
+    }
+
+    @Test
+    void scaledWindowNeverMovesItsRightEdgeLeft() {
+        ReceiveWindow window = new ReceiveWindow(1024, 7, 0);
+        assertEquals(8, window.advertise(0, 0), "1024 bytes = 8 units of 128");
+        // One byte arrives and waits: 1023 free would round down to 7 units and pull the edge to 897.
+        assertEquals(8, window.advertise(1, 1), "rounded up to keep the edge at 1024 or beyond");
+        assertEquals(1024, window.remaining(1), "up to one unit past the buffer: the ring keeps that slack");
+        assertEquals(0, window.advertise(1024, 1024));
+        assertFalse(window.worthUpdating(1024, 900, 1460), "124 bytes free: not worth an update");
+        assertTrue(window.worthUpdating(1024, 0, 1460), "the whole buffer reopened");
     }
 
     private static ByteBuffer bytes(int length, int seed) {

@@ -4,7 +4,6 @@ import dev.httptap.wire.Icmpv4Packet;
 import dev.httptap.wire.IpProtocol;
 import dev.httptap.wire.Ipv4Packet;
 import dev.httptap.wire.MalformedPacketException;
-import dev.httptap.wire.TcpFlags;
 import dev.httptap.wire.TcpOptions;
 import dev.httptap.wire.TcpSegment;
 import dev.httptap.wire.UdpDatagram;
@@ -77,9 +76,5 @@ record SentPacket(Ipv4Packet ip, TcpSegment tcp, UdpDatagram udp, Icmpv4Packet i
             return ip.source() + " " + tcp;
         }
         return ip.source() + " -> " + ip.destination() + " " + ip.protocol();
-    }
-
-    static String describe(int flags) {
-        return TcpFlags.toString(flags);
     }
 }
