@@ -134,9 +134,9 @@ class QueuesAndTimersTest {
         // One byte arrives and waits: 1023 free would round down to 7 units and pull the edge to 897.
         assertEquals(8, window.advertise(1, 1), "rounded up to keep the edge at 1024 or beyond");
         assertEquals(1024, window.remaining(1), "up to one unit past the buffer: the ring keeps that slack");
-        assertEquals(0, window.advertise(1024, 1024));
-        assertFalse(window.worthUpdating(1024, 900, 1460), "124 bytes free: not worth an update");
-        assertTrue(window.worthUpdating(1024, 0, 1460), "the whole buffer reopened");
+        assertEquals(0, window.advertise(1025, 1024), "the child filled the promise: window closed");
+        assertFalse(window.worthUpdating(1025, 900, 1460), "124 bytes free: not worth an update");
+        assertTrue(window.worthUpdating(1025, 0, 1460), "the whole buffer reopened");
     }
 
     private static ByteBuffer bytes(int length, int seed) {
