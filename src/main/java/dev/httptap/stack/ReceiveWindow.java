@@ -45,16 +45,25 @@ final class ReceiveWindow {
         return window;
     }
 
-    /** The window field for the next segment, given the bytes waiting to be read; records the promise. */
+    /**
+     * The window field for the next segment, given the bytes waiting to be read; records the promise.
+     * Rounding down could pull the edge left, so the field is rounded up to keep the promise, but never
+     * past one unit beyond the free space: rounding up every time would otherwise creep the edge further
+     * out with each segment. Within that unit the window may shrink, which RFC 7323 section 2.4 allows.
+     */
     int advertise(int rcvNxt, int readable) {
         int free = Math.max(0, bufferBytes - readable);
         int field = Math.min(free >>> shift, MAX_FIELD);
         if (before(rcvNxt + (field << shift), rightEdge)) {
             int promised = rightEdge - rcvNxt;
-            field = Math.min((promised + (1 << shift) - 1) >>> shift, MAX_FIELD);
+            field = Math.min(Math.min(unitsRoundedUp(promised), unitsRoundedUp(free)), MAX_FIELD);
         }
         rightEdge = rcvNxt + (field << shift);
         return field;
+    }
+
+    private int unitsRoundedUp(int bytes) {
+        return (int) (((long) bytes + (1 << shift) - 1) >>> shift);
     }
 
     /**

@@ -470,7 +470,8 @@ final class TcpConnectionImpl implements TcpConnection {
         int seq = segment.sequence();
         int skip = before(seq, rcvNxt) ? Math.min(rcvNxt - seq, length) : 0;
         int offset = seq + skip - rcvNxt;
-        int take = Math.max(0, Math.min(length - skip, receiveWindow.remaining(rcvNxt) - offset));
+        int room = Math.min(receiveWindow.remaining(rcvNxt), receiveQueue.roomAfter(0)) - offset;
+        int take = Math.max(0, Math.min(length - skip, room));
         if (take < length - skip) {
             fin = false; // The FIN lies beyond the window; the child will send it again.
         }

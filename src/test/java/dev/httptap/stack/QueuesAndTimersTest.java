@@ -139,6 +139,22 @@ class QueuesAndTimersTest {
         assertTrue(window.worthUpdating(1025, 0, 1460), "the whole buffer reopened");
     }
 
+    @Test
+    void roundingUpNeverCreepsPastTheBuffer() {
+        ReceiveWindow window = new ReceiveWindow(4096, 4, 0);
+        window.advertise(0, 0);
+        int rcvNxt = 0;
+        int readable = 0;
+        for (int segment = 0; segment < 200 && window.remaining(rcvNxt) > 0; segment++) {
+            int arrived = Math.min(7, window.remaining(rcvNxt)); // unaligned sizes, nobody reads
+            rcvNxt += arrived;
+            readable += arrived;
+            window.advertise(rcvNxt, readable);
+            assertTrue(readable + window.remaining(rcvNxt) < 4096 + 16,
+                    "promised " + window.remaining(rcvNxt) + " with " + readable + " waiting");
+        }
+    }
+
     private static ByteBuffer bytes(int length, int seed) {
         byte[] data = new byte[length];
         for (int i = 0; i < length; i++) {
