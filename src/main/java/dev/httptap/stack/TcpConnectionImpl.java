@@ -29,12 +29,14 @@ final class TcpConnectionImpl implements TcpConnection {
     private static final int MAX_SYN_ACK_RETRANSMISSIONS = 5;
     private static final int DUPLICATE_ACK_THRESHOLD = 3;
     private static final int DEFAULT_PEER_MSS = 536;
+    /** Linux's floor (tcp_min_snd_mss is 48): an absurdly small MSS option must not stall sending. */
+    private static final int MIN_SEND_MSS = 48;
     private static final int TIMESTAMPS_SPACE = 12;
     private static final int MAX_CONGESTION_WINDOW = 1 << 30;
     private static final long DELAYED_ACK_NANOS = 10_000_000L;
     /** Twice a maximum segment lifetime of one second: the child is local, nothing lingers longer. */
     static final long TIME_WAIT_NANOS = 2_000_000_000L;
-    static final long MAX_PROBE_INTERVAL_NANOS = 5_000_000_000L;
+    private static final long MAX_PROBE_INTERVAL_NANOS = 5_000_000_000L;
 
     /** What the single retransmission-slot deadline means in the current state. */
     private enum Deadline { NONE, RETRANSMIT, ZERO_WINDOW_PROBE, TIME_WAIT_EXPIRY }
@@ -111,7 +113,7 @@ final class TcpConnectionImpl implements TcpConnection {
         this.tsRecent = offered.timestampValue();
         this.timestampOffset = iss;
         int peerMss = offered.mss() != TcpOptions.NO_MSS ? offered.mss() : DEFAULT_PEER_MSS;
-        this.sendMss = Math.min(peerMss, ourMss(config)) - (timestamps ? TIMESTAMPS_SPACE : 0);
+        this.sendMss = Math.max(MIN_SEND_MSS, Math.min(peerMss, ourMss(config)) - (timestamps ? TIMESTAMPS_SPACE : 0));
         this.irs = syn.sequence();
         this.rcvNxt = irs + 1;
         int rcvShift = windowScaling ? ReceiveWindow.shiftFor(config.receiveBufferBytes()) : 0;
