@@ -113,7 +113,8 @@ final class TcpConnectionImpl implements TcpConnection {
         this.tsRecent = offered.timestampValue();
         this.timestampOffset = iss;
         int peerMss = offered.mss() != TcpOptions.NO_MSS ? offered.mss() : DEFAULT_PEER_MSS;
-        this.sendMss = Math.max(MIN_SEND_MSS, Math.min(peerMss, ourMss(config)) - (timestamps ? TIMESTAMPS_SPACE : 0));
+        int optionSpace = timestamps ? TIMESTAMPS_SPACE : 0;
+        this.sendMss = Math.max(MIN_SEND_MSS, Math.min(peerMss, ourMss(config)) - optionSpace);
         this.irs = syn.sequence();
         this.rcvNxt = irs + 1;
         int rcvShift = windowScaling ? ReceiveWindow.shiftFor(config.receiveBufferBytes()) : 0;
