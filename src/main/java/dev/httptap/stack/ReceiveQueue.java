@@ -34,6 +34,11 @@ final class ReceiveQueue {
         return contiguous;
     }
 
+    /** How many bytes fit from {@code offset} bytes after the in-order end. */
+    int roomAfter(int offset) {
+        return ring.maxCapacity() - ring.size() - offset;
+    }
+
     int read(ByteBuffer dst) {
         return ring.read(dst);
     }

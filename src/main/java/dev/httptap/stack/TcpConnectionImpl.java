@@ -29,13 +29,14 @@ final class TcpConnectionImpl implements TcpConnection {
     private static final int MAX_SYN_ACK_RETRANSMISSIONS = 5;
     private static final int DUPLICATE_ACK_THRESHOLD = 3;
     private static final int DEFAULT_PEER_MSS = 536;
+    /** Linux's floor (tcp_min_snd_mss is 48): an absurdly small MSS option must not stall sending. */
+    private static final int MIN_SEND_MSS = 48;
     private static final int TIMESTAMPS_SPACE = 12;
-    private static final int MAX_WINDOW_FIELD = 0xFFFF;
     private static final int MAX_CONGESTION_WINDOW = 1 << 30;
     private static final long DELAYED_ACK_NANOS = 10_000_000L;
     /** Twice a maximum segment lifetime of one second: the child is local, nothing lingers longer. */
     static final long TIME_WAIT_NANOS = 2_000_000_000L;
-    static final long MAX_PROBE_INTERVAL_NANOS = 5_000_000_000L;
+    private static final long MAX_PROBE_INTERVAL_NANOS = 5_000_000_000L;
 
     /** What the single retransmission-slot deadline means in the current state. */
     private enum Deadline { NONE, RETRANSMIT, ZERO_WINDOW_PROBE, TIME_WAIT_EXPIRY }
@@ -48,7 +49,7 @@ final class TcpConnectionImpl implements TcpConnection {
     private final RttEstimator rtt = new RttEstimator();
     private final SendQueue sendQueue;
     private final ReceiveQueue receiveQueue;
-    private final int receiveBufferBytes;
+    private final ReceiveWindow receiveWindow;
     private TcpState state;
 
     // Send side.
@@ -73,8 +74,6 @@ final class TcpConnectionImpl implements TcpConnection {
     private final boolean windowScaling;
     private final int irs;
     private int rcvNxt;
-    private final int rcvShift;
-    private int advertisedEdge;
     private boolean finReceived;
     private int unacknowledgedBytes;
     private int largestSegment = DEFAULT_PEER_MSS;
@@ -107,18 +106,21 @@ final class TcpConnectionImpl implements TcpConnection {
         this.flow = flow;
         this.listener = listener;
         StackConfig config = layer.config();
-        this.receiveBufferBytes = config.receiveBufferBytes();
         TcpOptions offered = syn.options();
         this.windowScaling = offered.windowScale() != TcpOptions.NO_WINDOW_SCALE;
         this.sndShift = windowScaling ? offered.windowScale() : 0;
-        this.rcvShift = windowScaling ? windowShiftFor(receiveBufferBytes) : 0;
         this.timestamps = offered.timestamps();
         this.tsRecent = offered.timestampValue();
         this.timestampOffset = iss;
         int peerMss = offered.mss() != TcpOptions.NO_MSS ? offered.mss() : DEFAULT_PEER_MSS;
-        this.sendMss = Math.min(peerMss, ourMss(config)) - (timestamps ? TIMESTAMPS_SPACE : 0);
+        int optionSpace = timestamps ? TIMESTAMPS_SPACE : 0;
+        this.sendMss = Math.max(MIN_SEND_MSS, Math.min(peerMss, ourMss(config)) - optionSpace);
+        this.irs = syn.sequence();
+        this.rcvNxt = irs + 1;
+        int rcvShift = windowScaling ? ReceiveWindow.shiftFor(config.receiveBufferBytes()) : 0;
+        this.receiveWindow = new ReceiveWindow(config.receiveBufferBytes(), rcvShift, rcvNxt);
         // Slack of one window unit: rounding the scaled window up never lets the child overrun the ring.
-        this.receiveQueue = new ReceiveQueue(receiveBufferBytes + (1 << rcvShift));
+        this.receiveQueue = new ReceiveQueue(config.receiveBufferBytes() + (1 << rcvShift));
         this.sendQueue = new SendQueue(config.sendBufferBytes());
         this.iss = iss;
         this.sndUna = iss;
@@ -127,8 +129,6 @@ final class TcpConnectionImpl implements TcpConnection {
         this.sndWnd = syn.window();
         this.sndWl1 = syn.sequence();
         this.sndWl2 = iss;
-        this.irs = syn.sequence();
-        this.rcvNxt = irs + 1;
         this.state = TcpState.SYN_RECEIVED;
     }
 
@@ -141,15 +141,6 @@ final class TcpConnectionImpl implements TcpConnection {
         connection.eventsAt = layer.clock().nanoTime();
         connection.reschedule();
         return connection;
-    }
-
-    /** The smallest shift that lets a 16-bit window field cover the whole receive buffer (RFC 7323). */
-    static int windowShiftFor(int bufferBytes) {
-        int shift = 0;
-        while (shift < TcpOptions.MAX_WINDOW_SCALE && ((long) MAX_WINDOW_FIELD << shift) < bufferBytes) {
-            shift++;
-        }
-        return shift;
     }
 
     static int ourMss(StackConfig config) {
@@ -174,8 +165,10 @@ final class TcpConnectionImpl implements TcpConnection {
     @Override
     public int read(ByteBuffer dst) {
         int count = receiveQueue.read(dst);
-        if (count > 0 && !finReceived && state.receivesData()) {
-            sendWindowUpdateIfWorthIt();
+        if (count > 0 && !finReceived && state.receivesData()
+                && receiveWindow.worthUpdating(rcvNxt, receiveQueue.readable(), largestSegment)) {
+            sendAck();
+            reschedule();
         }
         return count;
     }
@@ -251,9 +244,9 @@ final class TcpConnectionImpl implements TcpConnection {
 
     void sendSynAck() {
         TcpOptions options = new TcpOptions(ourMss(layer.config()),
-                windowScaling ? rcvShift : TcpOptions.NO_WINDOW_SCALE, false, timestamps, timestampNow(), tsRecent);
-        int window = Math.min(receiveBufferBytes, MAX_WINDOW_FIELD);
-        advertisedEdge = rcvNxt + window;
+                windowScaling ? receiveWindow.shift() : TcpOptions.NO_WINDOW_SCALE, false, timestamps, timestampNow(),
+                tsRecent);
+        int window = receiveWindow.advertiseUnscaled(rcvNxt);
         TcpHeader header = new TcpHeader(key.serverPort(), key.clientPort(), iss, rcvNxt,
                 TcpFlags.SYN | TcpFlags.ACK, window, options);
         layer.writer().sendTcp(key.server(), key.client(), header, null, 0, 0);
@@ -261,14 +254,36 @@ final class TcpConnectionImpl implements TcpConnection {
             startTiming(iss + 1);
         }
         setDeadline(Deadline.RETRANSMIT, now() + rtt.timeout());
+        reschedule();
+    }
+
+    /**
+     * True for a new SYN, above everything received, on a 4-tuple in TIME-WAIT: as in Linux, the old
+     * connection gives way so that a quickly reused port does not stall (RFC 6191's idea, by sequence).
+     */
+    boolean yieldsToNewSyn(TcpSegment segment) {
+        return state == TcpState.TIME_WAIT
+                && (segment.flags() & (TcpFlags.SYN | TcpFlags.ACK | TcpFlags.RST)) == TcpFlags.SYN
+                && after(segment.sequence(), rcvNxt);
+    }
+
+    /** Ends TIME-WAIT early; the connection closed normally. */
+    void endTimeWait() {
+        closedPending = true;
+        close();
     }
 
     void onSegment(TcpSegment segment) {
-        int flags = segment.flags();
-        int seq = segment.sequence();
         if (state == TcpState.CLOSED) {
             return;
         }
+        handleSegment(segment);
+        reschedule();
+    }
+
+    private void handleSegment(TcpSegment segment) {
+        int flags = segment.flags();
+        int seq = segment.sequence();
         if (state == TcpState.SYN_RECEIVED && (flags & (TcpFlags.SYN | TcpFlags.RST)) == TcpFlags.SYN) {
             if (seq == irs) {
                 layer.counters().drop(DropReason.TCP_SYN_RETRANSMITTED);
@@ -314,7 +329,6 @@ final class TcpConnectionImpl implements TcpConnection {
         } else if (unacknowledgedBytes > 0 && ackAt == NEVER) {
             ackAt = now() + DELAYED_ACK_NANOS;
         }
-        reschedule();
     }
 
     /** RFC 5961 section 3: only an RST at exactly RCV.NXT resets; one elsewhere in the window is challenged. */
@@ -327,14 +341,14 @@ final class TcpConnectionImpl implements TcpConnection {
             return;
         }
         layer.counters().drop(DropReason.TCP_INVALID_RST);
-        if (inWindow(seq, rcvNxt, Math.max(receiveWindow(), 1))) {
+        if (inWindow(seq, rcvNxt, Math.max(receiveWindow.remaining(rcvNxt), 1))) {
             sendAck();
         }
     }
 
     /** RFC 9293 section 3.10.7.4, first check. */
     private boolean isAcceptable(int seq, int length) {
-        int window = receiveWindow();
+        int window = receiveWindow.remaining(rcvNxt);
         if (length == 0) {
             return window == 0 ? seq == rcvNxt : inWindow(seq, rcvNxt, window);
         }
@@ -459,7 +473,8 @@ final class TcpConnectionImpl implements TcpConnection {
         int seq = segment.sequence();
         int skip = before(seq, rcvNxt) ? Math.min(rcvNxt - seq, length) : 0;
         int offset = seq + skip - rcvNxt;
-        int take = Math.max(0, Math.min(length - skip, receiveWindow() - offset));
+        int room = Math.min(receiveWindow.remaining(rcvNxt), receiveQueue.roomAfter(0)) - offset;
+        int take = Math.max(0, Math.min(length - skip, room));
         if (take < length - skip) {
             fin = false; // The FIN lies beyond the window; the child will send it again.
         }
@@ -566,46 +581,11 @@ final class TcpConnectionImpl implements TcpConnection {
 
     private void sendSegment(int seq, int flags, int dataOffset, int dataLength) {
         TcpOptions options = timestamps ? TcpOptions.timestamps(timestampNow(), tsRecent) : TcpOptions.NONE;
-        TcpHeader header = new TcpHeader(key.serverPort(), key.clientPort(), seq, rcvNxt, flags, advertiseWindow(),
-                options);
+        int window = receiveWindow.advertise(rcvNxt, receiveQueue.readable());
+        TcpHeader header = new TcpHeader(key.serverPort(), key.clientPort(), seq, rcvNxt, flags, window, options);
         layer.writer().sendTcp(key.server(), key.client(), header, sendQueue, dataOffset, dataLength);
         unacknowledgedBytes = 0;
         ackAt = NEVER;
-    }
-
-    // ---------------------------------------------------------------- receive window
-
-    /** RCV.WND: how far past RCV.NXT the child may send, as last advertised. */
-    private int receiveWindow() {
-        return Math.max(0, advertisedEdge - rcvNxt);
-    }
-
-    /**
-     * The window field for the next segment: the free space of the receive buffer, scaled, but never
-     * moving the right edge left (RFC 9293 section 3.8.6.2.2), which would make the child's in-flight
-     * bytes fall outside the window.
-     */
-    private int advertiseWindow() {
-        int free = Math.max(0, receiveBufferBytes - receiveQueue.readable());
-        int field = Math.min(free >>> rcvShift, MAX_WINDOW_FIELD);
-        int edge = rcvNxt + (field << rcvShift);
-        if (before(edge, advertisedEdge)) {
-            int promised = advertisedEdge - rcvNxt;
-            field = Math.min((promised + (1 << rcvShift) - 1) >>> rcvShift, MAX_WINDOW_FIELD);
-            edge = rcvNxt + (field << rcvShift);
-        }
-        advertisedEdge = edge;
-        return field;
-    }
-
-    /** Receiver-side silly window avoidance: announce a reopened window once it grew by a segment or half the buffer. */
-    private void sendWindowUpdateIfWorthIt() {
-        int free = receiveBufferBytes - receiveQueue.readable();
-        int growth = free - receiveWindow();
-        if (growth >= Math.min(largestSegment, receiveBufferBytes / 2)) {
-            sendAck();
-            reschedule();
-        }
     }
 
     // ---------------------------------------------------------------- timers

@@ -46,7 +46,10 @@ final class TcpLayer {
         ConnectionKey key = new ConnectionKey(ip.source(), segment.sourcePort(), ip.destination(),
                 segment.destinationPort());
         TcpConnectionImpl connection = connections.get(key);
-        if (connection != null) {
+        if (connection != null && connection.yieldsToNewSyn(segment)) {
+            connection.endTimeWait();
+            connection.deliverEvents();
+        } else if (connection != null) {
             connection.onSegment(segment);
             connection.deliverEvents();
             return;

@@ -1,0 +1,80 @@
+package dev.httptap.stack;
+
+import dev.httptap.wire.Icmpv4Packet;
+import dev.httptap.wire.IpProtocol;
+import dev.httptap.wire.Ipv4Packet;
+import dev.httptap.wire.MalformedPacketException;
+import dev.httptap.wire.TcpOptions;
+import dev.httptap.wire.TcpSegment;
+import dev.httptap.wire.UdpDatagram;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/** A packet the stack emitted, parsed (and its checksums verified) so tests can match on fields. */
+record SentPacket(Ipv4Packet ip, TcpSegment tcp, UdpDatagram udp, Icmpv4Packet icmp) {
+    static SentPacket parse(byte[] bytes) {
+        try {
+            Ipv4Packet ip = Ipv4Packet.parse(ByteBuffer.wrap(bytes));
+            IpProtocol protocol = ip.protocol();
+            if (protocol.equals(IpProtocol.TCP)) {
+                TcpSegment tcp = TcpSegment.parse(ip);
+                tcp.verifyChecksum(ip.header().pseudoHeaderSum());
+                return new SentPacket(ip, tcp, null, null);
+            }
+            if (protocol.equals(IpProtocol.UDP)) {
+                UdpDatagram udp = UdpDatagram.parse(ip);
+                udp.verifyChecksum(ip.header().pseudoHeaderSum());
+                return new SentPacket(ip, null, udp, null);
+            }
+            return new SentPacket(ip, null, null, Icmpv4Packet.parse(ip));
+        } catch (MalformedPacketException e) {
+            throw new AssertionError("the stack emitted a malformed packet: " + e.getMessage(), e);
+        }
+    }
+
+    int flags() {
+        return tcp.flags();
+    }
+
+    int seq() {
+        return tcp.sequence();
+    }
+
+    int ack() {
+        return tcp.acknowledgment();
+    }
+
+    int window() {
+        return tcp.window();
+    }
+
+    TcpOptions options() {
+        return tcp.options();
+    }
+
+    int length() {
+        return tcp.payloadLength();
+    }
+
+    byte[] payload() {
+        byte[] bytes = new byte[tcp.payloadLength()];
+        tcp.buffer().get(tcp.payloadOffset(), bytes);
+        return bytes;
+    }
+
+    String text() {
+        return new String(payload(), StandardCharsets.ISO_8859_1);
+    }
+
+    boolean is(int expectedFlags) {
+        return tcp != null && tcp.flags() == expectedFlags;
+    }
+
+    @Override
+    public String toString() {
+        if (tcp != null) {
+            return ip.source() + " " + tcp;
+        }
+        return ip.source() + " -> " + ip.destination() + " " + ip.protocol();
+    }
+}
