@@ -66,7 +66,7 @@ class ChildLifeIT {
             String url = "http://" + Httptap.HOST + ":" + server.port() + "/hello";
             // The command exits at once with 4; a background job it started fetches a second later.
             RunningCommand httptap = Httptap.command("sh", "-c",
-                    "(sleep 1; curl -s " + url + " > " + fetched + ") & exit 4").flags("--no-exit").start();
+                    "(sleep 1; curl -s " + url + " > " + fetched + ") & exit 4").flags("--no-exit", "-v").start();
             try {
                 assertTrue(ProcessTable.awaitCondition(LIMIT, () -> fetchedSize(fetched) > 0 || !httptap.isAlive()),
                         "the background job's request did not complete");
