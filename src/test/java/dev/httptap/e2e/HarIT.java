@@ -89,14 +89,16 @@ class HarIT {
         try (LocalHttpServer server = LocalHttpServer.start()) {
             Path har = dir.resolve("term.har");
             RunningCommand running = Httptap.command("sh", "-c",
-                    "curl -s http://" + Httptap.HOST + ":" + server.port() + "/hello; sleep 30")
+                    "curl -s http://" + Httptap.HOST + ":" + server.port() + "/hello; exec sleep 30")
                     .flags("--dump-har", har.toString()).start();
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (!(Files.exists(har) && Files.readString(har).contains("/hello")) && System.nanoTime() < deadline) {
                 Thread.sleep(100);
             }
+            assertTrue(running.isAlive(), "httptap ended before it was signalled");
             running.terminate();
-            running.awaitExit(Duration.ofSeconds(30));
+            ProcessRun run = running.awaitExit(Duration.ofSeconds(30));
+            assertEquals(128 + 15, run.exitCode(), run.stderrText());
             assertValid(har);
             assertEquals(1, values(har, "url").size());
         }
