@@ -68,8 +68,20 @@ final class Options {
     @Option(names = "--dump-tcp", description = "Print every TCP packet sent and received (env HTTPTAP_DUMP_TCP). Not implemented yet.")
     boolean dumpTcp;
 
-    @Option(names = "--dump-har", paramLabel = "FILE", description = "Write the exchanges to FILE in HAR format (env HTTPTAP_DUMP_HAR). Not implemented yet.")
+    @Option(names = "--dump-har", paramLabel = "FILE", description = "Write the exchanges to FILE in HAR 1.2 format (env HTTPTAP_DUMP_HAR).")
     String dumpHar;
+
+    @Option(names = "--har-max-body", paramLabel = "BYTES", defaultValue = "10485760", description = "Keep at most this many bytes of each body in the HAR (default: ${DEFAULT-VALUE}).")
+    long harMaxBody;
+
+    @Option(names = "--dump-jsonl", paramLabel = "FILE", description = "Write one JSON object per exchange to FILE ('-' for standard output), a line each.")
+    String dumpJsonl;
+
+    @Option(names = "--summary", description = "At exit, print a table of the hosts contacted: requests, statuses, bytes each way.")
+    boolean summary;
+
+    @Option(names = "--filter", paramLabel = "EXPR", description = "Show and record only matching exchanges, e.g. host=*.example.com,method=POST,status=4xx (terms ANDed).")
+    String filter;
 
     @Option(names = "--http", arity = "1..*", paramLabel = "PORT", description = "TCP ports always parsed as HTTP (default: 80; HTTP is also recognised on any other port).")
     List<Integer> httpPorts = new ArrayList<>(List.of(80));
@@ -111,7 +123,6 @@ final class Options {
     List<String> notImplemented() {
         List<String> flags = new ArrayList<>();
         if (dumpTcp) flags.add("--dump-tcp");
-        if (dumpHar != null) flags.add("--dump-har");
         if (httpsPorts != null) flags.add("--https");
         if (head) flags.add("--head");
         if (body) flags.add("--body");

@@ -1,6 +1,5 @@
 package dev.httptap.cli;
 
-import dev.httptap.event.ExchangeListeners;
 import dev.httptap.log.Log;
 import dev.httptap.relay.Relay;
 import dev.httptap.relay.RelayConfig;
@@ -53,9 +52,9 @@ final class Tap {
 
     private int runIn(Path privateDir) throws TapException {
         SandboxSpec spec = sandboxSpec(privateDir);
-        try (Sandbox sandbox = Sandbox.start(spec)) {
-            TerminalPrinter printer = new TerminalPrinter(output, useColour());
-            HttpSniffer sniffer = new HttpSniffer(ExchangeListeners.of(printer),
+        try (Sandbox sandbox = Sandbox.start(spec);
+                Sinks sinks = Sinks.open(settings.recording(), new TerminalPrinter(output, useColour()), output, privateDir)) {
+            HttpSniffer sniffer = new HttpSniffer(sinks.listener(),
                     new SniffOptions(settings.httpPorts(), settings.httpsPorts()));
             try (Relay relay = new Relay(sandbox.device(), relayConfig(), sniffer)) {
                 relay.start();

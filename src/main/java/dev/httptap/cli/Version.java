@@ -9,12 +9,17 @@ import picocli.CommandLine.IVersionProvider;
 final class Version implements IVersionProvider {
     @Override
     public String[] getVersion() throws IOException {
+        return new String[] {"httptap " + number()};
+    }
+
+    /** The version alone, e.g. "0.1.0", or "unknown". */
+    static String number() throws IOException {
         Properties properties = new Properties();
         try (InputStream in = Version.class.getResourceAsStream("/dev/httptap/version.properties")) {
             if (in != null) {
                 properties.load(in);
             }
         }
-        return new String[] {"httptap " + properties.getProperty("version", "unknown")};
+        return properties.getProperty("version", "unknown");
     }
 }

@@ -30,6 +30,20 @@ class TapSettingsTest {
     }
 
     @Test
+    void recordingOptionsAreChecked() {
+        RecordingSettings recording = settings("--dump-har", "x.har", "--har-max-body", "100", "--dump-jsonl", "-",
+                "--summary", "--filter", "method=GET").recording();
+        assertEquals("x.har", recording.harFile().toString());
+        assertEquals(100, recording.harMaxBody());
+        assertEquals("-", recording.jsonLines());
+        assertTrue(recording.summary());
+        assertEquals(10 * 1024 * 1024, settings().recording().harMaxBody());
+        assertEquals("--filter 'verb=GET': unknown key 'verb' (use host, method or status)",
+                assertThrows(IllegalArgumentException.class, () -> settings("--filter", "verb=GET")).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> settings("--har-max-body", "-1"));
+    }
+
+    @Test
     void rejectsAGatewayOutsideTheSubnet() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> settings("--subnet", "10.1.1.100/24", "--gateway", "10.2.0.1"));

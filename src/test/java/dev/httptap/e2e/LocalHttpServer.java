@@ -26,6 +26,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>{@code GET /bytes/N}: N bytes of {@link DeterministicContent}, streamed.</li>
  *   <li>{@code GET /chunked}: {@link #CHUNKS} in chunked framing.</li>
  *   <li>{@code GET /slow}: {@link #SLOW_PIECES}, one every {@link #SLOW_PAUSE_MILLIS} ms.</li>
+ *   <li>{@code GET /redirect}: 302 to {@code /hello}.</li>
+ *   <li>{@code GET /gzip}: {@link #HELLO_BODY} ten times, gzip-encoded, as text/plain.</li>
  *   <li>{@code POST /echo}: the request body back, in the framing it came in.</li>
  *   <li>{@code POST|PUT /upload}: consumes the body, answers "LENGTH SHA256\n", see {@link #lastUpload()}.</li>
  * </ul>
@@ -137,6 +139,11 @@ final class LocalHttpServer implements AutoCloseable {
             long length = Long.parseLong(path.substring("/bytes/".length()));
             DeterministicContent.writeTo(response.startFixed(200, length), length);
             response.flush();
+        } else if (method.equals("GET") && path.equals("/redirect")) {
+            response.fixed(302, new byte[0], "Location: /hello");
+        } else if (method.equals("GET") && path.equals("/gzip")) {
+            response.fixed(200, gzipped(HELLO_BODY.repeat(10)), "Content-Type: text/plain; charset=utf-8",
+                    "Content-Encoding: gzip");
         } else if (method.equals("GET") && path.equals("/chunked")) {
             sendPiecesChunked(response);
         } else if (method.equals("GET") && path.equals("/slow")) {
@@ -148,6 +155,14 @@ final class LocalHttpServer implements AutoCloseable {
         } else {
             response.fixed(404, "no such fixture endpoint: " + method + " " + path + "\n");
         }
+    }
+
+    private static byte[] gzipped(String text) throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(bytes)) {
+            gzip.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        return bytes.toByteArray();
     }
 
     private static void sendPiecesChunked(ResponseWriter response) throws IOException {

@@ -28,6 +28,13 @@ final class ResponseWriter {
         out.flush();
     }
 
+    /** A whole response with a Content-Length body and extra header lines ("Name: value"). */
+    void fixed(int status, byte[] body, String... extraHeaders) throws IOException {
+        head(status, "Content-Length: " + body.length + "\r\n" + String.join("\r\n", extraHeaders));
+        out.write(body);
+        out.flush();
+    }
+
     /** The head of a Content-Length response; the caller writes exactly {@code length} bytes. */
     OutputStream startFixed(int status, long length) throws IOException {
         head(status, "Content-Length: " + length);
@@ -59,8 +66,8 @@ final class ResponseWriter {
 
     private void head(int status, String framing) throws IOException {
         ascii("HTTP/1.1 " + status + " " + reason(status) + "\r\n"
-                + "Content-Type: application/octet-stream\r\n"
-                + framing + "\r\n"
+                + (framing.contains("Content-Type:") ? "" : "Content-Type: application/octet-stream\r\n")
+                + framing.strip() + "\r\n"
                 + (keepAlive ? "" : "Connection: close\r\n")
                 + "\r\n");
     }
@@ -72,6 +79,7 @@ final class ResponseWriter {
     private static String reason(int status) {
         switch (status) {
             case 200: return "OK";
+            case 302: return "Found";
             case 404: return "Not Found";
             case 405: return "Method Not Allowed";
             default: return "Status";

@@ -1,0 +1,115 @@
+package dev.httptap.sink;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.httptap.event.Exchange;
+import dev.httptap.event.ExchangeClock;
+import dev.httptap.event.ExchangeListener;
+import dev.httptap.event.Header;
+import dev.httptap.event.Headers;
+import dev.httptap.event.ResponseHead;
+import dev.httptap.log.Log;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+
+/**
+ * Writes one JSON object per finished exchange, one per line, flushed at once (for {@code tail -f} and
+ * {@code jq}): startedDateTime, method, url, httpVersion, status (null without a response), statusText,
+ * outcome, request and response headers in wire order, body sizes and times in milliseconds.
+ */
+public final class JsonLinesWriter implements ExchangeListener, AutoCloseable {
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private final OutputStream out;
+    private final boolean closeOut;
+    private final ExchangeClock clock;
+    private boolean failed;
+
+    /** {@code closeOut}: false for standard output, which others still use. */
+    public JsonLinesWriter(OutputStream out, boolean closeOut, ExchangeClock clock) {
+        this.out = out;
+        this.closeOut = closeOut;
+        this.clock = clock;
+    }
+
+    @Override
+    public void onExchangeFinished(Exchange exchange) {
+        byte[] line;
+        try {
+            line = line(exchange);
+        } catch (IOException e) {
+            throw new IllegalStateException("in-memory JSON cannot fail", e);
+        }
+        synchronized (out) {
+            if (failed) {
+                return;
+            }
+            try {
+                out.write(line);
+                out.flush();
+            } catch (IOException e) {
+                failed = true;
+                Log.error("cannot write the JSON lines, no more will be written: %s", e.getMessage());
+            }
+        }
+    }
+
+    private byte[] line(Exchange exchange) throws IOException {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream(512);
+        ExchangeTimes times = ExchangeTimes.of(exchange, clock.nanoTime());
+        ResponseHead response = exchange.response().orElse(null);
+        try (JsonGenerator json = JSON.createGenerator(buffer, JsonEncoding.UTF8)) {
+            json.writeStartObject();
+            json.writeStringField("startedDateTime", times.started());
+            json.writeStringField("method", exchange.request().method());
+            json.writeStringField("url", exchange.url());
+            json.writeStringField("httpVersion", exchange.request().version());
+            if (response == null) {
+                json.writeNullField("status");
+            } else {
+                json.writeNumberField("status", response.status());
+                json.writeStringField("statusText", response.reason());
+            }
+            json.writeStringField("outcome", exchange.outcome().name());
+            json.writeNumberField("requestBodySize", exchange.requestBodyBytes());
+            json.writeNumberField("responseBodySize", exchange.responseBodyBytes());
+            json.writeNumberField("waitMillis", times.waitMillis());
+            json.writeNumberField("receiveMillis", times.receiveMillis());
+            json.writeNumberField("totalMillis", times.total());
+            writeHeaders(json, "requestHeaders", exchange.request().headers());
+            writeHeaders(json, "responseHeaders", response == null ? Headers.EMPTY : response.headers());
+            json.writeEndObject();
+        }
+        buffer.write('\n');
+        return buffer.toByteArray();
+    }
+
+    private static void writeHeaders(JsonGenerator json, String field, Headers headers) throws IOException {
+        json.writeArrayFieldStart(field);
+        for (Header header : headers) {
+            json.writeStartObject();
+            json.writeStringField("name", header.name());
+            json.writeStringField("value", header.value());
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+    }
+
+    @Override
+    public void close() {
+        synchronized (out) {
+            try {
+                if (closeOut) {
+                    out.close();
+                } else {
+                    out.flush();
+                }
+            } catch (IOException e) {
+                Log.error("cannot finish the JSON lines: %s", e.getMessage());
+            }
+        }
+    }
+}

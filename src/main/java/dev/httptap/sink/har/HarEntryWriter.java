@@ -1,0 +1,225 @@
+package dev.httptap.sink.har;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.httptap.event.Exchange;
+import dev.httptap.event.Header;
+import dev.httptap.event.Headers;
+import dev.httptap.event.Outcome;
+import dev.httptap.event.ResponseHead;
+import dev.httptap.event.Url;
+import dev.httptap.sink.ExchangeTimes;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Writes one HAR 1.2 entry: an exchange, its kept bodies and its connection's id. */
+final class HarEntryWriter {
+    private final JsonGenerator json;
+    private final long bodyLimit;
+
+    HarEntryWriter(JsonGenerator json, long bodyLimit) {
+        this.json = json;
+        this.bodyLimit = bodyLimit;
+    }
+
+    /** {@code nowNanos} stands in for the end of an exchange still running when the HAR is closed. */
+    void write(Exchange exchange, BodyRecorder requestBody, BodyRecorder responseBody, String connectionId, long nowNanos)
+            throws IOException {
+        ExchangeTimes times = ExchangeTimes.of(exchange, nowNanos);
+        json.writeStartObject();
+        json.writeStringField("startedDateTime", times.started());
+        json.writeNumberField("time", times.total());
+        writeRequest(exchange, requestBody);
+        writeResponse(exchange, responseBody);
+        json.writeObjectFieldStart("cache");
+        json.writeEndObject();
+        json.writeObjectFieldStart("timings");
+        for (String unknown : List.of("blocked", "dns", "connect", "ssl")) {
+            json.writeNumberField(unknown, -1);
+        }
+        json.writeNumberField("send", times.sendMillis());
+        json.writeNumberField("wait", times.waitMillis());
+        json.writeNumberField("receive", times.receiveMillis());
+        json.writeEndObject();
+        json.writeStringField("serverIPAddress", serverAddress(exchange));
+        json.writeStringField("connection", connectionId);
+        String comment = outcomeComment(exchange.outcome());
+        if (comment != null) {
+            json.writeStringField("comment", comment);
+        }
+        json.writeEndObject();
+    }
+
+    private void writeRequest(Exchange exchange, BodyRecorder body) throws IOException {
+        Headers headers = exchange.request().headers();
+        json.writeObjectFieldStart("request");
+        json.writeStringField("method", exchange.request().method());
+        json.writeStringField("url", exchange.url());
+        json.writeStringField("httpVersion", exchange.request().version());
+        json.writeArrayFieldStart("cookies");
+        for (String header : headers.all("Cookie")) {
+            for (Cookie cookie : Cookie.fromCookieHeader(header)) {
+                writeCookie(cookie);
+            }
+        }
+        json.writeEndArray();
+        writeHeaders(headers);
+        json.writeArrayFieldStart("queryString");
+        for (String[] parameter : queryParameters(Url.parse(exchange.url()).query())) {
+            json.writeStartObject();
+            json.writeStringField("name", parameter[0]);
+            json.writeStringField("value", parameter[1]);
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+        if (body.totalBytes() > 0) {
+            String mimeType = headers.first("Content-Type").orElse("application/octet-stream");
+            BodyView view = BodyView.of(body, mimeType, headers.first("Content-Encoding").orElse(null), bodyLimit);
+            json.writeObjectFieldStart("postData");
+            json.writeStringField("mimeType", mimeType);
+            writeBody(view);
+            json.writeEndObject();
+        }
+        json.writeNumberField("headersSize", -1);
+        json.writeNumberField("bodySize", body.totalBytes());
+        json.writeEndObject();
+    }
+
+    private void writeResponse(Exchange exchange, BodyRecorder body) throws IOException {
+        ResponseHead head = exchange.response().orElse(null);
+        Headers headers = head == null ? Headers.EMPTY : head.headers();
+        json.writeObjectFieldStart("response");
+        json.writeNumberField("status", head == null ? 0 : head.status());
+        json.writeStringField("statusText", head == null ? "" : head.reason());
+        json.writeStringField("httpVersion", head == null ? "" : head.version());
+        json.writeArrayFieldStart("cookies");
+        for (String header : headers.all("Set-Cookie")) {
+            Cookie cookie = Cookie.fromSetCookie(header);
+            if (cookie != null) {
+                writeCookie(cookie);
+            }
+        }
+        json.writeEndArray();
+        writeHeaders(headers);
+        String mimeType = headers.first("Content-Type").orElse("");
+        BodyView view = BodyView.of(body, mimeType, headers.first("Content-Encoding").orElse(null), bodyLimit);
+        json.writeObjectFieldStart("content");
+        json.writeNumberField("size", view.size());
+        if (view.decodedFrom() != null) {
+            json.writeNumberField("compression", view.size() - body.totalBytes());
+        }
+        json.writeStringField("mimeType", mimeType);
+        writeBody(view);
+        json.writeEndObject();
+        json.writeStringField("redirectURL", headers.first("Location").orElse(""));
+        json.writeNumberField("headersSize", -1);
+        json.writeNumberField("bodySize", head == null ? -1 : body.totalBytes());
+        json.writeEndObject();
+    }
+
+    /** The text field, streamed from the temporary file; base64 with an "encoding" when not text. */
+    private void writeBody(BodyView view) throws IOException {
+        if (view.shownBytes() > 0) {
+            json.writeFieldName("text");
+            if (view.charset() != null) {
+                try (Reader text = view.openText()) {
+                    json.writeString(text, -1);
+                }
+            } else {
+                try (InputStream bytes = new BoundedInputStream(view.open(), view.shownBytes())) {
+                    json.writeBinary(bytes, (int) view.shownBytes());
+                }
+                json.writeStringField("encoding", "base64");
+            }
+        }
+        if (view.comment() != null) {
+            json.writeStringField("comment", view.comment());
+        }
+    }
+
+    private void writeHeaders(Headers headers) throws IOException {
+        json.writeArrayFieldStart("headers");
+        for (Header header : headers) {
+            json.writeStartObject();
+            json.writeStringField("name", header.name());
+            json.writeStringField("value", header.value());
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+    }
+
+    private void writeCookie(Cookie cookie) throws IOException {
+        json.writeStartObject();
+        json.writeStringField("name", cookie.name());
+        json.writeStringField("value", cookie.value());
+        optional("path", cookie.path());
+        optional("domain", cookie.domain());
+        optional("expires", cookie.expires());
+        if (cookie.httpOnly()) {
+            json.writeBooleanField("httpOnly", true);
+        }
+        if (cookie.secure()) {
+            json.writeBooleanField("secure", true);
+        }
+        json.writeEndObject();
+    }
+
+    private void optional(String field, String value) throws IOException {
+        if (value != null) {
+            json.writeStringField(field, value);
+        }
+    }
+
+    /** {@code a=1&b=x%20y}: names and values percent-decoded, '+' as space, as browsers show them. */
+    static List<String[]> queryParameters(String query) {
+        List<String[]> parameters = new ArrayList<>();
+        if (query.isEmpty()) {
+            return parameters;
+        }
+        for (String pair : query.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int equals = pair.indexOf('=');
+            String name = equals < 0 ? pair : pair.substring(0, equals);
+            String value = equals < 0 ? "" : pair.substring(equals + 1);
+            parameters.add(new String[] {decode(name), decode(value)});
+        }
+        return parameters;
+    }
+
+    private static String decode(String text) {
+        try {
+            return URLDecoder.decode(text, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return text; // a stray '%': show it as sent
+        }
+    }
+
+    private static String serverAddress(Exchange exchange) {
+        InetSocketAddress upstream = exchange.connection().upstream();
+        InetAddress address = upstream != null && upstream.getAddress() != null
+                ? upstream.getAddress() : exchange.connection().flow().server().getAddress();
+        String text = address.getHostAddress();
+        int scope = text.indexOf('%');
+        return scope < 0 ? text : text.substring(0, scope);
+    }
+
+    private static String outcomeComment(Outcome outcome) {
+        return switch (outcome) {
+            case COMPLETE -> null;
+            case PENDING -> "still in progress when the HAR was closed";
+            case NO_RESPONSE -> "the server closed the connection without a response";
+            case CLOSED_MID_RESPONSE -> "the server closed the connection in the middle of the response";
+            case RESET -> "the connection was reset before the exchange completed";
+            case UNPARSEABLE -> "the bytes stopped making sense as HTTP";
+        };
+    }
+}

@@ -1,0 +1,124 @@
+package dev.httptap.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real captures written as HAR (checked by the npm package har-validator), JSON lines and the summary. */
+class HarIT {
+    private static Path validator;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void installValidator() throws IOException {
+        Path prefix = E2eSettings.projectHome().resolve("target/har-validator");
+        if (!Files.isDirectory(prefix.resolve("node_modules/har-validator"))) {
+            Files.createDirectories(prefix);
+            ProcessRun install = RunningCommand.run(Duration.ofMinutes(3),
+                    List.of("npm", "install", "--no-audit", "--no-fund", "--prefix", prefix.toString(), "har-validator@5.1.5"));
+            if (install.exitCode() != 0) {
+                fail("cannot install the HAR schema validator (npm install har-validator): " + install.stderrText());
+            }
+        }
+        validator = prefix.resolve("validate.js");
+        Files.writeString(validator, String.join("\n",
+                "const har = JSON.parse(require('fs').readFileSync(process.argv[2], 'utf8'));",
+                "require('" + prefix.resolve("node_modules/har-validator") + "').har(har)",
+                "  .then(() => console.log('valid'))",
+                "  .catch(e => { console.error(JSON.stringify(e.errors || e.message)); process.exit(1); });",
+                ""));
+    }
+
+    @Test
+    void keepAliveRedirectPostAndGzipMakeAValidHar() throws IOException {
+        try (LocalHttpServer server = LocalHttpServer.start()) {
+            String base = "http://" + Httptap.HOST + ":" + server.port();
+            Path har = dir.resolve("out.har");
+            Path jsonl = dir.resolve("out.jsonl");
+            ProcessRun run = Httptap.command("sh", "-c",
+                    "curl -s " + base + "/hello " + base + "/hello"
+                            + " && curl -sL " + base + "/redirect"
+                            + " && curl -s -d 'name=httptap' " + base + "/echo"
+                            + " && curl -s --compressed " + base + "/gzip?x=1")
+                    .flags("--dump-har", har.toString(), "--dump-jsonl", jsonl.toString(), "--summary").run();
+            assertEquals(0, run.exitCode(), run.stderrText());
+
+            assertValid(har);
+            List<String> urls = values(har, "url");
+            assertEquals(List.of(base + "/hello", base + "/hello", base + "/redirect", base + "/hello", base + "/echo",
+                    base + "/gzip?x=1"), urls);
+            List<String> connections = values(har, "connection");
+            assertEquals(connections.get(0), connections.get(1), "keep-alive: one connection for both");
+            String text = Files.readString(har);
+            assertTrue(text.contains("\"text\" : \"name=httptap\""), "postData");
+            assertTrue(text.contains(LocalHttpServer.HELLO_BODY.repeat(10).replace("\n", "\\n")), "gzip decoded");
+            assertTrue(text.contains("\"redirectURL\" : \"/hello\""));
+
+            List<String> lines = Files.readAllLines(jsonl);
+            assertEquals(6, lines.size());
+            for (String line : lines) {
+                try (JsonParser parser = new JsonFactory().createParser(line)) {
+                    while (parser.nextToken() != null) {
+                        // parses to the end, or throws
+                    }
+                }
+            }
+            assertTrue(run.stdoutText().contains("REQUESTS"), run.stdoutText());
+            assertTrue(run.stdoutText().contains(Httptap.HOST + ":" + server.port() + "         6"), run.stdoutText());
+        }
+    }
+
+    @Test
+    void harIsCompleteAfterSigtermMidRun() throws IOException, InterruptedException {
+        try (LocalHttpServer server = LocalHttpServer.start()) {
+            Path har = dir.resolve("term.har");
+            RunningCommand running = Httptap.command("sh", "-c",
+                    "curl -s http://" + Httptap.HOST + ":" + server.port() + "/hello; exec sleep 30")
+                    .flags("--dump-har", har.toString()).start();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!(Files.exists(har) && Files.readString(har).contains("/hello")) && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertTrue(running.isAlive(), "httptap ended before it was signalled");
+            running.terminate();
+            ProcessRun run = running.awaitExit(Duration.ofSeconds(30));
+            assertEquals(128 + 15, run.exitCode(), run.stderrText());
+            assertValid(har);
+            assertEquals(1, values(har, "url").size());
+        }
+    }
+
+    private static void assertValid(Path har) {
+        ProcessRun check = RunningCommand.run(Duration.ofSeconds(60), List.of("node", validator.toString(), har.toString()));
+        assertEquals(0, check.exitCode(), "HAR schema errors: " + check.stderrText());
+    }
+
+    private static List<String> values(Path json, String name) throws IOException {
+        List<String> values = new ArrayList<>();
+        try (JsonParser parser = new JsonFactory().createParser(Files.readAllBytes(json))) {
+            while (parser.nextToken() != null) {
+                if (parser.currentToken() == JsonToken.FIELD_NAME && parser.currentName().equals(name)) {
+                    parser.nextToken();
+                    values.add(parser.getText());
+                }
+            }
+        }
+        return values;
+    }
+}

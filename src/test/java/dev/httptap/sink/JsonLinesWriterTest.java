@@ -1,0 +1,74 @@
+package dev.httptap.sink;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.httptap.event.Exchange;
+import dev.httptap.event.ExchangeClock;
+import dev.httptap.event.Headers;
+import dev.httptap.event.Outcome;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class JsonLinesWriterTest {
+    @Test
+    void eachFinishedExchangeIsOneParsableLine() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        JsonLinesWriter writer = new JsonLinesWriter(out, true, ExchangeClock.SYSTEM);
+        Exchange ok = Exchanges.started(Exchanges.connection(40000), "GET", "/a?x=1", Headers.of("Host", "h:1", "Accept", "*/*"));
+        Exchanges.respond(ok, 200, "OK", Headers.of("Content-Length", "5"));
+        ok.addResponseBodyBytes(5);
+        Exchanges.finish(ok, Outcome.COMPLETE);
+        Exchange cut = Exchanges.started(Exchanges.connection(40001), "POST", "/b", Headers.of("Host", "h:1"));
+        Exchanges.finish(cut, Outcome.NO_RESPONSE);
+        writer.onExchangeFinished(ok);
+        writer.onExchangeFinished(cut);
+        writer.close();
+
+        String[] lines = out.toString(StandardCharsets.UTF_8).split("\n", -1);
+        assertEquals(3, lines.length);
+        assertEquals("", lines[2]);
+        Map<String, String> first = scalars(lines[0]);
+        assertEquals("GET", first.get("method"));
+        assertEquals("http://h:1/a?x=1", first.get("url"));
+        assertEquals("200", first.get("status"));
+        assertEquals("5", first.get("responseBodySize"));
+        assertEquals("20", first.get("waitMillis"));
+        assertEquals("15", first.get("receiveMillis"));
+        assertEquals("2026-01-02T03:04:05.678Z", first.get("startedDateTime"));
+        assertEquals("Accept", first.get("requestHeaders[1].name"));
+        Map<String, String> second = scalars(lines[1]);
+        assertEquals("null", second.get("status"));
+        assertEquals("NO_RESPONSE", second.get("outcome"));
+    }
+
+    /** Top-level scalars by name, and header fields as requestHeaders[i].name. */
+    private static Map<String, String> scalars(String line) throws IOException {
+        Map<String, String> values = new LinkedHashMap<>();
+        try (JsonParser parser = new JsonFactory().createParser(line)) {
+            assertEquals(JsonToken.START_OBJECT, parser.nextToken());
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                if (parser.nextToken() == JsonToken.START_ARRAY) {
+                    for (int i = 0; parser.nextToken() == JsonToken.START_OBJECT; i++) {
+                        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                            String field = parser.currentName();
+                            parser.nextToken();
+                            values.put(name + "[" + i + "]." + field, parser.getText());
+                        }
+                    }
+                } else {
+                    values.put(name, parser.getText());
+                }
+            }
+            assertEquals(null, parser.nextToken());
+        }
+        return values;
+    }
+}

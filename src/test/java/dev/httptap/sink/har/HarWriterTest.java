@@ -1,0 +1,220 @@
+package dev.httptap.sink.har;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.httptap.event.ConnectionInfo;
+import dev.httptap.event.Exchange;
+import dev.httptap.event.ExchangeClock;
+import dev.httptap.event.ExchangeFilter;
+import dev.httptap.event.Headers;
+import dev.httptap.event.Outcome;
+import dev.httptap.sink.Exchanges;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HarWriterTest {
+    private static final ExchangeClock CLOCK = new ExchangeClock() {
+        @Override
+        public long epochMillis() {
+            return Exchanges.START_MILLIS;
+        }
+
+        @Override
+        public long nanoTime() {
+            return Exchanges.START_NANOS + 50_000_000L;
+        }
+    };
+
+    @TempDir
+    Path bodies;
+
+    private final ByteArrayOutputStream file = new ByteArrayOutputStream();
+
+    private HarWriter writer(long bodyLimit, ExchangeFilter filter) throws IOException {
+        return HarWriter.open(file, "1.2.3", bodies, bodyLimit, filter, CLOCK);
+    }
+
+    @Test
+    void smallExchangeMatchesTheGoldenHar() throws IOException {
+        HarWriter har = writer(1024, ExchangeFilter.ALL);
+        Exchange exchange = Exchanges.started(Exchanges.connection(40000), "POST", "/form?q=a%20b&empty",
+                Headers.of("Host", "host.httptap.local:8000", "Cookie", "id=7; theme=dark",
+                        "Content-Type", "application/x-www-form-urlencoded", "Content-Length", "7"));
+        har.onRequestHead(exchange);
+        har.onRequestBody(exchange, utf8("name=ok"));
+        exchange.markRequestComplete();
+        Exchanges.respond(exchange, 302, "Found", Headers.of("Location", "/done",
+                "Set-Cookie", "sid=xyz; Path=/; Expires=Wed, 21 Oct 2015 07:28:00 GMT; HttpOnly",
+                "Content-Type", "text/plain; charset=utf-8", "Content-Length", "3"));
+        har.onResponseHead(exchange);
+        har.onResponseBody(exchange, utf8("é!"));
+        Exchanges.finish(exchange, Outcome.COMPLETE);
+        har.onExchangeFinished(exchange);
+        har.close();
+
+        assertEquals(golden("small-exchange.har"), file.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void binaryBodyIsBase64WithItsEncoding() throws IOException {
+        byte[] binary = {(byte) 0x89, 'P', 'N', 'G', 0, (byte) 0xff, (byte) 0xfe, 1};
+        HarWriter har = writer(1024, ExchangeFilter.ALL);
+        Exchange exchange = get(har, 40000, "/image.png", Headers.of("Content-Type", "image/png"), binary);
+        finish(har, exchange, Outcome.COMPLETE);
+        har.close();
+
+        Map<String, String> content = fields(file.toByteArray(), "content");
+        assertEquals("base64", content.get("encoding"));
+        assertArrayEquals(binary, Base64.getDecoder().decode(content.get("text")));
+        assertEquals("8", content.get("size"));
+    }
+
+    @Test
+    void bodyOverTheLimitIsCutAndSaysSo() throws IOException {
+        HarWriter har = writer(10, ExchangeFilter.ALL);
+        Exchange exchange = get(har, 40000, "/big", Headers.of("Content-Type", "text/plain"), "0123456789abcdefghij".getBytes(StandardCharsets.UTF_8));
+        finish(har, exchange, Outcome.COMPLETE);
+        har.close();
+
+        Map<String, String> content = fields(file.toByteArray(), "content");
+        assertEquals("0123456789", content.get("text"));
+        assertEquals("20", content.get("size"));
+        assertTrue(content.get("comment").contains("truncated: the first 10 of 20 bytes"), content.get("comment"));
+    }
+
+    @Test
+    void gzipBodyIsDecodedWithItsCompression() throws IOException {
+        byte[] plain = "hello hello hello hello hello hello\n".getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream gzipped = new ByteArrayOutputStream();
+        try (GZIPOutputStream gzip = new GZIPOutputStream(gzipped)) {
+            gzip.write(plain);
+        }
+        HarWriter har = writer(1024, ExchangeFilter.ALL);
+        Exchange exchange = get(har, 40000, "/gz", Headers.of("Content-Type", "text/plain", "Content-Encoding", "gzip"),
+                gzipped.toByteArray());
+        finish(har, exchange, Outcome.COMPLETE);
+        har.close();
+
+        Map<String, String> content = fields(file.toByteArray(), "content");
+        assertEquals(new String(plain, StandardCharsets.UTF_8), content.get("text"));
+        assertEquals(Integer.toString(plain.length), content.get("size"));
+        assertEquals(Integer.toString(plain.length - gzipped.size()), content.get("compression"));
+    }
+
+    @Test
+    void entriesFollowStartOrderAndUnfinishedOnesAreWrittenAtClose() throws IOException {
+        HarWriter har = writer(1024, ExchangeFilter.ALL);
+        Exchange first = get(har, 40001, "/first", Headers.EMPTY, new byte[0]);
+        Exchange second = get(har, 40002, "/second", Headers.EMPTY, new byte[0]);
+        finish(har, second, Outcome.COMPLETE);
+        assertFalse(file.toString(StandardCharsets.UTF_8).contains("/second"), "waits for the earlier exchange");
+        har.close();
+
+        String text = file.toString(StandardCharsets.UTF_8);
+        assertTrue(text.indexOf("/first") < text.indexOf("/second"));
+        assertTrue(text.contains("still in progress when the HAR was closed"));
+        assertEquals(List.of("1", "2"), values(file.toByteArray(), "connection"));
+    }
+
+    @Test
+    void filteredOutExchangesAreLeftOut() throws IOException {
+        HarWriter har = writer(1024, ExchangeFilter.parse("status=4xx"));
+        Exchange ok = get(har, 40001, "/ok", Headers.EMPTY, new byte[0]);
+        finish(har, ok, Outcome.COMPLETE);
+        har.close();
+
+        assertFalse(file.toString(StandardCharsets.UTF_8).contains("/ok"));
+        assertEquals(List.of(), values(file.toByteArray(), "url"));
+    }
+
+    @Test
+    void closingTwiceWritesOneDocument() throws IOException {
+        HarWriter har = writer(1024, ExchangeFilter.ALL);
+        har.close();
+        har.close();
+        assertEquals(List.of(), values(file.toByteArray(), "url"));
+    }
+
+    private static Exchange get(HarWriter har, int clientPort, String target, Headers responseHeaders, byte[] body) {
+        ConnectionInfo connection = Exchanges.connection(clientPort);
+        Exchange exchange = Exchanges.started(connection, "GET", target, Headers.of("Host", "h:8000"));
+        har.onRequestHead(exchange);
+        exchange.markRequestComplete();
+        Exchanges.respond(exchange, 200, "OK", responseHeaders);
+        har.onResponseHead(exchange);
+        har.onResponseBody(exchange, ByteBuffer.wrap(body).asReadOnlyBuffer());
+        exchange.addResponseBodyBytes(body.length);
+        return exchange;
+    }
+
+    private static void finish(HarWriter har, Exchange exchange, Outcome outcome) {
+        Exchanges.finish(exchange, outcome);
+        har.onExchangeFinished(exchange);
+    }
+
+    private static ByteBuffer utf8(String text) {
+        return ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The scalar fields of the first object called {@code name}, as text. */
+    private static Map<String, String> fields(byte[] json, String name) throws IOException {
+        Map<String, String> fields = new HashMap<>();
+        try (JsonParser parser = new JsonFactory().createParser(json)) {
+            while (parser.nextToken() != null) {
+                if (parser.currentToken() == JsonToken.FIELD_NAME && parser.currentName().equals(name)) {
+                    parser.nextToken();
+                    while (parser.nextToken() != JsonToken.END_OBJECT) {
+                        String field = parser.currentName();
+                        parser.nextToken();
+                        fields.put(field, parser.getText());
+                    }
+                    return fields;
+                }
+            }
+        }
+        return fields;
+    }
+
+    /** Every value of fields called {@code name}, in order. */
+    private static List<String> values(byte[] json, String name) throws IOException {
+        List<String> values = new ArrayList<>();
+        try (JsonParser parser = new JsonFactory().createParser(json)) {
+            while (parser.nextToken() != null) {
+                if (parser.currentToken() == JsonToken.FIELD_NAME && parser.currentName().equals(name)) {
+                    parser.nextToken();
+                    values.add(parser.getText());
+                }
+            }
+        }
+        return values;
+    }
+
+    private static String golden(String name) throws IOException {
+        try (InputStream in = HarWriterTest.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IOException("no golden file " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}
