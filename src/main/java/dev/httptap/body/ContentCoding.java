@@ -1,0 +1,73 @@
+package dev.httptap.body;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PushbackInputStream;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.Inflater;
+import java.util.zip.InflaterInputStream;
+import io.airlift.compress.zstd.ZstdInputStream;
+import org.brotli.dec.BrotliInputStream;
+
+/** The content codings httptap can undo (RFC 9110 8.4.1), each as a decoding stream over its input. */
+public enum ContentCoding {
+    GZIP("gzip"),
+    DEFLATE("deflate"),
+    BROTLI("br"),
+    ZSTD("zstd");
+
+    private final String token;
+
+    ContentCoding(String token) {
+        this.token = token;
+    }
+
+    /** The name used in Content-Encoding. */
+    public String token() {
+        return token;
+    }
+
+    /** The coding named {@code token} (any case; "x-gzip" is gzip), or empty when httptap cannot undo it. */
+    public static Optional<ContentCoding> forToken(String token) {
+        String name = token.trim().toLowerCase(Locale.ROOT);
+        if (name.equals("x-gzip")) {
+            return Optional.of(GZIP);
+        }
+        for (ContentCoding coding : values()) {
+            if (coding.token.equals(name)) {
+                return Optional.of(coding);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A stream of the decoded bytes of {@code encoded}. */
+    InputStream decoding(InputStream encoded) throws IOException {
+        return switch (this) {
+            case GZIP -> new GZIPInputStream(encoded);
+            case DEFLATE -> inflating(encoded);
+            case BROTLI -> new BrotliInputStream(encoded);
+            case ZSTD -> new ZstdInputStream(encoded);
+        };
+    }
+
+    /**
+     * "deflate" is meant to be zlib-wrapped (RFC 1950), but some servers send raw deflate (RFC 1951): a zlib
+     * header is a compression-method nibble of 8 with the first two bytes a multiple of 31.
+     */
+    private static InputStream inflating(InputStream encoded) throws IOException {
+        PushbackInputStream peekable = new PushbackInputStream(encoded, 2);
+        int first = peekable.read();
+        int second = first < 0 ? -1 : peekable.read();
+        if (second >= 0) {
+            peekable.unread(second);
+        }
+        if (first >= 0) {
+            peekable.unread(first);
+        }
+        boolean zlib = first >= 0 && second >= 0 && (first & 0x0f) == 8 && ((first << 8) | second) % 31 == 0;
+        return new InflaterInputStream(peekable, new Inflater(!zlib));
+    }
+}

@@ -1,0 +1,17 @@
+package dev.httptap.body;
+
+import java.util.Optional;
+
+/**
+ * What to show of a body: at most the print limit of its decoded bytes, and what was left out.
+ *
+ * @param bytes       the bytes to show: decoded, or as received when decoding failed
+ * @param cut         true when the body goes on past {@code bytes}
+ * @param hiddenBytes how many bytes were left out when that is known (an unencoded body), else -1
+ * @param failure     why the body could not be decoded (it is then shown as received)
+ */
+public record DecodedBody(byte[] bytes, boolean cut, long hiddenBytes, Optional<String> failure) {
+    static DecodedBody whole(byte[] bytes) {
+        return new DecodedBody(bytes, false, 0, Optional.empty());
+    }
+}
