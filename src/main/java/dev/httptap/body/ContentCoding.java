@@ -1,5 +1,6 @@
 package dev.httptap.body;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
@@ -43,8 +44,16 @@ public enum ContentCoding {
         return Optional.empty();
     }
 
-    /** A stream of the decoded bytes of {@code encoded}. */
+    /**
+     * A stream of the decoded bytes of {@code encoded}. The input is buffered because brotli's decoder
+     * (0.1.2) loses its output when a single-byte read is followed by a bulk read, which is how the gzip
+     * decoder reads a stacked coding beneath it.
+     */
     InputStream decoding(InputStream encoded) throws IOException {
+        return decoder(new BufferedInputStream(encoded));
+    }
+
+    private InputStream decoder(InputStream encoded) throws IOException {
         return switch (this) {
             case GZIP -> new GZIPInputStream(encoded);
             case DEFLATE -> inflating(encoded);
