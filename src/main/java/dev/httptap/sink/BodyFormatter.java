@@ -1,6 +1,7 @@
 package dev.httptap.sink;
 
 import dev.httptap.body.DecodedBody;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -25,8 +26,10 @@ final class BodyFormatter {
         StringBuilder lines = new StringBuilder();
         body.failure().ifPresent(why -> lines.append("(").append(why).append("; shown as received)\n"));
         if (isTextual(contentType) || Utf8Text.isText(bytes)) {
-            appendText(lines, bytes);
-            appendRest(lines, body, bytes.length);
+            // A body cut at the limit may end inside a character: leave that character out whole.
+            int printed = body.cut() ? Utf8Text.wholeCharactersLength(bytes) : bytes.length;
+            appendText(lines, Arrays.copyOf(bytes, printed));
+            appendRest(lines, body, printed);
         } else {
             appendBinary(lines, body);
         }

@@ -53,7 +53,7 @@ final class Utf8Text {
      * cursor or change colours) become U+FFFD, as do malformed sequences.
      */
     static String printable(byte[] bytes) {
-        String text = new String(bytes, 0, wholeCharactersLength(bytes), StandardCharsets.UTF_8).replace("\r\n", "\n");
+        String text = new String(bytes, StandardCharsets.UTF_8).replace("\r\n", "\n");
         StringBuilder safe = new StringBuilder(text.length());
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
