@@ -2,6 +2,7 @@ package dev.httptap.cli;
 
 import dev.httptap.event.ExchangeListeners;
 import dev.httptap.log.Log;
+import dev.httptap.relay.DnsObserver;
 import dev.httptap.relay.Relay;
 import dev.httptap.relay.RelayConfig;
 import dev.httptap.sandbox.BindMount;
@@ -9,6 +10,8 @@ import dev.httptap.sandbox.Sandbox;
 import dev.httptap.sandbox.SandboxException;
 import dev.httptap.sandbox.SandboxSpec;
 import dev.httptap.sandbox.SignalForwarding;
+import dev.httptap.sink.DnsPrinter;
+import dev.httptap.sink.PrintOptions;
 import dev.httptap.sink.TerminalPrinter;
 import dev.httptap.sniff.HttpSniffer;
 import dev.httptap.sniff.SniffOptions;
@@ -54,10 +57,13 @@ final class Tap {
     private int runIn(Path privateDir) throws TapException {
         SandboxSpec spec = sandboxSpec(privateDir);
         try (Sandbox sandbox = Sandbox.start(spec)) {
-            TerminalPrinter printer = new TerminalPrinter(output, useColour());
+            boolean colour = useColour();
+            TerminalPrinter printer = new TerminalPrinter(output, new PrintOptions(colour, settings.printHeads(),
+                    settings.printBodies(), settings.maxBodyPrint()));
             HttpSniffer sniffer = new HttpSniffer(ExchangeListeners.of(printer),
                     new SniffOptions(settings.httpPorts(), settings.httpsPorts()));
-            try (Relay relay = new Relay(sandbox.device(), relayConfig(), sniffer)) {
+            DnsObserver dns = settings.printDns() ? new DnsPrinter(output, colour) : DnsObserver.NONE;
+            try (Relay relay = new Relay(sandbox.device(), relayConfig(), sniffer, dns)) {
                 relay.start();
                 int exitCode;
                 try (SignalForwarding forwarding = SignalForwarding.install(sandbox)) {
