@@ -28,6 +28,13 @@ final class ResponseWriter {
         out.flush();
     }
 
+    /** A whole Content-Length response whose body is already compressed with {@code contentEncoding}. */
+    void encoded(int status, String contentEncoding, byte[] body) throws IOException {
+        head(status, "Content-Encoding: " + contentEncoding + "\r\nContent-Length: " + body.length);
+        out.write(body);
+        out.flush();
+    }
+
     /** The head of a Content-Length response; the caller writes exactly {@code length} bytes. */
     OutputStream startFixed(int status, long length) throws IOException {
         head(status, "Content-Length: " + length);
