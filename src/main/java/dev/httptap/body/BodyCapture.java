@@ -8,7 +8,7 @@ import java.util.Arrays;
  * The buffer grows with what arrives, so a short body costs only its size. Not thread-safe: one body is
  * fed by one connection's thread.
  */
-public final class BodyCapture {
+final class BodyCapture {
     private static final int INITIAL_BYTES = 1024;
 
     private final int maxBytes;
@@ -16,7 +16,7 @@ public final class BodyCapture {
     private int keptLength;
     private long totalBytes;
 
-    public BodyCapture(int maxBytes) {
+    BodyCapture(int maxBytes) {
         if (maxBytes < 0) {
             throw new IllegalArgumentException("negative capture bound " + maxBytes);
         }
@@ -24,7 +24,7 @@ public final class BodyCapture {
     }
 
     /** Keeps what still fits of {@code data} (from its position to its limit) and counts all of it. */
-    public void append(ByteBuffer data) {
+    void append(ByteBuffer data) {
         int length = data.remaining();
         totalBytes += length;
         int fitting = Math.min(length, maxBytes - keptLength);
@@ -40,17 +40,17 @@ public final class BodyCapture {
     }
 
     /** Every byte of the body seen so far, kept or not. */
-    public long totalBytes() {
+    long totalBytes() {
         return totalBytes;
     }
 
     /** True when nothing was dropped: {@link #bytes()} is everything seen. */
-    public boolean isWhole() {
+    boolean isWhole() {
         return totalBytes == keptLength;
     }
 
     /** A copy of the bytes kept. */
-    public byte[] bytes() {
+    byte[] bytes() {
         return Arrays.copyOf(kept, keptLength);
     }
 }

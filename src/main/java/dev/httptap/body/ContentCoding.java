@@ -44,6 +44,15 @@ public enum ContentCoding {
         return Optional.empty();
     }
 
+    /** A decoder fed as bytes arrive, for the codings the JDK can inflate incrementally (gzip, deflate). */
+    Optional<DecodingStage> incrementalStage() {
+        return switch (this) {
+            case GZIP -> Optional.of(new GzipStage());
+            case DEFLATE -> Optional.of(new DeflateStage());
+            case BROTLI, ZSTD -> Optional.empty();
+        };
+    }
+
     /**
      * A stream of the decoded bytes of {@code encoded}. The input is buffered because brotli's decoder
      * (0.1.2) loses its output when a single-byte read is followed by a bulk read, which is how the gzip

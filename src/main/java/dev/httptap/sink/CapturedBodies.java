@@ -1,22 +1,22 @@
 package dev.httptap.sink;
 
-import dev.httptap.body.BodyCapture;
 import dev.httptap.body.BodyDecoder;
+import dev.httptap.body.BodyRecorder;
 import dev.httptap.event.Headers;
 import java.nio.ByteBuffer;
 
 /**
- * The captured request and response bodies of one exchange while it is in progress. Touched only by
- * that exchange's connection thread.
+ * The request and response bodies of one exchange, recorded for display while it is in progress. Touched
+ * only by that exchange's connection thread.
  */
 final class CapturedBodies {
     private final BodyDecoder decoder;
-    private final BodyCapture request;
-    private BodyCapture response;
+    private final BodyRecorder request;
+    private BodyRecorder response;
 
     CapturedBodies(BodyDecoder decoder, Headers requestHeaders) {
         this.decoder = decoder;
-        this.request = captureFor(requestHeaders);
+        this.request = recorderFor(requestHeaders);
     }
 
     void requestBody(ByteBuffer data) {
@@ -24,7 +24,7 @@ final class CapturedBodies {
     }
 
     void responseStarted(Headers responseHeaders) {
-        response = captureFor(responseHeaders);
+        response = recorderFor(responseHeaders);
     }
 
     void responseBody(ByteBuffer data) {
@@ -33,16 +33,16 @@ final class CapturedBodies {
         }
     }
 
-    BodyCapture request() {
+    BodyRecorder request() {
         return request;
     }
 
-    /** The response's capture, or an empty one when no response head arrived. */
-    BodyCapture response() {
-        return response != null ? response : new BodyCapture(0);
+    /** The response's recorder; {@code responseStarted} has been called when a response head exists. */
+    BodyRecorder response() {
+        return response != null ? response : recorderFor(Headers.EMPTY);
     }
 
-    private BodyCapture captureFor(Headers headers) {
-        return new BodyCapture(decoder.captureBytes(headers.all("Content-Encoding")));
+    private BodyRecorder recorderFor(Headers headers) {
+        return decoder.recorder(headers.all("Content-Encoding"));
     }
 }

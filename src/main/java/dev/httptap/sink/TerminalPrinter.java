@@ -1,7 +1,7 @@
 package dev.httptap.sink;
 
-import dev.httptap.body.BodyCapture;
 import dev.httptap.body.BodyDecoder;
+import dev.httptap.body.BodyRecorder;
 import dev.httptap.event.Exchange;
 import dev.httptap.event.ExchangeListener;
 import dev.httptap.event.Header;
@@ -25,7 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>With {@link PrintOptions#heads()} each line is followed by its header fields in wire order and spelling
  * ({@code > Name: value}, {@code < Name: value}); with {@link PrintOptions#bodies()}, by its body, decoded
- * (see {@link BodyFormatter}). Bodies are captured as they stream, up to a bound, and dropped once printed.
+ * (see {@link BodyFormatter}). Bodies are recorded as they stream, up to a bound (see {@link BodyDecoder}),
+ * and dropped once printed.
  * A whole block goes out in one write under the stream's lock, so blocks from different connections never
  * interleave (the stream's lock is also the one {@code Log} and {@link DnsPrinter} take).
  */
@@ -120,8 +121,7 @@ public final class TerminalPrinter implements ExchangeListener {
         }
     }
 
-    private void appendBody(StringBuilder block, BodyCapture capture, boolean complete, Headers headers) {
-        block.append(BodyFormatter.format(decoder.decode(capture, complete, headers.all("Content-Encoding")),
-                headers.first("Content-Type")));
+    private static void appendBody(StringBuilder block, BodyRecorder recorder, boolean complete, Headers headers) {
+        block.append(BodyFormatter.format(recorder.result(complete), headers.first("Content-Type")));
     }
 }

@@ -67,15 +67,13 @@ class BodyDecoderTest {
 
     @Test
     void unencodedBodyPastTheLimitIsCutWithTheCountLeftOut() {
-        BodyDecoder small = new BodyDecoder(10);
-        BodyCapture capture = new BodyCapture(small.captureBytes(List.of()));
-        capture.append(ByteBuffer.wrap(utf8("0123456789abcdef")));
-        capture.append(ByteBuffer.wrap(utf8("ghij")));
-        DecodedBody body = small.decode(capture, true, List.of());
+        BodyRecorder recorder = new BodyDecoder(10).recorder(List.of());
+        recorder.append(ByteBuffer.wrap(utf8("0123456789abcdef")));
+        recorder.append(ByteBuffer.wrap(utf8("ghij")));
+        DecodedBody body = recorder.result(true);
         assertEquals("0123456789", text(body));
         assertTrue(body.cut());
         assertEquals(10, body.hiddenBytes());
-        assertEquals(20, capture.totalBytes());
     }
 
     @Test
@@ -89,18 +87,61 @@ class BodyDecoderTest {
     }
 
     @Test
-    void encodedBodyPastTheCaptureBoundShowsWhatItsPrefixDecodesTo() throws IOException {
-        byte[] random = new byte[BodyDecoder.ENCODED_SLACK_BYTES + 50_000];
-        new java.util.Random(7).nextBytes(random); // incompressible, so gzip is larger than the capture bound
-        BodyDecoder small = new BodyDecoder(1000);
-        byte[] encoded = gzip(random);
-        BodyCapture capture = new BodyCapture(small.captureBytes(List.of("gzip")));
-        capture.append(ByteBuffer.wrap(encoded));
-        assertFalse(capture.isWhole());
-        DecodedBody body = small.decode(capture, true, List.of("gzip"));
-        assertArrayEquals(Arrays.copyOf(random, 1000), body.bytes());
+    void decodingStopsAtTheLimitSoLaterBytesAreNeverLookedAt() throws IOException {
+        BodyRecorder recorder = new BodyDecoder(100).recorder(List.of("gzip"));
+        recorder.append(ByteBuffer.wrap(gzip(new byte[1000])));
+        recorder.append(ByteBuffer.wrap(utf8("garbage that would not inflate")));
+        DecodedBody body = recorder.result(true);
+        assertArrayEquals(new byte[100], body.bytes());
         assertTrue(body.cut());
         assertEquals(Optional.empty(), body.failure());
+    }
+
+    @Test
+    void gzipFedOneByteAtATimeWithEveryOptionalHeaderField() {
+        // gzip -N of "hi\n" named "a.txt", with FEXTRA, FCOMMENT and FHCRC set by hand.
+        byte[] member = hex("1f8b081e000000000003" + "02004142" + "612e74787400" + "6300" + "0000"
+                + "cbc8e40200" + "7a7a6fed03000000");
+        BodyRecorder recorder = decoder.recorder(List.of("gzip"));
+        for (byte octet : member) {
+            recorder.append(ByteBuffer.wrap(new byte[] {octet}).asReadOnlyBuffer());
+        }
+        DecodedBody body = recorder.result(true);
+        assertEquals(Optional.empty(), body.failure());
+        assertEquals("hi\n", text(body));
+    }
+
+    @Test
+    void gzipMembersFollowOneAnotherAndTrailingBytesAreIgnored() throws IOException {
+        byte[] two = concat(gzip(utf8("first ")), gzip(utf8("second\n")), utf8("\0\0junk"));
+        assertEquals("first second\n", text(decode(decoder, two, true, List.of("gzip"))));
+    }
+
+    @Test
+    void stackedInflatingCodingsAreDecodedAsTheyArrive() throws IOException {
+        byte[] both = gzip(deflate(utf8("deflate, then gzip\n"), false));
+        BodyRecorder recorder = decoder.recorder(List.of("deflate, gzip"));
+        for (int i = 0; i < both.length; i += 3) {
+            recorder.append(ByteBuffer.wrap(both, i, Math.min(3, both.length - i)));
+        }
+        assertEquals("deflate, then gzip\n", text(recorder.result(true)));
+    }
+
+    @Test
+    void gzipThatEndsEarlyOnACompleteMessageIsAFailure() throws IOException {
+        byte[] encoded = gzip(utf8("cut off\n".repeat(50)));
+        DecodedBody body = decode(decoder, Arrays.copyOf(encoded, encoded.length - 12), true, List.of("gzip"));
+        assertEquals(Optional.of("cannot decode gzip: the coded stream ends early"), body.failure());
+    }
+
+    @Test
+    void brotliBodyPastThePrintLimitIsCut() {
+        BodyDecoder small = new BodyDecoder(10);
+        BodyRecorder recorder = small.recorder(List.of("br"));
+        recorder.append(ByteBuffer.wrap(hex(BROTLI)));
+        DecodedBody body = recorder.result(false);
+        assertEquals("hello, bro", text(body));
+        assertTrue(body.cut());
     }
 
     @Test
@@ -133,6 +174,14 @@ class BodyDecoderTest {
     }
 
     @Test
+    void brotliCutShortBeforeItsFirstBlockEndsIsShownAsReceived() {
+        byte[] cut = Arrays.copyOf(hex(BROTLI), 8);
+        DecodedBody body = decode(decoder, cut, false, List.of("br"));
+        assertArrayEquals(cut, body.bytes());
+        assertTrue(body.failure().orElseThrow().startsWith("cannot decode br: "));
+    }
+
+    @Test
     void captureKeepsOnlyItsBoundAndCountsEverything() {
         BodyCapture capture = new BodyCapture(5);
         ByteBuffer data = ByteBuffer.wrap(utf8("abcdefgh"));
@@ -144,9 +193,17 @@ class BodyDecoderTest {
     }
 
     private static DecodedBody decode(BodyDecoder decoder, byte[] wire, boolean complete, List<String> encodings) {
-        BodyCapture capture = new BodyCapture(decoder.captureBytes(encodings));
-        capture.append(ByteBuffer.wrap(wire));
-        return decoder.decode(capture, complete, encodings);
+        BodyRecorder recorder = decoder.recorder(encodings);
+        recorder.append(ByteBuffer.wrap(wire).asReadOnlyBuffer());
+        return recorder.result(complete);
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            bytes.writeBytes(part);
+        }
+        return bytes.toByteArray();
     }
 
     static byte[] gzip(byte[] plain) throws IOException {

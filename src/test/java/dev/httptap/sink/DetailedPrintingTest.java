@@ -156,7 +156,7 @@ class DetailedPrintingTest {
 
     @Test
     void bodyThatFailsToDecodeIsShownRawWithANote() {
-        assertEquals("(cannot decode gzip: Not in GZIP format; shown as received)\nplain after all\n",
+        assertEquals("(cannot decode gzip: not in gzip format; shown as received)\nplain after all\n",
                 responseBody(Headers.of("Content-Encoding", "gzip"), utf8Bytes("plain after all\n"), BODIES));
     }
 
