@@ -71,10 +71,7 @@ public enum ContentCoding {
         };
     }
 
-    /**
-     * "deflate" is meant to be zlib-wrapped (RFC 1950), but some servers send raw deflate (RFC 1951): a zlib
-     * header is a compression-method nibble of 8 with the first two bytes a multiple of 31.
-     */
+    /** "deflate" zlib-wrapped or raw, told apart as {@link DeflateStage} does. */
     private static InputStream inflating(InputStream encoded) throws IOException {
         PushbackInputStream peekable = new PushbackInputStream(encoded, 2);
         int first = peekable.read();
@@ -85,7 +82,7 @@ public enum ContentCoding {
         if (first >= 0) {
             peekable.unread(first);
         }
-        boolean zlib = first >= 0 && second >= 0 && (first & 0x0f) == 8 && ((first << 8) | second) % 31 == 0;
+        boolean zlib = second >= 0 && DeflateStage.isZlibHeader(first, second);
         return new InflaterInputStream(peekable, new Inflater(!zlib));
     }
 }

@@ -21,10 +21,7 @@ final class DeflateStage implements DecodingStage {
             if (firstTwo.hasRemaining()) {
                 return;
             }
-            int first = firstTwo.get(0) & 0xff;
-            int second = firstTwo.get(1) & 0xff;
-            boolean zlib = (first & 0x0f) == 8 && ((first << 8) | second) % 31 == 0;
-            inflation = new Inflation(!zlib);
+            inflation = new Inflation(!isZlibHeader(firstTwo.get(0) & 0xff, firstTwo.get(1) & 0xff));
             if (!inflation.inflate(firstTwo.flip(), next)) {
                 return;
             }
@@ -35,6 +32,11 @@ final class DeflateStage implements DecodingStage {
         if (inflation.finished()) {
             encoded.position(encoded.limit());
         }
+    }
+
+    /** True when a stream starting with these two bytes is zlib-wrapped rather than raw deflate. */
+    static boolean isZlibHeader(int first, int second) {
+        return (first & 0x0f) == 8 && ((first << 8) | second) % 31 == 0;
     }
 
     @Override

@@ -63,6 +63,9 @@ class BodyDecoderTest {
         assertEquals("stacked text\n", text(decode(decoder, hex(GZIP_THEN_BROTLI), true, List.of("gzip, br"))));
         assertEquals("zstd then gzip\n", text(decode(decoder, hex(ZSTD_THEN_GZIP), true, List.of("zstd", "gzip"))));
         assertEquals("stacked text\n", text(decode(decoder, hex(GZIP_THEN_BROTLI), true, List.of("identity, gzip ,br"))));
+        // zlib-wrapped deflate under brotli: the pulling path tells zlib from raw as the pushing one does.
+        assertEquals("deflate under brotli\n", text(decode(decoder,
+                hex("0f0e80789c4b494dcb492c495528cd4b492d52482aca2fc9c9e40200588107ca03"), true, List.of("deflate, br"))));
     }
 
     @Test
