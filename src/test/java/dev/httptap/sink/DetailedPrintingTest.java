@@ -161,6 +161,13 @@ class DetailedPrintingTest {
     }
 
     @Test
+    void encodedButEmptyBodyPrintsNothing() {
+        // A 304 or a HEAD response names its coding but has no body: there is nothing to decode or note.
+        assertEquals("", responseBody(Headers.of("Content-Encoding", "gzip"), new byte[0], BODIES));
+        assertEquals("", responseBody(Headers.of("Content-Encoding", "br"), new byte[0], BODIES));
+    }
+
+    @Test
     void controlCharactersCannotReachTheTerminal() {
         assertEquals("red\uFFFD[31m text\n",
                 responseBody(Headers.of("Content-Type", "text/plain"), utf8Bytes("red\u001b[31m text"), BODIES));
