@@ -89,13 +89,16 @@ final class Options {
     @Option(names = "--https", arity = "1..*", paramLabel = "PORT", description = "TCP ports treated as HTTPS (default: 443). HTTPS interception is not implemented yet.")
     List<Integer> httpsPorts;
 
-    @Option(names = "--head", description = "Print HTTP headers too. Not implemented yet.")
+    @Option(names = "--head", description = "Print HTTP headers too.")
     boolean head;
 
-    @Option(names = "--body", description = "Print HTTP bodies too. Not implemented yet.")
+    @Option(names = "--body", description = "Print HTTP bodies too, decoded (gzip, deflate, br, zstd); binary bodies as a hex preview.")
     boolean body;
 
-    @Option(names = "--print-dns", description = "Print the DNS queries and answers. Not implemented yet.")
+    @Option(names = "--max-body-print", paramLabel = "BYTES", defaultValue = "4096", description = "With --body, print at most this many bytes of each body (default: ${DEFAULT-VALUE}).")
+    int maxBodyPrint;
+
+    @Option(names = "--print-dns", description = "Print the command's DNS queries and their answers.")
     boolean printDns;
 
     @Option(names = "--no-exit", description = "Keep serving after the command exits, until interrupted (for commands that leave processes behind).")
@@ -124,9 +127,6 @@ final class Options {
         List<String> flags = new ArrayList<>();
         if (dumpTcp) flags.add("--dump-tcp");
         if (httpsPorts != null) flags.add("--https");
-        if (head) flags.add("--head");
-        if (body) flags.add("--body");
-        if (printDns) flags.add("--print-dns");
         return flags;
     }
 

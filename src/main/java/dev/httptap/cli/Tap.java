@@ -1,6 +1,7 @@
 package dev.httptap.cli;
 
 import dev.httptap.log.Log;
+import dev.httptap.relay.DnsObserver;
 import dev.httptap.relay.Relay;
 import dev.httptap.relay.RelayConfig;
 import dev.httptap.sandbox.BindMount;
@@ -8,6 +9,8 @@ import dev.httptap.sandbox.Sandbox;
 import dev.httptap.sandbox.SandboxException;
 import dev.httptap.sandbox.SandboxSpec;
 import dev.httptap.sandbox.SignalForwarding;
+import dev.httptap.sink.DnsPrinter;
+import dev.httptap.sink.PrintOptions;
 import dev.httptap.sink.TerminalPrinter;
 import dev.httptap.sniff.HttpSniffer;
 import dev.httptap.sniff.SniffOptions;
@@ -53,10 +56,11 @@ final class Tap {
     private int runIn(Path privateDir) throws TapException {
         SandboxSpec spec = sandboxSpec(privateDir);
         try (Sandbox sandbox = Sandbox.start(spec);
-                Sinks sinks = Sinks.open(settings.recording(), new TerminalPrinter(output, useColour()), output, privateDir)) {
+                Sinks sinks = Sinks.open(settings.recording(), terminalPrinter(), output, privateDir)) {
             HttpSniffer sniffer = new HttpSniffer(sinks.listener(),
                     new SniffOptions(settings.httpPorts(), settings.httpsPorts()));
-            try (Relay relay = new Relay(sandbox.device(), relayConfig(), sniffer)) {
+            DnsObserver dns = settings.printDns() ? new DnsPrinter(output, useColour()) : DnsObserver.NONE;
+            try (Relay relay = new Relay(sandbox.device(), relayConfig(), sniffer, dns)) {
                 relay.start();
                 int exitCode;
                 try (SignalForwarding forwarding = SignalForwarding.install(sandbox)) {
@@ -77,6 +81,11 @@ final class Tap {
             Thread.currentThread().interrupt();
             throw new TapException("interrupted while waiting for the command", e);
         }
+    }
+
+    private TerminalPrinter terminalPrinter() {
+        return new TerminalPrinter(output, new PrintOptions(useColour(), settings.printHeads(), settings.printBodies(),
+                settings.maxBodyPrint()));
     }
 
     private RelayConfig relayConfig() {

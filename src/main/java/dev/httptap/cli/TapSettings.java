@@ -18,7 +18,13 @@ record TapSettings(
         Set<Integer> httpsPorts,
         boolean noExit,
         boolean verbose,
+        boolean printHeads,
+        boolean printBodies,
+        int maxBodyPrint,
+        boolean printDns,
         RecordingSettings recording) {
+    /** Bound on --max-body-print: every exchange in flight may hold that much (plus slack) while printing. */
+    static final int MAX_BODY_PRINT_LIMIT = 16 * 1024 * 1024;
 
     /** Throws {@link IllegalArgumentException} with a message fit for the user when a value is wrong. */
     static TapSettings from(Options options) {
@@ -33,6 +39,9 @@ record TapSettings(
         if (options.tun.isEmpty() || options.tun.length() > 15 || !options.tun.matches("[A-Za-z0-9_.-]+")) {
             throw new IllegalArgumentException("--tun must be 1-15 letters, digits, '_', '.' or '-'");
         }
+        if (options.maxBodyPrint < 0 || options.maxBodyPrint > MAX_BODY_PRINT_LIMIT) {
+            throw new IllegalArgumentException("--max-body-print must be 0-" + MAX_BODY_PRINT_LIMIT + " bytes");
+        }
         return new TapSettings(
                 List.copyOf(options.command),
                 options.tun,
@@ -45,6 +54,10 @@ record TapSettings(
                 ports("--https", options.httpsPorts == null ? List.of(443) : options.httpsPorts),
                 options.noExit,
                 options.verbose,
+                options.head,
+                options.body,
+                options.maxBodyPrint,
+                options.printDns,
                 RecordingSettings.from(options));
     }
 

@@ -91,6 +91,11 @@ public final class DnsMessage {
         return true;
     }
 
+    /** Where the answer section starts: the length of the header and question section. */
+    int questionSectionEnd() {
+        return headerAndQuestions.length;
+    }
+
     /** The header and question section exactly as received. */
     byte[] headerAndQuestions() {
         return Arrays.copyOf(headerAndQuestions, headerAndQuestions.length);

@@ -19,7 +19,8 @@ import java.util.Map;
 /**
  * The gateway's DNS service over UDP. The host alias is answered here; every other query goes unchanged to
  * the host's first resolver, then to the next each time one stays silent for the server timeout, and the
- * first answer comes back to the child unchanged (same ID, same rcode, every record). Loop thread only.
+ * first answer comes back to the child unchanged (same ID, same rcode, every record). Each new query and
+ * its outcome are reported to a {@link DnsObserver}. Loop thread only.
  */
 final class DnsRelay {
     /** Bound on queries waiting for an answer, across all flows. */
@@ -50,9 +51,11 @@ final class DnsRelay {
     private final ExpiryList<PendingQuery> retries;
     private final Map<FlowId, List<PendingQuery>> pending = new HashMap<>();
     private final DatagramFlow.Receiver answers = this::onAnswer;
+    private final DnsObserver observer;
 
     DnsRelay(Selector selector, Clock clock, UdpSender child, ByteBuffer scratch, LocalZone zone,
-            List<InetSocketAddress> servers, int maxFlows, long idleNanos, long serverTimeoutNanos) {
+            List<InetSocketAddress> servers, int maxFlows, long idleNanos, long serverTimeoutNanos,
+            DnsObserver observer) {
         this.selector = selector;
         this.clock = clock;
         this.child = child;
@@ -61,6 +64,7 @@ final class DnsRelay {
         this.servers = List.copyOf(servers);
         this.flows = new FlowTable<>(maxFlows, idleNanos);
         this.retries = new ExpiryList<>(serverTimeoutNanos, this::nextServer);
+        this.observer = observer;
     }
 
     /** A datagram from the child to the gateway's port 53. */
@@ -77,7 +81,10 @@ final class DnsRelay {
             return;
         }
         if (zone.owns(query)) {
-            child.sendUdp(id, zone.answer(query));
+            ByteBuffer answer = zone.answer(query);
+            report(() -> observer.onQuery(id, payload.asReadOnlyBuffer()));
+            report(() -> observer.onAnswer(id, answer.asReadOnlyBuffer()));
+            child.sendUdp(id, answer);
             return;
         }
         forward(id, query, payload);
@@ -123,6 +130,7 @@ final class DnsRelay {
         }
         byte[] bytes = new byte[payload.remaining()];
         payload.duplicate().get(bytes);
+        report(() -> observer.onQuery(id, ByteBuffer.wrap(bytes).asReadOnlyBuffer()));
         PendingQuery added = new PendingQuery(id, query, bytes);
         pending.computeIfAbsent(id, unused -> new ArrayList<>(2)).add(added);
         retries.touch(added.retry, now);
@@ -148,6 +156,7 @@ final class DnsRelay {
         }
         forget(query);
         flows.touch(flow, clock.nanoTime());
+        report(() -> observer.onAnswer(flow.id(), payload.asReadOnlyBuffer()));
         child.sendUdp(flow.id(), payload);
     }
 
@@ -158,10 +167,20 @@ final class DnsRelay {
         if (query.server >= servers.size() || flow == null) {
             Log.verbose("%s: no DNS server answered %s", query.flow, query.question.questions());
             forget(query);
+            report(() -> observer.onNoAnswer(query.flow, ByteBuffer.wrap(query.bytes).asReadOnlyBuffer()));
             return;
         }
         retries.touch(query.retry, clock.nanoTime());
         flow.send(ByteBuffer.wrap(query.bytes), servers.get(query.server));
+    }
+
+    /** An observer that throws must not stop the relay (or the child's DNS). */
+    private static void report(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            Log.error("DNS observer failed: %s", e);
+        }
     }
 
     private PendingQuery find(FlowId id, DnsMessage message) {

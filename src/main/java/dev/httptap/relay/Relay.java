@@ -27,6 +27,7 @@ public final class Relay implements AutoCloseable {
     private final PacketDevice device;
     private final RelayConfig config;
     private final FlowObserverFactory observers;
+    private final DnsObserver dnsObserver;
     private final PacketStack.Factory stacks;
     private final Clock clock;
     private final Consumer<ByteBuffer> receivePacket = this::receivePacket;
@@ -41,15 +42,22 @@ public final class Relay implements AutoCloseable {
     private boolean deviceFailureReported;
 
     public Relay(PacketDevice device, RelayConfig config, FlowObserverFactory observers) {
-        this(device, config, observers, PacketStack.networkStack(config.stack(), Clock.SYSTEM), Clock.SYSTEM);
+        this(device, config, observers, DnsObserver.NONE);
+    }
+
+    /** {@code dnsObserver} hears about the child's DNS queries to the gateway and their answers. */
+    public Relay(PacketDevice device, RelayConfig config, FlowObserverFactory observers, DnsObserver dnsObserver) {
+        this(device, config, observers, dnsObserver, PacketStack.networkStack(config.stack(), Clock.SYSTEM),
+                Clock.SYSTEM);
     }
 
     /** The seam for tests: any {@link PacketStack} and clock. */
-    Relay(PacketDevice device, RelayConfig config, FlowObserverFactory observers, PacketStack.Factory stacks,
-            Clock clock) {
+    Relay(PacketDevice device, RelayConfig config, FlowObserverFactory observers, DnsObserver dnsObserver,
+            PacketStack.Factory stacks, Clock clock) {
         this.device = device;
         this.config = config;
         this.observers = observers;
+        this.dnsObserver = dnsObserver;
         this.stacks = stacks;
         this.clock = clock;
     }
@@ -68,7 +76,7 @@ public final class Relay implements AutoCloseable {
                 scratch, config.maxUdpFlows(), config.udpIdleTimeout().toNanos());
         dns = new DnsRelay(loop.selector(), clock, (flow, payload) -> stack.sendUdp(flow, payload), scratch, zone,
                 config.dnsServers(), config.maxUdpFlows(), config.dnsIdleTimeout().toNanos(),
-                config.dnsServerTimeout().toNanos());
+                config.dnsServerTimeout().toNanos(), dnsObserver);
         FlowRouter router = new FlowRouter(addresses, config.dnsServers().get(0), tcp, udp, dns);
         stack = stacks.create(this::writePacket, router);
         reader = new TunReader(device, config.stack().mtu(), BATCHES, BATCH_BYTES, loop::wakeup);

@@ -1,11 +1,17 @@
 package dev.httptap.sink;
 
+import dev.httptap.body.BodyDecoder;
+import dev.httptap.body.BodyRecorder;
 import dev.httptap.event.Exchange;
 import dev.httptap.event.ExchangeListener;
+import dev.httptap.event.Header;
+import dev.httptap.event.Headers;
 import dev.httptap.event.ResponseHead;
-
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Prints each finished exchange as the original httptap does:
@@ -13,62 +19,109 @@ import java.util.Optional;
  * ---&gt; GET http://host.httptap.local:8000/path
  * &lt;--- 200 http://host.httptap.local:8000/path (1256 bytes)
  * </pre>
- * The byte count is the response body without transfer framing. An exchange cut short still prints its
- * request, then {@code <--- 200 URL (N bytes, incomplete)} when the response had begun, or
- * {@code <--- (no response) URL}. Both lines go out in one write under the stream's lock, so pairs
- * from different connections never interleave (the stream's lock is also the one {@code Log} takes).
+ * The byte count is the response body as it travelled, without transfer framing but still content-encoded.
+ * An exchange cut short still prints its request, then {@code <--- 200 URL (N bytes, incomplete)} when the
+ * response had begun, or {@code <--- (no response) URL}.
+ *
+ * <p>With {@link PrintOptions#heads()} each line is followed by its header fields in wire order and spelling
+ * ({@code > Name: value}, {@code < Name: value}); with {@link PrintOptions#bodies()}, by its body, decoded
+ * (see {@link BodyFormatter}). Bodies are recorded as they stream, up to a bound (see {@link BodyDecoder}),
+ * and dropped once printed.
+ * A whole block goes out in one write under the stream's lock, so blocks from different connections never
+ * interleave (the stream's lock is also the one {@code Log} and {@link DnsPrinter} take).
  */
 public final class TerminalPrinter implements ExchangeListener {
-    private static final String RESET = "\u001b[0m";
-    private static final String BOLD_BLUE = "\u001b[1;34m";
-    private static final String GREEN = "\u001b[32m";
-    private static final String MAGENTA = "\u001b[35m";
-    private static final String YELLOW = "\u001b[33m";
-    private static final String RED = "\u001b[31m";
-
     private final PrintStream out;
-    private final boolean colour;
+    private final PrintOptions options;
+    private final Palette palette;
+    private final BodyDecoder decoder;
+    private final Map<Exchange, CapturedBodies> bodies = new ConcurrentHashMap<>();
 
-    /** {@code colour}: the CLI's call (a terminal, and NO_COLOR unset). */
+    /** Just the two lines per exchange; {@code colour}: the CLI's call (a terminal, and NO_COLOR unset). */
     public TerminalPrinter(PrintStream out, boolean colour) {
+        this(out, PrintOptions.linesOnly(colour));
+    }
+
+    public TerminalPrinter(PrintStream out, PrintOptions options) {
         this.out = out;
-        this.colour = colour;
+        this.options = options;
+        this.palette = new Palette(options.colour());
+        this.decoder = new BodyDecoder(options.bodyPrintLimit());
+    }
+
+    @Override
+    public void onRequestHead(Exchange exchange) {
+        if (options.bodies()) {
+            bodies.put(exchange, new CapturedBodies(decoder, exchange.request().headers()));
+        }
+    }
+
+    @Override
+    public void onRequestBody(Exchange exchange, ByteBuffer data) {
+        CapturedBodies captured = bodies.get(exchange);
+        if (captured != null) {
+            captured.requestBody(data);
+        }
+    }
+
+    @Override
+    public void onResponseHead(Exchange exchange) {
+        CapturedBodies captured = bodies.get(exchange);
+        if (captured != null) {
+            exchange.response().ifPresent(head -> captured.responseStarted(head.headers()));
+        }
+    }
+
+    @Override
+    public void onResponseBody(Exchange exchange, ByteBuffer data) {
+        CapturedBodies captured = bodies.get(exchange);
+        if (captured != null) {
+            captured.responseBody(data);
+        }
     }
 
     @Override
     public void onExchangeFinished(Exchange exchange) {
+        CapturedBodies captured = bodies.remove(exchange);
         String url = exchange.url();
-        String text = paint(BOLD_BLUE, "---> " + exchange.request().method() + " " + url)
-                + responseLine(exchange, url);
+        StringBuilder block = new StringBuilder();
+        block.append(palette.request("---> " + exchange.request().method() + " " + url));
+        Headers requestHeaders = exchange.request().headers();
+        appendHead(block, "> ", requestHeaders);
+        if (captured != null) {
+            appendBody(block, captured.request(), exchange.isRequestComplete(), requestHeaders);
+        }
+        Optional<ResponseHead> response = exchange.response();
+        if (response.isEmpty()) {
+            block.append(palette.failure("<--- (no response) " + url));
+        } else {
+            block.append(responseLine(exchange, response.get(), url));
+            appendHead(block, "< ", response.get().headers());
+            if (captured != null) {
+                appendBody(block, captured.response(), exchange.isResponseComplete(), response.get().headers());
+            }
+        }
         synchronized (out) {
-            out.print(text);
+            out.print(block);
             out.flush();
         }
     }
 
-    private String responseLine(Exchange exchange, String url) {
-        Optional<ResponseHead> response = exchange.response();
-        if (response.isEmpty()) {
-            return paint(RED, "<--- (no response) " + url);
-        }
-        int status = response.get().status();
+    private String responseLine(Exchange exchange, ResponseHead response, String url) {
         String incomplete = exchange.outcome().isCutShort() ? ", incomplete" : "";
-        return paint(statusColour(status),
-                "<--- " + status + " " + url + " (" + exchange.responseBodyBytes() + " bytes" + incomplete + ")");
+        return palette.status(response.status(),
+                "<--- " + response.status() + " " + url + " (" + exchange.responseBodyBytes() + " bytes" + incomplete + ")");
     }
 
-    /** The original's palette: anything below 300 green, then magenta, yellow, red. */
-    private static String statusColour(int status) {
-        if (status < 300) {
-            return GREEN;
+    private void appendHead(StringBuilder block, String marker, Headers headers) {
+        if (options.heads()) {
+            for (Header header : headers) {
+                block.append(marker).append(header.name()).append(": ").append(header.value()).append('\n');
+            }
         }
-        if (status < 400) {
-            return MAGENTA;
-        }
-        return status < 500 ? YELLOW : RED;
     }
 
-    private String paint(String style, String line) {
-        return colour ? style + line + RESET + "\n" : line + "\n";
+    private static void appendBody(StringBuilder block, BodyRecorder recorder, boolean complete, Headers headers) {
+        block.append(BodyFormatter.format(recorder.result(complete), headers.first("Content-Type")));
     }
 }

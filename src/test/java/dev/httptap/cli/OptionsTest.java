@@ -55,7 +55,17 @@ class OptionsTest {
     @Test
     void laterFeaturesAreReportedNotIgnored() {
         Options options = parse("--head", "--body", "--print-dns", "--dump-har", "out.har", "--dump-tcp", "--https", "443");
-        assertEquals(List.of("--dump-tcp", "--https", "--head", "--body", "--print-dns"), options.notImplemented());
+        assertEquals(List.of("--dump-tcp", "--https"), options.notImplemented());
+    }
+
+    @Test
+    void outputFlags() {
+        Options options = parse("--head", "--body", "--max-body-print", "100", "--print-dns");
+        assertTrue(options.head);
+        assertTrue(options.body);
+        assertTrue(options.printDns);
+        assertEquals(100, options.maxBodyPrint);
+        assertEquals(4096, parse().maxBodyPrint);
     }
 
     @Test
@@ -84,7 +94,7 @@ class OptionsTest {
         String help = new CommandLine(new Options()).getUsageMessage();
         for (String flag : List.of("--verbose", "--version", "--no-new-user-namespace", "--stderr", "--tun", "--subnet",
                 "--gateway", "--user", "--no-overlay", "--dump-tcp", "--dump-har", "--http", "--https", "--head", "--body",
-                "--print-dns", "--no-exit")) {
+                "--max-body-print", "--print-dns", "--no-exit")) {
             assertTrue(help.contains(flag), flag + " missing from --help");
         }
     }

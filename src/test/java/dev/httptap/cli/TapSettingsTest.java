@@ -67,6 +67,18 @@ class TapSettingsTest {
     }
 
     @Test
+    void outputOptionsAreCarriedAndTheBodyLimitChecked() {
+        TapSettings s = settings("--head", "--body", "--max-body-print", "0", "--print-dns");
+        assertTrue(s.printHeads());
+        assertTrue(s.printBodies());
+        assertEquals(0, s.maxBodyPrint());
+        assertTrue(s.printDns());
+        assertFalse(settings().printBodies());
+        assertThrows(IllegalArgumentException.class, () -> settings("--max-body-print", "-1"));
+        assertThrows(IllegalArgumentException.class, () -> settings("--max-body-print", "999999999"));
+    }
+
+    @Test
     void noNewUserNamespaceAndNoOverlayAreHonoured() {
         TapSettings s = settings("--no-new-user-namespace", "--no-overlay", "--user", "nobody");
         assertFalse(s.newUserNamespace());

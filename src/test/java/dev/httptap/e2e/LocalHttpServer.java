@@ -2,6 +2,7 @@ package dev.httptap.e2e;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * An HTTP/1.1 server on 127.0.0.1 (ephemeral port) written on plain sockets, so every byte of framing is
@@ -25,6 +27,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>{@code GET /hello}: {@link #HELLO_BODY} with a Content-Length.</li>
  *   <li>{@code GET /bytes/N}: N bytes of {@link DeterministicContent}, streamed.</li>
  *   <li>{@code GET /chunked}: {@link #CHUNKS} in chunked framing.</li>
+ *   <li>{@code GET /gzip}: {@link #GZIP_TEXT} compressed, with {@code Content-Encoding: gzip}.</li>
  *   <li>{@code GET /slow}: {@link #SLOW_PIECES}, one every {@link #SLOW_PAUSE_MILLIS} ms.</li>
  *   <li>{@code GET /redirect}: 302 to {@code /hello}.</li>
  *   <li>{@code GET /gzip}: {@link #HELLO_BODY} ten times, gzip-encoded, as text/plain.</li>
@@ -37,6 +40,7 @@ final class LocalHttpServer implements AutoCloseable {
     static final List<String> CHUNKS = List.of("first chunk\n", "x".repeat(5000) + "\n", "last chunk\n");
     static final List<String> SLOW_PIECES = List.of("slow 1\n", "slow 2\n", "slow 3\n", "slow 4\n", "slow 5\n");
     static final int SLOW_PAUSE_MILLIS = 200;
+    static final String GZIP_TEXT = "this text travelled gzip-compressed\n".repeat(20);
 
     private final ServerSocket listener;
     private final AtomicInteger connections = new AtomicInteger();
@@ -142,8 +146,7 @@ final class LocalHttpServer implements AutoCloseable {
         } else if (method.equals("GET") && path.equals("/redirect")) {
             response.fixed(302, new byte[0], "Location: /hello");
         } else if (method.equals("GET") && path.equals("/gzip")) {
-            response.fixed(200, gzipped(HELLO_BODY.repeat(10)), "Content-Type: text/plain; charset=utf-8",
-                    "Content-Encoding: gzip");
+            response.fixed(200, gzipText(), "Content-Type: text/plain; charset=utf-8", "Content-Encoding: gzip");
         } else if (method.equals("GET") && path.equals("/chunked")) {
             sendPiecesChunked(response);
         } else if (method.equals("GET") && path.equals("/slow")) {
@@ -157,10 +160,11 @@ final class LocalHttpServer implements AutoCloseable {
         }
     }
 
-    private static byte[] gzipped(String text) throws IOException {
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(bytes)) {
-            gzip.write(text.getBytes(StandardCharsets.UTF_8));
+    /** {@link #GZIP_TEXT} as the /gzip endpoint sends it. */
+    static byte[] gzipText() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (GZIPOutputStream gzip = new GZIPOutputStream(bytes)) {
+            gzip.write(GZIP_TEXT.getBytes(StandardCharsets.UTF_8));
         }
         return bytes.toByteArray();
     }

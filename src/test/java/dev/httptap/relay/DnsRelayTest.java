@@ -35,6 +35,7 @@ class DnsRelayTest {
     private DatagramChannel silentServer;
     private DatagramChannel answeringServer;
     private final RecordingUdpSender child = new RecordingUdpSender();
+    private final RecordingDnsObserver observer = new RecordingDnsObserver();
     private DnsRelay relay;
 
     @BeforeEach
@@ -48,7 +49,7 @@ class DnsRelayTest {
         LocalZone zone = new LocalZone("host.httptap.local", RelayConfig.ipv4(169, 254, 77, 65));
         relay = harness.onLoop(() -> new DnsRelay(harness.loop.selector(), harness.loop.clock(), child,
                 ByteBuffer.allocateDirect(Splice.CHUNK_BYTES), zone, servers, 16,
-                TimeUnit.SECONDS.toNanos(10), TimeUnit.MILLISECONDS.toNanos(50)));
+                TimeUnit.SECONDS.toNanos(10), TimeUnit.MILLISECONDS.toNanos(50), observer));
         harness.addTimers(relay::expire, relay::closeAll);
     }
 
@@ -73,6 +74,9 @@ class DnsRelayTest {
         assertArrayEquals(NXDOMAIN, child.sent().get(0).payload());
         assertEquals(0, harness.onLoop(relay::pendingCount));
 
+        assertEquals(List.of("query " + HexFormat.of().formatHex(QUERY), "answer " + HexFormat.of().formatHex(NXDOMAIN)),
+                observer.events(), "the observer hears the query once and the answer");
+
         silentServer.configureBlocking(false);
         ByteBuffer first = ByteBuffer.allocate(512);
         assertTrue(silentServer.receive(first) != null, "the first server was asked first");
@@ -86,6 +90,8 @@ class DnsRelayTest {
 
         await("the query is given up", () -> harness.onLoop(relay::pendingCount) == 0);
         assertEquals(List.of(), child.sent());
+        assertEquals(List.of("query " + HexFormat.of().formatHex(QUERY), "no answer " + HexFormat.of().formatHex(QUERY)),
+                observer.events());
     }
 
     @Test
@@ -100,6 +106,8 @@ class DnsRelayTest {
                 c00c 0001 0001 0000003c 0004 a9fe4d41
                 """), child.sent().get(0).payload());
         assertEquals(0, harness.onLoop(relay::pendingCount));
+        assertEquals(List.of("query " + HexFormat.of().formatHex(query),
+                "answer " + HexFormat.of().formatHex(child.sent().get(0).payload())), observer.events());
     }
 
     @Test
@@ -109,6 +117,7 @@ class DnsRelayTest {
 
         assertEquals(List.of(), child.sent());
         assertEquals(0, harness.onLoop(relay::pendingCount));
+        assertEquals(List.of(), observer.events(), "malformed queries are not reported");
     }
 
     private static byte[] hex(String text) {

@@ -145,7 +145,7 @@ class RelayTest {
                 dialled.add(upstream);
             }
             return observer;
-        }, stack, Clock.SYSTEM);
+        }, DnsObserver.NONE, stack, Clock.SYSTEM);
         relay.start();
     }
 

@@ -1,0 +1,87 @@
+package dev.httptap.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** --head, --body and --print-dns, with real clients through the real ./httptap. */
+class OutputIT {
+    private LocalHttpServer server;
+
+    @BeforeEach
+    void startServer() throws IOException {
+        server = LocalHttpServer.start();
+    }
+
+    @AfterEach
+    void stopServer() throws IOException {
+        server.close();
+    }
+
+    @Test
+    void headPrintsEachHeaderFieldUnderItsLine() {
+        String url = Route.TAPPED.baseUrl(server.port()) + "/hello";
+        ProcessRun run = Httptap.command("curl", "-s", "-H", "X-Mixed-CASE: some value", url)
+                .flags("--stderr", "--head").run();
+
+        List<String> lines = run.stderrLines();
+        int request = lines.indexOf("---> GET " + url);
+        int response = lines.indexOf("<--- 200 " + url + " (" + LocalHttpServer.HELLO_BODY.length() + " bytes)");
+        assertAll(run.describe(),
+                () -> assertEquals(0, run.exitCode(), "exit code"),
+                () -> assertEquals(LocalHttpServer.HELLO_BODY, run.stdoutText(), "curl's output is unchanged"),
+                () -> assertTrue(request >= 0 && response > request, "request and response lines"),
+                () -> assertEquals(lines.subList(request + 1, response).indexOf("> Host: " + Httptap.HOST + ":" + server.port()),
+                        0, "Host is the first request field, as curl sends it"),
+                () -> assertTrue(lines.subList(request + 1, response).contains("> X-Mixed-CASE: some value"),
+                        "a custom field keeps its spelling"),
+                () -> assertEquals(List.of("< Content-Type: application/octet-stream",
+                                "< Content-Length: " + LocalHttpServer.HELLO_BODY.length()),
+                        lines.subList(response + 1, response + 3), "response fields in wire order"));
+    }
+
+    @Test
+    void bodyOfAGzipResponseIsPrintedAsText() throws IOException {
+        String url = Route.TAPPED.baseUrl(server.port()) + "/gzip";
+        ProcessRun run = Httptap.command("curl", "-s", "--compressed", url).flags("--stderr", "--body").run();
+
+        String responseLine = "<--- 200 " + url + " (" + LocalHttpServer.gzipText().length + " bytes)";
+        assertAll(run.describe(),
+                () -> assertEquals(0, run.exitCode(), "exit code"),
+                () -> assertEquals(LocalHttpServer.GZIP_TEXT, run.stdoutText(), "curl decodes it as usual"),
+                () -> assertTrue(run.stderrText().contains(responseLine + "\n" + LocalHttpServer.GZIP_TEXT),
+                        "the decoded text follows the response line, which counts the compressed bytes"));
+    }
+
+    @Test
+    void bodyPastTheLimitIsCut() {
+        String url = Route.TAPPED.baseUrl(server.port()) + "/hello";
+        ProcessRun run = Httptap.command("curl", "-s", url).flags("--stderr", "--body", "--max-body-print", "5").run();
+
+        String hidden = "... (" + (LocalHttpServer.HELLO_BODY.length() - 5) + " more bytes)";
+        assertTrue(run.stderrText().contains(" bytes)\n" + LocalHttpServer.HELLO_BODY.substring(0, 5) + "\n" + hidden + "\n"),
+                run.describe());
+    }
+
+    @Test
+    void printDnsShowsTheHostAliasLookup() {
+        String url = Route.TAPPED.baseUrl(server.port()) + "/hello";
+        ProcessRun run = Httptap.command("curl", "-s", url).flags("--stderr", "--print-dns").run();
+
+        List<String> lines = run.stderrLines();
+        int query = lines.indexOf("---> DNS " + Httptap.HOST + " (A)");
+        int answer = lines.indexOf("<--- DNS " + Httptap.HOST + " (A): A " + Httptap.HOST_ADDRESS);
+        int request = lines.indexOf("---> GET " + url);
+        assertAll(run.describe(),
+                () -> assertEquals(0, run.exitCode(), "exit code"),
+                () -> assertEquals(LocalHttpServer.HELLO_BODY, run.stdoutText(), "curl's output is unchanged"),
+                () -> assertTrue(query >= 0 && answer > query, "the query, then its answer"),
+                () -> assertTrue(request > answer, "the lookup comes before the request"));
+    }
+}
