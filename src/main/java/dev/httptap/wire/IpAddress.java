@@ -10,6 +10,11 @@ public sealed interface IpAddress permits Ipv4Address, Ipv6Address {
     /** The same address as a JDK value (no name lookup). */
     InetAddress toInetAddress();
 
+    /** "address:port", with the IPv6 address in brackets (RFC 5952 section 6). */
+    default String withPort(int port) {
+        return (version() == IpVersion.V6 ? "[" + this + "]" : toString()) + ":" + port;
+    }
+
     /** The address of a JDK value. */
     static IpAddress of(InetAddress address) {
         byte[] bytes = address.getAddress();
