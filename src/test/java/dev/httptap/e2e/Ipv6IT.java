@@ -9,14 +9,18 @@ import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * IPv6 inside the tap: the command has an IPv6 address and default route, the IPv6 host alias reaches the
  * host's ::1 over TCP and UDP, host.httptap.local has that alias as its AAAA record, and ping -6 is answered.
- * Needs ::1 on this machine, which every fixture here binds to.
+ * Needs ::1 on this machine, which most fixtures here bind to, and root for the tests that make a network
+ * namespace standing for a host without IPv6 (or without an IPv6 route).
  */
 class Ipv6IT {
     /** The IPv6 address of host.httptap.local; it reaches the host's ::1. */
@@ -37,6 +41,28 @@ class Ipv6IT {
             "s.settimeout(10)",
             "s.connect((sys.argv[1], int(sys.argv[2])))");
 
+    /**
+     * Runs "$@" (httptap and its command) in a new network namespace of the test's own, with only a loopback
+     * and a web server on 127.0.0.1:8080 serving {@code $2}. {@code $1} says what IPv6 this "host" has:
+     * "none" (disable_ipv6 everywhere) or "loopback" (::1 but no route anywhere).
+     */
+    private static final String HOST_NAMESPACE = String.join("\n",
+            "ip link set lo up",
+            "if [ \"$1\" = none ]; then echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6; fi",
+            "python3 -m http.server 8080 --bind 127.0.0.1 --directory \"$2\" >/dev/null 2>&1 &",
+            "server=$!",
+            "for attempt in $(seq 100); do curl -s -o /dev/null http://127.0.0.1:8080/ && break; sleep 0.05; done",
+            "shift 2",
+            "\"$@\"",
+            "status=$?",
+            "kill $server",
+            "exit $status");
+    /** A name with an AAAA record the host cannot reach, listed first, and the IPv4 host alias. */
+    private static final String DUAL_STACK_CURL = "curl -sS --resolve dual.test:8080:[2001:db8::1],"
+            + Httptap.HOST_ADDRESS + " http://dual.test:8080/hello.txt";
+
+    @TempDir
+    static Path site;
     private static InetAddress loopback6;
 
     @BeforeAll
@@ -45,6 +71,7 @@ class Ipv6IT {
         try (ServerSocket probe = new ServerSocket(0, 1, loopback6)) {
             assertTrue(probe.getLocalPort() > 0);
         }
+        Files.writeString(site.resolve("hello.txt"), "hello from a host namespace\n");
     }
 
     @Test
@@ -155,6 +182,35 @@ class Ipv6IT {
         assertAll(run.describe(),
                 () -> assertEquals(0, run.exitCode(), "exit code"),
                 () -> assertTrue(run.programStdout().contains("1 received"), "one reply"));
+    }
+
+    @Test
+    void onAHostWithoutIpv6TheCommandHasIpv4OnlyAndDualStackClientsWork() {
+        ProcessRun run = inHostNamespace("none", "ip -6 addr show dev httptap; getent hosts " + Httptap.HOST + "; "
+                + DUAL_STACK_CURL);
+
+        assertAll(run.describe(),
+                () -> assertEquals(0, run.exitCode(), "exit code"),
+                () -> assertFalse(run.programStdout().contains("inet6"), "no IPv6 address on the TUN device"),
+                () -> assertTrue(run.programStdout().contains(Httptap.HOST_ADDRESS + " "), "only the A record"),
+                () -> assertTrue(run.programStdout().endsWith("hello from a host namespace\n"), "body"));
+    }
+
+    @Test
+    void onAHostWithoutAnIpv6RouteDialsFailAsUnreachableAndDualStackClientsFallBack() {
+        ProcessRun run = inHostNamespace("loopback", DUAL_STACK_CURL + " -v");
+
+        assertAll(run.describe(),
+                () -> assertEquals(0, run.exitCode(), "exit code"),
+                () -> assertTrue(run.stderrText().contains("connect to 2001:db8::1 port 8080 failed: No route to host"),
+                        "the IPv6 attempt failed as unreachable"),
+                () -> assertTrue(run.programStdout().endsWith("hello from a host namespace\n"), "body"));
+    }
+
+    private static ProcessRun inHostNamespace(String ipv6, String script) {
+        return Httptap.command("sh", "-c", script)
+                .wrappedIn("unshare", "--net", "sh", "-c", HOST_NAMESPACE, "sh", ipv6, site.toString())
+                .run();
     }
 
     private static void assertArrivedFromIpv6Loopback(List<InetAddress> peers) {
