@@ -28,8 +28,8 @@ public record TunIpv6(Inet6Address address, int prefixLength, Inet6Address gatew
             throw new IllegalArgumentException("IPv6 prefix length must be 1 to 127, not " + prefixLength);
         }
         if (address.equals(gateway) || !samePrefix(address, gateway, prefixLength)) {
-            throw new IllegalArgumentException("IPv6 gateway " + gateway.getHostAddress() + " must be another address in "
-                    + address.getHostAddress() + "/" + prefixLength);
+            throw new IllegalArgumentException("IPv6 gateway " + gateway.getHostAddress()
+                    + " must be another address in " + address.getHostAddress() + "/" + prefixLength);
         }
     }
 

@@ -20,6 +20,9 @@ import java.nio.ByteBuffer;
  * always have the same version, as they come from one packet or one connection of the child.
  */
 final class PacketWriter {
+    /** Eight bytes in both versions: type, code, checksum and the type-specific word. */
+    private static final int ICMP_HEADER_LENGTH = Icmpv4Header.LENGTH;
+
     private final ByteBuffer buffer;
     private final PacketOutput output;
     private final StackStats.Counters counters;
@@ -62,8 +65,8 @@ final class PacketWriter {
     void sendIcmp(IpAddress from, IpAddress to, IcmpMessage message, int restOfHeader, ByteBuffer body, int offset,
                   int length) {
         boolean v4 = from instanceof Ipv4Address;
-        IpHeader ip = ipHeader(from, to, v4 ? IpProtocol.ICMP : IpProtocol.ICMPV6, Icmpv4Header.LENGTH + length);
-        buffer.put(ip.length() + Icmpv4Header.LENGTH, body, offset, length);
+        IpHeader ip = ipHeader(from, to, v4 ? IpProtocol.ICMP : IpProtocol.ICMPV6, ICMP_HEADER_LENGTH + length);
+        buffer.put(ip.length() + ICMP_HEADER_LENGTH, body, offset, length);
         if (v4) {
             new Icmpv4Header(message.v4Type, message.v4Code, restOfHeader).emit(buffer, ip.length(), length);
         } else {

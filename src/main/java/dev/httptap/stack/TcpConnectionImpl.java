@@ -114,7 +114,8 @@ final class TcpConnectionImpl implements TcpConnection {
         this.timestampOffset = iss;
         int peerMss = offered.mss() != TcpOptions.NO_MSS ? offered.mss() : DEFAULT_PEER_MSS;
         int optionSpace = timestamps ? TIMESTAMPS_SPACE : 0;
-        this.sendMss = Math.max(MIN_SEND_MSS, Math.min(peerMss, ourMss(config, key.server().version())) - optionSpace);
+        int ourMss = ourMss(config, key.server().version());
+        this.sendMss = Math.max(MIN_SEND_MSS, Math.min(peerMss, ourMss) - optionSpace);
         this.irs = syn.sequence();
         this.rcvNxt = irs + 1;
         int rcvShift = windowScaling ? ReceiveWindow.shiftFor(config.receiveBufferBytes()) : 0;

@@ -16,7 +16,8 @@ class Ipv6AddressTest {
         assertEquals("::1", Ipv6Address.parse("0:0:0:0:0:0:0:1").toString());
         assertEquals("::", Ipv6Address.parse("::").toString());
         assertEquals("2001:db8::1:0:0:1", Ipv6Address.parse("2001:db8:0:0:1:0:0:1").toString(), "first longest run");
-        assertEquals("2001:db8:0:1:1:1:1:1", Ipv6Address.parse("2001:db8:0:1:1:1:1:1").toString(), "no :: for one group");
+        assertEquals("2001:db8:0:1:1:1:1:1", Ipv6Address.parse("2001:db8:0:1:1:1:1:1").toString(),
+                "no :: for one group");
         assertEquals("fe80::", Ipv6Address.parse("fe80::").toString());
     }
 

@@ -121,7 +121,8 @@ class Ipv6PacketTest {
     }
 
     private static void assertMalformed(Malformation expected, String hex) {
-        MalformedPacketException e = assertThrows(MalformedPacketException.class, () -> Ipv6Packet.parse(Hex.buffer(hex)));
+        MalformedPacketException e = assertThrows(MalformedPacketException.class,
+                () -> Ipv6Packet.parse(Hex.buffer(hex)));
         assertEquals(expected, e.malformation());
     }
 }
