@@ -19,6 +19,10 @@ struct helper_config {
 	struct in_addr address;   /* --address A.B.C.D/PREFIX */
 	int prefix_length;
 	struct in_addr gateway;   /* --gateway A.B.C.D: the default route's next hop */
+	int have_ipv6;            /* 1 when --address6 and --gateway6 were given */
+	struct in6_addr address6; /* --address6 IPV6/PREFIX */
+	int prefix_length6;
+	struct in6_addr gateway6; /* --gateway6 IPV6: the IPv6 default route's next hop */
 	int mtu;                  /* --mtu N */
 	const char *user;         /* --user NAME|UID, or NULL to keep the caller's identity */
 	char **binds;             /* --bind SRC:DST, in command-line order */
@@ -46,6 +50,10 @@ int tun_create(const char *name);
 
 /* netconf.c */
 void netconf_configure(const struct helper_config *cfg, int full_id_range);
+
+/* netconf6.c */
+int netconf6_prepare(const struct helper_config *cfg);
+void netconf6_configure(const struct helper_config *cfg);
 
 /* handoff.c */
 void handoff_send_fd(int tun_fd);

@@ -8,13 +8,14 @@
  * socketpair (the control socket) and a command line built by dev.httptap.sandbox.HelperArguments:
  *
  *   httptap-helper [--verbose] [--no-userns] --tun NAME --address A.B.C.D/PREFIX --gateway A.B.C.D
- *                  [--mtu N] [--user NAME|UID] [--bind SRC:DST]... -- COMMAND [ARG]...
+ *                  [--address6 IPV6/PREFIX --gateway6 IPV6] [--mtu N] [--user NAME|UID]
+ *                  [--bind SRC:DST]... -- COMMAND [ARG]...
  *
  * The helper then, in order:
  *   1. enters new user, network and mount namespaces (namespaces.c);
  *   2. makes mounts private and applies the bind mounts (mounts.c);
  *   3. creates the TUN device (tun.c) and configures lo, the TUN address, MTU, default route, IPv6 and
- *      ping permission (netconf.c);
+ *      ping permission (netconf.c, netconf6.c);
  *   4. sends the TUN descriptor to httptap over the control socket, or one line of error text if any step
  *      failed (handoff.c, report.c);
  *   5. waits for httptap's "go" byte (end-of-file instead: httptap is gone, exit quietly), then switches
@@ -67,22 +68,47 @@ static void parse_address(const char *text, struct helper_config *cfg)
 	cfg->prefix_length = (int)prefix;
 }
 
+/* Parses "IPV6/PREFIX". */
+static void parse_address6(const char *text, struct helper_config *cfg)
+{
+	char copy[INET6_ADDRSTRLEN + 4];
+	char *slash;
+	char *end;
+	long prefix;
+
+	snprintf(copy, sizeof(copy), "%s", text);
+	slash = strchr(copy, '/');
+	if (!slash)
+		die("bad --address6 '%s': expected IPV6/PREFIX", text);
+	*slash = '\0';
+	prefix = strtol(slash + 1, &end, 10);
+	if (inet_pton(AF_INET6, copy, &cfg->address6) != 1 || *end != '\0' || end == slash + 1 || prefix < 1 ||
+	    prefix > 127)
+		die("bad --address6 '%s': expected IPV6/PREFIX", text);
+	cfg->prefix_length6 = (int)prefix;
+}
+
 /* Fills cfg from argv; every mistake is reported over the control socket like any other failure. */
 static void parse_arguments(int argc, char **argv, struct helper_config *cfg)
 {
-	enum { OPT_VERBOSE = 1, OPT_NO_USERNS, OPT_TUN, OPT_ADDRESS, OPT_GATEWAY, OPT_MTU, OPT_USER, OPT_BIND };
+	enum {
+		OPT_VERBOSE = 1, OPT_NO_USERNS, OPT_TUN, OPT_ADDRESS, OPT_GATEWAY, OPT_ADDRESS6, OPT_GATEWAY6, OPT_MTU,
+		OPT_USER, OPT_BIND
+	};
 	static const struct option options[] = {
 		{ "verbose", no_argument, NULL, OPT_VERBOSE },
 		{ "no-userns", no_argument, NULL, OPT_NO_USERNS },
 		{ "tun", required_argument, NULL, OPT_TUN },
 		{ "address", required_argument, NULL, OPT_ADDRESS },
 		{ "gateway", required_argument, NULL, OPT_GATEWAY },
+		{ "address6", required_argument, NULL, OPT_ADDRESS6 },
+		{ "gateway6", required_argument, NULL, OPT_GATEWAY6 },
 		{ "mtu", required_argument, NULL, OPT_MTU },
 		{ "user", required_argument, NULL, OPT_USER },
 		{ "bind", required_argument, NULL, OPT_BIND },
 		{ NULL, 0, NULL, 0 },
 	};
-	int have_address = 0, have_gateway = 0;
+	int have_address = 0, have_gateway = 0, have_address6 = 0, have_gateway6 = 0;
 	int option;
 
 	memset(cfg, 0, sizeof(*cfg));
@@ -116,6 +142,15 @@ static void parse_arguments(int argc, char **argv, struct helper_config *cfg)
 				die("bad --gateway '%s': expected A.B.C.D", optarg);
 			have_gateway = 1;
 			break;
+		case OPT_ADDRESS6:
+			parse_address6(optarg, cfg);
+			have_address6 = 1;
+			break;
+		case OPT_GATEWAY6:
+			if (inet_pton(AF_INET6, optarg, &cfg->gateway6) != 1)
+				die("bad --gateway6 '%s': expected an IPv6 address", optarg);
+			have_gateway6 = 1;
+			break;
 		case OPT_MTU:
 			cfg->mtu = atoi(optarg);
 			if (cfg->mtu < 68 || cfg->mtu > 65535)
@@ -133,6 +168,9 @@ static void parse_arguments(int argc, char **argv, struct helper_config *cfg)
 	}
 	if (!cfg->tun_name || !have_address || !have_gateway)
 		die("helper: --tun, --address and --gateway are required");
+	if (have_address6 != have_gateway6)
+		die("helper: --address6 and --gateway6 go together");
+	cfg->have_ipv6 = have_address6;
 	if (optind >= argc)
 		die("helper: no command to run");
 	cfg->command = argv + optind;

@@ -3,10 +3,11 @@
  *
  * The namespace starts with nothing but a downed loopback. We bring lo up (programs talk to 127.0.0.1),
  * give the TUN device its IPv4 address, netmask and MTU, bring it up, and send all traffic to it with a
- * default route via the gateway address. IPv6 is switched off on the TUN device: otherwise the kernel
- * sends router solicitations into it, and with no IPv6 address or route an IPv6 connect() fails at once
- * with ENETUNREACH, so dual-stack clients fall back to IPv4 without waiting. Finally ping sockets are
- * allowed for the command's group, so that an unprivileged ping works.
+ * default route via the gateway address. IPv6 gets its address and default route too when httptap asks
+ * for them (netconf6.c); otherwise it is switched off on the TUN device, or the kernel would send router
+ * solicitations into it, and an IPv6 connect() fails at once with ENETUNREACH, so dual-stack clients fall
+ * back to IPv4 without waiting. Finally ping sockets are allowed for the command's group, so that an
+ * unprivileged ping works.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -21,16 +22,12 @@
 
 #include "helper.h"
 
-/* Writes a value to a file under /proc/sys; a missing optional file (no IPv6 in the kernel) is skipped. */
-static void write_sysctl(const char *path, const char *value, int optional)
+/* Writes a value to a file under /proc/sys. */
+static void write_sysctl(const char *path, const char *value)
 {
 	int fd = open(path, O_WRONLY | O_CLOEXEC);
 	ssize_t length = (ssize_t)strlen(value);
 
-	if (fd < 0 && optional && errno == ENOENT) {
-		note("%s does not exist, not set", path);
-		return;
-	}
 	if (fd < 0)
 		die_errno(NULL, "open %s", path);
 	if (write(fd, value, (size_t)length) != length)
@@ -126,26 +123,27 @@ static void allow_ping(int full_id_range)
 	}
 	/* The largest gid ping_group_range accepts is 2^32 - 2. */
 	snprintf(range, sizeof(range), "%lu %lu", first, first + count - 1 > 4294967294UL ? 4294967294UL : first + count - 1);
-	write_sysctl("/proc/sys/net/ipv4/ping_group_range", range, 0);
+	write_sysctl("/proc/sys/net/ipv4/ping_group_range", range);
 }
 
 /** Configures lo, the TUN device and the routes of the new network namespace. */
 void netconf_configure(const struct helper_config *cfg, int full_id_range)
 {
-	char path[128];
 	int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int ipv6;
 
 	if (sock < 0)
 		die_errno(NULL, "cannot open a socket to configure the network");
 	link_up(sock, "lo");
 
 	/* Before the link goes up, or the kernel has already sent its router solicitation. */
-	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", cfg->tun_name);
-	write_sysctl(path, "1", 1);
+	ipv6 = netconf6_prepare(cfg);
 
 	configure_address(sock, cfg);
 	link_up(sock, cfg->tun_name);
 	add_default_route(sock, cfg);
+	if (ipv6)
+		netconf6_configure(cfg);
 	allow_ping(full_id_range);
 	close(sock);
 	note("%s is up with %s/%d, MTU %d", cfg->tun_name, inet_ntoa(cfg->address), cfg->prefix_length, cfg->mtu);

@@ -11,6 +11,7 @@ import dev.httptap.sandbox.SandboxSpec;
 import dev.httptap.sandbox.SignalForwarding;
 import dev.httptap.sink.DnsPrinter;
 import dev.httptap.sink.PrintOptions;
+import dev.httptap.sandbox.TunIpv6;
 import dev.httptap.sink.TerminalPrinter;
 import dev.httptap.sniff.HttpSniffer;
 import dev.httptap.sniff.SniffOptions;
@@ -54,13 +55,14 @@ final class Tap {
     }
 
     private int runIn(Path privateDir) throws TapException {
-        SandboxSpec spec = sandboxSpec(privateDir);
+        TunIpv6 ipv6 = chooseIpv6();
+        SandboxSpec spec = sandboxSpec(privateDir).withIpv6(ipv6);
         try (Sandbox sandbox = Sandbox.start(spec);
                 Sinks sinks = Sinks.open(settings.recording(), terminalPrinter(), output, privateDir)) {
             HttpSniffer sniffer = new HttpSniffer(sinks.listener(),
                     new SniffOptions(settings.httpPorts(), settings.httpsPorts()));
             DnsObserver dns = settings.printDns() ? new DnsPrinter(output, useColour()) : DnsObserver.NONE;
-            try (Relay relay = new Relay(sandbox.device(), relayConfig(), sniffer, dns)) {
+            try (Relay relay = new Relay(sandbox.device(), relayConfig(ipv6), sniffer, dns)) {
                 relay.start();
                 int exitCode;
                 try (SignalForwarding forwarding = SignalForwarding.install(sandbox)) {
@@ -88,11 +90,21 @@ final class Tap {
                 settings.maxBodyPrint()));
     }
 
-    private RelayConfig relayConfig() {
+    /** The command gets IPv6 when this host has it, so it sees the same families it would see here. */
+    private static TunIpv6 chooseIpv6() {
+        if (!TunIpv6.hostHasIpv6()) {
+            Log.verbose("this host has no IPv6 address: the command gets IPv4 only");
+            return null;
+        }
+        return TunIpv6.defaults();
+    }
+
+    private RelayConfig relayConfig(TunIpv6 ipv6) {
         RelayConfig defaults = RelayConfig.defaults();
         return new RelayConfig(settings.gateway(), defaults.hostAliasName(), defaults.hostAliasAddress(),
                 defaults.dnsServers(), defaults.stack(), defaults.tcpConnectTimeout(), defaults.udpIdleTimeout(),
-                defaults.dnsIdleTimeout(), defaults.dnsServerTimeout(), defaults.maxUdpFlows());
+                defaults.dnsIdleTimeout(), defaults.dnsServerTimeout(), defaults.maxUdpFlows())
+                .withIpv6(ipv6 == null ? null : RelayConfig.Ipv6.withGateway(ipv6.gateway()));
     }
 
     private SandboxSpec sandboxSpec(Path privateDir) throws TapException {

@@ -1,12 +1,14 @@
 package dev.httptap.dns;
 
 import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.nio.ByteBuffer;
 
 /**
  * The one name httptap answers itself (the host alias, e.g. {@code host.httptap.local}): A queries get the
- * alias address, every other type an empty NOERROR answer (NODATA), because the name exists but has only
- * an IPv4 address. Everything else is left to the real resolvers.
+ * alias's IPv4 address, AAAA queries its IPv6 address when the command has IPv6, and every other type an
+ * empty NOERROR answer (NODATA), because the name exists but has no such record. Everything else is left
+ * to the real resolvers.
  */
 public final class LocalZone {
     /** Short, so that a later run with another alias address is not shadowed by a cache for long. */
@@ -17,13 +19,23 @@ public final class LocalZone {
     private static final int FLAG_RA = 0x0080;
     private static final int OPCODE_MASK = 0x7800;
     private static final int POINTER_TO_FIRST_QUESTION = 0xc000 | DnsMessage.HEADER_LENGTH;
+    /** Name pointer, type, class, TTL and data length before the address of a record. */
+    private static final int RECORD_FIXED_BYTES = 12;
 
     private final String name;
-    private final byte[] address;
+    private final byte[] ipv4;
+    private final byte[] ipv6;
 
-    public LocalZone(String name, Inet4Address address) {
+    /** IPv4 only: AAAA queries get NODATA. */
+    public LocalZone(String name, Inet4Address ipv4) {
+        this(name, ipv4, null);
+    }
+
+    /** {@code ipv6} may be null: the command has no IPv6, so AAAA queries get NODATA. */
+    public LocalZone(String name, Inet4Address ipv4, Inet6Address ipv6) {
         this.name = name;
-        this.address = address.getAddress();
+        this.ipv4 = ipv4.getAddress();
+        this.ipv6 = ipv6 == null ? null : ipv6.getAddress();
     }
 
     /** True if this query is a standard query for the local name, which {@link #answer} then answers. */
@@ -34,26 +46,40 @@ public final class LocalZone {
                 && query.questions().get(0).name().equalsIgnoreCase(name);
     }
 
-    /** The answer to a query {@link #owns} accepted: same ID and question, an A record or NODATA. */
+    /** The answer to a query {@link #owns} accepted: same ID and question, an A or AAAA record or NODATA. */
     public ByteBuffer answer(DnsMessage query) {
         DnsQuestion question = query.questions().get(0);
-        boolean hasAddress = question.type() == DnsQuestion.TYPE_A && question.dnsClass() == DnsQuestion.CLASS_IN;
+        byte[] address = addressFor(question);
+        int type = question.type();
         byte[] headerAndQuestion = query.headerAndQuestions();
-        ByteBuffer reply = ByteBuffer.allocate(headerAndQuestion.length + (hasAddress ? 16 : 0));
+        ByteBuffer reply = ByteBuffer.allocate(headerAndQuestion.length
+                + (address != null ? RECORD_FIXED_BYTES + address.length : 0));
         reply.put(headerAndQuestion);
         int flags = FLAG_QR | FLAG_AA | FLAG_RA | (query.flags() & (OPCODE_MASK | FLAG_RD));
         reply.putShort(2, (short) flags);
-        reply.putShort(6, (short) (hasAddress ? 1 : 0)); // answers
+        reply.putShort(6, (short) (address != null ? 1 : 0)); // answers
         reply.putShort(8, (short) 0); // authority records
         reply.putShort(10, (short) 0); // additional records: an EDNS query may get a reply without OPT
-        if (hasAddress) {
+        if (address != null) {
             reply.putShort((short) POINTER_TO_FIRST_QUESTION)
-                    .putShort((short) DnsQuestion.TYPE_A)
+                    .putShort((short) type)
                     .putShort((short) DnsQuestion.CLASS_IN)
                     .putInt(TTL_SECONDS)
                     .putShort((short) address.length)
                     .put(address);
         }
         return reply.flip();
+    }
+
+    /** The address bytes answering this question, or null for NODATA. */
+    private byte[] addressFor(DnsQuestion question) {
+        if (question.dnsClass() != DnsQuestion.CLASS_IN) {
+            return null;
+        }
+        return switch (question.type()) {
+            case DnsQuestion.TYPE_A -> ipv4;
+            case DnsQuestion.TYPE_AAAA -> ipv6;
+            default -> null;
+        };
     }
 }

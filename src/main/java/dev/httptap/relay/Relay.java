@@ -69,8 +69,9 @@ public final class Relay implements AutoCloseable {
         }
         loop = new EventLoop("httptap-relay", clock);
         ByteBuffer scratch = ByteBuffer.allocateDirect(Splice.CHUNK_BYTES);
-        AddressMap addresses = new AddressMap(config.gateway(), config.hostAliasAddress());
-        LocalZone zone = new LocalZone(config.hostAliasName(), config.hostAliasAddress());
+        AddressMap addresses = new AddressMap(config.gateway(), config.hostAliasAddress(), config.ipv6());
+        LocalZone zone = new LocalZone(config.hostAliasName(), config.hostAliasAddress(),
+                config.ipv6() == null ? null : config.ipv6().hostAlias());
         tcp = new TcpRelay(loop.selector(), clock, scratch, config.tcpConnectTimeout().toNanos(), observers);
         udp = new UdpRelay(loop.selector(), clock, addresses, (flow, payload) -> stack.sendUdp(flow, payload),
                 scratch, config.maxUdpFlows(), config.udpIdleTimeout().toNanos());

@@ -2,6 +2,7 @@ package dev.httptap.relay;
 
 import dev.httptap.stack.StackConfig;
 import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -22,6 +23,7 @@ import java.util.List;
  * @param dnsIdleTimeout the same for flows to the gateway's DNS port, which are short-lived
  * @param dnsServerTimeout how long to wait for one resolver before asking the next
  * @param maxUdpFlows bound on open UDP flows (and separately on DNS flows); the least recently used goes
+ * @param ipv6 the child's IPv6 gateway and host alias, or null when the child has no IPv6
  */
 public record RelayConfig(
         Inet4Address gateway,
@@ -33,8 +35,30 @@ public record RelayConfig(
         Duration udpIdleTimeout,
         Duration dnsIdleTimeout,
         Duration dnsServerTimeout,
-        int maxUdpFlows) {
+        int maxUdpFlows,
+        Ipv6 ipv6) {
     public static final int DNS_PORT = 53;
+
+    /**
+     * The IPv6 twins of {@code gateway} and {@code hostAliasAddress}: connections to {@code hostAlias} are
+     * dialled to ::1, and {@code hostAliasName} has it as its AAAA record.
+     */
+    public record Ipv6(Inet6Address gateway, Inet6Address hostAlias) {
+        /**
+         * The host alias {@value #HOST_ALIAS}: the IPv4 alias 169.254.77.65 (a9fe:4d41) inside the child's
+         * IPv6 prefix, so both are easy to recognise as the same thing.
+         */
+        public static final String HOST_ALIAS = "fd77:6874:7470::a9fe:4d41";
+
+        /** The given gateway (the child's IPv6 default route) with the usual host alias. */
+        public static Ipv6 withGateway(Inet6Address gateway) {
+            try {
+                return new Ipv6(gateway, (Inet6Address) InetAddress.getByName(HOST_ALIAS)); // a literal: no lookup
+            } catch (java.net.UnknownHostException e) {
+                throw new IllegalStateException("the alias is a literal", e);
+            }
+        }
+    }
 
     public RelayConfig {
         dnsServers = List.copyOf(dnsServers);
@@ -43,7 +67,18 @@ public record RelayConfig(
         }
     }
 
-    /** The defaults, with the DNS servers of the host's /etc/resolv.conf (127.0.0.1 if it names none). */
+    /** Without IPv6. */
+    public RelayConfig(Inet4Address gateway, String hostAliasName, Inet4Address hostAliasAddress,
+            List<InetSocketAddress> dnsServers, StackConfig stack, Duration tcpConnectTimeout, Duration udpIdleTimeout,
+            Duration dnsIdleTimeout, Duration dnsServerTimeout, int maxUdpFlows) {
+        this(gateway, hostAliasName, hostAliasAddress, dnsServers, stack, tcpConnectTimeout, udpIdleTimeout,
+                dnsIdleTimeout, dnsServerTimeout, maxUdpFlows, null);
+    }
+
+    /**
+     * The defaults, with the DNS servers of the host's /etc/resolv.conf (127.0.0.1 if it names none), without
+     * IPv6 (see {@link #withIpv6}).
+     */
     public static RelayConfig defaults() {
         return new RelayConfig(
                 ipv4(10, 1, 1, 1),
@@ -60,12 +95,18 @@ public record RelayConfig(
 
     public RelayConfig withDnsServers(List<InetSocketAddress> servers) {
         return new RelayConfig(gateway, hostAliasName, hostAliasAddress, servers, stack, tcpConnectTimeout,
-                udpIdleTimeout, dnsIdleTimeout, dnsServerTimeout, maxUdpFlows);
+                udpIdleTimeout, dnsIdleTimeout, dnsServerTimeout, maxUdpFlows, ipv6);
     }
 
     public RelayConfig withDnsServerTimeout(Duration timeout) {
         return new RelayConfig(gateway, hostAliasName, hostAliasAddress, dnsServers, stack, tcpConnectTimeout,
-                udpIdleTimeout, dnsIdleTimeout, timeout, maxUdpFlows);
+                udpIdleTimeout, dnsIdleTimeout, timeout, maxUdpFlows, ipv6);
+    }
+
+    /** With the child's IPv6 addresses, or null when the child has no IPv6. */
+    public RelayConfig withIpv6(Ipv6 addresses) {
+        return new RelayConfig(gateway, hostAliasName, hostAliasAddress, dnsServers, stack, tcpConnectTimeout,
+                udpIdleTimeout, dnsIdleTimeout, dnsServerTimeout, maxUdpFlows, addresses);
     }
 
     static List<InetSocketAddress> hostDnsServers(Path resolvConf) {
@@ -74,6 +115,17 @@ public record RelayConfig(
             servers = List.of(ipv4(127, 0, 0, 1));
         }
         return servers.stream().map(address -> new InetSocketAddress(address, DNS_PORT)).toList();
+    }
+
+    /** ::1. */
+    static Inet6Address ipv6Loopback() {
+        byte[] bytes = new byte[16];
+        bytes[15] = 1;
+        try {
+            return Inet6Address.getByAddress(null, bytes, -1);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException("sixteen bytes are always an address", e);
+        }
     }
 
     static Inet4Address ipv4(int a, int b, int c, int d) {

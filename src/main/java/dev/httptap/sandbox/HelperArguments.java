@@ -25,6 +25,12 @@ final class HelperArguments {
         argv.add(spec.address().getHostAddress() + "/" + spec.prefixLength());
         argv.add("--gateway");
         argv.add(spec.gateway().getHostAddress());
+        if (spec.ipv6() != null) {
+            argv.add("--address6");
+            argv.add(spec.ipv6().helperAddress());
+            argv.add("--gateway6");
+            argv.add(spec.ipv6().gateway().getHostAddress());
+        }
         argv.add("--mtu");
         argv.add(Integer.toString(spec.mtu()));
         if (spec.user() != null) {

@@ -21,6 +21,7 @@ import java.util.Objects;
  * @param user the account to run the command as (name or uid), or null to keep the caller's
  * @param bindMounts files the command sees in place of others, applied in order
  * @param verbose whether the helper prints what it does
+ * @param ipv6 the TUN device's IPv6 address and route, or null for IPv4 only (IPv6 then switched off on it)
  */
 public record SandboxSpec(
         List<String> command,
@@ -33,9 +34,12 @@ public record SandboxSpec(
         boolean newUserNamespace,
         String user,
         List<BindMount> bindMounts,
-        boolean verbose) {
+        boolean verbose,
+        TunIpv6 ipv6) {
 
     public static final int DEFAULT_MTU = 65520;
+    /** IPv6 needs links of at least this MTU (RFC 8200 section 5). */
+    public static final int IPV6_MINIMUM_MTU = 1280;
 
     public SandboxSpec {
         command = List.copyOf(command);
@@ -59,11 +63,23 @@ public record SandboxSpec(
         if (mtu < 576 || mtu > 65535) {
             throw new IllegalArgumentException("MTU must be 576 to 65535, not " + mtu);
         }
+        if (ipv6 != null && mtu < IPV6_MINIMUM_MTU) {
+            throw new IllegalArgumentException("IPv6 needs an MTU of at least " + IPV6_MINIMUM_MTU + ", not " + mtu);
+        }
+    }
+
+    /** IPv4 only. */
+    public SandboxSpec(List<String> command, Map<String, String> environment, String tunName, Inet4Address address,
+            int prefixLength, Inet4Address gateway, int mtu, boolean newUserNamespace, String user,
+            List<BindMount> bindMounts, boolean verbose) {
+        this(command, environment, tunName, address, prefixLength, gateway, mtu, newUserNamespace, user, bindMounts,
+                verbose, null);
     }
 
     /**
      * The usual sandbox for {@code command}: this process's environment, TUN device {@code httptap0} with
-     * 10.1.1.100/24, gateway 10.1.1.1, MTU 65520, a new user namespace, the caller's identity, no mounts.
+     * 10.1.1.100/24, gateway 10.1.1.1, MTU 65520, a new user namespace, the caller's identity, no mounts,
+     * no IPv6.
      */
     public static SandboxSpec of(List<String> command) {
         return new SandboxSpec(command, System.getenv(), "httptap0", ipv4("10.1.1.100"), 24, ipv4("10.1.1.1"),
@@ -72,27 +88,33 @@ public record SandboxSpec(
 
     public SandboxSpec withEnvironment(Map<String, String> newEnvironment) {
         return new SandboxSpec(command, newEnvironment, tunName, address, prefixLength, gateway, mtu,
-                newUserNamespace, user, bindMounts, verbose);
+                newUserNamespace, user, bindMounts, verbose, ipv6);
     }
 
     public SandboxSpec withUser(String newUser) {
         return new SandboxSpec(command, environment, tunName, address, prefixLength, gateway, mtu,
-                newUserNamespace, newUser, bindMounts, verbose);
+                newUserNamespace, newUser, bindMounts, verbose, ipv6);
     }
 
     public SandboxSpec withNewUserNamespace(boolean enabled) {
         return new SandboxSpec(command, environment, tunName, address, prefixLength, gateway, mtu,
-                enabled, user, bindMounts, verbose);
+                enabled, user, bindMounts, verbose, ipv6);
     }
 
     public SandboxSpec withBindMounts(List<BindMount> newBindMounts) {
         return new SandboxSpec(command, environment, tunName, address, prefixLength, gateway, mtu,
-                newUserNamespace, user, newBindMounts, verbose);
+                newUserNamespace, user, newBindMounts, verbose, ipv6);
     }
 
     public SandboxSpec withVerbose(boolean enabled) {
         return new SandboxSpec(command, environment, tunName, address, prefixLength, gateway, mtu,
-                newUserNamespace, user, bindMounts, enabled);
+                newUserNamespace, user, bindMounts, enabled, ipv6);
+    }
+
+    /** With an IPv6 address and default route on the TUN device, or null for IPv4 only. */
+    public SandboxSpec withIpv6(TunIpv6 newIpv6) {
+        return new SandboxSpec(command, environment, tunName, address, prefixLength, gateway, mtu,
+                newUserNamespace, user, bindMounts, verbose, newIpv6);
     }
 
     private static boolean sameSubnet(Inet4Address a, Inet4Address b, int prefixLength) {

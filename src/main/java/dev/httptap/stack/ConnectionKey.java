@@ -12,6 +12,6 @@ record ConnectionKey(IpAddress client, int clientPort, IpAddress server, int ser
 
     @Override
     public String toString() {
-        return client + ":" + clientPort + " -> " + server + ":" + serverPort;
+        return client.withPort(clientPort) + " -> " + server.withPort(serverPort);
     }
 }

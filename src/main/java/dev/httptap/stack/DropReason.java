@@ -4,7 +4,6 @@ import dev.httptap.wire.Malformation;
 
 /** Why a packet from the child was not (fully) processed; counted in {@link StackStats}. */
 public enum DropReason {
-    IPV6_NOT_SUPPORTED("IPv6 is not supported yet"),
     NOT_IP("not an IP packet"),
     TRUNCATED("truncated packet"),
     BAD_HEADER_LENGTH("bad IPv4 header length"),
@@ -12,6 +11,7 @@ public enum DropReason {
     BAD_CHECKSUM("bad checksum"),
     BAD_TCP_DATA_OFFSET("bad TCP data offset"),
     BAD_TCP_OPTION("malformed TCP option"),
+    BAD_EXTENSION_HEADER("malformed IPv6 extension header"),
     FRAGMENT("IP fragments are not reassembled"),
     UNKNOWN_PROTOCOL("unsupported IP protocol"),
     TCP_NO_CONNECTION("TCP segment for no connection (answered with RST)"),
@@ -23,7 +23,7 @@ public enum DropReason {
     TCP_NO_ACK("TCP segment without ACK"),
     TCP_REASSEMBLY_FULL("too many out-of-order gaps"),
     UDP_TOO_LARGE("UDP payload larger than the MTU allows"),
-    UNSUPPORTED_ADDRESS("address family not supported"),
+    UNSUPPORTED_ADDRESS("addresses that cannot be used on the wire (mixed versions, IPv4-mapped)"),
     ICMP_IGNORED("ICMP message other than echo request"),
     INTERNAL_ERROR("internal error while handling the packet");
 
@@ -46,6 +46,7 @@ public enum DropReason {
             case BAD_CHECKSUM -> BAD_CHECKSUM;
             case BAD_DATA_OFFSET -> BAD_TCP_DATA_OFFSET;
             case BAD_OPTION -> BAD_TCP_OPTION;
+            case BAD_EXTENSION_HEADER -> BAD_EXTENSION_HEADER;
         };
     }
 }

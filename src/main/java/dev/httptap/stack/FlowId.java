@@ -1,5 +1,6 @@
 package dev.httptap.stack;
 
+import dev.httptap.wire.IpAddress;
 import java.net.InetSocketAddress;
 
 /**
@@ -9,7 +10,7 @@ import java.net.InetSocketAddress;
 public record FlowId(InetSocketAddress client, InetSocketAddress server) {
     @Override
     public String toString() {
-        return client.getAddress().getHostAddress() + ":" + client.getPort()
-                + " -> " + server.getAddress().getHostAddress() + ":" + server.getPort();
+        return IpAddress.of(client.getAddress()).withPort(client.getPort())
+                + " -> " + IpAddress.of(server.getAddress()).withPort(server.getPort());
     }
 }

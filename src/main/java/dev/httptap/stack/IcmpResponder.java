@@ -1,11 +1,15 @@
 package dev.httptap.stack;
 
-import dev.httptap.wire.Icmpv4Header;
 import dev.httptap.wire.Icmpv4Packet;
+import dev.httptap.wire.Icmpv6Packet;
 import dev.httptap.wire.Ipv4Packet;
+import dev.httptap.wire.Ipv6Packet;
 import dev.httptap.wire.MalformedPacketException;
 
-/** Answers echo requests to any address, so ping works as if every host were up. */
+/**
+ * Answers echo requests to any address, so ping works as if every host were up. Other ICMP messages
+ * (including the kernel's IPv6 multicast listener reports) are counted and ignored.
+ */
 final class IcmpResponder {
     private final PacketWriter writer;
     private final StackStats.Counters counters;
@@ -21,8 +25,18 @@ final class IcmpResponder {
             counters.drop(DropReason.ICMP_IGNORED);
             return;
         }
-        Icmpv4Header reply = new Icmpv4Header(Icmpv4Packet.TYPE_ECHO_REPLY, 0, icmp.restOfHeader());
-        writer.sendIcmp(ip.destination(), ip.source(), reply, icmp.buffer(), icmp.payloadOffset(),
-                icmp.payloadLength());
+        writer.sendIcmp(ip.destination(), ip.source(), IcmpMessage.ECHO_REPLY, icmp.restOfHeader(), icmp.buffer(),
+                icmp.payloadOffset(), icmp.payloadLength());
+    }
+
+    /** An echo request to a multicast group is ignored: a reply must come from a unicast address. */
+    void receive(Ipv6Packet ip) throws MalformedPacketException {
+        Icmpv6Packet icmp = Icmpv6Packet.parse(ip);
+        if (icmp.type() != Icmpv6Packet.TYPE_ECHO_REQUEST || icmp.code() != 0 || ip.destination().isMulticast()) {
+            counters.drop(DropReason.ICMP_IGNORED);
+            return;
+        }
+        writer.sendIcmp(ip.destination(), ip.source(), IcmpMessage.ECHO_REPLY, icmp.restOfHeader(), icmp.buffer(),
+                icmp.payloadOffset(), icmp.payloadLength());
     }
 }

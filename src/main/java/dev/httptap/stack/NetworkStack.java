@@ -3,9 +3,10 @@ package dev.httptap.stack;
 import dev.httptap.log.Log;
 import dev.httptap.wire.IpAddress;
 import dev.httptap.wire.IpProtocol;
+import dev.httptap.wire.IpPacket;
 import dev.httptap.wire.IpVersion;
-import dev.httptap.wire.Ipv4Header;
 import dev.httptap.wire.Ipv4Packet;
+import dev.httptap.wire.Ipv6Packet;
 import dev.httptap.wire.MalformedPacketException;
 import dev.httptap.wire.UdpDatagram;
 import java.net.InetSocketAddress;
@@ -14,7 +15,7 @@ import java.security.SecureRandom;
 import java.util.function.IntSupplier;
 
 /**
- * A userspace IPv4 TCP/UDP/ICMP stack with no I/O of its own: packets come in through {@link #receive},
+ * A userspace IPv4 and IPv6 TCP/UDP/ICMP stack with no I/O of its own: packets come in through {@link #receive},
  * go out through a {@link PacketOutput}, new flows are offered to a {@link Forwarder}, and time comes
  * from a {@link Clock}. Not thread-safe: one thread drives it.
  *
@@ -52,13 +53,13 @@ public final class NetworkStack {
         counters.bytesIn += packet.remaining();
         try {
             IpVersion version = packet.hasRemaining() ? IpVersion.ofFirstByte(packet.get(packet.position())) : null;
-            if (version == IpVersion.V6) {
-                drop(DropReason.IPV6_NOT_SUPPORTED, "");
-                return;
-            }
-            Ipv4Packet ip = Ipv4Packet.parse(packet);
+            IpPacket ip = version == IpVersion.V6 ? Ipv6Packet.parse(packet) : Ipv4Packet.parse(packet);
             if (ip.isFragment()) {
                 drop(DropReason.FRAGMENT, " from " + ip.source());
+                return;
+            }
+            if (ip instanceof Ipv6Packet v6 && (v6.source().isIpv4Mapped() || v6.destination().isIpv4Mapped())) {
+                drop(DropReason.UNSUPPORTED_ADDRESS, ": IPv4-mapped address in an IPv6 packet from " + ip.source());
                 return;
             }
             IpProtocol protocol = ip.protocol();
@@ -66,8 +67,10 @@ public final class NetworkStack {
                 tcp.receive(ip);
             } else if (protocol.equals(IpProtocol.UDP)) {
                 receiveUdp(ip);
-            } else if (protocol.equals(IpProtocol.ICMP)) {
-                icmp.receive(ip);
+            } else if (protocol.equals(IpProtocol.ICMP) && ip instanceof Ipv4Packet v4) {
+                icmp.receive(v4);
+            } else if (protocol.equals(IpProtocol.ICMPV6) && ip instanceof Ipv6Packet v6) {
+                icmp.receive(v6);
             } else {
                 drop(DropReason.UNKNOWN_PROTOCOL, ": " + protocol);
             }
@@ -94,11 +97,11 @@ public final class NetworkStack {
     public void sendUdp(FlowId flow, ByteBuffer payload) {
         IpAddress from = IpAddress.of(flow.server().getAddress());
         IpAddress to = IpAddress.of(flow.client().getAddress());
-        if (from == null || to == null) {
+        if (from.version() != to.version()) {
             drop(DropReason.UNSUPPORTED_ADDRESS, " for UDP " + flow);
             return;
         }
-        if (Ipv4Header.LENGTH + UdpDatagram.HEADER_LENGTH + payload.remaining() > config.mtu()) {
+        if (from.version().headerLength() + UdpDatagram.HEADER_LENGTH + payload.remaining() > config.mtu()) {
             drop(DropReason.UDP_TOO_LARGE, ": " + payload.remaining() + " bytes for " + flow);
             return;
         }
@@ -110,9 +113,9 @@ public final class NetworkStack {
         return counters.snapshot(tcp.openConnections());
     }
 
-    private void receiveUdp(Ipv4Packet ip) throws MalformedPacketException {
+    private void receiveUdp(IpPacket ip) throws MalformedPacketException {
         UdpDatagram udp = UdpDatagram.parse(ip);
-        udp.verifyChecksum(ip.header().pseudoHeaderSum());
+        udp.verifyChecksum(ip.pseudoHeaderSum());
         FlowId flow = new FlowId(new InetSocketAddress(ip.source().toInetAddress(), udp.sourcePort()),
                 new InetSocketAddress(ip.destination().toInetAddress(), udp.destinationPort()));
         forwarder.onUdpDatagram(flow, udp.payload());

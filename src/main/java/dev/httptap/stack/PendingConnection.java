@@ -1,8 +1,6 @@
 package dev.httptap.stack;
 
 import dev.httptap.log.Log;
-import dev.httptap.wire.Icmpv4Header;
-import dev.httptap.wire.Icmpv4Packet;
 import dev.httptap.wire.TcpFlags;
 import dev.httptap.wire.TcpSegment;
 import java.nio.ByteBuffer;
@@ -18,7 +16,7 @@ final class PendingConnection implements TcpConnectRequest {
     private final ConnectionKey key;
     private final FlowId flow;
     private final SynRequest syn;
-    /** The SYN's IP header and first eight TCP bytes, quoted by an ICMP error (RFC 792). */
+    /** The start of the SYN packet, quoted by an ICMP error (RFC 792, RFC 4443). */
     private final byte[] quotedSyn;
     private Status status = Status.WAITING;
 
@@ -67,10 +65,8 @@ final class PendingConnection implements TcpConnectRequest {
     @Override
     public void unreachable() {
         if (answer() == Status.WAITING) {
-            Icmpv4Header icmp = new Icmpv4Header(Icmpv4Packet.TYPE_DESTINATION_UNREACHABLE,
-                    Icmpv4Packet.CODE_HOST_UNREACHABLE, 0);
-            layer.writer().sendIcmp(key.server(), key.client(), icmp, ByteBuffer.wrap(quotedSyn), 0,
-                    quotedSyn.length);
+            layer.writer().sendIcmp(key.server(), key.client(), IcmpMessage.HOST_UNREACHABLE, 0,
+                    ByteBuffer.wrap(quotedSyn), 0, quotedSyn.length);
         }
     }
 

@@ -8,7 +8,7 @@ import static dev.httptap.stack.SeqNum.inWindow;
 import static dev.httptap.stack.TimerQueue.NEVER;
 
 import dev.httptap.log.Log;
-import dev.httptap.wire.Ipv4Header;
+import dev.httptap.wire.IpVersion;
 import dev.httptap.wire.TcpFlags;
 import dev.httptap.wire.TcpHeader;
 import dev.httptap.wire.TcpOptions;
@@ -114,7 +114,8 @@ final class TcpConnectionImpl implements TcpConnection {
         this.timestampOffset = iss;
         int peerMss = offered.mss() != TcpOptions.NO_MSS ? offered.mss() : DEFAULT_PEER_MSS;
         int optionSpace = timestamps ? TIMESTAMPS_SPACE : 0;
-        this.sendMss = Math.max(MIN_SEND_MSS, Math.min(peerMss, ourMss(config)) - optionSpace);
+        int ourMss = ourMss(config, key.server().version());
+        this.sendMss = Math.max(MIN_SEND_MSS, Math.min(peerMss, ourMss) - optionSpace);
         this.irs = syn.sequence();
         this.rcvNxt = irs + 1;
         int rcvShift = windowScaling ? ReceiveWindow.shiftFor(config.receiveBufferBytes()) : 0;
@@ -143,8 +144,8 @@ final class TcpConnectionImpl implements TcpConnection {
         return connection;
     }
 
-    static int ourMss(StackConfig config) {
-        return config.mtu() - Ipv4Header.LENGTH - TcpSegment.MIN_HEADER_LENGTH;
+    static int ourMss(StackConfig config, IpVersion version) {
+        return config.mtu() - version.headerLength() - TcpSegment.MIN_HEADER_LENGTH;
     }
 
     ConnectionKey key() {
@@ -243,7 +244,7 @@ final class TcpConnectionImpl implements TcpConnection {
     // ---------------------------------------------------------------- segments from the child
 
     void sendSynAck() {
-        TcpOptions options = new TcpOptions(ourMss(layer.config()),
+        TcpOptions options = new TcpOptions(ourMss(layer.config(), key.server().version()),
                 windowScaling ? receiveWindow.shift() : TcpOptions.NO_WINDOW_SCALE, false, timestamps, timestampNow(),
                 tsRecent);
         int window = receiveWindow.advertiseUnscaled(rcvNxt);

@@ -1,7 +1,10 @@
 package dev.httptap.stack;
 
 import dev.httptap.log.Log;
+import dev.httptap.wire.Icmpv6Packet;
+import dev.httptap.wire.IpPacket;
 import dev.httptap.wire.Ipv4Packet;
+import dev.httptap.wire.Ipv6Header;
 import dev.httptap.wire.MalformedPacketException;
 import dev.httptap.wire.TcpFlags;
 import dev.httptap.wire.TcpHeader;
@@ -17,7 +20,11 @@ import java.util.function.IntSupplier;
  * connection would (RFC 9293 section 3.10.7.1).
  */
 final class TcpLayer {
+    /** ICMPv4 errors quote the IP header and the first eight bytes after it (RFC 792). */
     private static final int QUOTED_TRANSPORT_BYTES = 8;
+    /** ICMPv6 errors quote as much as fits in the minimum IPv6 MTU (RFC 4443 section 2.4). */
+    private static final int MAX_ICMPV6_QUOTE = Icmpv6Packet.MINIMUM_MTU - Ipv6Header.LENGTH
+            - Icmpv6Packet.HEADER_LENGTH;
 
     private final StackConfig config;
     private final Clock clock;
@@ -40,9 +47,9 @@ final class TcpLayer {
         this.initialSequences = initialSequences;
     }
 
-    void receive(Ipv4Packet ip) throws MalformedPacketException {
+    void receive(IpPacket ip) throws MalformedPacketException {
         TcpSegment segment = TcpSegment.parse(ip);
-        segment.verifyChecksum(ip.header().pseudoHeaderSum());
+        segment.verifyChecksum(ip.pseudoHeaderSum());
         ConnectionKey key = new ConnectionKey(ip.source(), segment.sourcePort(), ip.destination(),
                 segment.destinationPort());
         TcpConnectionImpl connection = connections.get(key);
@@ -71,8 +78,10 @@ final class TcpLayer {
         }
     }
 
-    private void offer(Ipv4Packet ip, TcpSegment segment, ConnectionKey key) {
-        int quoteLength = ip.headerLength() + QUOTED_TRANSPORT_BYTES;
+    private void offer(IpPacket ip, TcpSegment segment, ConnectionKey key) {
+        int quoteLength = ip instanceof Ipv4Packet v4
+                ? v4.headerLength() + QUOTED_TRANSPORT_BYTES
+                : Math.min(ip.totalLength(), MAX_ICMPV6_QUOTE);
         byte[] quote = new byte[quoteLength];
         ip.buffer().get(ip.start(), quote);
         SynRequest syn = new SynRequest(segment.sequence(), segment.window(), segment.options());

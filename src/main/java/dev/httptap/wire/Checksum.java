@@ -45,6 +45,19 @@ public final class Checksum {
         return (source.bits() & 0xFFFF_FFFFL) + (destination.bits() & 0xFFFF_FFFFL) + protocol + length;
     }
 
+    /**
+     * The sum of the IPv6 pseudo-header that TCP, UDP and ICMPv6 checksums cover (RFC 8200 section 8.1):
+     * both addresses, the upper-layer length and the upper-layer protocol number.
+     */
+    public static long ipv6PseudoHeader(Ipv6Address source, Ipv6Address destination, int protocol, int length) {
+        return halves(source.high()) + halves(source.low()) + halves(destination.high())
+                + halves(destination.low()) + (length & 0xFFFF_FFFFL) + protocol;
+    }
+
+    private static long halves(long word) {
+        return (word >>> 32) + (word & 0xFFFF_FFFFL);
+    }
+
     /** Folds an unfolded sum to 16 bits and complements it: the value to store in a checksum field. */
     public static int finish(long sum) {
         long folded = sum;

@@ -1,20 +1,26 @@
 package dev.httptap.wire;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
 
-/** An IP address of either version; only IPv4 is implemented so far, IPv6 will be a second record. */
-public sealed interface IpAddress permits Ipv4Address {
+/** An IP address of either version. */
+public sealed interface IpAddress permits Ipv4Address, Ipv6Address {
     IpVersion version();
 
     /** The same address as a JDK value (no name lookup). */
     InetAddress toInetAddress();
 
-    /** The address of a JDK value, or null when its version is not supported yet. */
+    /** "address:port", with the IPv6 address in brackets (RFC 5952 section 6). */
+    default String withPort(int port) {
+        return (version() == IpVersion.V6 ? "[" + this + "]" : toString()) + ":" + port;
+    }
+
+    /** The address of a JDK value. */
     static IpAddress of(InetAddress address) {
         byte[] bytes = address.getAddress();
-        if (bytes.length == 4) {
-            return Ipv4Address.fromBytes(bytes);
+        if (address instanceof Inet6Address) {
+            return Ipv6Address.fromBytes(bytes);
         }
-        return null;
+        return Ipv4Address.fromBytes(bytes);
     }
 }

@@ -5,11 +5,23 @@ public record IpProtocol(int number) {
     public static final IpProtocol ICMP = new IpProtocol(1);
     public static final IpProtocol TCP = new IpProtocol(6);
     public static final IpProtocol UDP = new IpProtocol(17);
+    public static final IpProtocol ICMPV6 = new IpProtocol(58);
 
     public IpProtocol {
         if (number < 0 || number > 255) {
             throw new IllegalArgumentException("protocol number out of range: " + number);
         }
+    }
+
+    /** The protocol of a number, sharing the constants for the common ones. */
+    public static IpProtocol of(int number) {
+        return switch (number) {
+            case 1 -> ICMP;
+            case 6 -> TCP;
+            case 17 -> UDP;
+            case 58 -> ICMPV6;
+            default -> new IpProtocol(number);
+        };
     }
 
     @Override
@@ -18,6 +30,7 @@ public record IpProtocol(int number) {
             case 1 -> "ICMP";
             case 6 -> "TCP";
             case 17 -> "UDP";
+            case 58 -> "ICMPv6";
             default -> "protocol " + number;
         };
     }

@@ -4,16 +4,23 @@ import java.nio.ByteBuffer;
 
 /** The fields of an IPv4 header this code emits: no options, don't-fragment set (RFC 791). */
 public record Ipv4Header(Ipv4Address source, Ipv4Address destination, IpProtocol protocol,
-                         int payloadLength, int ttl, int identification) {
+                         int payloadLength, int ttl, int identification) implements IpHeader {
     public static final int LENGTH = Ipv4Packet.MIN_HEADER_LENGTH;
     public static final int DEFAULT_TTL = 64;
     private static final int DONT_FRAGMENT = 0x4000;
 
+    @Override
+    public int length() {
+        return LENGTH;
+    }
+
+    @Override
     public int totalLength() {
         return LENGTH + payloadLength;
     }
 
     /** Writes the header, checksum included, at absolute index {@code at} of a big-endian buffer. */
+    @Override
     public void emit(ByteBuffer buffer, int at) {
         buffer.put(at, (byte) 0x45);
         buffer.put(at + 1, (byte) 0);
@@ -29,6 +36,7 @@ public record Ipv4Header(Ipv4Address source, Ipv4Address destination, IpProtocol
     }
 
     /** The pseudo-header sum for this packet's TCP or UDP checksum. */
+    @Override
     public long pseudoHeaderSum() {
         return Checksum.ipv4PseudoHeader(source, destination, protocol.number(), payloadLength);
     }

@@ -7,7 +7,7 @@ import java.nio.ByteOrder;
  * A read-only view of an IPv4 packet in a buffer (RFC 791). {@link #parse} validates the lengths and the
  * header checksum once; after that no accessor can fail. Options are skipped, not interpreted.
  */
-public final class Ipv4Packet {
+public final class Ipv4Packet implements IpPacket {
     /** Field offsets from the start of the header. */
     private static final int VERSION_AND_IHL = 0;
     private static final int TOTAL_LENGTH = 2;
@@ -64,11 +64,17 @@ public final class Ipv4Packet {
         return new Ipv4Packet(bigEndian, start, headerLength, totalLength);
     }
 
+    @Override
+    public IpVersion version() {
+        return IpVersion.V4;
+    }
+
+    @Override
     public ByteBuffer buffer() {
         return buffer;
     }
 
-    /** Absolute index of the first header byte. */
+    @Override
     public int start() {
         return start;
     }
@@ -77,6 +83,7 @@ public final class Ipv4Packet {
         return headerLength;
     }
 
+    @Override
     public int totalLength() {
         return totalLength;
     }
@@ -89,37 +96,41 @@ public final class Ipv4Packet {
         return buffer.get(start + TTL) & 0xFF;
     }
 
+    @Override
     public IpProtocol protocol() {
-        int number = buffer.get(start + PROTOCOL) & 0xFF;
-        return switch (number) {
-            case 1 -> IpProtocol.ICMP;
-            case 6 -> IpProtocol.TCP;
-            case 17 -> IpProtocol.UDP;
-            default -> new IpProtocol(number);
-        };
+        return IpProtocol.of(buffer.get(start + PROTOCOL) & 0xFF);
     }
 
+    @Override
     public Ipv4Address source() {
         return new Ipv4Address(buffer.getInt(start + SOURCE));
     }
 
+    @Override
     public Ipv4Address destination() {
         return new Ipv4Address(buffer.getInt(start + DESTINATION));
     }
 
     /** True for any piece of a fragmented datagram (more-fragments set or a non-zero offset). */
+    @Override
     public boolean isFragment() {
         int field = buffer.getShort(start + FLAGS_AND_FRAGMENT) & 0xFFFF;
         return (field & MORE_FRAGMENTS) != 0 || (field & FRAGMENT_OFFSET_MASK) != 0;
     }
 
-    /** Absolute index of the first payload byte. */
+    @Override
     public int payloadOffset() {
         return start + headerLength;
     }
 
+    @Override
     public int payloadLength() {
         return totalLength - headerLength;
+    }
+
+    @Override
+    public long pseudoHeaderSum() {
+        return Checksum.ipv4PseudoHeader(source(), destination(), protocol().number(), payloadLength());
     }
 
     /** The header as a value. */

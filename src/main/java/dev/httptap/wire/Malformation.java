@@ -3,12 +3,13 @@ package dev.httptap.wire;
 /** Why a packet could not be read. */
 public enum Malformation {
     TRUNCATED("shorter than its headers"),
-    BAD_VERSION("not an IPv4 packet"),
+    BAD_VERSION("wrong IP version"),
     BAD_HEADER_LENGTH("header length field out of range"),
     BAD_TOTAL_LENGTH("length field disagrees with the packet size"),
     BAD_CHECKSUM("checksum mismatch"),
     BAD_DATA_OFFSET("TCP data offset out of range"),
-    BAD_OPTION("TCP option runs past the header");
+    BAD_OPTION("TCP option runs past the header"),
+    BAD_EXTENSION_HEADER("IPv6 extension header runs past the packet");
 
     private final String description;
 

@@ -48,8 +48,8 @@ public final class TcpSegment {
         return new TcpSegment(buffer, start, length, headerLength, options);
     }
 
-    /** Views the payload of an IPv4 packet. */
-    public static TcpSegment parse(Ipv4Packet packet) throws MalformedPacketException {
+    /** Views the upper-layer payload of an IP packet. */
+    public static TcpSegment parse(IpPacket packet) throws MalformedPacketException {
         return parse(packet.buffer(), packet.payloadOffset(), packet.payloadLength());
     }
 

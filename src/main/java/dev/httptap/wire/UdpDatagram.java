@@ -15,15 +15,17 @@ public final class UdpDatagram {
     private final ByteBuffer buffer;
     private final int start;
     private final int length;
+    private final boolean checksumOptional;
 
-    private UdpDatagram(ByteBuffer buffer, int start, int length) {
+    private UdpDatagram(ByteBuffer buffer, int start, int length, boolean checksumOptional) {
         this.buffer = buffer;
         this.start = start;
         this.length = length;
+        this.checksumOptional = checksumOptional;
     }
 
-    /** Views the payload of an IPv4 packet; the UDP length field must fit inside it. */
-    public static UdpDatagram parse(Ipv4Packet packet) throws MalformedPacketException {
+    /** Views the upper-layer payload of an IP packet; the UDP length field must fit inside it. */
+    public static UdpDatagram parse(IpPacket packet) throws MalformedPacketException {
         ByteBuffer buffer = packet.buffer();
         int start = packet.payloadOffset();
         if (packet.payloadLength() < HEADER_LENGTH) {
@@ -33,13 +35,19 @@ public final class UdpDatagram {
         if (length < HEADER_LENGTH || length > packet.payloadLength()) {
             throw new MalformedPacketException(Malformation.BAD_TOTAL_LENGTH, "UDP");
         }
-        return new UdpDatagram(buffer, start, length);
+        return new UdpDatagram(buffer, start, length, packet.version() == IpVersion.V4);
     }
 
-    /** Throws unless the checksum is valid; a zero checksum field means "not computed" in IPv4. */
+    /**
+     * Throws unless the checksum is valid. A zero checksum field means "not computed" in IPv4; IPv6 makes
+     * the checksum mandatory, so there zero is wrong (RFC 8200 section 8.1).
+     */
     public void verifyChecksum(long pseudoHeaderSum) throws MalformedPacketException {
         if (buffer.getShort(start + CHECKSUM) == 0) {
-            return;
+            if (checksumOptional) {
+                return;
+            }
+            throw new MalformedPacketException(Malformation.BAD_CHECKSUM, "UDP");
         }
         if (!Checksum.isValid(pseudoHeaderSum + Checksum.sum(buffer, start, length))) {
             throw new MalformedPacketException(Malformation.BAD_CHECKSUM, "UDP");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +36,28 @@ class LocalZoneTest {
                 5a17 8580 0001 0000 0000 0000
                 04 686f7374 07 68747470746170 05 6c6f63616c 00 001c 0001
                 """)), Hex.of(zone.answer(query)));
+    }
+
+    @Test
+    void answersAaaaWithTheIpv6AliasWhenTheCommandHasIpv6() throws Exception {
+        LocalZone dualStack = new LocalZone("host.httptap.local", alias(),
+                (Inet6Address) InetAddress.getByName("fd77:6874:7470::a9fe:4d41"));
+        DnsMessage query = DnsMessage.parse(Hex.buffer(DnsMessageTest.GLIBC_QUERY_HOST_ALIAS_AAAA));
+
+        assertEquals(Hex.of(Hex.buffer("""
+                5a17 8580 0001 0001 0000 0000
+                04 686f7374 07 68747470746170 05 6c6f63616c 00 001c 0001
+                c00c 001c 0001 0000003c 0010 fd77 6874 7470 0000 0000 0000 a9fe 4d41
+                """)), Hex.of(dualStack.answer(query)));
+        DnsMessage aQuery = DnsMessage.parse(Hex.buffer("""
+                0007 0100 0001 0000 0000 0000
+                04 686f7374 07 68747470746170 05 6c6f63616c 00 0001 0001
+                """));
+        assertEquals(Hex.of(Hex.buffer("""
+                0007 8580 0001 0001 0000 0000
+                04 686f7374 07 68747470746170 05 6c6f63616c 00 0001 0001
+                c00c 0001 0001 0000003c 0004 a9fe4d41
+                """)), Hex.of(dualStack.answer(aQuery)), "A is unchanged");
     }
 
     @Test

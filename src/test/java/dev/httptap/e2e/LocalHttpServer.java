@@ -53,7 +53,12 @@ final class LocalHttpServer implements AutoCloseable {
     }
 
     static LocalHttpServer start() throws IOException {
-        LocalHttpServer server = new LocalHttpServer(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()));
+        return start(InetAddress.getLoopbackAddress());
+    }
+
+    /** The same server on another local address, e.g. ::1. */
+    static LocalHttpServer start(InetAddress bindTo) throws IOException {
+        LocalHttpServer server = new LocalHttpServer(new ServerSocket(0, 50, bindTo));
         Thread acceptor = new Thread(server::acceptLoop, "http-fixture-accept");
         acceptor.setDaemon(true);
         acceptor.start();

@@ -32,12 +32,14 @@ class SandboxIT {
 
     @Test
     void tapHostNameResolvesToTheTapAddress() {
-        ProcessRun run = Route.TAPPED.run("getent", "hosts", Httptap.HOST);
+        // ahostsv4: with IPv6 in the tap the name has an AAAA record too, which "getent hosts" would prefer.
+        ProcessRun run = Route.TAPPED.run("getent", "ahostsv4", Httptap.HOST);
 
         assertAll(run.describe(),
                 () -> assertEquals(0, run.exitCode(), "exit code"),
-                () -> assertEquals(List.of(Httptap.HOST_ADDRESS, Httptap.HOST),
-                        List.of(run.programStdout().trim().split("\\s+")), "getent's answer"));
+                () -> assertEquals(List.of(Httptap.HOST_ADDRESS, "STREAM", Httptap.HOST),
+                        List.of(run.programStdout().lines().findFirst().orElse("").trim().split("\\s+")),
+                        "getent's first answer"));
     }
 
     @Test

@@ -18,7 +18,12 @@ final class UdpEchoServer implements AutoCloseable {
     }
 
     static UdpEchoServer start() throws IOException {
-        UdpEchoServer server = new UdpEchoServer(new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
+        return start(InetAddress.getLoopbackAddress());
+    }
+
+    /** The same server on another local address, e.g. ::1. */
+    static UdpEchoServer start(InetAddress bindTo) throws IOException {
+        UdpEchoServer server = new UdpEchoServer(new DatagramSocket(new InetSocketAddress(bindTo, 0)));
         Thread echoer = new Thread(server::echoLoop, "udp-fixture-echo");
         echoer.setDaemon(true);
         echoer.start();

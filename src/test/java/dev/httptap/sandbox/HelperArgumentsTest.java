@@ -39,6 +39,15 @@ class HelperArgumentsTest {
     }
 
     @Test
+    void helperGetsTheIpv6AddressAndGatewayAfterTheIpv4Ones() {
+        SandboxSpec spec = SandboxSpec.of(List.of("true")).withIpv6(TunIpv6.defaults());
+        assertEquals(List.of("/opt/httptap/httptap-helper",
+                "--tun", "httptap0", "--address", "10.1.1.100/24", "--gateway", "10.1.1.1",
+                "--address6", "fd77:6874:7470:0:0:0:0:100/64", "--gateway6", "fd77:6874:7470:0:0:0:0:1",
+                "--mtu", "65520", "--", "true"), HelperArguments.argv(Path.of("/opt/httptap/httptap-helper"), spec));
+    }
+
+    @Test
     void environmentBecomesNameEqualsValue() {
         SandboxSpec spec = SandboxSpec.of(List.of("env")).withEnvironment(Map.of("PATH", "/bin:/usr/bin"));
 

@@ -1,8 +1,12 @@
 package dev.httptap.stack;
 
 import dev.httptap.wire.Icmpv4Packet;
+import dev.httptap.wire.Icmpv6Packet;
+import dev.httptap.wire.IpPacket;
 import dev.httptap.wire.IpProtocol;
+import dev.httptap.wire.IpVersion;
 import dev.httptap.wire.Ipv4Packet;
+import dev.httptap.wire.Ipv6Packet;
 import dev.httptap.wire.MalformedPacketException;
 import dev.httptap.wire.TcpOptions;
 import dev.httptap.wire.TcpSegment;
@@ -10,23 +14,31 @@ import dev.httptap.wire.UdpDatagram;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
-/** A packet the stack emitted, parsed (and its checksums verified) so tests can match on fields. */
-record SentPacket(Ipv4Packet ip, TcpSegment tcp, UdpDatagram udp, Icmpv4Packet icmp) {
+/**
+ * A packet the stack emitted, parsed (and its checksums verified) so tests can match on fields. Exactly one
+ * of the transport views is set; {@code icmp} for ICMPv4, {@code icmpv6} for ICMPv6.
+ */
+record SentPacket(IpPacket ip, TcpSegment tcp, UdpDatagram udp, Icmpv4Packet icmp, Icmpv6Packet icmpv6) {
     static SentPacket parse(byte[] bytes) {
         try {
-            Ipv4Packet ip = Ipv4Packet.parse(ByteBuffer.wrap(bytes));
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            IpPacket ip = IpVersion.ofFirstByte(bytes[0]) == IpVersion.V6
+                    ? Ipv6Packet.parse(buffer) : Ipv4Packet.parse(buffer);
             IpProtocol protocol = ip.protocol();
             if (protocol.equals(IpProtocol.TCP)) {
                 TcpSegment tcp = TcpSegment.parse(ip);
-                tcp.verifyChecksum(ip.header().pseudoHeaderSum());
-                return new SentPacket(ip, tcp, null, null);
+                tcp.verifyChecksum(ip.pseudoHeaderSum());
+                return new SentPacket(ip, tcp, null, null, null);
             }
             if (protocol.equals(IpProtocol.UDP)) {
                 UdpDatagram udp = UdpDatagram.parse(ip);
-                udp.verifyChecksum(ip.header().pseudoHeaderSum());
-                return new SentPacket(ip, null, udp, null);
+                udp.verifyChecksum(ip.pseudoHeaderSum());
+                return new SentPacket(ip, null, udp, null, null);
             }
-            return new SentPacket(ip, null, null, Icmpv4Packet.parse(ip));
+            if (ip instanceof Ipv6Packet v6) {
+                return new SentPacket(ip, null, null, null, Icmpv6Packet.parse(v6));
+            }
+            return new SentPacket(ip, null, null, Icmpv4Packet.parse((Ipv4Packet) ip), null);
         } catch (MalformedPacketException e) {
             throw new AssertionError("the stack emitted a malformed packet: " + e.getMessage(), e);
         }

@@ -3,9 +3,13 @@ package dev.httptap.stack;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.httptap.wire.IpAddress;
+import dev.httptap.wire.IpHeader;
 import dev.httptap.wire.IpProtocol;
 import dev.httptap.wire.Ipv4Address;
 import dev.httptap.wire.Ipv4Header;
+import dev.httptap.wire.Ipv6Address;
+import dev.httptap.wire.Ipv6Header;
 import dev.httptap.wire.TcpFlags;
 import dev.httptap.wire.TcpHeader;
 import dev.httptap.wire.TcpOptions;
@@ -34,6 +38,9 @@ final class TcpHarness {
     final RecordingForwarder forwarder = new RecordingForwarder();
     final RecordingListener listener = new RecordingListener();
     final NetworkStack stack;
+    /** The child's address and the one it connects to: {@link #CLIENT} and {@link #SERVER} unless chosen. */
+    final IpAddress client;
+    final IpAddress server;
     TcpConnection connection;
     /** The child's next sequence number and what it acknowledges of ours. */
     int childSeq = CHILD_ISN;
@@ -42,6 +49,13 @@ final class TcpHarness {
     int childWindow = 512;
 
     TcpHarness(StackConfig config, int iss) {
+        this(config, iss, CLIENT, SERVER);
+    }
+
+    /** A conversation between two addresses of one version, IPv4 or IPv6. */
+    TcpHarness(StackConfig config, int iss, IpAddress client, IpAddress server) {
+        this.client = client;
+        this.server = server;
         stack = new NetworkStack(config, clock, output, forwarder, () -> iss);
     }
 
@@ -97,17 +111,30 @@ final class TcpHarness {
     }
 
     void fromChild(int flags, int seq, int ack, int window, TcpOptions options, byte[] payload) {
-        stack.receive(packet(flags, seq, ack, window, options, payload));
+        stack.receive(packet(client, server, flags, seq, ack, window, options, payload));
     }
 
     static ByteBuffer packet(int flags, int seq, int ack, int window, TcpOptions options, byte[] payload) {
+        return packet(CLIENT, SERVER, flags, seq, ack, window, options, payload);
+    }
+
+    static ByteBuffer packet(IpAddress client, IpAddress server, int flags, int seq, int ack, int window,
+                             TcpOptions options, byte[] payload) {
         TcpHeader tcp = new TcpHeader(CLIENT_PORT, SERVER_PORT, seq, ack, flags, window, options);
-        Ipv4Header ip = new Ipv4Header(CLIENT, SERVER, IpProtocol.TCP, tcp.length() + payload.length, 64, 1);
+        IpHeader ip = ipHeader(client, server, IpProtocol.TCP, tcp.length() + payload.length);
         ByteBuffer buffer = ByteBuffer.allocate(ip.totalLength());
-        buffer.put(Ipv4Header.LENGTH + tcp.length(), payload);
-        tcp.emit(buffer, Ipv4Header.LENGTH, ip.pseudoHeaderSum(), payload.length);
+        buffer.put(ip.length() + tcp.length(), payload);
+        tcp.emit(buffer, ip.length(), ip.pseudoHeaderSum(), payload.length);
         ip.emit(buffer, 0);
         return buffer;
+    }
+
+    /** The header the child's kernel would put in front of a payload between these addresses. */
+    static IpHeader ipHeader(IpAddress from, IpAddress to, IpProtocol protocol, int payloadLength) {
+        if (from instanceof Ipv6Address source) {
+            return new Ipv6Header(source, (Ipv6Address) to, protocol, payloadLength, 64);
+        }
+        return new Ipv4Header((Ipv4Address) from, (Ipv4Address) to, protocol, payloadLength, 64, 1);
     }
 
     List<SentPacket> sent() {

@@ -1,0 +1,24 @@
+package dev.httptap.stack;
+
+import dev.httptap.wire.Icmpv4Packet;
+import dev.httptap.wire.Icmpv6Packet;
+
+/** The ICMP messages the stack sends, with their type and code in ICMPv4 (RFC 792) and ICMPv6 (RFC 4443). */
+enum IcmpMessage {
+    ECHO_REPLY(Icmpv4Packet.TYPE_ECHO_REPLY, 0, Icmpv6Packet.TYPE_ECHO_REPLY, 0),
+    /** What a router says when the destination does not answer: both make connect() fail EHOSTUNREACH. */
+    HOST_UNREACHABLE(Icmpv4Packet.TYPE_DESTINATION_UNREACHABLE, Icmpv4Packet.CODE_HOST_UNREACHABLE,
+            Icmpv6Packet.TYPE_DESTINATION_UNREACHABLE, Icmpv6Packet.CODE_ADDRESS_UNREACHABLE);
+
+    final int v4Type;
+    final int v4Code;
+    final int v6Type;
+    final int v6Code;
+
+    IcmpMessage(int v4Type, int v4Code, int v6Type, int v6Code) {
+        this.v4Type = v4Type;
+        this.v4Code = v4Code;
+        this.v6Type = v6Type;
+        this.v6Code = v6Code;
+    }
+}
