@@ -1,7 +1,6 @@
 package dev.httptap.dns;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import dev.httptap.wire.IpAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -114,11 +113,7 @@ public final class DnsResponse {
     private static String address(ByteBuffer message, int from, int length) {
         byte[] bytes = new byte[length];
         message.get(from, bytes);
-        try {
-            return InetAddress.getByAddress(bytes).getHostAddress();
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException("4 or 16 bytes always make an address", e);
-        }
+        return IpAddress.fromBytes(bytes).toString();
     }
 
     /** TXT data: length-prefixed strings, shown quoted with odd bytes escaped as in zone files. */

@@ -1,6 +1,5 @@
 package dev.httptap.wire;
 
-import java.net.Inet6Address;
 import java.net.InetAddress;
 
 /** An IP address of either version. */
@@ -17,10 +16,11 @@ public sealed interface IpAddress permits Ipv4Address, Ipv6Address {
 
     /** The address of a JDK value. */
     static IpAddress of(InetAddress address) {
-        byte[] bytes = address.getAddress();
-        if (address instanceof Inet6Address) {
-            return Ipv6Address.fromBytes(bytes);
-        }
-        return Ipv4Address.fromBytes(bytes);
+        return fromBytes(address.getAddress());
+    }
+
+    /** The address in network byte order: 4 bytes for IPv4, 16 for IPv6. */
+    static IpAddress fromBytes(byte[] bytes) {
+        return bytes.length == Ipv6Address.BYTES ? Ipv6Address.fromBytes(bytes) : Ipv4Address.fromBytes(bytes);
     }
 }

@@ -47,7 +47,7 @@ class DnsResponseTest {
                 c00c 0010 0001 0000003c 000a 03 612062 05 22 5c 0a 78 79
                 c00c 0041 0001 0000003c 0003 000100
                 """);
-        assertEquals(List.of("AAAA 2001:db8:0:0:0:0:0:1", "MX 10 m.x", "TXT \"a b\" \"\\\"\\\\\\010xy\"",
+        assertEquals(List.of("AAAA 2001:db8::1", "MX 10 m.x", "TXT \"a b\" \"\\\"\\\\\\010xy\"",
                         "HTTPS \\# 3 000100"),
                 response.answers().stream().map(DnsRecord::toString).toList());
         assertEquals("ANY", DnsType.name(response.questions().get(0).type()));
