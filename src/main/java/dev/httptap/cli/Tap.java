@@ -2,6 +2,7 @@ package dev.httptap.cli;
 
 import dev.httptap.event.ExchangeListeners;
 import dev.httptap.log.Log;
+import dev.httptap.relay.FlowHandlerFactory;
 import dev.httptap.relay.Relay;
 import dev.httptap.relay.RelayConfig;
 import dev.httptap.sandbox.BindMount;
@@ -57,7 +58,7 @@ final class Tap {
             TerminalPrinter printer = new TerminalPrinter(output, useColour());
             HttpSniffer sniffer = new HttpSniffer(ExchangeListeners.of(printer),
                     new SniffOptions(settings.httpPorts(), settings.httpsPorts()));
-            try (Relay relay = new Relay(sandbox.device(), relayConfig(), sniffer)) {
+            try (Relay relay = new Relay(sandbox.device(), relayConfig(), FlowHandlerFactory.observing(sniffer))) {
                 relay.start();
                 int exitCode;
                 try (SignalForwarding forwarding = SignalForwarding.install(sandbox)) {

@@ -26,7 +26,7 @@ public final class Relay implements AutoCloseable {
 
     private final PacketDevice device;
     private final RelayConfig config;
-    private final FlowObserverFactory observers;
+    private final FlowHandlerFactory handlers;
     private final PacketStack.Factory stacks;
     private final Clock clock;
     private final Consumer<ByteBuffer> receivePacket = this::receivePacket;
@@ -40,16 +40,16 @@ public final class Relay implements AutoCloseable {
     private boolean stackFailureReported;
     private boolean deviceFailureReported;
 
-    public Relay(PacketDevice device, RelayConfig config, FlowObserverFactory observers) {
-        this(device, config, observers, PacketStack.networkStack(config.stack(), Clock.SYSTEM), Clock.SYSTEM);
+    public Relay(PacketDevice device, RelayConfig config, FlowHandlerFactory handlers) {
+        this(device, config, handlers, PacketStack.networkStack(config.stack(), Clock.SYSTEM), Clock.SYSTEM);
     }
 
     /** The seam for tests: any {@link PacketStack} and clock. */
-    Relay(PacketDevice device, RelayConfig config, FlowObserverFactory observers, PacketStack.Factory stacks,
+    Relay(PacketDevice device, RelayConfig config, FlowHandlerFactory handlers, PacketStack.Factory stacks,
             Clock clock) {
         this.device = device;
         this.config = config;
-        this.observers = observers;
+        this.handlers = handlers;
         this.stacks = stacks;
         this.clock = clock;
     }
@@ -63,7 +63,7 @@ public final class Relay implements AutoCloseable {
         ByteBuffer scratch = ByteBuffer.allocateDirect(Splice.CHUNK_BYTES);
         AddressMap addresses = new AddressMap(config.gateway(), config.hostAliasAddress());
         LocalZone zone = new LocalZone(config.hostAliasName(), config.hostAliasAddress());
-        tcp = new TcpRelay(loop.selector(), clock, scratch, config.tcpConnectTimeout().toNanos(), observers);
+        tcp = new TcpRelay(loop.selector(), clock, scratch, config.tcpConnectTimeout().toNanos(), handlers);
         udp = new UdpRelay(loop.selector(), clock, addresses, (flow, payload) -> stack.sendUdp(flow, payload),
                 scratch, config.maxUdpFlows(), config.udpIdleTimeout().toNanos());
         dns = new DnsRelay(loop.selector(), clock, (flow, payload) -> stack.sendUdp(flow, payload), scratch, zone,
@@ -90,7 +90,7 @@ public final class Relay implements AutoCloseable {
     }
 
     /**
-     * Stops reading the device, resets every live connection (observers hear {@code onClose(true)}), closes
+     * Stops reading the device, resets every live connection (handlers hear {@code onClose(true)}), closes
      * every socket and stops the threads.
      */
     @Override

@@ -38,7 +38,8 @@ class TcpRelayTest {
     void start() throws IOException {
         harness = new LoopHarness();
         relay = harness.onLoop(() -> new TcpRelay(harness.loop.selector(), harness.loop.clock(),
-                ByteBuffer.allocateDirect(Splice.CHUNK_BYTES), TimeUnit.SECONDS.toNanos(30), (flow, upstream) -> observerToUse));
+                ByteBuffer.allocateDirect(Splice.CHUNK_BYTES), TimeUnit.SECONDS.toNanos(30),
+                FlowHandlerFactory.observing((flow, upstream) -> observerToUse)));
         harness.addTimers(relay::expire, relay::closeAll);
         server = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     }
