@@ -134,5 +134,4 @@ public final class CertificateAuthority {
     private static BigInteger serialNumber() {
         return new BigInteger(127, RANDOM).setBit(126);
     }
-
 }
