@@ -74,8 +74,14 @@ final class Options {
     @Option(names = "--http", arity = "1..*", paramLabel = "PORT", description = "TCP ports always parsed as HTTP (default: 80; HTTP is also recognised on any other port).")
     List<Integer> httpPorts = new ArrayList<>(List.of(80));
 
-    @Option(names = "--https", arity = "1..*", paramLabel = "PORT", description = "TCP ports treated as HTTPS (default: 443). HTTPS interception is not implemented yet.")
+    @Option(names = "--https", arity = "1..*", paramLabel = "PORT", description = "TCP ports treated as HTTPS (default: 443; TLS is also recognised and intercepted on any other port).")
     List<Integer> httpsPorts;
+
+    @Option(names = "--ca-file", paramLabel = "FILE", description = "Also trust the CA certificates in FILE (PEM) when checking the servers HTTPS goes to.")
+    String caFile;
+
+    @Option(names = "--insecure", description = "Do not check the certificates of the servers HTTPS goes to.")
+    boolean insecure;
 
     @Option(names = "--head", description = "Print HTTP headers too. Not implemented yet.")
     boolean head;
@@ -112,7 +118,6 @@ final class Options {
         List<String> flags = new ArrayList<>();
         if (dumpTcp) flags.add("--dump-tcp");
         if (dumpHar != null) flags.add("--dump-har");
-        if (httpsPorts != null) flags.add("--https");
         if (head) flags.add("--head");
         if (body) flags.add("--body");
         if (printDns) flags.add("--print-dns");

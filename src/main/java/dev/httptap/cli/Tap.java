@@ -14,17 +14,27 @@ import dev.httptap.sink.TerminalPrinter;
 import dev.httptap.sniff.HttpSniffer;
 import dev.httptap.sniff.SniffOptions;
 import dev.httptap.stack.StackConfig;
+import dev.httptap.tls.CertificateAuthority;
+import dev.httptap.tls.ChildTrust;
+import dev.httptap.tls.Interception;
+import dev.httptap.tls.InterceptionContext;
+import dev.httptap.tls.LeafContexts;
+import dev.httptap.tls.RejectingClients;
+import dev.httptap.tls.UpstreamTrust;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 import sun.misc.Signal;
@@ -44,21 +54,27 @@ final class Tap {
 
     /** Returns the child's exit code. */
     int run() throws TapException {
+        // The CA takes a while (Bouncy Castle loading, key generation): make it while the sandbox starts.
+        CompletableFuture<CertificateAuthority> authority =
+                CompletableFuture.supplyAsync(() -> CertificateAuthority.create(Instant.now()));
         Path privateDir = createPrivateDir();
         try {
-            return runIn(privateDir);
+            return runIn(privateDir, authority);
         } finally {
             deleteRecursively(privateDir);
         }
     }
 
-    private int runIn(Path privateDir) throws TapException {
-        SandboxSpec spec = sandboxSpec(privateDir);
+    private int runIn(Path privateDir, CompletableFuture<CertificateAuthority> authority) throws TapException {
+        ChildTrust trust = prepareTrust(privateDir);
+        SandboxSpec spec = sandboxSpec(privateDir, trust);
         try (Sandbox sandbox = Sandbox.start(spec)) {
             TerminalPrinter printer = new TerminalPrinter(output, useColour());
             HttpSniffer sniffer = new HttpSniffer(ExchangeListeners.of(printer),
                     new SniffOptions(settings.httpPorts(), settings.httpsPorts()));
-            try (Relay relay = new Relay(sandbox.device(), relayConfig(), FlowHandlerFactory.observing(sniffer))) {
+            Interception interception = interception(sniffer, authority);
+            writeTrust(trust, authority);
+            try (Relay relay = new Relay(sandbox.device(), relayConfig(), interception)) {
                 relay.start();
                 int exitCode;
                 try (SignalForwarding forwarding = SignalForwarding.install(sandbox)) {
@@ -81,6 +97,38 @@ final class Tap {
         }
     }
 
+    private Interception interception(HttpSniffer sniffer, CompletableFuture<CertificateAuthority> authority)
+            throws TapException {
+        try {
+            UpstreamTrust upstream = UpstreamTrust.create(settings.caFile(), settings.insecure());
+            InterceptionContext context = new InterceptionContext(upstream, new LeafContexts(authority),
+                    new RejectingClients());
+            return new Interception(FlowHandlerFactory.observing(sniffer), sniffer.https(), settings.httpPorts(), context);
+        } catch (IllegalArgumentException e) {
+            throw new TapException(e.getMessage(), e);
+        }
+    }
+
+    /** Before the child runs: its trust files get the CA (the mounts already show these files). */
+    private static void writeTrust(ChildTrust trust, CompletableFuture<CertificateAuthority> authority)
+            throws TapException {
+        try {
+            trust.write(authority.join());
+        } catch (CompletionException e) {
+            throw new TapException("cannot make the CA: " + e.getCause().getMessage(), e.getCause());
+        } catch (IOException e) {
+            throw new TapException("cannot write the CA files: " + e.getMessage(), e);
+        }
+    }
+
+    private static ChildTrust prepareTrust(Path privateDir) throws TapException {
+        try {
+            return ChildTrust.prepare(privateDir);
+        } catch (IOException e) {
+            throw new TapException("cannot create the CA files: " + e.getMessage(), e);
+        }
+    }
+
     private RelayConfig relayConfig() {
         RelayConfig defaults = RelayConfig.defaults();
         return new RelayConfig(settings.gateway(), defaults.hostAliasName(), defaults.hostAliasAddress(),
@@ -88,15 +136,19 @@ final class Tap {
                 defaults.dnsIdleTimeout(), defaults.dnsServerTimeout(), defaults.maxUdpFlows());
     }
 
-    private SandboxSpec sandboxSpec(Path privateDir) throws TapException {
+    private SandboxSpec sandboxSpec(Path privateDir, ChildTrust trust) throws TapException {
         List<BindMount> mounts = new ArrayList<>();
         if (settings.overlay()) {
             // The child's DNS goes to the gateway, where the relay answers host.httptap.local itself.
             Path resolvConf = privateDir.resolve("resolv.conf");
             write(resolvConf, "nameserver " + settings.gateway().getHostAddress() + "\n");
             mounts.add(new BindMount(resolvConf, Path.of("/etc/resolv.conf")));
+            // The child trusts the run's CA through the files its TLS libraries read by default.
+            ChildTrust.bundleTargets().forEach(target -> mounts.add(new BindMount(trust.bundle(), target)));
+            ChildTrust.javaTrustStoreTargets().forEach(target -> mounts.add(new BindMount(trust.javaTrustStore(), target)));
         }
         Map<String, String> environment = new HashMap<>(System.getenv());
+        environment.putAll(trust.environment());
         return new SandboxSpec(
                 settings.command(),
                 environment,
