@@ -15,6 +15,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLServerSocket;
 
 /**
  * An HTTP/1.1 server on 127.0.0.1 (ephemeral port) written on plain sockets, so every byte of framing is
@@ -47,7 +50,21 @@ final class LocalHttpServer implements AutoCloseable {
     }
 
     static LocalHttpServer start() throws IOException {
-        LocalHttpServer server = new LocalHttpServer(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()));
+        return start(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()));
+    }
+
+    /** The same server over HTTPS with {@code tls}'s certificate, offering HTTP/1.1 by ALPN. */
+    static LocalHttpServer startTls(SSLContext tls) throws IOException {
+        SSLServerSocket socket = (SSLServerSocket) tls.getServerSocketFactory()
+                .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        SSLParameters parameters = socket.getSSLParameters();
+        parameters.setApplicationProtocols(new String[] {"http/1.1"});
+        socket.setSSLParameters(parameters);
+        return start(socket);
+    }
+
+    private static LocalHttpServer start(ServerSocket socket) {
+        LocalHttpServer server = new LocalHttpServer(socket);
         Thread acceptor = new Thread(server::acceptLoop, "http-fixture-accept");
         acceptor.setDaemon(true);
         acceptor.start();
