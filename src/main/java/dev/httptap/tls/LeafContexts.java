@@ -19,15 +19,20 @@ public final class LeafContexts {
     private static final char[] NO_PASSWORD = new char[0];
 
     private final Future<CertificateAuthority> authority;
-    private final Map<String, SSLContext> contexts = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, SSLContext> eldest) {
-            return size() > MAX_ENTRIES;
-        }
-    };
+    private final Map<String, SSLContext> contexts;
 
     public LeafContexts(Future<CertificateAuthority> authority) {
+        this(authority, MAX_ENTRIES);
+    }
+
+    LeafContexts(Future<CertificateAuthority> authority, int maxEntries) {
         this.authority = authority;
+        this.contexts = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, SSLContext> eldest) {
+                return size() > maxEntries;
+            }
+        };
     }
 
     /** The context for a DNS name the client asked for. */
