@@ -14,27 +14,20 @@ import dev.httptap.sink.TerminalPrinter;
 import dev.httptap.sniff.HttpSniffer;
 import dev.httptap.sniff.SniffOptions;
 import dev.httptap.stack.StackConfig;
-import dev.httptap.tls.CertificateAuthority;
 import dev.httptap.tls.ChildTrust;
 import dev.httptap.tls.Interception;
-import dev.httptap.tls.InterceptionContext;
-import dev.httptap.tls.LeafContexts;
-import dev.httptap.tls.RejectingClients;
-import dev.httptap.tls.UpstreamTrust;
+import dev.httptap.tls.TlsStartup;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 import sun.misc.Signal;
@@ -54,26 +47,23 @@ final class Tap {
 
     /** Returns the child's exit code. */
     int run() throws TapException {
-        // The CA takes a while (Bouncy Castle loading, key generation): make it while the sandbox starts.
-        CompletableFuture<CertificateAuthority> authority =
-                CompletableFuture.supplyAsync(() -> CertificateAuthority.create(Instant.now()));
+        TlsStartup tls = TlsStartup.begin(settings.caFile(), settings.insecure()); // overlaps the sandbox's start
         Path privateDir = createPrivateDir();
         try {
-            return runIn(privateDir, authority);
+            return runIn(privateDir, tls);
         } finally {
             deleteRecursively(privateDir);
         }
     }
 
-    private int runIn(Path privateDir, CompletableFuture<CertificateAuthority> authority) throws TapException {
+    private int runIn(Path privateDir, TlsStartup tls) throws TapException {
         ChildTrust trust = prepareTrust(privateDir);
         SandboxSpec spec = sandboxSpec(privateDir, trust);
         try (Sandbox sandbox = Sandbox.start(spec)) {
             TerminalPrinter printer = new TerminalPrinter(output, useColour());
             HttpSniffer sniffer = new HttpSniffer(ExchangeListeners.of(printer),
                     new SniffOptions(settings.httpPorts(), settings.httpsPorts()));
-            Interception interception = interception(sniffer, authority);
-            writeTrust(trust, authority);
+            Interception interception = interception(sniffer, tls, trust);
             try (Relay relay = new Relay(sandbox.device(), relayConfig(), interception)) {
                 relay.start();
                 int exitCode;
@@ -97,27 +87,14 @@ final class Tap {
         }
     }
 
-    private Interception interception(HttpSniffer sniffer, CompletableFuture<CertificateAuthority> authority)
-            throws TapException {
+    /** HTTPS interception around the plain sniffer; the child's trust files are filled on the way. */
+    private Interception interception(HttpSniffer sniffer, TlsStartup tls, ChildTrust trust) throws TapException {
         try {
-            UpstreamTrust upstream = UpstreamTrust.create(settings.caFile(), settings.insecure());
-            InterceptionContext context = new InterceptionContext(upstream, new LeafContexts(authority),
-                    new RejectingClients());
-            return new Interception(FlowHandlerFactory.observing(sniffer), sniffer.https(), settings.httpPorts(), context);
-        } catch (IllegalArgumentException e) {
+            tls.writeChildTrust(trust);
+            return new Interception(FlowHandlerFactory.observing(sniffer), sniffer.https(), settings.httpPorts(),
+                    tls.context());
+        } catch (IllegalArgumentException | IllegalStateException e) {
             throw new TapException(e.getMessage(), e);
-        }
-    }
-
-    /** Before the child runs: its trust files get the CA (the mounts already show these files). */
-    private static void writeTrust(ChildTrust trust, CompletableFuture<CertificateAuthority> authority)
-            throws TapException {
-        try {
-            trust.write(authority.join());
-        } catch (CompletionException e) {
-            throw new TapException("cannot make the CA: " + e.getCause().getMessage(), e.getCause());
-        } catch (IOException e) {
-            throw new TapException("cannot write the CA files: " + e.getMessage(), e);
         }
     }
 

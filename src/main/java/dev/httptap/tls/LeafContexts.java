@@ -2,11 +2,10 @@ package dev.httptap.tls;
 
 import java.net.InetAddress;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Future;
-import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -16,7 +15,6 @@ import javax.net.ssl.SSLContext;
  */
 public final class LeafContexts {
     static final int MAX_ENTRIES = 512;
-    private static final char[] NO_PASSWORD = new char[0];
 
     private final Future<CertificateAuthority> authority;
     private final Map<String, SSLContext> contexts;
@@ -62,15 +60,10 @@ public final class LeafContexts {
 
     private static SSLContext context(IssuedCertificate certificate) {
         try {
-            KeyStore keys = KeyStore.getInstance("PKCS12");
-            keys.load(null, null);
-            keys.setKeyEntry("leaf", certificate.key(), NO_PASSWORD, certificate.chain());
-            KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            factory.init(keys, NO_PASSWORD);
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(factory.getKeyManagers(), null, null);
+            context.init(new KeyManager[] {new LeafKeyManager(certificate)}, null, null);
             return context;
-        } catch (GeneralSecurityException | java.io.IOException e) {
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot make a TLS server context: " + e.getMessage(), e);
         }
     }
