@@ -37,7 +37,7 @@ public final class Interception implements FlowHandlerFactory {
         if (plainPorts.contains(flow.server().getPort())) {
             return plain.open(flow, upstream, peers);
         }
-        return new TlsGate(flow, peers, context, () -> plain.open(flow, upstream, peers),
+        return new TlsGate(flow, upstream, peers, context, () -> plain.open(flow, upstream, peers),
                 () -> SafeObserver.open(https, flow, upstream));
     }
 }

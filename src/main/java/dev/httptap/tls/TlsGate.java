@@ -5,17 +5,20 @@ import dev.httptap.relay.FlowHandler;
 import dev.httptap.relay.FlowObserver;
 import dev.httptap.relay.FlowPeers;
 import dev.httptap.stack.FlowId;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
  * Holds a new connection's first client bytes until they say whether it is TLS. A complete ClientHello
- * hands the connection to a {@link TlsInterceptor} (unless the child refused httptap's certificate for that
- * server before); anything else, a server that speaks first or a client that hangs up, makes it a plain
+ * hands the connection to a {@link TlsInterceptor}, unless the child refused httptap's certificate for that
+ * server before or offers only protocols other than HTTP/1.1 (those pass through untouched); anything else, a server that speaks first or a client that hangs up, makes it a plain
  * relayed connection, with the held bytes replayed first so nothing is lost or reordered.
  */
 final class TlsGate implements FlowHandler {
     private final FlowId flow;
+    private final InetSocketAddress upstream;
     private final FlowPeers peers;
     private final InterceptionContext context;
     private final Supplier<FlowHandler> plain;
@@ -28,9 +31,10 @@ final class TlsGate implements FlowHandler {
      * @param plain the handler for a connection that is not TLS
      * @param https the observer of an intercepted connection's plaintext
      */
-    TlsGate(FlowId flow, FlowPeers peers, InterceptionContext context, Supplier<FlowHandler> plain,
-            Supplier<FlowObserver> https) {
+    TlsGate(FlowId flow, InetSocketAddress upstream, FlowPeers peers, InterceptionContext context,
+            Supplier<FlowHandler> plain, Supplier<FlowObserver> https) {
         this.flow = flow;
+        this.upstream = upstream;
         this.peers = peers;
         this.context = context;
         this.plain = plain;
@@ -92,12 +96,24 @@ final class TlsGate implements FlowHandler {
                 + ":" + flow.server().getPort();
         if (context.rejecting().contains(server)) {
             Log.verbose("%s: TLS to %s, whose client refused httptap's certificate before: passing through", flow, server);
-            decided = FlowHandler.observing(FlowObserver.NONE, peers);
-            decided.onClientData(held.take());
+            passUntouched();
+            return;
+        }
+        List<String> protocols = hello.applicationProtocols();
+        if (!protocols.isEmpty() && !protocols.contains(TlsInterceptor.HTTP_1_1)) {
+            // Only HTTP/1.1 is spoken inside for now: a client offering nothing else must reach its server as is.
+            Log.verbose("%s: TLS to %s offering only %s: passing through", flow, server, protocols);
+            passUntouched();
             return;
         }
         Log.verbose("%s: TLS to %s, intercepting", flow, server);
-        decided = TlsInterceptor.start(flow, hello, server, held.take(), peers, https.get(), context);
+        decided = TlsInterceptor.start(flow, upstream, hello, server, held.take(), peers, https.get(), context);
+    }
+
+    /** Relays the TLS connection as it is, unobserved. */
+    private void passUntouched() {
+        decided = FlowHandler.observing(FlowObserver.NONE, peers);
+        decided.onClientData(held.take());
     }
 
     private void passThrough(String reason) {

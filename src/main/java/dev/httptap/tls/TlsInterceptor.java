@@ -5,6 +5,7 @@ import dev.httptap.relay.FlowHandler;
 import dev.httptap.relay.FlowObserver;
 import dev.httptap.relay.FlowPeers;
 import dev.httptap.stack.FlowId;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.List;
 import javax.net.ssl.SNIHostName;
@@ -31,6 +32,7 @@ final class TlsInterceptor implements FlowHandler {
     private enum State { SERVER_HANDSHAKE, CLIENT_HANDSHAKE, RELAYING, CLOSED }
 
     private final FlowId flow;
+    private final InetSocketAddress upstreamAddress;
     private final ClientHello hello;
     private final String server;
     private final FlowPeers peers;
@@ -45,9 +47,10 @@ final class TlsInterceptor implements FlowHandler {
     private String serverFailure;
     private boolean answeredBadGateway;
 
-    private TlsInterceptor(FlowId flow, ClientHello hello, String server, FlowPeers peers, FlowObserver observer,
-            InterceptionContext context) {
+    private TlsInterceptor(FlowId flow, InetSocketAddress upstreamAddress, ClientHello hello, String server,
+            FlowPeers peers, FlowObserver observer, InterceptionContext context) {
         this.flow = flow;
+        this.upstreamAddress = upstreamAddress;
         this.hello = hello;
         this.server = server;
         this.peers = peers;
@@ -58,16 +61,17 @@ final class TlsInterceptor implements FlowHandler {
 
     /**
      * Starts TLS towards the server; {@code clientHello} (the child's first bytes) waits for the child's
-     * side. {@code server} is "name:port", as reports and the memory of refusing clients name it.
+     * side. {@code upstream} is the address actually dialled; {@code server} is "name:port", as reports and
+     * the memory of refusing clients name it.
      */
-    static TlsInterceptor start(FlowId flow, ClientHello hello, String server, ByteBuffer clientHello,
-            FlowPeers peers, FlowObserver observer, InterceptionContext context) {
-        TlsInterceptor interceptor = new TlsInterceptor(flow, hello, server, peers, observer, context);
+    static TlsInterceptor start(FlowId flow, InetSocketAddress upstream, ClientHello hello, String server,
+            ByteBuffer clientHello, FlowPeers peers, FlowObserver observer, InterceptionContext context) {
+        TlsInterceptor interceptor = new TlsInterceptor(flow, upstream, hello, server, peers, observer, context);
         interceptor.earlyClientBytes.add(clientHello);
         try {
             interceptor.upstream.start();
         } catch (SSLException e) {
-            interceptor.serverFailed(e.getMessage());
+            interceptor.serverFailed(FailureReason.of(e));
         }
         return interceptor;
     }
@@ -87,7 +91,7 @@ final class TlsInterceptor implements FlowHandler {
             downstream.receive(data);
         } catch (SSLException e) {
             if (!downstream.isHandshakeDone()) {
-                clientRefused(e.getMessage());
+                clientRefused(FailureReason.of(e));
             } else {
                 giveUp("TLS with the client failed: " + e.getMessage());
             }
@@ -107,7 +111,7 @@ final class TlsInterceptor implements FlowHandler {
             upstream.receive(data);
         } catch (SSLException e) {
             if (!upstream.isHandshakeDone()) {
-                serverFailed(e.getMessage());
+                serverFailed(FailureReason.of(e));
             } else {
                 giveUp("TLS with the server failed: " + e.getMessage());
             }
@@ -191,8 +195,9 @@ final class TlsInterceptor implements FlowHandler {
 
     /** The child's handshake failed or it hung up in it: most likely it does not trust httptap's CA. */
     private void clientRefused(String detail) {
-        Log.error("%s: the client refused httptap's certificate for %s (%s); its later connections there pass through untouched",
-                flow, server, detail);
+        Log.error("%s: the client refused httptap's certificate for %s; its later connections there pass through untouched",
+                flow, server);
+        Log.verbose("%s: the client's handshake ended: %s", flow, detail);
         context.rejecting().remember(server);
         downstream.sendPendingAlert();
         state = State.CLOSED;
@@ -221,8 +226,9 @@ final class TlsInterceptor implements FlowHandler {
     }
 
     private SSLEngine serverEngine() {
-        String peerHost = hello.serverName().orElse(flow.server().getAddress().getHostAddress());
-        SSLEngine engine = context.trust().newEngine(peerHost, flow.server().getPort());
+        // Without SNI the real server is checked against the address really dialled (the host alias maps).
+        String peerHost = hello.serverName().orElse(upstreamAddress.getAddress().getHostAddress());
+        SSLEngine engine = context.trust().newEngine(peerHost, upstreamAddress.getPort());
         engine.setUseClientMode(true);
         SSLParameters parameters = engine.getSSLParameters();
         if (context.trust().isVerifying()) {

@@ -26,6 +26,8 @@ final class InMemoryConnection implements FlowPeers {
     final TlsEndpoint client;
     final TlsEndpoint server;
     FlowHandler handler;
+    /** Delivers the child's bytes to the handler one at a time, as the worst network would. */
+    boolean clientBytesOneByOne;
     boolean reset;
     boolean serverEnded;
     boolean clientEnded;
@@ -72,7 +74,10 @@ final class InMemoryConnection implements FlowPeers {
             boolean moved = false;
             byte[] bytes;
             while ((bytes = clientToHandler.poll()) != null && !reset) {
-                handler.onClientData(ByteBuffer.wrap(bytes).asReadOnlyBuffer());
+                int step = clientBytesOneByOne ? 1 : bytes.length;
+                for (int offset = 0; offset < bytes.length && !reset; offset += step) {
+                    handler.onClientData(ByteBuffer.wrap(bytes, offset, step).slice().asReadOnlyBuffer());
+                }
                 moved = true;
             }
             while ((bytes = serverToHandler.poll()) != null && !reset) {

@@ -70,6 +70,38 @@ class TlsInterceptorTest {
     }
 
     @Test
+    void aClientHelloArrivingByteByByteIsStillIntercepted() throws IOException {
+        InMemoryConnection connection = connect(clientTrusting(httptapCa.certificate()), trustingServerCa());
+        connection.clientBytesOneByOne = true;
+        connection.handshake();
+        connection.clientSends(REQUEST);
+        connection.serverSends(RESPONSE);
+        assertEquals(REQUEST, connection.serverText());
+        assertEquals(RESPONSE, connection.clientText());
+    }
+
+    @Test
+    void aClientOfferingOnlyHttp2PassesThroughUntouched() throws IOException {
+        InMemoryConnection connection = connect(clientTrusting(serverCa.certificate()), trustingServerCa(), HOST, "h2");
+        connection.server.engine().setHandshakeApplicationProtocolSelector((engine, offered) -> "h2");
+        connection.handshake();
+        connection.clientSends("h2 bytes, as far as this test cares");
+        assertEquals("h2", connection.client.engine().getApplicationProtocol());
+        assertEquals("h2 bytes, as far as this test cares", connection.serverText());
+        assertEquals(0, plain.opened);
+    }
+
+    @Test
+    void aServerCertificateForAnotherNameIsNotTrusted() throws IOException {
+        InMemoryConnection connection = connect(clientTrusting(httptapCa.certificate()), trustingServerCa(),
+                "other.example.test", "http/1.1");
+        connection.handshake();
+        connection.clientSends(REQUEST);
+        assertTrue(connection.clientText().contains("No subject alternative DNS name matching " + HOST), connection.clientText());
+        assertEquals("", connection.serverText());
+    }
+
+    @Test
     void closingPassesCloseNotifyOnAndEndsTheOtherSide() throws IOException {
         InMemoryConnection connection = connect(clientTrusting(httptapCa.certificate()), trustingServerCa());
         connection.handshake();
@@ -89,7 +121,8 @@ class TlsInterceptorTest {
         connection.clientSends(REQUEST);
 
         assertTrue(connection.clientText().startsWith("HTTP/1.1 502 Bad Gateway\r\n"), connection.clientText());
-        assertTrue(connection.clientText().contains("cannot verify the TLS connection to " + HOST + ":443"));
+        assertTrue(connection.clientText().contains("cannot verify the TLS connection to " + HOST
+                + ":443: its certificate is not signed by a trusted CA"), connection.clientText());
         assertEquals("", connection.serverText());
         assertNotNull(connection.serverFailure, "the server saw an alert, not a request");
         assertTrue(connection.clientEnded);
@@ -134,15 +167,20 @@ class TlsInterceptorTest {
     }
 
     private InMemoryConnection connect(SSLContext clientContext, UpstreamTrust trust) {
+        return connect(clientContext, trust, HOST, "h2", "http/1.1");
+    }
+
+    private InMemoryConnection connect(SSLContext clientContext, UpstreamTrust trust, String serverName,
+            String... protocols) {
         SSLEngine client = clientContext.createSSLEngine(HOST, 443);
         client.setUseClientMode(true);
         SSLParameters parameters = client.getSSLParameters();
         parameters.setEndpointIdentificationAlgorithm("HTTPS");
         parameters.setServerNames(List.of(new SNIHostName(HOST)));
-        parameters.setApplicationProtocols(new String[] {"h2", "http/1.1"});
+        parameters.setApplicationProtocols(protocols);
         client.setSSLParameters(parameters);
 
-        SSLEngine server = new LeafContexts(CompletableFuture.completedFuture(serverCa)).forName(HOST).createSSLEngine();
+        SSLEngine server = new LeafContexts(CompletableFuture.completedFuture(serverCa)).forName(serverName).createSSLEngine();
         server.setUseClientMode(false);
         server.setHandshakeApplicationProtocolSelector((engine, offered) -> offered.contains("http/1.1") ? "http/1.1" : "");
 
