@@ -136,6 +136,8 @@ final class TlsInterceptor implements FlowHandler {
             observer.onClientEnd();
             if (serverFailure == null) {
                 closeQuietly(upstream);
+            } else {
+                peers.endClient(); // no request came for the 502: nothing more to say
             }
         }
         peers.endServer();
