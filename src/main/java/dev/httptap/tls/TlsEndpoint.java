@@ -38,6 +38,7 @@ final class TlsEndpoint {
     private ByteBuffer networkOut;
     private ByteBuffer applicationIn;
     private boolean handshakeDone;
+    private boolean advancing;
 
     TlsEndpoint(SSLEngine engine, Output output) {
         this.engine = engine;
@@ -116,8 +117,24 @@ final class TlsEndpoint {
         }
     }
 
-    /** Runs the engine until it needs more input from the peer or the caller. */
+    /**
+     * Runs the engine until it needs more input from the peer or the caller. An {@link Output} callback
+     * that sends (a 502, held bytes) re-enters here; the outer call carries on instead, so the buffers
+     * handed to the callback are never overwritten under it.
+     */
     private void advance() throws SSLException {
+        if (advancing) {
+            return;
+        }
+        advancing = true;
+        try {
+            advanceLoop();
+        } finally {
+            advancing = false;
+        }
+    }
+
+    private void advanceLoop() throws SSLException {
         for (int round = 0; ; round++) {
             checkRounds(round);
             switch (engine.getHandshakeStatus()) {

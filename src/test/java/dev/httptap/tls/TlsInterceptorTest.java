@@ -70,6 +70,22 @@ class TlsInterceptorTest {
     }
 
     @Test
+    void aBodyOfManyRecordsCrossesIntact() throws IOException {
+        InMemoryConnection connection = connect(clientTrusting(httptapCa.certificate()), trustingServerCa());
+        connection.handshake();
+        connection.clientSends(REQUEST);
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; body.length() < 1 << 20; i++) {
+            body.append(i).append(',');
+        }
+        String response = "HTTP/1.1 200 OK\r\nContent-Length: " + body.length() + "\r\n\r\n" + body;
+        connection.serverSends(response);
+        assertEquals(response, connection.clientText());
+        assertEquals("finished GET https://" + HOST + "/items 200 COMPLETE 0/" + body.length(),
+                listener.events.get(listener.events.size() - 1));
+    }
+
+    @Test
     void aClientHelloArrivingByteByByteIsStillIntercepted() throws IOException {
         InMemoryConnection connection = connect(clientTrusting(httptapCa.certificate()), trustingServerCa());
         connection.clientBytesOneByOne = true;
