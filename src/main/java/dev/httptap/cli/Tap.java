@@ -125,7 +125,7 @@ final class Tap {
             ChildTrust.javaTrustStoreTargets().forEach(target -> mounts.add(new BindMount(trust.javaTrustStore(), target)));
         }
         Map<String, String> environment = new HashMap<>(System.getenv());
-        environment.putAll(trust.environment());
+        environment.putAll(trust.environment(settings.overlay()));
         return new SandboxSpec(
                 settings.command(),
                 environment,

@@ -51,7 +51,10 @@ public final class ChildTrust {
         this.javaTrustStore = javaTrustStore;
     }
 
-    /** Creates the (empty, owner-only) files in {@code privateDir}. */
+    /**
+     * Creates the empty files in {@code privateDir}, readable by all: they hold only certificates (the CA's
+     * key is never written), and a {@code --user} child must read them through the mounts.
+     */
     public static ChildTrust prepare(Path privateDir) throws IOException {
         return new ChildTrust(emptyFile(privateDir.resolve("ca-bundle.crt")), emptyFile(privateDir.resolve("httptap-ca.crt")),
                 emptyFile(privateDir.resolve("cacerts")));
@@ -92,13 +95,20 @@ public final class ChildTrust {
         return existingRealFiles(candidates);
     }
 
-    /** The variables to add to the child's environment. */
-    public Map<String, String> environment() {
+    /**
+     * The variables to add to the child's environment. With {@code mounted}, they name the system bundle
+     * the child sees (our copy, mounted there), which a child running as another user ({@code --user})
+     * can read; otherwise the files here, readable by this user only (their directory is private).
+     */
+    public Map<String, String> environment(boolean mounted) {
+        List<Path> targets = bundleTargets();
+        boolean useMounted = mounted && !targets.isEmpty();
+        String bundlePath = (useMounted ? targets.get(0) : bundle).toString();
         Map<String, String> variables = new LinkedHashMap<>();
         for (String name : BUNDLE_VARIABLES) {
-            variables.put(name, bundle.toString());
+            variables.put(name, bundlePath);
         }
-        variables.put(NODE_VARIABLE, caCertificate.toString());
+        variables.put(NODE_VARIABLE, useMounted ? bundlePath : caCertificate.toString());
         return variables;
     }
 
@@ -175,7 +185,7 @@ public final class ChildTrust {
     }
 
     private static Path emptyFile(Path file) throws IOException {
-        return Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        return Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
     }
 
     /** Truncates and writes the same file, so a bind mount of it shows the new content. */

@@ -19,10 +19,10 @@ class ChildTrustTest {
     Path dir;
 
     @Test
-    void filesAreCreatedEmptyAndPrivateThenFilledInPlace() throws Exception {
+    void filesAreCreatedEmptyThenFilledInPlace() throws Exception {
         ChildTrust trust = ChildTrust.prepare(dir);
         assertEquals(0, Files.size(trust.bundle()));
-        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(trust.bundle())));
+        assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(trust.bundle())));
         Object inode = Files.readAttributes(trust.bundle(), "unix:ino").get("ino");
 
         trust.write(ca);
@@ -48,13 +48,22 @@ class ChildTrustTest {
     }
 
     @Test
-    void theEnvironmentPointsClientsAtTheFiles() throws Exception {
+    void withoutMountsTheEnvironmentPointsClientsAtTheFilesHere() throws Exception {
         ChildTrust trust = ChildTrust.prepare(dir);
         for (String name : ChildTrust.BUNDLE_VARIABLES) {
-            assertEquals(trust.bundle().toString(), trust.environment().get(name), name);
+            assertEquals(trust.bundle().toString(), trust.environment(false).get(name), name);
         }
-        assertEquals(dir.resolve("httptap-ca.crt").toString(), trust.environment().get("NODE_EXTRA_CA_CERTS"));
-        assertTrue(trust.environment().keySet().containsAll(java.util.List.of("SSL_CERT_FILE", "CURL_CA_BUNDLE",
+        assertEquals(dir.resolve("httptap-ca.crt").toString(), trust.environment(false).get("NODE_EXTRA_CA_CERTS"));
+    }
+
+    @Test
+    void withMountsTheEnvironmentNamesTheMountedSystemBundle() throws Exception {
+        ChildTrust trust = ChildTrust.prepare(dir);
+        String expected = ChildTrust.bundleTargets().isEmpty() ? trust.bundle().toString()
+                : ChildTrust.bundleTargets().get(0).toString();
+        assertEquals(expected, trust.environment(true).get("SSL_CERT_FILE"));
+        assertEquals(expected, trust.environment(true).get("NODE_EXTRA_CA_CERTS"));
+        assertTrue(trust.environment(true).keySet().containsAll(java.util.List.of("SSL_CERT_FILE", "CURL_CA_BUNDLE",
                 "REQUESTS_CA_BUNDLE", "NODE_EXTRA_CA_CERTS", "DENO_CERT", "GIT_SSL_CAINFO", "CARGO_HTTP_CAINFO",
                 "AWS_CA_BUNDLE", "PIP_CERT")));
     }
