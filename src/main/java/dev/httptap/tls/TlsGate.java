@@ -12,9 +12,10 @@ import java.util.function.Supplier;
 
 /**
  * Holds a new connection's first client bytes until they say whether it is TLS. A complete ClientHello
- * hands the connection to a {@link TlsInterceptor}, unless the child refused httptap's certificate for that
- * server before or offers only protocols other than HTTP/1.1 (those pass through untouched); anything else, a server that speaks first or a client that hangs up, makes it a plain
- * relayed connection, with the held bytes replayed first so nothing is lost or reordered.
+ * hands the connection to a {@link TlsInterceptor}, unless the child refused httptap's certificate for
+ * that server before or offers only protocols other than HTTP/1.1 (those pass through untouched).
+ * Anything else, a server that speaks first or a client that hangs up, makes it a plain relayed
+ * connection, with the held bytes replayed first so nothing is lost or reordered.
  */
 final class TlsGate implements FlowHandler {
     private final FlowId flow;
