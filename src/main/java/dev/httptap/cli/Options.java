@@ -62,7 +62,7 @@ final class Options {
     @Option(names = "--user", paramLabel = "USER", description = "Run the command as this user (name or id); needs root.")
     String user;
 
-    @Option(names = "--no-overlay", description = "Do not mount anything over the command's files (resolv.conf) (env HTTPTAP_NO_OVERLAY).")
+    @Option(names = "--no-overlay", description = "Do not mount anything over the command's files (resolv.conf, CA bundles) (env HTTPTAP_NO_OVERLAY).")
     boolean noOverlay;
 
     @Option(names = "--dump-tcp", description = "Print every TCP packet sent and received (env HTTPTAP_DUMP_TCP). Not implemented yet.")
