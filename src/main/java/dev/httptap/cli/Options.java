@@ -62,7 +62,7 @@ final class Options {
     @Option(names = "--user", paramLabel = "USER", description = "Run the command as this user (name or id); needs root.")
     String user;
 
-    @Option(names = "--no-overlay", description = "Do not mount anything over the command's files (resolv.conf) (env HTTPTAP_NO_OVERLAY).")
+    @Option(names = "--no-overlay", description = "Do not mount anything over the command's files (resolv.conf, CA bundles) (env HTTPTAP_NO_OVERLAY).")
     boolean noOverlay;
 
     @Option(names = "--dump-tcp", description = "Print every TCP packet sent and received (env HTTPTAP_DUMP_TCP). Not implemented yet.")
@@ -86,8 +86,14 @@ final class Options {
     @Option(names = "--http", arity = "1..*", paramLabel = "PORT", description = "TCP ports always parsed as HTTP (default: 80; HTTP is also recognised on any other port).")
     List<Integer> httpPorts = new ArrayList<>(List.of(80));
 
-    @Option(names = "--https", arity = "1..*", paramLabel = "PORT", description = "TCP ports treated as HTTPS (default: 443). HTTPS interception is not implemented yet.")
+    @Option(names = "--https", arity = "1..*", paramLabel = "PORT", description = "TCP ports treated as HTTPS (default: 443; TLS is also recognised and intercepted on any other port).")
     List<Integer> httpsPorts;
+
+    @Option(names = "--ca-file", paramLabel = "FILE", description = "Also trust the CA certificates in FILE (PEM) when checking the servers HTTPS goes to.")
+    String caFile;
+
+    @Option(names = "--insecure", description = "Do not check the certificates of the servers HTTPS goes to.")
+    boolean insecure;
 
     @Option(names = "--head", description = "Print HTTP headers too.")
     boolean head;
@@ -126,7 +132,6 @@ final class Options {
     List<String> notImplemented() {
         List<String> flags = new ArrayList<>();
         if (dumpTcp) flags.add("--dump-tcp");
-        if (httpsPorts != null) flags.add("--https");
         return flags;
     }
 

@@ -2,6 +2,7 @@ package dev.httptap.cli;
 
 import dev.httptap.log.Log;
 import dev.httptap.relay.DnsObserver;
+import dev.httptap.relay.FlowHandlerFactory;
 import dev.httptap.relay.Relay;
 import dev.httptap.relay.RelayConfig;
 import dev.httptap.sandbox.BindMount;
@@ -16,6 +17,9 @@ import dev.httptap.sink.TerminalPrinter;
 import dev.httptap.sniff.HttpSniffer;
 import dev.httptap.sniff.SniffOptions;
 import dev.httptap.stack.StackConfig;
+import dev.httptap.tls.ChildTrust;
+import dev.httptap.tls.Interception;
+import dev.httptap.tls.TlsStartup;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -46,23 +50,26 @@ final class Tap {
 
     /** Returns the child's exit code. */
     int run() throws TapException {
+        TlsStartup tls = TlsStartup.begin(settings.caFile(), settings.insecure()); // overlaps the sandbox's start
         Path privateDir = createPrivateDir();
         try {
-            return runIn(privateDir);
+            return runIn(privateDir, tls);
         } finally {
             deleteRecursively(privateDir);
         }
     }
 
-    private int runIn(Path privateDir) throws TapException {
+    private int runIn(Path privateDir, TlsStartup tls) throws TapException {
+        ChildTrust trust = prepareTrust(privateDir);
         TunIpv6 ipv6 = chooseIpv6();
-        SandboxSpec spec = sandboxSpec(privateDir).withIpv6(ipv6);
+        SandboxSpec spec = sandboxSpec(privateDir, trust).withIpv6(ipv6);
         try (Sandbox sandbox = Sandbox.start(spec);
                 Sinks sinks = Sinks.open(settings.recording(), terminalPrinter(), output, privateDir)) {
             HttpSniffer sniffer = new HttpSniffer(sinks.listener(),
                     new SniffOptions(settings.httpPorts(), settings.httpsPorts()));
+            Interception interception = interception(sniffer, tls, trust);
             DnsObserver dns = settings.printDns() ? new DnsPrinter(output, useColour()) : DnsObserver.NONE;
-            try (Relay relay = new Relay(sandbox.device(), relayConfig(ipv6), sniffer, dns)) {
+            try (Relay relay = new Relay(sandbox.device(), relayConfig(ipv6), interception, dns)) {
                 relay.start();
                 int exitCode;
                 try (SignalForwarding forwarding = SignalForwarding.install(sandbox)) {
@@ -82,6 +89,25 @@ final class Tap {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TapException("interrupted while waiting for the command", e);
+        }
+    }
+
+    /** HTTPS interception around the plain sniffer; the child's trust files are filled on the way. */
+    private Interception interception(HttpSniffer sniffer, TlsStartup tls, ChildTrust trust) throws TapException {
+        try {
+            tls.writeChildTrust(trust);
+            return new Interception(FlowHandlerFactory.observing(sniffer), sniffer.https(), settings.httpPorts(),
+                    tls.context());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new TapException(e.getMessage(), e);
+        }
+    }
+
+    private static ChildTrust prepareTrust(Path privateDir) throws TapException {
+        try {
+            return ChildTrust.prepare(privateDir);
+        } catch (IOException e) {
+            throw new TapException("cannot create the CA files: " + e.getMessage(), e);
         }
     }
 
@@ -107,15 +133,19 @@ final class Tap {
                 .withIpv6(ipv6 == null ? null : RelayConfig.Ipv6.withGateway(ipv6.gateway()));
     }
 
-    private SandboxSpec sandboxSpec(Path privateDir) throws TapException {
+    private SandboxSpec sandboxSpec(Path privateDir, ChildTrust trust) throws TapException {
         List<BindMount> mounts = new ArrayList<>();
         if (settings.overlay()) {
             // The child's DNS goes to the gateway, where the relay answers host.httptap.local itself.
             Path resolvConf = privateDir.resolve("resolv.conf");
             write(resolvConf, "nameserver " + settings.gateway().getHostAddress() + "\n");
             mounts.add(new BindMount(resolvConf, Path.of("/etc/resolv.conf")));
+            // The child trusts the run's CA through the files its TLS libraries read by default.
+            ChildTrust.bundleTargets().forEach(target -> mounts.add(new BindMount(trust.bundle(), target)));
+            ChildTrust.javaTrustStoreTargets().forEach(target -> mounts.add(new BindMount(trust.javaTrustStore(), target)));
         }
         Map<String, String> environment = new HashMap<>(System.getenv());
+        environment.putAll(trust.environment(settings.overlay()));
         return new SandboxSpec(
                 settings.command(),
                 environment,

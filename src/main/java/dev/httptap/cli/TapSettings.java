@@ -1,7 +1,9 @@
 package dev.httptap.cli;
 
 import java.net.Inet4Address;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -16,6 +18,8 @@ record TapSettings(
         boolean overlay,
         Set<Integer> httpPorts,
         Set<Integer> httpsPorts,
+        Optional<Path> caFile,
+        boolean insecure,
         boolean noExit,
         boolean verbose,
         boolean printHeads,
@@ -52,6 +56,8 @@ record TapSettings(
                 !options.noOverlay,
                 ports("--http", options.httpPorts),
                 ports("--https", options.httpsPorts == null ? List.of(443) : options.httpsPorts),
+                Optional.ofNullable(options.caFile).map(Path::of),
+                options.insecure,
                 options.noExit,
                 options.verbose,
                 options.head,

@@ -26,7 +26,7 @@ public final class Relay implements AutoCloseable {
 
     private final PacketDevice device;
     private final RelayConfig config;
-    private final FlowObserverFactory observers;
+    private final FlowHandlerFactory handlers;
     private final DnsObserver dnsObserver;
     private final PacketStack.Factory stacks;
     private final Clock clock;
@@ -41,22 +41,22 @@ public final class Relay implements AutoCloseable {
     private boolean stackFailureReported;
     private boolean deviceFailureReported;
 
-    public Relay(PacketDevice device, RelayConfig config, FlowObserverFactory observers) {
-        this(device, config, observers, DnsObserver.NONE);
+    public Relay(PacketDevice device, RelayConfig config, FlowHandlerFactory handlers) {
+        this(device, config, handlers, DnsObserver.NONE);
     }
 
     /** {@code dnsObserver} hears about the child's DNS queries to the gateway and their answers. */
-    public Relay(PacketDevice device, RelayConfig config, FlowObserverFactory observers, DnsObserver dnsObserver) {
-        this(device, config, observers, dnsObserver, PacketStack.networkStack(config.stack(), Clock.SYSTEM),
+    public Relay(PacketDevice device, RelayConfig config, FlowHandlerFactory handlers, DnsObserver dnsObserver) {
+        this(device, config, handlers, dnsObserver, PacketStack.networkStack(config.stack(), Clock.SYSTEM),
                 Clock.SYSTEM);
     }
 
     /** The seam for tests: any {@link PacketStack} and clock. */
-    Relay(PacketDevice device, RelayConfig config, FlowObserverFactory observers, DnsObserver dnsObserver,
+    Relay(PacketDevice device, RelayConfig config, FlowHandlerFactory handlers, DnsObserver dnsObserver,
             PacketStack.Factory stacks, Clock clock) {
         this.device = device;
         this.config = config;
-        this.observers = observers;
+        this.handlers = handlers;
         this.dnsObserver = dnsObserver;
         this.stacks = stacks;
         this.clock = clock;
@@ -72,7 +72,7 @@ public final class Relay implements AutoCloseable {
         AddressMap addresses = new AddressMap(config.gateway(), config.hostAliasAddress(), config.ipv6());
         LocalZone zone = new LocalZone(config.hostAliasName(), config.hostAliasAddress(),
                 config.ipv6() == null ? null : config.ipv6().hostAlias());
-        tcp = new TcpRelay(loop.selector(), clock, scratch, config.tcpConnectTimeout().toNanos(), observers);
+        tcp = new TcpRelay(loop.selector(), clock, scratch, config.tcpConnectTimeout().toNanos(), handlers);
         udp = new UdpRelay(loop.selector(), clock, addresses, (flow, payload) -> stack.sendUdp(flow, payload),
                 scratch, config.maxUdpFlows(), config.udpIdleTimeout().toNanos());
         dns = new DnsRelay(loop.selector(), clock, (flow, payload) -> stack.sendUdp(flow, payload), scratch, zone,
@@ -99,7 +99,7 @@ public final class Relay implements AutoCloseable {
     }
 
     /**
-     * Stops reading the device, resets every live connection (observers hear {@code onClose(true)}), closes
+     * Stops reading the device, resets every live connection (handlers hear {@code onClose(true)}), closes
      * every socket and stops the threads.
      */
     @Override

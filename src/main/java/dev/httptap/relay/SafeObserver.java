@@ -8,7 +8,7 @@ import java.nio.ByteBuffer;
  * Shields the relay from a failing observer: the first exception is logged, and from then on the flow is
  * relayed without observation ({@link FlowObserver#NONE}). The bytes keep flowing either way.
  */
-final class SafeObserver implements FlowObserver {
+public final class SafeObserver implements FlowObserver {
     private final FlowId flow;
     private FlowObserver delegate;
 
@@ -18,7 +18,7 @@ final class SafeObserver implements FlowObserver {
     }
 
     /** Opens the factory's observer for a new connection; a factory that throws gives no observer. */
-    static SafeObserver open(FlowObserverFactory factory, FlowId flow, java.net.InetSocketAddress upstream) {
+    public static SafeObserver open(FlowObserverFactory factory, FlowId flow, java.net.InetSocketAddress upstream) {
         try {
             return new SafeObserver(flow, factory.open(flow, upstream));
         } catch (RuntimeException e) {

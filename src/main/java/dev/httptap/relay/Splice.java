@@ -11,33 +11,41 @@ import java.util.function.Consumer;
 
 /**
  * Moves the bytes of one accepted connection both ways between the stack's {@link TcpConnection} (the
- * child) and a connected socket (the server), with flow control on both sides:
+ * child) and a connected socket (the server), through the connection's {@link FlowHandler}, with flow
+ * control on both sides:
  * <ul>
- *   <li>child to server: bytes are read from the connection and written to the socket; what the socket
- *   does not take is kept (at most {@link #CHUNK_BYTES}) and reading the connection stops until the socket
- *   drains, so the stack's window closes and the child waits.
- *   <li>server to child: the socket is read only while the connection has room, and never more than that
- *   room, through a loop-wide scratch buffer, so nothing is ever kept here.
+ *   <li>a side is read (at most {@link #CHUNK_BYTES} at a time) only when what the handler sent towards
+ *   the other side has all been taken, and what it sent back is under {@link #CHUNK_BYTES}. Unread bytes
+ *   close the stack's window (the child waits) or stay in the server socket (the server waits).
+ *   <li>the server is read no faster than the child's connection has room, so a handler that forwards
+ *   bytes unchanged never leaves anything pending towards the child.
  * </ul>
- * FIN and RST are passed on in both directions, and the observer sees every byte as it is forwarded.
+ * FIN and RST reach the handler, which passes them on; a failing handler resets the connection.
  */
-final class Splice implements TcpConnection.Listener, ChannelHandler {
-    /** The most one read moves, and so the most this splice ever holds for the server. */
+final class Splice implements TcpConnection.Listener, ChannelHandler, FlowPeers {
+    /** The most one read moves. */
     static final int CHUNK_BYTES = 64 * 1024;
 
     private enum State { RELAYING, CLOSED }
 
     private final SocketChannel socket;
     private final SelectionKey key;
-    private final FlowObserver observer;
     private final ByteBuffer scratch;
     private final ByteBuffer scratchView;
     private final Consumer<Splice> onClosed;
+    private final PendingBytes toServer = new PendingBytes();
+    private final PendingBytes toClient = new PendingBytes();
+    private FlowHandler handler;
     private TcpConnection connection;
-    private ByteBuffer unsent;
     private State state = State.RELAYING;
+    /** The child's FIN was read and told to the handler. */
     private boolean clientFinished;
+    /** The server's EOF was read and told to the handler. */
     private boolean serverFinished;
+    private boolean serverEndRequested;
+    private boolean serverOutputShut;
+    private boolean clientEndRequested;
+    private boolean clientOutputShut;
     private int interestOps;
 
     /**
@@ -45,11 +53,9 @@ final class Splice implements TcpConnection.Listener, ChannelHandler {
      *     outlives one call
      * @param onClosed told once, when the splice has released its socket
      */
-    Splice(SocketChannel socket, SelectionKey key, FlowObserver observer, ByteBuffer scratch,
-            Consumer<Splice> onClosed) {
+    Splice(SocketChannel socket, SelectionKey key, ByteBuffer scratch, Consumer<Splice> onClosed) {
         this.socket = socket;
         this.key = key;
-        this.observer = observer;
         this.scratch = scratch;
         this.scratchView = scratch.asReadOnlyBuffer();
         this.onClosed = onClosed;
@@ -57,16 +63,17 @@ final class Splice implements TcpConnection.Listener, ChannelHandler {
         key.attach(this);
     }
 
-    /** Starts relaying on the connection the stack returned for this splice. */
-    void start(TcpConnection accepted) {
+    /** Starts relaying on the connection the stack returned for this splice, through {@code handler}. */
+    void start(TcpConnection accepted, FlowHandler flowHandler) {
         connection = accepted;
+        handler = flowHandler;
         pumpToServer();
         updateInterest();
     }
 
-    /** Bytes read from the child and not yet taken by the server socket. */
+    /** Bytes the handler sent towards the server that the socket has not taken yet. */
     int bufferedBytes() {
-        return unsent == null ? 0 : unsent.remaining();
+        return toServer.size();
     }
 
     boolean isClosed() {
@@ -81,6 +88,8 @@ final class Splice implements TcpConnection.Listener, ChannelHandler {
 
     @Override
     public void onWritable(TcpConnection c) {
+        flushToClient();
+        pumpToServer();
         updateInterest();
     }
 
@@ -103,7 +112,8 @@ final class Splice implements TcpConnection.Listener, ChannelHandler {
     @Override
     public void onReady(int readyOps) {
         if ((readyOps & SelectionKey.OP_WRITE) != 0) {
-            flushUnsent();
+            flushToServer();
+            pumpToServer();
         }
         if ((readyOps & SelectionKey.OP_READ) != 0) {
             pumpToClient();
@@ -114,72 +124,84 @@ final class Splice implements TcpConnection.Listener, ChannelHandler {
     @Override
     public void fail(RuntimeException error) {
         if (state == State.RELAYING) {
-            connection.abort();
-            close(true);
+            Log.error("%s: relaying failed, resetting: %s", connection.flow(), error);
+            reset();
         }
     }
 
     /** Ends the flow because httptap is stopping: both sides are reset. */
     void abort() {
+        reset();
+    }
+
+    // FlowPeers: what the handler asks for.
+
+    @Override
+    public void sendToServer(ByteBuffer bytes) {
+        if (state != State.RELAYING || serverEndRequested) {
+            return;
+        }
+        if (toServer.isEmpty() && !writeToServer(bytes)) {
+            return;
+        }
+        if (bytes.hasRemaining()) {
+            toServer.add(bytes);
+        }
+    }
+
+    @Override
+    public void sendToClient(ByteBuffer bytes) {
+        if (state != State.RELAYING || clientEndRequested) {
+            return;
+        }
+        if (toClient.isEmpty()) {
+            connection.write(bytes);
+        }
+        if (bytes.hasRemaining()) {
+            toClient.add(bytes);
+        }
+    }
+
+    @Override
+    public void endServer() {
+        serverEndRequested = true;
+        flushToServer();
+    }
+
+    @Override
+    public void endClient() {
+        clientEndRequested = true;
+        flushToClient();
+    }
+
+    @Override
+    public void reset() {
         if (state == State.RELAYING) {
             connection.abort();
             close(true);
         }
     }
 
+    // Reading.
+
     private void pumpToServer() {
-        if (state != State.RELAYING || bufferedBytes() > 0 || clientFinished) {
-            return; // waiting for the socket to drain: the unread bytes hold the child's window shut
-        }
-        while (true) {
+        while (canRead(toServer, toClient) && !clientFinished) {
             scratch.clear();
             if (connection.read(scratch) == 0) {
                 break;
             }
             scratch.flip();
-            observer.onClientData(view(scratchView, scratch));
-            if (!writeToServer(scratch)) {
-                return;
-            }
-            if (scratch.hasRemaining()) {
-                keepUnsent(scratch);
-                return;
-            }
+            deliver(() -> handler.onClientData(view(scratchView, scratch)));
         }
-        if (connection.isInputFinished()) {
-            finishClientSide();
+        if (canRead(toServer, toClient) && !clientFinished && connection.isInputFinished()) {
+            clientFinished = true;
+            deliver(handler::onClientEnd);
+            closeIfDone();
         }
-    }
-
-    private void flushUnsent() {
-        if (state != State.RELAYING || !writeToServer(unsent)) {
-            return;
-        }
-        if (!unsent.hasRemaining()) {
-            pumpToServer();
-        }
-    }
-
-    private boolean writeToServer(ByteBuffer bytes) {
-        try {
-            socket.write(bytes);
-            return true;
-        } catch (IOException e) {
-            serverFailed(e);
-            return false;
-        }
-    }
-
-    private void keepUnsent(ByteBuffer rest) {
-        if (unsent == null) {
-            unsent = ByteBuffer.allocateDirect(CHUNK_BYTES); // only connections that met a slow server pay for it
-        }
-        unsent.clear();
-        unsent.put(rest).flip();
     }
 
     private void pumpToClient() {
-        if (state != State.RELAYING || serverFinished) {
+        if (!canRead(toClient, toServer) || serverFinished) {
             return;
         }
         int room = Math.min(connection.writable(), scratch.capacity());
@@ -195,51 +217,87 @@ final class Splice implements TcpConnection.Listener, ChannelHandler {
             return;
         }
         if (count < 0) {
-            finishServerSide();
-            return;
-        }
-        if (count == 0) {
-            return;
-        }
-        scratch.flip();
-        observer.onServerData(view(scratchView, scratch));
-        int taken = connection.write(scratch);
-        if (taken < count) {
-            Log.error("%s: the stack took %d of %d bytes it had room for; resetting", connection.flow(), taken, count);
-            connection.abort();
-            close(true);
+            serverFinished = true;
+            deliver(handler::onServerEnd);
+            closeIfDone();
+        } else if (count > 0) {
+            scratch.flip();
+            deliver(() -> handler.onServerData(view(scratchView, scratch)));
         }
     }
 
-    private void finishClientSide() {
-        clientFinished = true;
+    /** A side may be read once its output drained and the backlog towards it is small. */
+    private boolean canRead(PendingBytes forward, PendingBytes back) {
+        return state == State.RELAYING && forward.isEmpty() && back.size() < CHUNK_BYTES;
+    }
+
+    private void deliver(Runnable call) {
+        if (state != State.RELAYING) {
+            return;
+        }
         try {
-            socket.shutdownOutput();
+            call.run();
+        } catch (RuntimeException e) {
+            Log.error("%s: connection handler failed, resetting: %s", connection.flow(), e);
+            reset();
+        }
+    }
+
+    // Writing.
+
+    private void flushToServer() {
+        if (state != State.RELAYING) {
+            return;
+        }
+        try {
+            toServer.drainTo(socket::write);
         } catch (IOException e) {
             serverFailed(e);
             return;
         }
-        observer.onClientEnd();
-        closeIfBothFinished();
+        if (toServer.isEmpty() && serverEndRequested && !serverOutputShut) {
+            serverOutputShut = true;
+            try {
+                socket.shutdownOutput();
+            } catch (IOException e) {
+                serverFailed(e);
+                return;
+            }
+            closeIfDone();
+        }
     }
 
-    private void finishServerSide() {
-        serverFinished = true;
-        connection.shutdownOutput();
-        observer.onServerEnd();
-        closeIfBothFinished();
+    private void flushToClient() {
+        if (state != State.RELAYING) {
+            return;
+        }
+        toClient.drainTo(connection::write);
+        if (toClient.isEmpty() && clientEndRequested && !clientOutputShut) {
+            clientOutputShut = true;
+            connection.shutdownOutput();
+            closeIfDone();
+        }
     }
 
-    private void closeIfBothFinished() {
-        if (clientFinished && serverFinished) {
+    private boolean writeToServer(ByteBuffer bytes) {
+        try {
+            socket.write(bytes);
+            return true;
+        } catch (IOException e) {
+            serverFailed(e);
+            return false;
+        }
+    }
+
+    private void closeIfDone() {
+        if (state == State.RELAYING && clientFinished && serverFinished && serverOutputShut && clientOutputShut) {
             close(false);
         }
     }
 
     private void serverFailed(IOException error) {
         Log.verbose("%s: server connection failed: %s", connection.flow(), error.getMessage());
-        connection.abort();
-        close(true);
+        reset();
     }
 
     /** Releases the socket (with RST when {@code reset}, so the server sees what the child did). */
@@ -253,7 +311,11 @@ final class Splice implements TcpConnection.Listener, ChannelHandler {
         } catch (IOException e) {
             Log.verbose("%s: closing the server socket: %s", connection.flow(), e.getMessage());
         }
-        observer.onClose(reset);
+        try {
+            handler.onClose(reset);
+        } catch (RuntimeException e) {
+            Log.error("%s: connection handler failed while closing: %s", connection.flow(), e);
+        }
         onClosed.accept(this);
     }
 
@@ -262,10 +324,10 @@ final class Splice implements TcpConnection.Listener, ChannelHandler {
             return;
         }
         int wanted = 0;
-        if (bufferedBytes() > 0) {
+        if (!toServer.isEmpty()) {
             wanted |= SelectionKey.OP_WRITE;
         }
-        if (!serverFinished && connection.writable() > 0) {
+        if (!serverFinished && connection.writable() > 0 && canRead(toClient, toServer)) {
             wanted |= SelectionKey.OP_READ;
         }
         if (wanted != interestOps) {

@@ -23,18 +23,18 @@ import java.util.Set;
 final class TcpRelay {
     private final Selector selector;
     private final Clock clock;
-    private final FlowObserverFactory observers;
+    private final FlowHandlerFactory handlers;
     private final ByteBuffer scratch;
     private final ExpiryList<PendingConnect> connectTimeouts;
     private final Set<Splice> splices = new HashSet<>();
 
     /** {@code scratch}: the loop's shared buffer of {@link Splice#CHUNK_BYTES}, lent to each splice. */
     TcpRelay(Selector selector, Clock clock, ByteBuffer scratch, long connectTimeoutNanos,
-            FlowObserverFactory observers) {
+            FlowHandlerFactory handlers) {
         this.selector = selector;
         this.scratch = scratch;
         this.clock = clock;
-        this.observers = observers;
+        this.handlers = handlers;
         this.connectTimeouts = new ExpiryList<>(connectTimeoutNanos, this::connectTimedOut);
     }
 
@@ -88,12 +88,21 @@ final class TcpRelay {
     void connected(PendingConnect pending) {
         connectTimeouts.remove(pending.timeout);
         SelectionKey key = pending.socket.keyFor(selector);
-        SafeObserver observer = SafeObserver.open(observers, pending.request.flow(), pending.upstream);
-        Splice splice = new Splice(pending.socket, key, observer, scratch, splices::remove);
+        Splice splice = new Splice(pending.socket, key, scratch, splices::remove);
         splices.add(splice);
         TcpConnection connection = pending.request.accept(splice);
         Log.verbose("%s: connected to %s", connection.flow(), pending.upstream);
-        splice.start(connection);
+        splice.start(connection, openHandler(connection, pending.upstream, splice));
+    }
+
+    /** A factory that throws leaves the connection relayed unchanged and unobserved. */
+    private FlowHandler openHandler(TcpConnection connection, InetSocketAddress upstream, FlowPeers peers) {
+        try {
+            return handlers.open(connection.flow(), upstream, peers);
+        } catch (RuntimeException e) {
+            Log.error("%s: handler could not start, relaying without it: %s", connection.flow(), e);
+            return FlowHandler.observing(FlowObserver.NONE, peers);
+        }
     }
 
     void connectFailed(PendingConnect pending, IOException error) {

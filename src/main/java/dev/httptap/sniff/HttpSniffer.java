@@ -11,9 +11,9 @@ import dev.httptap.stack.FlowId;
 import java.net.InetSocketAddress;
 
 /**
- * Chooses how each relayed TCP connection is watched, by the port the child dialled: {@code --https}
- * ports are not watched yet, {@code --http} ports are parsed as HTTP/1 straight away, and every other
- * connection is sniffed from its first bytes. Exchanges found go to the listener.
+ * Chooses how each relayed TCP connection is watched, by the port the child dialled: {@code --http} ports
+ * are parsed as HTTP/1 straight away, and every other connection is sniffed from its first bytes.
+ * Exchanges found go to the listener. {@link #https} watches the plaintext of intercepted TLS connections.
  */
 public final class HttpSniffer implements FlowObserverFactory {
     private final ExchangeListener listener;
@@ -33,13 +33,16 @@ public final class HttpSniffer implements FlowObserverFactory {
     @Override
     public FlowObserver open(FlowId flow, InetSocketAddress upstream) {
         int port = flow.server().getPort();
-        if (options.httpsPorts().contains(port)) {
-            return FlowObserver.NONE;
-        }
         ConnectionInfo connection = new ConnectionInfo(flow, upstream, "http");
         if (options.httpPorts().contains(port)) {
             return new Http1Connection(connection, listener, clock);
         }
         return new ProtocolSniffer(flow, () -> new Http1Connection(connection, listener, clock));
+    }
+
+    /** Observers of decrypted TLS: HTTP/1 with the "https" scheme (HTTP/2 is not followed yet). */
+    public FlowObserverFactory https() {
+        return (flow, upstream) -> new ProtocolSniffer(flow,
+                () -> new Http1Connection(new ConnectionInfo(flow, upstream, "https"), listener, clock));
     }
 }

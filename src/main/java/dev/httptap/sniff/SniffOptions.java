@@ -3,8 +3,9 @@ package dev.httptap.sniff;
 import java.util.Set;
 
 /**
- * Ports the user forced to a protocol: {@code --http} ports are parsed as HTTP/1 without sniffing;
- * {@code --https} ports are left opaque until TLS interception exists. Other ports are sniffed.
+ * Ports the user forced to a protocol: {@code --http} ports are parsed as HTTP/1 without sniffing (and
+ * never intercepted as TLS); {@code --https} ports need nothing special, since TLS is recognised by its
+ * ClientHello on every port. Other ports are sniffed.
  */
 public record SniffOptions(Set<Integer> httpPorts, Set<Integer> httpsPorts) {
     public SniffOptions {

@@ -17,6 +17,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.GZIPOutputStream;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLServerSocket;
 
 /**
  * An HTTP/1.1 server on 127.0.0.1 (ephemeral port) written on plain sockets, so every byte of framing is
@@ -58,7 +61,21 @@ final class LocalHttpServer implements AutoCloseable {
 
     /** The same server on another local address, e.g. ::1. */
     static LocalHttpServer start(InetAddress bindTo) throws IOException {
-        LocalHttpServer server = new LocalHttpServer(new ServerSocket(0, 50, bindTo));
+        return start(new ServerSocket(0, 50, bindTo));
+    }
+
+    /** The same server over HTTPS with {@code tls}'s certificate, offering HTTP/1.1 by ALPN. */
+    static LocalHttpServer startTls(SSLContext tls) throws IOException {
+        SSLServerSocket socket = (SSLServerSocket) tls.getServerSocketFactory()
+                .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        SSLParameters parameters = socket.getSSLParameters();
+        parameters.setApplicationProtocols(new String[] {"http/1.1"});
+        socket.setSSLParameters(parameters);
+        return start(socket);
+    }
+
+    private static LocalHttpServer start(ServerSocket socket) {
+        LocalHttpServer server = new LocalHttpServer(socket);
         Thread acceptor = new Thread(server::acceptLoop, "http-fixture-accept");
         acceptor.setDaemon(true);
         acceptor.start();

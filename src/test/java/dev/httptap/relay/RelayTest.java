@@ -140,12 +140,12 @@ class RelayTest {
 
     private void start() throws IOException {
         RelayConfig config = RelayConfig.defaults().withDnsServers(List.of(new InetSocketAddress("127.0.0.1", 53)));
-        relay = new Relay(device, config, (flow, upstream) -> {
+        relay = new Relay(device, config, FlowHandlerFactory.observing((flow, upstream) -> {
             synchronized (dialled) {
                 dialled.add(upstream);
             }
             return observer;
-        }, DnsObserver.NONE, stack, Clock.SYSTEM);
+        }), DnsObserver.NONE, stack, Clock.SYSTEM);
         relay.start();
     }
 

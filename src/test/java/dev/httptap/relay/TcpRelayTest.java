@@ -33,12 +33,14 @@ class TcpRelayTest {
     private ServerSocketChannel server;
     private final RecordingObserver observer = new RecordingObserver();
     private FlowObserver observerToUse = observer;
+    private FlowHandlerFactory handlersToUse = FlowHandlerFactory.observing((flow, upstream) -> observerToUse);
 
     @BeforeEach
     void start() throws IOException {
         harness = new LoopHarness();
         relay = harness.onLoop(() -> new TcpRelay(harness.loop.selector(), harness.loop.clock(),
-                ByteBuffer.allocateDirect(Splice.CHUNK_BYTES), TimeUnit.SECONDS.toNanos(30), (flow, upstream) -> observerToUse));
+                ByteBuffer.allocateDirect(Splice.CHUNK_BYTES), TimeUnit.SECONDS.toNanos(30),
+                (flow, upstream, peers) -> handlersToUse.open(flow, upstream, peers)));
         harness.addTimers(relay::expire, relay::closeAll);
         server = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     }
@@ -71,6 +73,69 @@ class TcpRelayTest {
         assertEquals("HTTP/1.1 200 OK\r\n\r\n", new String(observer.serverBytes(), US_ASCII));
         assertEquals(List.of("client-end", "server-end", "close"), observer.events());
         assertEquals(0, harness.onLoop(relay::spliceCount));
+    }
+
+    @Test
+    void aHandlerThatDoublesEveryByteGetsAllThroughWithBoundedBuffering() throws Exception {
+        handlersToUse = (flow, upstream, peers) -> new DoublingHandler(peers);
+        long size = 1L << 20;
+        FakeTcpConnection child = new FakeTcpConnection(FLOW, FakeTcpConnection.UNLIMITED);
+        FakeConnectRequest request = connect(child);
+        SocketChannel peer = server.accept();
+        harness.onLoop(() -> {
+            child.childSendsPattern(size);
+            request.listener().onReadable(child);
+        });
+        Splice splice = (Splice) request.listener();
+        ByteBuffer pair = ByteBuffer.allocate(2);
+        for (long offset = 0; offset < size; offset++) {
+            pair.clear();
+            while (pair.hasRemaining()) {
+                assertTrue(peer.read(pair) >= 0, "the server connection ended early");
+            }
+            assertEquals(Pattern.byteAt(offset), pair.get(0), "at " + offset);
+            assertEquals(Pattern.byteAt(offset), pair.get(1), "at " + offset);
+            if (offset % 65536 == 0) {
+                assertTrue(harness.onLoop(splice::bufferedBytes) <= PendingBytes.MAX_BYTES);
+            }
+        }
+    }
+
+    /** Sends every client byte twice: output twice the input, as no real handler does, to stress the bounds. */
+    private static final class DoublingHandler implements FlowHandler {
+        private final FlowPeers peers;
+
+        DoublingHandler(FlowPeers peers) {
+            this.peers = peers;
+        }
+
+        @Override
+        public void onClientData(ByteBuffer data) {
+            ByteBuffer doubled = ByteBuffer.allocate(2 * data.remaining());
+            while (data.hasRemaining()) {
+                byte b = data.get();
+                doubled.put(b).put(b);
+            }
+            peers.sendToServer(doubled.flip());
+        }
+
+        @Override
+        public void onServerData(ByteBuffer data) {
+            peers.sendToClient(data);
+        }
+
+        @Override
+        public void onClientEnd() {
+            peers.endServer();
+        }
+
+        @Override
+        public void onServerEnd() {
+            peers.endClient();
+        }
+
+        @Override
+        public void onClose(boolean reset) {}
     }
 
     @Test

@@ -4,7 +4,6 @@ import dev.httptap.event.ExchangeClock;
 import dev.httptap.event.RecordingListener;
 import dev.httptap.http1.Conversation;
 import dev.httptap.http1.Split;
-import dev.httptap.relay.FlowObserver;
 import dev.httptap.stack.FlowId;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,7 +14,6 @@ import java.util.List;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertSame;
 
 class HttpSnifferTest {
     private static final String REQUEST = "GET /hello HTTP/1.1\r\nHost: host.httptap.local:8000\r\n\r\n";
@@ -107,8 +105,17 @@ class HttpSnifferTest {
     }
 
     @Test
-    void httpsPortsAreNotWatchedYet() {
-        HttpSniffer sniffer = new HttpSniffer(new RecordingListener(), SniffOptions.defaults());
-        assertSame(FlowObserver.NONE, sniffer.open(flowTo(443), new InetSocketAddress("127.0.0.1", 443)));
+    void plainHttpOnTheHttpsPortIsStillFound() {
+        Conversation conversation = new Conversation().client(REQUEST).server(RESPONSE).close(false);
+        assertEquals(REPORTED, heard(SniffOptions.defaults(), 443, conversation, Split.WHOLE));
+    }
+
+    @Test
+    void decryptedTrafficIsReportedWithTheHttpsScheme() {
+        RecordingListener listener = new RecordingListener();
+        HttpSniffer sniffer = new HttpSniffer(listener, SniffOptions.defaults(), ExchangeClock.SYSTEM);
+        new Conversation().client(REQUEST).server(RESPONSE).close(false)
+                .play(sniffer.https().open(flowTo(8443), new InetSocketAddress("127.0.0.1", 8443)), Split.WHOLE);
+        assertEquals("finished GET https://host.httptap.local:8000/hello 200 COMPLETE 0/5", listener.events.get(3));
     }
 }

@@ -1,0 +1,137 @@
+package dev.httptap.tls;
+
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Date;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * The certificate authority of one run: an ECDSA P-256 key made at start-up, never written anywhere, and a
+ * self-signed certificate valid from an hour ago (clock skew) to a day from now. It issues the leaf
+ * certificates the child is shown, one per server name or address.
+ */
+public final class CertificateAuthority {
+    static final Duration BACKDATE = Duration.ofHours(1);
+    static final Duration VALIDITY = Duration.ofHours(24);
+    private static final String SIGNATURE = "SHA256withECDSA";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final KeyPair keys;
+    private final X509Certificate certificate;
+
+    private CertificateAuthority(KeyPair keys, X509Certificate certificate) {
+        this.keys = keys;
+        this.certificate = certificate;
+    }
+
+    /** Makes a new CA valid around {@code now}, named "httptap CA" and the date. */
+    public static CertificateAuthority create(Instant now) {
+        KeyPair keys = newKeyPair();
+        String day = DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC).format(now);
+        X500Name name = new X500NameBuilder(BCStyle.INSTANCE)
+                .addRDN(BCStyle.CN, "httptap CA " + day)
+                .addRDN(BCStyle.O, "httptap")
+                .build();
+        try {
+            JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, serialNumber(),
+                    Date.from(now.minus(BACKDATE)), Date.from(now.plus(VALIDITY)), name, keys.getPublic())
+                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
+                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
+                    .addExtension(Extension.subjectKeyIdentifier, false,
+                            extensions.createSubjectKeyIdentifier(keys.getPublic()));
+            return new CertificateAuthority(keys, sign(builder, keys));
+        } catch (GeneralSecurityException | org.bouncycastle.cert.CertIOException e) {
+            throw new IllegalStateException("cannot make the CA certificate: " + e.getMessage(), e);
+        }
+    }
+
+    public X509Certificate certificate() {
+        return certificate;
+    }
+
+    /** Issues a leaf for a DNS name (the child's SNI). */
+    public IssuedCertificate issue(String dnsName) {
+        return issue(dnsName, new GeneralName(GeneralName.dNSName, dnsName));
+    }
+
+    /** Issues a leaf for an address, for clients that sent no SNI (clients check an iPAddress name). */
+    public IssuedCertificate issue(InetAddress address) {
+        return issue(address.getHostAddress(), new GeneralName(GeneralName.iPAddress, address.getHostAddress()));
+    }
+
+    /** A leaf for TLS servers only, with {@code name} as its only subject name, valid as long as the CA. */
+    private IssuedCertificate issue(String name, GeneralName alternativeName) {
+        KeyPair leafKeys = newKeyPair();
+        X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, name).build();
+        X500Name issuer = X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
+        try {
+            JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer, serialNumber(),
+                    certificate.getNotBefore(), certificate.getNotAfter(), subject, leafKeys.getPublic())
+                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+                    .addExtension(Extension.extendedKeyUsage, false,
+                            new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
+                    .addExtension(Extension.subjectAlternativeName, false,
+                            new GeneralNames(alternativeName))
+                    .addExtension(Extension.subjectKeyIdentifier, false,
+                            extensions.createSubjectKeyIdentifier(leafKeys.getPublic()))
+                    .addExtension(Extension.authorityKeyIdentifier, false,
+                            extensions.createAuthorityKeyIdentifier(certificate));
+            return new IssuedCertificate(leafKeys.getPrivate(), sign(builder, keys), certificate);
+        } catch (GeneralSecurityException | org.bouncycastle.cert.CertIOException e) {
+            throw new IllegalStateException("cannot issue a certificate for " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static X509Certificate sign(X509v3CertificateBuilder builder, KeyPair signer)
+            throws GeneralSecurityException {
+        try {
+            return new JcaX509CertificateConverter().getCertificate(
+                    builder.build(new JcaContentSignerBuilder(SIGNATURE).build(signer.getPrivate())));
+        } catch (OperatorCreationException e) {
+            throw new GeneralSecurityException(e);
+        }
+    }
+
+    private static KeyPair newKeyPair() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
+            return generator.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("no ECDSA P-256 in this JVM: " + e.getMessage(), e);
+        }
+    }
+
+    /** 127 random bits: positive, unique, at most 20 octets as RFC 5280 asks. */
+    private static BigInteger serialNumber() {
+        return new BigInteger(127, RANDOM).setBit(126);
+    }
+}

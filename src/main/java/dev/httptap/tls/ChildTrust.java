@@ -1,0 +1,195 @@
+package dev.httptap.tls;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Makes the child trust the run's CA without any flag: a PEM bundle (the system's CAs and the run's CA)
+ * meant to be mounted over the system bundles, a Java trust store (the JDK's CAs and the run's CA) meant
+ * to be mounted over the JDK's {@code cacerts}, and environment variables pointing common clients at them.
+ * The files are created empty first, so they can be mounted while the CA is still being made, and filled
+ * in place (same inode, so mounts see the content) before the child runs.
+ */
+public final class ChildTrust {
+    /** Where distributions keep the PEM bundle OpenSSL, GnuTLS and friends read by default. */
+    static final List<Path> SYSTEM_BUNDLES = List.of(
+            Path.of("/etc/ssl/certs/ca-certificates.crt"),
+            Path.of("/etc/pki/tls/certs/ca-bundle.crt"),
+            Path.of("/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem"),
+            Path.of("/etc/ssl/ca-bundle.pem"),
+            Path.of("/etc/ssl/cert.pem"),
+            Path.of("/etc/pki/tls/cert.pem"));
+    /** Variables naming a CA bundle file, for clients that do not read the system one. */
+    static final List<String> BUNDLE_VARIABLES = List.of("SSL_CERT_FILE", "CURL_CA_BUNDLE", "REQUESTS_CA_BUNDLE",
+            "DENO_CERT", "GIT_SSL_CAINFO", "CARGO_HTTP_CAINFO", "AWS_CA_BUNDLE", "PIP_CERT");
+    /** Node adds this file's CAs to its own built-in list, so it gets only the run's CA. */
+    static final String NODE_VARIABLE = "NODE_EXTRA_CA_CERTS";
+    private static final char[] STORE_PASSWORD = "changeit".toCharArray();
+
+    private final Path bundle;
+    private final Path caCertificate;
+    private final Path javaTrustStore;
+
+    private ChildTrust(Path bundle, Path caCertificate, Path javaTrustStore) {
+        this.bundle = bundle;
+        this.caCertificate = caCertificate;
+        this.javaTrustStore = javaTrustStore;
+    }
+
+    /**
+     * Creates the empty files in {@code privateDir}, readable by all: they hold only certificates (the CA's
+     * key is never written), and a {@code --user} child must read them through the mounts.
+     */
+    public static ChildTrust prepare(Path privateDir) throws IOException {
+        return new ChildTrust(emptyFile(privateDir.resolve("ca-bundle.crt")), emptyFile(privateDir.resolve("httptap-ca.crt")),
+                emptyFile(privateDir.resolve("cacerts")));
+    }
+
+    /** The PEM bundle, to mount over each of {@link #bundleTargets}. */
+    public Path bundle() {
+        return bundle;
+    }
+
+    /** The Java trust store, to mount over each of {@link #javaTrustStoreTargets}. */
+    public Path javaTrustStore() {
+        return javaTrustStore;
+    }
+
+    /** The system PEM bundles that exist here, each once (symbolic links resolved). */
+    public static List<Path> bundleTargets() {
+        return existingRealFiles(SYSTEM_BUNDLES);
+    }
+
+    /** The JDKs' {@code cacerts} files that exist here: this JDK's, Debian's shared one, every /usr/lib/jvm one. */
+    public static List<Path> javaTrustStoreTargets() {
+        List<Path> candidates = new ArrayList<>();
+        candidates.add(Path.of(System.getProperty("java.home"), "lib", "security", "cacerts"));
+        candidates.add(Path.of("/etc/ssl/certs/java/cacerts"));
+        candidates.add(Path.of("/etc/pki/java/cacerts"));
+        Path jvms = Path.of("/usr/lib/jvm");
+        if (Files.isDirectory(jvms)) {
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(jvms)) {
+                for (Path jdk : entries) {
+                    candidates.add(jdk.resolve("lib/security/cacerts"));
+                    candidates.add(jdk.resolve("jre/lib/security/cacerts"));
+                }
+            } catch (IOException e) {
+                // an unreadable directory just offers no candidates
+            }
+        }
+        return existingRealFiles(candidates);
+    }
+
+    /**
+     * The variables to add to the child's environment. With {@code mounted}, they name the system bundle
+     * the child sees (our copy, mounted there), which a child running as another user ({@code --user})
+     * can read; otherwise the files here, readable by this user only (their directory is private).
+     */
+    public Map<String, String> environment(boolean mounted) {
+        List<Path> targets = bundleTargets();
+        boolean useMounted = mounted && !targets.isEmpty();
+        String bundlePath = (useMounted ? targets.get(0) : bundle).toString();
+        Map<String, String> variables = new LinkedHashMap<>();
+        for (String name : BUNDLE_VARIABLES) {
+            variables.put(name, bundlePath);
+        }
+        variables.put(NODE_VARIABLE, useMounted ? bundlePath : caCertificate.toString());
+        return variables;
+    }
+
+    /** Fills the files for {@code ca}, in place. */
+    public void write(CertificateAuthority ca) throws IOException {
+        String caPem = Pem.certificate(ca.certificate());
+        rewrite(caCertificate, caPem.getBytes(StandardCharsets.US_ASCII));
+        rewrite(bundle, (systemBundle() + caPem).getBytes(StandardCharsets.US_ASCII));
+        rewrite(javaTrustStore, javaTrustStore(ca.certificate()));
+    }
+
+    /** The first system bundle's text, ending with a newline, or nothing when there is none. */
+    private static String systemBundle() throws IOException {
+        for (Path candidate : bundleTargets()) {
+            String text = Files.readString(candidate, StandardCharsets.ISO_8859_1);
+            return text.isEmpty() || text.endsWith("\n") ? text : text + "\n";
+        }
+        return "";
+    }
+
+    /**
+     * The JDK's trusted CAs and ours as PKCS12 without encryption or MAC, like the JDK's own cacerts: any
+     * JVM reads it with or without a password.
+     */
+    static byte[] javaTrustStore(X509Certificate ours) throws IOException {
+        try {
+            KeyStore store;
+            synchronized (System.class) {
+                String certProtection = System.getProperty("keystore.pkcs12.certProtectionAlgorithm");
+                String mac = System.getProperty("keystore.pkcs12.macAlgorithm");
+                System.setProperty("keystore.pkcs12.certProtectionAlgorithm", "NONE");
+                System.setProperty("keystore.pkcs12.macAlgorithm", "NONE");
+                try {
+                    store = KeyStore.getInstance("PKCS12");
+                    store.load(null, null);
+                    X509Certificate[] anchors = UpstreamTrust.defaultAnchors();
+                    for (int i = 0; i < anchors.length; i++) {
+                        store.setCertificateEntry("system-" + i, anchors[i]);
+                    }
+                    store.setCertificateEntry("httptap-ca", ours);
+                    ByteArrayOutputStream out = new ByteArrayOutputStream();
+                    store.store(out, STORE_PASSWORD);
+                    return out.toByteArray();
+                } finally {
+                    restore("keystore.pkcs12.certProtectionAlgorithm", certProtection);
+                    restore("keystore.pkcs12.macAlgorithm", mac);
+                }
+            }
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot make the Java trust store: " + e.getMessage(), e);
+        }
+    }
+
+    private static void restore(String property, String value) {
+        if (value == null) {
+            System.clearProperty(property);
+        } else {
+            System.setProperty(property, value);
+        }
+    }
+
+    private static List<Path> existingRealFiles(List<Path> candidates) {
+        Set<Path> found = new LinkedHashSet<>();
+        for (Path candidate : candidates) {
+            try {
+                if (Files.isRegularFile(candidate)) {
+                    found.add(candidate.toRealPath());
+                }
+            } catch (IOException e) {
+                // vanished or unreadable: not a target
+            }
+        }
+        return List.copyOf(found);
+    }
+
+    private static Path emptyFile(Path file) throws IOException {
+        return Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
+    }
+
+    /** Truncates and writes the same file, so a bind mount of it shows the new content. */
+    private static void rewrite(Path file, byte[] content) throws IOException {
+        Files.write(file, content, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+    }
+}

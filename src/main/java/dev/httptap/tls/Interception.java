@@ -1,0 +1,43 @@
+package dev.httptap.tls;
+
+import dev.httptap.relay.FlowHandler;
+import dev.httptap.relay.FlowHandlerFactory;
+import dev.httptap.relay.FlowObserverFactory;
+import dev.httptap.relay.FlowPeers;
+import dev.httptap.relay.SafeObserver;
+import dev.httptap.stack.FlowId;
+import java.net.InetSocketAddress;
+import java.util.Set;
+
+/**
+ * The run's connection handlers: on every port but the {@code --http} ones, a connection that opens with
+ * a TLS ClientHello is intercepted and its plaintext watched by the HTTPS observers; every other connection
+ * is relayed as before, watched by the plain observers.
+ */
+public final class Interception implements FlowHandlerFactory {
+    private final FlowHandlerFactory plain;
+    private final FlowObserverFactory https;
+    private final Set<Integer> plainPorts;
+    private final InterceptionContext context;
+
+    /**
+     * @param https makes the observer of an intercepted connection's plaintext
+     * @param plainPorts ports never intercepted (they are HTTP by the user's word)
+     */
+    public Interception(FlowHandlerFactory plain, FlowObserverFactory https, Set<Integer> plainPorts,
+            InterceptionContext context) {
+        this.plain = plain;
+        this.https = https;
+        this.plainPorts = Set.copyOf(plainPorts);
+        this.context = context;
+    }
+
+    @Override
+    public FlowHandler open(FlowId flow, InetSocketAddress upstream, FlowPeers peers) {
+        if (plainPorts.contains(flow.server().getPort())) {
+            return plain.open(flow, upstream, peers);
+        }
+        return new TlsGate(flow, upstream, peers, context, () -> plain.open(flow, upstream, peers),
+                () -> SafeObserver.open(https, flow, upstream));
+    }
+}

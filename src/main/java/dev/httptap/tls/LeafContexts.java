@@ -1,0 +1,70 @@
+package dev.httptap.tls;
+
+import java.net.InetAddress;
+import java.security.GeneralSecurityException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Future;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+
+/**
+ * Server-side TLS contexts presenting a leaf from the run's CA, one per server name (or address when the
+ * client sent no SNI), made on first use and kept for the run, at most {@link #MAX_ENTRIES}, least
+ * recently used first out. The CA itself may still be in the making when this is built.
+ */
+public final class LeafContexts {
+    static final int MAX_ENTRIES = 512;
+
+    private final Future<CertificateAuthority> authority;
+    private final Map<String, SSLContext> contexts;
+
+    public LeafContexts(Future<CertificateAuthority> authority) {
+        this(authority, MAX_ENTRIES);
+    }
+
+    LeafContexts(Future<CertificateAuthority> authority, int maxEntries) {
+        this.authority = authority;
+        this.contexts = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, SSLContext> eldest) {
+                return size() > maxEntries;
+            }
+        };
+    }
+
+    /** The context for a DNS name the client asked for. */
+    public synchronized SSLContext forName(String serverName) {
+        return contexts.computeIfAbsent("dns:" + serverName, key -> context(authority().issue(serverName)));
+    }
+
+    /** The context for an address, when the client sent no name. */
+    public synchronized SSLContext forAddress(InetAddress address) {
+        return contexts.computeIfAbsent("ip:" + address.getHostAddress(), key -> context(authority().issue(address)));
+    }
+
+    synchronized int size() {
+        return contexts.size();
+    }
+
+    private CertificateAuthority authority() {
+        try {
+            return authority.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the CA", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("the CA could not be made: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    private static SSLContext context(IssuedCertificate certificate) {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(new KeyManager[] {new LeafKeyManager(certificate)}, null, null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot make a TLS server context: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package dev.httptap.tls;
+
+import dev.httptap.log.Log;
+import dev.httptap.relay.FlowHandler;
+import dev.httptap.relay.FlowObserver;
+import dev.httptap.relay.FlowPeers;
+import dev.httptap.stack.FlowId;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Holds a new connection's first client bytes until they say whether it is TLS. A complete ClientHello
+ * hands the connection to a {@link TlsInterceptor}, unless the child refused httptap's certificate for
+ * that server before or offers only protocols other than HTTP/1.1 (those pass through untouched).
+ * Anything else, a server that speaks first or a client that hangs up, makes it a plain relayed
+ * connection, with the held bytes replayed first so nothing is lost or reordered.
+ */
+final class TlsGate implements FlowHandler {
+    private final FlowId flow;
+    private final InetSocketAddress upstream;
+    private final FlowPeers peers;
+    private final InterceptionContext context;
+    private final Supplier<FlowHandler> plain;
+    private final Supplier<FlowObserver> https;
+    private final HeldBytes held = new HeldBytes(ClientHelloParser.MAX_HELLO_BYTES + 1024);
+    /** Who handles the connection once decided; null while undecided. */
+    private FlowHandler decided;
+
+    /**
+     * @param plain the handler for a connection that is not TLS
+     * @param https the observer of an intercepted connection's plaintext
+     */
+    TlsGate(FlowId flow, InetSocketAddress upstream, FlowPeers peers, InterceptionContext context,
+            Supplier<FlowHandler> plain, Supplier<FlowObserver> https) {
+        this.flow = flow;
+        this.upstream = upstream;
+        this.peers = peers;
+        this.context = context;
+        this.plain = plain;
+        this.https = https;
+    }
+
+    @Override
+    public void onClientData(ByteBuffer data) {
+        if (decided != null) {
+            decided.onClientData(data);
+            return;
+        }
+        if (!held.add(data)) {
+            passThrough("more than a ClientHello's worth of bytes without one");
+            decided.onClientData(data);
+            return;
+        }
+        ClientHelloParser.Result result = ClientHelloParser.parse(held.view());
+        if (result instanceof ClientHelloParser.Result.Hello hello) {
+            intercept(hello.hello());
+        } else if (result instanceof ClientHelloParser.Result.NotTls notTls) {
+            passThrough(notTls.reason());
+        }
+    }
+
+    @Override
+    public void onServerData(ByteBuffer data) {
+        if (decided == null) {
+            passThrough("the server spoke first");
+        }
+        decided.onServerData(data);
+    }
+
+    @Override
+    public void onClientEnd() {
+        if (decided == null) {
+            passThrough("the client finished sending before a ClientHello");
+        }
+        decided.onClientEnd();
+    }
+
+    @Override
+    public void onServerEnd() {
+        if (decided == null) {
+            passThrough("the server finished sending first");
+        }
+        decided.onServerEnd();
+    }
+
+    @Override
+    public void onClose(boolean reset) {
+        if (decided != null) {
+            decided.onClose(reset);
+        }
+    }
+
+    private void intercept(ClientHello hello) {
+        String server = hello.serverName().orElse(flow.server().getAddress().getHostAddress())
+                + ":" + flow.server().getPort();
+        if (context.rejecting().contains(server)) {
+            Log.verbose("%s: TLS to %s, whose client refused httptap's certificate before: passing through", flow, server);
+            passUntouched();
+            return;
+        }
+        List<String> protocols = hello.applicationProtocols();
+        if (!protocols.isEmpty() && !protocols.contains(TlsInterceptor.HTTP_1_1)) {
+            // Only HTTP/1.1 is spoken inside for now: a client offering nothing else must reach its server as is.
+            Log.verbose("%s: TLS to %s offering only %s: passing through", flow, server, protocols);
+            passUntouched();
+            return;
+        }
+        Log.verbose("%s: TLS to %s, intercepting", flow, server);
+        decided = TlsInterceptor.start(flow, upstream, hello, server, held.take(), peers, https.get(), context);
+    }
+
+    /** Relays the TLS connection as it is, unobserved. */
+    private void passUntouched() {
+        decided = FlowHandler.observing(FlowObserver.NONE, peers);
+        decided.onClientData(held.take());
+    }
+
+    private void passThrough(String reason) {
+        Log.verbose("%s: not intercepting TLS: %s", flow, reason);
+        decided = plain.get();
+        if (!held.isEmpty()) {
+            decided.onClientData(held.take());
+        }
+    }
+}

@@ -1,0 +1,338 @@
+package dev.httptap.tls;
+
+import dev.httptap.log.Log;
+import dev.httptap.relay.FlowHandler;
+import dev.httptap.relay.FlowObserver;
+import dev.httptap.relay.FlowPeers;
+import dev.httptap.stack.FlowId;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.List;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+
+/**
+ * Stands in the middle of one TLS connection. Holding the child's ClientHello, it first completes TLS with
+ * the real server (same SNI, HTTP/1.1 offered, the certificate verified), then answers the child's
+ * handshake with a leaf from the run's CA for the same name and the protocol the server chose, and from
+ * then on decrypts each side, shows the plaintext to the observer and encrypts it for the other side.
+ *
+ * <p>A server that fails verification is never talked to: the child's handshake still completes and its
+ * request gets a 502 saying why. A child that refuses the leaf is reported once, and its later
+ * connections to the same server pass through untouched. HTTP/2 is not offered yet (later step).
+ */
+final class TlsInterceptor implements FlowHandler {
+    static final String HTTP_1_1 = "http/1.1";
+    /** Client bytes that may arrive before its handshake can start (early data, a pipelined request). */
+    private static final int MAX_EARLY_BYTES = 64 * 1024;
+
+    private enum State { SERVER_HANDSHAKE, CLIENT_HANDSHAKE, RELAYING, CLOSED }
+
+    private final FlowId flow;
+    private final InetSocketAddress upstreamAddress;
+    private final ClientHello hello;
+    private final String server;
+    private final FlowPeers peers;
+    private final FlowObserver observer;
+    private final InterceptionContext context;
+    private final HeldBytes earlyClientBytes = new HeldBytes(MAX_EARLY_BYTES);
+    private final HeldBytes earlyServerBytes = new HeldBytes(MAX_EARLY_BYTES);
+    private final TlsEndpoint upstream;
+    private TlsEndpoint downstream;
+    private State state = State.SERVER_HANDSHAKE;
+    /** Why the server was not trusted; null while it is. */
+    private String serverFailure;
+    private boolean answeredBadGateway;
+
+    private TlsInterceptor(FlowId flow, InetSocketAddress upstreamAddress, ClientHello hello, String server,
+            FlowPeers peers, FlowObserver observer, InterceptionContext context) {
+        this.flow = flow;
+        this.upstreamAddress = upstreamAddress;
+        this.hello = hello;
+        this.server = server;
+        this.peers = peers;
+        this.observer = observer;
+        this.context = context;
+        this.upstream = new TlsEndpoint(serverEngine(), new ServerSide());
+    }
+
+    /**
+     * Starts TLS towards the server; {@code clientHello} (the child's first bytes) waits for the child's
+     * side. {@code upstream} is the address actually dialled; {@code server} is "name:port", as reports and
+     * the memory of refusing clients name it.
+     */
+    static TlsInterceptor start(FlowId flow, InetSocketAddress upstream, ClientHello hello, String server,
+            ByteBuffer clientHello, FlowPeers peers, FlowObserver observer, InterceptionContext context) {
+        TlsInterceptor interceptor = new TlsInterceptor(flow, upstream, hello, server, peers, observer, context);
+        interceptor.earlyClientBytes.add(clientHello);
+        try {
+            interceptor.upstream.start();
+        } catch (SSLException e) {
+            interceptor.serverFailed(FailureReason.of(e));
+        }
+        return interceptor;
+    }
+
+    @Override
+    public void onClientData(ByteBuffer data) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        if (downstream == null) {
+            if (!earlyClientBytes.add(data)) {
+                giveUp("the client sent too much before its handshake could start");
+            }
+            return;
+        }
+        try {
+            downstream.receive(data);
+        } catch (SSLException e) {
+            if (!downstream.isHandshakeDone()) {
+                clientRefused(FailureReason.of(e));
+            } else {
+                giveUp("TLS with the client failed: " + e.getMessage());
+            }
+            return;
+        }
+        if (downstream.isInboundDone() && serverFailure == null) {
+            closeQuietly(upstream); // the child's close_notify, passed on
+        }
+    }
+
+    @Override
+    public void onServerData(ByteBuffer data) {
+        if (state == State.CLOSED || serverFailure != null) {
+            return; // an unverified server is never listened to
+        }
+        try {
+            upstream.receive(data);
+        } catch (SSLException e) {
+            if (!upstream.isHandshakeDone()) {
+                serverFailed(FailureReason.of(e));
+            } else {
+                giveUp("TLS with the server failed: " + e.getMessage());
+            }
+            return;
+        }
+        if (upstream.isInboundDone() && downstream != null && downstream.isHandshakeDone()) {
+            closeQuietly(downstream);
+        }
+    }
+
+    @Override
+    public void onClientEnd() {
+        if (state == State.CLIENT_HANDSHAKE) {
+            clientRefused("it closed the connection during the handshake");
+            return;
+        }
+        if (state == State.SERVER_HANDSHAKE) {
+            state = State.CLOSED; // the child gave up waiting: nothing to report on either side
+            peers.endClient();
+        }
+        if (state == State.RELAYING) {
+            observer.onClientEnd();
+            if (serverFailure == null) {
+                closeQuietly(upstream);
+            } else {
+                peers.endClient(); // no request came for the 502: nothing more to say
+            }
+        }
+        peers.endServer();
+    }
+
+    @Override
+    public void onServerEnd() {
+        if (serverFailure != null || state == State.CLOSED) {
+            return;
+        }
+        if (!upstream.isHandshakeDone()) {
+            serverFailed("the server closed the connection during the TLS handshake");
+            return;
+        }
+        observer.onServerEnd();
+        if (downstream != null) {
+            closeQuietly(downstream);
+        }
+        peers.endClient();
+    }
+
+    @Override
+    public void onClose(boolean reset) {
+        state = State.CLOSED;
+        observer.onClose(reset);
+    }
+
+    /** The server checked out: the child gets a certificate for the same name and the same protocol. */
+    private void serverReady() {
+        String protocol = upstream.engine().getApplicationProtocol();
+        Log.verbose("%s: TLS with %s established (%s, ALPN %s)", flow, server,
+                upstream.engine().getSession().getProtocol(), protocol == null || protocol.isEmpty() ? "none" : protocol);
+        startClientSide(protocol);
+    }
+
+    /** The server cannot be trusted: tell the user, drop the server, and still answer the child. */
+    private void serverFailed(String reason) {
+        serverFailure = "cannot verify the TLS connection to " + server + ": " + reason;
+        Log.error("%s: %s; answering 502", flow, serverFailure);
+        upstream.sendPendingAlert();
+        peers.endServer();
+        startClientSide(HTTP_1_1);
+    }
+
+    private void startClientSide(String protocol) {
+        state = State.CLIENT_HANDSHAKE;
+        try {
+            downstream = new TlsEndpoint(clientEngine(protocol), new ClientSide());
+            downstream.start();
+        } catch (RuntimeException | SSLException e) {
+            giveUp("cannot start TLS with the client: " + e.getMessage());
+            return;
+        }
+        ByteBuffer early = earlyClientBytes.take();
+        onClientData(early);
+    }
+
+    /** The child's handshake failed or it hung up in it: most likely it does not trust httptap's CA. */
+    private void clientRefused(String detail) {
+        Log.error("%s: the client refused httptap's certificate for %s; its later connections there pass through untouched",
+                flow, server);
+        Log.verbose("%s: the client's handshake ended: %s", flow, detail);
+        context.rejecting().remember(server);
+        downstream.sendPendingAlert();
+        state = State.CLOSED;
+        peers.reset();
+    }
+
+    private void giveUp(String reason) {
+        Log.verbose("%s: %s; resetting", flow, reason);
+        state = State.CLOSED;
+        peers.reset();
+    }
+
+    private void answerBadGateway() {
+        answeredBadGateway = true;
+        ByteBuffer response = BadGateway.response(serverFailure);
+        observer.onServerData(response.asReadOnlyBuffer());
+        observer.onServerEnd();
+        try {
+            downstream.send(response);
+            downstream.close();
+        } catch (SSLException e) {
+            giveUp("TLS with the client failed: " + e.getMessage());
+            return;
+        }
+        peers.endClient();
+    }
+
+    private SSLEngine serverEngine() {
+        // Without SNI the real server is checked against the address really dialled (the host alias maps).
+        String peerHost = hello.serverName().orElse(upstreamAddress.getAddress().getHostAddress());
+        SSLEngine engine = context.trust().newEngine(peerHost, upstreamAddress.getPort());
+        engine.setUseClientMode(true);
+        SSLParameters parameters = engine.getSSLParameters();
+        if (context.trust().isVerifying()) {
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        }
+        hello.serverName().ifPresent(name -> {
+            try {
+                parameters.setServerNames(List.of(new SNIHostName(name)));
+            } catch (IllegalArgumentException e) {
+                Log.verbose("%s: the client's server name %s cannot be sent on: %s", flow, name, e.getMessage());
+            }
+        });
+        if (!hello.applicationProtocols().isEmpty()) {
+            parameters.setApplicationProtocols(new String[] {HTTP_1_1});
+        }
+        engine.setSSLParameters(parameters);
+        return engine;
+    }
+
+    private SSLEngine clientEngine(String protocol) {
+        SSLContext leaf = hello.serverName()
+                .map(context.leaves()::forName)
+                .orElseGet(() -> context.leaves().forAddress(flow.server().getAddress()));
+        SSLEngine engine = leaf.createSSLEngine();
+        engine.setUseClientMode(false);
+        engine.setHandshakeApplicationProtocolSelector((ignored, offered) ->
+                protocol != null && !protocol.isEmpty() && offered.contains(protocol) ? protocol : "");
+        return engine;
+    }
+
+    private static void closeQuietly(TlsEndpoint endpoint) {
+        try {
+            endpoint.close();
+        } catch (SSLException e) {
+            Log.verbose("closing TLS: %s", e.getMessage());
+        }
+    }
+
+    /** What the server side produces: bytes for the server, plaintext from it. */
+    private final class ServerSide implements TlsEndpoint.Output {
+        @Override
+        public void network(ByteBuffer bytes) {
+            peers.sendToServer(bytes);
+        }
+
+        @Override
+        public void application(ByteBuffer plaintext) {
+            observer.onServerData(plaintext.asReadOnlyBuffer());
+            if (state != State.RELAYING) {
+                if (!earlyServerBytes.add(plaintext)) {
+                    giveUp("the server sent too much before the client's handshake finished");
+                }
+                return;
+            }
+            sendToClient(plaintext);
+        }
+
+        @Override
+        public void handshakeDone() {
+            serverReady();
+        }
+    }
+
+    /** What the child's side produces: bytes for the child, plaintext from it. */
+    private final class ClientSide implements TlsEndpoint.Output {
+        @Override
+        public void network(ByteBuffer bytes) {
+            peers.sendToClient(bytes);
+        }
+
+        @Override
+        public void application(ByteBuffer plaintext) {
+            if (answeredBadGateway) {
+                return;
+            }
+            observer.onClientData(plaintext.asReadOnlyBuffer());
+            if (serverFailure != null) {
+                answerBadGateway();
+                return;
+            }
+            try {
+                upstream.send(plaintext);
+            } catch (SSLException e) {
+                giveUp("TLS with the server failed: " + e.getMessage());
+            }
+        }
+
+        @Override
+        public void handshakeDone() {
+            Log.verbose("%s: TLS with the client established for %s", flow, server);
+            state = State.RELAYING;
+            if (!earlyServerBytes.isEmpty()) {
+                sendToClient(earlyServerBytes.take());
+            }
+        }
+    }
+
+    private void sendToClient(ByteBuffer plaintext) {
+        try {
+            downstream.send(plaintext);
+        } catch (SSLException e) {
+            giveUp("TLS with the client failed: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package dev.httptap.tls;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * How httptap checks the real servers it talks TLS to: against this machine's default trust store (the
+ * JDK's), plus the certificates of {@code --ca-file}, with the host name checked as HTTPS does; or, with
+ * {@code --insecure}, not at all.
+ */
+public final class UpstreamTrust {
+    private final SSLContext context;
+    private final boolean verifying;
+
+    private UpstreamTrust(SSLContext context, boolean verifying) {
+        this.context = context;
+        this.verifying = verifying;
+    }
+
+    /** Throws {@link IllegalArgumentException} with a message fit for the user when the file is unusable. */
+    public static UpstreamTrust create(Optional<Path> caFile, boolean insecure) {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            TrustManager trust = insecure ? new TrustingEverything() : verifyingManager(caFile);
+            context.init(null, new TrustManager[] {trust}, null);
+            return new UpstreamTrust(context, !insecure);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot set up TLS to servers: " + e.getMessage(), e);
+        }
+    }
+
+    public boolean isVerifying() {
+        return verifying;
+    }
+
+    /** A client engine for {@code peerHost} (the name checked against the server's certificate). */
+    SSLEngine newEngine(String peerHost, int port) {
+        return context.createSSLEngine(peerHost, port);
+    }
+
+    private static TrustManager verifyingManager(Optional<Path> caFile) throws GeneralSecurityException {
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        if (caFile.isEmpty()) {
+            factory.init((KeyStore) null);
+            return factory.getTrustManagers()[0];
+        }
+        KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
+        try {
+            anchors.load(null, null);
+        } catch (IOException e) {
+            throw new GeneralSecurityException(e);
+        }
+        List<X509Certificate> certificates = new ArrayList<>(List.of(defaultAnchors()));
+        certificates.addAll(readCertificates(caFile.get()));
+        for (int i = 0; i < certificates.size(); i++) {
+            anchors.setCertificateEntry("anchor-" + i, certificates.get(i));
+        }
+        factory.init(anchors);
+        return factory.getTrustManagers()[0];
+    }
+
+    /** The JDK's default trusted CAs. */
+    static X509Certificate[] defaultAnchors() throws GeneralSecurityException {
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init((KeyStore) null);
+        for (TrustManager manager : factory.getTrustManagers()) {
+            if (manager instanceof X509TrustManager x509) {
+                return x509.getAcceptedIssuers();
+            }
+        }
+        return new X509Certificate[0];
+    }
+
+    /** The certificates of a PEM (or DER) file. */
+    static List<X509Certificate> readCertificates(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
+            List<X509Certificate> result = new ArrayList<>();
+            for (Certificate certificate : certificates) {
+                result.add((X509Certificate) certificate);
+            }
+            if (result.isEmpty()) {
+                throw new IllegalArgumentException("--ca-file " + file + ": no certificate in it");
+            }
+            return result;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalArgumentException("--ca-file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** --insecure: any certificate, any name. */
+    private static final class TrustingEverything extends X509ExtendedTrustManager {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {}
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {}
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+}

@@ -1,0 +1,175 @@
+package dev.httptap.e2e;
+
+import static dev.httptap.e2e.ClientAssertions.assertClientRun;
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * HTTPS interception end to end: a local HTTPS server with the test's own CA (passed to httptap with
+ * {@code --ca-file}), on an ephemeral port (so never 443: TLS is found by sniffing), and ordinary clients
+ * run with no extra flag, trusting the run's CA through the files and variables httptap sets up.
+ */
+class HttpsIT {
+    private static final String HELLO = LocalHttpServer.HELLO_BODY;
+    private static final TestPki PKI = TestPki.create();
+
+    @TempDir
+    Path dir;
+    private Path caFile;
+    private LocalHttpServer server;
+    private String base;
+
+    @BeforeEach
+    void startServer() throws IOException {
+        server = LocalHttpServer.startTls(PKI.serverContext());
+        caFile = PKI.writeCaPem(dir);
+        base = "https://" + Httptap.HOST + ":" + server.port();
+    }
+
+    @AfterEach
+    void stopServer() throws IOException {
+        server.close();
+    }
+
+    @Test
+    void curl() {
+        String url = base + "/hello?client=curl";
+        ProcessRun run = tapped("curl", "-sS", url);
+        assertClientRun(Route.TAPPED, run, HELLO, Exchange.withBody("GET", url, 200, HELLO));
+    }
+
+    @Test
+    void curlKeepsTheConnectionAliveForSeveralRequests() {
+        String first = base + "/hello?n=1";
+        String second = base + "/hello?n=2";
+        ProcessRun run = tapped("curl", "-sS", first, second);
+        assertClientRun(Route.TAPPED, run, HELLO + HELLO,
+                Exchange.withBody("GET", first, 200, HELLO), Exchange.withBody("GET", second, 200, HELLO));
+        assertEquals(1, server.connectionsAccepted(), "one TLS connection for both requests");
+    }
+
+    @Test
+    void curlPostIsEchoed() {
+        String url = base + "/echo";
+        String body = "posted over TLS\n";
+        ProcessRun run = tapped("curl", "-sS", "--data-binary", body, url);
+        assertClientRun(Route.TAPPED, run, body, Exchange.withBody("POST", url, 200, body));
+    }
+
+    @Test
+    void wget() {
+        String url = base + "/hello?client=wget";
+        ProcessRun run = tapped("wget", "-qO-", url);
+        assertClientRun(Route.TAPPED, run, HELLO, Exchange.withBody("GET", url, 200, HELLO));
+    }
+
+    @Test
+    void pythonUrllib() {
+        String url = base + "/hello?client=python";
+        ProcessRun run = tapped("python3", "-c",
+                "import sys, urllib.request; sys.stdout.write(urllib.request.urlopen(sys.argv[1]).read().decode())", url);
+        assertClientRun(Route.TAPPED, run, HELLO, Exchange.withBody("GET", url, 200, HELLO));
+    }
+
+    @Test
+    void nodeHttpsGet() {
+        String url = base + "/hello?client=node";
+        ProcessRun run = tapped("node", "-e",
+                "require('https').get(process.argv[1], r => r.pipe(process.stdout)).on('error', e => { console.error(e.message); process.exit(1); })",
+                url);
+        assertClientRun(Route.TAPPED, run, HELLO, Exchange.withBody("GET", url, 200, HELLO));
+    }
+
+    @Test
+    void javaHttpClient() throws IOException {
+        Path source = dir.resolve("Get.java");
+        Files.writeString(source, """
+                import java.net.URI;
+                import java.net.http.HttpClient;
+                import java.net.http.HttpRequest;
+                import java.net.http.HttpResponse;
+
+                public class Get {
+                    public static void main(String[] args) throws Exception {
+                        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                                HttpRequest.newBuilder(URI.create(args[0])).build(), HttpResponse.BodyHandlers.ofString());
+                        System.out.print(response.body());
+                    }
+                }
+                """);
+        String url = base + "/hello?client=java";
+        ProcessRun run = tapped("java", source.toString(), url);
+        assertClientRun(Route.TAPPED, run, HELLO, Exchange.withBody("GET", url, 200, HELLO));
+    }
+
+    @Test
+    void anUnverifiableServerGetsA502AndARedLine() {
+        String url = base + "/hello";
+        ProcessRun run = Httptap.command("curl", "-sS", url).run();
+        String reason = "cannot verify the TLS connection to " + Httptap.HOST + ":" + server.port();
+        assertAll(run.describe(),
+                () -> assertEquals(0, run.exitCode()),
+                () -> assertTrue(run.programStdout().startsWith("httptap: " + reason + ": "), "the 502 body says why"),
+                () -> assertEquals(List.of("---> GET " + url, "<--- 502 " + url + " (" + run.programStdout().length() + " bytes)"),
+                        ProcessRun.exchangeLines(run.stdoutLines())),
+                () -> assertEquals(1, run.stderrLines().size()),
+                () -> assertTrue(run.stderrText().contains(reason), "one line on stderr with the reason"));
+    }
+
+    @Test
+    void insecureTalksToAnUnverifiableServer() {
+        String url = base + "/hello";
+        ProcessRun run = Httptap.command("curl", "-sS", url).flags("--insecure").run();
+        assertClientRun(Route.TAPPED, run, HELLO, Exchange.withBody("GET", url, 200, HELLO));
+    }
+
+    @Test
+    void aClientPinningItsOwnCaIsReportedAndThenPassedThrough() {
+        String url = base + "/hello";
+        String curl = "curl -sS --cacert " + caFile + " " + url;
+        ProcessRun run = tapped("sh", "-c", curl + "; echo \"exit $?\"; " + curl);
+        assertAll(run.describe(),
+                () -> assertEquals(0, run.exitCode()),
+                () -> assertEquals("exit 60\n" + HELLO, run.programStdout(), "refused once, then untouched"),
+                () -> assertEquals(List.of(), ProcessRun.exchangeLines(run.stdoutLines())),
+                () -> assertTrue(run.stderrText().contains("the client refused httptap's certificate for "
+                        + Httptap.HOST + ":" + server.port())));
+    }
+
+    @Test
+    void sixtyFourMebibytesArriveIntact() {
+        long size = 64L * 1024 * 1024;
+        String url = base + "/bytes/" + size;
+        ProcessRun run = Httptap.command("sh", "-c", "curl -sS " + url + " | sha256sum")
+                .flags("--ca-file", caFile.toString()).timeout(E2eSettings.largeTransferTimeout()).run();
+        assertClientRun(Route.TAPPED, run, DeterministicContent.sha256Hex(size) + "  -\n",
+                new Exchange("GET", url, 200, size));
+    }
+
+    @Test
+    void sixtyFourMebibytesUploadIntact() {
+        long size = 64L * 1024 * 1024;
+        String url = base + "/upload";
+        String upload = DeterministicContent.shellGenerator(size) + " | curl -sS -T - " + url;
+        ProcessRun run = Httptap.command("sh", "-c", upload)
+                .flags("--ca-file", caFile.toString()).timeout(E2eSettings.largeTransferTimeout()).run();
+        UploadReceipt expected = new UploadReceipt(size, DeterministicContent.sha256Hex(size));
+        String answer = expected.length() + " " + expected.sha256() + "\n";
+        assertEquals(expected, server.lastUpload(), run::describe);
+        assertClientRun(Route.TAPPED, run, answer, Exchange.withBody("PUT", url, 200, answer));
+    }
+
+    private ProcessRun tapped(String... command) {
+        return Httptap.command(command).flags("--ca-file", caFile.toString()).run();
+    }
+}

@@ -1,0 +1,98 @@
+package dev.httptap.e2e;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * The test's own private PKI, made with Bouncy Castle independently of httptap's CA code: a CA, and a
+ * server certificate from it for host.httptap.local and 127.0.0.1. httptap trusts the CA only through
+ * {@code --ca-file}, like a company's private CA.
+ */
+final class TestPki {
+    private final X509Certificate ca;
+    private final SSLContext serverContext;
+
+    private TestPki(X509Certificate ca, SSLContext serverContext) {
+        this.ca = ca;
+        this.serverContext = serverContext;
+    }
+
+    static TestPki create() {
+        try {
+            Instant now = Instant.now();
+            KeyPair caKeys = rsaKeys();
+            X500Name caName = new X500Name("CN=httptap e2e test CA");
+            X509Certificate ca = new JcaX509CertificateConverter().getCertificate(
+                    new JcaX509v3CertificateBuilder(caName, BigInteger.valueOf(now.toEpochMilli()),
+                            Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(1))),
+                            caName, caKeys.getPublic())
+                            .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
+                            .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign))
+                            .build(new JcaContentSignerBuilder("SHA256withRSA").build(caKeys.getPrivate())));
+            KeyPair serverKeys = rsaKeys();
+            X509Certificate server = new JcaX509CertificateConverter().getCertificate(
+                    new JcaX509v3CertificateBuilder(caName, BigInteger.valueOf(now.toEpochMilli() + 1),
+                            Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(1))),
+                            new X500Name("CN=" + Httptap.HOST), serverKeys.getPublic())
+                            .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
+                                new GeneralName(GeneralName.dNSName, Httptap.HOST),
+                                new GeneralName(GeneralName.iPAddress, "127.0.0.1")}))
+                            .build(new JcaContentSignerBuilder("SHA256withRSA").build(caKeys.getPrivate())));
+            KeyStore keys = KeyStore.getInstance("PKCS12");
+            keys.load(null, null);
+            keys.setKeyEntry("server", serverKeys.getPrivate(), new char[0], new X509Certificate[] {server, ca});
+            KeyManagerFactory managers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            managers.init(keys, new char[0]);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(managers.getKeyManagers(), null, null);
+            return new TestPki(ca, context);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot make the test PKI", e);
+        }
+    }
+
+    /** For {@link LocalHttpServer#startTls}. */
+    SSLContext serverContext() {
+        return serverContext;
+    }
+
+    /** Writes the CA certificate as PEM into {@code dir}; returns the file. */
+    Path writeCaPem(Path dir) throws IOException {
+        Path file = dir.resolve("test-ca.pem");
+        try {
+            Files.writeString(file, "-----BEGIN CERTIFICATE-----\n"
+                    + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(ca.getEncoded())
+                    + "\n-----END CERTIFICATE-----\n");
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new IOException(e);
+        }
+        return file;
+    }
+
+    private static KeyPair rsaKeys() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        return generator.generateKeyPair();
+    }
+}

@@ -1,0 +1,81 @@
+package dev.httptap.tls;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPublicKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
+import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
+import org.junit.jupiter.api.Test;
+
+class CertificateAuthorityTest {
+    private static final Instant NOW = Instant.parse("2026-11-24T08:00:00Z");
+    private final CertificateAuthority ca = CertificateAuthority.create(NOW);
+
+    @Test
+    void theCaIsASelfSignedShortLivedP256Ca() throws Exception {
+        X509Certificate certificate = ca.certificate();
+        assertEquals("O=httptap,CN=httptap CA 2026-11-24", certificate.getSubjectX500Principal().getName());
+        assertEquals(certificate.getSubjectX500Principal(), certificate.getIssuerX500Principal());
+        certificate.verify(certificate.getPublicKey());
+        assertEquals(0, certificate.getBasicConstraints(), "a CA that signs leaves only");
+        assertTrue(certificate.getKeyUsage()[5], "keyCertSign");
+        assertEquals(256, ((ECPublicKey) certificate.getPublicKey()).getParams().getCurve().getField().getFieldSize());
+        assertEquals(NOW.minus(Duration.ofHours(1)), certificate.getNotBefore().toInstant());
+        assertEquals(NOW.plus(Duration.ofHours(24)), certificate.getNotAfter().toInstant());
+    }
+
+    @Test
+    void aLeafForANameIsForTlsServersOnlyAndChainsToTheCa() throws Exception {
+        IssuedCertificate issued = ca.issue("api.example.test");
+        X509Certificate leaf = issued.leaf();
+        leaf.verify(ca.certificate().getPublicKey());
+        assertEquals(List.of(List.of(2, "api.example.test")), List.copyOf(leaf.getSubjectAlternativeNames()));
+        assertEquals(-1, leaf.getBasicConstraints(), "not a CA");
+        boolean[] usage = leaf.getKeyUsage();
+        assertTrue(usage[0], "digitalSignature");
+        for (int i = 1; i < usage.length; i++) {
+            assertTrue(!usage[i], "only digitalSignature, not bit " + i);
+        }
+        assertEquals(List.of("1.3.6.1.5.5.7.3.1"), leaf.getExtendedKeyUsage(), "serverAuth");
+        assertArrayEquals(keyIdentifier(ca.certificate()), authorityKeyIdentifier(leaf));
+        assertTrue(leaf.getExtensionValue("2.5.29.14") != null, "a subject key identifier");
+        assertEquals(ca.certificate().getNotAfter(), leaf.getNotAfter());
+        assertArrayEquals(new X509Certificate[] {leaf, ca.certificate()}, issued.chain());
+    }
+
+    @Test
+    void aLeafForAnAddressNamesTheAddress() throws Exception {
+        X509Certificate leaf = ca.issue(InetAddress.getByAddress(new byte[] {(byte) 192, 0, 2, 10})).leaf();
+        assertEquals(List.of(List.of(7, "192.0.2.10")), List.copyOf(leaf.getSubjectAlternativeNames()));
+    }
+
+    @Test
+    void leafContextsAreKeptPerNameWithinABound() {
+        LeafContexts contexts = new LeafContexts(CompletableFuture.completedFuture(ca), 2);
+        assertSame(contexts.forName("a.test"), contexts.forName("a.test"));
+        assertNotSame(contexts.forName("a.test"), contexts.forName("b.test"));
+        contexts.forName("c.test");
+        assertEquals(2, contexts.size());
+    }
+
+    private static byte[] keyIdentifier(X509Certificate certificate) {
+        byte[] extension = ASN1OctetString.getInstance(certificate.getExtensionValue("2.5.29.14")).getOctets();
+        return SubjectKeyIdentifier.getInstance(extension).getKeyIdentifier();
+    }
+
+    private static byte[] authorityKeyIdentifier(X509Certificate certificate) {
+        byte[] extension = ASN1OctetString.getInstance(certificate.getExtensionValue("2.5.29.35")).getOctets();
+        return AuthorityKeyIdentifier.getInstance(extension).getKeyIdentifier();
+    }
+}

@@ -1,0 +1,177 @@
+package dev.httptap.tls;
+
+import dev.httptap.relay.FlowHandler;
+import dev.httptap.relay.FlowPeers;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.Queue;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
+
+/**
+ * A child's TLS client and a real TLS server, both {@link TlsEndpoint}s over SSLEngines, joined through a
+ * {@link FlowHandler} in memory: what each side emits is queued and delivered in rounds, no sockets, no
+ * threads. Records the plaintext each end received and what the handler did to the connection.
+ */
+final class InMemoryConnection implements FlowPeers {
+    private final Queue<byte[]> clientToHandler = new ArrayDeque<>();
+    private final Queue<byte[]> serverToHandler = new ArrayDeque<>();
+    private final Queue<byte[]> handlerToServer = new ArrayDeque<>();
+    private final Queue<byte[]> handlerToClient = new ArrayDeque<>();
+    final ByteArrayOutputStream clientReceived = new ByteArrayOutputStream();
+    final ByteArrayOutputStream serverReceived = new ByteArrayOutputStream();
+    /** Raw bytes that reached the server: what a passed-through connection shows. */
+    final ByteArrayOutputStream serverRaw = new ByteArrayOutputStream();
+    final TlsEndpoint client;
+    final TlsEndpoint server;
+    FlowHandler handler;
+    /** Delivers the child's bytes to the handler one at a time, as the worst network would. */
+    boolean clientBytesOneByOne;
+    boolean reset;
+    boolean serverEnded;
+    boolean clientEnded;
+    SSLException clientFailure;
+    SSLException serverFailure;
+
+    InMemoryConnection(SSLEngine clientEngine, SSLEngine serverEngine) {
+        client = new TlsEndpoint(clientEngine, new Collecting(clientToHandler, clientReceived));
+        server = new TlsEndpoint(serverEngine, new Collecting(serverToHandler, serverReceived));
+    }
+
+    /** Starts both engines and runs until nothing moves. */
+    void handshake() {
+        try {
+            server.start();
+            client.start();
+        } catch (SSLException e) {
+            throw new AssertionError(e);
+        }
+        run();
+    }
+
+    void clientSends(String text) {
+        try {
+            client.send(ByteBuffer.wrap(text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)));
+        } catch (SSLException e) {
+            throw new AssertionError(e);
+        }
+        run();
+    }
+
+    void serverSends(String text) {
+        try {
+            server.send(ByteBuffer.wrap(text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)));
+        } catch (SSLException e) {
+            throw new AssertionError(e);
+        }
+        run();
+    }
+
+    /** Delivers queued bytes until every queue is empty (bounded: a test never needs many rounds). */
+    void run() {
+        for (int round = 0; round < 1000; round++) {
+            boolean moved = false;
+            byte[] bytes;
+            while ((bytes = clientToHandler.poll()) != null && !reset) {
+                int step = clientBytesOneByOne ? 1 : bytes.length;
+                for (int offset = 0; offset < bytes.length && !reset; offset += step) {
+                    handler.onClientData(ByteBuffer.wrap(bytes, offset, step).slice().asReadOnlyBuffer());
+                }
+                moved = true;
+            }
+            while ((bytes = serverToHandler.poll()) != null && !reset) {
+                handler.onServerData(ByteBuffer.wrap(bytes).asReadOnlyBuffer());
+                moved = true;
+            }
+            while ((bytes = handlerToServer.poll()) != null) {
+                serverRaw.writeBytes(bytes);
+                if (serverFailure == null) {
+                    try {
+                        server.receive(ByteBuffer.wrap(bytes));
+                    } catch (SSLException e) {
+                        serverFailure = e;
+                    }
+                }
+                moved = true;
+            }
+            while ((bytes = handlerToClient.poll()) != null) {
+                if (clientFailure == null) {
+                    try {
+                        client.receive(ByteBuffer.wrap(bytes));
+                    } catch (SSLException e) {
+                        clientFailure = e;
+                        client.sendPendingAlert();
+                    }
+                }
+                moved = true;
+            }
+            if (!moved) {
+                return;
+            }
+        }
+        throw new AssertionError("the connection never settled");
+    }
+
+    String clientText() {
+        return clientReceived.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    String serverText() {
+        return serverReceived.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    @Override
+    public void sendToServer(ByteBuffer bytes) {
+        handlerToServer.add(copy(bytes));
+    }
+
+    @Override
+    public void sendToClient(ByteBuffer bytes) {
+        handlerToClient.add(copy(bytes));
+    }
+
+    @Override
+    public void endServer() {
+        serverEnded = true;
+    }
+
+    @Override
+    public void endClient() {
+        clientEnded = true;
+    }
+
+    @Override
+    public void reset() {
+        reset = true;
+    }
+
+    private static byte[] copy(ByteBuffer bytes) {
+        byte[] copy = new byte[bytes.remaining()];
+        bytes.get(copy);
+        return copy;
+    }
+
+    private static final class Collecting implements TlsEndpoint.Output {
+        private final Queue<byte[]> network;
+        private final ByteArrayOutputStream plaintext;
+
+        Collecting(Queue<byte[]> network, ByteArrayOutputStream plaintext) {
+            this.network = network;
+            this.plaintext = plaintext;
+        }
+
+        @Override
+        public void network(ByteBuffer bytes) {
+            network.add(copy(bytes));
+        }
+
+        @Override
+        public void application(ByteBuffer bytes) {
+            plaintext.write(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
+        }
+
+        @Override
+        public void handshakeDone() {}
+    }
+}

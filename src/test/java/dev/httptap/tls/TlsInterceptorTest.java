@@ -1,0 +1,251 @@
+package dev.httptap.tls;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.httptap.event.ExchangeClock;
+import dev.httptap.event.RecordingListener;
+import dev.httptap.relay.FlowHandler;
+import dev.httptap.relay.FlowHandlerFactory;
+import dev.httptap.relay.FlowObserver;
+import dev.httptap.sniff.HttpSniffer;
+import dev.httptap.sniff.SniffOptions;
+import dev.httptap.stack.FlowId;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The interception layer driven by bytes in memory, with SSLEngines playing the child and the server. */
+class TlsInterceptorTest {
+    private static final String HOST = "api.example.test";
+    private static final String REQUEST = "GET /items HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n";
+    private static final String RESPONSE = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
+    private static final FlowId FLOW = new FlowId(new InetSocketAddress("10.1.1.100", 40000),
+            new InetSocketAddress("192.0.2.10", 443));
+
+    /** The real server's own CA, which only --ca-file makes httptap trust. */
+    private final CertificateAuthority serverCa = CertificateAuthority.create(Instant.now());
+    private final CertificateAuthority httptapCa = CertificateAuthority.create(Instant.now());
+    private final RecordingListener listener = new RecordingListener();
+    private final RejectingClients rejecting = new RejectingClients();
+    private final RecordingPlainHandlers plain = new RecordingPlainHandlers();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void decryptsBothWaysAndReportsTheExchangeAsHttps() throws Exception {
+        InMemoryConnection connection = connect(clientTrusting(httptapCa.certificate()), trustingServerCa());
+        connection.handshake();
+        connection.clientSends(REQUEST);
+        connection.serverSends(RESPONSE);
+
+        assertEquals(REQUEST, connection.serverText());
+        assertEquals(RESPONSE, connection.clientText());
+        assertEquals("finished GET https://" + HOST + "/items 200 COMPLETE 0/5", listener.events.get(listener.events.size() - 1));
+        assertEquals("http/1.1", connection.client.engine().getApplicationProtocol());
+        assertEquals("http/1.1", connection.server.engine().getApplicationProtocol());
+        X509Certificate shown = (X509Certificate) connection.client.engine().getSession().getPeerCertificates()[0];
+        assertEquals(httptapCa.certificate().getSubjectX500Principal(), shown.getIssuerX500Principal());
+        assertEquals(List.of(List.of(2, HOST)), List.copyOf(shown.getSubjectAlternativeNames()));
+        assertFalse(connection.reset);
+    }
+
+    @Test
+    void aBodyOfManyRecordsCrossesIntact() throws IOException {
+        InMemoryConnection connection = connect(clientTrusting(httptapCa.certificate()), trustingServerCa());
+        connection.handshake();
+        connection.clientSends(REQUEST);
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; body.length() < 1 << 20; i++) {
+            body.append(i).append(',');
+        }
+        String response = "HTTP/1.1 200 OK\r\nContent-Length: " + body.length() + "\r\n\r\n" + body;
+        connection.serverSends(response);
+        assertEquals(response, connection.clientText());
+        assertEquals("finished GET https://" + HOST + "/items 200 COMPLETE 0/" + body.length(),
+                listener.events.get(listener.events.size() - 1));
+    }
+
+    @Test
+    void aClientHelloArrivingByteByByteIsStillIntercepted() throws IOException {
+        InMemoryConnection connection = connect(clientTrusting(httptapCa.certificate()), trustingServerCa());
+        connection.clientBytesOneByOne = true;
+        connection.handshake();
+        connection.clientSends(REQUEST);
+        connection.serverSends(RESPONSE);
+        assertEquals(REQUEST, connection.serverText());
+        assertEquals(RESPONSE, connection.clientText());
+    }
+
+    @Test
+    void aClientOfferingOnlyHttp2PassesThroughUntouched() throws IOException {
+        InMemoryConnection connection = connect(clientTrusting(serverCa.certificate()), trustingServerCa(), HOST, "h2");
+        connection.server.engine().setHandshakeApplicationProtocolSelector((engine, offered) -> "h2");
+        connection.handshake();
+        connection.clientSends("h2 bytes, as far as this test cares");
+        assertEquals("h2", connection.client.engine().getApplicationProtocol());
+        assertEquals("h2 bytes, as far as this test cares", connection.serverText());
+        assertEquals(0, plain.opened);
+    }
+
+    @Test
+    void aServerCertificateForAnotherNameIsNotTrusted() throws IOException {
+        InMemoryConnection connection = connect(clientTrusting(httptapCa.certificate()), trustingServerCa(),
+                "other.example.test", "http/1.1");
+        connection.handshake();
+        connection.clientSends(REQUEST);
+        assertTrue(connection.clientText().contains("No subject alternative DNS name matching " + HOST), connection.clientText());
+        assertEquals("", connection.serverText());
+    }
+
+    @Test
+    void closingPassesCloseNotifyOnAndEndsTheOtherSide() throws IOException {
+        InMemoryConnection connection = connect(clientTrusting(httptapCa.certificate()), trustingServerCa());
+        connection.handshake();
+        connection.clientSends(REQUEST);
+        connection.serverSends(RESPONSE);
+        connection.handler.onServerEnd();
+        assertTrue(connection.clientEnded);
+        connection.handler.onClientEnd();
+        assertTrue(connection.serverEnded);
+    }
+
+    @Test
+    void anUnverifiableServerIsNeverTalkedToAndTheChildGetsA502() throws IOException {
+        UpstreamTrust systemDefaults = UpstreamTrust.create(Optional.empty(), false);
+        InMemoryConnection connection = connect(clientTrusting(httptapCa.certificate()), systemDefaults);
+        connection.handshake();
+        connection.clientSends(REQUEST);
+
+        assertTrue(connection.clientText().startsWith("HTTP/1.1 502 Bad Gateway\r\n"), connection.clientText());
+        assertTrue(connection.clientText().contains("cannot verify the TLS connection to " + HOST
+                + ":443: its certificate is not signed by a trusted CA"), connection.clientText());
+        assertEquals("", connection.serverText());
+        assertNotNull(connection.serverFailure, "the server saw an alert, not a request");
+        assertTrue(connection.clientEnded);
+        assertEquals("finished GET https://" + HOST + "/items 502 COMPLETE 0/"
+                + (connection.clientText().length() - connection.clientText().indexOf("\r\n\r\n") - 4),
+                listener.events.get(listener.events.size() - 1));
+    }
+
+    @Test
+    void insecureTalksToAnyServer() {
+        InMemoryConnection connection = connect(clientTrusting(httptapCa.certificate()),
+                UpstreamTrust.create(Optional.empty(), true));
+        connection.handshake();
+        connection.clientSends(REQUEST);
+        assertEquals(REQUEST, connection.serverText());
+    }
+
+    @Test
+    void aClientRefusingTheCertificateIsRememberedAndLaterPassedThrough() throws IOException {
+        UpstreamTrust trust = trustingServerCa();
+        InMemoryConnection refusing = connect(clientTrusting(serverCa.certificate()), trust);
+        refusing.handshake();
+        assertNotNull(refusing.clientFailure);
+        assertTrue(refusing.reset);
+        assertTrue(rejecting.contains(HOST + ":443"));
+
+        InMemoryConnection later = connect(clientTrusting(serverCa.certificate()), trust);
+        later.handshake();
+        later.clientSends(REQUEST);
+        assertEquals(REQUEST, later.serverText(), "the child talks to the real server itself");
+        assertEquals(0, plain.opened, "passed through without the plain observers");
+    }
+
+    @Test
+    void garbageAfterATlsLookingStartPassesThroughUnchanged() throws IOException {
+        InMemoryConnection connection = connect(clientTrusting(httptapCa.certificate()), trustingServerCa());
+        byte[] garbage = {0x16, 0x03, 0x01, 0x00, 0x05, 0x02, 0x00, 0x00, 0x01, 0x00, 'x', 'y'};
+        connection.handler.onClientData(ByteBuffer.wrap(garbage).asReadOnlyBuffer());
+        connection.run();
+        assertEquals(1, plain.opened);
+        assertEquals(List.of(new String(garbage, java.nio.charset.StandardCharsets.ISO_8859_1)), plain.clientData);
+    }
+
+    private InMemoryConnection connect(SSLContext clientContext, UpstreamTrust trust) {
+        return connect(clientContext, trust, HOST, "h2", "http/1.1");
+    }
+
+    private InMemoryConnection connect(SSLContext clientContext, UpstreamTrust trust, String serverName,
+            String... protocols) {
+        SSLEngine client = clientContext.createSSLEngine(HOST, 443);
+        client.setUseClientMode(true);
+        SSLParameters parameters = client.getSSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        parameters.setServerNames(List.of(new SNIHostName(HOST)));
+        parameters.setApplicationProtocols(protocols);
+        client.setSSLParameters(parameters);
+
+        SSLEngine server = new LeafContexts(CompletableFuture.completedFuture(serverCa)).forName(serverName).createSSLEngine();
+        server.setUseClientMode(false);
+        server.setHandshakeApplicationProtocolSelector((engine, offered) -> offered.contains("http/1.1") ? "http/1.1" : "");
+
+        InMemoryConnection connection = new InMemoryConnection(client, server);
+        InterceptionContext context = new InterceptionContext(trust,
+                new LeafContexts(CompletableFuture.completedFuture(httptapCa)), rejecting);
+        HttpSniffer sniffer = new HttpSniffer(listener, SniffOptions.defaults(), ExchangeClock.SYSTEM);
+        connection.handler = new Interception(plain, sniffer.https(), Set.of(80), context)
+                .open(FLOW, new InetSocketAddress("127.0.0.1", 443), connection);
+        return connection;
+    }
+
+    private UpstreamTrust trustingServerCa() throws IOException {
+        Path pem = dir.resolve("server-ca.pem");
+        Files.writeString(pem, Pem.certificate(serverCa.certificate()));
+        return UpstreamTrust.create(Optional.of(pem), false);
+    }
+
+    private static SSLContext clientTrusting(X509Certificate anchor) {
+        try {
+            KeyStore anchors = KeyStore.getInstance("PKCS12");
+            anchors.load(null, null);
+            anchors.setCertificateEntry("anchor", anchor);
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(anchors);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, factory.getTrustManagers(), null);
+            return context;
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The plain relay path, recording whether and with what it was used. */
+    private static final class RecordingPlainHandlers implements FlowHandlerFactory {
+        int opened;
+        final List<String> clientData = new java.util.ArrayList<>();
+
+        @Override
+        public FlowHandler open(FlowId flow, InetSocketAddress upstream, dev.httptap.relay.FlowPeers peers) {
+            opened++;
+            return FlowHandler.observing(new FlowObserver() {
+                @Override
+                public void onClientData(ByteBuffer data) {
+                    byte[] bytes = new byte[data.remaining()];
+                    data.get(bytes);
+                    clientData.add(new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1));
+                }
+            }, peers);
+        }
+    }
+}
