@@ -30,6 +30,15 @@ public final class Sandbox implements AutoCloseable {
     }
 
     /**
+     * Starts, on background threads, the start-up work that needs nothing from the command line: binding
+     * the C library and finding the helper executable. Returns at once; {@link #start} uses the results.
+     */
+    public static void preload() {
+        Native.preload();
+        HelperBinary.preload();
+    }
+
+    /**
      * Creates the sandbox and returns with the command paused. Any failure, including the helper's
      * (e.g. no user namespaces, no access to /dev/net/tun), is a {@link SandboxException} whose message is
      * one line saying what to fix.
