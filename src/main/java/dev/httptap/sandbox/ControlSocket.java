@@ -1,7 +1,7 @@
 package dev.httptap.sandbox;
 
-import dev.httptap.tun.Native;
 import dev.httptap.tun.LibC;
+import dev.httptap.tun.Native;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

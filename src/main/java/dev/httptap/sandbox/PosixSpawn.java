@@ -19,13 +19,14 @@ final class PosixSpawn {
      * guards against a libc that grows it.
      */
     private static final int FILE_ACTIONS_BYTES = 256;
-    static final int CHILD_FD = 3;
+    private static final int CHILD_FD = 3;
 
     private PosixSpawn() {}
 
     /**
-     * Starts {@code argv} (looked up in PATH, like execvp) with environment {@code envp} and {@code fd}
-     * duplicated onto its fd 3; returns its pid. The dup clears close-on-exec on the child's copy only.
+     * Starts {@code argv} (looked up in httptap's own PATH unless it has a slash, like execvp) with
+     * environment {@code envp} and {@code fd} duplicated onto its fd 3; returns its pid. The dup clears
+     * close-on-exec on the child's copy only.
      */
     static int start(List<String> argv, List<String> envp, int fd) throws IOException {
         LibC libc = Native.libc();
