@@ -2,6 +2,7 @@ package dev.httptap.tun;
 
 import java.nio.ByteBuffer;
 import jnr.ffi.Pointer;
+import jnr.ffi.annotations.In;
 import jnr.ffi.annotations.Out;
 
 /**
@@ -53,7 +54,7 @@ public interface LibC {
 
     long write(int fd, ByteBuffer buffer, long count);
 
-    long write(int fd, byte[] buffer, long count);
+    long write(int fd, @In byte[] buffer, long count);
 
     /** fcntl(2) is variadic; an int third argument travels in the same register either way on LP64 Linux. */
     int fcntl(int fd, int command, int argument);
