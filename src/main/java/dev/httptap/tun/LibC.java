@@ -7,10 +7,10 @@ import jnr.ffi.annotations.Out;
 
 /**
  * Every C library call httptap makes, bound with jnr-ffi. Load it through {@link Native}, never
- * directly: binding takes tens of milliseconds, so it is done once, in the background.
+ * directly: binding generates code (~100 ms), so it is done once, in the background.
  *
  * <p>The list is kept to exactly what httptap calls, because each method adds to the binding's cost
- * (jnr-posix bound hundreds and cost 250-600 ms of start-up). Failures return -1 and leave errno in
+ * (jnr-posix, which binds hundreds, cost 250-600 ms of start-up). Failures return -1 and leave errno in
  * {@link Native#errno()}, except posix_spawnp and friends, which return the error number itself.
  *
  * <p>Types assume an LP64 Linux (x86_64, aarch64): {@code size_t}, {@code ssize_t} and {@code nfds_t} are
