@@ -1,7 +1,7 @@
 package dev.httptap.cli;
 
 import dev.httptap.log.Log;
-import dev.httptap.tun.Native;
+import dev.httptap.sandbox.Sandbox;
 import java.io.PrintStream;
 import java.util.List;
 import picocli.CommandLine;
@@ -16,8 +16,8 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        // Loading the native-call library is the slowest part of start-up; do it while we parse.
-        Native.preload();
+        // Binding the C library and finding the helper take a while; do them while we parse.
+        Sandbox.preload();
         System.exit(run(args));
     }
 

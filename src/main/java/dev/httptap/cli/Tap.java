@@ -80,6 +80,9 @@ final class Tap {
                 if (settings.noExit()) {
                     serveUntilInterrupted();
                 }
+                // Closing the device before the relay wakes the relay's reader at once; otherwise it
+                // notices the stop only when its poll times out (up to 100 ms added to every run).
+                sandbox.close();
                 return exitCode;
             }
         } catch (SandboxException e) {

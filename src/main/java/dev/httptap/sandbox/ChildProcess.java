@@ -1,14 +1,13 @@
 package dev.httptap.sandbox;
 
 import dev.httptap.log.Log;
+import dev.httptap.tun.LibC;
 import dev.httptap.tun.Native;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import jnr.constants.platform.Errno;
-import jnr.posix.POSIX;
-import jnr.posix.SpawnFileAction;
 
 /**
  * The helper process (which becomes the command), spawned and reaped by one dedicated thread.
@@ -27,45 +26,44 @@ final class ChildProcess {
     }
 
     /**
-     * Spawns {@code argv} with {@code controlFd} as its fd 3. jnr's posix_spawnp does not keep errno, so
-     * a failure here can only say that the spawn failed; the helper reports everything after that.
+     * Spawns {@code argv} with {@code controlFd} as its fd 3. A failure here can only be the spawn's
+     * own (e.g. the helper is not executable); the helper reports everything after that.
      */
     static ChildProcess spawn(List<String> argv, List<String> envp, int controlFd) throws IOException {
-        POSIX posix = Native.posix(); // loaded here, so that a failure to load is thrown to the caller
+        Native.libc(); // bound here, so that a failure to bind is thrown to the caller
         CompletableFuture<Integer> spawned = new CompletableFuture<>();
         CompletableFuture<Integer> exitCode = new CompletableFuture<>();
-        Thread thread = new Thread(() -> spawnAndReap(posix, argv, envp, controlFd, spawned, exitCode), "httptap-child");
+        Thread thread = new Thread(() -> spawnAndReap(argv, envp, controlFd, spawned, exitCode), "httptap-child");
         thread.setDaemon(true);
         thread.start();
-        int pid = spawned.join();
-        if (pid <= 0) {
-            throw new IOException("cannot start the native helper " + argv.get(0));
+        try {
+            return new ChildProcess(spawned.join(), exitCode);
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof IOException cause ? cause : new IOException(e.getCause().toString(), e.getCause());
         }
-        return new ChildProcess(pid, exitCode);
     }
 
-    private static void spawnAndReap(POSIX posix, List<String> argv, List<String> envp, int controlFd,
+    private static void spawnAndReap(List<String> argv, List<String> envp, int controlFd,
             CompletableFuture<Integer> spawned, CompletableFuture<Integer> exitCode) {
         int pid;
         try {
-            pid = (int) posix.posix_spawnp(argv.get(0), List.of(SpawnFileAction.dup(controlFd, 3)), argv, envp);
-        } catch (RuntimeException e) {
-            Log.verbose("posix_spawnp failed: %s", e);
-            pid = -1;
+            pid = PosixSpawn.start(argv, envp, controlFd);
+        } catch (IOException | RuntimeException e) {
+            spawned.completeExceptionally(e);
+            return;
         }
         spawned.complete(pid);
-        if (pid > 0) {
-            exitCode.complete(reap(posix, pid));
-        }
+        exitCode.complete(reap(pid));
     }
 
     /** Waits for the child to end; returns its exit code as a shell would show it. */
-    private static int reap(POSIX posix, int pid) {
+    private static int reap(int pid) {
+        LibC libc = Native.libc();
         int[] status = new int[1];
-        while (posix.waitpid(pid, status, 0) < 0) {
-            int errno = posix.errno();
-            if (errno != Errno.EINTR.intValue()) {
-                Log.error("lost track of the command (waitpid: %s)", posix.strerror(errno));
+        while (libc.waitpid(pid, status, 0) < 0) {
+            int errno = Native.errno();
+            if (errno != LibC.EINTR) {
+                Log.error("lost track of the command (waitpid: %s)", Native.errorText(errno));
                 return 255;
             }
         }
@@ -95,7 +93,7 @@ final class ChildProcess {
      */
     void signal(int signal) {
         if (!hasExited()) {
-            Native.posix().kill(pid, signal);
+            Native.libc().kill(pid, signal);
         }
     }
 }

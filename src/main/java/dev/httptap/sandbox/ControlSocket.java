@@ -1,14 +1,11 @@
 package dev.httptap.sandbox;
 
+import dev.httptap.tun.LibC;
 import dev.httptap.tun.Native;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import jnr.posix.CmsgHdr;
-import jnr.posix.MsgHdr;
-import jnr.posix.POSIX;
+import java.util.OptionalInt;
 
 /**
  * httptap's end of the socketpair shared with the native helper (the helper's end becomes its fd 3).
@@ -16,12 +13,6 @@ import jnr.posix.POSIX;
  * else an error text and exits; httptap answers with one "go" byte, or closes the socket to cancel.
  */
 final class ControlSocket implements AutoCloseable {
-    private static final int AF_UNIX = 1;
-    private static final int SOCK_STREAM = 1;
-    private static final int SOCK_CLOEXEC = 0x80000;
-    private static final int MSG_CMSG_CLOEXEC = 0x40000000;
-    private static final int SOL_SOCKET = 1;
-    private static final int SCM_RIGHTS = 1;
     private static final int MAX_ERROR_BYTES = 4096;
 
     /** What the helper sent: a TUN descriptor, or the reason it could not make one. */
@@ -31,7 +22,7 @@ final class ControlSocket implements AutoCloseable {
         record Failure(String message) implements HandOff {}
     }
 
-    private final POSIX posix = Native.posix();
+    private final LibC libc = Native.libc();
     private final int ours;
     private int helpers;
     private boolean closed;
@@ -44,7 +35,7 @@ final class ControlSocket implements AutoCloseable {
     /** A new close-on-exec socketpair (the spawn's dup to fd 3 clears close-on-exec on the helper's copy). */
     static ControlSocket open() throws IOException {
         int[] pair = new int[2];
-        if (Native.posix().socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0) {
+        if (Native.libc().socketpair(LibC.AF_UNIX, LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC, 0, pair) < 0) {
             throw new IOException("cannot create the helper's control socket: " + Native.lastErrorText());
         }
         return new ControlSocket(pair[0], pair[1]);
@@ -58,30 +49,34 @@ final class ControlSocket implements AutoCloseable {
     /** Closes our copy of the helper's end once spawned, so that the helper's exit reads as end-of-file. */
     synchronized void closeHelperEnd() {
         if (helpers >= 0) {
-            posix.close(helpers);
+            libc.close(helpers);
             helpers = -1;
         }
     }
 
     /** Blocks until the helper has sent the descriptor, an error, or exited without a word. */
     HandOff receive() throws IOException {
-        MsgHdr message = posix.allocateMsgHdr();
-        ByteBuffer data = ByteBuffer.allocateDirect(MAX_ERROR_BYTES);
-        message.setIov(new ByteBuffer[] {data});
-        message.allocateControl(Integer.BYTES);
-        int length = posix.recvmsg(ours, message, MSG_CMSG_CLOEXEC);
-        if (length < 0) {
-            throw new IOException("cannot receive from the helper: " + Native.lastErrorText());
+        DescriptorMessage message = new DescriptorMessage(Native.runtime(), MAX_ERROR_BYTES);
+        int length = receiveInto(message);
+        OptionalInt fd = message.descriptor();
+        if (fd.isPresent()) {
+            return new HandOff.Device(fd.getAsInt());
         }
-        for (CmsgHdr control : message.getControls()) {
-            if (control.getLevel() == SOL_SOCKET && control.getType() == SCM_RIGHTS) {
-                // jnr hands the cmsg data out in big-endian order; the int in it is native.
-                return new HandOff.Device(control.getData().order(ByteOrder.nativeOrder()).getInt(0));
+        return new HandOff.Failure(message.text(length) + readRest(MAX_ERROR_BYTES - length));
+    }
+
+    /** recvmsg(2), retried if a signal interrupts it; returns the number of data bytes. */
+    private int receiveInto(DescriptorMessage message) throws IOException {
+        while (true) {
+            long length = libc.recvmsg(ours, message.header(), LibC.MSG_CMSG_CLOEXEC);
+            if (length >= 0) {
+                return (int) length;
+            }
+            int errno = Native.errno();
+            if (errno != LibC.EINTR) {
+                throw new IOException("cannot receive from the helper: " + Native.errorText(errno));
             }
         }
-        byte[] text = new byte[length];
-        data.get(0, text);
-        return new HandOff.Failure(new String(text, StandardCharsets.UTF_8) + readRest(MAX_ERROR_BYTES - length));
     }
 
     /** Reads the rest of an error text, up to end-of-file (the helper exits after sending it). */
@@ -89,7 +84,7 @@ final class ControlSocket implements AutoCloseable {
         ByteArrayOutputStream rest = new ByteArrayOutputStream();
         byte[] chunk = new byte[512];
         while (rest.size() < limit) {
-            int n = posix.read(ours, chunk, chunk.length);
+            int n = (int) libc.read(ours, chunk, chunk.length);
             if (n <= 0) {
                 break;
             }
@@ -100,7 +95,7 @@ final class ControlSocket implements AutoCloseable {
 
     /** Lets the paused helper exec the command. */
     void sendGo() throws IOException {
-        if (posix.write(ours, new byte[] {'g'}, 1) != 1) {
+        if (libc.write(ours, new byte[] {'g'}, 1) != 1) {
             throw new IOException("cannot tell the helper to start the command: " + Native.lastErrorText());
         }
     }
@@ -110,7 +105,7 @@ final class ControlSocket implements AutoCloseable {
         if (!closed) {
             closed = true;
             closeHelperEnd();
-            posix.close(ours);
+            libc.close(ours);
         }
     }
 }

@@ -17,6 +17,9 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Finds the native helper executable. In the build tree it is {@code native/httptap-helper} beside the
@@ -28,10 +31,44 @@ final class HelperBinary {
     private static final String FILE_NAME = "httptap-helper";
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
 
+    /** The search {@link #preload()} started, if any. */
+    private static final AtomicReference<CompletableFuture<Path>> preloaded = new AtomicReference<>();
+
     private HelperBinary() {}
 
-    /** The helper's path, extracting it from the jar if needed. */
+    /**
+     * Starts {@link #locate()}'s work on a background thread, if not started yet, and returns at once:
+     * reading, hashing and comparing the helper takes tens of milliseconds httptap can spend parsing.
+     */
+    static void preload() {
+        CompletableFuture<Path> search = new CompletableFuture<>();
+        if (preloaded.compareAndSet(null, search)) {
+            Thread finder = new Thread(() -> {
+                try {
+                    search.complete(find());
+                } catch (IOException | RuntimeException e) {
+                    search.completeExceptionally(e);
+                }
+            }, "httptap-helper-preload");
+            finder.setDaemon(true);
+            finder.start();
+        }
+    }
+
+    /** The helper's path, extracting it from the jar if needed (or waiting for {@link #preload()}'s search). */
     static Path locate() throws IOException {
+        CompletableFuture<Path> search = preloaded.get();
+        if (search == null) {
+            return find();
+        }
+        try {
+            return search.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof IOException cause ? cause : new IOException(e.getCause().toString(), e.getCause());
+        }
+    }
+
+    private static Path find() throws IOException {
         Optional<Path> inBuildTree = buildTreeHelper(codeLocation());
         if (inBuildTree.isPresent()) {
             return inBuildTree.get();

@@ -1,11 +1,11 @@
 package dev.httptap.sandbox;
 
+import dev.httptap.tun.LibC;
 import dev.httptap.tun.Native;
 import dev.httptap.tun.PacketDevice;
 import dev.httptap.tun.TunDevice;
 import java.io.IOException;
 import java.nio.file.Path;
-import jnr.constants.platform.Signal;
 
 /**
  * A command running in private namespaces whose only network is a TUN device httptap holds.
@@ -27,6 +27,15 @@ public final class Sandbox implements AutoCloseable {
         this.child = child;
         this.control = control;
         this.device = device;
+    }
+
+    /**
+     * Starts, on background threads, the start-up work that needs nothing from the command line: binding
+     * the C library and finding the helper executable. Returns at once; {@link #start} uses the results.
+     */
+    public static void preload() {
+        Native.preload();
+        HelperBinary.preload();
     }
 
     /**
@@ -63,7 +72,7 @@ public final class Sandbox implements AutoCloseable {
             return new TunDevice(fd);
         } catch (IOException e) {
             control.close(); // the paused helper sees end-of-file and exits without running the command
-            Native.posix().close(fd);
+            Native.libc().close(fd);
             awaitQuietly(child);
             throw e;
         }
@@ -136,7 +145,7 @@ public final class Sandbox implements AutoCloseable {
             if (state == State.PAUSED) {
                 control.close(); // the helper sees end-of-file instead of "go" and exits
             } else {
-                child.signal(Signal.SIGKILL.intValue());
+                child.signal(LibC.SIGKILL);
             }
             state = State.CLOSED;
         }

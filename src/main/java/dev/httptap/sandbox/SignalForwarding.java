@@ -1,10 +1,9 @@
 package dev.httptap.sandbox;
 
+import dev.httptap.tun.LibC;
 import dev.httptap.tun.Native;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import jnr.constants.platform.OpenFlags;
-import jnr.posix.POSIX;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
@@ -46,16 +45,16 @@ public final class SignalForwarding implements AutoCloseable {
 
     /** Whether httptap's process group is the foreground group of its controlling terminal (if it has one). */
     static boolean inTerminalForeground() {
-        POSIX posix = Native.posix();
-        int tty = posix.open("/dev/tty", OpenFlags.O_RDONLY.intValue() | OpenFlags.O_NOCTTY.intValue(), 0);
+        LibC libc = Native.libc();
+        int tty = libc.open("/dev/tty", LibC.O_RDONLY | LibC.O_NOCTTY, 0);
         if (tty < 0) {
             return false; // no controlling terminal: no Ctrl-C either
         }
         try {
-            int foreground = Native.libc().tcgetpgrp(tty);
-            return foreground >= 0 && foreground == posix.getpgrp();
+            int foreground = libc.tcgetpgrp(tty);
+            return foreground >= 0 && foreground == libc.getpgrp();
         } finally {
-            posix.close(tty);
+            libc.close(tty);
         }
     }
 

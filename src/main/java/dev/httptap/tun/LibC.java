@@ -1,22 +1,98 @@
 package dev.httptap.tun;
 
+import java.nio.ByteBuffer;
 import jnr.ffi.Pointer;
+import jnr.ffi.annotations.In;
+import jnr.ffi.annotations.Out;
 
 /**
- * The few C library calls jnr-posix does not offer, bound with jnr-ffi. Load it through {@link Native},
- * never directly: binding costs hundreds of milliseconds.
+ * Every C library call httptap makes, bound with jnr-ffi. Load it through {@link Native}, never
+ * directly: binding generates code (~100 ms), so it is done once, in the background.
+ *
+ * <p>The list is kept to exactly what httptap calls, because each method adds to the binding's cost
+ * (jnr-posix, which binds hundreds, cost 250-600 ms of start-up). Failures return -1 and leave errno in
+ * {@link Native#errno()}, except posix_spawnp and friends, which return the error number itself.
+ *
+ * <p>Types assume an LP64 Linux (x86_64, aarch64): {@code size_t}, {@code ssize_t} and {@code nfds_t} are
+ * Java {@code long}, {@code pid_t} is {@code int}. The constants are Linux's, the same on both (the
+ * aarch64 values come from asm-generic, which agrees with x86_64 for every one used here).
  */
 public interface LibC {
+    int EINTR = 4;
+    int EAGAIN = 11;
+
+    int SIGKILL = 9;
+    int SIGTERM = 15;
+
+    int O_RDONLY = 0;
+    int O_NOCTTY = 0x100;
+    int O_NONBLOCK = 0x800;
+    int F_GETFL = 3;
+    int F_SETFL = 4;
+
+    int AF_UNIX = 1;
+    int SOCK_STREAM = 1;
+    int SOCK_DGRAM = 2;
+    int SOCK_CLOEXEC = 0x80000;
+    int SOL_SOCKET = 1;
+    int SCM_RIGHTS = 1;
+    int MSG_CMSG_CLOEXEC = 0x40000000;
+
     int POLLIN = 0x001;
     int EFD_NONBLOCK = 0x800;
     int EFD_CLOEXEC = 0x80000;
 
-    /** poll(2) over {@code nfds} 8-byte {@code struct pollfd}s; nfds_t is a 64-bit unsigned long here. */
+    // Descriptors and plain I/O. A direct ByteBuffer is passed by address, from its position.
+
+    int open(String path, int flags, int mode);
+
+    int close(int fd);
+
+    long read(int fd, ByteBuffer buffer, long count);
+
+    long read(int fd, @Out byte[] buffer, long count);
+
+    long write(int fd, ByteBuffer buffer, long count);
+
+    long write(int fd, @In byte[] buffer, long count);
+
+    /** fcntl(2) is variadic; an int third argument travels in the same register either way on LP64 Linux. */
+    int fcntl(int fd, int command, int argument);
+
+    /** poll(2) over {@code nfds} 8-byte {@code struct pollfd}s. */
     int poll(Pointer fds, long nfds, int timeoutMillis);
 
     /** eventfd(2): a counter descriptor, used to wake a thread blocked in poll. */
     int eventfd(int initialValue, int flags);
 
+    // The helper's control socket: creation and descriptor passing.
+
+    int socketpair(int domain, int type, int protocol, @Out int[] pair);
+
+    /** recvmsg(2); {@code message} is a {@code struct msghdr} (see the sandbox's message layout). */
+    long recvmsg(int fd, Pointer message, int flags);
+
+    // Starting, signalling and reaping the helper.
+
+    /** Returns 0 or an error number (not -1 and errno); {@code attributes} may be null. */
+    int posix_spawnp(@Out int[] pid, String file, Pointer fileActions, Pointer attributes, Pointer argv, Pointer envp);
+
+    int posix_spawn_file_actions_init(Pointer fileActions);
+
+    int posix_spawn_file_actions_adddup2(Pointer fileActions, int fd, int newFd);
+
+    int posix_spawn_file_actions_destroy(Pointer fileActions);
+
+    int waitpid(int pid, @Out int[] status, int options);
+
+    int kill(int pid, int signal);
+
+    // The terminal, to tell whether Ctrl-C already reached the command.
+
+    int getpgrp();
+
     /** tcgetpgrp(3): the foreground process group of the terminal open on {@code fd}. */
     int tcgetpgrp(int fd);
+
+    String strerror(int errno);
 }

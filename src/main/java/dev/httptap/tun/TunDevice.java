@@ -6,12 +6,8 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import jnr.constants.platform.Errno;
-import jnr.constants.platform.Fcntl;
-import jnr.constants.platform.OpenFlags;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
-import jnr.posix.POSIX;
 
 /**
  * The TUN device's descriptor as a {@link PacketDevice}: each read(2) is one IP packet, each write(2)
@@ -29,7 +25,6 @@ import jnr.posix.POSIX;
 public final class TunDevice implements PacketDevice {
     private static final int POLLFD_BYTES = 8;
 
-    private final POSIX posix = Native.posix();
     private final LibC libc = Native.libc();
     private final int fd;
     private final int wakeFd;
@@ -45,8 +40,8 @@ public final class TunDevice implements PacketDevice {
     /** Takes ownership of {@code fd}, an open TUN (or any packet) descriptor, and makes it non-blocking. */
     public TunDevice(int fd) throws IOException {
         this.fd = fd;
-        int flags = posix.fcntlInt(fd, Fcntl.F_GETFL, 0);
-        if (flags < 0 || posix.fcntlInt(fd, Fcntl.F_SETFL, flags | OpenFlags.O_NONBLOCK.intValue()) < 0) {
+        int flags = libc.fcntl(fd, LibC.F_GETFL, 0);
+        if (flags < 0 || libc.fcntl(fd, LibC.F_SETFL, flags | LibC.O_NONBLOCK) < 0) {
             throw new IOException("cannot make the TUN descriptor non-blocking: " + Native.lastErrorText());
         }
         wakeFd = libc.eventfd(0, LibC.EFD_CLOEXEC | LibC.EFD_NONBLOCK);
@@ -88,18 +83,18 @@ public final class TunDevice implements PacketDevice {
     /** Returns the packet's length, or -1 if none is queued (or the read was interrupted by a signal). */
     private int readOnce(ByteBuffer dst) throws IOException {
         int position = dst.position();
-        int length = posix.read(fd, dst, dst.remaining());
+        int length = (int) libc.read(fd, dst, dst.remaining());
         if (length >= 0) {
             dst.position(position + length);
             packetsRead.incrementAndGet();
             return length;
         }
-        int errno = posix.errno();
-        if (errno == Errno.EAGAIN.intValue() || errno == Errno.EINTR.intValue()) {
+        int errno = Native.errno();
+        if (errno == LibC.EAGAIN || errno == LibC.EINTR) {
             return -1;
         }
         readErrors.incrementAndGet();
-        throw new IOException("cannot read from the TUN device: " + posix.strerror(errno));
+        throw new IOException("cannot read from the TUN device: " + Native.errorText(errno));
     }
 
     /** Waits for a packet; false on time-out, on close, or on a signal (the caller then returns 0). */
@@ -124,7 +119,7 @@ public final class TunDevice implements PacketDevice {
                 return;
             }
             int length = packet.remaining();
-            int written = posix.write(fd, packet, length);
+            long written = libc.write(fd, packet, length);
             if (written == length) {
                 packetsWritten.incrementAndGet();
             } else {
@@ -148,11 +143,11 @@ public final class TunDevice implements PacketDevice {
             return;
         }
         // Adds a non-zero 8-byte value to the eventfd counter, whatever the byte order.
-        posix.write(wakeFd, new byte[] {1, 0, 0, 0, 0, 0, 0, 1}, 8);
+        libc.write(wakeFd, new byte[] {1, 0, 0, 0, 0, 0, 0, 1}, 8);
         useLock.writeLock().lock();
         try {
-            posix.close(fd);
-            posix.close(wakeFd);
+            libc.close(fd);
+            libc.close(wakeFd);
         } finally {
             useLock.writeLock().unlock();
         }

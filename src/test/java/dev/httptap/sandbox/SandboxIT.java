@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.httptap.tun.LibC;
 import dev.httptap.tun.Native;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -17,7 +18,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import jnr.constants.platform.Signal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SandboxIT {
     private static final int UDP = 17;
     private static final int ICMP = 1;
+    private static final int SIGHUP = 1;
 
     @TempDir
     Path temp;
@@ -38,7 +39,7 @@ class SandboxIT {
     void theCommandKeepsTheCallersUidAndGid() throws Exception {
         String output = outputOf("id -u; id -g");
 
-        assertEquals(Native.posix().getuid() + "\n" + Native.posix().getgid() + "\n", output);
+        assertEquals(callers("uid") + "\n" + callers("gid") + "\n", output);
     }
 
     @Test
@@ -56,7 +57,7 @@ class SandboxIT {
     void aCommandKilledBySigtermGives143() throws Exception {
         try (Sandbox sandbox = Sandbox.start(SandboxSpec.of(List.of("sleep", "600")))) {
             sandbox.release();
-            sandbox.signal(Signal.SIGTERM.intValue());
+            sandbox.signal(LibC.SIGTERM);
             assertEquals(143, sandbox.waitFor());
         }
     }
@@ -143,7 +144,7 @@ class SandboxIT {
     @Test
     void userSwitchesIdentityAsRootAndIsRefusedOtherwise() throws Exception {
         SandboxSpec spec = spec("id -u").withUser("nobody");
-        if (Native.posix().getuid() == 0) {
+        if (callers("uid") == 0) {
             Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxrwxrwx")); // for nobody's output
             assertEquals("65534\n", outputOf(spec));
         } else {
@@ -155,7 +156,7 @@ class SandboxIT {
     @Test
     void noUserNamespaceWorksForRootAndIsExplainedToOthers() throws Exception {
         SandboxSpec spec = spec("ip -4 route").withNewUserNamespace(false);
-        if (Native.posix().getuid() == 0) {
+        if (callers("uid") == 0) {
             assertTrue(outputOf(spec).contains("default via 10.1.1.1 dev httptap0"));
         } else {
             SandboxException e = assertThrows(SandboxException.class, () -> Sandbox.start(spec));
@@ -202,19 +203,24 @@ class SandboxIT {
 
     @Test
     void sigtermToHttptapIsPassedToTheCommandWhoseExitCodeHttptapReturns() throws Exception {
-        assertEquals(143, exitCodeOfJvmAfter(Signal.SIGTERM));
+        assertEquals(143, exitCodeOfJvmAfter(LibC.SIGTERM));
     }
 
     @Test
     void sighupToHttptapIsPassedToTheCommand() throws Exception {
-        assertEquals(129, exitCodeOfJvmAfter(Signal.SIGHUP));
+        assertEquals(129, exitCodeOfJvmAfter(SIGHUP));
     }
 
-    private static int exitCodeOfJvmAfter(Signal signal) throws Exception {
+    /** This process's "uid" or "gid", as the kernel shows it for /proc/self. */
+    private static int callers(String id) throws Exception {
+        return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:" + id);
+    }
+
+    private static int exitCodeOfJvmAfter(int signal) throws Exception {
         Process jvm = startSleepingSandboxJvm();
         int pid = readPid(jvm);
 
-        Native.posix().kill((int) jvm.pid(), signal.intValue());
+        Native.libc().kill((int) jvm.pid(), signal);
 
         int exitCode = jvm.waitFor();
         assertFalse(isRunning(pid));

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import jnr.posix.POSIX;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,18 +16,16 @@ import org.junit.jupiter.api.Test;
  * does; the test plays the kernel on the other end.
  */
 class TunDeviceTest {
-    private static final int AF_UNIX = 1;
-    private static final int SOCK_DGRAM = 2;
     private static final byte[] PACKET = {0x45, 0, 0, 20, 0, 1, 0, 0, 64, 17, 0, 0, 10, 1, 1, 100, 10, 1, 1, 1};
 
-    private final POSIX posix = Native.posix();
+    private final LibC libc = Native.libc();
     private int kernelSide;
     private TunDevice device;
 
     @BeforeEach
     void openPair() throws Exception {
         int[] pair = new int[2];
-        assertEquals(0, posix.socketpair(AF_UNIX, SOCK_DGRAM, 0, pair));
+        assertEquals(0, libc.socketpair(LibC.AF_UNIX, LibC.SOCK_DGRAM, 0, pair));
         kernelSide = pair[1];
         device = new TunDevice(pair[0]);
     }
@@ -36,12 +33,12 @@ class TunDeviceTest {
     @AfterEach
     void closePair() {
         device.close();
-        posix.close(kernelSide);
+        libc.close(kernelSide);
     }
 
     @Test
     void readsOnePacketAfterTheBuffersPosition() throws Exception {
-        posix.write(kernelSide, PACKET, PACKET.length);
+        libc.write(kernelSide, PACKET, PACKET.length);
         ByteBuffer buffer = ByteBuffer.allocateDirect(2048);
         buffer.position(10);
 
@@ -56,8 +53,8 @@ class TunDeviceTest {
 
     @Test
     void readsPacketsOneAtATime() throws Exception {
-        posix.write(kernelSide, PACKET, PACKET.length);
-        posix.write(kernelSide, PACKET, 8);
+        libc.write(kernelSide, PACKET, PACKET.length);
+        libc.write(kernelSide, PACKET, 8);
         ByteBuffer buffer = ByteBuffer.allocateDirect(2048);
 
         assertEquals(PACKET.length, device.read(buffer, 0));
@@ -86,14 +83,14 @@ class TunDeviceTest {
 
         assertEquals(4, packet.position());
         byte[] received = new byte[64];
-        assertEquals(PACKET.length, posix.read(kernelSide, received, received.length));
+        assertEquals(PACKET.length, libc.read(kernelSide, received, received.length));
         assertArrayEquals(PACKET, java.util.Arrays.copyOf(received, PACKET.length));
         assertEquals(new TunCounters(0, 1, 0, 0), device.counters());
     }
 
     @Test
     void aRefusedWriteIsDroppedAndCountedNotThrown() {
-        posix.close(kernelSide); // the peer is gone: write(2) fails with ECONNREFUSED
+        libc.close(kernelSide); // the peer is gone: write(2) fails with ECONNREFUSED
         kernelSide = -1;
 
         device.write(ByteBuffer.wrap(PACKET));
