@@ -84,7 +84,7 @@ final class Tap {
         RelayConfig defaults = RelayConfig.defaults();
         return new RelayConfig(settings.gateway(), defaults.hostAliasName(), defaults.hostAliasAddress(),
                 defaults.dnsServers(), defaults.stack(), defaults.tcpConnectTimeout(), defaults.udpIdleTimeout(),
-                defaults.dnsIdleTimeout(), defaults.dnsServerTimeout(), defaults.maxUdpFlows());
+                defaults.dnsIdleTimeout(), defaults.dnsServerTimeout(), defaults.maxUdpFlows(), settings.allowQuic());
     }
 
     private SandboxSpec sandboxSpec(Path privateDir) throws TapException {

@@ -17,7 +17,8 @@ record TapSettings(
         Set<Integer> httpPorts,
         Set<Integer> httpsPorts,
         boolean noExit,
-        boolean verbose) {
+        boolean verbose,
+        boolean allowQuic) {
 
     /** Throws {@link IllegalArgumentException} with a message fit for the user when a value is wrong. */
     static TapSettings from(Options options) {
@@ -43,7 +44,8 @@ record TapSettings(
                 ports("--http", options.httpPorts),
                 ports("--https", options.httpsPorts == null ? List.of(443) : options.httpsPorts),
                 options.noExit,
-                options.verbose);
+                options.verbose,
+                options.allowQuic);
     }
 
     private static Set<Integer> ports(String flag, List<Integer> given) {

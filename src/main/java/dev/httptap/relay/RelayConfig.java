@@ -22,6 +22,7 @@ import java.util.List;
  * @param dnsIdleTimeout the same for flows to the gateway's DNS port, which are short-lived
  * @param dnsServerTimeout how long to wait for one resolver before asking the next
  * @param maxUdpFlows bound on open UDP flows (and separately on DNS flows); the least recently used goes
+ * @param allowQuic relay UDP to port 443 like any UDP, instead of refusing it so clients fall back to TCP
  */
 public record RelayConfig(
         Inet4Address gateway,
@@ -33,7 +34,8 @@ public record RelayConfig(
         Duration udpIdleTimeout,
         Duration dnsIdleTimeout,
         Duration dnsServerTimeout,
-        int maxUdpFlows) {
+        int maxUdpFlows,
+        boolean allowQuic) {
     public static final int DNS_PORT = 53;
 
     public RelayConfig {
@@ -55,17 +57,18 @@ public record RelayConfig(
                 Duration.ofSeconds(60),
                 Duration.ofSeconds(10),
                 Duration.ofSeconds(2),
-                1024);
+                1024,
+                false);
     }
 
     public RelayConfig withDnsServers(List<InetSocketAddress> servers) {
         return new RelayConfig(gateway, hostAliasName, hostAliasAddress, servers, stack, tcpConnectTimeout,
-                udpIdleTimeout, dnsIdleTimeout, dnsServerTimeout, maxUdpFlows);
+                udpIdleTimeout, dnsIdleTimeout, dnsServerTimeout, maxUdpFlows, allowQuic);
     }
 
     public RelayConfig withDnsServerTimeout(Duration timeout) {
         return new RelayConfig(gateway, hostAliasName, hostAliasAddress, dnsServers, stack, tcpConnectTimeout,
-                udpIdleTimeout, dnsIdleTimeout, timeout, maxUdpFlows);
+                udpIdleTimeout, dnsIdleTimeout, timeout, maxUdpFlows, allowQuic);
     }
 
     static List<InetSocketAddress> hostDnsServers(Path resolvConf) {
