@@ -1,0 +1,344 @@
+package dev.httptap.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The userspace TCP/IP stack under load, with the child's real kernel as its peer: half-close both ways,
+ * flow control against a stalled reader on either side, 1,000 concurrent connections, bulk transfers with
+ * matching SHA-256, iperf3 both ways, and QUIC refused. Every server is started here on 127.0.0.1 and
+ * reached through the host alias.
+ */
+class StackIT {
+    private static final String HOST = Httptap.HOST_ADDRESS;
+    /** Size of the bulk download and upload (system property httptap.e2e.stackBytes, default 1 GiB). */
+    private static final long BULK_BYTES = Long.getLong("httptap.e2e.stackBytes", 1L << 30);
+    private static final Duration BULK_TIMEOUT = Duration.ofSeconds(120);
+    private static final int STALL_MIB = 32;
+    private static final int STALL_MILLIS = 2000;
+    private static final int CONNECTIONS = 1000;
+
+    @Test
+    void theChildsHalfCloseReachesTheServerWhichCanStillAnswer() throws IOException {
+        try (TcpServerFixture server = TcpServerFixture.start(50, socket -> {
+            byte[] received = socket.getInputStream().readAllBytes(); // ends only at the child's FIN
+            socket.getOutputStream().write(("received " + received.length + "\n").getBytes(StandardCharsets.US_ASCII));
+        })) {
+            ProcessRun run = Httptap.command("sh", "-c",
+                    "printf 'hello from the child' | nc -N " + HOST + " " + server.port()).run();
+
+            assertEquals(0, run.exitCode(), run::describe);
+            assertEquals("received 20\n", run.programStdout(), () -> server.failures() + run.describe());
+        }
+    }
+
+    @Test
+    void theServersHalfCloseReachesTheChildWhichCanStillAnswer() throws IOException {
+        AtomicReference<String> afterEof = new AtomicReference<>();
+        try (TcpServerFixture server = TcpServerFixture.start(50, socket -> {
+            socket.getOutputStream().write("greeting\n".getBytes(StandardCharsets.US_ASCII));
+            socket.shutdownOutput();
+            afterEof.set(new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
+        })) {
+            String client = """
+                    import socket
+                    s = socket.create_connection(("%s", %d))
+                    got = b""
+                    while chunk := s.recv(100):
+                        got += chunk
+                    s.sendall(b"answer after your FIN")
+                    s.shutdown(socket.SHUT_WR)
+                    print(got.decode().strip(), len(s.recv(100)))
+                    """.formatted(HOST, server.port());
+
+            ProcessRun run = Httptap.command("python3", "-c", client).run();
+
+            assertEquals(0, run.exitCode(), run::describe);
+            assertEquals("greeting 0\n", run.programStdout(), run::describe);
+            awaitHandled(server, 1);
+            assertEquals("answer after your FIN", afterEof.get(), () -> server.failures() + run.describe());
+        }
+    }
+
+    @Test
+    void aServerThatStopsReadingStallsTheChildAndLosesNothing() throws IOException {
+        try (TcpServerFixture server = TcpServerFixture.start(50, socket -> {
+            InputStream in = socket.getInputStream();
+            MessageDigest digest = sha256();
+            long count = digestSome(in, digest, 1 << 20);
+            Thread.sleep(STALL_MILLIS); // the child keeps writing into a closed window meanwhile
+            count += digestSome(in, digest, Long.MAX_VALUE);
+            socket.getOutputStream().write((count + " " + hex(digest) + "\n").getBytes(StandardCharsets.US_ASCII));
+        })) {
+            String client = PATTERN_PYTHON + """
+                    s = socket.create_connection(("%s", %d))
+                    for _ in range(%d):
+                        s.sendall(block)
+                    s.shutdown(socket.SHUT_WR)
+                    print(s.makefile().readline().strip())
+                    """.formatted(HOST, server.port(), STALL_MIB);
+
+            ProcessRun run = Httptap.command("python3", "-c", client).run();
+
+            assertEquals(0, run.exitCode(), run::describe);
+            assertEquals((STALL_MIB << 20) + " " + patternSha256(STALL_MIB) + "\n", run.programStdout(),
+                    () -> server.failures() + run.describe());
+        }
+    }
+
+    @Test
+    void aChildThatStopsReadingStallsTheServerAndLosesNothing() throws IOException {
+        try (TcpServerFixture server = TcpServerFixture.start(50, socket -> {
+            OutputStream out = socket.getOutputStream();
+            byte[] block = patternBlock();
+            for (int i = 0; i < STALL_MIB; i++) {
+                out.write(block);
+            }
+        })) {
+            String client = """
+                    import hashlib, socket, time
+                    s = socket.create_connection(("%s", %d))
+                    digest, count = hashlib.sha256(), 0
+                    while chunk := s.recv(65536):
+                        if count < (1 << 20) <= count + len(chunk):
+                            time.sleep(%f)
+                        digest.update(chunk)
+                        count += len(chunk)
+                    print(count, digest.hexdigest())
+                    """.formatted(HOST, server.port(), STALL_MILLIS / 1000.0);
+
+            ProcessRun run = Httptap.command("python3", "-c", client).run();
+
+            assertEquals(0, run.exitCode(), run::describe);
+            assertEquals((STALL_MIB << 20) + " " + patternSha256(STALL_MIB) + "\n", run.programStdout(),
+                    () -> server.failures() + run.describe());
+        }
+    }
+
+    @Test
+    void aThousandConcurrentConnectionsAllSucceed() throws IOException {
+        try (TcpServerFixture server = TcpServerFixture.start(CONNECTIONS + 100, socket -> {
+            InputStream in = socket.getInputStream();
+            String line = readLine(in);
+            socket.getOutputStream().write(("pong " + line.substring("ping ".length()) + "\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            in.readAllBytes(); // hold the connection until the child closes it
+        })) {
+            String client = """
+                    import asyncio
+                    async def connect():
+                        return await asyncio.open_connection("%s", %d)
+                    async def ping(i, reader, writer):
+                        writer.write(b"ping %%d\\n" %% i)
+                        await writer.drain()
+                        ok = await reader.readline() == b"pong %%d\\n" %% i
+                        return ok
+                    async def main():
+                        # all open at once and held open, then each does its request
+                        streams = await asyncio.gather(*(connect() for _ in range(%d)))
+                        results = await asyncio.gather(*(ping(i, r, w) for i, (r, w) in enumerate(streams)))
+                        for _, w in streams:
+                            w.close()
+                        print(sum(results), "ok")
+                    asyncio.run(main())
+                    """.formatted(HOST, server.port(), CONNECTIONS);
+
+            ProcessRun run = Httptap.command("python3", "-c", client).run();
+
+            assertEquals(0, run.exitCode(), run::describe);
+            assertEquals(CONNECTIONS + " ok\n", run.programStdout(), () -> server.failures() + run.describe());
+            awaitHandled(server, CONNECTIONS);
+            assertEquals(List.of(), server.failures());
+        }
+    }
+
+    @Test
+    void bulkDownloadArrivesIntact() throws IOException {
+        try (LocalHttpServer server = LocalHttpServer.start()) {
+            String url = "http://" + HOST + ":" + server.port() + "/bytes/" + BULK_BYTES;
+
+            ProcessRun run = Httptap.command("sh", "-c", "curl -s " + url + " | sha256sum")
+                    .timeout(BULK_TIMEOUT).run();
+
+            assertEquals(0, run.exitCode(), run::describe);
+            assertEquals(DeterministicContent.sha256Hex(BULK_BYTES) + "  -\n", run.programStdout(), run::describe);
+        }
+    }
+
+    @Test
+    void bulkUploadArrivesIntact() throws IOException {
+        try (LocalHttpServer server = LocalHttpServer.start()) {
+            String url = "http://" + HOST + ":" + server.port() + "/upload";
+            String upload = DeterministicContent.shellGenerator(BULK_BYTES) + " | curl -s -T - " + url;
+
+            ProcessRun run = Httptap.command("sh", "-c", upload).timeout(BULK_TIMEOUT).run();
+
+            assertEquals(0, run.exitCode(), run::describe);
+            assertEquals(new UploadReceipt(BULK_BYTES, DeterministicContent.sha256Hex(BULK_BYTES)), server.lastUpload(),
+                    () -> server.failures() + run.describe());
+        }
+    }
+
+    @ParameterizedTest(name = "reverse={0}")
+    @ValueSource(booleans = {false, true})
+    void iperf3RunsBothWays(boolean reverse) throws IOException {
+        int port = freePort();
+        RunningCommand iperfServer = RunningCommand.start(List.of("iperf3", "-s", "-1", "-B", "127.0.0.1", "-p",
+                String.valueOf(port)));
+        try {
+            awaitListening(port);
+            List<String> client = new ArrayList<>(List.of("iperf3", "-c", HOST, "-p", String.valueOf(port), "-t", "3"));
+            if (reverse) {
+                client.add("-R");
+            }
+            ProcessRun run = Httptap.command(client.toArray(String[]::new)).run();
+
+            assertEquals(0, run.exitCode(), run::describe);
+            assertTrue(run.programStdout().contains("receiver"), run::describe);
+            ProcessRun server = iperfServer.awaitExit(Duration.ofSeconds(10));
+            assertEquals(0, server.exitCode(), server::describe);
+        } finally {
+            iperfServer.killTree();
+        }
+    }
+
+    @Test
+    void quicIsRefusedSoClientsFallBackToTcp() {
+        String client = """
+                import socket
+                s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                s.settimeout(10)
+                s.connect(("%s", 443))
+                s.send(b"quic initial")
+                try:
+                    s.recv(100)
+                    print("answered")
+                except ConnectionRefusedError:
+                    print("refused")
+                """.formatted(HOST);
+
+        ProcessRun run = Httptap.command("python3", "-c", client).run();
+
+        assertEquals(0, run.exitCode(), run::describe);
+        assertEquals("refused\n", run.programStdout(), run::describe);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** Python that defines {@code block}: the 1 MiB of {@link #patternBlock}. */
+    private static final String PATTERN_PYTHON = """
+            import socket
+            block = bytes((i * 7 + 3) & 255 for i in range(1 << 20))
+            """;
+
+    private static byte[] patternBlock() {
+        byte[] block = new byte[1 << 20];
+        for (int i = 0; i < block.length; i++) {
+            block[i] = (byte) (i * 7 + 3);
+        }
+        return block;
+    }
+
+    private static String patternSha256(int blocks) {
+        MessageDigest digest = sha256();
+        byte[] block = patternBlock();
+        for (int i = 0; i < blocks; i++) {
+            digest.update(block);
+        }
+        return hex(digest);
+    }
+
+    /** Reads up to {@code limit} bytes (to EOF if fewer) into the digest; returns the count. */
+    private static long digestSome(InputStream in, MessageDigest digest, long limit) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        long count = 0;
+        while (count < limit) {
+            int n = in.read(buffer, 0, (int) Math.min(buffer.length, limit - count));
+            if (n < 0) {
+                break;
+            }
+            digest.update(buffer, 0, n);
+            count += n;
+        }
+        return count;
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (int b = in.read(); b != '\n'; b = in.read()) {
+            if (b < 0 || line.size() > 100) {
+                throw new IOException("no request line, got " + line);
+            }
+            line.write(b);
+        }
+        return line.toString(StandardCharsets.US_ASCII);
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    private static String hex(MessageDigest digest) {
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket probe = new ServerSocket(0)) {
+            return probe.getLocalPort();
+        }
+    }
+
+    /**
+     * Waits (at most 10 s) until 127.0.0.1:port is listening, by /proc/net/tcp rather than by connecting:
+     * a one-off iperf3 server would take a probe connection for its one client.
+     */
+    private static void awaitListening(int port) throws IOException {
+        String listening = String.format("0100007F:%04X 00000000:0000 0A", port);
+        for (int attempt = 0; attempt < 100; attempt++) {
+            if (Files.readString(Path.of("/proc/net/tcp")).contains(listening)) {
+                return;
+            }
+            sleep(100);
+        }
+        throw new AssertionError("nothing listens on 127.0.0.1:" + port);
+    }
+
+    /** Waits (at most 10 s) for the server's handlers to finish: they end a moment after the child exits. */
+    private static void awaitHandled(TcpServerFixture server, int count) {
+        for (int attempt = 0; attempt < 100 && server.handled() + server.failures().size() < count; attempt++) {
+            sleep(100);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+}
