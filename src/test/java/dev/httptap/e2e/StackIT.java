@@ -151,13 +151,15 @@ class StackIT {
                         writer.write(b"ping %%d\\n" %% i)
                         await writer.drain()
                         ok = await reader.readline() == b"pong %%d\\n" %% i
+                        # a clean close both ways before exiting: httptap resets what is left at exit
+                        writer.write_eof()
+                        ok = ok and await reader.read() == b""
+                        writer.close()
                         return ok
                     async def main():
                         # all open at once and held open, then each does its request
                         streams = await asyncio.gather(*(connect() for _ in range(%d)))
                         results = await asyncio.gather(*(ping(i, r, w) for i, (r, w) in enumerate(streams)))
-                        for _, w in streams:
-                            w.close()
                         print(sum(results), "ok")
                     asyncio.run(main())
                     """.formatted(HOST, server.port(), CONNECTIONS);
