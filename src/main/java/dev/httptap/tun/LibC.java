@@ -17,6 +17,9 @@ public interface LibC {
     /** eventfd(2): a counter descriptor, used to wake a thread blocked in poll. */
     int eventfd(int initialValue, int flags);
 
+    /** send(2): the relay sends empty UDP datagrams with it, which Java's DatagramChannel cannot. */
+    int send(int fd, Pointer buffer, long length, int flags);
+
     /** tcgetpgrp(3): the foreground process group of the terminal open on {@code fd}. */
     int tcgetpgrp(int fd);
 }

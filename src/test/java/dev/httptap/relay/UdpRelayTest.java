@@ -29,6 +29,7 @@ class UdpRelayTest {
     private Thread echoThread;
     private final RecordingUdpSender child = new RecordingUdpSender();
     private final List<FlowId> refused = new CopyOnWriteArrayList<>();
+    private final List<Integer> echoedLengths = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void start() throws IOException {
@@ -84,6 +85,17 @@ class UdpRelayTest {
     }
 
     @Test
+    void anEmptyDatagramReachesTheServer() {
+        UdpRelay relay = relay(16, TimeUnit.SECONDS.toNanos(60));
+
+        harness.onLoop(() -> relay.send(flowTo(40001), ByteBuffer.allocate(0)));
+        harness.onLoop(() -> relay.send(flowTo(40001), ByteBuffer.wrap("x".getBytes(US_ASCII))));
+
+        await("both datagrams arrive", () -> echoedLengths.size() == 2);
+        assertEquals(List.of(0, 1), echoedLengths, "the empty one first, as sent");
+    }
+
+    @Test
     void quicIsRefusedWithoutOpeningASocket() {
         UdpRelay relay = relay(16, TimeUnit.SECONDS.toNanos(60));
         FlowId quic = new FlowId(flowTo(40001).client(),
@@ -129,6 +141,7 @@ class UdpRelayTest {
             DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
             try {
                 echo.receive(packet);
+                echoedLengths.add(packet.getLength());
                 echo.send(new DatagramPacket(packet.getData(), packet.getLength(), packet.getSocketAddress()));
             } catch (SocketTimeoutException e) {
                 return;
