@@ -244,6 +244,27 @@ class StackIT {
         assertEquals("refused\n", run.programStdout(), run::describe);
     }
 
+    @Test
+    void emptyDatagramsCrossBothWays() throws IOException {
+        try (UdpEchoServer server = UdpEchoServer.start()) {
+            String client = """
+                    import socket
+                    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                    s.settimeout(10)
+                    s.connect(("%s", %d))
+                    s.send(b"")
+                    s.send(b"after the empty one")
+                    print(s.recv(100), s.recv(100))
+                    """.formatted(HOST, server.port());
+
+            ProcessRun run = Httptap.command("python3", "-c", client).run();
+
+            assertEquals(0, run.exitCode(), run::describe);
+            assertEquals("b'' b'after the empty one'\n", run.programStdout(), run::describe);
+            assertEquals(2, server.peers().size(), run::describe);
+        }
+    }
+
     // ---------------------------------------------------------------- helpers
 
     /** Python that defines {@code block}: the 1 MiB of {@link #patternBlock}. */
