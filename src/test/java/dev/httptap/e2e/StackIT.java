@@ -135,6 +135,32 @@ class StackIT {
     }
 
     @Test
+    void keepAliveProbesAreAnsweredSoAnIdleConnectionSurvives() throws IOException {
+        try (TcpServerFixture server = TcpServerFixture.start(50, socket -> {
+            String line = readLine(socket.getInputStream());
+            socket.getOutputStream().write((line + " back\n").getBytes(StandardCharsets.US_ASCII));
+        })) {
+            // One unanswered probe after 1 s idle kills the connection (ETIMEDOUT): it must stay up for 3 s.
+            String client = """
+                    import socket, time
+                    s = socket.create_connection(("%s", %d))
+                    s.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+                    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, 1)
+                    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL, 1)
+                    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT, 1)
+                    time.sleep(3)
+                    s.sendall(b"still alive\\n")
+                    print(s.makefile().readline().strip())
+                    """.formatted(HOST, server.port());
+
+            ProcessRun run = Httptap.command("python3", "-c", client).run();
+
+            assertEquals(0, run.exitCode(), run::describe);
+            assertEquals("still alive back\n", run.programStdout(), () -> server.failures() + run.describe());
+        }
+    }
+
+    @Test
     void aThousandConcurrentConnectionsAllSucceed() throws IOException {
         try (TcpServerFixture server = TcpServerFixture.start(CONNECTIONS + 100, socket -> {
             InputStream in = socket.getInputStream();
