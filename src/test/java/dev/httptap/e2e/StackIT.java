@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ServerSocket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +18,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -76,6 +79,63 @@ class StackIT {
             assertEquals("greeting 0\n", run.programStdout(), run::describe);
             awaitHandled(server, 1);
             assertEquals("answer after your FIN", afterEof.get(), () -> server.failures() + run.describe());
+        }
+    }
+
+    @Test
+    void theChildsResetReachesTheServer() throws IOException {
+        CompletableFuture<String> firstConnection = new CompletableFuture<>();
+        try (TcpServerFixture server = TcpServerFixture.start(50, socket -> {
+            if (readLine(socket.getInputStream()).equals("reset me")) {
+                try {
+                    socket.getInputStream().read();
+                    firstConnection.complete("clean end");
+                } catch (SocketException e) {
+                    firstConnection.complete(e.getMessage());
+                }
+            } else { // a second connection asks how the first one ended, while the child still runs
+                String outcome = firstConnection.completeOnTimeout("no end", 10, TimeUnit.SECONDS).join();
+                socket.getOutputStream().write((outcome + "\n").getBytes(StandardCharsets.US_ASCII));
+            }
+        })) {
+            String client = """
+                    import socket, struct
+                    s = socket.create_connection(("%1$s", %2$d))
+                    s.sendall(b"reset me\\n")
+                    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                    s.close()
+                    s = socket.create_connection(("%1$s", %2$d))
+                    s.sendall(b"how did it end?\\n")
+                    print(s.makefile().readline().strip())
+                    """.formatted(HOST, server.port());
+
+            ProcessRun run = Httptap.command("python3", "-c", client).run();
+
+            assertEquals(0, run.exitCode(), run::describe);
+            assertEquals("Connection reset\n", run.programStdout(), () -> server.failures() + run.describe());
+        }
+    }
+
+    @Test
+    void theServersResetReachesTheChild() throws IOException {
+        try (TcpServerFixture server = TcpServerFixture.start(50, socket -> {
+            readLine(socket.getInputStream());
+            socket.setSoLinger(true, 0); // close with RST
+        })) {
+            String client = """
+                    import socket
+                    s = socket.create_connection(("%s", %d))
+                    s.sendall(b"reset me\\n")
+                    try:
+                        print("read", s.recv(100))
+                    except ConnectionResetError:
+                        print("reset")
+                    """.formatted(HOST, server.port());
+
+            ProcessRun run = Httptap.command("python3", "-c", client).run();
+
+            assertEquals(0, run.exitCode(), run::describe);
+            assertEquals("reset\n", run.programStdout(), () -> server.failures() + run.describe());
         }
     }
 
