@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -348,6 +349,48 @@ class StackIT {
             assertEquals(0, run.exitCode(), run::describe);
             assertEquals("b'' b'after the empty one'\n", run.programStdout(), run::describe);
             assertEquals(2, server.peers().size(), run::describe);
+        }
+    }
+
+    @Test
+    void nxdomainStaysNxdomainOverUdpAndTcp(@TempDir Path dir) throws IOException {
+        try (NxdomainResolver resolver = NxdomainResolver.start()) {
+            Path resolvConf = dir.resolve("resolv.conf");
+            Files.writeString(resolvConf, "nameserver " + resolver.address().getHostAddress() + "\n");
+            String client = """
+                    import socket, struct
+                    query = struct.pack(">HHHHHH", 0x4242, 0x0100, 1, 0, 0, 0)
+                    query += b"".join(bytes([len(p)]) + p for p in (b"nosuch", b"httptap", b"test")) + b"\\0"
+                    query += struct.pack(">HH", 1, 1)
+                    print(query.hex())
+                    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                    u.settimeout(10)
+                    u.sendto(query, ("10.1.1.1", 53))
+                    print(u.recv(512).hex())
+                    t = socket.create_connection(("10.1.1.1", 53), timeout=10)
+                    t.sendall(struct.pack(">H", len(query)) + query)
+                    f = t.makefile("rb")
+                    print(f.read(struct.unpack(">H", f.read(2))[0]).hex())
+                    try:
+                        socket.getaddrinfo("nosuch.httptap.test", 80)
+                    except socket.gaierror as e:
+                        print(e.errno == socket.EAI_NONAME)
+                    """;
+
+            // The relay reads the host's resolv.conf: give it one naming the test resolver, in a mount
+            // namespace of its own.
+            ProcessRun run = Httptap.command("python3", "-c", client)
+                    .wrappedIn("unshare", "-m", "sh", "-c", "mount --bind \"$0\" /etc/resolv.conf && exec \"$@\"",
+                            resolvConf.toString())
+                    .run();
+
+            assertEquals(0, run.exitCode(), run::describe);
+            List<String> lines = run.programStdout().lines().toList();
+            assertEquals(4, lines.size(), run::describe);
+            byte[] query = HexFormat.of().parseHex(lines.get(0));
+            String nxdomain = HexFormat.of().formatHex(NxdomainResolver.answer(query, query.length));
+            assertEquals(List.of(nxdomain, nxdomain, "True"), lines.subList(1, 4), "UDP, TCP, then the C library");
+            assertTrue(resolver.queries() >= 3, "every answer came from the test resolver");
         }
     }
 
