@@ -38,7 +38,7 @@ class StackIT {
     private static final long BULK_BYTES = Long.getLong("httptap.e2e.stackBytes", 1L << 30);
     private static final Duration BULK_TIMEOUT = Duration.ofSeconds(120);
     private static final int STALL_MIB = 32;
-    private static final int STALL_MILLIS = 2000;
+    private static final int STALL_MILLIS = 1500;
     private static final int CONNECTIONS = 1000;
 
     @Test
