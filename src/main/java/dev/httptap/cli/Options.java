@@ -110,6 +110,9 @@ final class Options {
     @Option(names = "--no-exit", description = "Keep serving after the command exits, until interrupted (for commands that leave processes behind).")
     boolean noExit;
 
+    @Option(names = "--allow-quic", description = "Relay QUIC (UDP port 443) instead of refusing it, which makes clients fall back to TCP where httptap sees HTTP.")
+    boolean allowQuic;
+
     @Parameters(paramLabel = "COMMAND", arity = "0..*", description = "The command to run and its arguments (default: /bin/sh).")
     List<String> command = new ArrayList<>();
 

@@ -129,11 +129,10 @@ final class Tap {
     }
 
     private RelayConfig relayConfig(TunIpv6 ipv6) {
-        RelayConfig defaults = RelayConfig.defaults();
-        return new RelayConfig(settings.gateway(), defaults.hostAliasName(), defaults.hostAliasAddress(),
-                defaults.dnsServers(), defaults.stack(), defaults.tcpConnectTimeout(), defaults.udpIdleTimeout(),
-                defaults.dnsIdleTimeout(), defaults.dnsServerTimeout(), defaults.maxUdpFlows())
-                .withIpv6(ipv6 == null ? null : RelayConfig.Ipv6.withGateway(ipv6.gateway()));
+        return RelayConfig.defaults()
+                .withGateway(settings.gateway())
+                .withIpv6(ipv6 == null ? null : RelayConfig.Ipv6.withGateway(ipv6.gateway()))
+                .withAllowQuic(settings.allowQuic());
     }
 
     private SandboxSpec sandboxSpec(Path privateDir, ChildTrust trust) throws TapException {

@@ -26,7 +26,8 @@ record TapSettings(
         boolean printBodies,
         int maxBodyPrint,
         boolean printDns,
-        RecordingSettings recording) {
+        RecordingSettings recording,
+        boolean allowQuic) {
     /** Bound on --max-body-print: every exchange in flight may hold that much (plus slack) while printing. */
     static final int MAX_BODY_PRINT_LIMIT = 16 * 1024 * 1024;
 
@@ -64,7 +65,8 @@ record TapSettings(
                 options.body,
                 options.maxBodyPrint,
                 options.printDns,
-                RecordingSettings.from(options));
+                RecordingSettings.from(options),
+                options.allowQuic);
     }
 
     private static Set<Integer> ports(String flag, List<Integer> given) {

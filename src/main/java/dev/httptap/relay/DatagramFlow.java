@@ -67,8 +67,12 @@ final class DatagramFlow implements FlowTable.Flow, ChannelHandler {
 
     /** Sends one datagram to {@code to} (the connected address, if connected); failures are only logged. */
     void send(ByteBuffer payload, SocketAddress to) {
+        if (!payload.hasRemaining() && channel.isConnected()) {
+            EmptyDatagram.send(channel, id);
+            return;
+        }
         try {
-            channel.send(payload, to); // Java 17 sends nothing for an empty payload: a known gap
+            channel.send(payload, to);
         } catch (IOException e) {
             // E.g. an ICMP port unreachable from an earlier datagram: UDP promises nothing, so carry on.
             Log.verbose("%s: sending a datagram: %s", id, e.getMessage());

@@ -11,7 +11,7 @@ import java.nio.ByteBuffer;
  * The part of {@link NetworkStack} the relay drives. It is the seam between the two: production code uses
  * {@link #networkStack}, relay tests plug in a fake stack that talks to the {@link Forwarder} directly.
  */
-interface PacketStack extends UdpSender {
+interface PacketStack extends UdpSender, UdpRefuser {
     /** See {@link NetworkStack#receive}. */
     void receive(ByteBuffer packet);
 
@@ -41,6 +41,11 @@ interface PacketStack extends UdpSender {
                 @Override
                 public void sendUdp(dev.httptap.stack.FlowId flow, ByteBuffer payload) {
                     stack.sendUdp(flow, payload);
+                }
+
+                @Override
+                public void refuse(dev.httptap.stack.FlowId flow, ByteBuffer payload) {
+                    stack.sendIcmpPortUnreachable(flow, payload);
                 }
             };
         };

@@ -74,7 +74,8 @@ public final class Relay implements AutoCloseable {
                 config.ipv6() == null ? null : config.ipv6().hostAlias());
         tcp = new TcpRelay(loop.selector(), clock, scratch, config.tcpConnectTimeout().toNanos(), handlers);
         udp = new UdpRelay(loop.selector(), clock, addresses, (flow, payload) -> stack.sendUdp(flow, payload),
-                scratch, config.maxUdpFlows(), config.udpIdleTimeout().toNanos());
+                (flow, payload) -> stack.refuse(flow, payload), config.allowQuic(), scratch, config.maxUdpFlows(),
+                config.udpIdleTimeout().toNanos());
         dns = new DnsRelay(loop.selector(), clock, (flow, payload) -> stack.sendUdp(flow, payload), scratch, zone,
                 config.dnsServers(), config.maxUdpFlows(), config.dnsIdleTimeout().toNanos(),
                 config.dnsServerTimeout().toNanos(), dnsObserver);

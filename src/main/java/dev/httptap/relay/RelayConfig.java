@@ -24,6 +24,7 @@ import java.util.List;
  * @param dnsServerTimeout how long to wait for one resolver before asking the next
  * @param maxUdpFlows bound on open UDP flows (and separately on DNS flows); the least recently used goes
  * @param ipv6 the child's IPv6 gateway and host alias, or null when the child has no IPv6
+ * @param allowQuic relay UDP to port 443 like any UDP, instead of refusing it so clients fall back to TCP
  */
 public record RelayConfig(
         Inet4Address gateway,
@@ -36,7 +37,8 @@ public record RelayConfig(
         Duration dnsIdleTimeout,
         Duration dnsServerTimeout,
         int maxUdpFlows,
-        Ipv6 ipv6) {
+        Ipv6 ipv6,
+        boolean allowQuic) {
     public static final int DNS_PORT = 53;
 
     /**
@@ -67,14 +69,6 @@ public record RelayConfig(
         }
     }
 
-    /** Without IPv6. */
-    public RelayConfig(Inet4Address gateway, String hostAliasName, Inet4Address hostAliasAddress,
-            List<InetSocketAddress> dnsServers, StackConfig stack, Duration tcpConnectTimeout, Duration udpIdleTimeout,
-            Duration dnsIdleTimeout, Duration dnsServerTimeout, int maxUdpFlows) {
-        this(gateway, hostAliasName, hostAliasAddress, dnsServers, stack, tcpConnectTimeout, udpIdleTimeout,
-                dnsIdleTimeout, dnsServerTimeout, maxUdpFlows, null);
-    }
-
     /**
      * The defaults, with the DNS servers of the host's /etc/resolv.conf (127.0.0.1 if it names none), without
      * IPv6 (see {@link #withIpv6}).
@@ -90,23 +84,37 @@ public record RelayConfig(
                 Duration.ofSeconds(60),
                 Duration.ofSeconds(10),
                 Duration.ofSeconds(2),
-                1024);
+                1024,
+                null,
+                false);
     }
 
     public RelayConfig withDnsServers(List<InetSocketAddress> servers) {
         return new RelayConfig(gateway, hostAliasName, hostAliasAddress, servers, stack, tcpConnectTimeout,
-                udpIdleTimeout, dnsIdleTimeout, dnsServerTimeout, maxUdpFlows, ipv6);
+                udpIdleTimeout, dnsIdleTimeout, dnsServerTimeout, maxUdpFlows, ipv6, allowQuic);
     }
 
     public RelayConfig withDnsServerTimeout(Duration timeout) {
         return new RelayConfig(gateway, hostAliasName, hostAliasAddress, dnsServers, stack, tcpConnectTimeout,
-                udpIdleTimeout, dnsIdleTimeout, timeout, maxUdpFlows, ipv6);
+                udpIdleTimeout, dnsIdleTimeout, timeout, maxUdpFlows, ipv6, allowQuic);
     }
 
     /** With the child's IPv6 addresses, or null when the child has no IPv6. */
     public RelayConfig withIpv6(Ipv6 addresses) {
         return new RelayConfig(gateway, hostAliasName, hostAliasAddress, dnsServers, stack, tcpConnectTimeout,
-                udpIdleTimeout, dnsIdleTimeout, dnsServerTimeout, maxUdpFlows, addresses);
+                udpIdleTimeout, dnsIdleTimeout, dnsServerTimeout, maxUdpFlows, addresses, allowQuic);
+    }
+
+    /** With another IPv4 gateway (--gateway). */
+    public RelayConfig withGateway(Inet4Address address) {
+        return new RelayConfig(address, hostAliasName, hostAliasAddress, dnsServers, stack, tcpConnectTimeout,
+                udpIdleTimeout, dnsIdleTimeout, dnsServerTimeout, maxUdpFlows, ipv6, allowQuic);
+    }
+
+    /** Whether UDP to port 443 (QUIC) is relayed (--allow-quic) or refused. */
+    public RelayConfig withAllowQuic(boolean allowed) {
+        return new RelayConfig(gateway, hostAliasName, hostAliasAddress, dnsServers, stack, tcpConnectTimeout,
+                udpIdleTimeout, dnsIdleTimeout, dnsServerTimeout, maxUdpFlows, ipv6, allowed);
     }
 
     static List<InetSocketAddress> hostDnsServers(Path resolvConf) {

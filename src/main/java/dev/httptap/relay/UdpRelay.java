@@ -11,28 +11,42 @@ import java.nio.channels.Selector;
 /**
  * Generic UDP: each child flow gets its own socket connected to the real destination (the host alias
  * mapped), and whatever comes back is sent to the child from that destination. Loop thread only.
+ *
+ * <p>QUIC (UDP to port {@value #QUIC_PORT}) is refused with ICMP port unreachable unless allowed: httptap
+ * shows HTTP it can read, and every QUIC client falls back to TCP at once when its socket sees ECONNREFUSED.
  */
 final class UdpRelay {
+    static final int QUIC_PORT = 443;
+
     private final Selector selector;
     private final Clock clock;
     private final AddressMap addresses;
     private final UdpSender child;
+    private final UdpRefuser refuser;
+    private final boolean allowQuic;
     private final ByteBuffer scratch;
     private final FlowTable<DatagramFlow> flows;
     private final DatagramFlow.Receiver replies = this::onReply;
 
-    UdpRelay(Selector selector, Clock clock, AddressMap addresses, UdpSender child, ByteBuffer scratch,
-            int maxFlows, long idleNanos) {
+    UdpRelay(Selector selector, Clock clock, AddressMap addresses, UdpSender child, UdpRefuser refuser,
+            boolean allowQuic, ByteBuffer scratch, int maxFlows, long idleNanos) {
         this.selector = selector;
         this.clock = clock;
         this.addresses = addresses;
         this.child = child;
+        this.refuser = refuser;
+        this.allowQuic = allowQuic;
         this.scratch = scratch;
         this.flows = new FlowTable<>(maxFlows, idleNanos);
     }
 
     /** Sends the child's datagram on its flow's socket, opening one for a new flow. */
     void send(FlowId id, ByteBuffer payload) {
+        if (!allowQuic && id.server().getPort() == QUIC_PORT) {
+            Log.verbose("%s: refusing QUIC so the client falls back to TCP (--allow-quic lets it through)", id);
+            refuser.refuse(id, payload);
+            return;
+        }
         long now = clock.nanoTime();
         DatagramFlow flow = flows.get(id);
         if (flow == null) {

@@ -3,9 +3,10 @@ package dev.httptap.stack;
 import java.nio.ByteBuffer;
 
 /**
- * A bounded byte queue in a circular array that grows on demand up to {@code maxCapacity}, so an idle
- * connection costs nothing and a busy one copies bytes without allocating. Bytes may also be written past
- * the committed end (out-of-order data) and committed later.
+ * A bounded byte queue in a circular array that grows on demand up to {@code maxCapacity}, so a new
+ * connection costs nothing and a busy one copies bytes without allocating; {@link #release} gives the array
+ * back once the queue is empty, so an idle one costs nothing again. Bytes may also be written past the
+ * committed end (out-of-order data) and committed later.
  */
 final class ByteRing {
     private static final byte[] EMPTY = new byte[0];
@@ -76,6 +77,20 @@ final class ByteRing {
     void discard(int count) {
         size -= count;
         head = size == 0 && bytes.length > 0 ? 0 : physical(count);
+    }
+
+    /** Bytes held in memory now (the array), at most {@link #maxCapacity}. */
+    int allocated() {
+        return bytes.length;
+    }
+
+    /** Frees the array; only when no byte, committed or not, is held (the caller knows about the latter). */
+    void release() {
+        if (size != 0) {
+            throw new IllegalStateException("release of a ring holding " + size + " bytes");
+        }
+        bytes = EMPTY;
+        head = 0;
     }
 
     private int physical(int offset) {

@@ -8,7 +8,10 @@ enum IcmpMessage {
     ECHO_REPLY(Icmpv4Packet.TYPE_ECHO_REPLY, 0, Icmpv6Packet.TYPE_ECHO_REPLY, 0),
     /** What a router says when the destination does not answer: both make connect() fail EHOSTUNREACH. */
     HOST_UNREACHABLE(Icmpv4Packet.TYPE_DESTINATION_UNREACHABLE, Icmpv4Packet.CODE_HOST_UNREACHABLE,
-            Icmpv6Packet.TYPE_DESTINATION_UNREACHABLE, Icmpv6Packet.CODE_ADDRESS_UNREACHABLE);
+            Icmpv6Packet.TYPE_DESTINATION_UNREACHABLE, Icmpv6Packet.CODE_ADDRESS_UNREACHABLE),
+    /** What a host says to UDP for a port nothing listens on: a connected socket fails ECONNREFUSED. */
+    PORT_UNREACHABLE(Icmpv4Packet.TYPE_DESTINATION_UNREACHABLE, Icmpv4Packet.CODE_PORT_UNREACHABLE,
+            Icmpv6Packet.TYPE_DESTINATION_UNREACHABLE, Icmpv6Packet.CODE_PORT_UNREACHABLE);
 
     final int v4Type;
     final int v4Code;

@@ -5,6 +5,7 @@ import dev.httptap.wire.IpAddress;
 import dev.httptap.wire.IpProtocol;
 import dev.httptap.wire.IpPacket;
 import dev.httptap.wire.IpVersion;
+import dev.httptap.wire.Ipv4Address;
 import dev.httptap.wire.Ipv4Packet;
 import dev.httptap.wire.Ipv6Packet;
 import dev.httptap.wire.MalformedPacketException;
@@ -23,6 +24,8 @@ import java.util.function.IntSupplier;
  * with {@code --verbose}; an exception from a forwarder or listener is logged and counted.
  */
 public final class NetworkStack {
+    /** ICMP destination unreachable, code 3 (RFC 792). */
+
     private final StackConfig config;
     private final Clock clock;
     private final Forwarder forwarder;
@@ -106,6 +109,22 @@ public final class NetworkStack {
             return;
         }
         writer.sendUdp(from, flow.server().getPort(), to, flow.client().getPort(), payload);
+    }
+
+    /**
+     * Tells the child that nothing answers UDP at {@code flow.server()}, as a host with no such port would:
+     * ICMP port unreachable quoting the child's datagram ({@code payload}, not moved), so a connected
+     * socket there fails with ECONNREFUSED.
+     */
+    public void sendIcmpPortUnreachable(FlowId flow, ByteBuffer payload) {
+        IpAddress client = IpAddress.of(flow.client().getAddress());
+        IpAddress server = IpAddress.of(flow.server().getAddress());
+        if (!(client instanceof Ipv4Address clientV4) || !(server instanceof Ipv4Address serverV4)) {
+            drop(DropReason.UNSUPPORTED_ADDRESS, " for an ICMP error to " + flow);
+            return;
+        }
+        ByteBuffer quote = UdpQuote.of(clientV4, flow.client().getPort(), serverV4, flow.server().getPort(), payload);
+        writer.sendIcmp(server, client, IcmpMessage.PORT_UNREACHABLE, 0, quote, 0, quote.limit());
     }
 
     /** Counters since the stack started. */

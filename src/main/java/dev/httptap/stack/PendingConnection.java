@@ -7,9 +7,16 @@ import java.nio.ByteBuffer;
 
 /**
  * A SYN the forwarder has been told about and has not answered yet. Retransmitted SYNs are absorbed here;
- * an RST from the child withdraws the request. Exactly one answer is allowed.
+ * an RST from the child withdraws the request, and so does {@link #TIMEOUT_NANOS} without an answer, so
+ * a forwarder that never answers leaks nothing. Exactly one answer is allowed.
  */
 final class PendingConnection implements TcpConnectRequest {
+    /**
+     * Longer than the child's own patience (Linux gives up on a SYN after about 127 s) and than the
+     * relay's dial timeout, so normally the forwarder answers first; this only bounds the table.
+     */
+    static final long TIMEOUT_NANOS = 180_000_000_000L;
+
     private enum Status { WAITING, WITHDRAWN, ANSWERED }
 
     private final TcpLayer layer;
@@ -18,6 +25,7 @@ final class PendingConnection implements TcpConnectRequest {
     private final SynRequest syn;
     /** The start of the SYN packet, quoted by an ICMP error (RFC 792, RFC 4443). */
     private final byte[] quotedSyn;
+    private final TimerQueue.Timer timeout = new TimerQueue.Timer(now -> expire());
     private Status status = Status.WAITING;
 
     PendingConnection(TcpLayer layer, ConnectionKey key, SynRequest syn, byte[] quotedSyn) {
@@ -33,12 +41,16 @@ final class PendingConnection implements TcpConnectRequest {
         return flow;
     }
 
+    /** Starts the wait for the forwarder's answer. */
+    void startTimeout(long now) {
+        layer.timers().schedule(timeout, now + TIMEOUT_NANOS);
+    }
+
     /** A segment for this 4-tuple while the forwarder decides. */
     void onSegment(TcpSegment segment) {
         if (segment.has(TcpFlags.RST)) {
             Log.verbose("tcp %s: child reset the connection before it was answered", key);
-            status = Status.WITHDRAWN;
-            layer.forgetPending(key);
+            withdraw();
         } else if (segment.has(TcpFlags.SYN)) {
             layer.counters().drop(DropReason.TCP_SYN_RETRANSMITTED);
         } else {
@@ -70,6 +82,20 @@ final class PendingConnection implements TcpConnectRequest {
         }
     }
 
+    private void expire() {
+        if (status == Status.WAITING) {
+            Log.verbose("tcp %s: the forwarder never answered, forgetting the request", key);
+            withdraw();
+        }
+    }
+
+    /** The child no longer waits: a later answer opens a connection that is reset at once, or sends nothing. */
+    private void withdraw() {
+        status = Status.WITHDRAWN;
+        layer.timers().cancel(timeout);
+        layer.forgetPending(key);
+    }
+
     private Status answer() {
         Status previous = status;
         if (previous == Status.ANSWERED) {
@@ -77,6 +103,7 @@ final class PendingConnection implements TcpConnectRequest {
         }
         status = Status.ANSWERED;
         if (previous == Status.WAITING) {
+            layer.timers().cancel(timeout);
             layer.forgetPending(key);
         }
         return previous;

@@ -47,6 +47,18 @@ final class ReceiveQueue {
         return ring.size();
     }
 
+    /** Gives the buffer back if nothing is waiting in it, in order or out of order. */
+    void releaseIfEmpty() {
+        if (ring.size() == 0 && reassembly.isEmpty()) {
+            ring.release();
+        }
+    }
+
+    /** Bytes of buffer held now. */
+    int allocated() {
+        return ring.allocated();
+    }
+
     boolean hasGaps() {
         return !reassembly.isEmpty();
     }

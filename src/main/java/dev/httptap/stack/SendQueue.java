@@ -32,6 +32,18 @@ final class SendQueue {
         ring.copyTo(offset, dst, dstIndex, length);
     }
 
+    /** Gives the buffer back if no byte is queued. */
+    void releaseIfEmpty() {
+        if (ring.size() == 0) {
+            ring.release();
+        }
+    }
+
+    /** Bytes of buffer held now. */
+    int allocated() {
+        return ring.allocated();
+    }
+
     int size() {
         return ring.size();
     }

@@ -37,9 +37,17 @@ final class TcpConnectionImpl implements TcpConnection {
     /** Twice a maximum segment lifetime of one second: the child is local, nothing lingers longer. */
     static final long TIME_WAIT_NANOS = 2_000_000_000L;
     private static final long MAX_PROBE_INTERVAL_NANOS = 5_000_000_000L;
+    /**
+     * How long FIN-WAIT-2 may stay silent: the forwarder finished, the child acknowledged, and if the child
+     * then neither sends nor closes for this long it is presumed gone (Linux's tcp_fin_timeout is 60 s, but
+     * counted from the close, not from the last segment as here, which suits a half-close still in use).
+     */
+    static final long FIN_WAIT_2_NANOS = 60_000_000_000L;
+    /** How long an emptied queue keeps its buffer, so bulk transfers do not reallocate at every drain. */
+    static final long IDLE_RELEASE_NANOS = 1_000_000_000L;
 
     /** What the single retransmission-slot deadline means in the current state. */
-    private enum Deadline { NONE, RETRANSMIT, ZERO_WINDOW_PROBE, TIME_WAIT_EXPIRY }
+    private enum Deadline { NONE, RETRANSMIT, ZERO_WINDOW_PROBE, TIME_WAIT_EXPIRY, FIN_WAIT_2_EXPIRY }
 
     private final TcpLayer layer;
     private final ConnectionKey key;
@@ -75,6 +83,9 @@ final class TcpConnectionImpl implements TcpConnection {
     private final int irs;
     private int rcvNxt;
     private boolean finReceived;
+    /** A FIN that arrived before a gap filled waits here: it counts once RCV.NXT reaches it. */
+    private boolean finHeld;
+    private int heldFinSequence;
     private int unacknowledgedBytes;
     private int largestSegment = DEFAULT_PEER_MSS;
 
@@ -83,10 +94,12 @@ final class TcpConnectionImpl implements TcpConnection {
     private final int timestampOffset;
     private int tsRecent;
 
-    // Timers: one slot for retransmission/probe/TIME-WAIT, one for the delayed ACK, one for deferred events.
+    // Timers: one slot for retransmission/probe/TIME-WAIT/FIN-WAIT-2, one for the delayed ACK, one for
+    // releasing emptied buffers, one for deferred events.
     private Deadline deadlineKind = Deadline.NONE;
     private long deadlineAt = NEVER;
     private long ackAt = NEVER;
+    private long releaseAt = NEVER;
     private long eventsAt = NEVER;
     private int retransmissions;
     private long probeInterval;
@@ -156,6 +169,15 @@ final class TcpConnectionImpl implements TcpConnection {
         return state;
     }
 
+    /**
+     * Buffer memory held now. Bounded by the two queues' capacities (receive buffer plus one window unit,
+     * send buffer: about 1 MiB with the defaults); back to 0 within {@link #IDLE_RELEASE_NANOS} once both
+     * queues are empty.
+     */
+    int bufferedBytes() {
+        return receiveQueue.allocated() + sendQueue.allocated();
+    }
+
     // ---------------------------------------------------------------- the forwarder's side
 
     @Override
@@ -170,6 +192,9 @@ final class TcpConnectionImpl implements TcpConnection {
                 && receiveWindow.worthUpdating(rcvNxt, receiveQueue.readable(), largestSegment)) {
             sendAck();
             reschedule();
+        }
+        if (count > 0 && receiveQueue.readable() == 0) {
+            scheduleRelease();
         }
         return count;
     }
@@ -279,6 +304,9 @@ final class TcpConnectionImpl implements TcpConnection {
             return;
         }
         handleSegment(segment);
+        if (state == TcpState.FIN_WAIT_2) {
+            setDeadline(Deadline.FIN_WAIT_2_EXPIRY, now() + FIN_WAIT_2_NANOS); // any segment shows life
+        }
         reschedule();
     }
 
@@ -440,6 +468,9 @@ final class TcpConnectionImpl implements TcpConnection {
         } else {
             setDeadline(Deadline.RETRANSMIT, now() + rtt.timeout());
         }
+        if (dataAcked > 0 && sendQueue.size() == 0) {
+            scheduleRelease();
+        }
         if (writeBlocked && dataAcked > 0) {
             writeBlocked = false;
             writablePending = true;
@@ -462,8 +493,8 @@ final class TcpConnectionImpl implements TcpConnection {
     }
 
     /**
-     * Takes the segment's in-window bytes and FIN. Returns true when an ACK must go out at once:
-     * out-of-order or duplicate data, a filled gap, or a FIN.
+     * Takes the segment's in-window bytes and FIN; a FIN beyond a gap is held until the gap fills. Returns
+     * true when an ACK must go out at once: out-of-order or duplicate data, a filled gap, or a FIN.
      */
     private boolean processData(TcpSegment segment) {
         int length = segment.payloadLength();
@@ -479,6 +510,10 @@ final class TcpConnectionImpl implements TcpConnection {
         if (take < length - skip) {
             fin = false; // The FIN lies beyond the window; the child will send it again.
         }
+        if (fin) {
+            finHeld = true;
+            heldFinSequence = seq + length;
+        }
         boolean ackNow = take == 0 && length > 0 || offset > 0 || receiveQueue.hasGaps();
         if (take > 0) {
             int advanced = receiveQueue.accept(offset, segment.buffer(), segment.payloadOffset() + skip, take);
@@ -493,14 +528,15 @@ final class TcpConnectionImpl implements TcpConnection {
                 readablePending = true;
             }
         }
-        if (fin && seq + length == rcvNxt) {
+        if (finHeld && heldFinSequence == rcvNxt) {
+            finHeld = false;
             rcvNxt++;
             finReceived = true;
             readablePending = true;
             onFinReceived();
             return true;
         }
-        return ackNow || receiveQueue.hasGaps();
+        return ackNow || receiveQueue.hasGaps() || finHeld; // a held FIN is out-of-order news too
     }
 
     private void onFinReceived() {
@@ -606,8 +642,14 @@ final class TcpConnectionImpl implements TcpConnection {
                     closedPending = true;
                     close();
                 }
+                case FIN_WAIT_2_EXPIRY -> giveUp("child silent in FIN-WAIT-2");
                 case NONE -> { }
             }
+        }
+        if (releaseAt <= now) {
+            releaseAt = NEVER;
+            receiveQueue.releaseIfEmpty();
+            sendQueue.releaseIfEmpty();
         }
         if (eventsAt <= now) {
             eventsAt = NEVER;
@@ -619,11 +661,7 @@ final class TcpConnectionImpl implements TcpConnection {
     private void onRetransmitTimeout() {
         int limit = state == TcpState.SYN_RECEIVED ? MAX_SYN_ACK_RETRANSMISSIONS : MAX_RETRANSMISSIONS;
         if (++retransmissions > limit) {
-            Log.verbose("tcp %s: child stopped answering, giving up", key);
-            layer.sendReset(key, sndMax, rcvNxt, TcpFlags.RST | TcpFlags.ACK);
-            readablePending = writablePending = closedPending = false;
-            resetPending = true;
-            close();
+            giveUp("child stopped answering");
             return;
         }
         rtt.backOff();
@@ -638,6 +676,15 @@ final class TcpConnectionImpl implements TcpConnection {
         congestionWindow = sendMss; // Slow start again: the rest follows as ACKs return (go-back-N).
         sndNxt = sndUna + retransmitHead();
         setDeadline(Deadline.RETRANSMIT, now() + rtt.timeout());
+    }
+
+    /** Resets the child and tells the forwarder the connection is gone. */
+    private void giveUp(String why) {
+        Log.verbose("tcp %s: %s, giving up", key, why);
+        layer.sendReset(key, sndMax, rcvNxt, TcpFlags.RST | TcpFlags.ACK);
+        readablePending = writablePending = closedPending = false;
+        resetPending = true;
+        close();
     }
 
     /** Linux's probe: an ACK one below SND.UNA, which the child must answer with its current window. */
@@ -658,6 +705,14 @@ final class TcpConnectionImpl implements TcpConnection {
         timedAt = now();
     }
 
+    /** Arms the release of emptied buffers, unless already armed (so a busy connection rarely touches it). */
+    private void scheduleRelease() {
+        if (releaseAt == NEVER && state != TcpState.CLOSED) {
+            releaseAt = now() + IDLE_RELEASE_NANOS;
+            reschedule();
+        }
+    }
+
     private void setDeadline(Deadline kind, long at) {
         deadlineKind = kind;
         deadlineAt = at;
@@ -669,7 +724,7 @@ final class TcpConnectionImpl implements TcpConnection {
     }
 
     private void reschedule() {
-        long next = Math.min(Math.min(deadlineAt, ackAt), eventsAt);
+        long next = Math.min(Math.min(deadlineAt, ackAt), Math.min(releaseAt, eventsAt));
         if (state == TcpState.CLOSED) {
             next = eventsAt;
         }
@@ -691,6 +746,7 @@ final class TcpConnectionImpl implements TcpConnection {
         state = TcpState.CLOSED;
         clearDeadline();
         ackAt = NEVER;
+        releaseAt = NEVER;
         layer.timers().cancel(timer);
         layer.release(this);
     }

@@ -87,6 +87,7 @@ final class TcpLayer {
         SynRequest syn = new SynRequest(segment.sequence(), segment.window(), segment.options());
         PendingConnection request = new PendingConnection(this, key, syn, quote);
         pending.put(key, request);
+        request.startTimeout(clock.nanoTime());
         Log.verbose("tcp %s: SYN, asking the forwarder", key);
         forwarder.onTcpConnectRequest(request);
     }

@@ -91,6 +91,11 @@ public interface LibC {
 
     int getpgrp();
 
+    // The relay's empty UDP datagrams.
+
+    /** send(2): the relay sends empty UDP datagrams with it, which Java's DatagramChannel cannot. */
+    int send(int fd, Pointer buffer, long length, int flags);
+
     /** tcgetpgrp(3): the foreground process group of the terminal open on {@code fd}. */
     int tcgetpgrp(int fd);
 

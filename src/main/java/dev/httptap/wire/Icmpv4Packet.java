@@ -12,6 +12,7 @@ public final class Icmpv4Packet {
     public static final int TYPE_ECHO_REQUEST = 8;
     public static final int CODE_NETWORK_UNREACHABLE = 0;
     public static final int CODE_HOST_UNREACHABLE = 1;
+    public static final int CODE_PORT_UNREACHABLE = 3;
 
     /** Field offsets from the start of the ICMP header. */
     private static final int TYPE = 0;

@@ -44,6 +44,12 @@ class TapSettingsTest {
     }
 
     @Test
+    void quicIsRefusedUnlessAllowed() {
+        assertFalse(settings().allowQuic());
+        assertTrue(settings("--allow-quic").allowQuic());
+    }
+
+    @Test
     void rejectsAGatewayOutsideTheSubnet() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> settings("--subnet", "10.1.1.100/24", "--gateway", "10.2.0.1"));

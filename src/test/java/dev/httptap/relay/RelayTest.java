@@ -222,5 +222,10 @@ class RelayTest {
         public void sendUdp(FlowId flow, ByteBuffer payload) {
             udp.sendUdp(flow, payload);
         }
+
+        @Override
+        public void refuse(FlowId flow, ByteBuffer payload) {
+            throw new AssertionError("no datagram is refused in these tests: " + flow);
+        }
     }
 }

@@ -12,6 +12,8 @@ import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,6 +28,8 @@ class UdpRelayTest {
     private DatagramSocket echo;
     private Thread echoThread;
     private final RecordingUdpSender child = new RecordingUdpSender();
+    private final List<FlowId> refused = new CopyOnWriteArrayList<>();
+    private final List<Integer> echoedLengths = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void start() throws IOException {
@@ -80,9 +84,48 @@ class UdpRelayTest {
         await("the remaining flows still work", () -> child.sent().size() >= 2);
     }
 
+    @Test
+    void anEmptyDatagramReachesTheServer() {
+        UdpRelay relay = relay(16, TimeUnit.SECONDS.toNanos(60));
+
+        harness.onLoop(() -> relay.send(flowTo(40001), ByteBuffer.allocate(0)));
+        harness.onLoop(() -> relay.send(flowTo(40001), ByteBuffer.wrap("x".getBytes(US_ASCII))));
+
+        await("both datagrams arrive", () -> echoedLengths.size() == 2);
+        assertEquals(List.of(0, 1), echoedLengths, "the empty one first, as sent");
+    }
+
+    @Test
+    void quicIsRefusedWithoutOpeningASocket() {
+        UdpRelay relay = relay(16, TimeUnit.SECONDS.toNanos(60));
+        FlowId quic = new FlowId(flowTo(40001).client(),
+                new InetSocketAddress(RelayConfig.ipv4(169, 254, 77, 65), UdpRelay.QUIC_PORT));
+
+        harness.onLoop(() -> relay.send(quic, ByteBuffer.wrap("initial".getBytes(US_ASCII))));
+
+        assertEquals(List.of(quic), refused);
+        assertEquals(0, harness.onLoop(relay::flowCount));
+    }
+
+    @Test
+    void quicIsRelayedWhenAllowed() {
+        UdpRelay relay = relay(16, TimeUnit.SECONDS.toNanos(60), true);
+        FlowId quic = new FlowId(flowTo(40001).client(),
+                new InetSocketAddress(RelayConfig.ipv4(169, 254, 77, 65), UdpRelay.QUIC_PORT));
+
+        harness.onLoop(() -> relay.send(quic, ByteBuffer.wrap("initial".getBytes(US_ASCII))));
+
+        assertEquals(List.of(), refused);
+        assertEquals(1, harness.onLoop(relay::flowCount), "an ordinary flow, to 127.0.0.1:443");
+    }
+
     private UdpRelay relay(int maxFlows, long idleNanos) {
+        return relay(maxFlows, idleNanos, false);
+    }
+
+    private UdpRelay relay(int maxFlows, long idleNanos, boolean allowQuic) {
         UdpRelay relay = harness.onLoop(() -> new UdpRelay(harness.loop.selector(), harness.loop.clock(), ADDRESSES,
-                child, ByteBuffer.allocateDirect(Splice.CHUNK_BYTES), maxFlows, idleNanos));
+                child, (flow, payload) -> refused.add(flow), allowQuic, ByteBuffer.allocateDirect(Splice.CHUNK_BYTES), maxFlows, idleNanos));
         harness.addTimers(relay::expire, relay::closeAll);
         return relay;
     }
@@ -98,6 +141,7 @@ class UdpRelayTest {
             DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
             try {
                 echo.receive(packet);
+                echoedLengths.add(packet.getLength());
                 echo.send(new DatagramPacket(packet.getData(), packet.getLength(), packet.getSocketAddress()));
             } catch (SocketTimeoutException e) {
                 return;

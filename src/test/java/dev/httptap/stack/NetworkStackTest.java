@@ -18,6 +18,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -110,6 +111,33 @@ class NetworkStackTest {
         assertEquals(List.of(), child.sent());
         assertEquals(1, child.stack.stats().drops(DropReason.UDP_TOO_LARGE));
         assertEquals(1, child.stack.stats().drops(DropReason.UNSUPPORTED_ADDRESS));
+    }
+
+    @Test
+    void aRefusedDatagramIsAnsweredWithPortUnreachableQuotingIt() {
+        byte[] payload = "quic initial".getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer original = udpPacket(53001, 443, payload);
+        FlowId flow = new FlowId(new InetSocketAddress(CLIENT.toInetAddress(), 53001),
+                new InetSocketAddress(DNS.toInetAddress(), 443));
+
+        child.stack.sendIcmpPortUnreachable(flow, ByteBuffer.wrap(payload));
+
+        SentPacket sent = child.onlySent();
+        assertEquals(DNS, sent.ip().source());
+        assertEquals(CLIENT, sent.ip().destination());
+        assertEquals(Icmpv4Packet.TYPE_DESTINATION_UNREACHABLE, sent.icmp().type());
+        assertEquals(3, sent.icmp().code(), "port unreachable");
+        byte[] quote = new byte[sent.icmp().payloadLength()];
+        sent.icmp().buffer().get(sent.icmp().payloadOffset(), quote);
+        assertEquals(original.capacity(), quote.length, "a short datagram is quoted whole");
+        byte[] expected = original.array();
+        assertArrayEquals(Arrays.copyOfRange(expected, 12, 20), Arrays.copyOfRange(quote, 12, 20), "addresses");
+        assertEquals(expected[9], quote[9], "protocol");
+        assertArrayEquals(Arrays.copyOfRange(expected, 20, expected.length), Arrays.copyOfRange(quote, 20, quote.length),
+                "the UDP header, checksum included, and the payload");
+
+        child.stack.sendIcmpPortUnreachable(flow, ByteBuffer.allocate(4000));
+        assertEquals(576, child.onlySent().ip().totalLength(), "a long one is cut as Linux cuts it");
     }
 
     @Test
