@@ -105,6 +105,30 @@ class HarIT {
     }
 
     @Test
+    void jsonLinesOnStandardOutputParseOneByOne() throws IOException {
+        try (LocalHttpServer server = LocalHttpServer.start()) {
+            String url = "http://" + Httptap.HOST + ":" + server.port() + "/hello";
+            ProcessRun run = Httptap.command("curl", "-s", url, url).flags("--dump-jsonl", "-").run();
+
+            assertEquals(0, run.exitCode(), run.describe());
+            List<String> jsonLines = run.stdoutLines().stream().filter(line -> line.startsWith("{")).toList();
+            assertEquals(2, jsonLines.size(), run.describe());
+            for (String line : jsonLines) {
+                List<String> urls = new ArrayList<>();
+                try (JsonParser parser = new JsonFactory().createParser(line)) {
+                    while (parser.nextToken() != null) {
+                        if (parser.currentToken() == JsonToken.FIELD_NAME && parser.currentName().equals("url")) {
+                            parser.nextToken();
+                            urls.add(parser.getText());
+                        }
+                    }
+                }
+                assertEquals(List.of(url), urls, line);
+            }
+        }
+    }
+
+    @Test
     void harIsCompleteAfterCtrlCInATerminalMidDownload() throws IOException {
         try (LocalHttpServer server = LocalHttpServer.start()) {
             Path har = dir.resolve("interrupted.har");
