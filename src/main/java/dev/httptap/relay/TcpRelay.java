@@ -133,7 +133,7 @@ final class TcpRelay {
     }
 
     /** The error as the user reads it: "connection refused", "no route to host". */
-    static String reason(IOException error) {
+    private static String reason(IOException error) {
         String message = error.getMessage();
         if (message == null || message.isEmpty()) {
             return error.getClass().getSimpleName();
