@@ -4,22 +4,33 @@ import dev.httptap.event.ExchangeClock;
 import dev.httptap.event.ExchangeListener;
 import dev.httptap.event.ExchangeListeners;
 import dev.httptap.event.FilteredListener;
-import dev.httptap.log.Log;
+import dev.httptap.relay.DnsObserver;
+import dev.httptap.relay.UpstreamObserver;
+import dev.httptap.sink.HostNames;
 import dev.httptap.sink.HostSummary;
 import dev.httptap.sink.JsonLinesWriter;
 import dev.httptap.sink.TerminalPrinter;
+import dev.httptap.sink.UpstreamErrorPrinter;
+import dev.httptap.sink.har.ConnectionTimings;
 import dev.httptap.sink.har.HarWriter;
+import dev.httptap.stack.FlowId;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Everything that hears about exchanges in one run: the terminal printer and, as asked, the HAR file,
- * the JSON lines and the host summary, behind the run's filter. {@link #close()} finishes the files and
+ * the JSON lines and the host summary, behind the run's filter; and what hears how reaching each server
+ * went: the error lines (which name servers by the child's DNS answers) and the HAR's connect times. {@link #close()} finishes the files and
  * prints the summary; it runs when the run ends and, through a shutdown hook, when the JVM is stopped
  * some other way, so the HAR file is always complete. Closing twice does nothing.
  */
@@ -29,10 +40,24 @@ final class Sinks implements AutoCloseable {
     private final JsonLinesWriter jsonLines;
     private final HostSummary summary;
     private final PrintStream output;
+    private final HostNames names;
+    private final UpstreamErrorPrinter errors;
+    private final ScheduledExecutorService errorTimer;
+    private final UpstreamObserver upstreams;
     private final Thread shutdownHook = new Thread(this::finish, "httptap-sinks-shutdown");
     private boolean finished;
 
-    private Sinks(ExchangeListener listener, HarWriter har, JsonLinesWriter jsonLines, HostSummary summary, PrintStream output) {
+    private Sinks(ExchangeListener listener, HarWriter har, JsonLinesWriter jsonLines, HostSummary summary,
+            PrintStream output, boolean colour, ConnectionTimings timings) {
+        this.names = new HostNames();
+        this.errorTimer = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "httptap-error-lines");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.errors = new UpstreamErrorPrinter(output, colour, names,
+                (task, delayMillis) -> errorTimer.schedule(task, delayMillis, TimeUnit.MILLISECONDS));
+        this.upstreams = timings == null ? errors : new BothUpstreamObservers(errors, timings);
         this.listener = listener;
         this.har = har;
         this.jsonLines = jsonLines;
@@ -40,9 +65,11 @@ final class Sinks implements AutoCloseable {
         this.output = output;
     }
 
-    static Sinks open(RecordingSettings settings, TerminalPrinter printer, PrintStream output, Path privateDir)
-            throws TapException {
-        HarWriter har = settings.harFile() == null ? null : openHar(settings, privateDir);
+    /** {@code colour}: the error lines', as the printer's. */
+    static Sinks open(RecordingSettings settings, TerminalPrinter printer, PrintStream output, boolean colour,
+            Path privateDir) throws TapException {
+        ConnectionTimings timings = settings.harFile() == null ? null : new ConnectionTimings();
+        HarWriter har = settings.harFile() == null ? null : openHar(settings, privateDir, timings);
         JsonLinesWriter jsonLines = settings.jsonLines() == null ? null : openJsonLines(settings.jsonLines());
         HostSummary summary = settings.summary() ? new HostSummary() : null;
         List<ExchangeListener> listeners = new ArrayList<>();
@@ -56,13 +83,23 @@ final class Sinks implements AutoCloseable {
         if (har != null) {
             listeners.add(har); // it filters itself, as it must forget the exchanges that turn out unwanted
         }
-        Sinks sinks = new Sinks(ExchangeListeners.of(listeners), har, jsonLines, summary, output);
+        Sinks sinks = new Sinks(ExchangeListeners.of(listeners), har, jsonLines, summary, output, colour, timings);
         Runtime.getRuntime().addShutdownHook(sinks.shutdownHook);
         return sinks;
     }
 
     ExchangeListener listener() {
         return listener;
+    }
+
+    /** For the relay and the TLS interceptor: how reaching each server went. */
+    UpstreamObserver upstreamObserver() {
+        return upstreams;
+    }
+
+    /** For the relay: {@code printer} (the --print-dns lines, or none), and the names for the error lines. */
+    DnsObserver dnsObserver(DnsObserver printer) {
+        return new BothDnsObservers(printer, names);
     }
 
     @Override
@@ -80,6 +117,8 @@ final class Sinks implements AutoCloseable {
             return;
         }
         finished = true;
+        errors.close();
+        errorTimer.shutdownNow();
         if (har != null) {
             har.close();
         }
@@ -94,10 +133,12 @@ final class Sinks implements AutoCloseable {
         }
     }
 
-    private static HarWriter openHar(RecordingSettings settings, Path privateDir) throws TapException {
+    private static HarWriter openHar(RecordingSettings settings, Path privateDir, ConnectionTimings timings)
+            throws TapException {
         try {
             Path bodies = Files.createDirectories(privateDir.resolve("har-bodies"));
-            return HarWriter.open(settings.harFile(), Version.number(), bodies, settings.harMaxBody(), settings.filter());
+            return HarWriter.open(settings.harFile(), Version.number(), bodies, settings.harMaxBody(), settings.filter(),
+                    timings);
         } catch (IOException e) {
             throw new TapException("cannot write the HAR file " + settings.harFile() + ": " + e.getMessage(), e);
         }
@@ -112,6 +153,52 @@ final class Sinks implements AutoCloseable {
             return new JsonLinesWriter(out, true, ExchangeClock.SYSTEM);
         } catch (IOException e) {
             throw new TapException("cannot write the JSON lines file " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    private record BothDnsObservers(DnsObserver first, DnsObserver second) implements DnsObserver {
+        @Override
+        public void onQuery(FlowId flow, ByteBuffer query) {
+            first.onQuery(flow, query.duplicate());
+            second.onQuery(flow, query.duplicate());
+        }
+
+        @Override
+        public void onAnswer(FlowId flow, ByteBuffer answer) {
+            first.onAnswer(flow, answer.duplicate());
+            second.onAnswer(flow, answer.duplicate());
+        }
+
+        @Override
+        public void onNoAnswer(FlowId flow, ByteBuffer query) {
+            first.onNoAnswer(flow, query.duplicate());
+            second.onNoAnswer(flow, query.duplicate());
+        }
+    }
+
+    private record BothUpstreamObservers(UpstreamObserver first, UpstreamObserver second) implements UpstreamObserver {
+        @Override
+        public void onConnected(FlowId flow, InetSocketAddress upstream, long dialStartNanos, long connectedNanos) {
+            first.onConnected(flow, upstream, dialStartNanos, connectedNanos);
+            second.onConnected(flow, upstream, dialStartNanos, connectedNanos);
+        }
+
+        @Override
+        public void onConnectFailed(FlowId flow, InetSocketAddress upstream, String reason) {
+            first.onConnectFailed(flow, upstream, reason);
+            second.onConnectFailed(flow, upstream, reason);
+        }
+
+        @Override
+        public void onHandshake(FlowId flow, long startNanos, long doneNanos) {
+            first.onHandshake(flow, startNanos, doneNanos);
+            second.onHandshake(flow, startNanos, doneNanos);
+        }
+
+        @Override
+        public void onServerRejected(FlowId flow, String server, String reason) {
+            first.onServerRejected(flow, server, reason);
+            second.onServerRejected(flow, server, reason);
         }
     }
 }

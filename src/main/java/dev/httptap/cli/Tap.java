@@ -5,6 +5,7 @@ import dev.httptap.relay.DnsObserver;
 import dev.httptap.relay.FlowHandlerFactory;
 import dev.httptap.relay.Relay;
 import dev.httptap.relay.RelayConfig;
+import dev.httptap.relay.UpstreamObserver;
 import dev.httptap.sandbox.BindMount;
 import dev.httptap.sandbox.Sandbox;
 import dev.httptap.sandbox.SandboxException;
@@ -64,12 +65,12 @@ final class Tap {
         TunIpv6 ipv6 = chooseIpv6();
         SandboxSpec spec = sandboxSpec(privateDir, trust).withIpv6(ipv6);
         try (Sandbox sandbox = Sandbox.start(spec);
-                Sinks sinks = Sinks.open(settings.recording(), terminalPrinter(), output, privateDir)) {
+                Sinks sinks = Sinks.open(settings.recording(), terminalPrinter(), output, useColour(), privateDir)) {
             HttpSniffer sniffer = new HttpSniffer(sinks.listener(),
                     new SniffOptions(settings.httpPorts(), settings.httpsPorts()));
-            Interception interception = interception(sniffer, tls, trust);
-            DnsObserver dns = settings.printDns() ? new DnsPrinter(output, useColour()) : DnsObserver.NONE;
-            try (Relay relay = new Relay(sandbox.device(), relayConfig(ipv6), interception, dns)) {
+            Interception interception = interception(sniffer, tls, trust, sinks.upstreamObserver());
+            DnsObserver dns = sinks.dnsObserver(settings.printDns() ? new DnsPrinter(output, useColour()) : DnsObserver.NONE);
+            try (Relay relay = new Relay(sandbox.device(), relayConfig(ipv6), interception, dns, sinks.upstreamObserver())) {
                 relay.start();
                 int exitCode;
                 try (SignalForwarding forwarding = SignalForwarding.install(sandbox)) {
@@ -96,11 +97,12 @@ final class Tap {
     }
 
     /** HTTPS interception around the plain sniffer; the child's trust files are filled on the way. */
-    private Interception interception(HttpSniffer sniffer, TlsStartup tls, ChildTrust trust) throws TapException {
+    private Interception interception(HttpSniffer sniffer, TlsStartup tls, ChildTrust trust, UpstreamObserver upstreams)
+            throws TapException {
         try {
             tls.writeChildTrust(trust);
             return new Interception(FlowHandlerFactory.observing(sniffer), sniffer.https(), settings.httpPorts(),
-                    tls.context());
+                    tls.context().withUpstreamObserver(upstreams));
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new TapException(e.getMessage(), e);
         }

@@ -17,6 +17,7 @@ public final class Exchange {
     private final long startNanos;
 
     private ResponseHead response;
+    private long requestEndNanos = -1;
     private long responseNanos = -1;
     private long endNanos = -1;
     private long requestBodyBytes;
@@ -77,6 +78,11 @@ public final class Exchange {
         return startNanos;
     }
 
+    /** Monotonic time at which the request's last byte was seen, or -1 (not yet, or not recorded). */
+    public long requestEndNanos() {
+        return requestEndNanos;
+    }
+
     /** Monotonic time at which the response head was seen, or -1. */
     public long responseNanos() {
         return responseNanos;
@@ -121,8 +127,15 @@ public final class Exchange {
         responseBodyBytes += count;
     }
 
+    /** The request is complete, at a time not recorded (its HAR send time counts as 0). */
     public void markRequestComplete() {
         requestComplete = true;
+    }
+
+    /** The request is complete: its last byte was seen at {@code nanos}. */
+    public void markRequestComplete(long nanos) {
+        requestComplete = true;
+        requestEndNanos = nanos;
     }
 
     public void recordResponse(ResponseHead head, long nanos) {

@@ -198,7 +198,7 @@ public final class Http1Connection implements FlowObserver {
         public void onMessageEnd() {
             Exchange exchange = sendingRequest;
             sendingRequest = null;
-            exchange.markRequestComplete();
+            exchange.markRequestComplete(clock.nanoTime());
             if (exchange.isResponseComplete()) {
                 finish(exchange, Outcome.COMPLETE);
             }

@@ -11,9 +11,13 @@ final class PendingConnect implements ChannelHandler {
     final TcpConnectRequest request;
     final SocketChannel socket;
     final InetSocketAddress upstream;
+    /** When the dial began, for the HAR's connect time. */
+    final long dialStartNanos;
     final ExpiryList.Entry<PendingConnect> timeout = new ExpiryList.Entry<>(this);
 
-    PendingConnect(TcpRelay relay, TcpConnectRequest request, SocketChannel socket, InetSocketAddress upstream) {
+    PendingConnect(TcpRelay relay, TcpConnectRequest request, SocketChannel socket, InetSocketAddress upstream,
+            long dialStartNanos) {
+        this.dialStartNanos = dialStartNanos;
         this.relay = relay;
         this.request = request;
         this.socket = socket;

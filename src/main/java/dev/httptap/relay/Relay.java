@@ -28,6 +28,7 @@ public final class Relay implements AutoCloseable {
     private final RelayConfig config;
     private final FlowHandlerFactory handlers;
     private final DnsObserver dnsObserver;
+    private final UpstreamObserver upstreamObserver;
     private final PacketStack.Factory stacks;
     private final Clock clock;
     private final Consumer<ByteBuffer> receivePacket = this::receivePacket;
@@ -47,13 +48,20 @@ public final class Relay implements AutoCloseable {
 
     /** {@code dnsObserver} hears about the child's DNS queries to the gateway and their answers. */
     public Relay(PacketDevice device, RelayConfig config, FlowHandlerFactory handlers, DnsObserver dnsObserver) {
-        this(device, config, handlers, dnsObserver, PacketStack.networkStack(config.stack(), Clock.SYSTEM),
-                Clock.SYSTEM);
+        this(device, config, handlers, dnsObserver, UpstreamObserver.NONE);
+    }
+
+    /** {@code upstreamObserver} also hears how each dial to a real server went. */
+    public Relay(PacketDevice device, RelayConfig config, FlowHandlerFactory handlers, DnsObserver dnsObserver,
+            UpstreamObserver upstreamObserver) {
+        this(device, config, handlers, dnsObserver, upstreamObserver,
+                PacketStack.networkStack(config.stack(), Clock.SYSTEM), Clock.SYSTEM);
     }
 
     /** The seam for tests: any {@link PacketStack} and clock. */
     Relay(PacketDevice device, RelayConfig config, FlowHandlerFactory handlers, DnsObserver dnsObserver,
-            PacketStack.Factory stacks, Clock clock) {
+            UpstreamObserver upstreamObserver, PacketStack.Factory stacks, Clock clock) {
+        this.upstreamObserver = upstreamObserver;
         this.device = device;
         this.config = config;
         this.handlers = handlers;
@@ -72,7 +80,8 @@ public final class Relay implements AutoCloseable {
         AddressMap addresses = new AddressMap(config.gateway(), config.hostAliasAddress(), config.ipv6());
         LocalZone zone = new LocalZone(config.hostAliasName(), config.hostAliasAddress(),
                 config.ipv6() == null ? null : config.ipv6().hostAlias());
-        tcp = new TcpRelay(loop.selector(), clock, scratch, config.tcpConnectTimeout().toNanos(), handlers);
+        tcp = new TcpRelay(loop.selector(), clock, scratch, config.tcpConnectTimeout().toNanos(), handlers,
+                upstreamObserver);
         udp = new UdpRelay(loop.selector(), clock, addresses, (flow, payload) -> stack.sendUdp(flow, payload),
                 (flow, payload) -> stack.refuse(flow, payload), config.allowQuic(), scratch, config.maxUdpFlows(),
                 config.udpIdleTimeout().toNanos());

@@ -24,14 +24,16 @@ final class TcpRelay {
     private final Selector selector;
     private final Clock clock;
     private final FlowHandlerFactory handlers;
+    private final UpstreamObserver upstreams;
     private final ByteBuffer scratch;
     private final ExpiryList<PendingConnect> connectTimeouts;
     private final Set<Splice> splices = new HashSet<>();
 
     /** {@code scratch}: the loop's shared buffer of {@link Splice#CHUNK_BYTES}, lent to each splice. */
     TcpRelay(Selector selector, Clock clock, ByteBuffer scratch, long connectTimeoutNanos,
-            FlowHandlerFactory handlers) {
+            FlowHandlerFactory handlers, UpstreamObserver upstreams) {
         this.selector = selector;
+        this.upstreams = upstreams;
         this.scratch = scratch;
         this.clock = clock;
         this.handlers = handlers;
@@ -45,7 +47,7 @@ final class TcpRelay {
             socket = SocketChannel.open();
             socket.configureBlocking(false);
             socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            PendingConnect pending = new PendingConnect(this, request, socket, upstream);
+            PendingConnect pending = new PendingConnect(this, request, socket, upstream, clock.nanoTime());
             if (socket.connect(upstream)) {
                 socket.register(selector, 0, pending);
                 connected(pending);
@@ -92,6 +94,7 @@ final class TcpRelay {
         splices.add(splice);
         TcpConnection connection = pending.request.accept(splice);
         Log.verbose("%s: connected to %s", connection.flow(), pending.upstream);
+        report(() -> upstreams.onConnected(connection.flow(), pending.upstream, pending.dialStartNanos, clock.nanoTime()));
         splice.start(connection, openHandler(connection, pending.upstream, splice));
     }
 
@@ -115,15 +118,35 @@ final class TcpRelay {
         closeQuietly(pending.socket);
         Log.verbose("%s: no answer from %s, telling the child it is unreachable", pending.request.flow(), pending.upstream);
         pending.request.unreachable();
+        report(() -> upstreams.onConnectFailed(pending.request.flow(), pending.upstream, "timed out"));
     }
 
     /** Refused dials become RST, as a host with nothing listening answers; every other failure ICMP. */
-    private static void answerFailure(TcpConnectRequest request, InetSocketAddress upstream, IOException error) {
+    private void answerFailure(TcpConnectRequest request, InetSocketAddress upstream, IOException error) {
         Log.verbose("%s: cannot connect to %s: %s", request.flow(), upstream, error.getMessage());
         if (isRefused(error)) {
             request.refuse();
         } else {
             request.unreachable();
+        }
+        report(() -> upstreams.onConnectFailed(request.flow(), upstream, reason(error)));
+    }
+
+    /** The error as the user reads it: "connection refused", "no route to host". */
+    private static String reason(IOException error) {
+        String message = error.getMessage();
+        if (message == null || message.isEmpty()) {
+            return error.getClass().getSimpleName();
+        }
+        return Character.toLowerCase(message.charAt(0)) + message.substring(1);
+    }
+
+    /** An observer that throws must not stop the relay: it is noted and the relay carries on. */
+    private static void report(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            Log.error("upstream observer failed: %s", e);
         }
     }
 

@@ -46,6 +46,8 @@ final class TlsInterceptor implements FlowHandler {
     /** Why the server was not trusted; null while it is. */
     private String serverFailure;
     private boolean answeredBadGateway;
+    /** When the child's ClientHello was complete, for the HAR's ssl time. */
+    private final long startNanos = System.nanoTime();
 
     private TlsInterceptor(FlowId flow, InetSocketAddress upstreamAddress, ClientHello hello, String server,
             FlowPeers peers, FlowObserver observer, InterceptionContext context) {
@@ -176,7 +178,8 @@ final class TlsInterceptor implements FlowHandler {
     /** The server cannot be trusted: tell the user, drop the server, and still answer the child. */
     private void serverFailed(String reason) {
         serverFailure = "cannot verify the TLS connection to " + server + ": " + reason;
-        Log.error("%s: %s; answering 502", flow, serverFailure);
+        Log.verbose("%s: %s; answering 502", flow, serverFailure);
+        context.upstreams().onServerRejected(flow, server, "cannot verify the TLS connection: " + reason);
         upstream.sendPendingAlert();
         peers.endServer();
         startClientSide(HTTP_1_1);
@@ -322,6 +325,7 @@ final class TlsInterceptor implements FlowHandler {
         public void handshakeDone() {
             Log.verbose("%s: TLS with the client established for %s", flow, server);
             state = State.RELAYING;
+            context.upstreams().onHandshake(flow, startNanos, System.nanoTime());
             if (!earlyServerBytes.isEmpty()) {
                 sendToClient(earlyServerBytes.take());
             }

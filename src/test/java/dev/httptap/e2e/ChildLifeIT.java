@@ -18,7 +18,7 @@ class ChildLifeIT {
      * Drives httptap from a pseudo-terminal as a person would: waits for the command to say it is ready, types
      * Ctrl-C, and prints the exit code httptap ended with, then everything the terminal showed.
      */
-    private static final String TERMINAL_DRIVER = """
+    static final String TERMINAL_DRIVER = """
             import os, pty, select, sys, time
             pid, fd = pty.fork()
             if pid == 0:

@@ -10,7 +10,7 @@ import java.net.ServerSocket;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Failures reach the program exactly as they would without httptap, and print no exchange. */
+/** Failures reach the program exactly as they would without httptap, and print one error line, no exchange. */
 class ConnectionErrorsIT {
     private static final String PYTHON_CONNECT =
             "import socket, sys; socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=10)";
@@ -25,7 +25,8 @@ class ConnectionErrorsIT {
                 () -> assertEquals(7, direct.exitCode(), "curl's exit code without httptap"),
                 () -> assertEquals(direct.exitCode(), tapped.exitCode(), "curl's exit code"),
                 () -> assertEquals(normalizedCurlError(direct, "127.0.0.1"), normalizedCurlError(tapped, Httptap.HOST)),
-                () -> assertEquals(List.of(), tapped.stdoutLines(), "stdout"));
+                () -> assertEquals(List.of("<--- ERROR " + Httptap.HOST + ":" + port + ": connection refused"),
+                        tapped.stdoutLines(), "one line for both refused addresses (IPv6 and IPv4)"));
     }
 
     @Test
@@ -37,7 +38,9 @@ class ConnectionErrorsIT {
         assertAll(tapped.describe(),
                 () -> assertEquals(lastLine(direct), lastLine(tapped), "python's exception"),
                 () -> assertEquals("ConnectionRefusedError: [Errno 111] Connection refused", lastLine(tapped)),
-                () -> assertEquals(direct.exitCode(), tapped.exitCode(), "exit code"));
+                () -> assertEquals(direct.exitCode(), tapped.exitCode(), "exit code"),
+                () -> assertEquals(List.of("<--- ERROR " + Httptap.HOST_ADDRESS + ":" + port + ": connection refused"),
+                        tapped.stdoutLines(), "an address nobody looked up is shown as dialled"));
     }
 
     @Test

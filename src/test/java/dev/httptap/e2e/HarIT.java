@@ -104,6 +104,70 @@ class HarIT {
         }
     }
 
+    @Test
+    void jsonLinesOnStandardOutputParseOneByOne() throws IOException {
+        try (LocalHttpServer server = LocalHttpServer.start()) {
+            String url = "http://" + Httptap.HOST + ":" + server.port() + "/hello";
+            ProcessRun run = Httptap.command("curl", "-s", url, url).flags("--dump-jsonl", "-").run();
+
+            assertEquals(0, run.exitCode(), run.describe());
+            List<String> jsonLines = run.stdoutLines().stream().filter(line -> line.startsWith("{")).toList();
+            assertEquals(2, jsonLines.size(), run.describe());
+            for (String line : jsonLines) {
+                List<String> urls = new ArrayList<>();
+                try (JsonParser parser = new JsonFactory().createParser(line)) {
+                    while (parser.nextToken() != null) {
+                        if (parser.currentToken() == JsonToken.FIELD_NAME && parser.currentName().equals("url")) {
+                            parser.nextToken();
+                            urls.add(parser.getText());
+                        }
+                    }
+                }
+                assertEquals(List.of(url), urls, line);
+            }
+        }
+    }
+
+    @Test
+    void harIsCompleteAfterCtrlCInATerminalMidDownload() throws IOException {
+        try (LocalHttpServer server = LocalHttpServer.start()) {
+            Path har = dir.resolve("interrupted.har");
+            String url = "http://" + Httptap.HOST + ":" + server.port() + "/bytes/100000000";
+            // The download runs at 200 KB/s, so it is well under way, and far from done, when Ctrl-C comes.
+            ProcessRun run = RunningCommand.run(Duration.ofSeconds(60), List.of("python3", "-c", ChildLifeIT.TERMINAL_DRIVER,
+                    Httptap.launcher().toString(), "--dump-har", har.toString(), "--", "sh", "-c",
+                    "(sleep 2; echo ready) & curl -s --limit-rate 200k -o /dev/null " + url));
+
+            assertTrue(run.stdoutText().contains("---> GET " + url), run.describe());
+            assertValid(har);
+            assertEquals(List.of(url), values(har, "url"));
+            List<String> comments = values(har, "comment");
+            assertTrue(comments.contains("the connection was reset before the exchange completed")
+                    || comments.contains("still in progress when the HAR was closed"), "the entry says it was cut short: " + comments);
+        }
+    }
+
+    @Test
+    void recordingAGibibyteResponseToHarKeepsTheHeapSmallAndTheBytesIntact() throws IOException {
+        long size = 1L << 30;
+        try (LocalHttpServer server = LocalHttpServer.start()) {
+            Path har = dir.resolve("large.har");
+            String url = "http://" + Httptap.HOST + ":" + server.port() + "/bytes/" + size;
+            ProcessRun run = Httptap.command("sh", "-c", "curl -s " + url + " | sha256sum")
+                    .wrappedIn("env", "HTTPTAP_JAVA_OPTS=-Xmx64m")
+                    .flags("--dump-har", har.toString())
+                    .timeout(E2eSettings.largeTransferTimeout()).run();
+
+            assertEquals(0, run.exitCode(), run.describe());
+            assertEquals(DeterministicContent.sha256Hex(size) + "  -\n", run.programStdout(), run.describe());
+            assertTrue(run.stdoutLines().contains("<--- 200 " + url + " (" + size + " bytes)"), run.describe());
+            assertValid(har);
+            String text = Files.readString(har);
+            assertTrue(text.contains("truncated: the first 10485760 of " + size + " bytes"), "the body is capped in the HAR");
+            assertTrue(Files.size(har) < 20_000_000L, "HAR size " + Files.size(har));
+        }
+    }
+
     private static void assertValid(Path har) {
         ProcessRun check = RunningCommand.run(Duration.ofSeconds(60), List.of("node", validator.toString(), har.toString()));
         assertEquals(0, check.exitCode(), "HAR schema errors: " + check.stderrText());

@@ -25,6 +25,21 @@ class OutputIT {
     }
 
     @Test
+    void anExchangeCutShortWhenTheCommandExitsMidDownloadIsPrintedAsIncomplete() {
+        String url = Route.TAPPED.baseUrl(server.port()) + "/bytes/100000000";
+        // curl is stopped after a second of a download that takes minutes at this rate.
+        ProcessRun run = Httptap.command("timeout", "1", "curl", "-s", "--limit-rate", "200k", "-o", "/dev/null", url).run();
+
+        List<String> lines = ProcessRun.exchangeLines(run.stdoutLines());
+        assertAll(run.describe(),
+                () -> assertEquals(124, run.exitCode(), "timeout's exit code"),
+                () -> assertEquals("---> GET " + url, lines.get(0)),
+                () -> assertTrue(lines.get(1).matches("<--- 200 " + java.util.regex.Pattern.quote(url)
+                        + " \\(\\d+ bytes, incomplete\\)"), lines.get(1)),
+                () -> assertEquals(2, lines.size()));
+    }
+
+    @Test
     void headPrintsEachHeaderFieldUnderItsLine() {
         String url = Route.TAPPED.baseUrl(server.port()) + "/hello";
         ProcessRun run = Httptap.command("curl", "-s", "-H", "X-Mixed-CASE: some value", url)

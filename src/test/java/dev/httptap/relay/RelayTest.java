@@ -145,7 +145,7 @@ class RelayTest {
                 dialled.add(upstream);
             }
             return observer;
-        }), DnsObserver.NONE, stack, Clock.SYSTEM);
+        }), DnsObserver.NONE, UpstreamObserver.NONE, stack, Clock.SYSTEM);
         relay.start();
     }
 

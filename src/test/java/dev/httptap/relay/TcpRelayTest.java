@@ -17,6 +17,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,13 +35,24 @@ class TcpRelayTest {
     private final RecordingObserver observer = new RecordingObserver();
     private FlowObserver observerToUse = observer;
     private FlowHandlerFactory handlersToUse = FlowHandlerFactory.observing((flow, upstream) -> observerToUse);
+    private final List<String> upstreamEvents = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void start() throws IOException {
         harness = new LoopHarness();
         relay = harness.onLoop(() -> new TcpRelay(harness.loop.selector(), harness.loop.clock(),
                 ByteBuffer.allocateDirect(Splice.CHUNK_BYTES), TimeUnit.SECONDS.toNanos(30),
-                (flow, upstream, peers) -> handlersToUse.open(flow, upstream, peers)));
+                (flow, upstream, peers) -> handlersToUse.open(flow, upstream, peers), new UpstreamObserver() {
+                    @Override
+                    public void onConnected(FlowId flow, InetSocketAddress upstream, long dialStart, long connected) {
+                        upstreamEvents.add("connected " + flow.equals(FLOW) + " " + (connected >= dialStart));
+                    }
+
+                    @Override
+                    public void onConnectFailed(FlowId flow, InetSocketAddress upstream, String reason) {
+                        upstreamEvents.add("failed " + flow.equals(FLOW) + " " + reason);
+                    }
+                }));
         harness.addTimers(relay::expire, relay::closeAll);
         server = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     }
@@ -301,6 +313,16 @@ class TcpRelayTest {
         await("the dial is answered", () -> request.answer() != FakeConnectRequest.Answer.NONE);
         assertEquals(FakeConnectRequest.Answer.REFUSED, request.answer());
         assertEquals(0, harness.onLoop(relay::pendingCount));
+        await("the failure is reported", () -> !upstreamEvents.isEmpty());
+        assertEquals(List.of("failed true connection refused"), upstreamEvents);
+    }
+
+    @Test
+    void aSuccessfulDialIsReportedWithItsTimes() throws IOException {
+        connect(new FakeTcpConnection(FLOW, FakeTcpConnection.UNLIMITED));
+
+        await("the dial is reported", () -> !upstreamEvents.isEmpty());
+        assertEquals(List.of("connected true true"), upstreamEvents);
     }
 
     @Test

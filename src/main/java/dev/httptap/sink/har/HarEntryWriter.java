@@ -29,21 +29,27 @@ final class HarEntryWriter {
         this.bodyLimit = bodyLimit;
     }
 
-    /** {@code nowNanos} stands in for the end of an exchange still running when the HAR is closed. */
-    void write(Exchange exchange, BodyRecorder requestBody, BodyRecorder responseBody, String connectionId, long nowNanos)
-            throws IOException {
+    /**
+     * {@code opening}: how its connection opened, if this is the connection's first exchange; the entry then
+     * starts that long before the request head. {@code nowNanos} stands in for the end of an exchange still
+     * running when the HAR is closed.
+     */
+    void write(Exchange exchange, BodyRecorder requestBody, BodyRecorder responseBody, String connectionId,
+            ConnectionTimings.Opening opening, long nowNanos) throws IOException {
         ExchangeTimes times = ExchangeTimes.of(exchange, nowNanos);
+        long connect = opening.harConnect();
         json.writeStartObject();
-        json.writeStringField("startedDateTime", times.started());
-        json.writeNumberField("time", times.total());
+        json.writeStringField("startedDateTime", ExchangeTimes.isoMillis(exchange.startEpochMillis() - Math.max(0, connect)));
+        json.writeNumberField("time", times.total() + Math.max(0, connect)); // ssl is inside connect
         writeRequest(exchange, requestBody);
         writeResponse(exchange, responseBody);
         json.writeObjectFieldStart("cache");
         json.writeEndObject();
         json.writeObjectFieldStart("timings");
-        for (String unknown : List.of("blocked", "dns", "connect", "ssl")) {
-            json.writeNumberField(unknown, -1);
-        }
+        json.writeNumberField("blocked", -1);
+        json.writeNumberField("dns", -1); // the lookup is the child's own, not tied to this connection
+        json.writeNumberField("connect", connect);
+        json.writeNumberField("ssl", opening.sslMillis());
         json.writeNumberField("send", times.sendMillis());
         json.writeNumberField("wait", times.waitMillis());
         json.writeNumberField("receive", times.receiveMillis());

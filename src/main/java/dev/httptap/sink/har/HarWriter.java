@@ -35,13 +35,16 @@ public final class HarWriter implements ExchangeListener, AutoCloseable {
     private final long bodyLimit;
     private final ExchangeFilter filter;
     private final ExchangeClock clock;
+    private final ConnectionTimings timings;
     private final Map<Exchange, Recording> recordings = new IdentityHashMap<>();
     private final Deque<Recording> inStartOrder = new ArrayDeque<>();
     private final Map<ConnectionInfo, String> connectionIds = new WeakHashMap<>();
     private int nextConnectionId;
     private boolean closed;
 
-    private HarWriter(JsonGenerator json, Path bodyDirectory, long bodyLimit, ExchangeFilter filter, ExchangeClock clock) {
+    private HarWriter(JsonGenerator json, Path bodyDirectory, long bodyLimit, ExchangeFilter filter, ExchangeClock clock,
+            ConnectionTimings timings) {
+        this.timings = timings;
         this.json = json;
         this.entries = new HarEntryWriter(json, bodyLimit);
         this.bodyDirectory = bodyDirectory;
@@ -50,9 +53,12 @@ public final class HarWriter implements ExchangeListener, AutoCloseable {
         this.clock = clock;
     }
 
-    /** Writes the HAR's opening to {@code out} (which it will close); bodies wait in {@code bodyDirectory}. */
+    /**
+     * Writes the HAR's opening to {@code out} (which it will close); bodies wait in {@code bodyDirectory};
+     * {@code timings} tells how each connection opened.
+     */
     public static HarWriter open(OutputStream out, String creatorVersion, Path bodyDirectory, long bodyLimit,
-            ExchangeFilter filter, ExchangeClock clock) throws IOException {
+            ExchangeFilter filter, ExchangeClock clock, ConnectionTimings timings) throws IOException {
         JsonGenerator json = new JsonFactory().createGenerator(out, JsonEncoding.UTF8);
         json.useDefaultPrettyPrinter();
         json.writeStartObject();
@@ -64,12 +70,13 @@ public final class HarWriter implements ExchangeListener, AutoCloseable {
         json.writeEndObject();
         json.writeArrayFieldStart("entries");
         json.flush();
-        return new HarWriter(json, bodyDirectory, bodyLimit, filter, clock);
+        return new HarWriter(json, bodyDirectory, bodyLimit, filter, clock, timings);
     }
 
     public static HarWriter open(Path file, String creatorVersion, Path bodyDirectory, long bodyLimit,
-            ExchangeFilter filter) throws IOException {
-        return open(Files.newOutputStream(file), creatorVersion, bodyDirectory, bodyLimit, filter, ExchangeClock.SYSTEM);
+            ExchangeFilter filter, ConnectionTimings timings) throws IOException {
+        return open(Files.newOutputStream(file), creatorVersion, bodyDirectory, bodyLimit, filter, ExchangeClock.SYSTEM,
+                timings);
     }
 
     @Override
@@ -78,6 +85,7 @@ public final class HarWriter implements ExchangeListener, AutoCloseable {
             return;
         }
         Recording recording = new Recording(exchange, connectionId(exchange.connection()),
+                timings.claim(exchange.connection().flow()),
                 new BodyRecorder(bodyDirectory, bodyLimit), new BodyRecorder(bodyDirectory, bodyLimit));
         recordings.put(exchange, recording);
         inStartOrder.addLast(recording);
@@ -138,7 +146,8 @@ public final class HarWriter implements ExchangeListener, AutoCloseable {
         recordings.remove(recording.exchange);
         try (BodyRecorder request = recording.requestBody; BodyRecorder response = recording.responseBody) {
             if (recording.wanted && !closed) {
-                entries.write(recording.exchange, request, response, recording.connectionId, clock.nanoTime());
+                entries.write(recording.exchange, request, response, recording.connectionId, recording.opening,
+                        clock.nanoTime());
                 json.flush();
             }
         } catch (IOException e) {
@@ -155,13 +164,16 @@ public final class HarWriter implements ExchangeListener, AutoCloseable {
     private static final class Recording {
         final Exchange exchange;
         final String connectionId;
+        final ConnectionTimings.Opening opening;
         final BodyRecorder requestBody;
         final BodyRecorder responseBody;
         boolean finished;
         boolean wanted;
 
-        Recording(Exchange exchange, String connectionId, BodyRecorder requestBody, BodyRecorder responseBody) {
+        Recording(Exchange exchange, String connectionId, ConnectionTimings.Opening opening, BodyRecorder requestBody,
+                BodyRecorder responseBody) {
             this.exchange = exchange;
+            this.opening = opening;
             this.connectionId = connectionId;
             this.requestBody = requestBody;
             this.responseBody = responseBody;

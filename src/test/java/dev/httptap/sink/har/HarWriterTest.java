@@ -49,9 +49,10 @@ class HarWriterTest {
     Path bodies;
 
     private final ByteArrayOutputStream file = new ByteArrayOutputStream();
+    private final ConnectionTimings timings = new ConnectionTimings();
 
     private HarWriter writer(long bodyLimit, ExchangeFilter filter) throws IOException {
-        return HarWriter.open(file, "1.2.3", bodies, bodyLimit, filter, CLOCK);
+        return HarWriter.open(file, "1.2.3", bodies, bodyLimit, filter, CLOCK, timings);
     }
 
     @Test
@@ -73,6 +74,31 @@ class HarWriterTest {
         har.close();
 
         assertEquals(golden("small-exchange.har"), file.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theFirstExchangeOfAConnectionCarriesItsConnectAndSslTimesAndLaterOnesMinusOne() throws IOException {
+        HarWriter har = writer(1024, ExchangeFilter.ALL);
+        ConnectionInfo connection = Exchanges.connection(40000);
+        timings.onConnected(connection.flow(), connection.upstream(), 0, 7_000_000);
+        timings.onHandshake(connection.flow(), 0, 3_000_000);
+        for (String target : List.of("/first", "/second")) {
+            Exchange exchange = Exchanges.started(connection, "POST", target, Headers.of("Host", "h:8000"));
+            har.onRequestHead(exchange);
+            exchange.markRequestComplete(Exchanges.START_NANOS + 5_000_000L);
+            Exchanges.respond(exchange, 200, "OK", Headers.EMPTY);
+            finish(har, exchange, Outcome.COMPLETE);
+        }
+        har.close();
+
+        List<Map<String, String>> entries = allFields(file.toByteArray(), "timings");
+        assertEquals(Map.of("blocked", "-1", "dns", "-1", "connect", "10", "ssl", "3", "send", "5", "wait", "15",
+                "receive", "15"), entries.get(0), "connect includes ssl (HAR 1.2)");
+        assertEquals(Map.of("blocked", "-1", "dns", "-1", "connect", "-1", "ssl", "-1", "send", "5", "wait", "15",
+                "receive", "15"), entries.get(1), "a reused connection");
+        assertEquals(List.of("45", "35"), allValues(file.toByteArray(), "time"));
+        assertEquals(List.of("2026-01-02T03:04:05.668Z", "2026-01-02T03:04:05.678Z"),
+                allValues(file.toByteArray(), "startedDateTime"), "the first starts with its connection");
     }
 
     @Test
@@ -174,6 +200,40 @@ class HarWriterTest {
 
     private static ByteBuffer utf8(String text) {
         return ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The scalar fields of every object called {@code name}, as text, in order. */
+    private static List<Map<String, String>> allFields(byte[] json, String name) throws IOException {
+        List<Map<String, String>> all = new ArrayList<>();
+        try (JsonParser parser = new JsonFactory().createParser(json)) {
+            while (parser.nextToken() != null) {
+                if (parser.currentToken() == JsonToken.FIELD_NAME && parser.currentName().equals(name)) {
+                    parser.nextToken();
+                    Map<String, String> fields = new HashMap<>();
+                    while (parser.nextToken() != JsonToken.END_OBJECT) {
+                        String field = parser.currentName();
+                        parser.nextToken();
+                        fields.put(field, parser.getText());
+                    }
+                    all.add(fields);
+                }
+            }
+        }
+        return all;
+    }
+
+    /** Every scalar value of a field called {@code name}, as text, in order. */
+    private static List<String> allValues(byte[] json, String name) throws IOException {
+        List<String> values = new ArrayList<>();
+        try (JsonParser parser = new JsonFactory().createParser(json)) {
+            while (parser.nextToken() != null) {
+                if (parser.currentToken() == JsonToken.FIELD_NAME && parser.currentName().equals(name)
+                        && parser.nextToken().isScalarValue()) {
+                    values.add(parser.getText());
+                }
+            }
+        }
+        return values;
     }
 
     /** The scalar fields of the first object called {@code name}, as text. */
