@@ -17,6 +17,7 @@ public final class Exchange {
     private final long startNanos;
 
     private ResponseHead response;
+    private Headers trailers = Headers.EMPTY;
     private long responseNanos = -1;
     private long endNanos = -1;
     private long requestBodyBytes;
@@ -43,6 +44,11 @@ public final class Exchange {
     /** The final response head (never an interim 1xx other than 101), once it has arrived. */
     public Optional<ResponseHead> response() {
         return Optional.ofNullable(response);
+    }
+
+    /** The response's trailer fields (HTTP/2 trailing HEADERS, e.g. gRPC's grpc-status); empty when none. */
+    public Headers trailers() {
+        return trailers;
     }
 
     /** Request body bytes seen so far, without transfer framing (chunk headers are not counted). */
@@ -128,6 +134,10 @@ public final class Exchange {
     public void recordResponse(ResponseHead head, long nanos) {
         response = head;
         responseNanos = nanos;
+    }
+
+    public void recordTrailers(Headers fields) {
+        trailers = fields;
     }
 
     public void markResponseComplete() {
