@@ -18,6 +18,11 @@ import org.eclipse.jetty.http2.hpack.HpackException;
 final class HeaderBlockDecoder {
     /** Bound on one decoded header list, so that a hostile peer cannot make us hold much. */
     static final int MAX_HEADER_LIST_BYTES = 256 * 1024;
+    /**
+     * Bound on the dynamic table, whatever the peers agree (4 KiB by default, 64 KiB is common). Peers that
+     * use more make the next block fail to decode, and the connection goes unobserved.
+     */
+    static final int MAX_TABLE_BYTES = 1024 * 1024;
 
     private final HpackDecoder decoder = new HpackDecoder(MAX_HEADER_LIST_BYTES, System::nanoTime);
 
@@ -27,7 +32,7 @@ final class HeaderBlockDecoder {
 
     /** The table size the receiving peer allows (its SETTINGS_HEADER_TABLE_SIZE). */
     void allowTableSize(long bytes) {
-        decoder.setMaxTableCapacity((int) Math.min(bytes, Integer.MAX_VALUE));
+        decoder.setMaxTableCapacity((int) Math.min(bytes, MAX_TABLE_BYTES));
     }
 
     /**

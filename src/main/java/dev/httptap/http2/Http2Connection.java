@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Watches one connection as HTTP/2 (RFC 9113) and reports each stream as an {@link Exchange}: the request
@@ -119,16 +120,12 @@ public final class Http2Connection implements FlowObserver {
         return exchange.response().isPresent() ? Outcome.CLOSED_MID_RESPONSE : Outcome.NO_RESPONSE;
     }
 
-    private interface OutcomeRule {
-        Outcome of(Exchange exchange);
-    }
-
-    private void finishAll(OutcomeRule rule) {
+    /** Ends every exchange still open, in the order their streams were opened. */
+    private void finishAll(Function<Exchange, Outcome> outcome) {
         List<Integer> ids = new ArrayList<>(streams.keySet());
-        ids.sort(null); // in the order the streams were opened
+        ids.sort(null);
         for (int id : ids) {
-            Exchange exchange = streams.get(id);
-            finish(id, rule.of(exchange));
+            finish(id, outcome.apply(streams.get(id)));
         }
     }
 
@@ -157,7 +154,7 @@ public final class Http2Connection implements FlowObserver {
         }
     }
 
-    /** Starts following a stream with the request {@code block}; false when it is not followed. */
+    /** Starts following a stream with the request {@code block}; null when it is not followed. */
     private Exchange open(int streamId, HeaderBlock block) {
         if (streams.size() >= MAX_OPEN_STREAMS) {
             if (!warnedAboutStreamLimit) {

@@ -43,6 +43,15 @@ class HeaderBlockDecoderTest {
     }
 
     @Test
+    void aTableLargerThanTheBoundIsNotFollowed() throws Exception {
+        decoder.allowTableSize(1L << 32);
+        // A dynamic table size update to 512 KiB, then ":method: GET" so that the block is a (bad) request.
+        assertThrows(HeaderBlockDecoder.MalformedStreamException.class, () -> decoder.decode(hex("3fe1ff1f82")));
+        // A dynamic table size update (001xxxxx) to 2 MiB: 0x3f then 2097152 - 31 as an HPACK integer.
+        assertThrows(Http2Exception.class, () -> decoder.decode(hex("3fe1ff7f")));
+    }
+
+    @Test
     void anIndexBeyondTheTablesIsAnHpackError() {
         assertThrows(Http2Exception.class, () -> decoder.decode(hex("ff00")));
     }
