@@ -130,7 +130,7 @@ final class FrameReader {
             case FrameHeader.SETTINGS -> {
                 requireStream(false);
                 if (frame.length() % SETTING_SIZE != 0) {
-                    throw new Http2Exception("a SETTINGS frame of " + frame.length() + " bytes");
+                    throw new Http2Exception("a SETTINGS frame of " + frame.length() + " bytes, not a multiple of " + SETTING_SIZE);
                 }
                 hold(MAX_CONTROL_FRAME_BYTES);
             }

@@ -36,6 +36,15 @@ class HeaderBlockDecoderTest {
     }
 
     @Test
+    void thePathIsKeptAsSentWithItsEscapesAndDotSegments() throws Exception {
+        // ":path: /a%20b/../c?q=1%202" as a literal with the indexed name :path (index 4).
+        String path = "/a%20b/../c?q=1%202";
+        HeaderBlock request = decoder.decode(hex("828604" + String.format("%02x", path.length())
+                + HexFormat.of().formatHex(path.getBytes()) + "4108" + HexFormat.of().formatHex("x.test:8".getBytes())));
+        assertEquals(HeaderBlock.request("GET", "http", "x.test:8", path, Headers.EMPTY), request);
+    }
+
+    @Test
     void aBlockWithoutPseudoHeadersIsTrailers() throws Exception {
         // literal without indexing, new name "grpc-status" = "0"
         HeaderBlock trailers = decoder.decode(hex("000b677270632d73746174757301" + "30"));
