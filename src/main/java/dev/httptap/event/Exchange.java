@@ -18,6 +18,7 @@ public final class Exchange {
 
     private ResponseHead response;
     private long requestEndNanos = -1;
+    private Headers trailers = Headers.EMPTY;
     private long responseNanos = -1;
     private long endNanos = -1;
     private long requestBodyBytes;
@@ -44,6 +45,11 @@ public final class Exchange {
     /** The final response head (never an interim 1xx other than 101), once it has arrived. */
     public Optional<ResponseHead> response() {
         return Optional.ofNullable(response);
+    }
+
+    /** The response's trailer fields (HTTP/2 trailing HEADERS, e.g. gRPC's grpc-status); empty when none. */
+    public Headers trailers() {
+        return trailers;
     }
 
     /** Request body bytes seen so far, without transfer framing (chunk headers are not counted). */
@@ -127,11 +133,6 @@ public final class Exchange {
         responseBodyBytes += count;
     }
 
-    /** The request is complete, at a time not recorded (its HAR send time counts as 0). */
-    public void markRequestComplete() {
-        requestComplete = true;
-    }
-
     /** The request is complete: its last byte was seen at {@code nanos}. */
     public void markRequestComplete(long nanos) {
         requestComplete = true;
@@ -141,6 +142,10 @@ public final class Exchange {
     public void recordResponse(ResponseHead head, long nanos) {
         response = head;
         responseNanos = nanos;
+    }
+
+    public void recordTrailers(Headers fields) {
+        trailers = fields;
     }
 
     public void markResponseComplete() {

@@ -4,6 +4,7 @@ import dev.httptap.event.ConnectionInfo;
 import dev.httptap.event.ExchangeClock;
 import dev.httptap.event.ExchangeListener;
 import dev.httptap.http1.Http1Connection;
+import dev.httptap.http2.Http2Connection;
 import dev.httptap.relay.FlowObserver;
 import dev.httptap.relay.FlowObserverFactory;
 import dev.httptap.stack.FlowId;
@@ -12,7 +13,8 @@ import java.net.InetSocketAddress;
 
 /**
  * Chooses how each relayed TCP connection is watched, by the port the child dialled: {@code --http} ports
- * are parsed as HTTP/1 straight away, and every other connection is sniffed from its first bytes.
+ * are parsed as HTTP/1 straight away, and every other connection is sniffed from its first bytes (HTTP/1,
+ * or HTTP/2 with prior knowledge, h2c).
  * Exchanges found go to the listener. {@link #https} watches the plaintext of intercepted TLS connections.
  */
 public final class HttpSniffer implements FlowObserverFactory {
@@ -37,12 +39,19 @@ public final class HttpSniffer implements FlowObserverFactory {
         if (options.httpPorts().contains(port)) {
             return new Http1Connection(connection, listener, clock);
         }
-        return new ProtocolSniffer(flow, () -> new Http1Connection(connection, listener, clock));
+        return sniffing(connection);
     }
 
-    /** Observers of decrypted TLS: HTTP/1 with the "https" scheme (HTTP/2 is not followed yet). */
+    /**
+     * Observers of decrypted TLS, with the "https" scheme. HTTP/2 is recognised by its preface, which a
+     * client sends exactly when ALPN chose h2.
+     */
     public FlowObserverFactory https() {
-        return (flow, upstream) -> new ProtocolSniffer(flow,
-                () -> new Http1Connection(new ConnectionInfo(flow, upstream, "https"), listener, clock));
+        return (flow, upstream) -> sniffing(new ConnectionInfo(flow, upstream, "https"));
+    }
+
+    private ProtocolSniffer sniffing(ConnectionInfo connection) {
+        return new ProtocolSniffer(connection.flow(), () -> new Http1Connection(connection, listener, clock),
+                () -> new Http2Connection(connection, listener, clock));
     }
 }

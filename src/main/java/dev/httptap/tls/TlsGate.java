@@ -13,7 +13,7 @@ import java.util.function.Supplier;
 /**
  * Holds a new connection's first client bytes until they say whether it is TLS. A complete ClientHello
  * hands the connection to a {@link TlsInterceptor}, unless the child refused httptap's certificate for
- * that server before or offers only protocols other than HTTP/1.1 (those pass through untouched).
+ * that server before or offers only protocols other than HTTP/1.1 and h2 (those pass through untouched).
  * Anything else, a server that speaks first or a client that hangs up, makes it a plain relayed
  * connection, with the held bytes replayed first so nothing is lost or reordered.
  */
@@ -101,8 +101,8 @@ final class TlsGate implements FlowHandler {
             return;
         }
         List<String> protocols = hello.applicationProtocols();
-        if (!protocols.isEmpty() && !protocols.contains(TlsInterceptor.HTTP_1_1)) {
-            // Only HTTP/1.1 is spoken inside for now: a client offering nothing else must reach its server as is.
+        if (!protocols.isEmpty() && TlsInterceptor.followedProtocols(protocols).isEmpty()) {
+            // Only HTTP/1.1 and HTTP/2 are spoken inside: a client offering neither must reach its server as is.
             Log.verbose("%s: TLS to %s offering only %s: passing through", flow, server, protocols);
             passUntouched();
             return;

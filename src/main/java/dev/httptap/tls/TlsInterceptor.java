@@ -16,16 +16,19 @@ import javax.net.ssl.SSLParameters;
 
 /**
  * Stands in the middle of one TLS connection. Holding the child's ClientHello, it first completes TLS with
- * the real server (same SNI, HTTP/1.1 offered, the certificate verified), then answers the child's
+ * the real server (same SNI, the child's offer of h2 and http/1.1, the certificate verified), then answers the child's
  * handshake with a leaf from the run's CA for the same name and the protocol the server chose, and from
  * then on decrypts each side, shows the plaintext to the observer and encrypts it for the other side.
  *
  * <p>A server that fails verification is never talked to: the child's handshake still completes and its
  * request gets a 502 saying why. A child that refuses the leaf is reported once, and its later
- * connections to the same server pass through untouched. HTTP/2 is not offered yet (later step).
+ * connections to the same server pass through untouched.
  */
 final class TlsInterceptor implements FlowHandler {
     static final String HTTP_1_1 = "http/1.1";
+    static final String H2 = "h2";
+    /** The application protocols whose plaintext httptap follows, so the only ones it speaks for a child. */
+    private static final List<String> FOLLOWED_PROTOCOLS = List.of(H2, HTTP_1_1);
     /** Client bytes that may arrive before its handshake can start (early data, a pipelined request). */
     private static final int MAX_EARLY_BYTES = 64 * 1024;
 
@@ -246,11 +249,17 @@ final class TlsInterceptor implements FlowHandler {
                 Log.verbose("%s: the client's server name %s cannot be sent on: %s", flow, name, e.getMessage());
             }
         });
-        if (!hello.applicationProtocols().isEmpty()) {
-            parameters.setApplicationProtocols(new String[] {HTTP_1_1});
+        List<String> offered = followedProtocols(hello.applicationProtocols());
+        if (!offered.isEmpty()) {
+            parameters.setApplicationProtocols(offered.toArray(String[]::new));
         }
         engine.setSSLParameters(parameters);
         return engine;
+    }
+
+    /** Of the protocols a child offers, those httptap can follow, in the child's order of preference. */
+    static List<String> followedProtocols(List<String> offered) {
+        return offered.stream().filter(FOLLOWED_PROTOCOLS::contains).distinct().toList();
     }
 
     private SSLEngine clientEngine(String protocol) {

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
+import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,11 +33,18 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 final class TestPki {
     private final X509Certificate ca;
     private final SSLContext serverContext;
+    private final X509Certificate server;
+    private final PrivateKey serverKey;
 
-    private TestPki(X509Certificate ca, SSLContext serverContext) {
+    private TestPki(X509Certificate ca, SSLContext serverContext, X509Certificate server, PrivateKey serverKey) {
         this.ca = ca;
         this.serverContext = serverContext;
+        this.server = server;
+        this.serverKey = serverKey;
     }
+
+    /** The server's key and certificate as PEM files, for servers that are not Java (node). */
+    record PemFiles(Path key, Path certificate) {}
 
     static TestPki create() {
         try {
@@ -66,7 +74,7 @@ final class TestPki {
             managers.init(keys, new char[0]);
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(managers.getKeyManagers(), null, null);
-            return new TestPki(ca, context);
+            return new TestPki(ca, context, server, serverKeys.getPrivate());
         } catch (Exception e) {
             throw new IllegalStateException("cannot make the test PKI", e);
         }
@@ -79,14 +87,27 @@ final class TestPki {
 
     /** Writes the CA certificate as PEM into {@code dir}; returns the file. */
     Path writeCaPem(Path dir) throws IOException {
-        Path file = dir.resolve("test-ca.pem");
+        return writePem(dir.resolve("test-ca.pem"), "CERTIFICATE", encoded(ca));
+    }
+
+    /** Writes the server's private key (PKCS#8) and certificate as PEM into {@code dir}. */
+    PemFiles writeServerPem(Path dir) throws IOException {
+        return new PemFiles(writePem(dir.resolve("server-key.pem"), "PRIVATE KEY", serverKey.getEncoded()),
+                writePem(dir.resolve("server-cert.pem"), "CERTIFICATE", encoded(server)));
+    }
+
+    private static byte[] encoded(X509Certificate certificate) throws IOException {
         try {
-            Files.writeString(file, "-----BEGIN CERTIFICATE-----\n"
-                    + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(ca.getEncoded())
-                    + "\n-----END CERTIFICATE-----\n");
+            return certificate.getEncoded();
         } catch (java.security.cert.CertificateEncodingException e) {
             throw new IOException(e);
         }
+    }
+
+    private static Path writePem(Path file, String label, byte[] der) throws IOException {
+        Files.writeString(file, "-----BEGIN " + label + "-----\n"
+                + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+                + "\n-----END " + label + "-----\n");
         return file;
     }
 

@@ -4,6 +4,7 @@ import dev.httptap.event.ExchangeClock;
 import dev.httptap.event.RecordingListener;
 import dev.httptap.http1.Conversation;
 import dev.httptap.http1.Split;
+import dev.httptap.http2.Http2Frames;
 import dev.httptap.stack.FlowId;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -63,11 +64,26 @@ class HttpSnifferTest {
 
     @ParameterizedTest
     @MethodSource("splits")
-    void theHttp2PrefaceIsOpaqueForNow(Split split) {
+    void http2WithPriorKnowledgeIsFollowedEvenWhenTheServerSendsItsSettingsFirst(Split split) {
+        Http2Frames client = new Http2Frames().preface().settings();
+        Http2Frames server = new Http2Frames().settings();
         Conversation conversation = new Conversation()
-                .client("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\u0000\u0000\u0000\u0004\u0000\u0000\u0000\u0000\u0000")
-                .server("\u0000\u0000\u0000\u0004\u0000\u0000\u0000\u0000\u0000").close(false);
-        assertEquals(List.of(), heard(SniffOptions.defaults(), 8000, conversation, split));
+                .server(server.take())
+                .client(client.request(1, true, "GET", "http", "host.httptap.local:8000", "/hello").take())
+                .server(server.settingsAck().response(1, false, 200).data(1, true, "hello").take())
+                .close(false);
+        assertEquals(List.of("request GET http://host.httptap.local:8000/hello", "response 200", "response body: hello",
+                "finished GET http://host.httptap.local:8000/hello 200 COMPLETE 0/5"),
+                heard(SniffOptions.defaults(), 8000, conversation, split));
+    }
+
+    @Test
+    void aServerSpeakingFirstAtLengthIsOpaque() {
+        Conversation conversation = new Conversation()
+                .server(new byte[ProtocolSniffer.MAX_SERVER_BYTES_FIRST + 1])
+                .client(new Http2Frames().preface().settings().request(1, true, "GET", "http", "h", "/").take())
+                .close(false);
+        assertEquals(List.of(), heard(SniffOptions.defaults(), 8000, conversation, Split.WHOLE));
     }
 
     @ParameterizedTest

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.httptap.event.ExchangeClock;
 import dev.httptap.event.RecordingListener;
+import dev.httptap.http2.Http2Frames;
 import dev.httptap.relay.FlowHandler;
 import dev.httptap.relay.FlowHandlerFactory;
 import dev.httptap.relay.FlowObserver;
@@ -16,6 +17,7 @@ import dev.httptap.stack.FlowId;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -97,14 +99,51 @@ class TlsInterceptorTest {
     }
 
     @Test
-    void aClientOfferingOnlyHttp2PassesThroughUntouched() throws IOException {
-        InMemoryConnection connection = connect(clientTrusting(serverCa.certificate()), trustingServerCa(), HOST, "h2");
+    void theServersChoiceOfH2ReachesTheClientAndItsStreamsAreReported() throws IOException {
+        InMemoryConnection connection = connect(clientTrusting(httptapCa.certificate()), trustingServerCa());
+        connection.server.engine().setHandshakeApplicationProtocolSelector((engine, offered) ->
+                offered.equals(List.of("h2", "http/1.1")) ? "h2" : "");
+        connection.handshake();
+        Http2Frames client = new Http2Frames().preface().settings().request(1, true, "GET", "https", HOST, "/items");
+        Http2Frames server = new Http2Frames().settings().response(1, false, 200).data(1, true, "hello");
+        String request = new String(client.take(), StandardCharsets.ISO_8859_1);
+        String response = new String(server.take(), StandardCharsets.ISO_8859_1);
+        connection.clientSends(request);
+        connection.serverSends(response);
+
+        assertEquals("h2", connection.client.engine().getApplicationProtocol());
+        assertEquals(request, connection.serverText());
+        assertEquals(response, connection.clientText());
+        assertEquals("finished GET https://" + HOST + "/items 200 COMPLETE 0/5", listener.events.get(listener.events.size() - 1));
+        assertEquals("HTTP/2", listener.finished.get(0).request().version());
+    }
+
+    @Test
+    void aClientOfferingOnlyH2IsIntercepted() throws IOException {
+        InMemoryConnection connection = connect(clientTrusting(httptapCa.certificate()), trustingServerCa(), HOST, "h2");
         connection.server.engine().setHandshakeApplicationProtocolSelector((engine, offered) -> "h2");
         connection.handshake();
-        connection.clientSends("h2 bytes, as far as this test cares");
         assertEquals("h2", connection.client.engine().getApplicationProtocol());
-        assertEquals("h2 bytes, as far as this test cares", connection.serverText());
+        assertEquals("h2", connection.server.engine().getApplicationProtocol());
+    }
+
+    @Test
+    void aClientOfferingNeitherHttp1NorH2PassesThroughUntouched() throws IOException {
+        InMemoryConnection connection = connect(clientTrusting(serverCa.certificate()), trustingServerCa(), HOST,
+                "spdy/3.1");
+        connection.server.engine().setHandshakeApplicationProtocolSelector((engine, offered) -> "spdy/3.1");
+        connection.handshake();
+        connection.clientSends("spdy bytes, as far as this test cares");
+        assertEquals("spdy/3.1", connection.client.engine().getApplicationProtocol());
+        assertEquals("spdy bytes, as far as this test cares", connection.serverText());
         assertEquals(0, plain.opened);
+    }
+
+    @Test
+    void onlyTheProtocolsHttptapFollowsAreOfferedUpstream() {
+        assertEquals(List.of("h2", "http/1.1"), TlsInterceptor.followedProtocols(List.of("spdy/3.1", "h2", "http/1.1")));
+        assertEquals(List.of("http/1.1"), TlsInterceptor.followedProtocols(List.of("http/1.1", "h3")));
+        assertEquals(List.of(), TlsInterceptor.followedProtocols(List.of("acme-tls/1")));
     }
 
     @Test

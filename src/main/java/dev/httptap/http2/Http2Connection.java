@@ -1,0 +1,337 @@
+package dev.httptap.http2;
+
+import dev.httptap.event.ConnectionInfo;
+import dev.httptap.event.Exchange;
+import dev.httptap.event.ExchangeClock;
+import dev.httptap.event.ExchangeListener;
+import dev.httptap.event.Outcome;
+import dev.httptap.event.RequestHead;
+import dev.httptap.event.ResponseHead;
+import dev.httptap.log.Log;
+import dev.httptap.relay.FlowObserver;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Watches one connection as HTTP/2 (RFC 9113) and reports each stream as an {@link Exchange}: the request
+ * from the client's HEADERS (or the server's PUSH_PROMISE, for a pushed response), the response from the
+ * server's HEADERS, body bytes from DATA, trailers from a closing HEADERS. The frames pass through the relay
+ * unchanged; this only reads them. Bytes that are not HTTP/2 end the watching with one verbose line, and
+ * nothing here ever throws to the relay.
+ */
+public final class Http2Connection implements FlowObserver {
+    /** Streams open at once beyond this are not followed (memory stays bounded); real peers allow ~100. */
+    static final int MAX_OPEN_STREAMS = 1024;
+    static final String VERSION = "HTTP/2";
+
+    public enum State {
+        /** Following the frames. */
+        WATCHING,
+        /** The bytes stopped making sense as HTTP/2. */
+        NOT_HTTP2,
+        /** The connection is over. */
+        CLOSED
+    }
+
+    private final ConnectionInfo connection;
+    private final ExchangeListener listener;
+    private final ExchangeClock clock;
+    private final HeaderBlockDecoder requestDecoder = new HeaderBlockDecoder();
+    private final HeaderBlockDecoder responseDecoder = new HeaderBlockDecoder();
+    private final FrameReader fromClient = FrameReader.client(new ClientFrames());
+    private final FrameReader fromServer = FrameReader.server(new ServerFrames());
+    /** Exchanges not finished yet, by stream id. */
+    private final Map<Integer, Exchange> streams = new HashMap<>();
+    private boolean warnedAboutStreamLimit;
+    private State state = State.WATCHING;
+
+    public Http2Connection(ConnectionInfo connection, ExchangeListener listener, ExchangeClock clock) {
+        this.connection = connection;
+        this.listener = listener;
+        this.clock = clock;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    @Override
+    public void onClientData(ByteBuffer data) {
+        read(fromClient, data, "client");
+    }
+
+    @Override
+    public void onServerData(ByteBuffer data) {
+        read(fromServer, data, "server");
+    }
+
+    /** The client may half-close and still be answered: nothing ends here. */
+    @Override
+    public void onClientEnd() {
+    }
+
+    /** Nothing can be answered after the server's FIN. */
+    @Override
+    public void onServerEnd() {
+        if (state == State.WATCHING) {
+            state = State.CLOSED;
+            finishAll(Http2Connection::outcomeWhenClosed);
+        }
+    }
+
+    @Override
+    public void onClose(boolean reset) {
+        if (state == State.WATCHING) {
+            finishAll(reset ? exchange -> exchange.isResponseComplete() ? Outcome.COMPLETE : Outcome.RESET
+                    : Http2Connection::outcomeWhenClosed);
+        }
+        state = State.CLOSED;
+    }
+
+    private void read(FrameReader reader, ByteBuffer data, String side) {
+        if (state != State.WATCHING) {
+            return;
+        }
+        try {
+            reader.read(data.duplicate()); // the relay's buffer position stays where it was
+        } catch (Http2Exception e) {
+            Log.verbose("%s: the %s's bytes are not HTTP/2 (%s), not following further", connection.flow(), side,
+                    e.getMessage());
+            giveUp();
+        } catch (RuntimeException e) {
+            Log.error("%s: internal error while following HTTP/2, not following further: %s", connection.flow(), e);
+            giveUp();
+        }
+    }
+
+    private void giveUp() {
+        state = State.NOT_HTTP2;
+        finishAll(exchange -> exchange.isResponseComplete() ? Outcome.COMPLETE : Outcome.UNPARSEABLE);
+    }
+
+    private static Outcome outcomeWhenClosed(Exchange exchange) {
+        if (exchange.isResponseComplete()) {
+            return Outcome.COMPLETE;
+        }
+        return exchange.response().isPresent() ? Outcome.CLOSED_MID_RESPONSE : Outcome.NO_RESPONSE;
+    }
+
+    /** Ends every exchange still open, in the order their streams were opened. */
+    private void finishAll(Function<Exchange, Outcome> outcome) {
+        List<Integer> ids = new ArrayList<>(streams.keySet());
+        ids.sort(null);
+        for (int id : ids) {
+            finish(id, outcome.apply(streams.get(id)));
+        }
+    }
+
+    private void finish(int streamId, Outcome outcome) {
+        Exchange exchange = streams.remove(streamId);
+        if (exchange != null && exchange.finish(outcome, clock.nanoTime())) {
+            try {
+                listener.onExchangeFinished(exchange);
+            } catch (RuntimeException e) {
+                Log.error("%s: exchange listener failed: %s", connection.flow(), e);
+            }
+        }
+    }
+
+    private void finishIfDone(int streamId, Exchange exchange) {
+        if (exchange.isRequestComplete() && exchange.isResponseComplete()) {
+            finish(streamId, Outcome.COMPLETE);
+        }
+    }
+
+    /** A stream ended by RST_STREAM from either side: complete if its whole response had arrived. */
+    private void reset(int streamId) {
+        Exchange exchange = streams.get(streamId);
+        if (exchange != null) {
+            finish(streamId, exchange.isResponseComplete() ? Outcome.COMPLETE : Outcome.RESET);
+        }
+    }
+
+    /** Starts following a stream with the request {@code block}; null when it is not followed. */
+    private Exchange open(int streamId, HeaderBlock block) {
+        if (streams.size() >= MAX_OPEN_STREAMS) {
+            if (!warnedAboutStreamLimit) {
+                warnedAboutStreamLimit = true;
+                Log.verbose("%s: more than %d streams open at once, the others are not followed", connection.flow(),
+                        MAX_OPEN_STREAMS);
+            }
+            return null;
+        }
+        Exchange exchange = new Exchange(connection, requestHead(block), clock.epochMillis(), clock.nanoTime());
+        streams.put(streamId, exchange);
+        listener.onRequestHead(exchange);
+        return exchange;
+    }
+
+    /** The target is the absolute URL, so that the exchange's URL comes from the pseudo-header fields. */
+    private RequestHead requestHead(HeaderBlock block) {
+        String target = block.path();
+        if (!block.authority().isEmpty()) {
+            String scheme = block.scheme().isEmpty() ? connection.scheme() : block.scheme();
+            target = scheme + "://" + block.authority() + block.path();
+        }
+        return new RequestHead(block.method(), target, VERSION, block.fields());
+    }
+
+    /** Decodes a header block; a malformed one loses only its stream. Null when the stream is lost. */
+    private HeaderBlock decode(HeaderBlockDecoder decoder, int streamId, ByteBuffer block) throws Http2Exception {
+        try {
+            return decoder.decode(block);
+        } catch (HeaderBlockDecoder.MalformedStreamException e) {
+            Log.verbose("%s: stream %d has a malformed header block (%s), not following it", connection.flow(),
+                    streamId, e.getMessage());
+            Exchange exchange = streams.get(streamId);
+            if (exchange != null) {
+                finish(streamId, Outcome.UNPARSEABLE);
+            }
+            return null;
+        }
+    }
+
+    /** Client to server: requests and their bodies. */
+    private final class ClientFrames implements FrameReader.Handler {
+        @Override
+        public void onHeaders(int streamId, ByteBuffer block, boolean endStream) throws Http2Exception {
+            HeaderBlock headers = decode(requestDecoder, streamId, block);
+            if (headers == null) {
+                return;
+            }
+            Exchange exchange = streams.get(streamId);
+            if (exchange == null) {
+                if (headers.kind() != HeaderBlock.Kind.REQUEST) {
+                    return; // a stream not followed, or a late block on a finished one
+                }
+                exchange = open(streamId, headers);
+                if (exchange == null) {
+                    return;
+                }
+            }
+            if (endStream) {
+                onDataEndStream(streamId); // request trailers, or a request without a body
+            }
+        }
+
+        @Override
+        public void onData(int streamId, ByteBuffer content) {
+            Exchange exchange = streams.get(streamId);
+            if (exchange != null && content.hasRemaining()) {
+                exchange.addRequestBodyBytes(content.remaining());
+                listener.onRequestBody(exchange, content);
+            }
+        }
+
+        @Override
+        public void onDataEndStream(int streamId) {
+            Exchange exchange = streams.get(streamId);
+            if (exchange != null) {
+                exchange.markRequestComplete(clock.nanoTime());
+                finishIfDone(streamId, exchange);
+            }
+        }
+
+        @Override
+        public void onPushPromise(int streamId, int promisedStreamId, ByteBuffer block) throws Http2Exception {
+            throw new Http2Exception("the client sent a PUSH_PROMISE");
+        }
+
+        @Override
+        public void onRstStream(int streamId, int errorCode) {
+            reset(streamId);
+        }
+
+        @Override
+        public void onHeaderTableSize(long bytes) {
+            responseDecoder.allowTableSize(bytes); // the client's decoder limits the server's encoder
+        }
+
+        @Override
+        public void onGoAway(int lastStreamId, int errorCode) {
+            // The client stops opening streams; those open still get their responses.
+        }
+    }
+
+    /** Server to client: responses, their bodies and trailers, and pushed exchanges. */
+    private final class ServerFrames implements FrameReader.Handler {
+        @Override
+        public void onHeaders(int streamId, ByteBuffer block, boolean endStream) throws Http2Exception {
+            HeaderBlock headers = decode(responseDecoder, streamId, block);
+            Exchange exchange = streams.get(streamId);
+            if (headers == null || exchange == null) {
+                return;
+            }
+            if (headers.kind() == HeaderBlock.Kind.RESPONSE && exchange.response().isEmpty()) {
+                ResponseHead head = new ResponseHead(headers.status(), "", VERSION, headers.fields());
+                if (head.isInformational() && head.status() != 101) {
+                    return; // 100 Continue, 103 Early Hints: the final response is still to come
+                }
+                exchange.recordResponse(head, clock.nanoTime());
+                listener.onResponseHead(exchange);
+            } else if (headers.kind() == HeaderBlock.Kind.TRAILERS) {
+                exchange.recordTrailers(headers.fields());
+            }
+            if (endStream) {
+                onDataEndStream(streamId);
+            }
+        }
+
+        @Override
+        public void onData(int streamId, ByteBuffer content) {
+            Exchange exchange = streams.get(streamId);
+            if (exchange != null && content.hasRemaining()) {
+                exchange.addResponseBodyBytes(content.remaining());
+                listener.onResponseBody(exchange, content);
+            }
+        }
+
+        @Override
+        public void onDataEndStream(int streamId) {
+            Exchange exchange = streams.get(streamId);
+            if (exchange != null && exchange.response().isPresent()) {
+                exchange.markResponseComplete();
+                finishIfDone(streamId, exchange);
+            }
+        }
+
+        @Override
+        public void onPushPromise(int streamId, int promisedStreamId, ByteBuffer block) throws Http2Exception {
+            HeaderBlock headers = decode(responseDecoder, promisedStreamId, block);
+            if (headers == null || headers.kind() != HeaderBlock.Kind.REQUEST || streams.containsKey(promisedStreamId)) {
+                return;
+            }
+            Exchange pushed = open(promisedStreamId, headers);
+            if (pushed != null) {
+                pushed.markRequestComplete(clock.nanoTime()); // a promised request has no body
+            }
+        }
+
+        @Override
+        public void onRstStream(int streamId, int errorCode) {
+            reset(streamId);
+        }
+
+        @Override
+        public void onHeaderTableSize(long bytes) {
+            requestDecoder.allowTableSize(bytes);
+        }
+
+        @Override
+        public void onGoAway(int lastStreamId, int errorCode) {
+            // Streams the client opened after lastStreamId were never processed: they get no response here.
+            List<Integer> unprocessed = new ArrayList<>();
+            for (int id : streams.keySet()) {
+                if (id > lastStreamId && id % 2 == 1) {
+                    unprocessed.add(id);
+                }
+            }
+            unprocessed.sort(null);
+            unprocessed.forEach(id -> finish(id, Outcome.NO_RESPONSE));
+        }
+    }
+}

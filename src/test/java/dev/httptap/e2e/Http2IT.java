@@ -1,0 +1,131 @@
+package dev.httptap.e2e;
+
+import static dev.httptap.e2e.ClientAssertions.assertClientRun;
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * HTTP/2 end to end, against node's http2 servers the test starts on 127.0.0.1: over TLS (ALPN h2, through
+ * httptap's interception, the test CA passed with {@code --ca-file}) and in clear with prior knowledge
+ * (h2c). Each stream prints as an ordinary exchange line.
+ */
+class Http2IT {
+    @TempDir
+    static Path dir;
+    private static Path caFile;
+    private static NodeHttp2Server tls;
+    private static NodeHttp2Server plain;
+    private static String https;
+    private static String h2c;
+
+    @BeforeAll
+    static void startServers() throws IOException {
+        TestPki pki = TestPki.create();
+        caFile = pki.writeCaPem(dir);
+        tls = NodeHttp2Server.startTls(dir, pki.writeServerPem(dir));
+        plain = NodeHttp2Server.startPlain(dir);
+        https = "https://" + Httptap.HOST + ":" + tls.port();
+        h2c = "http://" + Httptap.HOST + ":" + plain.port();
+    }
+
+    @AfterAll
+    static void stopServers() throws InterruptedException {
+        tls.close();
+        plain.close();
+    }
+
+    @Test
+    void curlOverTlsNegotiatesH2AndItsExchangeIsPrinted() {
+        String url = https + "/hello";
+        ProcessRun run = tapped("curl", "-sS", "--http2", "-w", "%{http_version}\n", url);
+        assertClientRun(Route.TAPPED, run, "hello over h2 /hello\n2\n",
+                Exchange.withBody("GET", url, 200, "hello over h2 /hello\n"));
+    }
+
+    @Test
+    void curlPostOverH2CountsTheBody() {
+        String url = https + "/upload";
+        ProcessRun run = tapped("curl", "-sS", "--http2", "--data-binary", "twelve bytes", url);
+        assertClientRun(Route.TAPPED, run, "received 12\n", Exchange.withBody("POST", url, 200, "received 12\n"));
+    }
+
+    @Test
+    void curlWithPriorKnowledgeSpeaksH2cAndItsExchangeIsPrinted() {
+        String url = h2c + "/hello";
+        ProcessRun run = tapped("curl", "-sS", "--http2-prior-knowledge", url);
+        assertClientRun(Route.TAPPED, run, "hello over h2 /hello\n",
+                Exchange.withBody("GET", url, 200, "hello over h2 /hello\n"));
+    }
+
+    @Test
+    void aHundredStreamsInParallelOnOneConnectionAreAllPrinted() {
+        for (String origin : List.of(h2c, https)) {
+            ProcessRun run = tapped("node", client(), origin, "parallel", "100");
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                String body = "hello over h2 /n/" + i + "\n";
+                expected.addAll(Exchange.withBody("GET", origin + "/n/" + i, 200, body).lines());
+            }
+            assertAll(run.describe(),
+                    () -> assertEquals(0, run.exitCode()),
+                    () -> assertEquals("100 responses\n", run.programStdout()),
+                    () -> assertEquals(sorted(expected), sorted(ProcessRun.exchangeLines(run.stdoutLines()))),
+                    () -> assertEquals("", run.stderrText()));
+        }
+    }
+
+    @Test
+    void aGrpcLikeExchangeWithTrailersIsPrintedWithItsStatus() {
+        String url = https + "/grpc";
+        ProcessRun run = tapped("node", client(), https, "grpc");
+        assertClientRun(Route.TAPPED, run, "grpc-status 0\n", new Exchange("GET", url, 200, 7));
+    }
+
+    @Test
+    void aPushedResponseIsPrintedToo() {
+        ProcessRun run = tapped("node", client(), https, "push");
+        List<String> lines = ProcessRun.exchangeLines(run.stdoutLines());
+        List<String> expected = new ArrayList<>(Exchange.withBody("GET", https + "/push", 200, "hello over h2 /push\n").lines());
+        expected.addAll(new Exchange("GET", https + "/pushed.css", 200, 3).lines());
+        assertAll(run.describe(),
+                () -> assertEquals(0, run.exitCode()),
+                () -> assertEquals("hello over h2 /push\n/pushed.css p{}\n", run.programStdout()),
+                () -> assertEquals(sorted(expected), sorted(lines)),
+                () -> assertTrue(lines.indexOf("---> GET " + https + "/pushed.css")
+                        < lines.indexOf("<--- 200 " + https + "/pushed.css (3 bytes)")));
+    }
+
+    @Test
+    void harRecordsTheHttpVersion() throws IOException {
+        Path har = dir.resolve("h2.har");
+        ProcessRun run = Httptap.command("curl", "-sS", "--http2", https + "/hello")
+                .flags("--ca-file", caFile.toString(), "--dump-har", har.toString()).run();
+        String recorded = java.nio.file.Files.readString(har);
+        assertAll(run.describe(),
+                () -> assertEquals(0, run.exitCode()),
+                () -> assertTrue(recorded.contains("\"httpVersion\" : \"HTTP/2\"")
+                        || recorded.contains("\"httpVersion\":\"HTTP/2\""), recorded));
+    }
+
+    private static String client() {
+        return NodeHttp2Server.script(dir, "h2-client.js").toString();
+    }
+
+    private static List<String> sorted(List<String> lines) {
+        return lines.stream().sorted().toList();
+    }
+
+    private static ProcessRun tapped(String... command) {
+        return Httptap.command(command).flags("--ca-file", caFile.toString()).run();
+    }
+}

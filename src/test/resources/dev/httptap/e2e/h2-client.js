@@ -1,0 +1,41 @@
+// An HTTP/2 client for Http2IT, run inside the tap: one connection to ORIGIN, then
+//   parallel N   N requests at once (/n/0 ... /n/N-1), printing "N responses"
+//   grpc         /grpc, printing its grpc-status trailer
+//   push         /push, printing the body and then the pushed stream's path and body
+const http2 = require('http2');
+const [origin, mode, count] = process.argv.slice(2);
+const session = http2.connect(origin);
+session.on('error', error => { console.error(error.message); process.exit(1); });
+
+function get(path, onTrailers) {
+  return new Promise((resolve, reject) => {
+    const request = session.request({':path': path});
+    let body = '';
+    request.setEncoding('utf8');
+    if (onTrailers) request.on('trailers', onTrailers);
+    request.on('data', text => body += text);
+    request.on('end', () => resolve(body));
+    request.on('error', reject);
+    request.end();
+  });
+}
+
+async function run() {
+  if (mode === 'parallel') {
+    const bodies = await Promise.all([...Array(Number(count)).keys()].map(i => get('/n/' + i)));
+    console.log(bodies.length + ' responses');
+  } else if (mode === 'grpc') {
+    await get('/grpc', trailers => console.log('grpc-status ' + trailers['grpc-status']));
+  } else if (mode === 'push') {
+    const pushed = new Promise(resolve => session.on('stream', (stream, headers) => {
+      let body = '';
+      stream.on('data', text => body += text);
+      stream.on('end', () => resolve(headers[':path'] + ' ' + body));
+    }));
+    console.log((await get('/push')).trim());
+    console.log(await pushed);
+  }
+  session.close();
+}
+
+run().catch(error => { console.error(error.message); process.exit(1); });
