@@ -68,7 +68,7 @@ class DetailedPrintingTest {
         TerminalPrinter printer = printer(new PrintOptions(true, true, true, 4096));
         printer.onRequestHead(exchange);
         printer.onRequestBody(exchange, utf8("a=1"));
-        exchange.markRequestComplete();
+        exchange.markRequestComplete(exchange.startNanos());
         respond(printer, exchange, Headers.of("Content-Type", "text/plain"), "ok\n");
         assertEquals("\u001b[1;34m---> POST " + URL + "\u001b[0m\n"
                 + "> Host: host.httptap.local:8000\n"
@@ -85,7 +85,7 @@ class DetailedPrintingTest {
         printer.onRequestHead(exchange);
         printer.onRequestBody(exchange, utf8("{\"name\":"));
         printer.onRequestBody(exchange, utf8("\"value\"}"));
-        exchange.markRequestComplete();
+        exchange.markRequestComplete(exchange.startNanos());
         respond(printer, exchange, Headers.of("Content-Type", "text/plain; charset=utf-8"), "line one\r\nline two\r\n");
         assertEquals("""
                 ---> POST http://host.httptap.local:8000/path

@@ -63,7 +63,7 @@ class HarWriterTest {
                         "Content-Type", "application/x-www-form-urlencoded", "Content-Length", "7"));
         har.onRequestHead(exchange);
         har.onRequestBody(exchange, utf8("name=ok"));
-        exchange.markRequestComplete();
+        exchange.markRequestComplete(exchange.startNanos());
         Exchanges.respond(exchange, 302, "Found", Headers.of("Location", "/done",
                 "Set-Cookie", "sid=xyz; Path=/; Expires=Wed, 21 Oct 2015 07:28:00 GMT; HttpOnly",
                 "Content-Type", "text/plain; charset=utf-8", "Content-Length", "3"));
@@ -185,7 +185,7 @@ class HarWriterTest {
         ConnectionInfo connection = Exchanges.connection(clientPort);
         Exchange exchange = Exchanges.started(connection, "GET", target, Headers.of("Host", "h:8000"));
         har.onRequestHead(exchange);
-        exchange.markRequestComplete();
+        exchange.markRequestComplete(exchange.startNanos());
         Exchanges.respond(exchange, 200, "OK", responseHeaders);
         har.onResponseHead(exchange);
         har.onResponseBody(exchange, ByteBuffer.wrap(body).asReadOnlyBuffer());
