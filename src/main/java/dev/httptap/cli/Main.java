@@ -3,7 +3,6 @@ package dev.httptap.cli;
 import dev.httptap.log.Log;
 import dev.httptap.sandbox.Sandbox;
 import java.io.PrintStream;
-import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 
@@ -45,11 +44,6 @@ public final class Main {
 
         PrintStream output = options.stderr ? System.err : System.out;
         Log.configure(options.verbose, System.err);
-        List<String> later = options.notImplemented();
-        if (!later.isEmpty()) {
-            Log.error("%s: not implemented yet in this version; carrying on without %s",
-                    String.join(", ", later), later.size() == 1 ? "it" : "them");
-        }
         try {
             TapSettings settings = TapSettings.from(options);
             return new Tap(settings, output).run();

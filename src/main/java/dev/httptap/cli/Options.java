@@ -65,7 +65,7 @@ final class Options {
     @Option(names = "--no-overlay", description = "Do not mount anything over the command's files (resolv.conf, CA bundles) (env HTTPTAP_NO_OVERLAY).")
     boolean noOverlay;
 
-    @Option(names = "--dump-tcp", description = "Print every TCP packet sent and received (env HTTPTAP_DUMP_TCP). Not implemented yet.")
+    @Option(names = "--dump-tcp", description = "Print every TCP packet sent and received (env HTTPTAP_DUMP_TCP).")
     boolean dumpTcp;
 
     @Option(names = "--dump-har", paramLabel = "FILE", description = "Write the exchanges to FILE in HAR 1.2 format (env HTTPTAP_DUMP_HAR).")
@@ -129,13 +129,6 @@ final class Options {
         if (command.isEmpty()) {
             command.add("/bin/sh");
         }
-    }
-
-    /** The flags given that this version parses but cannot honour yet, by name. */
-    List<String> notImplemented() {
-        List<String> flags = new ArrayList<>();
-        if (dumpTcp) flags.add("--dump-tcp");
-        return flags;
     }
 
     private static boolean isSet(Map<String, String> env, String name) {

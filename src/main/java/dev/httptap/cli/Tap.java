@@ -21,6 +21,8 @@ import dev.httptap.stack.StackConfig;
 import dev.httptap.tls.ChildTrust;
 import dev.httptap.tls.Interception;
 import dev.httptap.tls.TlsStartup;
+import dev.httptap.tun.PacketDevice;
+import dev.httptap.tun.TracingDevice;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -70,7 +72,7 @@ final class Tap {
                     new SniffOptions(settings.httpPorts(), settings.httpsPorts()));
             Interception interception = interception(sniffer, tls, trust, sinks.upstreamObserver());
             DnsObserver dns = sinks.dnsObserver(settings.printDns() ? new DnsPrinter(output, useColour()) : DnsObserver.NONE);
-            try (Relay relay = new Relay(sandbox.device(), relayConfig(ipv6), interception, dns, sinks.upstreamObserver())) {
+            try (Relay relay = new Relay(device(sandbox), relayConfig(ipv6), interception, dns, sinks.upstreamObserver())) {
                 relay.start();
                 int exitCode;
                 try (SignalForwarding forwarding = SignalForwarding.install(sandbox)) {
@@ -94,6 +96,11 @@ final class Tap {
             Thread.currentThread().interrupt();
             throw new TapException("interrupted while waiting for the command", e);
         }
+    }
+
+    /** The sandbox's TUN device, wrapped to print every TCP packet only when --dump-tcp asks (free otherwise). */
+    private PacketDevice device(Sandbox sandbox) {
+        return settings.dumpTcp() ? new TracingDevice(sandbox.device(), output) : sandbox.device();
     }
 
     /** HTTPS interception around the plain sniffer; the child's trust files are filled on the way. */

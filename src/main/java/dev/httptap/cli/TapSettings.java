@@ -27,7 +27,8 @@ record TapSettings(
         int maxBodyPrint,
         boolean printDns,
         RecordingSettings recording,
-        boolean allowQuic) {
+        boolean allowQuic,
+        boolean dumpTcp) {
     /** Bound on --max-body-print: every exchange in flight may hold that much (plus slack) while printing. */
     static final int MAX_BODY_PRINT_LIMIT = 16 * 1024 * 1024;
 
@@ -66,7 +67,8 @@ record TapSettings(
                 options.maxBodyPrint,
                 options.printDns,
                 RecordingSettings.from(options),
-                options.allowQuic);
+                options.allowQuic,
+                options.dumpTcp);
     }
 
     private static Set<Integer> ports(String flag, List<Integer> given) {

@@ -27,7 +27,7 @@ class OptionsTest {
         assertEquals("10.1.1.1", options.gateway);
         assertEquals(List.of(80), options.httpPorts);
         assertEquals(List.of("/bin/sh"), options.command);
-        assertTrue(options.notImplemented().isEmpty());
+        assertFalse(options.dumpTcp);
     }
 
     @Test
@@ -53,9 +53,11 @@ class OptionsTest {
     }
 
     @Test
-    void laterFeaturesAreReportedNotIgnored() {
-        Options options = parse("--head", "--body", "--print-dns", "--dump-har", "out.har", "--dump-tcp", "--https", "443");
-        assertEquals(List.of("--dump-tcp"), options.notImplemented());
+    void dumpTcpFromTheFlagOrTheEnvironment() {
+        assertTrue(parse("--dump-tcp").dumpTcp);
+        Options fromEnv = parse();
+        fromEnv.applyEnvironment(Map.of("HTTPTAP_DUMP_TCP", "1"));
+        assertTrue(fromEnv.dumpTcp);
     }
 
     @Test

@@ -50,6 +50,12 @@ class TapSettingsTest {
     }
 
     @Test
+    void tcpDumpOnlyWhenAsked() {
+        assertFalse(settings().dumpTcp());
+        assertTrue(settings("--dump-tcp").dumpTcp());
+    }
+
+    @Test
     void rejectsAGatewayOutsideTheSubnet() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> settings("--subnet", "10.1.1.100/24", "--gateway", "10.2.0.1"));
