@@ -1,7 +1,8 @@
 package dev.httptap.stack;
 
-import dev.httptap.wire.Icmpv4Packet;
-import dev.httptap.wire.Icmpv6Packet;
+import dev.httptap.wire.IcmpPacket;
+import dev.httptap.wire.Icmpv4;
+import dev.httptap.wire.Icmpv6;
 import dev.httptap.wire.Ipv4Packet;
 import dev.httptap.wire.Ipv6Packet;
 import dev.httptap.wire.MalformedPacketException;
@@ -20,8 +21,8 @@ final class IcmpResponder {
     }
 
     void receive(Ipv4Packet ip) throws MalformedPacketException {
-        Icmpv4Packet icmp = Icmpv4Packet.parse(ip);
-        if (icmp.type() != Icmpv4Packet.TYPE_ECHO_REQUEST || icmp.code() != 0) {
+        IcmpPacket icmp = IcmpPacket.parse(ip);
+        if (icmp.type() != Icmpv4.TYPE_ECHO_REQUEST || icmp.code() != 0) {
             counters.drop(DropReason.ICMP_IGNORED);
             return;
         }
@@ -31,8 +32,8 @@ final class IcmpResponder {
 
     /** An echo request to a multicast group is ignored: a reply must come from a unicast address. */
     void receive(Ipv6Packet ip) throws MalformedPacketException {
-        Icmpv6Packet icmp = Icmpv6Packet.parse(ip);
-        if (icmp.type() != Icmpv6Packet.TYPE_ECHO_REQUEST || icmp.code() != 0 || ip.destination().isMulticast()) {
+        IcmpPacket icmp = IcmpPacket.parse(ip);
+        if (icmp.type() != Icmpv6.TYPE_ECHO_REQUEST || icmp.code() != 0 || ip.destination().isMulticast()) {
             counters.drop(DropReason.ICMP_IGNORED);
             return;
         }

@@ -1,7 +1,8 @@
 package dev.httptap.stack;
 
 import dev.httptap.log.Log;
-import dev.httptap.wire.Icmpv6Packet;
+import dev.httptap.wire.IcmpPacket;
+import dev.httptap.wire.Icmpv6;
 import dev.httptap.wire.IpPacket;
 import dev.httptap.wire.Ipv4Packet;
 import dev.httptap.wire.Ipv6Header;
@@ -23,8 +24,8 @@ final class TcpLayer {
     /** ICMPv4 errors quote the IP header and the first eight bytes after it (RFC 792). */
     private static final int QUOTED_TRANSPORT_BYTES = 8;
     /** ICMPv6 errors quote as much as fits in the minimum IPv6 MTU (RFC 4443 section 2.4). */
-    private static final int MAX_ICMPV6_QUOTE = Icmpv6Packet.MINIMUM_MTU - Ipv6Header.LENGTH
-            - Icmpv6Packet.HEADER_LENGTH;
+    private static final int MAX_ICMPV6_QUOTE = Icmpv6.MINIMUM_MTU - Ipv6Header.LENGTH
+            - IcmpPacket.HEADER_LENGTH;
 
     private final StackConfig config;
     private final Clock clock;

@@ -4,7 +4,7 @@ import java.nio.ByteBuffer;
 
 /** The eight-byte ICMPv4 header to emit; {@code restOfHeader} is the type-specific word. */
 public record Icmpv4Header(int type, int code, int restOfHeader) {
-    public static final int LENGTH = Icmpv4Packet.HEADER_LENGTH;
+    public static final int LENGTH = IcmpPacket.HEADER_LENGTH;
 
     /** Writes the header at {@code at}, with the checksum over it and the {@code payloadLength} bytes after it. */
     public void emit(ByteBuffer buffer, int at, int payloadLength) {

@@ -4,7 +4,7 @@ import java.nio.ByteBuffer;
 
 /** The eight-byte ICMPv6 header to emit; {@code restOfHeader} is the type-specific word. */
 public record Icmpv6Header(int type, int code, int restOfHeader) {
-    public static final int LENGTH = Icmpv6Packet.HEADER_LENGTH;
+    public static final int LENGTH = IcmpPacket.HEADER_LENGTH;
 
     /**
      * Writes the header at {@code at}, with the checksum over the pseudo-header, the header and the

@@ -11,13 +11,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import dev.httptap.wire.Icmpv6Header;
-import dev.httptap.wire.Icmpv6Packet;
+import dev.httptap.wire.Icmpv6;
 import dev.httptap.wire.IpHeader;
 import dev.httptap.wire.IpProtocol;
 import dev.httptap.wire.Ipv6Address;
 import dev.httptap.wire.Ipv6Packet;
 import dev.httptap.wire.TcpFlags;
-import dev.httptap.wire.TcpOptions;
 import dev.httptap.wire.UdpHeader;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
@@ -86,8 +85,8 @@ class Ipv6StackTest {
         SentPacket error = child.onlySent();
         assertEquals(SERVER, error.ip().source());
         assertEquals(CLIENT, error.ip().destination());
-        assertEquals(Icmpv6Packet.TYPE_DESTINATION_UNREACHABLE, error.icmpv6().type());
-        assertEquals(Icmpv6Packet.CODE_ADDRESS_UNREACHABLE, error.icmpv6().code());
+        assertEquals(Icmpv6.TYPE_DESTINATION_UNREACHABLE, error.icmpv6().type());
+        assertEquals(Icmpv6.CODE_ADDRESS_UNREACHABLE, error.icmpv6().code());
         byte[] quoted = new byte[error.icmpv6().payloadLength()];
         error.icmpv6().buffer().get(error.icmpv6().payloadOffset(), quoted);
         assertArrayEquals(syn.array(), quoted);
@@ -95,19 +94,19 @@ class Ipv6StackTest {
 
     @Test
     void echoRequestsAreAnsweredButNotOtherIcmpv6OrMulticast() {
-        child.stack.receive(icmpv6(CLIENT, SERVER, Icmpv6Packet.TYPE_ECHO_REQUEST, 0x4321_0007, "ping6"));
+        child.stack.receive(icmpv6(CLIENT, SERVER, Icmpv6.TYPE_ECHO_REQUEST, 0x4321_0007, "ping6"));
         SentPacket reply = child.onlySent();
         assertEquals(SERVER, reply.ip().source());
         assertEquals(CLIENT, reply.ip().destination());
         assertEquals(IpProtocol.ICMPV6, reply.ip().protocol());
-        assertEquals(Icmpv6Packet.TYPE_ECHO_REPLY, reply.icmpv6().type());
+        assertEquals(Icmpv6.TYPE_ECHO_REPLY, reply.icmpv6().type());
         assertEquals(0x4321_0007, reply.icmpv6().restOfHeader());
         byte[] echoed = new byte[reply.icmpv6().payloadLength()];
         reply.icmpv6().buffer().get(reply.icmpv6().payloadOffset(), echoed);
         assertEquals("ping6", new String(echoed, StandardCharsets.US_ASCII));
 
         Ipv6Address allNodes = Ipv6Address.parse("ff02::1");
-        child.stack.receive(icmpv6(CLIENT, allNodes, Icmpv6Packet.TYPE_ECHO_REQUEST, 1, "x"));
+        child.stack.receive(icmpv6(CLIENT, allNodes, Icmpv6.TYPE_ECHO_REQUEST, 1, "x"));
         int multicastListenerReport = 143;
         child.stack.receive(icmpv6(CLIENT, Ipv6Address.parse("ff02::16"), multicastListenerReport, 0, "...."));
         assertEquals(List.of(), child.sent());
@@ -146,7 +145,7 @@ class Ipv6StackTest {
                 (buffer, at, ip) -> buffer.put(at, (byte) 17).putShort(at + 2, (short) 1));
         child.stack.receive(fragment);
         Ipv6Address mapped = new Ipv6Address(0, 0xFFFF_0A01_0101L);
-        child.stack.receive(icmpv6(CLIENT, mapped, Icmpv6Packet.TYPE_ECHO_REQUEST, 1, "x"));
+        child.stack.receive(icmpv6(CLIENT, mapped, Icmpv6.TYPE_ECHO_REQUEST, 1, "x"));
         assertEquals(List.of(), child.sent());
         assertEquals(1, child.stack.stats().drops(DropReason.FRAGMENT));
         assertEquals(1, child.stack.stats().drops(DropReason.UNSUPPORTED_ADDRESS));

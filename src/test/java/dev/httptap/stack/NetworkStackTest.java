@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.httptap.wire.Checksum;
 import dev.httptap.wire.Icmpv4Header;
-import dev.httptap.wire.Icmpv4Packet;
+import dev.httptap.wire.Icmpv4;
 import dev.httptap.wire.IpProtocol;
 import dev.httptap.wire.Ipv4Address;
 import dev.httptap.wire.Ipv4Header;
@@ -64,19 +64,19 @@ class NetworkStackTest {
         byte[] icmp = new byte[Icmpv4Header.LENGTH + body.remaining()];
         ByteBuffer message = ByteBuffer.wrap(icmp);
         message.put(Icmpv4Header.LENGTH, body, 0, body.remaining());
-        new Icmpv4Header(Icmpv4Packet.TYPE_ECHO_REQUEST, 0, 0x4321_0007).emit(message, 0, body.remaining());
+        new Icmpv4Header(Icmpv4.TYPE_ECHO_REQUEST, 0, 0x4321_0007).emit(message, 0, body.remaining());
         child.stack.receive(packet(IpProtocol.ICMP, icmp));
 
         SentPacket reply = child.onlySent();
         assertEquals(SERVER, reply.ip().source());
         assertEquals(CLIENT, reply.ip().destination());
-        assertEquals(Icmpv4Packet.TYPE_ECHO_REPLY, reply.icmp().type());
+        assertEquals(Icmpv4.TYPE_ECHO_REPLY, reply.icmp().type());
         assertEquals(0x4321_0007, reply.icmp().restOfHeader(), "same identifier and sequence number");
         byte[] echoed = new byte[reply.icmp().payloadLength()];
         reply.icmp().buffer().get(reply.icmp().payloadOffset(), echoed);
         assertArrayEquals("ping payload".getBytes(StandardCharsets.US_ASCII), echoed);
 
-        icmp[0] = Icmpv4Packet.TYPE_ECHO_REPLY;
+        icmp[0] = Icmpv4.TYPE_ECHO_REPLY;
         ByteBuffer other = ByteBuffer.wrap(icmp);
         other.putShort(2, (short) 0).putShort(2, (short) Checksum.compute(other, 0, icmp.length));
         child.stack.receive(packet(IpProtocol.ICMP, icmp));
@@ -125,7 +125,7 @@ class NetworkStackTest {
         SentPacket sent = child.onlySent();
         assertEquals(DNS, sent.ip().source());
         assertEquals(CLIENT, sent.ip().destination());
-        assertEquals(Icmpv4Packet.TYPE_DESTINATION_UNREACHABLE, sent.icmp().type());
+        assertEquals(Icmpv4.TYPE_DESTINATION_UNREACHABLE, sent.icmp().type());
         assertEquals(3, sent.icmp().code(), "port unreachable");
         byte[] quote = new byte[sent.icmp().payloadLength()];
         sent.icmp().buffer().get(sent.icmp().payloadOffset(), quote);

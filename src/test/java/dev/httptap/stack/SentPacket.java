@@ -1,7 +1,6 @@
 package dev.httptap.stack;
 
-import dev.httptap.wire.Icmpv4Packet;
-import dev.httptap.wire.Icmpv6Packet;
+import dev.httptap.wire.IcmpPacket;
 import dev.httptap.wire.IpPacket;
 import dev.httptap.wire.IpProtocol;
 import dev.httptap.wire.IpVersion;
@@ -18,7 +17,7 @@ import java.nio.charset.StandardCharsets;
  * A packet the stack emitted, parsed (and its checksums verified) so tests can match on fields. Exactly one
  * of the transport views is set; {@code icmp} for ICMPv4, {@code icmpv6} for ICMPv6.
  */
-record SentPacket(IpPacket ip, TcpSegment tcp, UdpDatagram udp, Icmpv4Packet icmp, Icmpv6Packet icmpv6) {
+record SentPacket(IpPacket ip, TcpSegment tcp, UdpDatagram udp, IcmpPacket icmp, IcmpPacket icmpv6) {
     static SentPacket parse(byte[] bytes) {
         try {
             ByteBuffer buffer = ByteBuffer.wrap(bytes);
@@ -36,9 +35,9 @@ record SentPacket(IpPacket ip, TcpSegment tcp, UdpDatagram udp, Icmpv4Packet icm
                 return new SentPacket(ip, null, udp, null, null);
             }
             if (ip instanceof Ipv6Packet v6) {
-                return new SentPacket(ip, null, null, null, Icmpv6Packet.parse(v6));
+                return new SentPacket(ip, null, null, null, IcmpPacket.parse(v6));
             }
-            return new SentPacket(ip, null, null, Icmpv4Packet.parse((Ipv4Packet) ip), null);
+            return new SentPacket(ip, null, null, IcmpPacket.parse((Ipv4Packet) ip), null);
         } catch (MalformedPacketException e) {
             throw new AssertionError("the stack emitted a malformed packet: " + e.getMessage(), e);
         }

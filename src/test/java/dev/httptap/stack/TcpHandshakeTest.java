@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.httptap.wire.Icmpv4Packet;
+import dev.httptap.wire.Icmpv4;
 import dev.httptap.wire.TcpFlags;
 import dev.httptap.wire.TcpOptions;
 import java.net.InetSocketAddress;
@@ -87,8 +87,8 @@ class TcpHandshakeTest {
         SentPacket icmp = child.onlySent();
         assertEquals(SERVER, icmp.ip().source());
         assertEquals(CLIENT, icmp.ip().destination());
-        assertEquals(Icmpv4Packet.TYPE_DESTINATION_UNREACHABLE, icmp.icmp().type());
-        assertEquals(Icmpv4Packet.CODE_HOST_UNREACHABLE, icmp.icmp().code());
+        assertEquals(Icmpv4.TYPE_DESTINATION_UNREACHABLE, icmp.icmp().type());
+        assertEquals(Icmpv4.CODE_HOST_UNREACHABLE, icmp.icmp().code());
         byte[] quoted = new byte[icmp.icmp().payloadLength()];
         icmp.icmp().buffer().get(icmp.icmp().payloadOffset(), quoted);
         assertArrayEquals(Arrays.copyOf(synBytes, 28), quoted, "IP header and the first 8 TCP bytes");

@@ -67,14 +67,14 @@ class Ipv6TransportTest {
         Ipv6Packet ip = Ipv6Packet.parse(Hex.buffer(ECHO_REQUEST));
         assertEquals(IpProtocol.ICMPV6, ip.protocol());
         assertEquals(HOST_ALIAS, ip.destination());
-        Icmpv6Packet icmp = Icmpv6Packet.parse(ip);
-        assertEquals(Icmpv6Packet.TYPE_ECHO_REQUEST, icmp.type());
+        IcmpPacket icmp = IcmpPacket.parse(ip);
+        assertEquals(Icmpv6.TYPE_ECHO_REQUEST, icmp.type());
         assertEquals(0, icmp.code());
         assertEquals(0x12340001, icmp.restOfHeader());
         assertEquals(8, icmp.payloadLength());
 
         ByteBuffer out = Hex.buffer(ECHO_REQUEST);
-        new Icmpv6Header(Icmpv6Packet.TYPE_ECHO_REQUEST, 0, 0x12340001).emit(out, 40, 8, ip.pseudoHeaderSum());
+        new Icmpv6Header(Icmpv6.TYPE_ECHO_REQUEST, 0, 0x12340001).emit(out, 40, 8, ip.pseudoHeaderSum());
         assertEquals(ECHO_REQUEST, Hex.of(out, 0, out.capacity()));
     }
 
@@ -83,9 +83,9 @@ class Ipv6TransportTest {
         ByteBuffer otherDestination = Hex.buffer(ECHO_REQUEST);
         otherDestination.put(39, (byte) 0x42); // the checksum still matches the ICMP bytes alone
         assertEquals(Malformation.BAD_CHECKSUM, assertThrows(MalformedPacketException.class,
-                () -> Icmpv6Packet.parse(Ipv6Packet.parse(otherDestination))).malformation());
+                () -> IcmpPacket.parse(Ipv6Packet.parse(otherDestination))).malformation());
         assertEquals(Malformation.TRUNCATED, assertThrows(MalformedPacketException.class,
-                () -> Icmpv6Packet.parse(Ipv6Packet.parse(Hex.buffer("6000000000043a40" + "00".repeat(36)))))
+                () -> IcmpPacket.parse(Ipv6Packet.parse(Hex.buffer("6000000000043a40" + "00".repeat(36)))))
                 .malformation());
     }
 }

@@ -61,14 +61,14 @@ class UdpAndIcmpTest {
 
     @Test
     void decodesAndEncodesIcmpEcho() throws MalformedPacketException {
-        Icmpv4Packet icmp = Icmpv4Packet.parse(Ipv4Packet.parse(Hex.buffer(ECHO_REQUEST)));
-        assertEquals(Icmpv4Packet.TYPE_ECHO_REQUEST, icmp.type());
+        IcmpPacket icmp = IcmpPacket.parse(Ipv4Packet.parse(Hex.buffer(ECHO_REQUEST)));
+        assertEquals(Icmpv4.TYPE_ECHO_REQUEST, icmp.type());
         assertEquals(0, icmp.code());
         assertEquals(0x12340001, icmp.restOfHeader());
         assertEquals(8, icmp.payloadLength());
 
         ByteBuffer out = Hex.buffer(ECHO_REQUEST.substring(40));
-        new Icmpv4Header(Icmpv4Packet.TYPE_ECHO_REQUEST, 0, 0x12340001).emit(out, 0, 8);
+        new Icmpv4Header(Icmpv4.TYPE_ECHO_REQUEST, 0, 0x12340001).emit(out, 0, 8);
         assertEquals(ECHO_REQUEST.substring(40), Hex.of(out, 0, 16));
     }
 
@@ -77,6 +77,6 @@ class UdpAndIcmpTest {
         ByteBuffer packet = Hex.buffer(ECHO_REQUEST);
         packet.put(30, (byte) 0);
         assertEquals(Malformation.BAD_CHECKSUM, assertThrows(MalformedPacketException.class,
-                () -> Icmpv4Packet.parse(Ipv4Packet.parse(packet))).malformation());
+                () -> IcmpPacket.parse(Ipv4Packet.parse(packet))).malformation());
     }
 }
