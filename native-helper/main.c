@@ -48,28 +48,12 @@ static void require_control_socket(void)
 	}
 }
 
-/* Parses "A.B.C.D/PREFIX". */
-static void parse_address(const char *text, struct helper_config *cfg)
-{
-	char copy[INET_ADDRSTRLEN + 4];
-	char *slash;
-	char *end;
-	long prefix;
-
-	snprintf(copy, sizeof(copy), "%s", text);
-	slash = strchr(copy, '/');
-	if (!slash)
-		die("bad --address '%s': expected A.B.C.D/PREFIX", text);
-	*slash = '\0';
-	prefix = strtol(slash + 1, &end, 10);
-	if (inet_pton(AF_INET, copy, &cfg->address) != 1 || *end != '\0' || end == slash + 1 || prefix < 0 ||
-	    prefix > 32)
-		die("bad --address '%s': expected A.B.C.D/PREFIX", text);
-	cfg->prefix_length = (int)prefix;
-}
-
-/* Parses "IPV6/PREFIX". */
-static void parse_address6(const char *text, struct helper_config *cfg)
+/*
+ * Parses "ADDRESS/PREFIX" of the given family into address and prefix_length; flag and form name the
+ * option and its shape in the error message.
+ */
+static void parse_cidr(const char *text, int family, void *address, int *prefix_length, long max_prefix,
+		       const char *flag, const char *form)
 {
 	char copy[INET6_ADDRSTRLEN + 4];
 	char *slash;
@@ -79,13 +63,13 @@ static void parse_address6(const char *text, struct helper_config *cfg)
 	snprintf(copy, sizeof(copy), "%s", text);
 	slash = strchr(copy, '/');
 	if (!slash)
-		die("bad --address6 '%s': expected IPV6/PREFIX", text);
+		die("bad %s '%s': expected %s", flag, text, form);
 	*slash = '\0';
 	prefix = strtol(slash + 1, &end, 10);
-	if (inet_pton(AF_INET6, copy, &cfg->address6) != 1 || *end != '\0' || end == slash + 1 || prefix < 1 ||
-	    prefix > 127)
-		die("bad --address6 '%s': expected IPV6/PREFIX", text);
-	cfg->prefix_length6 = (int)prefix;
+	if (inet_pton(family, copy, address) != 1 || *end != '\0' || end == slash + 1 || prefix < 1 ||
+	    prefix > max_prefix)
+		die("bad %s '%s': expected %s", flag, text, form);
+	*prefix_length = (int)prefix;
 }
 
 /* Fills cfg from argv; every mistake is reported over the control socket like any other failure. */
@@ -134,7 +118,7 @@ static void parse_arguments(int argc, char **argv, struct helper_config *cfg)
 			cfg->tun_name = optarg;
 			break;
 		case OPT_ADDRESS:
-			parse_address(optarg, cfg);
+			parse_cidr(optarg, AF_INET, &cfg->address, &cfg->prefix_length, 32, "--address", "A.B.C.D/PREFIX");
 			have_address = 1;
 			break;
 		case OPT_GATEWAY:
@@ -143,7 +127,7 @@ static void parse_arguments(int argc, char **argv, struct helper_config *cfg)
 			have_gateway = 1;
 			break;
 		case OPT_ADDRESS6:
-			parse_address6(optarg, cfg);
+			parse_cidr(optarg, AF_INET6, &cfg->address6, &cfg->prefix_length6, 127, "--address6", "IPV6/PREFIX");
 			have_address6 = 1;
 			break;
 		case OPT_GATEWAY6:
