@@ -91,6 +91,16 @@ class HttpsIT {
     }
 
     @Test
+    void nodeFetch() {
+        String url = base + "/hello?client=node-fetch";
+        ProcessRun run = tapped("node", "-e",
+                "fetch(process.argv[1]).then(r => r.text()).then(t => process.stdout.write(t))"
+                        + ".catch(e => { console.error(e.cause || e); process.exit(1); })",
+                url);
+        assertClientRun(Route.TAPPED, run, HELLO, Exchange.withBody("GET", url, 200, HELLO));
+    }
+
+    @Test
     void javaHttpClient() throws IOException {
         Path source = dir.resolve("Get.java");
         Files.writeString(source, """
@@ -148,8 +158,8 @@ class HttpsIT {
     }
 
     @Test
-    void sixtyFourMebibytesArriveIntact() {
-        long size = 64L * 1024 * 1024;
+    void aLargeDownloadArrivesIntact() {
+        long size = E2eSettings.largeTransferBytes();
         String url = base + "/bytes/" + size;
         ProcessRun run = Httptap.command("sh", "-c", "curl -sS " + url + " | sha256sum")
                 .flags("--ca-file", caFile.toString()).timeout(E2eSettings.largeTransferTimeout()).run();
@@ -158,8 +168,8 @@ class HttpsIT {
     }
 
     @Test
-    void sixtyFourMebibytesUploadIntact() {
-        long size = 64L * 1024 * 1024;
+    void aLargeUploadArrivesIntact() {
+        long size = E2eSettings.largeTransferBytes();
         String url = base + "/upload";
         String upload = DeterministicContent.shellGenerator(size) + " | curl -sS -T - " + url;
         ProcessRun run = Httptap.command("sh", "-c", upload)
