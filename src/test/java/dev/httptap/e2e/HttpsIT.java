@@ -91,6 +91,14 @@ class HttpsIT {
     }
 
     @Test
+    void pythonRequests() {
+        String url = base + "/hello?client=requests";
+        ProcessRun run = tapped("python3", "-c",
+                "import sys, requests; sys.stdout.write(requests.get(sys.argv[1]).text)", url);
+        assertClientRun(Route.TAPPED, run, HELLO, Exchange.withBody("GET", url, 200, HELLO));
+    }
+
+    @Test
     void nodeFetch() {
         String url = base + "/hello?client=node-fetch";
         ProcessRun run = tapped("node", "-e",
