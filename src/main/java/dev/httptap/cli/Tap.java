@@ -11,9 +11,9 @@ import dev.httptap.sandbox.Sandbox;
 import dev.httptap.sandbox.SandboxException;
 import dev.httptap.sandbox.SandboxSpec;
 import dev.httptap.sandbox.SignalForwarding;
+import dev.httptap.sandbox.TunIpv6;
 import dev.httptap.sink.DnsPrinter;
 import dev.httptap.sink.PrintOptions;
-import dev.httptap.sandbox.TunIpv6;
 import dev.httptap.sink.TerminalPrinter;
 import dev.httptap.sniff.HttpSniffer;
 import dev.httptap.sniff.SniffOptions;
@@ -45,10 +45,12 @@ import sun.misc.Signal;
 final class Tap {
     private final TapSettings settings;
     private final PrintStream output;
+    private final boolean colour;
 
     Tap(TapSettings settings, PrintStream output) {
         this.settings = settings;
         this.output = output;
+        this.colour = useColour(output);
     }
 
     /** Returns the child's exit code. */
@@ -67,11 +69,11 @@ final class Tap {
         TunIpv6 ipv6 = chooseIpv6();
         SandboxSpec spec = sandboxSpec(privateDir, trust).withIpv6(ipv6);
         try (Sandbox sandbox = Sandbox.start(spec);
-                Sinks sinks = Sinks.open(settings.recording(), terminalPrinter(), output, useColour(), privateDir)) {
+                Sinks sinks = Sinks.open(settings.recording(), terminalPrinter(), output, colour, privateDir)) {
             HttpSniffer sniffer = new HttpSniffer(sinks.listener(),
                     new SniffOptions(settings.httpPorts(), settings.httpsPorts()));
             Interception interception = interception(sniffer, tls, trust, sinks.upstreamObserver());
-            DnsObserver dns = sinks.dnsObserver(settings.printDns() ? new DnsPrinter(output, useColour()) : DnsObserver.NONE);
+            DnsObserver dns = sinks.dnsObserver(settings.printDns() ? new DnsPrinter(output, colour) : DnsObserver.NONE);
             try (Relay relay = new Relay(device(sandbox), relayConfig(ipv6), interception, dns, sinks.upstreamObserver())) {
                 relay.start();
                 int exitCode;
@@ -124,7 +126,7 @@ final class Tap {
     }
 
     private TerminalPrinter terminalPrinter() {
-        return new TerminalPrinter(output, new PrintOptions(useColour(), settings.printHeads(), settings.printBodies(),
+        return new TerminalPrinter(output, new PrintOptions(colour, settings.printHeads(), settings.printBodies(),
                 settings.maxBodyPrint()));
     }
 
@@ -172,7 +174,7 @@ final class Tap {
     }
 
     /** Colour only for a terminal, and never when the user set NO_COLOR (https://no-color.org). */
-    private boolean useColour() {
+    private static boolean useColour(PrintStream output) {
         String noColour = System.getenv("NO_COLOR");
         return System.console() != null && output == System.out && (noColour == null || noColour.isEmpty());
     }
