@@ -54,7 +54,8 @@ class Http2ConnectionTest {
         assertEquals(Headers.of(":method", "GET", ":scheme", "https", ":authority", HOST, ":path", "/items?page=2",
                 "accept", "*/*"), exchange.request().headers());
         assertEquals("HTTP/2", exchange.response().orElseThrow().version());
-        assertEquals(Headers.of(":status", "200", "content-type", "text/plain"), exchange.response().orElseThrow().headers());
+        assertEquals(Headers.of(":status", "200", "content-type", "text/plain"),
+                exchange.response().orElseThrow().headers());
         assertEquals(Http2Connection.State.CLOSED, connection.state());
     }
 

@@ -34,7 +34,8 @@ class TcpDnsObserverTest {
             TcpDnsObserver split = new TcpDnsObserver(FLOW, events);
             split.onClientData(ByteBuffer.wrap(stream, 0, cut).slice());
             split.onClientData(ByteBuffer.wrap(stream, cut, stream.length - cut).slice());
-            assertEquals(List.of("query " + compact(QUERY), "query " + compact(ANSWER)), events.events(), "cut at " + cut);
+            assertEquals(List.of("query " + compact(QUERY), "query " + compact(ANSWER)), events.events(),
+                    "cut at " + cut);
         }
     }
 

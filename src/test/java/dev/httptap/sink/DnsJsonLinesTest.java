@@ -23,9 +23,11 @@ class DnsJsonLinesTest {
         lines.onQuery(FLOW, hex(HOST_QUERY));
         clock.advanceMillis(3);
         lines.onAnswer(FLOW, hex(HOST_ANSWER));
-        assertEquals("{\"type\":\"dns\",\"startedDateTime\":\"2026-01-02T03:04:05.678Z\",\"name\":\"host.httptap.local\","
-                + "\"qtype\":\"A\",\"outcome\":\"ANSWERED\",\"rcode\":\"NOERROR\",\"answers\":[{\"name\":\"host.httptap.local\","
-                + "\"type\":\"A\",\"ttl\":60,\"data\":\"169.254.77.65\"}],\"totalMillis\":3}\n", written());
+        assertEquals("""
+                {"type":"dns","startedDateTime":"2026-01-02T03:04:05.678Z","name":"host.httptap.local","qtype":"A",\
+                "outcome":"ANSWERED","rcode":"NOERROR","answers":[{"name":"host.httptap.local","type":"A","ttl":60,\
+                "data":"169.254.77.65"}],"totalMillis":3}
+                """, written());
     }
 
     @Test
