@@ -6,6 +6,7 @@ import dev.httptap.event.ExchangeListeners;
 import dev.httptap.event.FilteredListener;
 import dev.httptap.relay.DnsObserver;
 import dev.httptap.relay.UpstreamObserver;
+import dev.httptap.sink.DnsJsonLines;
 import dev.httptap.sink.HostNames;
 import dev.httptap.sink.HostSummary;
 import dev.httptap.sink.JsonLinesWriter;
@@ -97,9 +98,14 @@ final class Sinks implements AutoCloseable {
         return upstreams;
     }
 
-    /** For the relay: {@code printer} (the --print-dns lines, or none), and the names for the error lines. */
+    /**
+     * For the relay: {@code printer} (the --print-dns lines, or none), the names for the error lines, and the
+     * DNS lines of --dump-jsonl.
+     */
     DnsObserver dnsObserver(DnsObserver printer) {
-        return new BothDnsObservers(printer, names);
+        DnsObserver observer = new BothDnsObservers(printer, names);
+        return jsonLines == null ? observer
+                : new BothDnsObservers(observer, new DnsJsonLines(jsonLines, ExchangeClock.SYSTEM));
     }
 
     @Override

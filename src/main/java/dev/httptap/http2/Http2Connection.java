@@ -177,7 +177,7 @@ public final class Http2Connection implements FlowObserver {
             String scheme = block.scheme().isEmpty() ? connection.scheme() : block.scheme();
             target = scheme + "://" + block.authority() + block.path();
         }
-        return new RequestHead(block.method(), target, VERSION, block.fields());
+        return new RequestHead(block.method(), target, VERSION, block.withPseudoHeaders());
     }
 
     /** Decodes a header block; a malformed one loses only its stream. Null when the stream is lost. */
@@ -267,7 +267,7 @@ public final class Http2Connection implements FlowObserver {
                 return;
             }
             if (headers.kind() == HeaderBlock.Kind.RESPONSE && exchange.response().isEmpty()) {
-                ResponseHead head = new ResponseHead(headers.status(), "", VERSION, headers.fields());
+                ResponseHead head = new ResponseHead(headers.status(), "", VERSION, headers.withPseudoHeaders());
                 if (head.isInformational() && head.status() != 101) {
                     return; // 100 Continue, 103 Early Hints: the final response is still to come
                 }

@@ -12,7 +12,8 @@ import java.util.function.Consumer;
  * The only place httptap touches sockets. A reader thread takes the child's packets from the TUN device in
  * batches; one loop thread feeds them to the userspace stack, writes the packets the stack emits back to
  * the device, runs the stack's timers, and relays every flow the stack reports to the real network:
- * TCP through {@link TcpRelay}, UDP through {@link UdpRelay}, the gateway's DNS through {@link DnsRelay}.
+ * TCP through {@link TcpRelay}, UDP through {@link UdpRelay}, the gateway's DNS through {@link DnsRelay}
+ * (over UDP; over TCP it is a connection to the resolver, watched by {@link TcpDnsObserver}).
  *
  * <p>Memory is bounded: {@value #BATCHES} packet batches of {@value #BATCH_BYTES} bytes between the
  * threads, one {@link Splice#CHUNK_BYTES} scratch buffer for the loop, and at most that much again per TCP
@@ -80,8 +81,8 @@ public final class Relay implements AutoCloseable {
         AddressMap addresses = new AddressMap(config.gateway(), config.hostAliasAddress(), config.ipv6());
         LocalZone zone = new LocalZone(config.hostAliasName(), config.hostAliasAddress(),
                 config.ipv6() == null ? null : config.ipv6().hostAlias());
-        tcp = new TcpRelay(loop.selector(), clock, scratch, config.tcpConnectTimeout().toNanos(), handlers,
-                upstreamObserver);
+        tcp = new TcpRelay(loop.selector(), clock, scratch, config.tcpConnectTimeout().toNanos(),
+                withDnsOverTcp(addresses), upstreamObserver);
         udp = new UdpRelay(loop.selector(), clock, addresses, (flow, payload) -> stack.sendUdp(flow, payload),
                 (flow, payload) -> stack.refuse(flow, payload), config.allowQuic(), scratch, config.maxUdpFlows(),
                 config.udpIdleTimeout().toNanos());
@@ -106,6 +107,19 @@ public final class Relay implements AutoCloseable {
         });
         reader.start();
         state = State.RUNNING;
+    }
+
+    /**
+     * The handlers of the TCP connections: those to the gateway's DNS port carry DNS, not HTTP, and are
+     * watched for the DNS observer, like the queries over UDP; all others get the caller's handlers.
+     */
+    private FlowHandlerFactory withDnsOverTcp(AddressMap addresses) {
+        return (flow, upstream, peers) -> {
+            if (addresses.isGateway(flow.server()) && flow.server().getPort() == RelayConfig.DNS_PORT) {
+                return FlowHandler.observing(new SafeObserver(flow, new TcpDnsObserver(flow, dnsObserver)), peers);
+            }
+            return handlers.open(flow, upstream, peers);
+        };
     }
 
     /**

@@ -17,8 +17,9 @@ import java.io.OutputStream;
 
 /**
  * Writes one JSON object per finished exchange, one per line, flushed at once (for {@code tail -f} and
- * {@code jq}): startedDateTime, method, url, httpVersion, status (null without a response), statusText,
- * outcome, request and response headers in wire order, body sizes and times in milliseconds.
+ * {@code jq}): type "http", startedDateTime, method, url, httpVersion, status (null without a response),
+ * statusText, outcome, request and response headers in wire order, body sizes and times in milliseconds.
+ * {@link DnsJsonLines} writes the DNS queries' lines (type "dns") through the same writer.
  */
 public final class JsonLinesWriter implements ExchangeListener, AutoCloseable {
     private static final JsonFactory JSON = new JsonFactory();
@@ -37,12 +38,15 @@ public final class JsonLinesWriter implements ExchangeListener, AutoCloseable {
 
     @Override
     public void onExchangeFinished(Exchange exchange) {
-        byte[] line;
         try {
-            line = line(exchange);
+            write(line(exchange));
         } catch (IOException e) {
             throw new IllegalStateException("in-memory JSON cannot fail", e);
         }
+    }
+
+    /** Writes one whole line and flushes it; lines from several threads never mix. */
+    void write(byte[] line) {
         synchronized (out) {
             if (failed) {
                 return;
@@ -63,6 +67,7 @@ public final class JsonLinesWriter implements ExchangeListener, AutoCloseable {
         ResponseHead response = exchange.response().orElse(null);
         try (JsonGenerator json = JSON.createGenerator(buffer, JsonEncoding.UTF8)) {
             json.writeStartObject();
+            json.writeStringField("type", "http");
             json.writeStringField("startedDateTime", times.started());
             json.writeStringField("method", exchange.request().method());
             json.writeStringField("url", exchange.url());

@@ -70,15 +70,9 @@ class HarIT {
             assertTrue(text.contains(LocalHttpServer.GZIP_TEXT.replace("\n", "\\n")), "gzip decoded");
             assertTrue(text.contains("\"redirectURL\" : \"/hello\""));
 
-            List<String> lines = Files.readAllLines(jsonl);
-            assertEquals(6, lines.size());
-            for (String line : lines) {
-                try (JsonParser parser = new JsonFactory().createParser(line)) {
-                    while (parser.nextToken() != null) {
-                        // parses to the end, or throws
-                    }
-                }
-            }
+            JsonLines lines = JsonLines.read(Files.readAllLines(jsonl));
+            assertEquals(urls, lines.exchangeUrls());
+            assertTrue(lines.queriedNames().contains(Httptap.HOST), lines.queriedNames().toString());
             assertTrue(run.stdoutText().contains("REQUESTS"), run.stdoutText());
             assertTrue(run.stdoutText().contains(Httptap.HOST + ":" + server.port() + "         6"), run.stdoutText());
         }
@@ -111,20 +105,9 @@ class HarIT {
             ProcessRun run = Httptap.command("curl", "-s", url, url).flags("--dump-jsonl", "-").run();
 
             assertEquals(0, run.exitCode(), run.describe());
-            List<String> jsonLines = run.stdoutLines().stream().filter(line -> line.startsWith("{")).toList();
-            assertEquals(2, jsonLines.size(), run.describe());
-            for (String line : jsonLines) {
-                List<String> urls = new ArrayList<>();
-                try (JsonParser parser = new JsonFactory().createParser(line)) {
-                    while (parser.nextToken() != null) {
-                        if (parser.currentToken() == JsonToken.FIELD_NAME && parser.currentName().equals("url")) {
-                            parser.nextToken();
-                            urls.add(parser.getText());
-                        }
-                    }
-                }
-                assertEquals(List.of(url), urls, line);
-            }
+            JsonLines lines = JsonLines.read(run.stdoutLines().stream().filter(line -> line.startsWith("{")).toList());
+            assertEquals(List.of(url, url), lines.exchangeUrls(), run.describe());
+            assertTrue(lines.queriedNames().contains(Httptap.HOST), run.describe());
         }
     }
 
@@ -174,8 +157,13 @@ class HarIT {
     }
 
     private static List<String> values(Path json, String name) throws IOException {
+        return values(Files.readAllBytes(json), name);
+    }
+
+    /** Every value of the fields called {@code name}, in document order; the whole document is parsed. */
+    private static List<String> values(byte[] json, String name) throws IOException {
         List<String> values = new ArrayList<>();
-        try (JsonParser parser = new JsonFactory().createParser(Files.readAllBytes(json))) {
+        try (JsonParser parser = new JsonFactory().createParser(json)) {
             while (parser.nextToken() != null) {
                 if (parser.currentToken() == JsonToken.FIELD_NAME && parser.currentName().equals(name)) {
                     parser.nextToken();
@@ -184,5 +172,23 @@ class HarIT {
             }
         }
         return values;
+    }
+
+    /** What --dump-jsonl wrote: the exchanges' URLs and the DNS queries' names, each line parsed whole. */
+    private record JsonLines(List<String> exchangeUrls, List<String> queriedNames) {
+        static JsonLines read(List<String> lines) throws IOException {
+            JsonLines read = new JsonLines(new ArrayList<>(), new ArrayList<>());
+            for (String line : lines) {
+                byte[] json = line.getBytes(StandardCharsets.UTF_8);
+                String type = values(json, "type").get(0);
+                if (type.equals("http")) {
+                    read.exchangeUrls.add(values(json, "url").get(0));
+                } else {
+                    assertEquals("dns", type, line);
+                    read.queriedNames.add(values(json, "name").get(0));
+                }
+            }
+            return read;
+        }
     }
 }

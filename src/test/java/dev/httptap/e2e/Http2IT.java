@@ -106,6 +106,23 @@ class Http2IT {
     }
 
     @Test
+    void headShowsThePseudoHeaderFieldsFirst() {
+        String url = https + "/hello";
+        ProcessRun run = Httptap.command("curl", "-sS", "--http2", url)
+                .flags("--ca-file", caFile.toString(), "--head").run();
+        List<String> lines = run.stdoutLines();
+        int request = lines.indexOf("---> GET " + url);
+        int response = lines.indexOf("<--- 200 " + url + " (21 bytes)");
+        assertAll(run.describe(),
+                () -> assertEquals(0, run.exitCode()),
+                () -> assertTrue(request >= 0 && response > request, "exchange lines"),
+                () -> assertEquals(List.of("> :method: GET", "> :scheme: https",
+                        "> :authority: " + https.substring("https://".length()), "> :path: /hello"),
+                        lines.subList(request + 1, request + 5)),
+                () -> assertEquals("< :status: 200", lines.get(response + 1)));
+    }
+
+    @Test
     void harRecordsTheHttpVersion() throws IOException {
         Path har = dir.resolve("h2.har");
         ProcessRun run = Httptap.command("curl", "-sS", "--http2", https + "/hello")
@@ -114,7 +131,8 @@ class Http2IT {
         assertAll(run.describe(),
                 () -> assertEquals(0, run.exitCode()),
                 () -> assertTrue(recorded.contains("\"httpVersion\" : \"HTTP/2\"")
-                        || recorded.contains("\"httpVersion\":\"HTTP/2\""), recorded));
+                        || recorded.contains("\"httpVersion\":\"HTTP/2\""), recorded),
+                () -> assertTrue(recorded.replace(" ", "").contains("\"name\":\":status\""), recorded));
     }
 
     private static String client() {

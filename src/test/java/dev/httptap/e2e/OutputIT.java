@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** --head, --body and --print-dns, with real clients through the real ./httptap. */
 class OutputIT {
@@ -98,5 +101,37 @@ class OutputIT {
                 () -> assertEquals(LocalHttpServer.HELLO_BODY, run.stdoutText(), "curl's output is unchanged"),
                 () -> assertTrue(query >= 0 && answer > query, "the query, then its answer"),
                 () -> assertTrue(request > answer, "the lookup comes before the request"));
+    }
+
+    @Test
+    void printDnsShowsQueriesOverTcp(@TempDir Path dir) throws IOException {
+        // The relay dials DNS over TCP to the host's resolver: here a test resolver on 127.0.53.x answering
+        // NXDOMAIN to everything, named in a resolv.conf mounted for httptap alone, so nothing leaves the host.
+        try (NxdomainResolver resolver = NxdomainResolver.start()) {
+            Path resolvConf = dir.resolve("resolv.conf");
+            Files.writeString(resolvConf, "nameserver " + resolver.address().getHostAddress() + "\n");
+            String client = """
+                    import socket, struct
+                    query = struct.pack(">HHHHHH", 0x4242, 0x0100, 1, 0, 0, 0)
+                    query += b"\\x06nosuch\\x07invalid\\x00" + struct.pack(">HH", 1, 1)
+                    t = socket.create_connection(("10.1.1.1", 53), timeout=10)
+                    t.sendall(struct.pack(">H", len(query)) + query)
+                    f = t.makefile("rb")
+                    answer = f.read(struct.unpack(">H", f.read(2))[0])
+                    print("rcode", answer[3] & 15)
+                    """;
+            ProcessRun run = Httptap.command("python3", "-c", client).flags("--stderr", "--print-dns")
+                    .wrappedIn("unshare", "-m", "sh", "-c", "mount --bind \"$0\" /etc/resolv.conf && exec \"$@\"",
+                            resolvConf.toString())
+                    .run();
+
+            List<String> lines = run.stderrLines();
+            int query = lines.indexOf("---> DNS nosuch.invalid (A)");
+            int answer = lines.indexOf("<--- DNS nosuch.invalid (A): NXDOMAIN");
+            assertAll(run.describe(),
+                    () -> assertEquals(0, run.exitCode(), "exit code"),
+                    () -> assertEquals("rcode 3\n", run.stdoutText(), "the resolver's NXDOMAIN, unchanged"),
+                    () -> assertTrue(query >= 0 && answer > query, "the query, then its answer"));
+        }
     }
 }

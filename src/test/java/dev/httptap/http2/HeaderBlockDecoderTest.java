@@ -52,6 +52,20 @@ class HeaderBlockDecoderTest {
     }
 
     @Test
+    void thePseudoHeaderFieldsAreShownFirstAndOnlyWhenSent() throws Exception {
+        HeaderBlock request = decoder.decode(hex("828684410f7777772e6578616d706c652e636f6d"
+                + "58086e6f2d6361636865")); // RFC 7541 C.3.1 plus "cache-control: no-cache"
+        assertEquals(Headers.of(":method", "GET", ":scheme", "http", ":authority", "www.example.com", ":path", "/",
+                "cache-control", "no-cache"), request.withPseudoHeaders());
+        HeaderBlock connect = HeaderBlock.request("CONNECT", "", "proxy.test:443", "", Headers.of("x", "y"));
+        assertEquals(Headers.of(":method", "CONNECT", ":authority", "proxy.test:443", "x", "y"),
+                connect.withPseudoHeaders());
+        assertEquals(Headers.of(":status", "204"), HeaderBlock.response(204, Headers.EMPTY).withPseudoHeaders());
+        Headers trailers = Headers.of("grpc-status", "0");
+        assertEquals(trailers, HeaderBlock.trailers(trailers).withPseudoHeaders());
+    }
+
+    @Test
     void aTableLargerThanTheBoundIsNotFollowed() throws Exception {
         decoder.allowTableSize(1L << 32);
         // A dynamic table size update to 512 KiB, then ":method: GET" so that the block is a (bad) request.

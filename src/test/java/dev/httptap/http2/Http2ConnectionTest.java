@@ -51,9 +51,11 @@ class Http2ConnectionTest {
                 "finished GET https://" + HOST + "/items?page=2 200 COMPLETE 0/5"), play(conversation, split));
         Exchange exchange = listener.finished.get(0);
         assertEquals("HTTP/2", exchange.request().version());
-        assertEquals(Headers.of("accept", "*/*"), exchange.request().headers());
+        assertEquals(Headers.of(":method", "GET", ":scheme", "https", ":authority", HOST, ":path", "/items?page=2",
+                "accept", "*/*"), exchange.request().headers());
         assertEquals("HTTP/2", exchange.response().orElseThrow().version());
-        assertEquals(Headers.of("content-type", "text/plain"), exchange.response().orElseThrow().headers());
+        assertEquals(Headers.of(":status", "200", "content-type", "text/plain"),
+                exchange.response().orElseThrow().headers());
         assertEquals(Http2Connection.State.CLOSED, connection.state());
     }
 
@@ -80,7 +82,8 @@ class Http2ConnectionTest {
                 .close(false);
         assertEquals(List.of("request GET https://" + HOST + "/profile", "response 204",
                 "finished GET https://" + HOST + "/profile 204 COMPLETE 0/0"), play(conversation, split));
-        assertEquals(Headers.of("cookie", cookie), listener.finished.get(0).request().headers());
+        assertEquals(Headers.of(":method", "GET", ":scheme", "https", ":authority", HOST, ":path", "/profile",
+                "cookie", cookie), listener.finished.get(0).request().headers());
     }
 
     @ParameterizedTest
@@ -96,7 +99,8 @@ class Http2ConnectionTest {
                 "response 200", "response 404", "response body: not bee",
                 "finished GET https://" + HOST + "/b 200 COMPLETE 0/3", "response body: found",
                 "finished GET https://" + HOST + "/a 404 COMPLETE 0/9"), play(conversation, split));
-        assertEquals(Headers.of("user-agent", "test/1.0"), listener.finished.get(1).request().headers());
+        assertEquals(Headers.of(":method", "GET", ":scheme", "https", ":authority", HOST, ":path", "/a",
+                "user-agent", "test/1.0"), listener.finished.get(1).request().headers());
     }
 
     @ParameterizedTest
@@ -207,7 +211,8 @@ class Http2ConnectionTest {
                 .close(false);
         List<String> events = play(conversation, split);
         assertEquals("finished GET https://" + HOST + "/2 200 COMPLETE 0/0", events.get(events.size() - 1));
-        assertEquals(Headers.of("x-a", big, "x-b", big), listener.finished.get(1).response().orElseThrow().headers());
+        assertEquals(Headers.of(":status", "200", "x-a", big, "x-b", big),
+                listener.finished.get(1).response().orElseThrow().headers());
     }
 
     @ParameterizedTest

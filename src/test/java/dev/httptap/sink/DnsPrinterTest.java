@@ -13,24 +13,24 @@ import org.junit.jupiter.api.Test;
 
 /** Golden output of --print-dns, from the DNS messages the relay reports. */
 class DnsPrinterTest {
-    private static final FlowId FLOW = new FlowId(new InetSocketAddress("10.1.1.100", 45000),
+    static final FlowId FLOW = new FlowId(new InetSocketAddress("10.1.1.100", 45000),
             new InetSocketAddress("10.1.1.1", 53));
-    private static final String HOST_QUERY =
+    static final String HOST_QUERY =
             "beef 0100 0001 0000 0000 0000 04 686f7374 07 68747470746170 05 6c6f63616c 00 0001 0001";
-    private static final String HOST_ANSWER = """
+    static final String HOST_ANSWER = """
             beef 8580 0001 0001 0000 0000 04 686f7374 07 68747470746170 05 6c6f63616c 00 0001 0001
             c00c 0001 0001 0000003c 0004 a9fe4d41
             """;
-    private static final String CNAME_AND_TWO_A = """
+    static final String CNAME_AND_TWO_A = """
             0001 8180 0001 0003 0000 0000
             03 777777 07 6578616d706c65 03 636f6d 00 0001 0001
             c00c 0005 0001 00000e10 0002 c010
             c010 0001 0001 00000e10 0004 c0000201
             c010 0001 0001 00000e10 0004 c0000202
             """;
-    private static final String NXDOMAIN_AAAA =
+    static final String NXDOMAIN_AAAA =
             "1234 8183 0001 0000 0000 0000 07 6578616d706c65 03 636f6d 00 001c 0001";
-    private static final String EMPTY_AAAA =
+    static final String EMPTY_AAAA =
             "1234 8180 0001 0000 0000 0000 07 6578616d706c65 03 636f6d 00 001c 0001";
 
     private final ByteArrayOutputStream output = new ByteArrayOutputStream();
@@ -91,7 +91,7 @@ class DnsPrinterTest {
         return output.toString(StandardCharsets.UTF_8);
     }
 
-    private static ByteBuffer hex(String text) {
+    static ByteBuffer hex(String text) {
         return ByteBuffer.wrap(HexFormat.of().parseHex(text.replaceAll("\\s+", ""))).asReadOnlyBuffer();
     }
 }

@@ -35,6 +35,7 @@ class JsonLinesWriterTest {
         assertEquals(3, lines.length);
         assertEquals("", lines[2]);
         Map<String, String> first = scalars(lines[0]);
+        assertEquals("http", first.get("type"));
         assertEquals("GET", first.get("method"));
         assertEquals("http://h:1/a?x=1", first.get("url"));
         assertEquals("200", first.get("status"));
