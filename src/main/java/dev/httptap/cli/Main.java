@@ -3,6 +3,7 @@ package dev.httptap.cli;
 import dev.httptap.log.Log;
 import dev.httptap.sandbox.Sandbox;
 import java.io.PrintStream;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 
@@ -15,12 +16,17 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        // Binding the C library and finding the helper take a while; do them while we parse.
+        // Binding the C library and finding the helper take a while; do them while we parse and prepare.
         Sandbox.preload();
         System.exit(run(args));
     }
 
     static int run(String[] args) {
+        Optional<Options> commandOnly = Options.commandOnly(args);
+        return commandOnly.isPresent() ? tap(commandOnly.get()) : parseAndTap(args);
+    }
+
+    private static int parseAndTap(String[] args) {
         Options options = new Options();
         CommandLine commandLine = new CommandLine(options)
                 .setStopAtPositional(true)
@@ -40,6 +46,10 @@ public final class Main {
             commandLine.printVersionHelp(System.out);
             return 0;
         }
+        return tap(options);
+    }
+
+    private static int tap(Options options) {
         options.applyEnvironment(System.getenv());
 
         PrintStream output = options.stderr ? System.err : System.out;

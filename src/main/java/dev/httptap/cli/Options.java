@@ -3,6 +3,7 @@ package dev.httptap.cli;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -50,14 +51,14 @@ final class Options {
     @Option(names = "--stderr", description = "Print httptap's output to standard error instead of standard output (env HTTPTAP_LOG_TO_STDERR).")
     boolean stderr;
 
-    @Option(names = "--tun", paramLabel = "NAME", defaultValue = "httptap", description = "Name of the TUN device the command sees (default: ${DEFAULT-VALUE}).")
-    String tun;
+    @Option(names = "--tun", paramLabel = "NAME", description = "Name of the TUN device the command sees (default: ${DEFAULT-VALUE}).")
+    String tun = "httptap";
 
-    @Option(names = "--subnet", paramLabel = "CIDR", defaultValue = "10.1.1.100/24", description = "Address and prefix of the command's network interface (default: ${DEFAULT-VALUE}).")
-    String subnet;
+    @Option(names = "--subnet", paramLabel = "CIDR", description = "Address and prefix of the command's network interface (default: ${DEFAULT-VALUE}).")
+    String subnet = "10.1.1.100/24";
 
-    @Option(names = "--gateway", paramLabel = "ADDRESS", defaultValue = "10.1.1.1", description = "Address of the gateway, which also answers DNS (default: ${DEFAULT-VALUE}).")
-    String gateway;
+    @Option(names = "--gateway", paramLabel = "ADDRESS", description = "Address of the gateway, which also answers DNS (default: ${DEFAULT-VALUE}).")
+    String gateway = "10.1.1.1";
 
     @Option(names = "--user", paramLabel = "USER", description = "Run the command as this user (name or id); needs root.")
     String user;
@@ -71,8 +72,8 @@ final class Options {
     @Option(names = "--dump-har", paramLabel = "FILE", description = "Write the exchanges to FILE in HAR 1.2 format (env HTTPTAP_DUMP_HAR).")
     String dumpHar;
 
-    @Option(names = "--har-max-body", paramLabel = "BYTES", defaultValue = "10485760", description = "Keep at most this many bytes of each body in the HAR (default: ${DEFAULT-VALUE}).")
-    long harMaxBody;
+    @Option(names = "--har-max-body", paramLabel = "BYTES", description = "Keep at most this many bytes of each body in the HAR (default: ${DEFAULT-VALUE}).")
+    long harMaxBody = 10_485_760;
 
     @Option(names = "--dump-jsonl", paramLabel = "FILE", description = "Write one JSON object per exchange to FILE ('-' for standard output), a line each.")
     String dumpJsonl;
@@ -101,8 +102,8 @@ final class Options {
     @Option(names = "--body", description = "Print HTTP bodies too, decoded (gzip, deflate, br, zstd); binary bodies as a hex preview.")
     boolean body;
 
-    @Option(names = "--max-body-print", paramLabel = "BYTES", defaultValue = "4096", description = "With --body, print at most this many bytes of each body (default: ${DEFAULT-VALUE}).")
-    int maxBodyPrint;
+    @Option(names = "--max-body-print", paramLabel = "BYTES", description = "With --body, print at most this many bytes of each body (default: ${DEFAULT-VALUE}).")
+    int maxBodyPrint = 4096;
 
     @Option(names = "--print-dns", description = "Print the command's DNS queries and their answers.")
     boolean printDns;
@@ -115,6 +116,35 @@ final class Options {
 
     @Parameters(paramLabel = "COMMAND", arity = "0..*", description = "The command to run and its arguments (default: /bin/sh).")
     List<String> command = new ArrayList<>();
+
+    /**
+     * The options of a command line that sets none: empty, starting with "--", or starting with the command.
+     * That is most runs, and they skip picocli, which takes ~100 ms to load and model on a cold JVM (its
+     * classes are too old for the AppCDS archive). Any other line is empty here and goes to picocli, so the
+     * result must be exactly picocli's: defaults, and the command. Lines with an argument starting with '@'
+     * go to picocli too, which expands such arguments from files, even after "--".
+     */
+    static Optional<Options> commandOnly(String[] args) {
+        for (String arg : args) {
+            if (arg.startsWith("@")) {
+                return Optional.empty();
+            }
+        }
+        Options options = new Options();
+        if (args.length == 0) {
+            return Optional.of(options);
+        }
+        if (args[0].equals("--")) {
+            options.command.addAll(List.of(args).subList(1, args.length));
+            return Optional.of(options);
+        }
+        if (args[0].isEmpty() || args[0].startsWith("-")) {
+            return Optional.empty();
+        }
+        // setStopAtPositional: the first positional ends the options, the rest is the command's.
+        options.command.addAll(List.of(args));
+        return Optional.of(options);
+    }
 
     /** Turns on the boolean flags whose environment variable is set. */
     void applyEnvironment(Map<String, String> env) {

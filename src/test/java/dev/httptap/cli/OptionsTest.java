@@ -4,7 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -99,5 +103,50 @@ class OptionsTest {
                 "--max-body-print", "--print-dns", "--no-exit", "--ca-file", "--insecure")) {
             assertTrue(help.contains(flag), flag + " missing from --help");
         }
+    }
+
+    @Test
+    void commandOnlyLinesGiveExactlyWhatPicocliGives() {
+        List<String[]> lines = List.of(
+                new String[] {},
+                new String[] {"--"},
+                new String[] {"--", "curl", "-s", "--verbose", "http://x/"},
+                new String[] {"--", "--", "-v"},
+                new String[] {"curl", "-v", "--", "--tun", "x"},
+                new String[] {"A=b", "--stderr"});
+        for (String[] line : lines) {
+            Options quick = Options.commandOnly(line).orElseThrow(() -> new AssertionError(List.of(line)));
+            assertEquals(fieldsOf(parse(line)), fieldsOf(quick), List.of(line).toString());
+        }
+    }
+
+    @Test
+    void commandOnlyLeavesEveryOtherLineToPicocli() {
+        for (String[] line : List.of(
+                new String[] {"-v", "--", "true"},
+                new String[] {"--tun", "x", "true"},
+                new String[] {"--help"},
+                new String[] {"-", "true"},
+                new String[] {"", "true"},
+                new String[] {"--", "curl", "@args.txt"},
+                new String[] {"@args.txt"})) {
+            assertTrue(Options.commandOnly(line).isEmpty(), List.of(line).toString());
+        }
+    }
+
+    /** Every option field by name, so that a field added later is compared too. */
+    private static Map<String, Object> fieldsOf(Options options) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        for (Field field : Options.class.getDeclaredFields()) {
+            if (Modifier.isStatic(field.getModifiers())) {
+                continue;
+            }
+            try {
+                fields.put(field.getName(), field.get(options));
+            } catch (IllegalAccessException e) {
+                fail(e);
+            }
+        }
+        return fields;
     }
 }
