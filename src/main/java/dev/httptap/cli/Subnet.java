@@ -1,5 +1,6 @@
 package dev.httptap.cli;
 
+import dev.httptap.wire.Ipv4Address;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -51,12 +52,6 @@ record Subnet(Inet4Address address, int prefixLength) {
 
     /** True when {@code other} lies in this subnet. */
     boolean contains(Inet4Address other) {
-        int mask = -1 << (32 - prefixLength);
-        return (toInt(address) & mask) == (toInt(other) & mask);
-    }
-
-    private static int toInt(Inet4Address a) {
-        byte[] b = a.getAddress();
-        return (b[0] & 0xff) << 24 | (b[1] & 0xff) << 16 | (b[2] & 0xff) << 8 | (b[3] & 0xff);
+        return Ipv4Address.of(address).sameSubnet(Ipv4Address.of(other), prefixLength);
     }
 }

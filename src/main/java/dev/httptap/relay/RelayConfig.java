@@ -1,6 +1,8 @@
 package dev.httptap.relay;
 
 import dev.httptap.stack.StackConfig;
+import dev.httptap.wire.Ipv4Address;
+import dev.httptap.wire.Ipv6Address;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -54,11 +56,7 @@ public record RelayConfig(
 
         /** The given gateway (the child's IPv6 default route) with the usual host alias. */
         public static Ipv6 withGateway(Inet6Address gateway) {
-            try {
-                return new Ipv6(gateway, (Inet6Address) InetAddress.getByName(HOST_ALIAS)); // a literal: no lookup
-            } catch (java.net.UnknownHostException e) {
-                throw new IllegalStateException("the alias is a literal", e);
-            }
+            return new Ipv6(gateway, Ipv6Address.parse(HOST_ALIAS).toInetAddress());
         }
     }
 
@@ -127,20 +125,10 @@ public record RelayConfig(
 
     /** ::1. */
     static Inet6Address ipv6Loopback() {
-        byte[] bytes = new byte[16];
-        bytes[15] = 1;
-        try {
-            return Inet6Address.getByAddress(null, bytes, -1);
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalStateException("sixteen bytes are always an address", e);
-        }
+        return Ipv6Address.parse("::1").toInetAddress();
     }
 
     static Inet4Address ipv4(int a, int b, int c, int d) {
-        try {
-            return (Inet4Address) InetAddress.getByAddress(new byte[] {(byte) a, (byte) b, (byte) c, (byte) d});
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalStateException("four octets are always an address", e);
-        }
+        return Ipv4Address.of(a, b, c, d).toInetAddress();
     }
 }

@@ -1,5 +1,6 @@
 package dev.httptap.sandbox;
 
+import dev.httptap.wire.Ipv4Address;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -118,13 +119,7 @@ public record SandboxSpec(
     }
 
     private static boolean sameSubnet(Inet4Address a, Inet4Address b, int prefixLength) {
-        int mask = -1 << (32 - prefixLength);
-        return (toInt(a) & mask) == (toInt(b) & mask);
-    }
-
-    private static int toInt(Inet4Address address) {
-        byte[] bytes = address.getAddress();
-        return (bytes[0] & 0xff) << 24 | (bytes[1] & 0xff) << 16 | (bytes[2] & 0xff) << 8 | (bytes[3] & 0xff);
+        return Ipv4Address.of(a).sameSubnet(Ipv4Address.of(b), prefixLength);
     }
 
     private static Inet4Address ipv4(String literal) {

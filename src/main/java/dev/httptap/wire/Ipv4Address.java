@@ -1,5 +1,6 @@
 package dev.httptap.wire;
 
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
@@ -9,8 +10,19 @@ public record Ipv4Address(int bits) implements IpAddress {
         return new Ipv4Address((a & 0xFF) << 24 | (b & 0xFF) << 16 | (c & 0xFF) << 8 | (d & 0xFF));
     }
 
+    /** The same address as a JDK value's. */
+    public static Ipv4Address of(Inet4Address address) {
+        return fromBytes(address.getAddress());
+    }
+
     static Ipv4Address fromBytes(byte[] bytes) {
         return of(bytes[0], bytes[1], bytes[2], bytes[3]);
+    }
+
+    /** True when both addresses share their first {@code prefixLength} bits (0 to 32). */
+    public boolean sameSubnet(Ipv4Address other, int prefixLength) {
+        int mask = prefixLength == 0 ? 0 : -1 << (32 - prefixLength);
+        return (bits & mask) == (other.bits & mask);
     }
 
     @Override
@@ -19,10 +31,10 @@ public record Ipv4Address(int bits) implements IpAddress {
     }
 
     @Override
-    public InetAddress toInetAddress() {
+    public Inet4Address toInetAddress() {
         byte[] bytes = {(byte) (bits >>> 24), (byte) (bits >>> 16), (byte) (bits >>> 8), (byte) bits};
         try {
-            return InetAddress.getByAddress(bytes);
+            return (Inet4Address) InetAddress.getByAddress(bytes);
         } catch (UnknownHostException impossible) {
             throw new AssertionError("four bytes are always a valid IPv4 address", impossible);
         }
