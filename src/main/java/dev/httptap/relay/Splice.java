@@ -231,15 +231,22 @@ final class Splice implements TcpConnection.Listener, ChannelHandler, FlowPeers 
         return state == State.RELAYING && forward.isEmpty() && back.size() < CHUNK_BYTES;
     }
 
+    /**
+     * Runs one handler call with the child's side corked: a handler that answers in pieces (a TLS record
+     * each) still reaches the child in full-sized segments, a quarter of the packets for TLS.
+     */
     private void deliver(Runnable call) {
         if (state != State.RELAYING) {
             return;
         }
+        connection.cork();
         try {
             call.run();
         } catch (RuntimeException e) {
             Log.error("%s: connection handler failed, resetting: %s", connection.flow(), e);
             reset();
+        } finally {
+            connection.uncork();
         }
     }
 

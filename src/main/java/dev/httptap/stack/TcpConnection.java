@@ -30,6 +30,15 @@ public interface TcpConnection {
     /** How many bytes {@link #write} would take now. */
     int writable();
 
+    /**
+     * Until {@link #uncork}, queued bytes leave only in full-sized segments, so that bytes written by
+     * several small calls (a TLS record each, say) share packets instead of each taking its own.
+     */
+    void cork();
+
+    /** Sends whatever {@link #cork} held back, and sends at once again from then on. */
+    void uncork();
+
     /** Sends FIN after everything queued (half-close: the child may still send). */
     void shutdownOutput();
 

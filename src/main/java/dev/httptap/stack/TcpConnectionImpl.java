@@ -76,6 +76,8 @@ final class TcpConnectionImpl implements TcpConnection {
     private boolean inRecovery;
     private int recoveryPoint;
     private boolean writeBlocked;
+    /** Segments shorter than the MSS wait for {@link #uncork}. */
+    private boolean corked;
 
     // Receive side.
     /** Window scaling is on only if the child offered it (RFC 7323 section 2.2). */
@@ -232,6 +234,22 @@ final class TcpConnectionImpl implements TcpConnection {
             writeBlocked = true;
         }
         return free;
+    }
+
+    @Override
+    public void cork() {
+        corked = true;
+    }
+
+    @Override
+    public void uncork() {
+        if (corked) {
+            corked = false;
+            if (state.sendsData()) {
+                transmit();
+                reschedule();
+            }
+        }
     }
 
     @Override
@@ -565,7 +583,7 @@ final class TcpConnectionImpl implements TcpConnection {
             int usable = Math.min(sndWnd, congestionWindow) - offset;
             int length = Math.max(0, Math.min(Math.min(queued - offset, sendMss), usable));
             boolean fin = finQueued && offset + length == queued;
-            if (length == 0 && !fin) {
+            if (length == 0 && !fin || corked && length < sendMss && !fin) {
                 break;
             }
             boolean last = offset + length == queued;

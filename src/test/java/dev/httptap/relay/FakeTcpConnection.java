@@ -82,6 +82,15 @@ final class FakeTcpConnection implements TcpConnection {
     // ---- the relay's side ----
 
     @Override
+    public void cork() {
+        // the fake sends nothing, so there is nothing to hold back
+    }
+
+    @Override
+    public void uncork() {
+    }
+
+    @Override
     public FlowId flow() {
         return flow;
     }

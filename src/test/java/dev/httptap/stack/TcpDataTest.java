@@ -70,6 +70,23 @@ class TcpDataTest {
     }
 
     @Test
+    void corkedWritesShareFullSegmentsAndUncorkSendsTheRest() {
+        child.connection.cork();
+        child.write(text(1000, 'a'));
+        assertEquals(List.of(), child.sent(), "less than one segment waits");
+        child.write(text(1000, 'b'));
+        List<SentPacket> full = child.sent();
+        assertEquals(List.of(1460), full.stream().map(SentPacket::length).toList(), "a full segment leaves at once");
+        assertEquals(text(1000, 'a') + text(460, 'b'), full.get(0).text());
+        child.connection.uncork();
+        SentPacket rest = child.onlySent();
+        assertSegment(rest, PSH_ACK, ourFirstByte + 1460, firstByte);
+        assertEquals(text(540, 'b'), rest.text());
+        child.write("after");
+        assertEquals("after", child.onlySent().text(), "uncorked writes go at once");
+    }
+
+    @Test
     void writeTakesWhatFitsAndOnWritableFiresWhenSpaceOpens() {
         ByteBuffer big = ByteBuffer.wrap(new byte[5000]);
         assertEquals(3000, child.connection.write(big));
