@@ -7,7 +7,7 @@ import jnr.ffi.annotations.Out;
 
 /**
  * Every C library call httptap makes, bound with jnr-ffi. Load it through {@link Native}, never
- * directly: binding generates code (~100 ms), so it is done once, in the background.
+ * directly: binding takes tens of milliseconds, so it is done once, in the background.
  *
  * <p>The list is kept to exactly what httptap calls, because each method adds to the binding's cost
  * (jnr-posix, which binds hundreds, cost 250-600 ms of start-up). Failures return -1 and leave errno in

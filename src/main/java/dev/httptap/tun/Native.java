@@ -64,9 +64,17 @@ public final class Native {
         }
     }
 
+    /**
+     * Binds through jnr-ffi's reflection loader, not its default one, which generates a class with ASM:
+     * ASM's classes are too old for the start-up archive, and generating cost ~80 ms more CPU (and a C2
+     * compile of ASM) on the path to the child's first request. The price is ~100 ns more per call, next
+     * to the system call itself. {@code failImmediately} makes every function's invoker here, in the
+     * background, instead of at its first call.
+     */
     private static void load() {
+        System.setProperty("jnr.ffi.asm.enabled", "false"); // read once, by the loader jnr-ffi picks
         try {
-            LibC libc = LibraryLoader.create(LibC.class).load("c");
+            LibC libc = LibraryLoader.create(LibC.class).failImmediately().load("c");
             binding.complete(new Binding(libc, jnr.ffi.Runtime.getRuntime(libc)));
         } catch (RuntimeException | LinkageError e) {
             binding.completeExceptionally(e);
