@@ -10,8 +10,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Map;
@@ -20,10 +18,11 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.zip.CRC32;
 
 /**
  * Finds the native helper executable. In the build tree it is {@code native/httptap-helper} beside the
- * classes. From the jar it is extracted once into a private cache directory, named by its content hash
+ * classes. From the jar it is extracted once into a private cache directory, named by a tag of its content
  * so that different httptap versions never share (or half-overwrite) one file.
  */
 final class HelperBinary {
@@ -101,7 +100,7 @@ final class HelperBinary {
      * back to a new private temporary directory when the cache cannot be used.
      */
     static Path extract(byte[] helper, Path cacheDir) throws IOException {
-        String name = FILE_NAME + "-" + shortHash(helper);
+        String name = FILE_NAME + "-" + contentTag(helper);
         try {
             return extractInto(helper, privateDirectory(cacheDir), name);
         } catch (IOException e) {
@@ -148,13 +147,15 @@ final class HelperBinary {
         return dir;
     }
 
-    private static String shortHash(byte[] bytes) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes);
-            return HexFormat.of().formatHex(digest, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JVM", e);
-        }
+    /**
+     * 16 hex digits that tell helper versions apart: the content's CRC-32 and length. The file's bytes are
+     * compared in full before it is reused, so the name needs no cryptographic hash (a SHA-256 of the
+     * helper cost ~15 ms of every start, and CRC-32 is a native call).
+     */
+    private static String contentTag(byte[] bytes) {
+        CRC32 crc = new CRC32();
+        crc.update(bytes);
+        return HexFormat.of().toHexDigits(crc.getValue() << 32 | bytes.length);
     }
 
     private static Path codeLocation() throws IOException {

@@ -44,7 +44,7 @@ class HelperBinaryTest {
     }
 
     @Test
-    void extractsOnceIntoAPrivateDirectoryAsAnExecutableNamedByHash() throws Exception {
+    void extractsOnceIntoAPrivateDirectoryAsAnExecutableNamedByContent() throws Exception {
         Path cache = temp.resolve("cache/httptap");
 
         Path first = HelperBinary.extract(HELPER, cache);
