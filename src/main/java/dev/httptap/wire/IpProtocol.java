@@ -24,6 +24,21 @@ public record IpProtocol(int number) {
         };
     }
 
+    // equals and hashCode are written out, here and in the other records every packet meets (the addresses,
+    // the stack's ConnectionKey): a record's generated ones link through invokedynamic on first use, spinning
+    // method-handle classes the start-up archive cannot keep, ~10 ms between the child's first SYN and its
+    // connect.
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof IpProtocol protocol && protocol.number == number;
+    }
+
+    @Override
+    public int hashCode() {
+        return number;
+    }
+
     @Override
     public String toString() {
         return switch (number) {

@@ -40,6 +40,18 @@ public record Ipv4Address(int bits) implements IpAddress {
         }
     }
 
+    // equals and hashCode are written out for start-up's sake: see IpProtocol.
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Ipv4Address address && address.bits == bits;
+    }
+
+    @Override
+    public int hashCode() {
+        return bits;
+    }
+
     @Override
     public String toString() {
         return (bits >>> 24) + "." + ((bits >>> 16) & 0xFF) + "." + ((bits >>> 8) & 0xFF) + "." + (bits & 0xFF);

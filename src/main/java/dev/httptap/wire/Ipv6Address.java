@@ -67,6 +67,18 @@ public record Ipv6Address(long high, long low) implements IpAddress {
         }
     }
 
+    // equals and hashCode are written out for start-up's sake: see IpProtocol.
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Ipv6Address address && address.high == high && address.low == low;
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(high) * 31 + Long.hashCode(low);
+    }
+
     /** The canonical text form of RFC 5952: lower case, the longest run of two or more zero groups as "::". */
     @Override
     public String toString() {
