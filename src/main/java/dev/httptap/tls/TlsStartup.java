@@ -16,16 +16,22 @@ import java.util.function.Supplier;
 public final class TlsStartup {
     private final CompletableFuture<CertificateAuthority> authority;
     private final CompletableFuture<UpstreamTrust> upstreamTrust;
+    private final boolean userTrust;
+    private final boolean insecure;
 
-    private TlsStartup(CompletableFuture<CertificateAuthority> authority, CompletableFuture<UpstreamTrust> upstreamTrust) {
+    private TlsStartup(CompletableFuture<CertificateAuthority> authority, CompletableFuture<UpstreamTrust> upstreamTrust,
+            boolean userTrust, boolean insecure) {
         this.authority = authority;
         this.upstreamTrust = upstreamTrust;
+        this.userTrust = userTrust;
+        this.insecure = insecure;
     }
 
     public static TlsStartup begin(Optional<Path> caFile, boolean insecure) {
         return new TlsStartup(
                 inBackground("httptap-ca", () -> CertificateAuthority.create(Instant.now())),
-                inBackground("httptap-trust", () -> UpstreamTrust.create(caFile, insecure)));
+                inBackground("httptap-trust", () -> UpstreamTrust.create(caFile, insecure)),
+                caFile.isPresent(), insecure);
     }
 
     /**
@@ -42,10 +48,13 @@ public final class TlsStartup {
 
     /**
      * What intercepted connections share. Throws {@link IllegalArgumentException} for an unusable
-     * {@code --ca-file}, {@link IllegalStateException} when TLS cannot be set up at all.
+     * {@code --ca-file}, so that the run stops before the child starts. Without one the upstream trust
+     * cannot fail on the user's input, and only the first TLS connection waits for it (JSSE's set-up,
+     * tens of milliseconds); {@link IllegalStateException} there if TLS cannot be set up at all.
      */
     public InterceptionContext context() {
-        return new InterceptionContext(join(upstreamTrust), new LeafContexts(authority), new RejectingClients());
+        UpstreamTrust trust = userTrust ? join(upstreamTrust) : UpstreamTrust.deferred(() -> join(upstreamTrust), !insecure);
+        return new InterceptionContext(trust, new LeafContexts(authority), new RejectingClients());
     }
 
     private static <T> T join(CompletableFuture<T> future) {

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
@@ -27,10 +28,10 @@ import javax.net.ssl.X509TrustManager;
  * {@code --insecure}, not at all.
  */
 public final class UpstreamTrust {
-    private final SSLContext context;
+    private final Supplier<SSLContext> context;
     private final boolean verifying;
 
-    private UpstreamTrust(SSLContext context, boolean verifying) {
+    private UpstreamTrust(Supplier<SSLContext> context, boolean verifying) {
         this.context = context;
         this.verifying = verifying;
     }
@@ -38,13 +39,23 @@ public final class UpstreamTrust {
     /** Throws {@link IllegalArgumentException} with a message fit for the user when the file is unusable. */
     public static UpstreamTrust create(Optional<Path> caFile, boolean insecure) {
         try {
-            SSLContext context = SSLContext.getInstance("TLS");
+            // The trust manager first: the JDK's trust store it loads is also what the child's trust files
+            // wait for (ChildTrust), and JSSE's own set-up is not.
             TrustManager trust = insecure ? new TrustingEverything() : verifyingManager(caFile);
+            SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, new TrustManager[] {trust}, null);
-            return new UpstreamTrust(context, !insecure);
+            return new UpstreamTrust(() -> context, !insecure);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot set up TLS to servers: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A trust that {@code made} supplies at the first {@link #newEngine}, for one still being made: only the
+     * first connection to a TLS server waits for it, not the start of the child.
+     */
+    static UpstreamTrust deferred(Supplier<UpstreamTrust> made, boolean verifying) {
+        return new UpstreamTrust(() -> made.get().context.get(), verifying);
     }
 
     public boolean isVerifying() {
@@ -53,7 +64,7 @@ public final class UpstreamTrust {
 
     /** A client engine for {@code peerHost} (the name checked against the server's certificate). */
     SSLEngine newEngine(String peerHost, int port) {
-        return context.createSSLEngine(peerHost, port);
+        return context.get().createSSLEngine(peerHost, port);
     }
 
     private static TrustManager verifyingManager(Optional<Path> caFile) throws GeneralSecurityException {
