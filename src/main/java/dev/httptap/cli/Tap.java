@@ -55,24 +55,26 @@ final class Tap {
 
     /** Returns the child's exit code. */
     int run() throws TapException {
-        TlsStartup tls = TlsStartup.begin(settings.caFile(), settings.insecure()); // overlaps the sandbox's start
         Path privateDir = createPrivateDir();
         try {
-            return runIn(privateDir, tls);
+            ChildTrust trust = prepareTrust(privateDir);
+            // Overlaps the sandbox's start; closing it waits for its writes into privateDir.
+            try (TlsStartup tls = TlsStartup.begin(settings.caFile(), settings.insecure(), trust)) {
+                return runIn(privateDir, trust, tls);
+            }
         } finally {
             deleteRecursively(privateDir);
         }
     }
 
-    private int runIn(Path privateDir, TlsStartup tls) throws TapException {
-        ChildTrust trust = prepareTrust(privateDir);
+    private int runIn(Path privateDir, ChildTrust trust, TlsStartup tls) throws TapException {
         TunIpv6 ipv6 = chooseIpv6();
         SandboxSpec spec = sandboxSpec(privateDir, trust).withIpv6(ipv6);
         try (Sandbox sandbox = Sandbox.start(spec);
                 Sinks sinks = Sinks.open(settings.recording(), terminalPrinter(), output, colour, privateDir)) {
             HttpSniffer sniffer = new HttpSniffer(sinks.listener(),
                     new SniffOptions(settings.httpPorts(), settings.httpsPorts()));
-            Interception interception = interception(sniffer, tls, trust, sinks.upstreamObserver());
+            Interception interception = interception(sniffer, tls, sinks.upstreamObserver());
             DnsObserver dns = sinks.dnsObserver(settings.printDns() ? new DnsPrinter(output, colour) : DnsObserver.NONE);
             try (Relay relay = new Relay(device(sandbox), relayConfig(ipv6), interception, dns, sinks.upstreamObserver())) {
                 relay.start();
@@ -105,11 +107,11 @@ final class Tap {
         return settings.dumpTcp() ? new TracingDevice(sandbox.device(), output) : sandbox.device();
     }
 
-    /** HTTPS interception around the plain sniffer; the child's trust files are filled on the way. */
-    private Interception interception(HttpSniffer sniffer, TlsStartup tls, ChildTrust trust, UpstreamObserver upstreams)
+    /** HTTPS interception around the plain sniffer, once the child's trust files are filled. */
+    private Interception interception(HttpSniffer sniffer, TlsStartup tls, UpstreamObserver upstreams)
             throws TapException {
         try {
-            tls.writeChildTrust(trust);
+            tls.awaitChildTrust();
             return new Interception(FlowHandlerFactory.observing(sniffer), sniffer.https(), settings.httpPorts(),
                     tls.context().withUpstreamObserver(upstreams));
         } catch (IllegalArgumentException | IllegalStateException e) {

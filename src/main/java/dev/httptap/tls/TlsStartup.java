@@ -10,10 +10,11 @@ import java.util.function.Supplier;
 
 /**
  * The slow parts of a run's TLS set-up, started on their own threads as the run begins so that they
- * overlap the sandbox's start: the CA's key and certificate (Bouncy Castle loading, key generation) and
- * the upstream trust (JSSE loading, parsing the JDK's trust store), each a few hundred milliseconds cold.
+ * overlap the sandbox's start: the CA's key and certificate (Bouncy Castle loading, key generation) with the
+ * child's trust files, and the upstream trust (JSSE loading, parsing the JDK's trust store), each tens of
+ * milliseconds of CPU at start-up.
  */
-public final class TlsStartup {
+public final class TlsStartup implements AutoCloseable {
     private final CompletableFuture<CertificateAuthority> authority;
     private final CompletableFuture<UpstreamTrust> upstreamTrust;
     private final boolean userTrust;
@@ -27,23 +28,23 @@ public final class TlsStartup {
         this.insecure = insecure;
     }
 
-    public static TlsStartup begin(Optional<Path> caFile, boolean insecure) {
+    /**
+     * Starts the CA and the upstream trust on threads of their own. The CA's thread then fills
+     * {@code childTrust}'s files too, while the sandbox starts.
+     */
+    public static TlsStartup begin(Optional<Path> caFile, boolean insecure, ChildTrust childTrust) {
         return new TlsStartup(
-                inBackground("httptap-ca", () -> CertificateAuthority.create(Instant.now())),
+                inBackground("httptap-ca", () -> filling(childTrust, CertificateAuthority.create(Instant.now()))),
                 inBackground("httptap-trust", () -> UpstreamTrust.create(caFile, insecure)),
                 caFile.isPresent(), insecure);
     }
 
     /**
-     * Fills the child's trust files once the CA exists. Throws {@link IllegalStateException} with a
-     * message fit for the user when it cannot.
+     * Waits until the child's trust files hold the CA. Throws {@link IllegalStateException} with a message
+     * fit for the user when they cannot.
      */
-    public void writeChildTrust(ChildTrust trust) {
-        try {
-            trust.write(join(authority));
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot write the CA files: " + e.getMessage(), e);
-        }
+    public void awaitChildTrust() {
+        join(authority);
     }
 
     /**
@@ -55,6 +56,25 @@ public final class TlsStartup {
     public InterceptionContext context() {
         UpstreamTrust trust = userTrust ? join(upstreamTrust) : UpstreamTrust.deferred(() -> join(upstreamTrust), !insecure);
         return new InterceptionContext(trust, new LeafContexts(authority), new RejectingClients());
+    }
+
+    /**
+     * Waits for the CA's thread to be done with the child's trust files, however it ended, so that the
+     * caller may delete them.
+     */
+    @Override
+    public void close() {
+        authority.exceptionally(failure -> null).join();
+    }
+
+    /** Returns {@code ca} once {@code trust}'s files hold it. */
+    private static CertificateAuthority filling(ChildTrust trust, CertificateAuthority ca) {
+        try {
+            trust.write(ca);
+            return ca;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write the CA files: " + e.getMessage(), e);
+        }
     }
 
     private static <T> T join(CompletableFuture<T> future) {
