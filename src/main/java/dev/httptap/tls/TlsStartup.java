@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
+import javax.net.ssl.TrustManager;
 
 /**
  * The slow parts of a run's TLS set-up, started on their own threads as the run begins so that they
@@ -33,10 +34,18 @@ public final class TlsStartup implements AutoCloseable {
      * {@code childTrust}'s files too, while the sandbox starts.
      */
     public static TlsStartup begin(Optional<Path> caFile, boolean insecure, ChildTrust childTrust) {
-        return new TlsStartup(
-                inBackground("httptap-ca", () -> filling(childTrust, CertificateAuthority.create(Instant.now()))),
-                inBackground("httptap-trust", () -> UpstreamTrust.create(caFile, insecure)),
-                caFile.isPresent(), insecure);
+        CompletableFuture<CertificateAuthority> authority =
+                inBackground("httptap-ca", () -> filling(childTrust, CertificateAuthority.create(Instant.now())));
+        CompletableFuture<UpstreamTrust> upstreamTrust = inBackground("httptap-trust", () -> {
+            TrustManager checking = UpstreamTrust.checking(caFile, insecure);
+            if (caFile.isEmpty()) {
+                // JSSE's set-up (~30 ms of CPU) waits for the child's trust files: only TLS connections need
+                // it, and until then the child's start should not share the two cores with it.
+                settled(authority);
+            }
+            return UpstreamTrust.using(checking, !insecure);
+        });
+        return new TlsStartup(authority, upstreamTrust, caFile.isPresent(), insecure);
     }
 
     /**
@@ -64,7 +73,12 @@ public final class TlsStartup implements AutoCloseable {
      */
     @Override
     public void close() {
-        authority.exceptionally(failure -> null).join();
+        settled(authority);
+    }
+
+    /** Waits for {@code future} to end, however it ends. */
+    private static void settled(CompletableFuture<?> future) {
+        future.exceptionally(failure -> null).join();
     }
 
     /** Returns {@code ca} once {@code trust}'s files hold it. */
