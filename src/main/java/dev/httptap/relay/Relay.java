@@ -3,6 +3,7 @@ package dev.httptap.relay;
 import dev.httptap.dns.LocalZone;
 import dev.httptap.log.Log;
 import dev.httptap.stack.Clock;
+import dev.httptap.stack.PacketOutput;
 import dev.httptap.tun.PacketDevice;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -90,7 +91,17 @@ public final class Relay implements AutoCloseable {
                 config.dnsServers(), config.maxUdpFlows(), config.dnsIdleTimeout().toNanos(),
                 config.dnsServerTimeout().toNanos(), dnsObserver);
         FlowRouter router = new FlowRouter(addresses, config.dnsServers().get(0), tcp, udp, dns);
-        stack = stacks.create(this::writePacket, router);
+        stack = stacks.create(new PacketOutput() {
+            @Override
+            public void send(ByteBuffer packet) {
+                writePacket(packet);
+            }
+
+            @Override
+            public boolean completesTcpChecksums() {
+                return device.completesTcpChecksums();
+            }
+        }, router);
         reader = new TunReader(device, config.stack().mtu(), BATCHES, BATCH_BYTES, loop::wakeup);
         loop.start(new EventLoop.Turn() {
             @Override
