@@ -21,8 +21,8 @@ import javax.net.ssl.SSLParameters;
  * then on decrypts each side, shows the plaintext to the observer and encrypts it for the other side.
  *
  * <p>A server that fails verification is never talked to: the child's handshake still completes and its
- * requests get a 502 saying why (in HTTP/2 for a child that offered only h2, else in HTTP/1.1). A child that refuses the leaf is reported once, and its later
- * connections to the same server pass through untouched.
+ * requests get a 502 saying why (in HTTP/2 for a child that offered only h2, else in HTTP/1.1). A child
+ * that refuses the leaf is reported once, and its later connections to the same server pass through untouched.
  */
 final class TlsInterceptor implements FlowHandler {
     static final String HTTP_1_1 = "http/1.1";
@@ -48,7 +48,7 @@ final class TlsInterceptor implements FlowHandler {
     private State state = State.SERVER_HANDSHAKE;
     /** Why the server was not trusted; null while it is. */
     private String serverFailure;
-    /** What answers the child instead of that server, once the child's handshake is done. */
+    /** What answers the child instead of that server, in the protocol agreed with the child; null until needed. */
     private BadGateway badGateway;
     /** When the child's ClientHello was complete, for the HAR's ssl time. */
     private final long startNanos = System.nanoTime();
@@ -225,6 +225,9 @@ final class TlsInterceptor implements FlowHandler {
     }
 
     private void answerBadGateway(ByteBuffer plaintext) {
+        if (badGateway == null) {
+            badGateway = BadGateway.speaking(downstream.engine().getApplicationProtocol(), serverFailure);
+        }
         if (badGateway.isFinished()) {
             return;
         }
@@ -344,9 +347,6 @@ final class TlsInterceptor implements FlowHandler {
             Log.verbose("%s: TLS with the client established for %s", flow, server);
             state = State.RELAYING;
             context.upstreams().onHandshake(flow, startNanos, System.nanoTime());
-            if (serverFailure != null) {
-                badGateway = BadGateway.speaking(downstream.engine().getApplicationProtocol(), serverFailure);
-            }
             if (!earlyServerBytes.isEmpty()) {
                 sendToClient(earlyServerBytes.take());
             }

@@ -192,8 +192,8 @@ class Http1ConnectionTest {
                     return successor;
                 });
         new Conversation()
-                .client("GET /up HTTP/1.1\r\nHost: host.httptap.local:8000\r\nUpgrade: next\r\nConnection: Upgrade\r\n\r\n")
-                .server("HTTP/1.1 101 Switching Protocols\r\nUpgrade: next\r\nConnection: Upgrade\r\n\r\nserver's first")
+                .client("GET /up HTTP/1.1\r\nHost: host.httptap.local:8000\r\nUpgrade: next\r\n\r\n")
+                .server("HTTP/1.1 101 Switching Protocols\r\nUpgrade: next\r\n\r\nserver's first")
                 .client("client's first")
                 .server(", more")
                 .clientEnd()
@@ -216,7 +216,8 @@ class Http1ConnectionTest {
                     throw new AssertionError("asked to follow");
                 });
         new Conversation()
-                .client("POST /up HTTP/1.1\r\nHost: host.httptap.local:8000\r\nUpgrade: next\r\nContent-Length: 9\r\n\r\nhalf")
+                .client("POST /up HTTP/1.1\r\nHost: host.httptap.local:8000\r\nUpgrade: next\r\n"
+                        + "Content-Length: 9\r\n\r\nhalf")
                 .server("HTTP/1.1 101 Switching Protocols\r\nUpgrade: next\r\n\r\n")
                 .close(false)
                 .play(connection, Split.WHOLE);
