@@ -29,6 +29,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -43,6 +44,12 @@ import sun.misc.Signal;
  * the HTTP observers, lets the child go, and waits for it. Everything it made is removed when it ends.
  */
 final class Tap {
+    /**
+     * How long the connections still open when the command exits may take to end by themselves (closes in
+     * flight: the servers then see the command's FIN rather than a reset); no wait when none is open.
+     */
+    private static final Duration EXIT_GRACE = Duration.ofMillis(500);
+
     private final TapSettings settings;
     private final PrintStream output;
     private final boolean colour;
@@ -85,6 +92,7 @@ final class Tap {
                 if (settings.noExit()) {
                     serveUntilInterrupted();
                 }
+                relay.awaitTcpEnd(EXIT_GRACE);
                 // Closing the device before the relay wakes the relay's reader at once; otherwise it
                 // notices the stop only when its poll times out (up to 100 ms added to every run).
                 sandbox.close();
