@@ -28,12 +28,15 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 import sun.misc.Signal;
@@ -43,6 +46,14 @@ import sun.misc.Signal;
  * the HTTP observers, lets the child go, and waits for it. Everything it made is removed when it ends.
  */
 final class Tap {
+    /**
+     * How long the connections still open when the command exits may take to end by themselves (closes in
+     * flight: the servers then see the command's FIN rather than a reset); no wait when none is open.
+     */
+    private static final Duration EXIT_GRACE = Duration.ofMillis(500);
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> OTHERS_PASS_THROUGH = PosixFilePermissions.fromString("rwx--x--x");
+
     private final TapSettings settings;
     private final PrintStream output;
     private final boolean colour;
@@ -56,16 +67,33 @@ final class Tap {
     /** Returns the child's exit code. */
     int run() throws TapException {
         TlsStartup tls = TlsStartup.begin(settings.caFile(), settings.insecure()); // overlaps the sandbox's start
-        Path privateDir = createPrivateDir();
+        Path privateDir = createTempDir(OWNER_ONLY);
+        Path trustDir = privateDir;
         try {
-            return runIn(privateDir, tls);
+            if (childOpensTrustFiles()) {
+                trustDir = createTempDir(OTHERS_PASS_THROUGH);
+            }
+            return runIn(privateDir, trustDir, tls);
         } finally {
+            if (trustDir != privateDir) {
+                deleteRecursively(trustDir);
+            }
             deleteRecursively(privateDir);
         }
     }
 
-    private int runIn(Path privateDir, TlsStartup tls) throws TapException {
-        ChildTrust trust = prepareTrust(privateDir);
+    /**
+     * True when the child is another user ({@code --user}) that opens the CA files by their own paths
+     * ({@code --no-overlay}: nothing mounted): they cannot be in the private directory, which it cannot enter.
+     * They go in a directory of their own that others may pass through but not list or change; the files
+     * hold only certificates, which are public (never the CA's key).
+     */
+    private boolean childOpensTrustFiles() {
+        return settings.user() != null && !settings.overlay();
+    }
+
+    private int runIn(Path privateDir, Path trustDir, TlsStartup tls) throws TapException {
+        ChildTrust trust = prepareTrust(trustDir);
         TunIpv6 ipv6 = chooseIpv6();
         SandboxSpec spec = sandboxSpec(privateDir, trust).withIpv6(ipv6);
         try (Sandbox sandbox = Sandbox.start(spec);
@@ -85,6 +113,7 @@ final class Tap {
                 if (settings.noExit()) {
                     serveUntilInterrupted();
                 }
+                relay.awaitTcpEnd(EXIT_GRACE);
                 // Closing the device before the relay wakes the relay's reader at once; otherwise it
                 // notices the stop only when its poll times out (up to 100 ms added to every run).
                 sandbox.close();
@@ -193,12 +222,13 @@ final class Tap {
         }
     }
 
-    private static Path createPrivateDir() throws TapException {
+    private static Path createTempDir(Set<PosixFilePermission> permissions) throws TapException {
         try {
-            return Files.createTempDirectory("httptap-",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Path dir = Files.createTempDirectory("httptap-", PosixFilePermissions.asFileAttribute(permissions));
+            Files.setPosixFilePermissions(dir, permissions); // the umask may have taken some away
+            return dir;
         } catch (IOException e) {
-            throw new TapException("cannot create a private temporary directory: " + e.getMessage(), e);
+            throw new TapException("cannot create a temporary directory: " + e.getMessage(), e);
         }
     }
 

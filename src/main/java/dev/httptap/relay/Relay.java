@@ -7,6 +7,9 @@ import dev.httptap.stack.PacketOutput;
 import dev.httptap.tun.PacketDevice;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -41,6 +44,8 @@ public final class Relay implements AutoCloseable {
     private TcpRelay tcp;
     private UdpRelay udp;
     private DnsRelay dns;
+    /** Counted down on the loop thread once no TCP connection is left, after {@link #awaitTcpEnd} asked. */
+    private CountDownLatch tcpEnded;
     private boolean stackFailureReported;
     private boolean deviceFailureReported;
 
@@ -134,6 +139,20 @@ public final class Relay implements AutoCloseable {
     }
 
     /**
+     * Waits up to {@code grace} for the TCP connections still open to end by themselves, so that the FINs
+     * and last ACKs of connections the child closed just before it exited reach the servers before
+     * {@link #close} resets what is left. Returns as soon as none is left, at once when none is open.
+     */
+    public void awaitTcpEnd(Duration grace) throws InterruptedException {
+        if (state != State.RUNNING) {
+            return;
+        }
+        CountDownLatch ended = new CountDownLatch(1);
+        loop.execute(() -> tcpEnded = ended);
+        ended.await(grace.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /**
      * Stops reading the device, resets every live connection (handlers hear {@code onClose(true)}), closes
      * every socket and stops the threads.
      */
@@ -155,7 +174,11 @@ public final class Relay implements AutoCloseable {
         long next = stack.runTimers();
         next = Math.min(next, tcp.expire(now));
         next = Math.min(next, udp.expire(now));
-        return Math.min(next, dns.expire(now));
+        next = Math.min(next, dns.expire(now));
+        if (tcpEnded != null && tcp.spliceCount() == 0) {
+            tcpEnded.countDown();
+        }
+        return next;
     }
 
     private void receivePacket(ByteBuffer packet) {

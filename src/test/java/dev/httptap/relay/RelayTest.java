@@ -98,10 +98,10 @@ class RelayTest {
             device.incoming.add(new byte[20]);
             try (SocketChannel peer = server.accept()) {
                 await("the SYN is accepted", () -> request.answer() == FakeConnectRequest.Answer.ACCEPTED);
+
+                relay.close(); // joins the loop thread, which reports the dial just after accepting
+
                 assertEquals(List.of(new InetSocketAddress("127.0.0.1", port)), dialled());
-
-                relay.close();
-
                 assertEquals(List.of("close-reset"), observer.events());
                 assertEquals(true, connection.aborted());
             }
