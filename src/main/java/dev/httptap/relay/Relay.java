@@ -40,6 +40,7 @@ public final class Relay implements AutoCloseable {
     private TcpRelay tcp;
     private UdpRelay udp;
     private DnsRelay dns;
+    private Runnable roundEnd = () -> { };
     private boolean stackFailureReported;
     private boolean deviceFailureReported;
 
@@ -69,6 +70,17 @@ public final class Relay implements AutoCloseable {
         this.dnsObserver = dnsObserver;
         this.stacks = stacks;
         this.clock = clock;
+    }
+
+    /**
+     * Runs {@code task} on the loop thread at the end of every round of the loop, just before it waits for
+     * more work: the place to flush what the round printed. Call before {@link #start()}.
+     */
+    public synchronized void atEndOfEachRound(Runnable task) {
+        if (state != State.NEW) {
+            throw new IllegalStateException("relay already " + state);
+        }
+        roundEnd = task;
     }
 
     /** Starts the loop and reader threads; returns once they run. */
@@ -144,7 +156,9 @@ public final class Relay implements AutoCloseable {
         long next = stack.runTimers();
         next = Math.min(next, tcp.expire(now));
         next = Math.min(next, udp.expire(now));
-        return Math.min(next, dns.expire(now));
+        next = Math.min(next, dns.expire(now));
+        roundEnd.run();
+        return next;
     }
 
     private void receivePacket(ByteBuffer packet) {
