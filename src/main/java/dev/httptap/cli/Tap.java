@@ -14,6 +14,7 @@ import dev.httptap.sandbox.SignalForwarding;
 import dev.httptap.sandbox.TunIpv6;
 import dev.httptap.sink.DnsPrinter;
 import dev.httptap.sink.PrintOptions;
+import dev.httptap.sink.RoundFlush;
 import dev.httptap.sink.TerminalPrinter;
 import dev.httptap.sniff.HttpSniffer;
 import dev.httptap.sniff.SniffOptions;
@@ -96,13 +97,16 @@ final class Tap {
         ChildTrust trust = prepareTrust(trustDir);
         TunIpv6 ipv6 = chooseIpv6();
         SandboxSpec spec = sandboxSpec(privateDir, trust).withIpv6(ipv6);
+        RoundFlush printedLines = new RoundFlush(output);
         try (Sandbox sandbox = Sandbox.start(spec);
-                Sinks sinks = Sinks.open(settings.recording(), terminalPrinter(), output, colour, privateDir)) {
+                Sinks sinks = Sinks.open(settings.recording(), terminalPrinter(printedLines), output, colour,
+                        privateDir)) {
             HttpSniffer sniffer = new HttpSniffer(sinks.listener(),
                     new SniffOptions(settings.httpPorts(), settings.httpsPorts()));
             Interception interception = interception(sniffer, tls, trust, sinks.upstreamObserver());
             DnsObserver dns = sinks.dnsObserver(settings.printDns() ? new DnsPrinter(output, colour) : DnsObserver.NONE);
             try (Relay relay = new Relay(device(sandbox), relayConfig(ipv6), interception, dns, sinks.upstreamObserver())) {
+                relay.atEndOfEachRound(printedLines::endRound);
                 relay.start();
                 int exitCode;
                 try (SignalForwarding forwarding = SignalForwarding.install(sandbox)) {
@@ -154,9 +158,9 @@ final class Tap {
         }
     }
 
-    private TerminalPrinter terminalPrinter() {
+    private TerminalPrinter terminalPrinter(RoundFlush flush) {
         return new TerminalPrinter(output, new PrintOptions(colour, settings.printHeads(), settings.printBodies(),
-                settings.maxBodyPrint()));
+                settings.maxBodyPrint()), flush);
     }
 
     /** The command gets IPv6 when this host has it, so it sees the same families it would see here. */

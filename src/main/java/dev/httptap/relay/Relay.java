@@ -46,6 +46,7 @@ public final class Relay implements AutoCloseable {
     private DnsRelay dns;
     /** Counted down on the loop thread once no TCP connection is left, after {@link #awaitTcpEnd} asked. */
     private CountDownLatch tcpEnded;
+    private Runnable roundEnd = () -> { };
     private boolean stackFailureReported;
     private boolean deviceFailureReported;
 
@@ -75,6 +76,17 @@ public final class Relay implements AutoCloseable {
         this.dnsObserver = dnsObserver;
         this.stacks = stacks;
         this.clock = clock;
+    }
+
+    /**
+     * Runs {@code task} on the loop thread at the end of every round of the loop, just before it waits for
+     * more work: the place to flush what the round printed. Call before {@link #start()}.
+     */
+    public synchronized void atEndOfEachRound(Runnable task) {
+        if (state != State.NEW) {
+            throw new IllegalStateException("relay already " + state);
+        }
+        roundEnd = task;
     }
 
     /** Starts the loop and reader threads; returns once they run. */
@@ -178,6 +190,7 @@ public final class Relay implements AutoCloseable {
         if (tcpEnded != null && tcp.spliceCount() == 0) {
             tcpEnded.countDown();
         }
+        roundEnd.run();
         return next;
     }
 
