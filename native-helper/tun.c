@@ -1,8 +1,11 @@
 /*
  * tun.c - the TUN device every packet of the command goes through.
  *
- * IFF_TUN gives whole IP packets; IFF_NO_PI drops the 4-byte packet-information prefix, so each read(2)
- * on the descriptor is exactly one IP packet and each write(2) injects one.
+ * IFF_TUN gives whole IP packets; IFF_NO_PI drops the 4-byte packet-information prefix. IFF_VNET_HDR puts
+ * a 10-byte struct virtio_net_hdr before each packet, both ways: through it httptap hands the kernel TCP
+ * segments whose checksum is left for the kernel (NEEDS_CSUM), which it then need not compute nor the
+ * kernel verify. No offloads are turned on (TUNSETOFFLOAD), so what the kernel hands httptap is always one
+ * whole, checksummed packet of at most the MTU after its header.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -32,7 +35,7 @@ int tun_create(const char *name)
 	}
 
 	memset(&ifr, 0, sizeof(ifr));
-	ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
+	ifr.ifr_flags = IFF_TUN | IFF_NO_PI | IFF_VNET_HDR;
 	strncpy(ifr.ifr_name, name, IFNAMSIZ - 1);
 	if (ioctl(fd, TUNSETIFF, &ifr) < 0)
 		die_errno(errno == EPERM ? userns_restriction_hint() : NULL, "cannot create TUN device %s (TUNSETIFF)",

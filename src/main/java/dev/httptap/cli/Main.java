@@ -2,7 +2,11 @@ package dev.httptap.cli;
 
 import dev.httptap.log.Log;
 import dev.httptap.sandbox.Sandbox;
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.PrintStream;
+import java.nio.charset.Charset;
 import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
@@ -12,6 +16,8 @@ public final class Main {
     /** Exit code for httptap's own failures (bad usage, namespaces unavailable), as the original. */
     static final int EXIT_FAILURE = 1;
     static final int EXIT_USAGE = 2;
+    /** Enough for a few hundred exchange lines between two flushes. */
+    private static final int OUTPUT_BUFFER_BYTES = 32 * 1024;
 
     private Main() {}
 
@@ -52,7 +58,7 @@ public final class Main {
     private static int tap(Options options) {
         options.applyEnvironment(System.getenv());
 
-        PrintStream output = options.stderr ? System.err : System.out;
+        PrintStream output = flushingOnRequest(options.stderr);
         Log.configure(options.verbose, System.err);
         try {
             TapSettings settings = TapSettings.from(options);
@@ -63,6 +69,32 @@ public final class Main {
         } catch (TapException e) {
             System.err.println("httptap: " + e.getMessage());
             return EXIT_FAILURE;
+        } finally {
+            output.flush();
         }
+    }
+
+    /**
+     * Replaces standard output (or error) with a twin in the same encoding that writes only when flushed or
+     * when its buffer fills, instead of at every line: the printers flush whole blocks, and the relay once
+     * per loop round for all the exchanges the round printed. Replaced rather than wrapped, so that every
+     * writer of the stream shares its buffer and its lock, and lines keep their order.
+     */
+    private static PrintStream flushingOnRequest(boolean stderr) {
+        String name = stderr ? "stderr" : "stdout";
+        // The stream's encoding as the JVM chose it: stdout.encoding from JDK 19, sun.stdout.encoding before.
+        String encoding = System.getProperty(name + ".encoding", System.getProperty("sun." + name + ".encoding"));
+        Charset charset = encoding != null && Charset.isSupported(encoding) ? Charset.forName(encoding)
+                : Charset.defaultCharset();
+        FileOutputStream descriptor = new FileOutputStream(stderr ? FileDescriptor.err : FileDescriptor.out);
+        PrintStream stream = new PrintStream(new BufferedOutputStream(descriptor, OUTPUT_BUFFER_BYTES), false, charset);
+        if (stderr) {
+            System.err.flush();
+            System.setErr(stream);
+        } else {
+            System.out.flush();
+            System.setOut(stream);
+        }
+        return stream;
     }
 }

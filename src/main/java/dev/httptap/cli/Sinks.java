@@ -131,11 +131,12 @@ final class Sinks implements AutoCloseable {
         if (jsonLines != null) {
             jsonLines.close();
         }
-        if (summary != null) {
-            synchronized (output) {
+        // Also the exchanges the relay printed while it stopped, which no round end flushed.
+        synchronized (output) {
+            if (summary != null) {
                 output.print(summary.render());
-                output.flush();
             }
+            output.flush();
         }
     }
 

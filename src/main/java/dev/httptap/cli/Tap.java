@@ -14,6 +14,7 @@ import dev.httptap.sandbox.SignalForwarding;
 import dev.httptap.sandbox.TunIpv6;
 import dev.httptap.sink.DnsPrinter;
 import dev.httptap.sink.PrintOptions;
+import dev.httptap.sink.RoundFlush;
 import dev.httptap.sink.TerminalPrinter;
 import dev.httptap.sniff.HttpSniffer;
 import dev.httptap.sniff.SniffOptions;
@@ -28,12 +29,15 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 import sun.misc.Signal;
@@ -43,6 +47,14 @@ import sun.misc.Signal;
  * the HTTP observers, lets the child go, and waits for it. Everything it made is removed when it ends.
  */
 final class Tap {
+    /**
+     * How long the connections still open when the command exits may take to end by themselves (closes in
+     * flight: the servers then see the command's FIN rather than a reset); no wait when none is open.
+     */
+    private static final Duration EXIT_GRACE = Duration.ofMillis(500);
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> OTHERS_PASS_THROUGH = PosixFilePermissions.fromString("rwx--x--x");
+
     private final TapSettings settings;
     private final PrintStream output;
     private final boolean colour;
@@ -55,28 +67,48 @@ final class Tap {
 
     /** Returns the child's exit code. */
     int run() throws TapException {
-        Path privateDir = createPrivateDir();
+        Path privateDir = createTempDir(OWNER_ONLY);
+        Path trustDir = privateDir;
         try {
-            ChildTrust trust = prepareTrust(privateDir);
-            // Overlaps the sandbox's start; closing it waits for its writes into privateDir.
+            if (childOpensTrustFiles()) {
+                trustDir = createTempDir(OTHERS_PASS_THROUGH);
+            }
+            ChildTrust trust = prepareTrust(trustDir);
+            // Overlaps the sandbox's start; closing it waits for its writes into trustDir.
             try (TlsStartup tls = TlsStartup.begin(settings.caFile(), settings.insecure(), trust)) {
                 return runIn(privateDir, trust, tls);
             }
         } finally {
+            if (trustDir != privateDir) {
+                deleteRecursively(trustDir);
+            }
             deleteRecursively(privateDir);
         }
+    }
+
+    /**
+     * True when the child is another user ({@code --user}) that opens the CA files by their own paths
+     * ({@code --no-overlay}: nothing mounted): they cannot be in the private directory, which it cannot enter.
+     * They go in a directory of their own that others may pass through but not list or change; the files
+     * hold only certificates, which are public (never the CA's key).
+     */
+    private boolean childOpensTrustFiles() {
+        return settings.user() != null && !settings.overlay();
     }
 
     private int runIn(Path privateDir, ChildTrust trust, TlsStartup tls) throws TapException {
         TunIpv6 ipv6 = chooseIpv6();
         SandboxSpec spec = sandboxSpec(privateDir, trust).withIpv6(ipv6);
+        RoundFlush printedLines = new RoundFlush(output);
         try (Sandbox sandbox = Sandbox.start(spec);
-                Sinks sinks = Sinks.open(settings.recording(), terminalPrinter(), output, colour, privateDir)) {
+                Sinks sinks = Sinks.open(settings.recording(), terminalPrinter(printedLines), output, colour,
+                        privateDir)) {
             HttpSniffer sniffer = new HttpSniffer(sinks.listener(),
                     new SniffOptions(settings.httpPorts(), settings.httpsPorts()));
             Interception interception = interception(sniffer, tls, sinks.upstreamObserver());
             DnsObserver dns = sinks.dnsObserver(settings.printDns() ? new DnsPrinter(output, colour) : DnsObserver.NONE);
             try (Relay relay = new Relay(device(sandbox), relayConfig(ipv6), interception, dns, sinks.upstreamObserver())) {
+                relay.atEndOfEachRound(printedLines::endRound);
                 relay.start();
                 int exitCode;
                 try (SignalForwarding forwarding = SignalForwarding.install(sandbox)) {
@@ -87,6 +119,7 @@ final class Tap {
                 if (settings.noExit()) {
                     serveUntilInterrupted();
                 }
+                relay.awaitTcpEnd(EXIT_GRACE);
                 // Closing the device before the relay wakes the relay's reader at once; otherwise it
                 // notices the stop only when its poll times out (up to 100 ms added to every run).
                 sandbox.close();
@@ -127,9 +160,9 @@ final class Tap {
         }
     }
 
-    private TerminalPrinter terminalPrinter() {
+    private TerminalPrinter terminalPrinter(RoundFlush flush) {
         return new TerminalPrinter(output, new PrintOptions(colour, settings.printHeads(), settings.printBodies(),
-                settings.maxBodyPrint()));
+                settings.maxBodyPrint()), flush);
     }
 
     /** The command gets IPv6 when this host has it, so it sees the same families it would see here. */
@@ -195,12 +228,13 @@ final class Tap {
         }
     }
 
-    private static Path createPrivateDir() throws TapException {
+    private static Path createTempDir(Set<PosixFilePermission> permissions) throws TapException {
         try {
-            return Files.createTempDirectory("httptap-",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Path dir = Files.createTempDirectory("httptap-", PosixFilePermissions.asFileAttribute(permissions));
+            Files.setPosixFilePermissions(dir, permissions); // the umask may have taken some away
+            return dir;
         } catch (IOException e) {
-            throw new TapException("cannot create a private temporary directory: " + e.getMessage(), e);
+            throw new TapException("cannot create a temporary directory: " + e.getMessage(), e);
         }
     }
 

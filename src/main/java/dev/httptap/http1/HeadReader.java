@@ -20,26 +20,53 @@ final class HeadReader {
 
     /** Consumes head bytes from {@code data}; true once the blank line ending the head has been consumed. */
     boolean read(ByteBuffer data) throws Http1Exception {
-        while (data.hasRemaining()) {
-            byte b = data.get();
-            if (b == '\n') {
-                if (isCurrentLineEmpty()) {
-                    if (lineStart > 0) {
-                        length = lineStart;
-                        return true;
-                    }
-                    skipLeadingEmptyLine();
-                    continue;
+        while (appendUpToLineEnd(data)) {
+            data.get(); // the LF
+            if (isCurrentLineEmpty()) {
+                if (lineStart > 0) {
+                    length = lineStart;
+                    return true;
                 }
-                append(b);
-                lineStart = length;
-            } else if (b == '\r' || b == '\t' || (b >= 0x20 && b != 0x7f) || b < 0) {
-                append(b);
+                skipLeadingEmptyLine();
             } else {
-                throw new Http1Exception("control byte 0x" + Integer.toHexString(b) + " in a message head");
+                append((byte) '\n');
+                lineStart = length;
             }
         }
         return false;
+    }
+
+    /**
+     * Copies the bytes before the next LF in one go (heads are read a buffer at a time, not a byte at a
+     * time); true if {@code data} is left at that LF, false if it was used up first.
+     */
+    private boolean appendUpToLineEnd(ByteBuffer data) throws Http1Exception {
+        int start = data.position();
+        int limit = data.limit();
+        int scanEnd = Math.min(limit, start + MAX_HEAD_BYTES - length);
+        int end = start;
+        while (end < scanEnd && data.get(end) != '\n') {
+            checkHeadByte(data.get(end));
+            end++;
+        }
+        ensureCapacity(length + end - start);
+        data.get(bytes, length, end - start);
+        length += end - start;
+        if (end == limit) {
+            return false;
+        }
+        if (data.get(end) != '\n') {
+            checkHeadByte(data.get(end));
+            throw tooLarge();
+        }
+        return true;
+    }
+
+    /** CR, tab, visible ASCII and any byte above 0x7f (obs-text); other control bytes end the parse. */
+    private static void checkHeadByte(byte b) throws Http1Exception {
+        if (!(b == '\r' || b == '\t' || (b >= 0x20 && b != 0x7f) || b < 0)) {
+            throw new Http1Exception("control byte 0x" + Integer.toHexString(b) + " in a message head");
+        }
     }
 
     /** The head that {@link #read} just completed; the reader is then ready for the next one. */
@@ -68,12 +95,21 @@ final class HeadReader {
     }
 
     private void append(byte b) throws Http1Exception {
-        if (length == bytes.length) {
-            if (length >= MAX_HEAD_BYTES) {
-                throw new Http1Exception("message head larger than " + MAX_HEAD_BYTES / 1024 + " KiB");
-            }
-            bytes = Arrays.copyOf(bytes, Math.min(bytes.length * 2, MAX_HEAD_BYTES));
+        if (length == MAX_HEAD_BYTES) {
+            throw tooLarge();
         }
+        ensureCapacity(length + 1);
         bytes[length++] = b;
+    }
+
+    /** Grows the array, doubling, up to {@link #MAX_HEAD_BYTES}; callers stay within that bound. */
+    private void ensureCapacity(int needed) {
+        if (needed > bytes.length) {
+            bytes = Arrays.copyOf(bytes, Math.min(Math.max(bytes.length * 2, needed), MAX_HEAD_BYTES));
+        }
+    }
+
+    private static Http1Exception tooLarge() {
+        return new Http1Exception("message head larger than " + MAX_HEAD_BYTES / 1024 + " KiB");
     }
 }

@@ -17,7 +17,8 @@ import java.util.function.Function;
 /**
  * Watches one TCP connection as HTTP/1.x and reports each exchange on it. Requests wait in a FIFO queue
  * for their responses, which is all keep-alive and pipelining need. Interim 1xx responses are skipped;
- * after a 101 (or a 2xx to CONNECT) the rest of the connection is another protocol and is not followed.
+ * after a 101 (or a 2xx to CONNECT) the rest of the connection is another protocol, followed only when the
+ * {@link ProtocolSwitch} has an observer for it (h2c), which then also takes over the exchange that asked.
  * Bytes that are not HTTP/1 end the watching with one verbose line; nothing here ever throws to the relay.
  */
 public final class Http1Connection implements FlowObserver {
@@ -38,18 +39,27 @@ public final class Http1Connection implements FlowObserver {
     private final ConnectionInfo connection;
     private final ExchangeListener listener;
     private final ExchangeClock clock;
+    private final ProtocolSwitch protocolSwitch;
     private final MessageReader requests = new MessageReader(new RequestSide());
     private final MessageReader responses = new MessageReader(new ResponseSide());
     /** Requests whose final response has not fully arrived, oldest first. */
     private final ArrayDeque<Exchange> awaitingResponse = new ArrayDeque<>();
     /** The exchange whose request is still arriving (it may already have its response). */
     private Exchange sendingRequest;
+    /** The observer of the protocol a 101 switched to; null while the connection is HTTP/1 or not followed. */
+    private FlowObserver successor;
     private State state = State.WATCHING;
 
     public Http1Connection(ConnectionInfo connection, ExchangeListener listener, ExchangeClock clock) {
+        this(connection, listener, clock, ProtocolSwitch.NONE);
+    }
+
+    public Http1Connection(ConnectionInfo connection, ExchangeListener listener, ExchangeClock clock,
+            ProtocolSwitch protocolSwitch) {
         this.connection = connection;
         this.listener = listener;
         this.clock = clock;
+        this.protocolSwitch = protocolSwitch;
     }
 
     public State state() {
@@ -58,6 +68,10 @@ public final class Http1Connection implements FlowObserver {
 
     @Override
     public void onClientData(ByteBuffer data) {
+        if (successor != null) {
+            successor.onClientData(data);
+            return;
+        }
         if (state != State.WATCHING) {
             return;
         }
@@ -70,19 +84,31 @@ public final class Http1Connection implements FlowObserver {
 
     @Override
     public void onServerData(ByteBuffer data) {
+        if (successor != null) {
+            successor.onServerData(data);
+            return;
+        }
         if (state != State.WATCHING) {
             return;
         }
+        ByteBuffer rest = data.duplicate();
         try {
-            responses.read(data.duplicate());
+            responses.read(rest);
         } catch (Http1Exception | RuntimeException e) {
             giveUp("response", e);
+            return;
+        }
+        if (successor != null && rest.hasRemaining()) {
+            successor.onServerData(rest); // the new protocol's first bytes came right behind the 101
         }
     }
 
     /** A request cut off by the client's FIN may still be answered, so nothing ends here. */
     @Override
     public void onClientEnd() {
+        if (successor != null) {
+            successor.onClientEnd();
+        }
     }
 
     /**
@@ -91,6 +117,10 @@ public final class Http1Connection implements FlowObserver {
      */
     @Override
     public void onServerEnd() {
+        if (successor != null) {
+            successor.onServerEnd();
+            return;
+        }
         if (state != State.WATCHING) {
             return;
         }
@@ -106,6 +136,10 @@ public final class Http1Connection implements FlowObserver {
 
     @Override
     public void onClose(boolean reset) {
+        if (successor != null) {
+            successor.onClose(reset);
+            return;
+        }
         if (state == State.CLOSED) {
             return;
         }
@@ -173,6 +207,15 @@ public final class Http1Connection implements FlowObserver {
         finishAllPending(Http1Connection::outcomeWhenClosed);
     }
 
+    /** From the end of the 101 on, the successor sees every byte; the exchange that asked is its own now. */
+    private void handOver(FlowObserver next) {
+        Exchange exchange = awaitingResponse.remove();
+        stopFollowing(State.SWITCHED_PROTOCOLS);
+        Log.verbose("%s: %s switched protocols, following the new one", connection.flow(), exchange.url());
+        finishAllPending(Http1Connection::outcomeWhenClosed);
+        successor = next;
+    }
+
     /** Client to server: starts exchanges. */
     private final class RequestSide implements MessageReader.Handler {
         @Override
@@ -209,6 +252,8 @@ public final class Http1Connection implements FlowObserver {
     private final class ResponseSide implements MessageReader.Handler {
         /** The current response is an interim 1xx; the final one is still to come. */
         private boolean interim;
+        /** The observer of the protocol the current response, a 101, switches to; null when none. */
+        private FlowObserver switchingTo;
 
         @Override
         public BodyFraming onHead(RawHead raw) throws Http1Exception {
@@ -218,7 +263,10 @@ public final class Http1Connection implements FlowObserver {
                 throw new Http1Exception("a response " + head.status() + " without a request");
             }
             interim = head.isInformational() && head.status() != 101;
-            if (!interim) {
+            // Followed only once the request is complete: the rest of its body would come after the 101.
+            switchingTo = head.status() == 101 && exchange.isRequestComplete()
+                    ? protocolSwitch.follow(exchange, head) : null;
+            if (!interim && switchingTo == null) {
                 exchange.recordResponse(head, clock.nanoTime());
                 listener.onResponseHead(exchange);
             }
@@ -234,6 +282,10 @@ public final class Http1Connection implements FlowObserver {
 
         @Override
         public void onMessageEnd() {
+            if (switchingTo != null) {
+                handOver(switchingTo);
+                return;
+            }
             if (interim) {
                 return;
             }

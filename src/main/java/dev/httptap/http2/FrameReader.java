@@ -2,6 +2,7 @@ package dev.httptap.http2;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.OptionalLong;
 
 /**
  * Reads the frames of one direction of an HTTP/2 connection from bytes arriving in any split, and tells a
@@ -262,16 +263,20 @@ final class FrameReader {
     }
 
     private void readSettings(ByteBuffer held) {
-        if (frame.has(FrameHeader.FLAG_ACK)) {
-            return;
+        if (!frame.has(FrameHeader.FLAG_ACK)) {
+            headerTableSize(held).ifPresent(handler::onHeaderTableSize);
         }
-        while (held.remaining() >= SETTING_SIZE) {
-            int identifier = held.getShort() & 0xffff;
-            long value = held.getInt() & 0xffff_ffffL;
-            if (identifier == SETTING_HEADER_TABLE_SIZE) {
-                handler.onHeaderTableSize(value);
+    }
+
+    /** The last SETTINGS_HEADER_TABLE_SIZE among {@code settings} (a SETTINGS frame's payload), if any. */
+    static OptionalLong headerTableSize(ByteBuffer settings) {
+        OptionalLong size = OptionalLong.empty();
+        for (int at = settings.position(); at + SETTING_SIZE <= settings.limit(); at += SETTING_SIZE) {
+            if ((settings.getShort(at) & 0xffff) == SETTING_HEADER_TABLE_SIZE) {
+                size = OptionalLong.of(settings.getInt(at + 2) & 0xffff_ffffL);
             }
         }
+        return size;
     }
 
     private void startData() throws Http2Exception {

@@ -92,6 +92,15 @@ public final class Http2Connection implements FlowObserver {
         state = State.CLOSED;
     }
 
+    /**
+     * Follows the HTTP/1.1 request that asked for h2c on as stream 1, whose response comes in HTTP/2. The
+     * client's SETTINGS travelled with it and may already allow the server's encoder a larger table.
+     */
+    void adoptUpgradeRequest(Exchange upgrade, ByteBuffer clientSettings) {
+        streams.put(1, upgrade);
+        FrameReader.headerTableSize(clientSettings).ifPresent(responseDecoder::allowTableSize);
+    }
+
     private void read(FrameReader reader, ByteBuffer data, String side) {
         if (state != State.WATCHING) {
             return;

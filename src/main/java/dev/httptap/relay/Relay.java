@@ -3,9 +3,13 @@ package dev.httptap.relay;
 import dev.httptap.dns.LocalZone;
 import dev.httptap.log.Log;
 import dev.httptap.stack.Clock;
+import dev.httptap.stack.PacketOutput;
 import dev.httptap.tun.PacketDevice;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -40,6 +44,9 @@ public final class Relay implements AutoCloseable {
     private TcpRelay tcp;
     private UdpRelay udp;
     private DnsRelay dns;
+    /** Counted down on the loop thread once no TCP connection is left, after {@link #awaitTcpEnd} asked. */
+    private CountDownLatch tcpEnded;
+    private Runnable roundEnd = () -> { };
     private boolean stackFailureReported;
     private boolean deviceFailureReported;
 
@@ -71,6 +78,17 @@ public final class Relay implements AutoCloseable {
         this.clock = clock;
     }
 
+    /**
+     * Runs {@code task} on the loop thread at the end of every round of the loop, just before it waits for
+     * more work: the place to flush what the round printed. Call before {@link #start()}.
+     */
+    public synchronized void atEndOfEachRound(Runnable task) {
+        if (state != State.NEW) {
+            throw new IllegalStateException("relay already " + state);
+        }
+        roundEnd = task;
+    }
+
     /** Starts the loop and reader threads; returns once they run. */
     public synchronized void start() throws IOException {
         if (state != State.NEW) {
@@ -90,7 +108,17 @@ public final class Relay implements AutoCloseable {
                 config.dnsServers(), config.maxUdpFlows(), config.dnsIdleTimeout().toNanos(),
                 config.dnsServerTimeout().toNanos(), dnsObserver);
         FlowRouter router = new FlowRouter(addresses, config.dnsServers().get(0), tcp, udp, dns);
-        stack = stacks.create(this::writePacket, router);
+        stack = stacks.create(new PacketOutput() {
+            @Override
+            public void send(ByteBuffer packet) {
+                writePacket(packet);
+            }
+
+            @Override
+            public boolean completesTcpChecksums() {
+                return device.completesTcpChecksums();
+            }
+        }, router);
         reader = new TunReader(device, config.stack().mtu(), BATCHES, BATCH_BYTES, loop::wakeup);
         loop.start(new EventLoop.Turn() {
             @Override
@@ -123,6 +151,20 @@ public final class Relay implements AutoCloseable {
     }
 
     /**
+     * Waits up to {@code grace} for the TCP connections still open to end by themselves, so that the FINs
+     * and last ACKs of connections the child closed just before it exited reach the servers before
+     * {@link #close} resets what is left. Returns as soon as none is left, at once when none is open.
+     */
+    public void awaitTcpEnd(Duration grace) throws InterruptedException {
+        if (state != State.RUNNING) {
+            return;
+        }
+        CountDownLatch ended = new CountDownLatch(1);
+        loop.execute(() -> tcpEnded = ended);
+        ended.await(grace.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /**
      * Stops reading the device, resets every live connection (handlers hear {@code onClose(true)}), closes
      * every socket and stops the threads.
      */
@@ -144,7 +186,12 @@ public final class Relay implements AutoCloseable {
         long next = stack.runTimers();
         next = Math.min(next, tcp.expire(now));
         next = Math.min(next, udp.expire(now));
-        return Math.min(next, dns.expire(now));
+        next = Math.min(next, dns.expire(now));
+        if (tcpEnded != null && tcp.spliceCount() == 0) {
+            tcpEnded.countDown();
+        }
+        roundEnd.run();
+        return next;
     }
 
     private void receivePacket(ByteBuffer packet) {

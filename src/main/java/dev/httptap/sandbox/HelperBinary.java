@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Map;
@@ -30,6 +31,8 @@ final class HelperBinary {
     private static final String FILE_NAME = "httptap-helper";
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
 
+    /** The cache this process holds in use until it exits (kept reachable, or its lock could be dropped). */
+    private static volatile HelperCache cacheInUse;
     /** The search {@link #preload()} started, if any. */
     private static final AtomicReference<CompletableFuture<Path>> preloaded = new AtomicReference<>();
 
@@ -97,12 +100,18 @@ final class HelperBinary {
 
     /**
      * The helper's bytes as an executable file in {@code cacheDir} (0700), reused when already there; falls
-     * back to a new private temporary directory when the cache cannot be used.
+     * back to a new private temporary directory when the cache cannot be used. Other builds' helpers unused
+     * for a day are deleted on the way ({@link HelperCache}).
      */
     static Path extract(byte[] helper, Path cacheDir) throws IOException {
-        String name = FILE_NAME + "-" + contentTag(helper);
+        String name = HelperCache.HELPER_PREFIX + contentTag(helper);
         try {
-            return extractInto(helper, privateDirectory(cacheDir), name);
+            Path dir = privateDirectory(cacheDir);
+            HelperCache cache = HelperCache.open(dir);
+            cache.pruneStale(name, Instant.now());
+            cache.holdInUse();
+            cacheInUse = cache;
+            return extractInto(helper, dir, name);
         } catch (IOException e) {
             Path temporary = Files.createTempDirectory("httptap-"); // 0700 on POSIX
             temporary.toFile().deleteOnExit();
@@ -115,6 +124,7 @@ final class HelperBinary {
     private static Path extractInto(byte[] helper, Path dir, String name) throws IOException {
         Path file = dir.resolve(name);
         if (Files.isExecutable(file) && Arrays.equals(Files.readAllBytes(file), helper)) {
+            HelperCache.touch(file);
             return file;
         }
         // Written beside and renamed, so that a concurrent httptap never runs a half-written helper.

@@ -27,14 +27,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * ({@code > Name: value}, {@code < Name: value}); with {@link PrintOptions#bodies()}, by its body, decoded
  * (see {@link BodyFormatter}). Bodies are recorded as they stream, up to a bound (see {@link BodyDecoder}),
  * and dropped once printed.
- * A whole block goes out in one write under the stream's lock, so blocks from different connections never
- * interleave (the stream's lock is also the one {@code Log} and {@link DnsPrinter} take).
+ * A whole block is printed under the stream's lock, so blocks from different connections never interleave
+ * (the stream's lock is also the one {@code Log} and {@link DnsPrinter} take); it is flushed through a
+ * {@link RoundFlush}, so a loop printing many blocks per round flushes them together.
  */
 public final class TerminalPrinter implements ExchangeListener {
     private final PrintStream out;
     private final PrintOptions options;
     private final Palette palette;
     private final BodyDecoder decoder;
+    private final RoundFlush flush;
     private final Map<Exchange, CapturedBodies> bodies = new ConcurrentHashMap<>();
 
     /** Just the two lines per exchange; {@code colour}: the CLI's call (a terminal, and NO_COLOR unset). */
@@ -42,8 +44,15 @@ public final class TerminalPrinter implements ExchangeListener {
         this(out, PrintOptions.linesOnly(colour));
     }
 
+    /** Flushes after every block. */
     public TerminalPrinter(PrintStream out, PrintOptions options) {
+        this(out, options, new RoundFlush(out));
+    }
+
+    /** {@code flush}: a {@link RoundFlush} of {@code out}. */
+    public TerminalPrinter(PrintStream out, PrintOptions options, RoundFlush flush) {
         this.out = out;
+        this.flush = flush;
         this.options = options;
         this.palette = new Palette(options.colour());
         this.decoder = new BodyDecoder(options.bodyPrintLimit());
@@ -103,8 +112,8 @@ public final class TerminalPrinter implements ExchangeListener {
         }
         synchronized (out) {
             out.print(block);
-            out.flush();
         }
+        flush.flushSoon();
     }
 
     private String responseLine(Exchange exchange, ResponseHead response, String url) {

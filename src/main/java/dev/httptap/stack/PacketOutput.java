@@ -10,4 +10,13 @@ public interface PacketOutput {
      * only valid during the call: an implementation that keeps the bytes must copy them.
      */
     void send(ByteBuffer packet);
+
+    /**
+     * True if this output completes TCP checksums itself (a TUN device with checksum offload): every TCP
+     * segment sent to it then carries only the pseudo-header sum in its checksum field, and the stack never
+     * sums the payload.
+     */
+    default boolean completesTcpChecksums() {
+        return false;
+    }
 }

@@ -25,12 +25,14 @@ final class PacketWriter {
 
     private final ByteBuffer buffer;
     private final PacketOutput output;
+    private final boolean partialTcpChecksums;
     private final StackStats.Counters counters;
     private int nextIdentification;
 
     PacketWriter(int mtu, PacketOutput output, StackStats.Counters counters) {
         this.buffer = ByteBuffer.allocateDirect(mtu);
         this.output = output;
+        this.partialTcpChecksums = output.completesTcpChecksums();
         this.counters = counters;
     }
 
@@ -45,7 +47,11 @@ final class PacketWriter {
         if (dataLength > 0) {
             data.copyTo(dataOffset, buffer, ip.length() + tcp.length(), dataLength);
         }
-        tcp.emit(buffer, ip.length(), ip.pseudoHeaderSum(), dataLength);
+        if (partialTcpChecksums) {
+            tcp.emitWithPartialChecksum(buffer, ip.length(), ip.pseudoHeaderSum());
+        } else {
+            tcp.emit(buffer, ip.length(), ip.pseudoHeaderSum(), dataLength);
+        }
         send(ip);
     }
 

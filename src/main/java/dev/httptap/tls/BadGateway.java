@@ -3,18 +3,20 @@ package dev.httptap.tls;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
-/** The HTTP response the child gets instead of talking to a server httptap could not verify. */
-final class BadGateway {
-    private BadGateway() {}
+/**
+ * What the child hears instead of talking to a server httptap could not verify: a 502 whose body says why,
+ * in the protocol agreed with the child. Sans-IO: it reads the child's plaintext and returns what to send.
+ */
+interface BadGateway {
+    /** Reads what the child sent; returns the bytes to send it, perhaps none. */
+    ByteBuffer answer(ByteBuffer fromClient);
 
-    static ByteBuffer response(String reason) {
+    /** Everything is said: the connection closes once the last answer is sent. */
+    boolean isFinished();
+
+    /** The 502 for a child that agreed {@code protocol} in ALPN (null or empty when none). */
+    static BadGateway speaking(String protocol, String reason) {
         byte[] body = ("httptap: " + reason + "\n").getBytes(StandardCharsets.UTF_8);
-        String head = "HTTP/1.1 502 Bad Gateway\r\n"
-                + "Content-Type: text/plain; charset=utf-8\r\n"
-                + "Content-Length: " + body.length + "\r\n"
-                + "Connection: close\r\n"
-                + "\r\n";
-        byte[] headBytes = head.getBytes(StandardCharsets.US_ASCII);
-        return ByteBuffer.allocate(headBytes.length + body.length).put(headBytes).put(body).flip();
+        return TlsInterceptor.H2.equals(protocol) ? new Http2BadGateway(body) : new Http1BadGateway(body);
     }
 }

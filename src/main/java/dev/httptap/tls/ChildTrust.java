@@ -7,6 +7,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -185,7 +186,9 @@ public final class ChildTrust {
     }
 
     private static Path emptyFile(Path file) throws IOException {
-        return Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
+        Set<PosixFilePermission> readableByAll = PosixFilePermissions.fromString("rw-r--r--");
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(readableByAll));
+        return Files.setPosixFilePermissions(file, readableByAll); // a strict umask (077) took "r--r--" away
     }
 
     /** Truncates and writes the same file, so a bind mount of it shows the new content. */

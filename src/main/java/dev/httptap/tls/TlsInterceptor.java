@@ -21,8 +21,8 @@ import javax.net.ssl.SSLParameters;
  * then on decrypts each side, shows the plaintext to the observer and encrypts it for the other side.
  *
  * <p>A server that fails verification is never talked to: the child's handshake still completes and its
- * request gets a 502 saying why. A child that refuses the leaf is reported once, and its later
- * connections to the same server pass through untouched.
+ * requests get a 502 saying why (in HTTP/2 for a child that offered only h2, else in HTTP/1.1). A child
+ * that refuses the leaf is reported once, and its later connections to the same server pass through untouched.
  */
 final class TlsInterceptor implements FlowHandler {
     static final String HTTP_1_1 = "http/1.1";
@@ -48,7 +48,8 @@ final class TlsInterceptor implements FlowHandler {
     private State state = State.SERVER_HANDSHAKE;
     /** Why the server was not trusted; null while it is. */
     private String serverFailure;
-    private boolean answeredBadGateway;
+    /** What answers the child instead of that server, in the protocol agreed with the child; null until needed. */
+    private BadGateway badGateway;
     /** When the child's ClientHello was complete, for the HAR's ssl time. */
     private final long startNanos = System.nanoTime();
 
@@ -142,7 +143,7 @@ final class TlsInterceptor implements FlowHandler {
             if (serverFailure == null) {
                 closeQuietly(upstream);
             } else {
-                peers.endClient(); // no request came for the 502: nothing more to say
+                peers.endClient(); // the child is done with its 502 or never asked: nothing more to say
             }
         }
         peers.endServer();
@@ -185,7 +186,12 @@ final class TlsInterceptor implements FlowHandler {
         context.upstreams().onServerRejected(flow, server, "cannot verify the TLS connection: " + reason);
         upstream.sendPendingAlert();
         peers.endServer();
-        startClientSide(HTTP_1_1);
+        startClientSide(offersOnlyH2() ? H2 : HTTP_1_1);
+    }
+
+    /** A child that cannot speak HTTP/1.1 (node's http2, gRPC) gets its 502 in HTTP/2; any other in HTTP/1.1. */
+    private boolean offersOnlyH2() {
+        return followedProtocols(hello.applicationProtocols()).equals(List.of(H2));
     }
 
     private void startClientSide(String protocol) {
@@ -218,19 +224,28 @@ final class TlsInterceptor implements FlowHandler {
         peers.reset();
     }
 
-    private void answerBadGateway() {
-        answeredBadGateway = true;
-        ByteBuffer response = BadGateway.response(serverFailure);
-        observer.onServerData(response.asReadOnlyBuffer());
-        observer.onServerEnd();
-        try {
-            downstream.send(response);
-            downstream.close();
-        } catch (SSLException e) {
-            giveUp("TLS with the client failed: " + e.getMessage());
+    private void answerBadGateway(ByteBuffer plaintext) {
+        if (badGateway == null) {
+            badGateway = BadGateway.speaking(downstream.engine().getApplicationProtocol(), serverFailure);
+        }
+        if (badGateway.isFinished()) {
             return;
         }
-        peers.endClient();
+        observer.onClientData(plaintext.asReadOnlyBuffer());
+        ByteBuffer answer = badGateway.answer(plaintext);
+        try {
+            if (answer.hasRemaining()) {
+                observer.onServerData(answer.asReadOnlyBuffer());
+                downstream.send(answer);
+            }
+            if (badGateway.isFinished()) {
+                observer.onServerEnd();
+                downstream.close();
+                peers.endClient();
+            }
+        } catch (SSLException e) {
+            giveUp("TLS with the client failed: " + e.getMessage());
+        }
     }
 
     private SSLEngine serverEngine() {
@@ -315,14 +330,11 @@ final class TlsInterceptor implements FlowHandler {
 
         @Override
         public void application(ByteBuffer plaintext) {
-            if (answeredBadGateway) {
+            if (serverFailure != null) {
+                answerBadGateway(plaintext);
                 return;
             }
             observer.onClientData(plaintext.asReadOnlyBuffer());
-            if (serverFailure != null) {
-                answerBadGateway();
-                return;
-            }
             try {
                 upstream.send(plaintext);
             } catch (SSLException e) {

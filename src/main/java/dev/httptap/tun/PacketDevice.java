@@ -14,4 +14,9 @@ public interface PacketDevice extends Closeable {
 
     /** Writes one packet, from {@code packet.position()} to {@code packet.limit()}. */
     void write(ByteBuffer packet) throws IOException;
+
+    /** True if written TCP segments may carry a partial checksum, which the device completes. */
+    default boolean completesTcpChecksums() {
+        return false;
+    }
 }

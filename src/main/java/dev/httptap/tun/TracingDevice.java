@@ -39,6 +39,11 @@ public final class TracingDevice implements PacketDevice {
     }
 
     @Override
+    public boolean completesTcpChecksums() {
+        return device.completesTcpChecksums();
+    }
+
+    @Override
     public void close() throws IOException {
         device.close();
     }

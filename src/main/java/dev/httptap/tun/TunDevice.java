@@ -1,5 +1,6 @@
 package dev.httptap.tun;
 
+import com.kenai.jffi.MemoryIO;
 import dev.httptap.log.Log;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -10,8 +11,9 @@ import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 
 /**
- * The TUN device's descriptor as a {@link PacketDevice}: each read(2) is one IP packet, each write(2)
- * injects one.
+ * The TUN device's descriptor as a {@link PacketDevice}: each readv(2) is one IP packet, each writev(2)
+ * injects one, both after a {@link VirtioNetHeader} (the helper opens the device with IFF_VNET_HDR), which
+ * lets TCP segments go out with the checksum left to the kernel ({@link #completesTcpChecksums}).
  *
  * <p>A blocking read on a TUN descriptor never returns once the child has exited, and closing the
  * descriptor from another thread does not wake it. So the descriptor is non-blocking, and a read with
@@ -19,16 +21,22 @@ import jnr.ffi.Pointer;
  * signals: shutdown is immediate. A read-write lock keeps close() from freeing the descriptor number
  * while another thread is still using it.
  *
- * <p>Reads are meant for one reader thread (the poll set is reused); writes may come from any thread.
- * Direct buffers avoid a copy.
+ * <p>Reads are meant for one reader thread (the poll set and read header are reused); writes may come from
+ * any thread, one at a time. Buffers must be direct: the kernel reads and writes them in place.
  */
 public final class TunDevice implements PacketDevice {
     private static final int POLLFD_BYTES = 8;
+    private static final int IOVEC_BYTES = 16;
 
     private final LibC libc = Native.libc();
     private final int fd;
     private final int wakeFd;
     private final Pointer pollSet;
+    /** Two iovecs, the header's and the packet's, and the header itself: one set for reads, one for writes. */
+    private final Pointer readVector;
+    private final Pointer readHeader;
+    private final Pointer writeVector;
+    private final Pointer writeHeader;
     private final ReentrantReadWriteLock useLock = new ReentrantReadWriteLock();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -53,6 +61,33 @@ public final class TunDevice implements PacketDevice {
         pollSet.putShort(4, (short) LibC.POLLIN);
         pollSet.putInt(POLLFD_BYTES, wakeFd);
         pollSet.putShort(POLLFD_BYTES + 4, (short) LibC.POLLIN);
+        readHeader = Memory.allocateDirect(Native.runtime(), VirtioNetHeader.LENGTH, true);
+        readVector = headerThenPacket(readHeader);
+        writeHeader = Memory.allocateDirect(Native.runtime(), VirtioNetHeader.LENGTH, true);
+        writeVector = headerThenPacket(writeHeader);
+    }
+
+    /** An iovec pair whose first entry is {@code header}; the second is set per packet by {@link #setPacket}. */
+    private static Pointer headerThenPacket(Pointer header) {
+        Pointer vector = Memory.allocateDirect(Native.runtime(), 2 * IOVEC_BYTES, true);
+        vector.putAddress(0, header.address());
+        vector.putLong(8, VirtioNetHeader.LENGTH);
+        return vector;
+    }
+
+    /** Points the vector's second iovec at {@code buffer}'s bytes from its position to its limit. */
+    private static void setPacket(Pointer vector, ByteBuffer buffer) {
+        if (!buffer.isDirect()) {
+            throw new IllegalArgumentException("the TUN device reads and writes direct buffers only");
+        }
+        vector.putAddress(IOVEC_BYTES, MemoryIO.getInstance().getDirectBufferAddress(buffer) + buffer.position());
+        vector.putLong(IOVEC_BYTES + 8, buffer.remaining());
+    }
+
+    /** Yes: TCP segments written here go out marked NEEDS_CSUM, their checksum field holding the pseudo-header sum. */
+    @Override
+    public boolean completesTcpChecksums() {
+        return true;
     }
 
     /**
@@ -82,12 +117,17 @@ public final class TunDevice implements PacketDevice {
 
     /** Returns the packet's length, or -1 if none is queued (or the read was interrupted by a signal). */
     private int readOnce(ByteBuffer dst) throws IOException {
-        int position = dst.position();
-        int length = (int) libc.read(fd, dst, dst.remaining());
-        if (length >= 0) {
-            dst.position(position + length);
+        setPacket(readVector, dst);
+        long read = libc.readv(fd, readVector, 2);
+        if (read >= VirtioNetHeader.LENGTH) {
+            int length = (int) read - VirtioNetHeader.LENGTH;
+            dst.position(dst.position() + length);
             packetsRead.incrementAndGet();
             return length;
+        }
+        if (read >= 0) {
+            readErrors.incrementAndGet();
+            throw new IOException("the TUN device gave " + read + " bytes, less than its packet header");
         }
         int errno = Native.errno();
         if (errno == LibC.EAGAIN || errno == LibC.EINTR) {
@@ -118,17 +158,25 @@ public final class TunDevice implements PacketDevice {
                 droppedWrites.incrementAndGet();
                 return;
             }
-            int length = packet.remaining();
-            long written = libc.write(fd, packet, length);
-            if (written == length) {
-                packetsWritten.incrementAndGet();
-            } else {
-                String reason = written < 0 ? Native.lastErrorText() : "short write of " + written + " bytes";
-                droppedWrites.incrementAndGet();
-                Log.verbose("TUN device dropped a %d-byte packet: %s", length, reason);
+            synchronized (writeVector) {
+                writeOnce(packet);
             }
         } finally {
             useLock.readLock().unlock();
+        }
+    }
+
+    private void writeOnce(ByteBuffer packet) {
+        VirtioNetHeader.describe(packet, writeHeader);
+        setPacket(writeVector, packet);
+        int length = packet.remaining();
+        long written = libc.writev(fd, writeVector, 2);
+        if (written == VirtioNetHeader.LENGTH + length) {
+            packetsWritten.incrementAndGet();
+        } else {
+            String reason = written < 0 ? Native.lastErrorText() : "short write of " + written + " bytes";
+            droppedWrites.incrementAndGet();
+            Log.verbose("TUN device dropped a %d-byte packet: %s", length, reason);
         }
     }
 

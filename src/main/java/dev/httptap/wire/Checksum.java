@@ -60,11 +60,16 @@ public final class Checksum {
 
     /** Folds an unfolded sum to 16 bits and complements it: the value to store in a checksum field. */
     public static int finish(long sum) {
+        return ~fold(sum) & 0xFFFF;
+    }
+
+    /** Folds an unfolded sum to 16 bits, end-around carries added back in. */
+    public static int fold(long sum) {
         long folded = sum;
         while ((folded >>> 16) != 0) {
             folded = (folded & 0xFFFF) + (folded >>> 16);
         }
-        return (int) (~folded & 0xFFFF);
+        return (int) folded;
     }
 
     /** The checksum of one region, ready to store. */

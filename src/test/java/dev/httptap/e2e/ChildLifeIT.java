@@ -4,15 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** How httptap lives with its command: Ctrl-C in a terminal, and --no-exit. */
+/** How httptap lives with its command: Ctrl-C in a terminal, --no-exit, and connections open at its exit. */
 class ChildLifeIT {
     private static final Duration LIMIT = Duration.ofSeconds(30);
+    private static final int LAST_WORDS_BYTES = 1024 * 1024;
 
     /**
      * Drives httptap from a pseudo-terminal as a person would: waits for the command to say it is ready, types
@@ -80,6 +84,32 @@ class ChildLifeIT {
             } finally {
                 httptap.killTree();
             }
+        }
+    }
+
+    /**
+     * A command that sends a megabyte, closes and exits at once, while its kernel still has bytes to send:
+     * the server, which starts reading only a moment later, gets them all and then EOF (the command's FIN),
+     * not a reset from httptap's exit.
+     */
+    @Test
+    void aCloseJustBeforeExitReachesTheServerAsAFin() throws IOException {
+        List<Long> received = new CopyOnWriteArrayList<>();
+        try (TcpServerFixture server = TcpServerFixture.start(1, socket -> {
+            Thread.sleep(100);
+            received.add(socket.getInputStream().transferTo(OutputStream.nullOutputStream()));
+        })) {
+            ProcessRun run = Httptap.command("python3", "-c", String.join("\n",
+                    "import socket, sys",
+                    "s = socket.create_connection((sys.argv[1], int(sys.argv[2])))",
+                    "s.sendall(bytes(" + LAST_WORDS_BYTES + "))",
+                    "s.close()"), Httptap.HOST, String.valueOf(server.port())).run();
+
+            assertEquals(0, run.exitCode(), run.describe());
+            assertTrue(ProcessTable.awaitCondition(LIMIT, () -> server.handled() + server.failures().size() > 0),
+                    "the server saw no end of the connection");
+            assertEquals(List.of(), server.failures(), "how the server's read ended");
+            assertEquals(List.of((long) LAST_WORDS_BYTES), received, "bytes the server read before EOF");
         }
     }
 

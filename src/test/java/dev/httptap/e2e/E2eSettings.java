@@ -27,6 +27,11 @@ final class E2eSettings {
         return Duration.ofSeconds(Long.getLong("httptap.e2e.largeTimeoutSeconds", 300));
     }
 
+    /** A java binary of a JDK newer than the build's to run httptap on, or null to look in /usr/lib/jvm. */
+    static String newerJava() {
+        return System.getProperty("httptap.e2e.newerJava");
+    }
+
     /** The unprivileged account the privilege test runs httptap as. */
     static String unprivilegedUser() {
         return System.getProperty("httptap.e2e.user", "tester");

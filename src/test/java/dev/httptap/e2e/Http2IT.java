@@ -106,6 +106,31 @@ class Http2IT {
     }
 
     @Test
+    void anH2OnlyClientGetsItsBadGatewayInHttp2() {
+        String url = https + "/hello";
+        ProcessRun run = Httptap.command("node", client(), https, "show", "/hello").run(); // the test CA is unknown
+        String server = https.substring("https://".length());
+        String reason = "cannot verify the TLS connection: its certificate is not signed by a trusted CA"
+                + " (use --ca-file for a private CA)";
+        String body = "httptap: cannot verify the TLS connection to " + server + ": its certificate is not signed"
+                + " by a trusted CA (use --ca-file for a private CA)\n";
+        assertAll(run.describe(),
+                () -> assertEquals(0, run.exitCode()),
+                () -> assertEquals("502\n" + body, run.programStdout()),
+                () -> assertEquals(List.of("<--- ERROR " + server + ": " + reason, "---> GET " + url,
+                        "<--- 502 " + url + " (" + body.length() + " bytes)"), ProcessRun.exchangeLines(run.stdoutLines())),
+                () -> assertEquals(List.of(), run.stderrLines()));
+    }
+
+    @Test
+    void anH2OnlyClientReachesAnUnverifiableServerWithInsecure() {
+        String url = https + "/hello";
+        ProcessRun run = Httptap.command("node", client(), https, "show", "/hello").flags("--insecure").run();
+        assertClientRun(Route.TAPPED, run, "200\nhello over h2 /hello\n",
+                Exchange.withBody("GET", url, 200, "hello over h2 /hello\n"));
+    }
+
+    @Test
     void headShowsThePseudoHeaderFieldsFirst() {
         String url = https + "/hello";
         ProcessRun run = Httptap.command("curl", "-sS", "--http2", url)

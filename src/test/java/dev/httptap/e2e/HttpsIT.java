@@ -66,6 +66,20 @@ class HttpsIT {
         assertClientRun(Route.TAPPED, run, body, Exchange.withBody("POST", url, 200, body));
     }
 
+    /**
+     * As root with --user and --no-overlay, nothing is mounted: the child opens the CA bundle by the path in
+     * SSL_CERT_FILE, as that user. (--resolve: without the overlay the child asks the machine's own DNS.)
+     */
+    @Test
+    void curlAsAnotherUserWithoutTheOverlay() {
+        String url = base + "/hello?client=curl-as-user";
+        ProcessRun run = Httptap.command("curl", "-sS", "--resolve",
+                        Httptap.HOST + ":" + server.port() + ":" + Httptap.HOST_ADDRESS, url)
+                .flags("--ca-file", caFile.toString(), "--user", E2eSettings.unprivilegedUser(), "--no-overlay")
+                .run();
+        assertClientRun(Route.TAPPED, run, HELLO, Exchange.withBody("GET", url, 200, HELLO));
+    }
+
     @Test
     void wget() {
         String url = base + "/hello?client=wget";

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,6 +41,20 @@ class OutputIT {
                 () -> assertTrue(lines.get(1).matches("<--- 200 " + java.util.regex.Pattern.quote(url)
                         + " \\(\\d+ bytes, incomplete\\)"), lines.get(1)),
                 () -> assertEquals(2, lines.size()));
+    }
+
+    @Test
+    void anExchangeIsPrintedWhileTheCommandStillRuns() {
+        String url = Route.TAPPED.baseUrl(server.port()) + "/hello";
+        // Output is flushed once per relay loop round, not at exit: the lines appear long before the command ends.
+        RunningCommand httptap = Httptap.command("sh", "-c", "curl -s -o /dev/null " + url + "; sleep 60").start();
+        try {
+            assertTrue(ProcessTable.awaitCondition(Duration.ofSeconds(20),
+                    () -> httptap.stdoutSoFar().contains("<--- 200 " + url + " (")),
+                    () -> "no response line while the command runs; so far: " + httptap.stdoutSoFar());
+        } finally {
+            httptap.killTree();
+        }
     }
 
     @Test

@@ -52,6 +52,11 @@ final class RunningCommand {
         return start(command).awaitExit(timeout);
     }
 
+    /** What the process has written to stdout so far. */
+    String stdoutSoFar() {
+        return text(stdout);
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }

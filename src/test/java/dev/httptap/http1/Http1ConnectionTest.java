@@ -6,18 +6,22 @@ import dev.httptap.event.ExchangeClock;
 import dev.httptap.event.ExchangeListener;
 import dev.httptap.event.Outcome;
 import dev.httptap.event.RecordingListener;
+import dev.httptap.relay.FlowObserver;
 import dev.httptap.stack.FlowId;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Golden byte streams, each fed whole, byte by byte and in random pieces, must give the same events. */
 class Http1ConnectionTest {
@@ -175,6 +179,84 @@ class Http1ConnectionTest {
                 .close(false);
         assertEquals(List.of("request GET /chat", "response 101", "finished GET " + URL + "/chat 101 COMPLETE 0/0"),
                 play(conversation, split, Http1Connection.State.CLOSED));
+    }
+
+    @ParameterizedTest
+    @MethodSource("splits")
+    void aFollowedSwitchHandsTheExchangeAndEveryLaterByteToTheNewProtocol(Split split) {
+        RecordingListener listener = new RecordingListener();
+        Successor successor = new Successor();
+        Http1Connection connection = new Http1Connection(connectionInfo(), listener, new FakeClock(),
+                (exchange, switching) -> {
+                    successor.exchange = exchange;
+                    return successor;
+                });
+        new Conversation()
+                .client("GET /up HTTP/1.1\r\nHost: host.httptap.local:8000\r\nUpgrade: next\r\n\r\n")
+                .server("HTTP/1.1 101 Switching Protocols\r\nUpgrade: next\r\n\r\nserver's first")
+                .client("client's first")
+                .server(", more")
+                .clientEnd()
+                .close(false)
+                .play(connection, split);
+        assertEquals(List.of("request GET /up"), listener.events, "the exchange is the new protocol's to finish");
+        assertEquals("GET", successor.exchange.request().method());
+        assertTrue(successor.exchange.response().isEmpty(), "the 101 is not its response");
+        assertEquals("server's first, more", successor.server.toString(StandardCharsets.ISO_8859_1));
+        assertEquals("client's first", successor.client.toString(StandardCharsets.ISO_8859_1));
+        assertEquals(List.of("client end", "close"), successor.events);
+        assertEquals(Http1Connection.State.SWITCHED_PROTOCOLS, connection.state());
+    }
+
+    @Test
+    void anUpgradeAnsweredBeforeItsRequestBodyArrivedIsNotFollowed() {
+        RecordingListener listener = new RecordingListener();
+        Http1Connection connection = new Http1Connection(connectionInfo(), listener, new FakeClock(),
+                (exchange, switching) -> {
+                    throw new AssertionError("asked to follow");
+                });
+        new Conversation()
+                .client("POST /up HTTP/1.1\r\nHost: host.httptap.local:8000\r\nUpgrade: next\r\n"
+                        + "Content-Length: 9\r\n\r\nhalf")
+                .server("HTTP/1.1 101 Switching Protocols\r\nUpgrade: next\r\n\r\n")
+                .close(false)
+                .play(connection, Split.WHOLE);
+        assertEquals("finished POST " + URL + "/up 101 COMPLETE 4/0", listener.events.get(listener.events.size() - 1));
+    }
+
+    /** The observer of a protocol switched to, recording what it is given. */
+    private static final class Successor implements FlowObserver {
+        final ByteArrayOutputStream client = new ByteArrayOutputStream();
+        final ByteArrayOutputStream server = new ByteArrayOutputStream();
+        final List<String> events = new ArrayList<>();
+        Exchange exchange;
+
+        @Override
+        public void onClientData(ByteBuffer data) {
+            copy(data, client);
+        }
+
+        @Override
+        public void onServerData(ByteBuffer data) {
+            copy(data, server);
+        }
+
+        @Override
+        public void onClientEnd() {
+            events.add("client end");
+        }
+
+        @Override
+        public void onClose(boolean reset) {
+            events.add(reset ? "reset" : "close");
+        }
+
+        private static void copy(ByteBuffer data, ByteArrayOutputStream to) {
+            assertTrue(data.isReadOnly());
+            byte[] bytes = new byte[data.remaining()];
+            data.duplicate().get(bytes);
+            to.writeBytes(bytes);
+        }
     }
 
     @ParameterizedTest

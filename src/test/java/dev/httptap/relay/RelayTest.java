@@ -31,6 +31,7 @@ class RelayTest {
     private final FakeStack stack = new FakeStack();
     private final RecordingObserver observer = new RecordingObserver();
     private final List<InetSocketAddress> dialled = new ArrayList<>();
+    private Runnable roundEnd = () -> {};
     private Relay relay;
 
     @AfterEach
@@ -55,6 +56,25 @@ class RelayTest {
         for (int i = 0; i < sent.size(); i++) {
             assertArrayEquals(sent.get(i), written.get(i), "packet " + i);
         }
+    }
+
+    @Test
+    void eachRoundEndsWithTheOwnersTaskOnTheLoopThread() throws IOException {
+        java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger receivedAtRoundEnd = new java.util.concurrent.atomic.AtomicInteger();
+        List<String> roundEndThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
+        stack.onPacket = packet -> received.incrementAndGet();
+        roundEnd = () -> {
+            receivedAtRoundEnd.set(received.get());
+            roundEndThreads.add(Thread.currentThread().getName());
+        };
+        for (int i = 0; i < 100; i++) {
+            device.incoming.add(new byte[20]);
+        }
+        start();
+
+        await("a round ends after the packets", () -> receivedAtRoundEnd.get() == 100);
+        assertEquals(List.of("httptap-relay"), roundEndThreads.stream().distinct().toList());
     }
 
     @Test
@@ -98,10 +118,10 @@ class RelayTest {
             device.incoming.add(new byte[20]);
             try (SocketChannel peer = server.accept()) {
                 await("the SYN is accepted", () -> request.answer() == FakeConnectRequest.Answer.ACCEPTED);
+
+                relay.close(); // joins the loop thread, which reports the dial just after accepting
+
                 assertEquals(List.of(new InetSocketAddress("127.0.0.1", port)), dialled());
-
-                relay.close();
-
                 assertEquals(List.of("close-reset"), observer.events());
                 assertEquals(true, connection.aborted());
             }
@@ -146,6 +166,7 @@ class RelayTest {
             }
             return observer;
         }), DnsObserver.NONE, UpstreamObserver.NONE, stack, Clock.SYSTEM);
+        relay.atEndOfEachRound(roundEnd);
         relay.start();
     }
 

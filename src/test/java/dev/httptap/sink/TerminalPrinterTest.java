@@ -17,9 +17,9 @@ import java.nio.charset.StandardCharsets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class TerminalPrinterTest {
-    private static final String URL = "http://host.httptap.local:8000/path";
+    static final String URL = "http://host.httptap.local:8000/path";
 
-    private static Exchange exchange(String method, Integer status, long bodyBytes, Outcome outcome) {
+    static Exchange exchange(String method, Integer status, long bodyBytes, Outcome outcome) {
         FlowId flow = new FlowId(new InetSocketAddress("10.1.1.100", 40000), new InetSocketAddress("169.254.77.65", 8000));
         ConnectionInfo connection = new ConnectionInfo(flow, new InetSocketAddress("127.0.0.1", 8000), "http");
         Exchange exchange = new Exchange(connection,

@@ -1,6 +1,8 @@
 package dev.httptap.sniff;
 
+import dev.httptap.event.Exchange;
 import dev.httptap.event.ExchangeClock;
+import dev.httptap.event.Header;
 import dev.httptap.event.RecordingListener;
 import dev.httptap.http1.Conversation;
 import dev.httptap.http1.Split;
@@ -11,6 +13,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 
@@ -75,6 +79,75 @@ class HttpSnifferTest {
         assertEquals(List.of("request GET http://host.httptap.local:8000/hello", "response 200", "response body: hello",
                 "finished GET http://host.httptap.local:8000/hello 200 COMPLETE 0/5"),
                 heard(SniffOptions.defaults(), 8000, conversation, split));
+    }
+
+    /** What curl --http2 sends for an http:// URL: the request, asking for h2c with its SETTINGS along. */
+    private static String upgradeRequest(byte[] settings) {
+        return "GET /hello HTTP/1.1\r\nHost: host.httptap.local:8000\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+                + "Upgrade: h2c\r\nHTTP2-Settings: " + Base64.getUrlEncoder().withoutPadding().encodeToString(settings)
+                + "\r\n\r\n";
+    }
+
+    private static final String SWITCHING_TO_H2C = "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\n"
+            + "Upgrade: h2c\r\n\r\n";
+
+    @ParameterizedTest
+    @MethodSource("splits")
+    void afterUpgradeToH2cTheRequestThatAskedIsAnsweredOnStream1AndLaterStreamsAreFollowed(Split split) {
+        RecordingListener listener = new RecordingListener();
+        HttpSniffer sniffer = new HttpSniffer(listener, SniffOptions.defaults(), ExchangeClock.SYSTEM);
+        Http2Frames client = new Http2Frames();
+        Http2Frames server = new Http2Frames();
+        String url = "http://host.httptap.local:8000";
+        Conversation conversation = new Conversation()
+                .client(upgradeRequest(new byte[0]))
+                .server(SWITCHING_TO_H2C)
+                .server(server.settings().response(1, false, 200, "content-type", "text/plain").data(1, true, "hello")
+                        .take())
+                .client(client.preface().settings().settingsAck()
+                        .request(3, true, "GET", "http", "host.httptap.local:8000", "/again").take())
+                .server(server.settingsAck().response(3, false, 404).data(3, false, "n").take())
+                .server(server.data(3, true, "o").take())
+                .close(false);
+        conversation.play(sniffer.open(flowTo(8000), new InetSocketAddress("127.0.0.1", 8000)), split);
+        assertEquals(List.of("request GET /hello", "response 200", "response body: hello",
+                "finished GET " + url + "/hello 200 COMPLETE 0/5", "request GET " + url + "/again", "response 404",
+                "response body: no", "finished GET " + url + "/again 404 COMPLETE 0/2"), listener.events);
+        Exchange upgrade = listener.finished.get(0);
+        assertEquals("HTTP/1.1", upgrade.request().version(), "the request as it was sent");
+        assertEquals("HTTP/2", upgrade.response().orElseThrow().version(), "the response as it came, not the 101");
+        assertEquals(List.of(":status", "content-type"),
+                upgrade.response().orElseThrow().headers().asList().stream().map(Header::name).toList());
+    }
+
+    @Test
+    void theSettingsSentWithTheUpgradeLetTheServerUseALargerTableAtOnce() {
+        RecordingListener listener = new RecordingListener();
+        HttpSniffer sniffer = new HttpSniffer(listener, SniffOptions.defaults(), ExchangeClock.SYSTEM);
+        byte[] largerTable = ByteBuffer.allocate(6).putShort((short) 0x1).putInt(65_536).array();
+        Http2Frames server = new Http2Frames().settings().encoderTableCapacity(65_536);
+        new Conversation()
+                .client(upgradeRequest(largerTable))
+                .server(SWITCHING_TO_H2C)
+                .server(server.response(1, true, 204, "x-big", "y".repeat(5000)).take())
+                .close(false)
+                .play(sniffer.open(flowTo(8000), new InetSocketAddress("127.0.0.1", 8000)), Split.WHOLE);
+        assertEquals(List.of("request GET /hello", "response 204",
+                "finished GET http://host.httptap.local:8000/hello 204 COMPLETE 0/0"), listener.events);
+    }
+
+    @Test
+    void aWebSocketUpgradeIsStillReportedAsItsOwn101() {
+        RecordingListener listener = new RecordingListener();
+        HttpSniffer sniffer = new HttpSniffer(listener, SniffOptions.defaults(), ExchangeClock.SYSTEM);
+        new Conversation()
+                .client("GET /chat HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
+                .server("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
+                .server(new Http2Frames().settings().take())
+                .close(false)
+                .play(sniffer.open(flowTo(8000), new InetSocketAddress("127.0.0.1", 8000)), Split.WHOLE);
+        assertEquals(List.of("request GET /chat", "response 101", "finished GET http://h/chat 101 COMPLETE 0/0"),
+                listener.events);
     }
 
     @Test

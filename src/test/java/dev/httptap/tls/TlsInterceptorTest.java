@@ -187,6 +187,27 @@ class TlsInterceptorTest {
     }
 
     @Test
+    void aClientOfferingOnlyH2GetsItsBadGatewayInHttp2() {
+        InMemoryConnection connection = connect(clientTrusting(httptapCa.certificate()),
+                UpstreamTrust.create(Optional.empty(), false), HOST, "h2");
+        connection.handshake();
+        Http2Frames client = new Http2Frames().preface().settings().request(1, true, "GET", "https", HOST, "/items");
+        connection.clientSends(new String(client.take(), StandardCharsets.ISO_8859_1));
+
+        assertEquals("h2", connection.client.engine().getApplicationProtocol());
+        assertTrue(connection.clientText().contains("httptap: cannot verify the TLS connection to " + HOST
+                + ":443: its certificate is not signed by a trusted CA"), connection.clientText());
+        assertFalse(connection.clientEnded, "the shutdown waits for the PING to come back");
+        connection.clientSends(new String(client.frame(0x6, 0x1, 0, "httptap!".getBytes(StandardCharsets.US_ASCII))
+                .take(), StandardCharsets.ISO_8859_1));
+        assertTrue(connection.clientEnded);
+        assertEquals("", connection.serverText());
+        assertTrue(listener.events.get(listener.events.size() - 1)
+                .matches("finished GET https://" + HOST + "/items 502 COMPLETE 0/\\d+"), listener.events.toString());
+        assertEquals("HTTP/2", listener.finished.get(0).response().orElseThrow().version());
+    }
+
+    @Test
     void insecureTalksToAnyServer() {
         InMemoryConnection connection = connect(clientTrusting(httptapCa.certificate()),
                 UpstreamTrust.create(Optional.empty(), true));

@@ -2,10 +2,15 @@ package dev.httptap.tun;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -13,10 +18,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * TunDevice over one end of a unix datagram socketpair, which keeps packet boundaries as a TUN descriptor
- * does; the test plays the kernel on the other end.
+ * does; the test plays the kernel on the other end, virtio-net header included.
  */
 class TunDeviceTest {
-    private static final byte[] PACKET = {0x45, 0, 0, 20, 0, 1, 0, 0, 64, 17, 0, 0, 10, 1, 1, 100, 10, 1, 1, 1};
+    /** IPv4 + UDP, checksums complete. */
+    private static final byte[] UDP_PACKET = {0x45, 0, 0, 28, 0, 1, 0, 0, 64, 17, 0, 0, 10, 1, 1, 100, 10, 1, 1, 1,
+            0, 53, 0, 53, 0, 8, 0, 0};
+    private static final byte[] NO_OFFLOAD = new byte[VirtioNetHeader.LENGTH];
 
     private final LibC libc = Native.libc();
     private int kernelSide;
@@ -37,29 +45,37 @@ class TunDeviceTest {
     }
 
     @Test
-    void readsOnePacketAfterTheBuffersPosition() throws Exception {
-        libc.write(kernelSide, PACKET, PACKET.length);
+    void readsOnePacketAfterTheBuffersPositionWithoutItsHeader() throws Exception {
+        kernelSends(UDP_PACKET);
         ByteBuffer buffer = ByteBuffer.allocateDirect(2048);
         buffer.position(10);
 
-        assertEquals(PACKET.length, device.read(buffer, 1000));
+        assertEquals(UDP_PACKET.length, device.read(buffer, 1000));
 
-        assertEquals(10 + PACKET.length, buffer.position());
-        byte[] read = new byte[PACKET.length];
+        assertEquals(10 + UDP_PACKET.length, buffer.position());
+        byte[] read = new byte[UDP_PACKET.length];
         buffer.get(10, read);
-        assertArrayEquals(PACKET, read);
+        assertArrayEquals(UDP_PACKET, read);
         assertEquals(new TunCounters(1, 0, 0, 0), device.counters());
     }
 
     @Test
     void readsPacketsOneAtATime() throws Exception {
-        libc.write(kernelSide, PACKET, PACKET.length);
-        libc.write(kernelSide, PACKET, 8);
+        kernelSends(UDP_PACKET);
+        kernelSends(Arrays.copyOf(UDP_PACKET, 8));
         ByteBuffer buffer = ByteBuffer.allocateDirect(2048);
 
-        assertEquals(PACKET.length, device.read(buffer, 0));
+        assertEquals(UDP_PACKET.length, device.read(buffer, 0));
         buffer.clear();
         assertEquals(8, device.read(buffer, 0));
+    }
+
+    @Test
+    void aFrameShorterThanTheHeaderIsAnError() {
+        libc.write(kernelSide, new byte[4], 4);
+
+        assertThrows(IOException.class, () -> device.read(ByteBuffer.allocateDirect(2048), 0));
+        assertEquals(1, device.counters().readErrors());
     }
 
     @Test
@@ -73,27 +89,52 @@ class TunDeviceTest {
     }
 
     @Test
-    void writesOnePacketFromPositionToLimitAndLeavesTheBufferAlone() {
+    void writesOnePacketFromPositionToLimitAfterAnEmptyHeaderAndLeavesTheBufferAlone() {
         ByteBuffer packet = ByteBuffer.allocateDirect(64);
         packet.position(4);
-        packet.put(PACKET);
+        packet.put(UDP_PACKET);
         packet.flip().position(4);
 
         device.write(packet);
 
         assertEquals(4, packet.position());
-        byte[] received = new byte[64];
-        assertEquals(PACKET.length, libc.read(kernelSide, received, received.length));
-        assertArrayEquals(PACKET, java.util.Arrays.copyOf(received, PACKET.length));
+        assertArrayEquals(frame(NO_OFFLOAD, UDP_PACKET), kernelReceives());
         assertEquals(new TunCounters(0, 1, 0, 0), device.counters());
     }
 
     @Test
+    void tcpOverIpv4GoesOutWithItsChecksumLeftToTheKernel() {
+        byte[] segment = new byte[20 + 24];
+        segment[0] = 0x46; // IHL 6: a 24-byte IPv4 header, so the TCP header starts at 24
+        segment[9] = 6;
+
+        device.write(direct(segment));
+
+        assertArrayEquals(frame(needsChecksum(24), segment), kernelReceives());
+    }
+
+    @Test
+    void tcpOverIpv6GoesOutWithItsChecksumLeftToTheKernel() {
+        byte[] segment = new byte[40 + 20];
+        segment[0] = 0x60;
+        segment[6] = 6;
+
+        device.write(direct(segment));
+
+        assertArrayEquals(frame(needsChecksum(40), segment), kernelReceives());
+    }
+
+    @Test
+    void heapBuffersAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> device.write(ByteBuffer.wrap(UDP_PACKET)));
+    }
+
+    @Test
     void aRefusedWriteIsDroppedAndCountedNotThrown() {
-        libc.close(kernelSide); // the peer is gone: write(2) fails with ECONNREFUSED
+        libc.close(kernelSide); // the peer is gone: writev(2) fails with ECONNREFUSED
         kernelSide = -1;
 
-        device.write(ByteBuffer.wrap(PACKET));
+        device.write(direct(UDP_PACKET));
 
         assertEquals(new TunCounters(0, 0, 1, 0), device.counters());
     }
@@ -103,7 +144,7 @@ class TunDeviceTest {
         device.close();
 
         assertEquals(-1, device.read(ByteBuffer.allocateDirect(2048), 1000));
-        device.write(ByteBuffer.wrap(PACKET));
+        device.write(direct(UDP_PACKET));
         assertEquals(1, device.counters().droppedWrites());
     }
 
@@ -112,13 +153,41 @@ class TunDeviceTest {
         CompletableFuture<Integer> reader = CompletableFuture.supplyAsync(() -> {
             try {
                 return device.read(ByteBuffer.allocateDirect(2048), -1);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         });
         // Whether close() lands before or during the wait, the reader must return -1 rather than hang.
         device.close();
 
         assertEquals(-1, assertTimeoutPreemptively(Duration.ofSeconds(30), () -> reader.join()));
+    }
+
+    private void kernelSends(byte[] packet) {
+        byte[] frame = frame(NO_OFFLOAD, packet);
+        assertEquals(frame.length, libc.write(kernelSide, frame, frame.length));
+    }
+
+    private byte[] kernelReceives() {
+        byte[] received = new byte[4096];
+        long length = libc.read(kernelSide, received, received.length);
+        return Arrays.copyOf(received, (int) length);
+    }
+
+    /** flags NEEDS_CSUM, no segmentation, csum_start as given, csum_offset 16 (TCP's checksum field). */
+    private static byte[] needsChecksum(int tcpStart) {
+        ByteBuffer header = ByteBuffer.allocate(VirtioNetHeader.LENGTH).order(ByteOrder.nativeOrder());
+        header.put(0, (byte) 1).putShort(6, (short) tcpStart).putShort(8, (short) 16);
+        return header.array();
+    }
+
+    private static byte[] frame(byte[] header, byte[] packet) {
+        byte[] frame = Arrays.copyOf(header, header.length + packet.length);
+        System.arraycopy(packet, 0, frame, header.length, packet.length);
+        return frame;
+    }
+
+    private static ByteBuffer direct(byte[] bytes) {
+        return ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
     }
 }

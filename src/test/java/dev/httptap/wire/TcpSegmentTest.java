@@ -100,6 +100,30 @@ class TcpSegmentTest {
         assertTrue(segment.has(TcpFlags.ACK));
     }
 
+    @Test
+    void aPartialChecksumCompletedAsTheKernelDoesIsTheFullChecksum() throws MalformedPacketException {
+        TcpHeader tcp = new TcpHeader(40000, 443, 1, 2, TcpFlags.PSH | TcpFlags.ACK, 512, TcpOptions.NONE);
+        byte[] payload = "hello, partial checksums!".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        Ipv4Header ip = new Ipv4Header(Ipv4Address.of(10, 0, 0, 2), Ipv4Address.of(10, 0, 0, 1),
+                IpProtocol.TCP, tcp.length() + payload.length, 64, 7);
+        ByteBuffer full = ByteBuffer.allocate(ip.totalLength());
+        full.put(Ipv4Header.LENGTH + tcp.length(), payload);
+        ip.emit(full, 0);
+        tcp.emit(full, Ipv4Header.LENGTH, ip.pseudoHeaderSum(), payload.length);
+        ByteBuffer partialCopy = ByteBuffer.allocate(full.capacity()).put(0, full, 0, full.capacity());
+
+        tcp.emitWithPartialChecksum(partialCopy, Ipv4Header.LENGTH, ip.pseudoHeaderSum());
+        int checksumAt = Ipv4Header.LENGTH + TcpHeader.CHECKSUM_OFFSET;
+        assertEquals(Checksum.fold(ip.pseudoHeaderSum()), partialCopy.getShort(checksumAt) & 0xFFFF);
+        // The device: sum from the TCP header to the end, the field's content included, and store the complement.
+        int completed = Checksum.compute(partialCopy, Ipv4Header.LENGTH, partialCopy.capacity() - Ipv4Header.LENGTH);
+        partialCopy.putShort(checksumAt, (short) completed);
+
+        assertEquals(Hex.of(full, 0, full.capacity()), Hex.of(partialCopy, 0, partialCopy.capacity()));
+        Ipv4Packet parsed = Ipv4Packet.parse(partialCopy);
+        TcpSegment.parse(parsed).verifyChecksum(parsed.header().pseudoHeaderSum());
+    }
+
     private static void assertTcpMalformed(Malformation expected, ByteBuffer packet) throws MalformedPacketException {
         Ipv4Packet ip = Ipv4Packet.parse(packet);
         assertEquals(expected, assertThrows(MalformedPacketException.class, () -> TcpSegment.parse(ip)).malformation());

@@ -2,17 +2,19 @@
 //   parallel N   N requests at once (/n/0 ... /n/N-1), printing "N responses"
 //   grpc         /grpc, printing its grpc-status trailer
 //   push         /push, printing the body and then the pushed stream's path and body
+//   show PATH    PATH, printing the status and then the body
 const http2 = require('http2');
-const [origin, mode, count] = process.argv.slice(2);
+const [origin, mode, argument] = process.argv.slice(2);
 const session = http2.connect(origin);
 session.on('error', error => { console.error(error.message); process.exit(1); });
 
-function get(path, onTrailers) {
+function get(path, onTrailers, onResponse) {
   return new Promise((resolve, reject) => {
     const request = session.request({':path': path});
     let body = '';
     request.setEncoding('utf8');
     if (onTrailers) request.on('trailers', onTrailers);
+    if (onResponse) request.on('response', onResponse);
     request.on('data', text => body += text);
     request.on('end', () => resolve(body));
     request.on('error', reject);
@@ -22,7 +24,7 @@ function get(path, onTrailers) {
 
 async function run() {
   if (mode === 'parallel') {
-    const bodies = await Promise.all([...Array(Number(count)).keys()].map(i => get('/n/' + i)));
+    const bodies = await Promise.all([...Array(Number(argument)).keys()].map(i => get('/n/' + i)));
     console.log(bodies.length + ' responses');
   } else if (mode === 'grpc') {
     await get('/grpc', trailers => console.log('grpc-status ' + trailers['grpc-status']));
@@ -34,6 +36,8 @@ async function run() {
     }));
     console.log((await get('/push')).trim());
     console.log(await pushed);
+  } else if (mode === 'show') {
+    process.stdout.write(await get(argument, undefined, headers => console.log(headers[':status'])));
   }
   session.close();
 }
