@@ -3,9 +3,10 @@
 #   target/jffi/libjffi-1.2.so  jffi's native stub, unpacked once; otherwise jffi copies it out of the jar
 #                               into a new temporary file on every run (~50 ms).
 #   target/httptap.jsa          an AppCDS archive of the classes a run loads, made by a training run:
-#                               curl fetching a page from a server this script starts on 127.0.0.1 (so
-#                               the TCP, DNS and HTTP classes are in it), else ./httptap -- true, else
-#                               --version where namespaces are not allowed.
+#                               curl fetching a page from a server this script starts on 127.0.0.1, over
+#                               HTTP and, where openssl can make its certificate, over HTTPS (so the TCP,
+#                               DNS, HTTP and the JSSE interception classes are in it), else ./httptap --
+#                               true, else --version where namespaces are not allowed.
 # Both are optional: any failure here is reported and the build carries on without them, and ./httptap
 # only passes them to the JVM when present (a stale archive is ignored by the JVM, silently).
 set -uo pipefail
@@ -38,23 +39,36 @@ train() {
         && mv -f "$archive.partial" "$archive"
 }
 
-# A training request needs a server: python3's, on 127.0.0.1, on a port the kernel picks, serving an
-# empty directory, stopped when this script ends. Sets $port and $server (its pid).
+# A training request needs a server: python3's, on 127.0.0.1, on ports the kernel picks, serving an
+# empty directory ($dir/www) over HTTP and, when make_certificate made $dir/server.pem, over HTTPS too,
+# stopped when this script ends. Sets $port, $tls_port (empty without HTTPS) and $server (its pid).
 server=""
 port=""
+tls_port=""
 dir=""
 start_local_server() {
     command -v python3 >/dev/null && command -v curl >/dev/null || return 1
-    dir="$(mktemp -d)" || return 1
+    dir="$(mktemp -d)" && mkdir "$dir/www" || return 1
+    make_certificate
     python3 -c '
-import http.server, os, sys
+import http.server, os, ssl, sys, threading
+certificates = sys.argv[2]
 os.chdir(sys.argv[1])
-server = http.server.HTTPServer(("127.0.0.1", 0), http.server.SimpleHTTPRequestHandler)
-print(server.server_address[1], flush=True)
-server.serve_forever()' "$dir" >"$dir.port" 2>/dev/null &
+def serve(wrap):
+    server = http.server.HTTPServer(("127.0.0.1", 0), http.server.SimpleHTTPRequestHandler)
+    server.socket = wrap(server.socket)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return str(server.server_address[1])
+ports = [serve(lambda sock: sock)]
+if os.path.exists(os.path.join(certificates, "server.pem")):
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(os.path.join(certificates, "server.pem"), os.path.join(certificates, "server.key"))
+    ports.append(serve(lambda sock: context.wrap_socket(sock, server_side=True)))
+print(" ".join(ports), flush=True)
+threading.Event().wait()' "$dir/www" "$dir" >"$dir.port" 2>/dev/null &
     server=$!
     for _ in $(seq 50); do
-        port="$(head -1 "$dir.port" 2>/dev/null)"
+        read -r port tls_port < "$dir.port" 2>/dev/null
         [[ -n $port ]] && return 0
         sleep 0.1
     done
@@ -66,13 +80,36 @@ stop_local_server() {
 }
 trap stop_local_server EXIT
 
-train_with_a_request() {
-    start_local_server && train -- curl -s -o /dev/null --max-time 30 "http://host.httptap.local:$port/"
+# A CA (ca.pem, which the training run passes to --ca-file) and a certificate it signs for
+# host.httptap.local (server.pem), ECDSA P-256 like httptap's own, in $dir; nothing without openssl.
+make_certificate() {
+    command -v openssl >/dev/null || return 0
+    (
+        cd "$dir" &&
+        openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj "/CN=httptap training CA" \
+            -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign \
+            -keyout ca.key -out ca.pem &&
+        openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=host.httptap.local" \
+            -keyout server.key -out server.csr &&
+        printf 'subjectAltName=DNS:host.httptap.local\n' > server.ext &&
+        openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 1 -extfile server.ext \
+            -out server.pem
+    ) >/dev/null 2>&1 || rm -f "$dir/server.pem"
+}
+
+train_with_requests() {
+    start_local_server || return 1
+    local http="http://host.httptap.local:$port/"
+    if [[ -n $tls_port ]] && train --ca-file "$dir/ca.pem" -- curl -sf -o /dev/null -o /dev/null --max-time 30 \
+            "$http" "https://host.httptap.local:$tls_port/"; then
+        return 0
+    fi
+    train -- curl -s -o /dev/null --max-time 30 "$http"
 }
 
 unpack_jffi_stub
 rm -f "$archive"
-if ! train_with_a_request && ! train -- true && ! train --version; then
+if ! train_with_requests && ! train -- true && ! train --version; then
     rm -f "$archive.partial"
     note "no AppCDS archive (the training run failed); httptap starts without it"
 fi

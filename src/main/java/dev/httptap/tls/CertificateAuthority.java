@@ -15,6 +15,7 @@ import java.time.format.DateTimeFormatter;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
@@ -22,6 +23,8 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
@@ -32,7 +35,9 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 /**
  * The certificate authority of one run: an ECDSA P-256 key made at start-up, never written anywhere, and a
  * self-signed certificate valid from an hour ago (clock skew) to a day from now. It issues the leaf
- * certificates the child is shown, one per server name or address.
+ * certificates the child is shown, one per server name or address, all for one P-256 key of their own:
+ * the leaves' keys live in this process only, next to the CA's key that could sign any other, so a key
+ * per leaf would protect nothing and cost a key generation on the relay's thread for every new name.
  */
 public final class CertificateAuthority {
     static final Duration BACKDATE = Duration.ofHours(1);
@@ -42,10 +47,20 @@ public final class CertificateAuthority {
 
     private final KeyPair keys;
     private final X509Certificate certificate;
+    /** The CA's name and key identifier as every leaf names its issuer. */
+    private final X500Name issuer;
+    private final AuthorityKeyIdentifier authorityKeyIdentifier;
+    /** Made with the first leaf, so that runs without HTTPS never pay for it. */
+    private LeafKey leafKey;
 
-    private CertificateAuthority(KeyPair keys, X509Certificate certificate) {
+    /** The key all leaves certify, with the forms their certificates carry it in. */
+    private record LeafKey(KeyPair keys, SubjectPublicKeyInfo publicKeyInfo, SubjectKeyIdentifier identifier) {}
+
+    private CertificateAuthority(KeyPair keys, X509Certificate certificate) throws GeneralSecurityException {
         this.keys = keys;
         this.certificate = certificate;
+        this.issuer = X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
+        this.authorityKeyIdentifier = new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(certificate);
     }
 
     /** Makes a new CA valid around {@code now}, named "httptap CA" and the date. */
@@ -86,28 +101,37 @@ public final class CertificateAuthority {
 
     /** A leaf for TLS servers only, with {@code name} as its only subject name, valid as long as the CA. */
     private IssuedCertificate issue(String name, GeneralName alternativeName) {
-        KeyPair leafKeys = newKeyPair();
+        LeafKey leaf = leafKey();
         X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, name).build();
-        X500Name issuer = X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
         try {
-            JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
-            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer, serialNumber(),
+            X509v3CertificateBuilder builder = new X509v3CertificateBuilder(issuer, serialNumber(),
                     CertificateTime.of(certificate.getNotBefore().toInstant()),
-                    CertificateTime.of(certificate.getNotAfter().toInstant()), subject, leafKeys.getPublic())
+                    CertificateTime.of(certificate.getNotAfter().toInstant()), subject, leaf.publicKeyInfo())
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
                     .addExtension(Extension.extendedKeyUsage, false,
                             new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
                     .addExtension(Extension.subjectAlternativeName, false,
                             new GeneralNames(alternativeName))
-                    .addExtension(Extension.subjectKeyIdentifier, false,
-                            extensions.createSubjectKeyIdentifier(leafKeys.getPublic()))
-                    .addExtension(Extension.authorityKeyIdentifier, false,
-                            extensions.createAuthorityKeyIdentifier(certificate));
-            return new IssuedCertificate(leafKeys.getPrivate(), sign(builder, keys), certificate);
+                    .addExtension(Extension.subjectKeyIdentifier, false, leaf.identifier())
+                    .addExtension(Extension.authorityKeyIdentifier, false, authorityKeyIdentifier);
+            return new IssuedCertificate(leaf.keys().getPrivate(), sign(builder, keys), certificate);
         } catch (GeneralSecurityException | org.bouncycastle.cert.CertIOException e) {
             throw new IllegalStateException("cannot issue a certificate for " + name + ": " + e.getMessage(), e);
         }
+    }
+
+    private synchronized LeafKey leafKey() {
+        if (leafKey == null) {
+            KeyPair leafKeys = newKeyPair();
+            try {
+                leafKey = new LeafKey(leafKeys, SubjectPublicKeyInfo.getInstance(leafKeys.getPublic().getEncoded()),
+                        new JcaX509ExtensionUtils().createSubjectKeyIdentifier(leafKeys.getPublic()));
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("cannot make the leaf key: " + e.getMessage(), e);
+            }
+        }
+        return leafKey;
     }
 
     private static X509Certificate sign(X509v3CertificateBuilder builder, KeyPair signer)

@@ -2,6 +2,7 @@ package dev.httptap.tls;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -58,6 +59,18 @@ class CertificateAuthorityTest {
     void aLeafForAnAddressNamesTheAddress() throws Exception {
         X509Certificate leaf = ca.issue(InetAddress.getByAddress(new byte[] {(byte) 192, 0, 2, 10})).leaf();
         assertEquals(List.of(List.of(7, "192.0.2.10")), List.copyOf(leaf.getSubjectAlternativeNames()));
+    }
+
+    @Test
+    void allLeavesCertifyOneKeyThatIsNotTheCas() throws Exception {
+        IssuedCertificate first = ca.issue("a.example.test");
+        IssuedCertificate second = ca.issue(InetAddress.getByAddress(new byte[] {(byte) 192, 0, 2, 10}));
+        assertEquals(first.leaf().getPublicKey(), second.leaf().getPublicKey());
+        assertEquals(first.key(), second.key());
+        assertNotEquals(ca.certificate().getPublicKey(), first.leaf().getPublicKey());
+        assertNotEquals(first.leaf().getSerialNumber(), second.leaf().getSerialNumber());
+        second.leaf().verify(ca.certificate().getPublicKey());
+        assertArrayEquals(keyIdentifier(first.leaf()), keyIdentifier(second.leaf()));
     }
 
     @Test

@@ -16,22 +16,27 @@ import dev.httptap.sniff.SniffOptions;
 import dev.httptap.stack.FlowId;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.security.Principal;
+import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedKeyManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -208,6 +213,35 @@ class TlsInterceptorTest {
     }
 
     @Test
+    void laterConnectionsToAServerResumeTheSessionVerifiedOnTheFirst() throws IOException {
+        UpstreamTrust trust = trustingServerCa();
+        CountingKeyManager serverKeys = new CountingKeyManager(new LeafKeyManager(serverCa.issue(HOST)));
+        SSLContext server = serverContext(serverKeys);
+        int[] keysUsed = new int[2];
+        for (int i = 0; i < 2; i++) {
+            InMemoryConnection connection = connect(clientTrusting(httptapCa.certificate()), trust, server, "http/1.1");
+            connection.handshake();
+            connection.clientSends(REQUEST);
+            assertEquals(REQUEST, connection.serverText());
+            keysUsed[i] = serverKeys.privateKeysHandedOut;
+        }
+        assertEquals(1, keysUsed[0], "the first connection is a full handshake, the certificate checked");
+        assertEquals(1, keysUsed[1], "the second resumed: the server showed no certificate, signed nothing");
+    }
+
+    @Test
+    void aServerThatFailedVerificationIsCheckedAgainOnEveryConnection() throws IOException {
+        UpstreamTrust systemDefaults = UpstreamTrust.create(Optional.empty(), false);
+        for (int i = 0; i < 2; i++) {
+            InMemoryConnection connection = connect(clientTrusting(httptapCa.certificate()), systemDefaults);
+            connection.handshake();
+            connection.clientSends(REQUEST);
+            assertTrue(connection.clientText().startsWith("HTTP/1.1 502 Bad Gateway\r\n"), connection.clientText());
+            assertEquals("", connection.serverText());
+        }
+    }
+
+    @Test
     void insecureTalksToAnyServer() {
         InMemoryConnection connection = connect(clientTrusting(httptapCa.certificate()),
                 UpstreamTrust.create(Optional.empty(), true));
@@ -248,6 +282,12 @@ class TlsInterceptorTest {
 
     private InMemoryConnection connect(SSLContext clientContext, UpstreamTrust trust, String serverName,
             String... protocols) {
+        return connect(clientContext, trust, new LeafContexts(CompletableFuture.completedFuture(serverCa)).forName(serverName),
+                protocols);
+    }
+
+    private InMemoryConnection connect(SSLContext clientContext, UpstreamTrust trust, SSLContext serverContext,
+            String... protocols) {
         SSLEngine client = clientContext.createSSLEngine(HOST, 443);
         client.setUseClientMode(true);
         SSLParameters parameters = client.getSSLParameters();
@@ -256,7 +296,7 @@ class TlsInterceptorTest {
         parameters.setApplicationProtocols(protocols);
         client.setSSLParameters(parameters);
 
-        SSLEngine server = new LeafContexts(CompletableFuture.completedFuture(serverCa)).forName(serverName).createSSLEngine();
+        SSLEngine server = serverContext.createSSLEngine();
         server.setUseClientMode(false);
         server.setHandshakeApplicationProtocolSelector((engine, offered) -> offered.contains("http/1.1") ? "http/1.1" : "");
 
@@ -287,6 +327,62 @@ class TlsInterceptorTest {
             return context;
         } catch (Exception e) {
             throw new AssertionError(e);
+        }
+    }
+
+    private static SSLContext serverContext(X509ExtendedKeyManager keys) {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(new KeyManager[] {keys}, null, null);
+            return context;
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** A server's keys that count the handshakes in which the server had to sign with its own key. */
+    private static final class CountingKeyManager extends X509ExtendedKeyManager {
+        private final X509ExtendedKeyManager keys;
+        int privateKeysHandedOut;
+
+        CountingKeyManager(X509ExtendedKeyManager keys) {
+            this.keys = keys;
+        }
+
+        @Override
+        public PrivateKey getPrivateKey(String alias) {
+            privateKeysHandedOut++;
+            return keys.getPrivateKey(alias);
+        }
+
+        @Override
+        public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
+            return keys.chooseEngineServerAlias(keyType, issuers, engine);
+        }
+
+        @Override
+        public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+            return keys.chooseServerAlias(keyType, issuers, socket);
+        }
+
+        @Override
+        public String[] getServerAliases(String keyType, Principal[] issuers) {
+            return keys.getServerAliases(keyType, issuers);
+        }
+
+        @Override
+        public X509Certificate[] getCertificateChain(String alias) {
+            return keys.getCertificateChain(alias);
+        }
+
+        @Override
+        public String[] getClientAliases(String keyType, Principal[] issuers) {
+            return null;
+        }
+
+        @Override
+        public String chooseClientAlias(String[] keyTypes, Principal[] issuers, Socket socket) {
+            return null;
         }
     }
 
