@@ -74,6 +74,10 @@ class ChildLifeIT {
             try {
                 assertTrue(ProcessTable.awaitCondition(LIMIT, () -> fetchedSize(fetched) > 0 || !httptap.isAlive()),
                         "the background job's request did not complete");
+                // The child may hold the response before httptap's line is out: wait for the line, not the file.
+                assertTrue(ProcessTable.awaitCondition(LIMIT,
+                        () -> httptap.stdoutSoFar().contains("<--- 200 " + url) || !httptap.isAlive()),
+                        "the exchange was not printed while httptap kept serving");
                 assertTrue(httptap.isAlive(), "httptap exited although --no-exit was given");
 
                 httptap.terminate();
