@@ -20,7 +20,7 @@ import java.util.function.Consumer;
  * (over UDP; over TCP it is a connection to the resolver, watched by {@link TcpDnsObserver}).
  *
  * <p>Memory is bounded: {@value #BATCHES} packet batches of {@value #BATCH_BYTES} bytes between the
- * threads, one {@link Splice#CHUNK_BYTES} scratch buffer for the loop, and at most that much again per TCP
+ * threads, one {@link Splice#SERVER_READ_BYTES} scratch buffer for the loop, and at most that much again per TCP
  * connection whose server reads slower than the child sends. The device is the caller's to close.
  */
 public final class Relay implements AutoCloseable {
@@ -95,7 +95,7 @@ public final class Relay implements AutoCloseable {
             throw new IllegalStateException("relay already " + state);
         }
         loop = new EventLoop("httptap-relay", clock);
-        ByteBuffer scratch = ByteBuffer.allocateDirect(Splice.CHUNK_BYTES);
+        ByteBuffer scratch = ByteBuffer.allocateDirect(Splice.SERVER_READ_BYTES);
         AddressMap addresses = new AddressMap(config.gateway(), config.hostAliasAddress(), config.ipv6());
         LocalZone zone = new LocalZone(config.hostAliasName(), config.hostAliasAddress(),
                 config.ipv6() == null ? null : config.ipv6().hostAlias());

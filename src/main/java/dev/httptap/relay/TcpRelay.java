@@ -29,7 +29,7 @@ final class TcpRelay {
     private final ExpiryList<PendingConnect> connectTimeouts;
     private final Set<Splice> splices = new HashSet<>();
 
-    /** {@code scratch}: the loop's shared buffer of {@link Splice#CHUNK_BYTES}, lent to each splice. */
+    /** {@code scratch}: the loop's shared buffer of {@link Splice#SERVER_READ_BYTES}, lent to each splice. */
     TcpRelay(Selector selector, Clock clock, ByteBuffer scratch, long connectTimeoutNanos,
             FlowHandlerFactory handlers, UpstreamObserver upstreams) {
         this.selector = selector;

@@ -48,7 +48,7 @@ class DnsRelayTest {
                 (InetSocketAddress) answeringServer.getLocalAddress());
         LocalZone zone = new LocalZone("host.httptap.local", RelayConfig.ipv4(169, 254, 77, 65));
         relay = harness.onLoop(() -> new DnsRelay(harness.loop.selector(), harness.loop.clock(), child,
-                ByteBuffer.allocateDirect(Splice.CHUNK_BYTES), zone, servers, 16,
+                ByteBuffer.allocateDirect(Splice.SERVER_READ_BYTES), zone, servers, 16,
                 TimeUnit.SECONDS.toNanos(10), TimeUnit.MILLISECONDS.toNanos(50), observer));
         harness.addTimers(relay::expire, relay::closeAll);
     }

@@ -41,7 +41,7 @@ class TcpRelayTest {
     void start() throws IOException {
         harness = new LoopHarness();
         relay = harness.onLoop(() -> new TcpRelay(harness.loop.selector(), harness.loop.clock(),
-                ByteBuffer.allocateDirect(Splice.CHUNK_BYTES), TimeUnit.SECONDS.toNanos(30),
+                ByteBuffer.allocateDirect(Splice.SERVER_READ_BYTES), TimeUnit.SECONDS.toNanos(30),
                 (flow, upstream, peers) -> handlersToUse.open(flow, upstream, peers), new UpstreamObserver() {
                     @Override
                     public void onConnected(FlowId flow, InetSocketAddress upstream, long dialStart, long connected) {

@@ -125,7 +125,7 @@ class UdpRelayTest {
 
     private UdpRelay relay(int maxFlows, long idleNanos, boolean allowQuic) {
         UdpRelay relay = harness.onLoop(() -> new UdpRelay(harness.loop.selector(), harness.loop.clock(), ADDRESSES,
-                child, (flow, payload) -> refused.add(flow), allowQuic, ByteBuffer.allocateDirect(Splice.CHUNK_BYTES), maxFlows, idleNanos));
+                child, (flow, payload) -> refused.add(flow), allowQuic, ByteBuffer.allocateDirect(Splice.SERVER_READ_BYTES), maxFlows, idleNanos));
         harness.addTimers(relay::expire, relay::closeAll);
         return relay;
     }
