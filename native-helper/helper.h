@@ -5,6 +5,8 @@
 #ifndef HTTPTAP_HELPER_H
 #define HTTPTAP_HELPER_H
 
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <netinet/in.h>
 #include <sys/types.h>
 
@@ -50,6 +52,19 @@ int tun_create(const char *name);
 
 /* netconf.c */
 void netconf_configure(const struct helper_config *cfg, int full_id_range);
+
+/* netlink.c: one rtnetlink request, header, family-specific part and attributes. */
+struct netlink_request {
+	struct nlmsghdr header;
+	union {
+		struct ifaddrmsg address;
+		struct rtmsg route;
+		struct ifinfomsg link;
+	} body;
+	char attributes[64];
+};
+void netlink_add_attribute(struct netlink_request *request, unsigned short type, const void *data, size_t length);
+int netlink_call(struct netlink_request *request);
 
 /* netconf6.c */
 int netconf6_prepare(const struct helper_config *cfg);

@@ -43,6 +43,8 @@ static void set_ifreq_address(struct sockaddr *field, struct in_addr address)
 	memcpy(field, &sin, sizeof(sin));
 }
 
+#define TUN_QUEUE_PACKETS 16384
+
 /* Prepares an ifreq naming the interface. */
 static void ifreq_for(struct ifreq *ifr, const char *name)
 {
@@ -85,6 +87,34 @@ static void configure_address(int sock, const struct helper_config *cfg)
 	ifr.ifr_mtu = cfg->mtu;
 	if (ioctl(sock, SIOCSIFMTU, &ifr) < 0)
 		die_errno(NULL, "cannot set the MTU of %s to %d (SIOCSIFMTU)", cfg->tun_name, cfg->mtu);
+}
+
+/*
+ * The command's packets wait in the TUN device's queue until httptap reads them. The kernel's default of 500
+ * overflows when thousands of connections open at once: their SYNs are dropped and retried only a second
+ * later. The queue holds pointers; the packets stay charged to the command's sockets. Set over rtnetlink
+ * ("ip link set TUN txqueuelen N"), as a user namespace may not use SIOCSIFTXQLEN; before the link goes up,
+ * so that its queueing discipline takes the same length.
+ */
+static void set_queue_length(int sock, const struct helper_config *cfg)
+{
+	struct netlink_request request;
+	unsigned int length = TUN_QUEUE_PACKETS;
+	struct ifreq ifr;
+	int error;
+
+	ifreq_for(&ifr, cfg->tun_name);
+	if (ioctl(sock, SIOCGIFINDEX, &ifr) < 0)
+		die_errno(NULL, "cannot find the index of %s (SIOCGIFINDEX)", cfg->tun_name);
+	memset(&request, 0, sizeof(request));
+	request.header.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg));
+	request.header.nlmsg_type = RTM_NEWLINK;
+	request.body.link.ifi_family = AF_UNSPEC;
+	request.body.link.ifi_index = ifr.ifr_ifindex;
+	netlink_add_attribute(&request, IFLA_TXQLEN, &length, sizeof(length));
+	error = netlink_call(&request);
+	if (error)
+		die("cannot set the queue length of %s: %s", cfg->tun_name, strerror(error));
 }
 
 /* Adds "default via gateway dev tun". */
@@ -140,6 +170,7 @@ void netconf_configure(const struct helper_config *cfg, int full_id_range)
 	ipv6 = netconf6_prepare(cfg);
 
 	configure_address(sock, cfg);
+	set_queue_length(sock, cfg);
 	link_up(sock, cfg->tun_name);
 	add_default_route(sock, cfg);
 	if (ipv6)

@@ -9,7 +9,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <stdio.h>
@@ -18,56 +17,6 @@
 #include <unistd.h>
 
 #include "helper.h"
-
-/* One rtnetlink request: header, family-specific part, attributes. */
-struct netlink_request {
-	struct nlmsghdr header;
-	union {
-		struct ifaddrmsg address;
-		struct rtmsg route;
-	} body;
-	char attributes[64];
-};
-
-/* Appends one attribute; the buffer is sized for the two 16-byte addresses and an index used here. */
-static void add_attribute(struct netlink_request *request, unsigned short type, const void *data, size_t length)
-{
-	struct rtattr *attribute = (struct rtattr *)((char *)request + NLMSG_ALIGN(request->header.nlmsg_len));
-
-	attribute->rta_type = type;
-	attribute->rta_len = (unsigned short)RTA_LENGTH(length);
-	memcpy(RTA_DATA(attribute), data, length);
-	request->header.nlmsg_len = NLMSG_ALIGN(request->header.nlmsg_len) + RTA_ALIGN(attribute->rta_len);
-}
-
-/* Sends a request and reads the kernel's acknowledgement; returns 0 or a positive errno. */
-static int netlink_call(struct netlink_request *request)
-{
-	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
-	char reply[512];
-	ssize_t length;
-	int sock = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-	int error = 0;
-
-	if (sock < 0)
-		return errno;
-	request->header.nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
-	request->header.nlmsg_seq = 1;
-	if (sendto(sock, request, request->header.nlmsg_len, 0, (struct sockaddr *)&kernel, sizeof(kernel)) < 0) {
-		error = errno;
-	} else if ((length = recv(sock, reply, sizeof(reply), 0)) < 0) {
-		error = errno;
-	} else {
-		struct nlmsghdr *answer = (struct nlmsghdr *)reply;
-
-		if (!NLMSG_OK(answer, (unsigned int)length) || answer->nlmsg_type != NLMSG_ERROR)
-			error = EPROTO;
-		else
-			error = -((struct nlmsgerr *)NLMSG_DATA(answer))->error;
-	}
-	close(sock);
-	return error;
-}
 
 /* "ip -6 addr add ADDRESS/PREFIX dev TUN nodad": no duplicate detection, so the address is usable at once. */
 static int add_address(const struct helper_config *cfg, int index)
@@ -83,8 +32,8 @@ static int add_address(const struct helper_config *cfg, int index)
 	request.body.address.ifa_flags = IFA_F_NODAD;
 	request.body.address.ifa_scope = RT_SCOPE_UNIVERSE;
 	request.body.address.ifa_index = (unsigned int)index;
-	add_attribute(&request, IFA_LOCAL, &cfg->address6, sizeof(cfg->address6));
-	add_attribute(&request, IFA_ADDRESS, &cfg->address6, sizeof(cfg->address6));
+	netlink_add_attribute(&request, IFA_LOCAL, &cfg->address6, sizeof(cfg->address6));
+	netlink_add_attribute(&request, IFA_ADDRESS, &cfg->address6, sizeof(cfg->address6));
 	return netlink_call(&request);
 }
 
@@ -102,8 +51,8 @@ static int add_default_route(const struct helper_config *cfg, int index)
 	request.body.route.rtm_protocol = RTPROT_BOOT;
 	request.body.route.rtm_scope = RT_SCOPE_UNIVERSE;
 	request.body.route.rtm_type = RTN_UNICAST;
-	add_attribute(&request, RTA_GATEWAY, &cfg->gateway6, sizeof(cfg->gateway6));
-	add_attribute(&request, RTA_OIF, &index, sizeof(index));
+	netlink_add_attribute(&request, RTA_GATEWAY, &cfg->gateway6, sizeof(cfg->gateway6));
+	netlink_add_attribute(&request, RTA_OIF, &index, sizeof(index));
 	return netlink_call(&request);
 }
 

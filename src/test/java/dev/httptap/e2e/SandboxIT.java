@@ -31,6 +31,16 @@ class SandboxIT {
     }
 
     @Test
+    void theTapsQueueHoldsABurstOfThousandsOfConnections() {
+        // The kernel's default (500) drops SYNs when thousands of connections open at once.
+        ProcessRun run = Route.TAPPED.run("cat", "/sys/class/net/httptap/tx_queue_len");
+
+        assertAll(run.describe(),
+                () -> assertEquals(0, run.exitCode(), "exit code"),
+                () -> assertEquals("16384", run.programStdout().trim(), "tx_queue_len"));
+    }
+
+    @Test
     void tapHostNameResolvesToTheTapAddress() {
         // ahostsv4: with IPv6 in the tap the name has an AAAA record too, which "getent hosts" would prefer.
         ProcessRun run = Route.TAPPED.run("getent", "ahostsv4", Httptap.HOST);
