@@ -11,12 +11,14 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -41,6 +43,7 @@ public final class ChildTrust {
     /** Node adds this file's CAs to its own built-in list, so it gets only the run's CA. */
     static final String NODE_VARIABLE = "NODE_EXTRA_CA_CERTS";
     private static final char[] STORE_PASSWORD = "changeit".toCharArray();
+    private static final String CA_ALIAS = "httptap-ca";
 
     private final Path bundle;
     private final Path caCertificate;
@@ -131,10 +134,29 @@ public final class ChildTrust {
     }
 
     /**
-     * The JDK's trusted CAs and ours as PKCS12 without encryption or MAC, like the JDK's own cacerts: any
-     * JVM reads it with or without a password.
+     * The JDK's trusted CAs and ours: the JDK's own {@code cacerts} with ours added when it is a JKS (no
+     * certificate parsed), otherwise a PKCS12 store without encryption or MAC made from the JDK's trust
+     * anchors. Any JVM reads either with or without the password "changeit".
      */
     static byte[] javaTrustStore(X509Certificate ours) throws IOException {
+        Path jdkStore = Path.of(System.getProperty("java.home"), "lib", "security", "cacerts");
+        Path jdkOverride = jdkStore.resolveSibling("jssecacerts");
+        if (System.getProperty("javax.net.ssl.trustStore") == null && !Files.exists(jdkOverride)
+                && Files.isRegularFile(jdkStore)) {
+            try {
+                Optional<byte[]> added = JksTrustStore.withTrustedCertificate(Files.readAllBytes(jdkStore),
+                        STORE_PASSWORD, CA_ALIAS, ours.getEncoded(), System.currentTimeMillis());
+                if (added.isPresent()) {
+                    return added.get();
+                }
+            } catch (CertificateEncodingException e) {
+                throw new IOException("cannot encode the CA's certificate: " + e.getMessage(), e);
+            }
+        }
+        return pkcs12TrustStore(ours);
+    }
+
+    private static byte[] pkcs12TrustStore(X509Certificate ours) throws IOException {
         try {
             KeyStore store;
             synchronized (System.class) {
@@ -149,7 +171,7 @@ public final class ChildTrust {
                     for (int i = 0; i < anchors.length; i++) {
                         store.setCertificateEntry("system-" + i, anchors[i]);
                     }
-                    store.setCertificateEntry("httptap-ca", ours);
+                    store.setCertificateEntry(CA_ALIAS, ours);
                     ByteArrayOutputStream out = new ByteArrayOutputStream();
                     store.store(out, STORE_PASSWORD);
                     return out.toByteArray();

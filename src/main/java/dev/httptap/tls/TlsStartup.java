@@ -7,7 +7,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
-import javax.net.ssl.TrustManager;
 
 /**
  * The slow parts of a run's TLS set-up, started on their own threads as the run begins so that they
@@ -37,13 +36,13 @@ public final class TlsStartup implements AutoCloseable {
         CompletableFuture<CertificateAuthority> authority =
                 inBackground("httptap-ca", () -> filling(childTrust, CertificateAuthority.create(Instant.now())));
         CompletableFuture<UpstreamTrust> upstreamTrust = inBackground("httptap-trust", () -> {
-            TrustManager checking = UpstreamTrust.checking(caFile, insecure);
             if (caFile.isEmpty()) {
-                // JSSE's set-up (~30 ms of CPU) waits for the child's trust files: only TLS connections need
-                // it, and until then the child's start should not share the two cores with it.
+                // Loading the JDK's trust store and JSSE's set-up (~60 ms of CPU) wait for the child's trust
+                // files: only TLS connections need them, and until then the child's start should not share
+                // the two cores with them. A --ca-file is checked at once: a bad one stops the run.
                 settled(authority);
             }
-            return UpstreamTrust.using(checking, !insecure);
+            return UpstreamTrust.using(UpstreamTrust.checking(caFile, insecure), !insecure);
         });
         return new TlsStartup(authority, upstreamTrust, caFile.isPresent(), insecure);
     }
