@@ -1,5 +1,9 @@
 package dev.httptap.tun;
 
+import dev.httptap.wire.IpProtocol;
+import dev.httptap.wire.IpVersion;
+import dev.httptap.wire.Ipv6Header;
+import dev.httptap.wire.TcpHeader;
 import java.nio.ByteBuffer;
 import jnr.ffi.Pointer;
 
@@ -15,11 +19,9 @@ final class VirtioNetHeader {
     private static final byte NEEDS_CSUM = 1;
     private static final int CSUM_START = 6;
     private static final int CSUM_OFFSET = 8;
-    private static final int IPV4 = 4;
-    private static final int IPV6 = 6;
-    private static final int IPV6_HEADER_LENGTH = 40;
-    private static final int TCP = 6;
-    private static final int TCP_CHECKSUM_OFFSET = 16;
+    /** Where IPv4 and IPv6 headers hold the next protocol's number. */
+    private static final int IPV4_PROTOCOL = 9;
+    private static final int IPV6_NEXT_HEADER = 6;
 
     private VirtioNetHeader() {
     }
@@ -32,21 +34,22 @@ final class VirtioNetHeader {
         int start = tcpStart(packet);
         header.putByte(0, start < 0 ? 0 : NEEDS_CSUM);
         header.putShort(CSUM_START, (short) Math.max(start, 0));
-        header.putShort(CSUM_OFFSET, (short) (start < 0 ? 0 : TCP_CHECKSUM_OFFSET));
+        header.putShort(CSUM_OFFSET, (short) (start < 0 ? 0 : TcpHeader.CHECKSUM_OFFSET));
     }
 
     /** Where the TCP header starts in the packet, or -1 when it is not TCP (or carries IPv6 extension headers). */
     private static int tcpStart(ByteBuffer packet) {
         int at = packet.position();
-        if (packet.remaining() < IPV6_HEADER_LENGTH) {
+        if (packet.remaining() < Ipv6Header.LENGTH) {
             return -1;
         }
-        int version = (packet.get(at) & 0xFF) >>> 4;
-        if (version == IPV4 && packet.get(at + 9) == TCP) {
-            return (packet.get(at) & 0x0F) * 4;
+        int firstByte = packet.get(at) & 0xFF;
+        IpVersion version = IpVersion.ofFirstByte(firstByte);
+        if (version == IpVersion.V4 && packet.get(at + IPV4_PROTOCOL) == IpProtocol.TCP.number()) {
+            return (firstByte & 0x0F) * 4;
         }
-        if (version == IPV6 && packet.get(at + 6) == TCP) {
-            return IPV6_HEADER_LENGTH;
+        if (version == IpVersion.V6 && packet.get(at + IPV6_NEXT_HEADER) == IpProtocol.TCP.number()) {
+            return Ipv6Header.LENGTH;
         }
         return -1;
     }
