@@ -42,7 +42,7 @@ public final class TlsStartup implements AutoCloseable {
                 // the two cores with them. A --ca-file is checked at once: a bad one stops the run.
                 settled(authority);
             }
-            return UpstreamTrust.using(UpstreamTrust.checking(caFile, insecure), !insecure);
+            return UpstreamTrust.create(caFile, insecure);
         });
         return new TlsStartup(authority, upstreamTrust, caFile.isPresent(), insecure);
     }

@@ -38,28 +38,11 @@ public final class UpstreamTrust {
 
     /** Throws {@link IllegalArgumentException} with a message fit for the user when the file is unusable. */
     public static UpstreamTrust create(Optional<Path> caFile, boolean insecure) {
-        return using(checking(caFile, insecure), !insecure);
-    }
-
-    /**
-     * The first half of {@link #create}: how servers' certificates are checked. It loads the JDK's trust
-     * store, which the child's trust files need too (ChildTrust); the second half, JSSE's set-up, only TLS
-     * connections need.
-     */
-    static TrustManager checking(Optional<Path> caFile, boolean insecure) {
-        try {
-            return insecure ? new TrustingEverything() : verifyingManager(caFile);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot set up TLS to servers: " + e.getMessage(), e);
-        }
-    }
-
-    /** The second half of {@link #create}. */
-    static UpstreamTrust using(TrustManager checking, boolean verifying) {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {checking}, null);
-            return new UpstreamTrust(() -> context, verifying);
+            TrustManager trust = insecure ? new TrustingEverything() : verifyingManager(caFile);
+            context.init(null, new TrustManager[] {trust}, null);
+            return new UpstreamTrust(() -> context, !insecure);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot set up TLS to servers: " + e.getMessage(), e);
         }
