@@ -15,8 +15,13 @@ import java.util.Optional;
  *   <li>a coding httptap does not know: the first bytes as they are, with a note.</li>
  * </ul>
  * Codings are undone last-applied first: {@code Content-Encoding: gzip, br} means gzip, then brotli.
+ * A stack of more than {@link #MAX_STACKED_CODINGS} codings is not decoded at all: each is a nested decoder,
+ * and no server needs more than two, so a deeper stack is only a way to exhaust the relay thread.
  */
 public final class BodyDecoder {
+    /** The most codings undone for one body. */
+    public static final int MAX_STACKED_CODINGS = 5;
+
     private final int printLimit;
 
     public BodyDecoder(int printLimit) {
@@ -28,8 +33,13 @@ public final class BodyDecoder {
 
     /** A recorder for one body whose Content-Encoding fields are {@code contentEncodingValues}. */
     public BodyRecorder recorder(List<String> contentEncodingValues) {
+        List<String> tokens = tokens(contentEncodingValues);
+        if (tokens.size() > MAX_STACKED_CODINGS) {
+            return new PlainRecorder(printLimit, Optional.of("not decoded: " + tokens.size()
+                    + " stacked content codings, more than the " + MAX_STACKED_CODINGS + " httptap undoes"));
+        }
         List<ContentCoding> codings = new ArrayList<>(2);
-        for (String token : tokens(contentEncodingValues)) {
+        for (String token : tokens) {
             Optional<ContentCoding> coding = ContentCoding.forToken(token);
             if (coding.isEmpty()) {
                 return new PlainRecorder(printLimit, Optional.of("unknown content coding \"" + token + "\""));

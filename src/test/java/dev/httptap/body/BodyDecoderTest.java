@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -157,6 +158,29 @@ class BodyDecoderTest {
         assertTrue(brotli.failure().isPresent());
         DecodedBody zstd = decode(decoder, hex("28b52ffd00ffffffff"), true, List.of("zstd"));
         assertTrue(zstd.failure().isPresent());
+    }
+
+    @Test
+    void fiveStackedCodingsAreUndone() throws IOException {
+        byte[] encoded = utf8("five deep\n");
+        for (int i = 0; i < 5; i++) {
+            encoded = deflate(encoded, false);
+        }
+        List<String> codings = List.of(String.join(", ", Collections.nCopies(5, "deflate")));
+        assertEquals("five deep\n", text(decode(decoder, encoded, true, codings)));
+    }
+
+    @Test
+    void aThousandStackedCodingsAreShownAsReceivedWithANoteAndNeverRecursed() throws IOException {
+        byte[] encoded = utf8("deep\n");
+        for (int i = 0; i < 1000; i++) {
+            encoded = deflate(encoded, false);
+        }
+        List<String> codings = List.of(String.join(", ", Collections.nCopies(1000, "deflate")));
+        DecodedBody body = decode(decoder, encoded, true, codings);
+        assertArrayEquals(Arrays.copyOf(encoded, Math.min(encoded.length, 4096)), body.bytes());
+        assertEquals(Optional.of("not decoded: 1000 stacked content codings, more than the 5 httptap undoes"),
+                body.failure());
     }
 
     @Test
