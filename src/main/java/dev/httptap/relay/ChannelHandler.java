@@ -5,6 +5,9 @@ interface ChannelHandler {
     /** {@code readyOps} as in {@link java.nio.channels.SelectionKey#readyOps()}. */
     void onReady(int readyOps);
 
-    /** The loop caught an unexpected exception from {@link #onReady}: release everything, quietly. */
-    void fail(RuntimeException error);
+    /**
+     * The loop caught something unexpected from {@link #onReady}, an {@link Error} such as a
+     * StackOverflowError included: release everything, quietly, so the loop can serve every other flow.
+     */
+    void fail(Throwable error);
 }

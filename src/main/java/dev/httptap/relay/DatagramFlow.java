@@ -99,7 +99,7 @@ final class DatagramFlow implements FlowTable.Flow, ChannelHandler {
     }
 
     @Override
-    public void fail(RuntimeException error) {
+    public void fail(Throwable error) {
         close();
     }
 

@@ -26,6 +26,7 @@ final class EventLoop implements AutoCloseable {
     }
 
     private static final long STOP_WAIT_MILLIS = 5_000;
+    private static final long TURN_RETRY_NANOS = 10_000_000;
 
     private final Selector selector;
     private final Clock clock;
@@ -35,6 +36,7 @@ final class EventLoop implements AutoCloseable {
     private final Consumer<SelectionKey> dispatch = EventLoop::dispatch;
     private volatile boolean running;
     private Turn turn;
+    private boolean turnFailureReported;
 
     EventLoop(String name, Clock clock) throws IOException {
         this.selector = Selector.open();
@@ -101,10 +103,11 @@ final class EventLoop implements AutoCloseable {
                 wakeupPending.set(false);
                 runTasks();
                 long now = clock.nanoTime();
-                long next = turn.run(now);
+                long next = runTurn(now);
                 select(next, now);
             }
         } catch (IOException | RuntimeException e) {
+            // Only the selector itself gets here: everything else is contained where it happens.
             Log.error("relay loop failed: %s", e);
         } finally {
             try {
@@ -117,6 +120,25 @@ final class EventLoop implements AutoCloseable {
             } catch (IOException e) {
                 Log.verbose("closing the selector: %s", e);
             }
+        }
+    }
+
+    /**
+     * The owner's turn. Whatever escapes it (flows contain their own failures, so this is a bug or an
+     * Error with no flow to blame) is reported and the loop carries on, a little later so a failure that
+     * repeats does not spin: stopping would hang every connection of the command.
+     */
+    private long runTurn(long now) {
+        try {
+            return turn.run(now);
+        } catch (Throwable e) {
+            if (!turnFailureReported) {
+                turnFailureReported = true;
+                Log.error("a relay turn failed, carrying on (further failures only with --verbose): %s", e);
+            } else {
+                Log.verbose("a relay turn failed: %s", e);
+            }
+            return now + TURN_RETRY_NANOS;
         }
     }
 
@@ -136,7 +158,7 @@ final class EventLoop implements AutoCloseable {
         while ((task = tasks.poll()) != null) {
             try {
                 task.run();
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
                 Log.error("relay task failed: %s", e);
             }
         }
@@ -149,7 +171,7 @@ final class EventLoop implements AutoCloseable {
         ChannelHandler handler = (ChannelHandler) key.attachment();
         try {
             handler.onReady(key.readyOps());
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             Log.error("relay handler failed: %s", e);
             handler.fail(e);
         }

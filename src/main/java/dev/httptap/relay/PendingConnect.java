@@ -39,7 +39,7 @@ final class PendingConnect implements ChannelHandler {
     }
 
     @Override
-    public void fail(RuntimeException error) {
+    public void fail(Throwable error) {
         relay.connectFailed(this, new IOException(error));
     }
 }

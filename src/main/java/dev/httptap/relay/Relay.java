@@ -197,8 +197,8 @@ public final class Relay implements AutoCloseable {
     private void receivePacket(ByteBuffer packet) {
         try {
             stack.receive(packet);
-        } catch (RuntimeException e) {
-            // A stack bug on one packet must not stop every other flow.
+        } catch (Throwable e) {
+            // A stack bug (or an Error from a flow's code it called) on one packet must not stop every other flow.
             if (!stackFailureReported) {
                 stackFailureReported = true;
                 Log.error("the network stack failed on a packet (further failures only with --verbose): %s", e);

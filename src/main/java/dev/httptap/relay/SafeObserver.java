@@ -5,8 +5,9 @@ import dev.httptap.stack.FlowId;
 import java.nio.ByteBuffer;
 
 /**
- * Shields the relay from a failing observer: the first exception is logged, and from then on the flow is
- * relayed without observation ({@link FlowObserver#NONE}). The bytes keep flowing either way.
+ * Shields the relay from a failing observer: the first failure (an Error such as StackOverflowError from a
+ * parser included) is logged, and from then on the flow is relayed without observation
+ * ({@link FlowObserver#NONE}). The bytes keep flowing either way.
  */
 public final class SafeObserver implements FlowObserver {
     private final FlowId flow;
@@ -31,7 +32,7 @@ public final class SafeObserver implements FlowObserver {
     public void onClientData(ByteBuffer data) {
         try {
             delegate.onClientData(data);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             disable(e);
         }
     }
@@ -40,7 +41,7 @@ public final class SafeObserver implements FlowObserver {
     public void onServerData(ByteBuffer data) {
         try {
             delegate.onServerData(data);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             disable(e);
         }
     }
@@ -49,7 +50,7 @@ public final class SafeObserver implements FlowObserver {
     public void onClientEnd() {
         try {
             delegate.onClientEnd();
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             disable(e);
         }
     }
@@ -58,7 +59,7 @@ public final class SafeObserver implements FlowObserver {
     public void onServerEnd() {
         try {
             delegate.onServerEnd();
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             disable(e);
         }
     }
@@ -67,12 +68,12 @@ public final class SafeObserver implements FlowObserver {
     public void onClose(boolean reset) {
         try {
             delegate.onClose(reset);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             disable(e);
         }
     }
 
-    private void disable(RuntimeException error) {
+    private void disable(Throwable error) {
         Log.error("%s: observer failed, relaying without it from now on: %s", flow, error);
         delegate = FlowObserver.NONE;
     }

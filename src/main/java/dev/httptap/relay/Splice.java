@@ -24,7 +24,8 @@ import java.util.function.Consumer;
  *   towards the child. Large reads matter for downloads: each read(2) of a loopback socket may acknowledge
  *   the server and wake it, a quarter of the loop's time at 64 KiB a read.
  * </ul>
- * FIN and RST reach the handler, which passes them on; a failing handler resets the connection.
+ * FIN and RST reach the handler, which passes them on. Anything thrown while serving this connection, an
+ * Error such as StackOverflowError from a handler's parser included, resets this connection only.
  */
 final class Splice implements TcpConnection.Listener, ChannelHandler, FlowPeers {
     /** The most one read from the child moves, and the backlog towards a side under which it is read. */
@@ -88,31 +89,39 @@ final class Splice implements TcpConnection.Listener, ChannelHandler, FlowPeers 
 
     @Override
     public void onReadable(TcpConnection c) {
-        pumpToServer();
-        updateInterest();
+        guarded(() -> {
+            pumpToServer();
+            updateInterest();
+        });
     }
 
     @Override
     public void onWritable(TcpConnection c) {
-        flushToClient();
-        pumpToServer();
-        updateInterest();
+        guarded(() -> {
+            flushToClient();
+            pumpToServer();
+            updateInterest();
+        });
     }
 
     @Override
     public void onReset(TcpConnection c) {
-        if (state == State.RELAYING) {
-            Log.verbose("%s: reset by the child", connection.flow());
-            close(true);
-        }
+        guarded(() -> {
+            if (state == State.RELAYING) {
+                Log.verbose("%s: reset by the child", connection.flow());
+                close(true);
+            }
+        });
     }
 
     @Override
     public void onClosed(TcpConnection c) {
-        if (state == State.RELAYING) {
-            // The stack finished before both ends were seen here: nothing normal is left to relay.
-            close(true);
-        }
+        guarded(() -> {
+            if (state == State.RELAYING) {
+                // The stack finished before both ends were seen here: nothing normal is left to relay.
+                close(true);
+            }
+        });
     }
 
     @Override
@@ -128,10 +137,19 @@ final class Splice implements TcpConnection.Listener, ChannelHandler, FlowPeers 
     }
 
     @Override
-    public void fail(RuntimeException error) {
+    public void fail(Throwable error) {
         if (state == State.RELAYING) {
-            Log.error("%s: relaying failed, resetting: %s", connection.flow(), error);
+            Log.error("%s: relaying failed, resetting the connection: %s", connection.flow(), error);
             reset();
+        }
+    }
+
+    /** Runs one call from the stack; what it throws resets this connection, not the stack's packet loop. */
+    private void guarded(Runnable step) {
+        try {
+            step.run();
+        } catch (Throwable e) {
+            fail(e);
         }
     }
 
@@ -248,8 +266,8 @@ final class Splice implements TcpConnection.Listener, ChannelHandler, FlowPeers 
         connection.cork();
         try {
             call.run();
-        } catch (RuntimeException e) {
-            Log.error("%s: connection handler failed, resetting: %s", connection.flow(), e);
+        } catch (Throwable e) {
+            Log.error("%s: connection handler failed, resetting the connection: %s", connection.flow(), e);
             reset();
         } finally {
             connection.uncork();
@@ -326,7 +344,7 @@ final class Splice implements TcpConnection.Listener, ChannelHandler, FlowPeers 
         }
         try {
             handler.onClose(reset);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             Log.error("%s: connection handler failed while closing: %s", connection.flow(), e);
         }
         onClosed.accept(this);

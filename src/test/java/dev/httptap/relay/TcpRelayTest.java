@@ -4,6 +4,7 @@ import static dev.httptap.relay.LoopHarness.await;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -114,11 +115,9 @@ class TcpRelayTest {
     }
 
     /** Sends every client byte twice: output twice the input, as no real handler does, to stress the bounds. */
-    private static final class DoublingHandler implements FlowHandler {
-        private final FlowPeers peers;
-
+    private static final class DoublingHandler extends ForwardingHandler {
         DoublingHandler(FlowPeers peers) {
-            this.peers = peers;
+            super(peers);
         }
 
         @Override
@@ -128,26 +127,8 @@ class TcpRelayTest {
                 byte b = data.get();
                 doubled.put(b).put(b);
             }
-            peers.sendToServer(doubled.flip());
+            super.onClientData(doubled.flip());
         }
-
-        @Override
-        public void onServerData(ByteBuffer data) {
-            peers.sendToClient(data);
-        }
-
-        @Override
-        public void onClientEnd() {
-            peers.endServer();
-        }
-
-        @Override
-        public void onServerEnd() {
-            peers.endClient();
-        }
-
-        @Override
-        public void onClose(boolean reset) {}
     }
 
     @Test
@@ -354,6 +335,111 @@ class TcpRelayTest {
         assertTrue(child.aborted());
         assertEquals(List.of("close-reset"), observer.events());
         assertThrows(SocketException.class, () -> peer.read(ByteBuffer.allocate(1)));
+    }
+
+    @Test
+    void anErrorInOneConnectionsHandlerResetsThatConnectionAndTheLoopServesTheOthers() throws IOException {
+        FlowHandlerFactory normal = handlersToUse;
+        handlersToUse = (flow, upstream, peers) -> new ServerDataOverflow(peers);
+        FakeTcpConnection failing = new FakeTcpConnection(FLOW, FakeTcpConnection.UNLIMITED);
+        connect(failing);
+        SocketChannel failingPeer = server.accept();
+        handlersToUse = normal;
+
+        failingPeer.write(ByteBuffer.wrap("HTTP/1.1 200 OK\r\n\r\n".getBytes(US_ASCII)));
+        await("the failing connection is reset", failing::aborted);
+        await("its splice is gone", () -> harness.onLoop(relay::spliceCount) == 0);
+
+        FakeTcpConnection child = new FakeTcpConnection(FLOW, FakeTcpConnection.UNLIMITED);
+        FakeConnectRequest request = connect(child);
+        SocketChannel peer = server.accept();
+        childSends(request, child, "ping".getBytes(US_ASCII));
+        assertArrayEquals("ping".getBytes(US_ASCII), readExactly(peer, 4));
+        peer.write(ByteBuffer.wrap("pong".getBytes(US_ASCII)));
+        await("the reply reaches the child", () -> child.receivedByChildCount() == 4);
+    }
+
+    @Test
+    void anErrorFromTheStacksSideResetsTheConnectionInsteadOfEscapingToThePacketLoop() throws IOException {
+        handlersToUse = (flow, upstream, peers) -> new ClientDataOverflow(peers);
+        FakeTcpConnection child = new FakeTcpConnection(FLOW, FakeTcpConnection.UNLIMITED);
+        FakeConnectRequest request = connect(child);
+        server.accept();
+        childSends(request, child, "GET / HTTP/1.1\r\n\r\n".getBytes(US_ASCII));
+        assertTrue(child.aborted());
+        assertEquals(0, harness.onLoop(relay::spliceCount));
+    }
+
+    @Test
+    void anErrorFromAnObserverStopsTheObservingButNotTheBytes() throws IOException {
+        observerToUse = new FlowObserver() {
+            @Override
+            public void onClientData(ByteBuffer data) {
+                throw new StackOverflowError("a parser recursed too deep");
+            }
+        };
+        FakeTcpConnection child = new FakeTcpConnection(FLOW, FakeTcpConnection.UNLIMITED);
+        FakeConnectRequest request = connect(child);
+        SocketChannel peer = server.accept();
+        childSends(request, child, "first".getBytes(US_ASCII));
+        childSends(request, child, "second".getBytes(US_ASCII));
+        assertArrayEquals("firstsecond".getBytes(US_ASCII), readExactly(peer, 11));
+        assertFalse(child.aborted());
+    }
+
+    /** A handler whose parser overflows its stack on the server's first bytes. */
+    private static final class ServerDataOverflow extends ForwardingHandler {
+        ServerDataOverflow(FlowPeers peers) {
+            super(peers);
+        }
+
+        @Override
+        public void onServerData(ByteBuffer data) {
+            throw new StackOverflowError("a parser recursed too deep");
+        }
+    }
+
+    /** A handler that runs out of memory on the child's first bytes. */
+    private static final class ClientDataOverflow extends ForwardingHandler {
+        ClientDataOverflow(FlowPeers peers) {
+            super(peers);
+        }
+
+        @Override
+        public void onClientData(ByteBuffer data) {
+            throw new OutOfMemoryError("no room for the child's bytes");
+        }
+    }
+
+    private static class ForwardingHandler implements FlowHandler {
+        private final FlowPeers peers;
+
+        ForwardingHandler(FlowPeers peers) {
+            this.peers = peers;
+        }
+
+        @Override
+        public void onClientData(ByteBuffer data) {
+            peers.sendToServer(data);
+        }
+
+        @Override
+        public void onServerData(ByteBuffer data) {
+            peers.sendToClient(data);
+        }
+
+        @Override
+        public void onClientEnd() {
+            peers.endServer();
+        }
+
+        @Override
+        public void onServerEnd() {
+            peers.endClient();
+        }
+
+        @Override
+        public void onClose(boolean reset) {}
     }
 
     // ---- helpers ----
