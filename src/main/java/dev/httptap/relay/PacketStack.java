@@ -4,6 +4,7 @@ import dev.httptap.stack.Clock;
 import dev.httptap.stack.Forwarder;
 import dev.httptap.stack.NetworkStack;
 import dev.httptap.stack.PacketOutput;
+import dev.httptap.stack.BufferBudget;
 import dev.httptap.stack.StackConfig;
 import java.nio.ByteBuffer;
 
@@ -24,9 +25,10 @@ interface PacketStack extends UdpSender, UdpRefuser {
         PacketStack create(PacketOutput output, Forwarder forwarder);
     }
 
-    static Factory networkStack(StackConfig config, Clock clock) {
+    /** The real stack, its connections' buffers counted in {@code budget}. */
+    static Factory networkStack(StackConfig config, BufferBudget budget, Clock clock) {
         return (output, forwarder) -> {
-            NetworkStack stack = new NetworkStack(config, clock, output, forwarder);
+            NetworkStack stack = new NetworkStack(config, budget, clock, output, forwarder);
             return new PacketStack() {
                 @Override
                 public void receive(ByteBuffer packet) {

@@ -2,6 +2,7 @@ package dev.httptap.relay;
 
 import dev.httptap.dns.LocalZone;
 import dev.httptap.log.Log;
+import dev.httptap.stack.BufferBudget;
 import dev.httptap.stack.Clock;
 import dev.httptap.stack.PacketOutput;
 import dev.httptap.tun.PacketDevice;
@@ -36,6 +37,8 @@ public final class Relay implements AutoCloseable {
     private final UpstreamObserver upstreamObserver;
     private final PacketStack.Factory stacks;
     private final Clock clock;
+    /** One memory budget for the bytes the stack and the splices hold for all connections. */
+    private final BufferBudget budget;
     private final Consumer<ByteBuffer> receivePacket = this::receivePacket;
     private State state = State.NEW;
     private EventLoop loop;
@@ -62,13 +65,19 @@ public final class Relay implements AutoCloseable {
     /** {@code upstreamObserver} also hears how each dial to a real server went. */
     public Relay(PacketDevice device, RelayConfig config, FlowHandlerFactory handlers, DnsObserver dnsObserver,
             UpstreamObserver upstreamObserver) {
-        this(device, config, handlers, dnsObserver, upstreamObserver,
-                PacketStack.networkStack(config.stack(), Clock.SYSTEM), Clock.SYSTEM);
+        this(device, config, handlers, dnsObserver, upstreamObserver, new BufferBudget(BufferBudget.DEFAULT_BYTES));
     }
 
-    /** The seam for tests: any {@link PacketStack} and clock. */
+    private Relay(PacketDevice device, RelayConfig config, FlowHandlerFactory handlers, DnsObserver dnsObserver,
+            UpstreamObserver upstreamObserver, BufferBudget budget) {
+        this(device, config, handlers, dnsObserver, upstreamObserver,
+                PacketStack.networkStack(config.stack(), budget, Clock.SYSTEM), Clock.SYSTEM, budget);
+    }
+
+    /** The seam for tests: any {@link PacketStack} and clock; {@code budget} is the relay's share of the stack's. */
     Relay(PacketDevice device, RelayConfig config, FlowHandlerFactory handlers, DnsObserver dnsObserver,
-            UpstreamObserver upstreamObserver, PacketStack.Factory stacks, Clock clock) {
+            UpstreamObserver upstreamObserver, PacketStack.Factory stacks, Clock clock, BufferBudget budget) {
+        this.budget = budget;
         this.upstreamObserver = upstreamObserver;
         this.device = device;
         this.config = config;
@@ -99,7 +108,7 @@ public final class Relay implements AutoCloseable {
         AddressMap addresses = new AddressMap(config.gateway(), config.hostAliasAddress(), config.ipv6());
         LocalZone zone = new LocalZone(config.hostAliasName(), config.hostAliasAddress(),
                 config.ipv6() == null ? null : config.ipv6().hostAlias());
-        tcp = new TcpRelay(loop.selector(), clock, scratch, config.tcpConnectTimeout().toNanos(),
+        tcp = new TcpRelay(loop.selector(), clock, scratch, budget, config.tcpConnectTimeout().toNanos(),
                 withDnsOverTcp(addresses), upstreamObserver);
         udp = new UdpRelay(loop.selector(), clock, addresses, (flow, payload) -> stack.sendUdp(flow, payload),
                 (flow, payload) -> stack.refuse(flow, payload), config.allowQuic(), scratch, config.maxUdpFlows(),

@@ -1,6 +1,7 @@
 package dev.httptap.relay;
 
 import dev.httptap.log.Log;
+import dev.httptap.stack.BufferBudget;
 import dev.httptap.stack.TcpConnection;
 import java.io.IOException;
 import java.net.StandardSocketOptions;
@@ -40,8 +41,8 @@ final class Splice implements TcpConnection.Listener, ChannelHandler, FlowPeers 
     private final ByteBuffer scratch;
     private final ByteBuffer scratchView;
     private final Consumer<Splice> onClosed;
-    private final PendingBytes toServer = new PendingBytes();
-    private final PendingBytes toClient = new PendingBytes();
+    private final PendingBytes toServer;
+    private final PendingBytes toClient;
     private FlowHandler handler;
     private TcpConnection connection;
     private State state = State.RELAYING;
@@ -58,10 +59,14 @@ final class Splice implements TcpConnection.Listener, ChannelHandler, FlowPeers 
     /**
      * @param scratch the loop's shared direct buffer of at least {@link #SERVER_READ_BYTES}; its content never
      *     outlives one call
+     * @param budget   where the bytes waiting in the splice are counted; it limits reads from the child
      * @param onClosed told once, when the splice has released its socket
      */
-    Splice(SocketChannel socket, SelectionKey key, ByteBuffer scratch, Consumer<Splice> onClosed) {
+    Splice(SocketChannel socket, SelectionKey key, ByteBuffer scratch, BufferBudget budget,
+            Consumer<Splice> onClosed) {
         this.socket = socket;
+        this.toServer = new PendingBytes(budget.account());
+        this.toClient = new PendingBytes(budget.account());
         this.key = key;
         this.scratch = scratch;
         this.scratchView = scratch.asReadOnlyBuffer();
@@ -210,7 +215,7 @@ final class Splice implements TcpConnection.Listener, ChannelHandler, FlowPeers 
 
     private void pumpToServer() {
         while (canRead(toServer, toClient) && !clientFinished) {
-            scratch.clear().limit(CHUNK_BYTES);
+            scratch.clear().limit(toServer.readLimit(CHUNK_BYTES));
             if (connection.read(scratch) == 0) {
                 break;
             }
@@ -334,6 +339,8 @@ final class Splice implements TcpConnection.Listener, ChannelHandler, FlowPeers 
     /** Releases the socket (with RST when {@code reset}, so the server sees what the child did). */
     private void close(boolean reset) {
         state = State.CLOSED;
+        toServer.release();
+        toClient.release();
         try {
             if (reset) {
                 socket.setOption(StandardSocketOptions.SO_LINGER, 0);

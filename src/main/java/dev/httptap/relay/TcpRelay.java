@@ -1,6 +1,7 @@
 package dev.httptap.relay;
 
 import dev.httptap.log.Log;
+import dev.httptap.stack.BufferBudget;
 import dev.httptap.stack.Clock;
 import dev.httptap.stack.TcpConnectRequest;
 import dev.httptap.stack.TcpConnection;
@@ -26,13 +27,15 @@ final class TcpRelay {
     private final FlowHandlerFactory handlers;
     private final UpstreamObserver upstreams;
     private final ByteBuffer scratch;
+    private final BufferBudget budget;
     private final ExpiryList<PendingConnect> connectTimeouts;
     private final Set<Splice> splices = new HashSet<>();
 
     /** {@code scratch}: the loop's shared buffer of {@link Splice#SERVER_READ_BYTES}, lent to each splice. */
-    TcpRelay(Selector selector, Clock clock, ByteBuffer scratch, long connectTimeoutNanos,
+    TcpRelay(Selector selector, Clock clock, ByteBuffer scratch, BufferBudget budget, long connectTimeoutNanos,
             FlowHandlerFactory handlers, UpstreamObserver upstreams) {
         this.selector = selector;
+        this.budget = budget;
         this.upstreams = upstreams;
         this.scratch = scratch;
         this.clock = clock;
@@ -90,7 +93,7 @@ final class TcpRelay {
     void connected(PendingConnect pending) {
         connectTimeouts.remove(pending.timeout);
         SelectionKey key = pending.socket.keyFor(selector);
-        Splice splice = new Splice(pending.socket, key, scratch, splices::remove);
+        Splice splice = new Splice(pending.socket, key, scratch, budget, splices::remove);
         splices.add(splice);
         TcpConnection connection = pending.request.accept(splice);
         Log.verbose("%s: connected to %s", connection.flow(), pending.upstream);

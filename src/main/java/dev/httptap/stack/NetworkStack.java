@@ -35,18 +35,25 @@ public final class NetworkStack {
     private final TcpLayer tcp;
     private final IcmpResponder icmp;
 
+    /** A stack whose connections' buffers share {@code budget} (with the relay's, when it is given the same). */
+    public NetworkStack(StackConfig config, BufferBudget budget, Clock clock, PacketOutput output,
+            Forwarder forwarder) {
+        this(config, budget, clock, output, forwarder, new SecureRandom()::nextInt);
+    }
+
+    /** A stack with no memory budget beyond each connection's own buffers. */
     public NetworkStack(StackConfig config, Clock clock, PacketOutput output, Forwarder forwarder) {
-        this(config, clock, output, forwarder, new SecureRandom()::nextInt);
+        this(config, BufferBudget.unlimited(), clock, output, forwarder);
     }
 
     /** With chosen initial sequence numbers, so tests can start near the 2^32 wrap. */
-    NetworkStack(StackConfig config, Clock clock, PacketOutput output, Forwarder forwarder,
+    NetworkStack(StackConfig config, BufferBudget budget, Clock clock, PacketOutput output, Forwarder forwarder,
                  IntSupplier initialSequences) {
         this.config = config;
         this.clock = clock;
         this.forwarder = forwarder;
         this.writer = new PacketWriter(config.mtu(), output, counters);
-        this.tcp = new TcpLayer(config, clock, writer, timers, forwarder, counters, initialSequences);
+        this.tcp = new TcpLayer(config, budget, clock, writer, timers, forwarder, counters, initialSequences);
         this.icmp = new IcmpResponder(writer, counters);
     }
 

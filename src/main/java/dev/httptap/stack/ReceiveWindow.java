@@ -4,7 +4,8 @@ import static dev.httptap.stack.SeqNum.before;
 
 /**
  * The window we advertise to the child: the free space of the receive buffer, expressed in units of
- * 2^shift (RFC 7323). It remembers the right edge it last promised, because moving that edge left would
+ * 2^shift (RFC 7323). The buffer is the smaller of its own size and the {@code limit} the memory budget
+ * allows the connection now (see {@link BufferBudget}). It remembers the right edge it last promised, because moving that edge left would
  * put bytes the child already sent outside the window (RFC 9293 section 3.8.6.2.2).
  */
 final class ReceiveWindow {
@@ -39,8 +40,8 @@ final class ReceiveWindow {
     }
 
     /** The window of a SYN-ACK, which is never scaled. */
-    int advertiseUnscaled(int rcvNxt) {
-        int window = Math.min(bufferBytes, MAX_FIELD);
+    int advertiseUnscaled(int rcvNxt, int limit) {
+        int window = Math.min(Math.min(bufferBytes, limit), MAX_FIELD);
         rightEdge = rcvNxt + window;
         return window;
     }
@@ -51,8 +52,8 @@ final class ReceiveWindow {
      * past one unit beyond the free space: rounding up every time would otherwise creep the edge further
      * out with each segment. Within that unit the window may shrink, which RFC 7323 section 2.4 allows.
      */
-    int advertise(int rcvNxt, int readable) {
-        int free = Math.max(0, bufferBytes - readable);
+    int advertise(int rcvNxt, int readable, int limit) {
+        int free = Math.max(0, Math.min(bufferBytes, limit) - readable);
         int field = Math.min(free >>> shift, MAX_FIELD);
         if (before(rcvNxt + (field << shift), rightEdge)) {
             int promised = rightEdge - rcvNxt;
@@ -70,8 +71,9 @@ final class ReceiveWindow {
      * Receiver-side silly window avoidance (RFC 9293 section 3.8.6.2.2): a reopened window is worth an
      * update once it grew by a full segment or half the buffer.
      */
-    boolean worthUpdating(int rcvNxt, int readable, int segmentSize) {
-        int growth = (bufferBytes - readable) - remaining(rcvNxt);
-        return growth >= Math.min(segmentSize, bufferBytes / 2);
+    boolean worthUpdating(int rcvNxt, int readable, int segmentSize, int limit) {
+        int buffer = Math.min(bufferBytes, limit);
+        int growth = (buffer - readable) - remaining(rcvNxt);
+        return growth >= Math.min(segmentSize, buffer / 2);
     }
 }

@@ -13,9 +13,9 @@ final class SendQueue {
         ring = new ByteRing(maxCapacity);
     }
 
-    /** Takes as many bytes from {@code src} as fit, advancing its position; returns the count. */
-    int write(ByteBuffer src) {
-        int count = Math.min(src.remaining(), ring.free());
+    /** Takes as many bytes from {@code src} as fit, at most {@code max}, advancing its position; returns the count. */
+    int write(ByteBuffer src, int max) {
+        int count = Math.min(Math.min(src.remaining(), ring.free()), max);
         ring.write(ring.size(), src, src.position(), count);
         ring.commit(count);
         src.position(src.position() + count);

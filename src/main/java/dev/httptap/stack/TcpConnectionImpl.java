@@ -58,6 +58,10 @@ final class TcpConnectionImpl implements TcpConnection {
     private final SendQueue sendQueue;
     private final ReceiveQueue receiveQueue;
     private final ReceiveWindow receiveWindow;
+    /** The budget's share held for bytes from the child: those waiting to be read and the window promised. */
+    private final BufferBudget.Account receiveAccount;
+    /** The budget's share held for bytes towards the child not acknowledged yet. */
+    private final BufferBudget.Account sendAccount;
     private TcpState state;
 
     // Send side.
@@ -138,6 +142,8 @@ final class TcpConnectionImpl implements TcpConnection {
         // Slack of one window unit: rounding the scaled window up never lets the child overrun the ring.
         this.receiveQueue = new ReceiveQueue(config.receiveBufferBytes() + (1 << rcvShift));
         this.sendQueue = new SendQueue(config.sendBufferBytes());
+        this.receiveAccount = layer.budget().account();
+        this.sendAccount = layer.budget().account();
         this.iss = iss;
         this.sndUna = iss;
         this.sndNxt = iss + 1;
@@ -190,11 +196,12 @@ final class TcpConnectionImpl implements TcpConnection {
     @Override
     public int read(ByteBuffer dst) {
         int count = receiveQueue.read(dst);
-        if (count > 0 && !finReceived && state.receivesData()
-                && receiveWindow.worthUpdating(rcvNxt, receiveQueue.readable(), largestSegment)) {
+        if (count > 0 && !finReceived && state.receivesData() && receiveWindow.worthUpdating(rcvNxt,
+                receiveQueue.readable(), largestSegment, receiveAccount.limit())) {
             sendAck();
             reschedule();
         }
+        chargeReceived();
         if (count > 0 && receiveQueue.readable() == 0) {
             scheduleRelease();
         }
@@ -216,10 +223,11 @@ final class TcpConnectionImpl implements TcpConnection {
         if (!acceptsWrites()) {
             return 0;
         }
-        int count = sendQueue.write(src);
+        int count = sendQueue.write(src, sendRoom());
         if (src.hasRemaining()) {
             writeBlocked = true;
         }
+        sendAccount.hold(sendQueue.size());
         if (count > 0) {
             transmit();
             reschedule();
@@ -229,7 +237,7 @@ final class TcpConnectionImpl implements TcpConnection {
 
     @Override
     public int writable() {
-        int free = acceptsWrites() ? sendQueue.free() : 0;
+        int free = acceptsWrites() ? sendRoom() : 0;
         if (free == 0) {
             writeBlocked = true;
         }
@@ -279,6 +287,19 @@ final class TcpConnectionImpl implements TcpConnection {
         close();
     }
 
+    /** Room in the send queue that the memory budget allows now. */
+    private int sendRoom() {
+        return Math.max(0, Math.min(sendQueue.free(), sendAccount.limit() - sendQueue.size()));
+    }
+
+    /**
+     * Holds in the budget what the child may have in the receive queue: what waits there and the rest of the
+     * window promised, as the child may fill that at any time. Nothing once the connection is closed.
+     */
+    private void chargeReceived() {
+        receiveAccount.hold(state == TcpState.CLOSED ? 0 : receiveQueue.readable() + receiveWindow.remaining(rcvNxt));
+    }
+
     private boolean acceptsWrites() {
         return !finQueued && (state == TcpState.SYN_RECEIVED || state == TcpState.ESTABLISHED
                 || state == TcpState.CLOSE_WAIT);
@@ -290,7 +311,8 @@ final class TcpConnectionImpl implements TcpConnection {
         TcpOptions options = new TcpOptions(ourMss(layer.config(), key.server().version()),
                 windowScaling ? receiveWindow.shift() : TcpOptions.NO_WINDOW_SCALE, false, timestamps, timestampNow(),
                 tsRecent);
-        int window = receiveWindow.advertiseUnscaled(rcvNxt);
+        int window = receiveWindow.advertiseUnscaled(rcvNxt, receiveAccount.limit());
+        chargeReceived();
         TcpHeader header = new TcpHeader(key.serverPort(), key.clientPort(), iss, rcvNxt,
                 TcpFlags.SYN | TcpFlags.ACK, window, options);
         layer.writer().sendTcp(key.server(), key.client(), header, null, 0, 0);
@@ -462,6 +484,7 @@ final class TcpConnectionImpl implements TcpConnection {
         int dataAcked = Math.min(acked, sendQueue.size());
         boolean finAcked = finQueued && acked > dataAcked;
         sendQueue.acknowledge(dataAcked);
+        sendAccount.hold(sendQueue.size());
         sndUna = ack;
         if (before(sndNxt, sndUna)) {
             sndNxt = sndUna;
@@ -636,7 +659,8 @@ final class TcpConnectionImpl implements TcpConnection {
 
     private void sendSegment(int seq, int flags, int dataOffset, int dataLength) {
         TcpOptions options = timestamps ? TcpOptions.timestamps(timestampNow(), tsRecent) : TcpOptions.NONE;
-        int window = receiveWindow.advertise(rcvNxt, receiveQueue.readable());
+        int window = receiveWindow.advertise(rcvNxt, receiveQueue.readable(), receiveAccount.limit());
+        chargeReceived();
         TcpHeader header = new TcpHeader(key.serverPort(), key.clientPort(), seq, rcvNxt, flags, window, options);
         layer.writer().sendTcp(key.server(), key.client(), header, sendQueue, dataOffset, dataLength);
         unacknowledgedBytes = 0;
@@ -762,6 +786,8 @@ final class TcpConnectionImpl implements TcpConnection {
     /** Leaves the connection table; the queues stay readable for the forwarder. */
     private void close() {
         state = TcpState.CLOSED;
+        receiveAccount.hold(0);
+        sendAccount.hold(0);
         clearDeadline();
         ackAt = NEVER;
         releaseAt = NEVER;

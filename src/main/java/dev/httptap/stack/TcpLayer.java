@@ -28,6 +28,7 @@ final class TcpLayer {
             - IcmpPacket.HEADER_LENGTH;
 
     private final StackConfig config;
+    private final BufferBudget budget;
     private final Clock clock;
     private final PacketWriter writer;
     private final TimerQueue timers;
@@ -37,9 +38,10 @@ final class TcpLayer {
     private final Map<ConnectionKey, PendingConnection> pending = new HashMap<>();
     private final Map<ConnectionKey, TcpConnectionImpl> connections = new HashMap<>();
 
-    TcpLayer(StackConfig config, Clock clock, PacketWriter writer, TimerQueue timers, Forwarder forwarder,
-             StackStats.Counters counters, IntSupplier initialSequences) {
+    TcpLayer(StackConfig config, BufferBudget budget, Clock clock, PacketWriter writer, TimerQueue timers,
+             Forwarder forwarder, StackStats.Counters counters, IntSupplier initialSequences) {
         this.config = config;
+        this.budget = budget;
         this.clock = clock;
         this.writer = writer;
         this.timers = timers;
@@ -128,6 +130,10 @@ final class TcpLayer {
 
     int openConnections() {
         return connections.size();
+    }
+
+    BufferBudget budget() {
+        return budget;
     }
 
     StackConfig config() {

@@ -4,6 +4,7 @@ import static dev.httptap.relay.LoopHarness.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.httptap.stack.BufferBudget;
 import dev.httptap.stack.Clock;
 import dev.httptap.stack.FlowId;
 import dev.httptap.stack.Forwarder;
@@ -165,7 +166,8 @@ class RelayTest {
                 dialled.add(upstream);
             }
             return observer;
-        }), DnsObserver.NONE, UpstreamObserver.NONE, stack, Clock.SYSTEM);
+        }), DnsObserver.NONE, UpstreamObserver.NONE, stack, Clock.SYSTEM,
+                BufferBudget.unlimited());
         relay.atEndOfEachRound(roundEnd);
         relay.start();
     }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.httptap.stack.BufferBudget;
 import dev.httptap.stack.FlowId;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -42,7 +43,7 @@ class TcpRelayTest {
     void start() throws IOException {
         harness = new LoopHarness();
         relay = harness.onLoop(() -> new TcpRelay(harness.loop.selector(), harness.loop.clock(),
-                ByteBuffer.allocateDirect(Splice.SERVER_READ_BYTES), TimeUnit.SECONDS.toNanos(30),
+                ByteBuffer.allocateDirect(Splice.SERVER_READ_BYTES), BufferBudget.unlimited(), TimeUnit.SECONDS.toNanos(30),
                 (flow, upstream, peers) -> handlersToUse.open(flow, upstream, peers), new UpstreamObserver() {
                     @Override
                     public void onConnected(FlowId flow, InetSocketAddress upstream, long dialStart, long connected) {

@@ -61,7 +61,7 @@ class PacketWriterTest {
             }
         };
         SendQueue data = new SendQueue(1024);
-        data.write(ByteBuffer.wrap("hello".getBytes(StandardCharsets.US_ASCII)));
+        data.write(ByteBuffer.wrap("hello".getBytes(StandardCharsets.US_ASCII)), Integer.MAX_VALUE);
         new PacketWriter(1500, output, new StackStats.Counters()).sendTcp(SERVER, CHILD, HEADER, data, 0, 5);
         assertEquals(1, sent.size());
         return sent.get(0);

@@ -127,29 +127,31 @@ class QueuesAndTimersTest {
         assertEquals(4, ReceiveWindow.shiftFor(512 * 1024));
     }
 
+    private static final int UNLIMITED = Integer.MAX_VALUE;
+
     @Test
     void scaledWindowNeverMovesItsRightEdgeLeft() {
         ReceiveWindow window = new ReceiveWindow(1024, 7, 0);
-        assertEquals(8, window.advertise(0, 0), "1024 bytes = 8 units of 128");
+        assertEquals(8, window.advertise(0, 0, UNLIMITED), "1024 bytes = 8 units of 128");
         // One byte arrives and waits: 1023 free would round down to 7 units and pull the edge to 897.
-        assertEquals(8, window.advertise(1, 1), "rounded up to keep the edge at 1024 or beyond");
+        assertEquals(8, window.advertise(1, 1, UNLIMITED), "rounded up to keep the edge at 1024 or beyond");
         assertEquals(1024, window.remaining(1), "up to one unit past the buffer: the ring keeps that slack");
-        assertEquals(0, window.advertise(1025, 1024), "the child filled the promise: window closed");
-        assertFalse(window.worthUpdating(1025, 900, 1460), "124 bytes free: not worth an update");
-        assertTrue(window.worthUpdating(1025, 0, 1460), "the whole buffer reopened");
+        assertEquals(0, window.advertise(1025, 1024, UNLIMITED), "the child filled the promise: window closed");
+        assertFalse(window.worthUpdating(1025, 900, 1460, UNLIMITED), "124 bytes free: not worth an update");
+        assertTrue(window.worthUpdating(1025, 0, 1460, UNLIMITED), "the whole buffer reopened");
     }
 
     @Test
     void roundingUpNeverCreepsPastTheBuffer() {
         ReceiveWindow window = new ReceiveWindow(4096, 4, 0);
-        window.advertise(0, 0);
+        window.advertise(0, 0, UNLIMITED);
         int rcvNxt = 0;
         int readable = 0;
         for (int segment = 0; segment < 200 && window.remaining(rcvNxt) > 0; segment++) {
             int arrived = Math.min(7, window.remaining(rcvNxt)); // unaligned sizes, nobody reads
             rcvNxt += arrived;
             readable += arrived;
-            window.advertise(rcvNxt, readable);
+            window.advertise(rcvNxt, readable, UNLIMITED);
             assertTrue(readable + window.remaining(rcvNxt) < 4096 + 16,
                     "promised " + window.remaining(rcvNxt) + " with " + readable + " waiting");
         }

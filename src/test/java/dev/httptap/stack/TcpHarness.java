@@ -54,14 +54,26 @@ final class TcpHarness {
 
     /** A conversation between two addresses of one version, IPv4 or IPv6. */
     TcpHarness(StackConfig config, int iss, IpAddress client, IpAddress server) {
+        this(config, BufferBudget.unlimited(), iss, client, server);
+    }
+
+    /** Connections whose buffers share {@code budget}. */
+    TcpHarness(StackConfig config, BufferBudget budget, int iss, IpAddress client, IpAddress server) {
         this.client = client;
         this.server = server;
-        stack = new NetworkStack(config, clock, output, forwarder, () -> iss);
+        stack = new NetworkStack(config, budget, clock, output, forwarder, () -> iss);
     }
 
     /** A connection through the whole handshake with the default options; output drained. */
     static TcpHarness established(StackConfig config) {
         return established(config, OUR_ISS, CHILD_ISN);
+    }
+
+    /** Established, its buffers counted in {@code budget}. */
+    static TcpHarness established(StackConfig config, BufferBudget budget) {
+        TcpHarness harness = new TcpHarness(config, budget, OUR_ISS, CLIENT, SERVER);
+        harness.handshake(CHILD_SYN_OPTIONS);
+        return harness;
     }
 
     static TcpHarness established(StackConfig config, int iss, int childIsn) {
