@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
@@ -99,10 +100,14 @@ public final class CertificateAuthority {
         return issue(address.getHostAddress(), new GeneralName(GeneralName.iPAddress, address.getHostAddress()));
     }
 
-    /** A leaf for TLS servers only, with {@code name} as its only subject name, valid as long as the CA. */
+    /**
+     * A leaf for TLS servers only, valid as long as the CA, naming the server in its subjectAltName alone:
+     * the subject is empty, as a CN cannot hold a name over 64 characters (RFC 5280's upper bound) while a
+     * DNS name may have 253, and RFC 5280 section 4.2.1.6 then makes the extension critical.
+     */
     private IssuedCertificate issue(String name, GeneralName alternativeName) {
         LeafKey leaf = leafKey();
-        X500Name subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, name).build();
+        X500Name subject = new X500Name(new RDN[0]);
         try {
             X509v3CertificateBuilder builder = new X509v3CertificateBuilder(issuer, serialNumber(),
                     CertificateTime.of(certificate.getNotBefore().toInstant()),
@@ -111,7 +116,7 @@ public final class CertificateAuthority {
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
                     .addExtension(Extension.extendedKeyUsage, false,
                             new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
-                    .addExtension(Extension.subjectAlternativeName, false,
+                    .addExtension(Extension.subjectAlternativeName, true,
                             new GeneralNames(alternativeName))
                     .addExtension(Extension.subjectKeyIdentifier, false, leaf.identifier())
                     .addExtension(Extension.authorityKeyIdentifier, false, authorityKeyIdentifier);

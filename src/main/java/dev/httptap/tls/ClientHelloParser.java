@@ -137,6 +137,11 @@ public final class ClientHelloParser {
             ByteBuffer name = vector(list, 2, "server name");
             if (nameType == NAME_TYPE_HOST) {
                 String host = StandardCharsets.US_ASCII.decode(name).toString();
+                // The name of the root's zone ends in a dot ("host.example."): the same host, named as
+                // certificates and SNI name it (RFC 6066 section 3), as browsers and curl send it.
+                if (host.endsWith(".")) {
+                    host = host.substring(0, host.length() - 1);
+                }
                 if (host.isEmpty() || !host.chars().allMatch(c -> c > ' ' && c < 0x7f)) {
                     throw new MalformedHello("a server name that is not a host name");
                 }

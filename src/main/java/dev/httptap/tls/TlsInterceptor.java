@@ -8,6 +8,7 @@ import dev.httptap.stack.FlowId;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Optional;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -22,7 +23,9 @@ import javax.net.ssl.SSLParameters;
  *
  * <p>A server that fails verification is never talked to: the child's handshake still completes and its
  * requests get a 502 saying why (in HTTP/2 for a child that offered only h2, else in HTTP/1.1). A child
- * that refuses the leaf is reported once, and its later connections to the same server pass through untouched.
+ * that refuses the leaf with a certificate alert ({@link CertificateRefusal}) is reported once, and its later
+ * connections to the same server pass through untouched; a child that just hangs up mid-handshake is not
+ * held to it.
  */
 final class TlsInterceptor implements FlowHandler {
     static final String HTTP_1_1 = "http/1.1";
@@ -97,7 +100,7 @@ final class TlsInterceptor implements FlowHandler {
             downstream.receive(data);
         } catch (SSLException e) {
             if (!downstream.isHandshakeDone()) {
-                clientRefused(FailureReason.of(e));
+                clientHandshakeFailed(e);
             } else {
                 giveUp("TLS with the client failed: " + e.getMessage());
             }
@@ -131,7 +134,9 @@ final class TlsInterceptor implements FlowHandler {
     @Override
     public void onClientEnd() {
         if (state == State.CLIENT_HANDSHAKE) {
-            clientRefused("it closed the connection during the handshake");
+            Log.verbose("%s: the client closed the connection during the TLS handshake for %s; "
+                    + "interception stays on", flow, server);
+            giveUp("the client left the handshake");
             return;
         }
         if (state == State.SERVER_HANDSHAKE) {
@@ -207,12 +212,21 @@ final class TlsInterceptor implements FlowHandler {
         onClientData(early);
     }
 
-    /** The child's handshake failed or it hung up in it: most likely it does not trust httptap's CA. */
-    private void clientRefused(String detail) {
-        Log.error("%s: the client refused httptap's certificate for %s; its later connections there pass through untouched",
-                flow, server);
-        Log.verbose("%s: the client's handshake ended: %s", flow, detail);
-        context.rejecting().remember(server);
+    /**
+     * The child's handshake failed. A certificate alert means it does not trust httptap's CA (pinning, a
+     * private trust store): its later connections to this server pass through. Anything else fails this
+     * connection only.
+     */
+    private void clientHandshakeFailed(SSLException failure) {
+        Optional<String> alert = CertificateRefusal.alertOf(failure);
+        if (alert.isPresent()) {
+            Log.error("%s: the client refused httptap's certificate for %s (alert %s); its later connections there "
+                    + "pass through untouched", flow, server, alert.get());
+            context.rejecting().remember(server);
+        } else {
+            Log.error("%s: TLS with the client failed during the handshake for %s: %s", flow, server,
+                    FailureReason.of(failure));
+        }
         downstream.sendPendingAlert();
         state = State.CLOSED;
         peers.reset();

@@ -33,6 +33,7 @@ public final class TlsStartup implements AutoCloseable {
      * {@code childTrust}'s files too, while the sandbox starts.
      */
     public static TlsStartup begin(Optional<Path> caFile, boolean insecure, ChildTrust childTrust) {
+        JsseLimits.apply();
         CompletableFuture<CertificateAuthority> authority =
                 inBackground("httptap-ca", () -> filling(childTrust, CertificateAuthority.create(Instant.now())));
         CompletableFuture<UpstreamTrust> upstreamTrust = inBackground("httptap-trust", () -> {

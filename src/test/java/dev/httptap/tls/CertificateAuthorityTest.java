@@ -20,6 +20,10 @@ import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
 import org.junit.jupiter.api.Test;
 
 class CertificateAuthorityTest {
+    static {
+        JsseLimits.apply(); // before this JVM's JSSE initialises, as TLS start-up does
+    }
+
     private static final Instant NOW = Instant.parse("2026-11-24T08:00:00Z");
     private final CertificateAuthority ca = CertificateAuthority.create(NOW);
 
@@ -53,6 +57,16 @@ class CertificateAuthorityTest {
         assertTrue(leaf.getExtensionValue("2.5.29.14") != null, "a subject key identifier");
         assertEquals(ca.certificate().getNotAfter(), leaf.getNotAfter());
         assertArrayEquals(new X509Certificate[] {leaf, ca.certificate()}, issued.chain());
+    }
+
+    @Test
+    void aLeafHasAnEmptySubjectAndItsNamesInACriticalSubjectAltNameSoAnyLengthFits() throws Exception {
+        String longName = "x".repeat(63) + "." + "y".repeat(63) + ".example.test";
+        X509Certificate leaf = ca.issue(longName).leaf();
+        assertEquals("", leaf.getSubjectX500Principal().getName());
+        assertTrue(leaf.getCriticalExtensionOIDs().contains("2.5.29.17"), "subjectAltName is critical");
+        assertEquals(List.of(List.of(2, longName)), List.copyOf(leaf.getSubjectAlternativeNames()));
+        leaf.checkValidity(java.util.Date.from(NOW));
     }
 
     @Test

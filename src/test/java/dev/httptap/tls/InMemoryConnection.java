@@ -28,6 +28,8 @@ final class InMemoryConnection implements FlowPeers {
     FlowHandler handler;
     /** Delivers the child's bytes to the handler one at a time, as the worst network would. */
     boolean clientBytesOneByOne;
+    /** Drops what is sent to the child, as a child that stopped listening mid-handshake. */
+    boolean clientDeaf;
     boolean reset;
     boolean serverEnded;
     boolean clientEnded;
@@ -96,7 +98,7 @@ final class InMemoryConnection implements FlowPeers {
                 moved = true;
             }
             while ((bytes = handlerToClient.poll()) != null) {
-                if (clientFailure == null) {
+                if (clientFailure == null && !clientDeaf) {
                     try {
                         client.receive(ByteBuffer.wrap(bytes));
                     } catch (SSLException e) {

@@ -3,6 +3,7 @@ package dev.httptap.tls;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.httptap.event.ExchangeClock;
@@ -32,6 +33,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIServerName;
+import javax.net.ssl.StandardConstants;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
@@ -42,6 +45,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The interception layer driven by bytes in memory, with SSLEngines playing the child and the server. */
 class TlsInterceptorTest {
+    static {
+        JsseLimits.apply(); // before this JVM's JSSE initialises, as TLS start-up does
+    }
+
     private static final String HOST = "api.example.test";
     private static final String REQUEST = "GET /items HTTP/1.1\r\nHost: " + HOST + "\r\n\r\n";
     private static final String RESPONSE = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
@@ -57,6 +64,10 @@ class TlsInterceptorTest {
 
     @TempDir
     Path dir;
+    /** The name the child connects to and checks the certificate against. */
+    private String clientHost = HOST;
+    /** The SNI the child sends, when not {@link #clientHost} itself. */
+    private SNIServerName clientSni;
 
     @Test
     void decryptsBothWaysAndReportsTheExchangeAsHttps() throws Exception {
@@ -267,6 +278,59 @@ class TlsInterceptorTest {
     }
 
     @Test
+    void aNameLongerThanACommonNameMayBeIsInterceptedWithTheNameInTheSubjectAltNameOnly() throws Exception {
+        clientHost = "a-label-of-fifty-characters-for-the-long-name-test.another-label-of-forty-characters-x.example.test";
+        assertTrue(clientHost.length() > 64);
+        InMemoryConnection connection = connect(clientTrusting(httptapCa.certificate()), trustingServerCa(), clientHost,
+                "http/1.1");
+        connection.handshake();
+        connection.clientSends(REQUEST);
+        assertNull(connection.clientFailure);
+        assertEquals(REQUEST, connection.serverText());
+        X509Certificate shown = (X509Certificate) connection.client.engine().getSession().getPeerCertificates()[0];
+        assertEquals(List.of(List.of(2, clientHost)), List.copyOf(shown.getSubjectAlternativeNames()));
+    }
+
+    @Test
+    void anSniEndingInADotIsInterceptedAsTheNameWithoutIt() throws Exception {
+        clientSni = new RawHostName(HOST + ".");
+        InMemoryConnection connection = connect(clientTrusting(httptapCa.certificate()), trustingServerCa());
+        connection.handshake();
+        connection.clientSends(REQUEST);
+        assertNull(connection.clientFailure, "the child's handshake completed");
+        assertEquals(REQUEST, connection.serverText());
+        assertFalse(rejecting.contains(HOST + ".:443"));
+        X509Certificate shown = (X509Certificate) connection.client.engine().getSession().getPeerCertificates()[0];
+        assertEquals(List.of(List.of(2, HOST)), List.copyOf(shown.getSubjectAlternativeNames()));
+    }
+
+    @Test
+    void aClientLeavingTheHandshakeIsNotTakenForARefusal() throws IOException {
+        UpstreamTrust trust = trustingServerCa();
+        InMemoryConnection leaving = connect(clientTrusting(httptapCa.certificate()), trust);
+        leaving.clientDeaf = true;
+        leaving.handshake();
+        leaving.handler.onClientEnd();
+        assertTrue(leaving.reset);
+        assertFalse(rejecting.contains(HOST + ":443"));
+
+        InMemoryConnection later = connect(clientTrusting(httptapCa.certificate()), trust);
+        later.handshake();
+        later.clientSends(REQUEST);
+        assertEquals(REQUEST, later.serverText());
+        X509Certificate shown = (X509Certificate) later.client.engine().getSession().getPeerCertificates()[0];
+        assertEquals(httptapCa.certificate().getSubjectX500Principal(), shown.getIssuerX500Principal(),
+                "still intercepted");
+    }
+
+    /** An SNI host name sent as it is, which {@link SNIHostName} would refuse (a trailing dot). */
+    private static final class RawHostName extends SNIServerName {
+        RawHostName(String name) {
+            super(StandardConstants.SNI_HOST_NAME, name.getBytes(StandardCharsets.US_ASCII));
+        }
+    }
+
+    @Test
     void garbageAfterATlsLookingStartPassesThroughUnchanged() throws IOException {
         InMemoryConnection connection = connect(clientTrusting(httptapCa.certificate()), trustingServerCa());
         byte[] garbage = {0x16, 0x03, 0x01, 0x00, 0x05, 0x02, 0x00, 0x00, 0x01, 0x00, 'x', 'y'};
@@ -288,11 +352,11 @@ class TlsInterceptorTest {
 
     private InMemoryConnection connect(SSLContext clientContext, UpstreamTrust trust, SSLContext serverContext,
             String... protocols) {
-        SSLEngine client = clientContext.createSSLEngine(HOST, 443);
+        SSLEngine client = clientContext.createSSLEngine(clientHost, 443);
         client.setUseClientMode(true);
         SSLParameters parameters = client.getSSLParameters();
         parameters.setEndpointIdentificationAlgorithm("HTTPS");
-        parameters.setServerNames(List.of(new SNIHostName(HOST)));
+        parameters.setServerNames(List.of(clientSni != null ? clientSni : new SNIHostName(clientHost)));
         parameters.setApplicationProtocols(protocols);
         client.setSSLParameters(parameters);
 
