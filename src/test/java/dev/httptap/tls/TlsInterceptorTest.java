@@ -323,6 +323,19 @@ class TlsInterceptorTest {
                 "still intercepted");
     }
 
+    @Test
+    void aServerChainOfFortyIntermediatesAndOverThirtyTwoKibibytesIsTalkedToWithInsecure() throws Exception {
+        SSLContext longChain = LongChain.serverContext(HOST, 40);
+        InMemoryConnection connection = connect(clientTrusting(httptapCa.certificate()),
+                UpstreamTrust.create(Optional.empty(), true), longChain, "http/1.1");
+        connection.handshake();
+        connection.clientSends(REQUEST);
+        assertNull(connection.serverFailure);
+        assertEquals(REQUEST, connection.serverText(), "no 502: the server's 42 certificates were read");
+        connection.serverSends(RESPONSE);
+        assertEquals(RESPONSE, connection.clientText());
+    }
+
     /** An SNI host name sent as it is, which {@link SNIHostName} would refuse (a trailing dot). */
     private static final class RawHostName extends SNIServerName {
         RawHostName(String name) {
