@@ -4,7 +4,8 @@ import java.io.PrintStream;
 
 /**
  * httptap's own diagnostics: errors always, details with {@code --verbose}. Every layer may use it; it
- * writes whole lines, so lines from different threads never mix.
+ * writes whole lines, so lines from different threads never mix, and escapes control characters in them
+ * ({@link TerminalText}), as messages may quote what a peer sent.
  */
 public final class Log {
     private static volatile boolean verbose;
@@ -36,7 +37,7 @@ public final class Log {
     private static void line(String text) {
         PrintStream stream = out;
         synchronized (stream) {
-            stream.println(text);
+            stream.println(TerminalText.safe(text));
             stream.flush();
         }
     }

@@ -7,6 +7,7 @@ import dev.httptap.dns.DnsRecord;
 import dev.httptap.dns.DnsResponse;
 import dev.httptap.dns.DnsType;
 import dev.httptap.log.Log;
+import dev.httptap.log.TerminalText;
 import dev.httptap.relay.DnsObserver;
 import dev.httptap.stack.FlowId;
 import java.io.PrintStream;
@@ -78,7 +79,7 @@ public final class DnsPrinter implements DnsObserver {
 
     private static String describe(DnsQuestion question) {
         String name = question.name().isEmpty() ? "." : question.name();
-        return name + " (" + DnsType.name(question.type()) + ")";
+        return TerminalText.safe(name) + " (" + DnsType.name(question.type()) + ")";
     }
 
     /** "A 1.2.3.4, A 5.6.7.8", or "no records" for an empty NOERROR answer (a name without that type). */
@@ -87,7 +88,7 @@ public final class DnsPrinter implements DnsObserver {
             return "no records";
         }
         List<String> texts = new ArrayList<>(records.size());
-        records.forEach(record -> texts.add(record.toString()));
+        records.forEach(record -> texts.add(TerminalText.safe(record.toString())));
         return String.join(", ", texts);
     }
 

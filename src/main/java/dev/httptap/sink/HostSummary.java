@@ -3,6 +3,7 @@ package dev.httptap.sink;
 import dev.httptap.event.Exchange;
 import dev.httptap.event.ExchangeListener;
 import dev.httptap.event.Url;
+import dev.httptap.log.TerminalText;
 
 import java.util.Map;
 import java.util.TreeMap;
@@ -21,7 +22,7 @@ public final class HostSummary implements ExchangeListener {
 
     @Override
     public synchronized void onExchangeFinished(Exchange exchange) {
-        Tally tally = hosts.computeIfAbsent(Url.parse(exchange.url()).authority(), host -> new Tally());
+        Tally tally = hosts.computeIfAbsent(TerminalText.safe(Url.parse(exchange.url()).authority()), host -> new Tally());
         tally.requests++;
         if (exchange.outcome().isCutShort()) {
             tally.cutShort++;

@@ -7,6 +7,7 @@ import dev.httptap.event.ExchangeListener;
 import dev.httptap.event.Header;
 import dev.httptap.event.Headers;
 import dev.httptap.event.ResponseHead;
+import dev.httptap.log.TerminalText;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.util.Map;
@@ -92,9 +93,9 @@ public final class TerminalPrinter implements ExchangeListener {
     @Override
     public void onExchangeFinished(Exchange exchange) {
         CapturedBodies captured = bodies.remove(exchange);
-        String url = exchange.url();
+        String url = TerminalText.safe(exchange.url());
         StringBuilder block = new StringBuilder();
-        block.append(palette.request("---> " + exchange.request().method() + " " + url));
+        block.append(palette.request("---> " + TerminalText.safe(exchange.request().method()) + " " + url));
         Headers requestHeaders = exchange.request().headers();
         appendHead(block, "> ", requestHeaders);
         if (captured != null) {
@@ -125,7 +126,8 @@ public final class TerminalPrinter implements ExchangeListener {
     private void appendHead(StringBuilder block, String marker, Headers headers) {
         if (options.heads()) {
             for (Header header : headers) {
-                block.append(marker).append(header.name()).append(": ").append(header.value()).append('\n');
+                block.append(marker).append(TerminalText.safe(header.name())).append(": ")
+                        .append(TerminalText.safe(header.value())).append('\n');
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.httptap.sink;
 
+import dev.httptap.log.TerminalText;
 import dev.httptap.relay.UpstreamObserver;
 import dev.httptap.stack.FlowId;
 import java.io.PrintStream;
@@ -90,7 +91,7 @@ public final class UpstreamErrorPrinter implements UpstreamObserver, AutoCloseab
     }
 
     private void print(String line) {
-        String painted = palette.failure("<--- ERROR " + line);
+        String painted = palette.failure("<--- ERROR " + TerminalText.safe(line));
         synchronized (out) {
             out.print(painted);
             out.flush();

@@ -1,5 +1,6 @@
 package dev.httptap.sink;
 
+import dev.httptap.log.TerminalText;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -41,7 +42,7 @@ final class Utf8Text {
         }
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (isControl(c) && c != '\t' && c != '\n' && c != '\r' && c != '\f') {
+            if (TerminalText.isControl(c) && c != '\t' && c != '\n' && c != '\r' && c != '\f') {
                 return false;
             }
         }
@@ -57,12 +58,8 @@ final class Utf8Text {
         StringBuilder safe = new StringBuilder(text.length());
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            safe.append(isControl(c) && c != '\t' && c != '\n' ? REPLACEMENT : c);
+            safe.append(TerminalText.isControl(c) && c != '\t' && c != '\n' ? REPLACEMENT : c);
         }
         return safe.toString();
-    }
-
-    private static boolean isControl(char c) {
-        return c < 0x20 || (c >= 0x7f && c < 0xa0);
     }
 }

@@ -47,6 +47,22 @@ class DetailedPrintingTest {
     }
 
     @Test
+    void controlBytesInTheRequestLineAndHeadersAreEscapedNotSentToTheTerminal() {
+        Exchange exchange = exchange("GET", Headers.of("Host", "host.httptap.local:8000", "X-Evil\u001b", "a\u009b2Jb\u0007"));
+        TerminalPrinter printer = printer(HEADS);
+        printer.onRequestHead(exchange);
+        respond(printer, exchange, Headers.of("Set-Cookie", "\u001b]0;title\u0007", "X-Del", "\u007f"), "");
+        assertEquals("""
+                ---> GET http://host.httptap.local:8000/path
+                > Host: host.httptap.local:8000
+                > X-Evil\\x1b: a\\x9b2Jb\\x07
+                <--- 200 http://host.httptap.local:8000/path (0 bytes)
+                < Set-Cookie: \\x1b]0;title\\x07
+                < X-Del: \\x7f
+                """, printed());
+    }
+
+    @Test
     void pseudoHeadersPrintLikeAnyOtherField() {
         Exchange exchange = exchange("GET", Headers.of(":method", "GET", ":path", "/path", ":authority", "host.httptap.local:8000"));
         TerminalPrinter printer = printer(HEADS);
