@@ -3,6 +3,7 @@ package dev.httptap.relay;
 import dev.httptap.log.Log;
 import dev.httptap.stack.FlowId;
 import java.io.IOException;
+import java.net.PortUnreachableException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
@@ -18,15 +19,25 @@ final class DatagramFlow implements FlowTable.Flow, ChannelHandler {
     @FunctionalInterface
     interface Receiver {
         void onDatagram(DatagramFlow flow, SocketAddress from, ByteBuffer payload);
+
+        /**
+         * The connected destination answered a datagram with ICMP port unreachable; {@code sentStart} is the
+         * start of the last datagram sent, for the quote of the error passed on.
+         */
+        default void onRefused(DatagramFlow flow, ByteBuffer sentStart) {}
     }
 
     private static final int DATAGRAMS_PER_WAKEUP = 16;
+    /** How much of the last datagram sent is kept to quote in an ICMP error: the headers are what counts. */
+    private static final int QUOTED_BYTES = 64;
 
     private final FlowId id;
     private final DatagramChannel channel;
     private final SocketAddress connectedTo;
     private final ByteBuffer scratch;
     private final Receiver receiver;
+    /** The start of the last datagram sent, made on the first send of a connected flow. */
+    private ByteBuffer sentStart;
 
     private DatagramFlow(FlowId id, DatagramChannel channel, SocketAddress connectedTo, ByteBuffer scratch,
             Receiver receiver) {
@@ -71,8 +82,13 @@ final class DatagramFlow implements FlowTable.Flow, ChannelHandler {
             EmptyDatagram.send(channel, id);
             return;
         }
+        if (connectedTo != null) {
+            keepStart(payload);
+        }
         try {
             channel.send(payload, to);
+        } catch (PortUnreachableException e) {
+            refused(); // the ICMP error of an earlier datagram, reported by this send
         } catch (IOException e) {
             // E.g. an ICMP port unreachable from an earlier datagram: UDP promises nothing, so carry on.
             Log.verbose("%s: sending a datagram: %s", id, e.getMessage());
@@ -86,6 +102,9 @@ final class DatagramFlow implements FlowTable.Flow, ChannelHandler {
             SocketAddress from;
             try {
                 from = channel.receive(scratch);
+            } catch (PortUnreachableException e) {
+                refused();
+                return;
             } catch (IOException e) {
                 Log.verbose("%s: receiving a datagram: %s", id, e.getMessage());
                 return;
@@ -96,6 +115,18 @@ final class DatagramFlow implements FlowTable.Flow, ChannelHandler {
             scratch.flip();
             receiver.onDatagram(this, from, scratch);
         }
+    }
+
+    private void keepStart(ByteBuffer payload) {
+        if (sentStart == null) {
+            sentStart = ByteBuffer.allocate(QUOTED_BYTES);
+        }
+        sentStart.clear().put(payload.slice().limit(Math.min(payload.remaining(), QUOTED_BYTES))).flip();
+    }
+
+    private void refused() {
+        Log.verbose("%s: port unreachable at %s, passed on", id, connectedTo);
+        receiver.onRefused(this, sentStart == null ? ByteBuffer.allocate(0) : sentStart.duplicate());
     }
 
     @Override

@@ -24,7 +24,8 @@ import java.util.List;
  * @param udpIdleTimeout how long a UDP flow lives without traffic
  * @param dnsIdleTimeout the same for flows to the gateway's DNS port, which are short-lived
  * @param dnsServerTimeout how long to wait for one resolver before asking the next
- * @param maxUdpFlows bound on open UDP flows (and separately on DNS flows); the least recently used goes
+ * @param maxUdpFlows bound on open UDP flows (and separately on DNS flows), each a socket; the least
+ *     recently used goes
  * @param ipv6 the child's IPv6 gateway and host alias, or null when the child has no IPv6
  * @param allowQuic relay UDP to port 443 like any UDP, instead of refusing it so clients fall back to TCP
  */
@@ -82,7 +83,7 @@ public record RelayConfig(
                 Duration.ofSeconds(60),
                 Duration.ofSeconds(10),
                 Duration.ofSeconds(2),
-                1024,
+                8192,
                 null,
                 false);
     }

@@ -14,6 +14,8 @@ import java.nio.channels.Selector;
  *
  * <p>QUIC (UDP to port {@value #QUIC_PORT}) is refused with ICMP port unreachable unless allowed: httptap
  * shows HTTP it can read, and every QUIC client falls back to TCP at once when its socket sees ECONNREFUSED.
+ * A real destination that answers with port unreachable is passed on the same way, so the child's connected
+ * socket gets ECONNREFUSED as it would without httptap.
  */
 final class UdpRelay {
     static final int QUIC_PORT = 443;
@@ -26,7 +28,17 @@ final class UdpRelay {
     private final boolean allowQuic;
     private final ByteBuffer scratch;
     private final FlowTable<DatagramFlow> flows;
-    private final DatagramFlow.Receiver replies = this::onReply;
+    private final DatagramFlow.Receiver replies = new DatagramFlow.Receiver() {
+        @Override
+        public void onDatagram(DatagramFlow flow, SocketAddress from, ByteBuffer payload) {
+            onReply(flow, payload);
+        }
+
+        @Override
+        public void onRefused(DatagramFlow flow, ByteBuffer sentStart) {
+            refuser.refuse(flow.id(), sentStart);
+        }
+    };
 
     UdpRelay(Selector selector, Clock clock, AddressMap addresses, UdpSender child, UdpRefuser refuser,
             boolean allowQuic, ByteBuffer scratch, int maxFlows, long idleNanos) {
@@ -75,7 +87,7 @@ final class UdpRelay {
         return flows.size();
     }
 
-    private void onReply(DatagramFlow flow, SocketAddress from, ByteBuffer payload) {
+    private void onReply(DatagramFlow flow, ByteBuffer payload) {
         flows.touch(flow, clock.nanoTime());
         child.sendUdp(flow.id(), payload);
     }

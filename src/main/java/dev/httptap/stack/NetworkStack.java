@@ -5,7 +5,6 @@ import dev.httptap.wire.IpAddress;
 import dev.httptap.wire.IpProtocol;
 import dev.httptap.wire.IpPacket;
 import dev.httptap.wire.IpVersion;
-import dev.httptap.wire.Ipv4Address;
 import dev.httptap.wire.Ipv4Packet;
 import dev.httptap.wire.Ipv6Packet;
 import dev.httptap.wire.MalformedPacketException;
@@ -126,11 +125,11 @@ public final class NetworkStack {
     public void sendIcmpPortUnreachable(FlowId flow, ByteBuffer payload) {
         IpAddress client = IpAddress.of(flow.client().getAddress());
         IpAddress server = IpAddress.of(flow.server().getAddress());
-        if (!(client instanceof Ipv4Address clientV4) || !(server instanceof Ipv4Address serverV4)) {
+        if (client.getClass() != server.getClass()) {
             drop(DropReason.UNSUPPORTED_ADDRESS, " for an ICMP error to " + flow);
             return;
         }
-        ByteBuffer quote = UdpQuote.of(clientV4, flow.client().getPort(), serverV4, flow.server().getPort(), payload);
+        ByteBuffer quote = UdpQuote.of(client, flow.client().getPort(), server, flow.server().getPort(), payload);
         writer.sendIcmp(server, client, IcmpMessage.PORT_UNREACHABLE, 0, quote, 0, quote.limit());
     }
 

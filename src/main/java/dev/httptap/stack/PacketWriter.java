@@ -83,11 +83,16 @@ final class PacketWriter {
     }
 
     private IpHeader ipHeader(IpAddress from, IpAddress to, IpProtocol protocol, int payloadLength) {
+        return ipHeader(from, to, protocol, payloadLength, nextIdentification++ & 0xFFFF);
+    }
+
+    /** The header of a packet between two addresses of one version; {@code identification} is IPv4's. */
+    static IpHeader ipHeader(IpAddress from, IpAddress to, IpProtocol protocol, int payloadLength, int identification) {
         if (from instanceof Ipv6Address source) {
             return new Ipv6Header(source, (Ipv6Address) to, protocol, payloadLength, Ipv6Header.DEFAULT_HOP_LIMIT);
         }
         return new Ipv4Header((Ipv4Address) from, (Ipv4Address) to, protocol, payloadLength,
-                Ipv4Header.DEFAULT_TTL, nextIdentification++ & 0xFFFF);
+                Ipv4Header.DEFAULT_TTL, identification);
     }
 
     private void send(IpHeader ip) {

@@ -29,6 +29,7 @@ class UdpRelayTest {
     private Thread echoThread;
     private final RecordingUdpSender child = new RecordingUdpSender();
     private final List<FlowId> refused = new CopyOnWriteArrayList<>();
+    private final List<String> refusedPayloads = new CopyOnWriteArrayList<>();
     private final List<Integer> echoedLengths = new CopyOnWriteArrayList<>();
 
     @BeforeEach
@@ -85,6 +86,24 @@ class UdpRelayTest {
     }
 
     @Test
+    void fiveThousandFlowsAreOpenAtOnceUnderTheDefaultBound() {
+        UdpRelay relay = relay(RelayConfig.defaults().maxUdpFlows(), TimeUnit.SECONDS.toNanos(60));
+        int flows = 5000;
+        for (int batch = 0; batch < flows / 100; batch++) {
+            int first = 20000 + batch * 100;
+            harness.onLoop(() -> {
+                for (int port = first; port < first + 100; port++) {
+                    relay.send(flowTo(port), ByteBuffer.wrap("x".getBytes(US_ASCII)));
+                }
+            });
+            int expected = (batch + 1) * 100;
+            await("the batch's echoes", () -> child.sent().size() == expected); // the echo's buffer stays small
+        }
+        assertEquals(flows, harness.onLoop(relay::flowCount));
+        assertEquals(flows, child.sent().stream().map(RecordingUdpSender.Sent::flow).distinct().count());
+    }
+
+    @Test
     void anEmptyDatagramReachesTheServer() {
         UdpRelay relay = relay(16, TimeUnit.SECONDS.toNanos(60));
 
@@ -108,6 +127,23 @@ class UdpRelayTest {
     }
 
     @Test
+    void aPortNothingListensOnIsRefusedToTheChildAsTheKernelRefusedUs() throws IOException {
+        UdpRelay relay = relay(16, TimeUnit.SECONDS.toNanos(60));
+        int closedPort;
+        try (DatagramSocket gone = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            closedPort = gone.getLocalPort();
+        }
+        FlowId flow = new FlowId(flowTo(40001).client(),
+                new InetSocketAddress(RelayConfig.ipv4(169, 254, 77, 65), closedPort));
+
+        harness.onLoop(() -> relay.send(flow, ByteBuffer.wrap("anyone?".getBytes(US_ASCII))));
+
+        await("the port unreachable is passed on", () -> refused.contains(flow));
+        assertEquals("anyone?", refusedPayloads.get(0), "quoting the datagram sent");
+        assertEquals(List.of(), child.sent());
+    }
+
+    @Test
     void quicIsRelayedWhenAllowed() {
         UdpRelay relay = relay(16, TimeUnit.SECONDS.toNanos(60), true);
         FlowId quic = new FlowId(flowTo(40001).client(),
@@ -115,7 +151,7 @@ class UdpRelayTest {
 
         harness.onLoop(() -> relay.send(quic, ByteBuffer.wrap("initial".getBytes(US_ASCII))));
 
-        assertEquals(List.of(), refused);
+        // Sent on a socket of its own; whatever 127.0.0.1:443 answers (port unreachable, most likely) is its own.
         assertEquals(1, harness.onLoop(relay::flowCount), "an ordinary flow, to 127.0.0.1:443");
     }
 
@@ -125,7 +161,10 @@ class UdpRelayTest {
 
     private UdpRelay relay(int maxFlows, long idleNanos, boolean allowQuic) {
         UdpRelay relay = harness.onLoop(() -> new UdpRelay(harness.loop.selector(), harness.loop.clock(), ADDRESSES,
-                child, (flow, payload) -> refused.add(flow), allowQuic, ByteBuffer.allocateDirect(Splice.SERVER_READ_BYTES), maxFlows, idleNanos));
+                child, (flow, payload) -> {
+                    refusedPayloads.add(US_ASCII.decode(payload.duplicate()).toString());
+                    refused.add(flow);
+                }, allowQuic, ByteBuffer.allocateDirect(Splice.SERVER_READ_BYTES), maxFlows, idleNanos));
         harness.addTimers(relay::expire, relay::closeAll);
         return relay;
     }

@@ -140,6 +140,26 @@ class Ipv6StackTest {
     }
 
     @Test
+    void aRefusedDatagramIsAnsweredWithIcmpv6PortUnreachableQuotingIt() {
+        FlowId flow = new FlowId(new InetSocketAddress(CLIENT.toInetAddress(), 53001),
+                new InetSocketAddress(SERVER.toInetAddress(), 9));
+        child.stack.sendIcmpPortUnreachable(flow, ByteBuffer.wrap("ping".getBytes(StandardCharsets.US_ASCII)));
+        SentPacket error = child.onlySent();
+        assertEquals(SERVER, error.ip().source());
+        assertEquals(CLIENT, error.ip().destination());
+        assertEquals(Icmpv6.TYPE_DESTINATION_UNREACHABLE, error.icmpv6().type());
+        assertEquals(Icmpv6.CODE_PORT_UNREACHABLE, error.icmpv6().code());
+        ByteBuffer quote = error.icmpv6().buffer().slice(error.icmpv6().payloadOffset(), error.icmpv6().payloadLength());
+        assertEquals(40 + 8 + 4, quote.remaining(), "the whole datagram: IPv6 header, UDP header, payload");
+        assertEquals(17, quote.get(6), "next header: UDP");
+        assertEquals(53001, quote.getShort(40) & 0xffff);
+        assertEquals(9, quote.getShort(42) & 0xffff);
+
+        child.stack.sendIcmpPortUnreachable(flow, ByteBuffer.allocate(4000));
+        assertEquals(1280, child.onlySent().ip().totalLength(), "a long one is cut to the minimum IPv6 MTU");
+    }
+
+    @Test
     void fragmentsAndIpv4MappedAddressesAreDropped() {
         ByteBuffer fragment = withPayload(CLIENT, SERVER, new IpProtocol(Ipv6Packet.FRAGMENT), 16,
                 (buffer, at, ip) -> buffer.put(at, (byte) 17).putShort(at + 2, (short) 1));
