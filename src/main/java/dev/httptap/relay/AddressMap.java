@@ -5,7 +5,10 @@ import java.net.InetSocketAddress;
 
 /**
  * Where the child's destinations really are: the host alias is this machine's loopback (127.0.0.1, or ::1
- * for the IPv6 alias), the gateway is httptap itself, everything else is dialled as addressed.
+ * for the IPv6 alias), the gateway is httptap itself, everything else is dialled as addressed, except the
+ * addresses that never leave a host (127.0.0.0/8, ::1, 0.0.0.0, ::): the child's own loopback answers those,
+ * so a packet to one on the TUN device was forged (a raw socket), and dialling it would reach this machine's
+ * loopback, the whole of it rather than the one address the alias stands for.
  */
 final class AddressMap {
     private final InetAddress gateway;
@@ -28,6 +31,12 @@ final class AddressMap {
     boolean isGateway(InetSocketAddress destination) {
         InetAddress address = destination.getAddress();
         return address.equals(gateway) || ipv6 != null && address.equals(ipv6.gateway());
+    }
+
+    /** A destination no network carries, refused instead of dialled on this machine. */
+    boolean isHostLocal(InetSocketAddress destination) {
+        InetAddress address = destination.getAddress();
+        return address.isLoopbackAddress() || address.isAnyLocalAddress();
     }
 
     /** The address to dial for a destination the child used. */

@@ -9,7 +9,8 @@ import java.nio.ByteBuffer;
 
 /**
  * The relay's policy for new flows (the stack's {@link Forwarder}): the gateway offers DNS and nothing
- * else, the host alias means this machine, everything else goes where the child addressed it.
+ * else, the host alias means this machine, a loopback or unspecified destination is refused (RST, ICMP port
+ * unreachable) as no network carries it, everything else goes where the child addressed it.
  */
 final class FlowRouter implements Forwarder {
     private final AddressMap addresses;
@@ -17,9 +18,12 @@ final class FlowRouter implements Forwarder {
     private final TcpRelay tcp;
     private final UdpRelay udp;
     private final DnsRelay dns;
+    private final UdpRefuser refuser;
 
-    FlowRouter(AddressMap addresses, InetSocketAddress tcpDnsServer, TcpRelay tcp, UdpRelay udp, DnsRelay dns) {
+    FlowRouter(AddressMap addresses, InetSocketAddress tcpDnsServer, TcpRelay tcp, UdpRelay udp, DnsRelay dns,
+            UdpRefuser refuser) {
         this.addresses = addresses;
+        this.refuser = refuser;
         this.tcpDnsServer = tcpDnsServer;
         this.tcp = tcp;
         this.udp = udp;
@@ -29,7 +33,10 @@ final class FlowRouter implements Forwarder {
     @Override
     public void onTcpConnectRequest(TcpConnectRequest request) {
         InetSocketAddress server = request.flow().server();
-        if (!addresses.isGateway(server)) {
+        if (addresses.isHostLocal(server)) {
+            Log.verbose("%s: a loopback or unspecified destination on the network, refusing", request.flow());
+            request.refuse();
+        } else if (!addresses.isGateway(server)) {
             tcp.connect(request, addresses.upstream(server));
         } else if (server.getPort() == RelayConfig.DNS_PORT) {
             tcp.connect(request, tcpDnsServer); // DNS over TCP is just a connection to the resolver
@@ -41,7 +48,10 @@ final class FlowRouter implements Forwarder {
 
     @Override
     public void onUdpDatagram(FlowId flow, ByteBuffer payload) {
-        if (!addresses.isGateway(flow.server())) {
+        if (addresses.isHostLocal(flow.server())) {
+            Log.verbose("%s: a loopback or unspecified destination on the network, refusing", flow);
+            refuser.refuse(flow, payload);
+        } else if (!addresses.isGateway(flow.server())) {
             udp.send(flow, payload);
         } else if (flow.server().getPort() == RelayConfig.DNS_PORT) {
             dns.query(flow, payload);

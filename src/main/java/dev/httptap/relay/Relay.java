@@ -110,13 +110,14 @@ public final class Relay implements AutoCloseable {
                 config.ipv6() == null ? null : config.ipv6().hostAlias());
         tcp = new TcpRelay(loop.selector(), clock, scratch, budget, config.tcpConnectTimeout().toNanos(),
                 withDnsOverTcp(addresses), upstreamObserver);
+        UdpRefuser refuser = (flow, payload) -> stack.refuse(flow, payload);
         udp = new UdpRelay(loop.selector(), clock, addresses, (flow, payload) -> stack.sendUdp(flow, payload),
-                (flow, payload) -> stack.refuse(flow, payload), config.allowQuic(), scratch, config.maxUdpFlows(),
+                refuser, config.allowQuic(), scratch, config.maxUdpFlows(),
                 config.udpIdleTimeout().toNanos());
         dns = new DnsRelay(loop.selector(), clock, (flow, payload) -> stack.sendUdp(flow, payload), scratch, zone,
                 config.dnsServers(), config.maxUdpFlows(), config.dnsIdleTimeout().toNanos(),
                 config.dnsServerTimeout().toNanos(), dnsObserver);
-        FlowRouter router = new FlowRouter(addresses, config.dnsServers().get(0), tcp, udp, dns);
+        FlowRouter router = new FlowRouter(addresses, config.dnsServers().get(0), tcp, udp, dns, refuser);
         stack = stacks.create(new PacketOutput() {
             @Override
             public void send(ByteBuffer packet) {

@@ -31,6 +31,18 @@ class AddressMapTest {
     }
 
     @Test
+    void loopbackAndUnspecifiedDestinationsAreHostLocalButTheAliasesAreNot() {
+        assertTrue(dualStack.isHostLocal(new InetSocketAddress(RelayConfig.ipv4(127, 0, 0, 1), 80)));
+        assertTrue(dualStack.isHostLocal(new InetSocketAddress(RelayConfig.ipv4(127, 255, 0, 9), 80)));
+        assertTrue(dualStack.isHostLocal(new InetSocketAddress(RelayConfig.ipv4(0, 0, 0, 0), 80)));
+        assertTrue(dualStack.isHostLocal(new InetSocketAddress(ipv6("::1"), 80)));
+        assertTrue(dualStack.isHostLocal(new InetSocketAddress(ipv6("::"), 80)));
+        assertFalse(dualStack.isHostLocal(new InetSocketAddress(ALIAS, 80)));
+        assertFalse(dualStack.isHostLocal(new InetSocketAddress(ipv6(RelayConfig.Ipv6.HOST_ALIAS), 80)));
+        assertFalse(dualStack.isHostLocal(new InetSocketAddress(RelayConfig.ipv4(192, 0, 2, 1), 80)));
+    }
+
+    @Test
     void bothGatewaysAreTheGateway() {
         assertTrue(dualStack.isGateway(new InetSocketAddress(GATEWAY, 53)));
         assertTrue(dualStack.isGateway(new InetSocketAddress(ipv6("fd77:6874:7470::1"), 53)));
