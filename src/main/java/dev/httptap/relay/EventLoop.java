@@ -1,6 +1,7 @@
 package dev.httptap.relay;
 
 import dev.httptap.log.Log;
+import dev.httptap.log.RepeatedFailure;
 import dev.httptap.stack.Clock;
 import java.io.IOException;
 import java.nio.channels.SelectionKey;
@@ -36,7 +37,7 @@ final class EventLoop implements AutoCloseable {
     private final Consumer<SelectionKey> dispatch = EventLoop::dispatch;
     private volatile boolean running;
     private Turn turn;
-    private boolean turnFailureReported;
+    private final RepeatedFailure turnFailures = new RepeatedFailure("a relay turn failed, carrying on");
 
     EventLoop(String name, Clock clock) throws IOException {
         this.selector = Selector.open();
@@ -132,12 +133,7 @@ final class EventLoop implements AutoCloseable {
         try {
             return turn.run(now);
         } catch (Throwable e) {
-            if (!turnFailureReported) {
-                turnFailureReported = true;
-                Log.error("a relay turn failed, carrying on (further failures only with --verbose): %s", e);
-            } else {
-                Log.verbose("a relay turn failed: %s", e);
-            }
+            turnFailures.report(e);
             return now + TURN_RETRY_NANOS;
         }
     }

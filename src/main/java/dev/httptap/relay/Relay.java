@@ -2,6 +2,7 @@ package dev.httptap.relay;
 
 import dev.httptap.dns.LocalZone;
 import dev.httptap.log.Log;
+import dev.httptap.log.RepeatedFailure;
 import dev.httptap.stack.BufferBudget;
 import dev.httptap.stack.Clock;
 import dev.httptap.stack.PacketOutput;
@@ -50,8 +51,8 @@ public final class Relay implements AutoCloseable {
     /** Counted down on the loop thread once no TCP connection is left, after {@link #awaitTcpEnd} asked. */
     private CountDownLatch tcpEnded;
     private Runnable roundEnd = () -> { };
-    private boolean stackFailureReported;
-    private boolean deviceFailureReported;
+    private final RepeatedFailure stackFailures = new RepeatedFailure("the network stack failed on a packet");
+    private final RepeatedFailure deviceFailures = new RepeatedFailure("writing to the TUN device failed");
 
     public Relay(PacketDevice device, RelayConfig config, FlowHandlerFactory handlers) {
         this(device, config, handlers, DnsObserver.NONE);
@@ -209,12 +210,7 @@ public final class Relay implements AutoCloseable {
             stack.receive(packet);
         } catch (Throwable e) {
             // A stack bug (or an Error from a flow's code it called) on one packet must not stop every other flow.
-            if (!stackFailureReported) {
-                stackFailureReported = true;
-                Log.error("the network stack failed on a packet (further failures only with --verbose): %s", e);
-            } else {
-                Log.verbose("the network stack failed on a packet: %s", e);
-            }
+            stackFailures.report(e);
         }
     }
 
@@ -222,13 +218,7 @@ public final class Relay implements AutoCloseable {
         try {
             device.write(packet);
         } catch (IOException e) {
-            if (!deviceFailureReported) {
-                deviceFailureReported = true;
-                Log.error("writing to the TUN device failed (further failures only with --verbose): %s",
-                        e.getMessage());
-            } else {
-                Log.verbose("writing to the TUN device failed: %s", e.getMessage());
-            }
+            deviceFailures.report(e.getMessage());
         }
     }
 }

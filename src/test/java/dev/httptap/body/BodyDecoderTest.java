@@ -162,25 +162,27 @@ class BodyDecoderTest {
 
     @Test
     void fiveStackedCodingsAreUndone() throws IOException {
-        byte[] encoded = utf8("five deep\n");
-        for (int i = 0; i < 5; i++) {
-            encoded = deflate(encoded, false);
-        }
-        List<String> codings = List.of(String.join(", ", Collections.nCopies(5, "deflate")));
-        assertEquals("five deep\n", text(decode(decoder, encoded, true, codings)));
+        assertEquals("five deep\n", text(decode(decoder, deflatedTimes(utf8("five deep\n"), 5), true, deflates(5))));
     }
 
     @Test
     void aThousandStackedCodingsAreShownAsReceivedWithANoteAndNeverRecursed() throws IOException {
-        byte[] encoded = utf8("deep\n");
-        for (int i = 0; i < 1000; i++) {
-            encoded = deflate(encoded, false);
-        }
-        List<String> codings = List.of(String.join(", ", Collections.nCopies(1000, "deflate")));
-        DecodedBody body = decode(decoder, encoded, true, codings);
+        byte[] encoded = deflatedTimes(utf8("deep\n"), 1000);
+        DecodedBody body = decode(decoder, encoded, true, deflates(1000));
         assertArrayEquals(Arrays.copyOf(encoded, Math.min(encoded.length, 4096)), body.bytes());
         assertEquals(Optional.of("not decoded: 1000 stacked content codings, more than the 5 httptap undoes"),
                 body.failure());
+    }
+
+    private static byte[] deflatedTimes(byte[] bytes, int times) throws IOException {
+        for (int i = 0; i < times; i++) {
+            bytes = deflate(bytes, false);
+        }
+        return bytes;
+    }
+
+    private static List<String> deflates(int count) {
+        return List.of(String.join(", ", Collections.nCopies(count, "deflate")));
     }
 
     @Test
