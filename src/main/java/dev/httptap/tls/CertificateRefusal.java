@@ -1,20 +1,26 @@
 package dev.httptap.tls;
 
+import java.nio.ByteBuffer;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import javax.net.ssl.SSLException;
 
 /**
  * Tells a child that refused httptap's certificate from one whose handshake failed otherwise. Only a fatal
- * alert about the certificate (RFC 8446 section 6.2) is a refusal: the child checked the leaf and did not
+ * alert about the certificate (RFC 8446 section 6.2), encrypted or in the clear, is a refusal: the child checked the leaf and did not
  * trust it, and will again. A close or reset mid-handshake is not (a client racing two connections drops
  * one), nor is any other alert.
  */
 final class CertificateRefusal {
     /** JSSE's words for an alert the peer sent, followed by the alert's name. */
     private static final String RECEIVED_ALERT = "Received fatal alert: ";
-    private static final Set<String> CERTIFICATE_ALERTS = Set.of("bad_certificate", "unsupported_certificate",
-            "certificate_revoked", "certificate_expired", "certificate_unknown", "unknown_ca");
+    /** The certificate alerts by their code (RFC 8446 section 6), from bad_certificate (42) on. */
+    private static final Map<Integer, String> CERTIFICATE_ALERTS = Map.of(42, "bad_certificate",
+            43, "unsupported_certificate", 44, "certificate_revoked", 45, "certificate_expired",
+            46, "certificate_unknown", 48, "unknown_ca");
+    private static final int ALERT_RECORD = 21;
+    private static final int RECORD_HEADER_BYTES = 5;
+    private static final int FATAL = 2;
 
     private CertificateRefusal() {}
 
@@ -24,8 +30,27 @@ final class CertificateRefusal {
             String message = cause.getMessage();
             if (message != null && message.startsWith(RECEIVED_ALERT)) {
                 String alert = message.substring(RECEIVED_ALERT.length()).trim();
-                return CERTIFICATE_ALERTS.contains(alert) ? Optional.of(alert) : Optional.empty();
+                return CERTIFICATE_ALERTS.containsValue(alert) ? Optional.of(alert) : Optional.empty();
             }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The certificate alert among the child's {@code records} sent in the clear: OpenSSL's TLS 1.3 client
+     * refuses the server's certificate before it has switched to the handshake keys, so its alert is a
+     * plaintext record that JSSE, expecting an encrypted one, fails to read. {@code records} is not moved.
+     */
+    static Optional<String> plaintextAlertIn(ByteBuffer records) {
+        int at = records.position();
+        while (records.limit() - at >= RECORD_HEADER_BYTES) {
+            int type = records.get(at) & 0xff;
+            int length = records.getShort(at + 3) & 0xffff;
+            if (type == ALERT_RECORD && length == 2 && records.limit() - at >= RECORD_HEADER_BYTES + 2
+                    && records.get(at + RECORD_HEADER_BYTES) == FATAL) {
+                return Optional.ofNullable(CERTIFICATE_ALERTS.get(records.get(at + RECORD_HEADER_BYTES + 1) & 0xff));
+            }
+            at += RECORD_HEADER_BYTES + length;
         }
         return Optional.empty();
     }

@@ -34,6 +34,7 @@ final class TlsInterceptor implements FlowHandler {
     private static final List<String> FOLLOWED_PROTOCOLS = List.of(H2, HTTP_1_1);
     /** Client bytes that may arrive before its handshake can start (early data, a pipelined request). */
     private static final int MAX_EARLY_BYTES = 64 * 1024;
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
 
     private enum State { SERVER_HANDSHAKE, CLIENT_HANDSHAKE, RELAYING, CLOSED }
 
@@ -96,11 +97,13 @@ final class TlsInterceptor implements FlowHandler {
             }
             return;
         }
+        // Kept while the handshake lasts, to look for a refusal sent in the clear if the engine fails on it.
+        ByteBuffer handshakeRecords = downstream.isHandshakeDone() ? EMPTY : data.duplicate();
         try {
             downstream.receive(data);
         } catch (SSLException e) {
             if (!downstream.isHandshakeDone()) {
-                clientHandshakeFailed(e);
+                clientHandshakeFailed(e, handshakeRecords);
             } else {
                 giveUp("TLS with the client failed: " + e.getMessage());
             }
@@ -217,8 +220,8 @@ final class TlsInterceptor implements FlowHandler {
      * private trust store): its later connections to this server pass through. Anything else fails this
      * connection only.
      */
-    private void clientHandshakeFailed(SSLException failure) {
-        Optional<String> alert = CertificateRefusal.alertOf(failure);
+    private void clientHandshakeFailed(SSLException failure, ByteBuffer records) {
+        Optional<String> alert = CertificateRefusal.alertOf(failure).or(() -> CertificateRefusal.plaintextAlertIn(records));
         if (alert.isPresent()) {
             Log.error("%s: the client refused httptap's certificate for %s (alert %s); its later connections there "
                     + "pass through untouched", flow, server, alert.get());
