@@ -2,8 +2,10 @@
  * handoff.c - the conversation with Java over the control socket (fd 3).
  *
  * Protocol, one direction at a time:
- *   helper -> Java: one byte 'T' carrying the TUN descriptor in SCM_RIGHTS, or else the text of an error
- *                   (no descriptor), followed by the helper's exit.
+ *   helper -> Java: one byte 'T' carrying the TUN descriptor and the network namespace's in SCM_RIGHTS
+ *                   (the namespace's keeps the device and its queue alive should the command end before
+ *                   Java has read its last packets), or else the text of an error (no descriptor),
+ *                   followed by the helper's exit.
  *   Java -> helper: one "go" byte once Java is ready to serve the TUN device; end-of-file instead means
  *                   httptap has gone away and the command must not run.
  */
@@ -15,14 +17,18 @@
 
 #include "helper.h"
 
-/** Sends the TUN descriptor to Java. Failing here is reported on stderr: the socket is what broke. */
-void handoff_send_fd(int tun_fd)
+/**
+ * Sends the TUN descriptor and the network namespace's to Java. Failing here is reported on stderr: the
+ * socket is what broke.
+ */
+void handoff_send_fds(int tun_fd, int netns_fd)
 {
+	int fds[2] = { tun_fd, netns_fd };
 	char tag = 'T';
 	struct iovec iov = { .iov_base = &tag, .iov_len = 1 };
 	union {
 		struct cmsghdr header;
-		char space[CMSG_SPACE(sizeof(int))];
+		char space[CMSG_SPACE(sizeof(fds))];
 	} control;
 	struct msghdr msg = {
 		.msg_iov = &iov,
@@ -36,8 +42,8 @@ void handoff_send_fd(int tun_fd)
 	cmsg = CMSG_FIRSTHDR(&msg);
 	cmsg->cmsg_level = SOL_SOCKET;
 	cmsg->cmsg_type = SCM_RIGHTS;
-	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cmsg), &tun_fd, sizeof(int));
+	cmsg->cmsg_len = CMSG_LEN(sizeof(fds));
+	memcpy(CMSG_DATA(cmsg), fds, sizeof(fds));
 
 	if (sendmsg(CONTROL_FD, &msg, MSG_NOSIGNAL) != 1) {
 		report_handed_off();

@@ -29,8 +29,14 @@ struct helper_config {
 	const char *user;         /* --user NAME|UID, or NULL to keep the caller's identity */
 	char **binds;             /* --bind SRC:DST, in command-line order */
 	int bind_count;
+	int closed_fds[3];        /* --close-fd N: standard descriptors httptap found closed, closed again for the command */
+	int closed_fd_count;
+	int early;                /* run by lead.c: exec the command right after the hand-off, no "go" to wait for */
 	char **command;           /* the argv to exec, NULL-terminated */
 };
+
+/* main.c: the helper's whole job (see the theory of operation there); never returns. */
+int helper_run(int argc, char **argv, int early) __attribute__((noreturn));
 
 /* report.c */
 void report_init(int verbose);
@@ -71,11 +77,26 @@ int netconf6_prepare(const struct helper_config *cfg);
 void netconf6_configure(const struct helper_config *cfg);
 
 /* handoff.c */
-void handoff_send_fd(int tun_fd);
+void handoff_send_fds(int tun_fd, int netns_fd);
 void handoff_send_error(const char *text);
 int handoff_wait_for_go(void);
 
 /* launch.c */
 void launch_command(const struct helper_config *cfg, pid_t parent) __attribute__((noreturn));
+
+/* lead.c: `httptap-helper --lead PLAN ...`, the launcher's fast start (see lead.c). */
+int lead_main(int argc, char **argv) __attribute__((noreturn));
+
+/* plan.c: the early-start plan a previous run wrote, checked against this run's arguments. */
+struct plan {
+	char *ca_dir;             /* the kept CA's directory, for the JVM */
+	char **helper_args;       /* the helper's options, IPv6 ones included when this host has IPv6 */
+	int helper_arg_count;
+	char **environment;       /* NAME=VALUE added to the command's environment */
+	int environment_count;
+	char **command;           /* where the command starts in httptap's arguments (NULL-terminated) */
+	int must_finish;          /* an option whose output matters even without traffic (e.g. --dump-har) */
+};
+const char *plan_load(const char *path, char **args, struct plan *plan);
 
 #endif

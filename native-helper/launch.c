@@ -100,6 +100,9 @@ void launch_command(const struct helper_config *cfg, pid_t parent)
 	reset_signals();
 	if (close_range(CONTROL_FD, ~0U, 0) < 0)
 		die_errno(NULL, "cannot close inherited descriptors (close_range)");
+	/* httptap's own stdin, stdout or stderr was closed; it held /dev/null there, the command gets none. */
+	for (int i = 0; i < cfg->closed_fd_count; i++)
+		close(cfg->closed_fds[i]);
 
 	execvp(cfg->command[0], cfg->command);
 	int exec_errno = errno;

@@ -23,6 +23,7 @@
  * The command therefore runs as the helper's own process: the pid httptap waits for is the command's.
  */
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,7 +78,7 @@ static void parse_arguments(int argc, char **argv, struct helper_config *cfg)
 {
 	enum {
 		OPT_VERBOSE = 1, OPT_NO_USERNS, OPT_TUN, OPT_ADDRESS, OPT_GATEWAY, OPT_ADDRESS6, OPT_GATEWAY6, OPT_MTU,
-		OPT_USER, OPT_BIND
+		OPT_USER, OPT_BIND, OPT_CLOSE_FD
 	};
 	static const struct option options[] = {
 		{ "verbose", no_argument, NULL, OPT_VERBOSE },
@@ -90,6 +91,7 @@ static void parse_arguments(int argc, char **argv, struct helper_config *cfg)
 		{ "mtu", required_argument, NULL, OPT_MTU },
 		{ "user", required_argument, NULL, OPT_USER },
 		{ "bind", required_argument, NULL, OPT_BIND },
+		{ "close-fd", required_argument, NULL, OPT_CLOSE_FD },
 		{ NULL, 0, NULL, 0 },
 	};
 	int have_address = 0, have_gateway = 0, have_address6 = 0, have_gateway6 = 0;
@@ -146,6 +148,11 @@ static void parse_arguments(int argc, char **argv, struct helper_config *cfg)
 		case OPT_BIND:
 			cfg->binds[cfg->bind_count++] = optarg;
 			break;
+		case OPT_CLOSE_FD:
+			if (strlen(optarg) != 1 || optarg[0] < '0' || optarg[0] > '2' || cfg->closed_fd_count == 3)
+				die("bad --close-fd '%s': expected 0, 1 or 2", optarg);
+			cfg->closed_fds[cfg->closed_fd_count++] = optarg[0] - '0';
+			break;
 		default:
 			die("helper: unknown or incomplete option '%s'", argv[optind - 1]);
 		}
@@ -160,8 +167,21 @@ static void parse_arguments(int argc, char **argv, struct helper_config *cfg)
 	cfg->command = argv + optind;
 }
 
-/** Runs the five steps of the theory of operation. */
-int main(int argc, char **argv)
+/** Opens this process's network namespace, so that httptap can keep it (and the TUN queue) alive. */
+static int open_network_namespace(void)
+{
+	int fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		die_errno(NULL, "cannot open the new network namespace (/proc/self/ns/net)");
+	return fd;
+}
+
+/**
+ * Runs the five steps of the theory of operation. early (the lead's sandbox child, lead.c) skips step 5's
+ * wait: the command starts at once and its packets wait in the TUN queue until the JVM reads them.
+ */
+int helper_run(int argc, char **argv, int early)
 {
 	struct helper_config cfg;
 	pid_t parent = getppid();
@@ -169,7 +189,9 @@ int main(int argc, char **argv)
 	int tun_fd;
 
 	require_control_socket();
+	optind = 0; /* getopt starts afresh: lead.c may have parsed its own arguments */
 	parse_arguments(argc, argv, &cfg);
+	cfg.early = early;
 
 	full_id_range = namespaces_enter(&cfg);
 	mounts_make_private();
@@ -177,9 +199,16 @@ int main(int argc, char **argv)
 	tun_fd = tun_create(cfg.tun_name);
 	netconf_configure(&cfg, full_id_range);
 
-	handoff_send_fd(tun_fd);
+	handoff_send_fds(tun_fd, open_network_namespace());
 	report_handed_off();
-	if (!handoff_wait_for_go())
-		return EXIT_FAILURE; /* httptap went away before the command started */
+	if (!early && !handoff_wait_for_go())
+		exit(EXIT_FAILURE); /* httptap went away before the command started */
 	launch_command(&cfg, parent);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && strcmp(argv[1], "--lead") == 0)
+		lead_main(argc, argv);
+	helper_run(argc, argv, 0);
 }

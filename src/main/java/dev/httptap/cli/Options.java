@@ -1,5 +1,6 @@
 package dev.httptap.cli;
 
+import dev.httptap.sandbox.EarlyStartPlan;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -96,6 +97,9 @@ final class Options {
     @Option(names = "--insecure", description = "Do not check the certificates of the servers HTTPS goes to.")
     boolean insecure;
 
+    @Option(names = "--fresh-ca", description = "Make a CA for this run alone instead of using the one kept in ~/.cache/httptap (slower start; see README).")
+    boolean freshCa;
+
     @Option(names = "--head", description = "Print HTTP headers too.")
     boolean head;
 
@@ -116,6 +120,32 @@ final class Options {
 
     @Parameters(paramLabel = "COMMAND", arity = "0..*", description = "The command to run and its arguments (default: /bin/sh).")
     List<String> command = new ArrayList<>();
+
+    /**
+     * The options that leave the sandbox as an early-start plan made it (EarlyStartPlan): only the
+     * relay's behaviour and httptap's output depend on them. The ones whose output matters even when the
+     * command sends nothing (files, a table) make the launcher wait for the JVM whatever happens.
+     */
+    static final List<EarlyStartPlan.Flag> EARLY_FLAGS = List.of(
+            new EarlyStartPlan.Flag("-v", false, false),
+            new EarlyStartPlan.Flag("--verbose", false, false),
+            new EarlyStartPlan.Flag("--stderr", false, false),
+            new EarlyStartPlan.Flag("--dump-tcp", false, false),
+            new EarlyStartPlan.Flag("--insecure", false, false),
+            new EarlyStartPlan.Flag("--head", false, false),
+            new EarlyStartPlan.Flag("--body", false, false),
+            new EarlyStartPlan.Flag("--max-body-print", true, false),
+            new EarlyStartPlan.Flag("--print-dns", false, false),
+            new EarlyStartPlan.Flag("--allow-quic", false, false),
+            new EarlyStartPlan.Flag("--filter", true, false),
+            new EarlyStartPlan.Flag("--har-max-body", true, false),
+            new EarlyStartPlan.Flag("--dump-har", true, true),
+            new EarlyStartPlan.Flag("--dump-jsonl", true, true),
+            new EarlyStartPlan.Flag("--summary", false, true));
+
+    /** The environment variables {@link #applyEnvironment} reads: set, they change a run, and no plan holds. */
+    static final List<String> VARIABLES = List.of("HTTPTAP_VERBOSE", "HTTPTAP_NO_NEW_USER_NAMESPACE",
+            "HTTPTAP_LOG_TO_STDERR", "HTTPTAP_NO_OVERLAY", "HTTPTAP_DUMP_TCP", "HTTPTAP_DUMP_HAR");
 
     /**
      * The options of a command line that sets none: empty, starting with "--", or starting with the command.

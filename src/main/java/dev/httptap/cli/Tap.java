@@ -7,6 +7,11 @@ import dev.httptap.relay.Relay;
 import dev.httptap.relay.RelayConfig;
 import dev.httptap.relay.UpstreamObserver;
 import dev.httptap.sandbox.BindMount;
+import dev.httptap.sandbox.EarlyStartPlan;
+import dev.httptap.sandbox.FileStamp;
+import dev.httptap.sandbox.HelperArguments;
+import dev.httptap.sandbox.HelperBinary;
+import dev.httptap.sandbox.LeadEnvironment;
 import dev.httptap.sandbox.Sandbox;
 import dev.httptap.sandbox.SandboxException;
 import dev.httptap.sandbox.SandboxSpec;
@@ -19,6 +24,8 @@ import dev.httptap.sink.TerminalPrinter;
 import dev.httptap.sniff.HttpSniffer;
 import dev.httptap.sniff.SniffOptions;
 import dev.httptap.stack.StackConfig;
+import dev.httptap.tls.CaStore;
+import dev.httptap.tls.CertificateAuthority;
 import dev.httptap.tls.ChildTrust;
 import dev.httptap.tls.Interception;
 import dev.httptap.tls.TlsStartup;
@@ -26,19 +33,24 @@ import dev.httptap.tun.PacketDevice;
 import dev.httptap.tun.TracingDevice;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import sun.misc.Signal;
 
@@ -67,22 +79,147 @@ final class Tap {
 
     /** Returns the child's exit code. */
     int run() throws TapException {
+        LeadEnvironment lead;
+        try {
+            lead = LeadEnvironment.from(System.getenv());
+        } catch (IllegalArgumentException e) {
+            throw new TapException(e.getMessage(), e);
+        }
         Path privateDir = createTempDir(OWNER_ONLY);
+        try {
+            if (lead.earlyStart().isPresent()) {
+                return runEarly(lead.earlyStart().get(), privateDir);
+            }
+            if (lead.led()) {
+                Log.verbose("the command waits for the JVM: %s", lead.missReason());
+            }
+            return runSlow(lead, privateDir);
+        } finally {
+            deleteRecursively(privateDir);
+        }
+    }
+
+    /**
+     * The launcher's lead process has started the command already, trusting the kept CA in
+     * {@code early.caDir()}: serve it. The CA is loaded only once the relay runs.
+     */
+    private int runEarly(LeadEnvironment.EarlyStart early, Path privateDir) throws TapException {
+        Log.verbose("the command started before the JVM (pid %d)", early.pid());
+        CompletableFuture<Void> relayStarted = new CompletableFuture<>();
+        try (TlsStartup tls = TlsStartup.begin(settings.caFile(), settings.insecure(), () -> CaStore.load(early.caDir()),
+                relayStarted)) {
+            return serve(() -> Sandbox.adopt(early.pid(), LeadEnvironment.CONTROL_FD), privateDir, chooseIpv6(), tls,
+                    false, relayStarted, () -> {});
+        }
+    }
+
+    /** httptap starts the command itself, with the kept CA unless told otherwise. */
+    private int runSlow(LeadEnvironment lead, Path privateDir) throws TapException {
+        Optional<CaStore.Slot> slot = keptCaSlot();
         Path trustDir = privateDir;
         try {
-            if (childOpensTrustFiles()) {
-                trustDir = createTempDir(OTHERS_PASS_THROUGH);
+            CompletableFuture<Void> relayStarted = new CompletableFuture<>();
+            ChildTrust trust;
+            Supplier<CertificateAuthority> authority;
+            boolean trustReady = slot.isPresent() && slot.get().ready();
+            if (slot.isPresent()) {
+                trust = slot.get().trust();
+                authority = () -> slot.get().authority(Instant.now());
+            } else {
+                if (childOpensTrustFiles()) {
+                    trustDir = createTempDir(OTHERS_PASS_THROUGH);
+                }
+                trust = prepareTrust(trustDir);
+                authority = TlsStartup.freshAuthority(trust);
             }
-            ChildTrust trust = prepareTrust(trustDir);
-            // Overlaps the sandbox's start; closing it waits for its writes into trustDir.
-            try (TlsStartup tls = TlsStartup.begin(settings.caFile(), settings.insecure(), trust)) {
-                return runIn(privateDir, trust, tls);
+            // Trust files still to fill: the CA's work starts now, overlapping the sandbox's start, and the
+            // child waits for it. Filled ones: it waits until the relay runs, and the child does not.
+            CompletableFuture<?> gate = trustReady ? relayStarted : CompletableFuture.completedFuture(null);
+            try (TlsStartup tls = TlsStartup.begin(settings.caFile(), settings.insecure(), authority, gate)) {
+                TunIpv6 ipv6 = chooseIpv6();
+                Path resolvConfDir = slot.map(CaStore.Slot::dir).orElse(privateDir);
+                SandboxSpec spec = sandboxSpec(resolvConfDir, trust).withIpv6(ipv6)
+                        .withClosedDescriptors(lead.closedDescriptors());
+                Runnable afterRelease = lead.led() && slot.isPresent() && settings.hasDefaultSandbox()
+                        ? () -> writeEarlyStartPlan(slot.get(), spec, trust)
+                        : () -> {};
+                return serve(() -> Sandbox.start(spec), privateDir, ipv6, tls, !trustReady, relayStarted, afterRelease);
             }
         } finally {
             if (trustDir != privateDir) {
                 deleteRecursively(trustDir);
             }
-            deleteRecursively(privateDir);
+        }
+    }
+
+    /** The kept CA's slot, unless this run makes its own CA (--fresh-ca, or trust files another user opens). */
+    private Optional<CaStore.Slot> keptCaSlot() {
+        if (settings.freshCa() || childOpensTrustFiles()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(CaStore.in(cacheDirectory().resolve("ca")).slot(Instant.now(), trustSourcesText()));
+        } catch (IOException e) {
+            Log.error("cannot use the kept CA (%s); this run makes its own", e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** What the child's trust files are copied from, as it is now: a change means writing them again. */
+    private static String trustSourcesText() {
+        StringBuilder text = new StringBuilder();
+        for (Path source : ChildTrust.sources()) {
+            text.append(FileStamp.of(source).text()).append('\n');
+        }
+        return text.toString();
+    }
+
+    /** {@code $XDG_CACHE_HOME/httptap} or {@code $HOME/.cache/httptap}, as the launcher finds it. */
+    private static Path cacheDirectory() {
+        String home = System.getenv("HOME");
+        return HelperBinary.cacheDirectory(System.getenv(),
+                Path.of(home != null && home.startsWith("/") ? home : System.getProperty("user.home")));
+    }
+
+    /**
+     * Writes what the launcher needs to start this sandbox before the JVM next time (EarlyStartPlan): only
+     * the sandbox's own settings go in, so the plan is the same for every command.
+     */
+    private void writeEarlyStartPlan(CaStore.Slot slot, SandboxSpec spec, ChildTrust trust) {
+        List<FileStamp> checks = new ArrayList<>();
+        Stream.concat(Stream.of(codeLocation(), helperPath(), Path.of("/usr/lib/jvm"), trust.bundle(),
+                        trust.javaTrustStore()), ChildTrust.sources().stream())
+                .filter(Objects::nonNull)
+                .map(FileStamp::of)
+                .forEach(checks::add);
+        SandboxSpec planned = spec.withVerbose(false);
+        EarlyStartPlan plan = new EarlyStartPlan(slot.expires(), slot.dir(), checks, Options.VARIABLES,
+                Options.EARLY_FLAGS, trust.environment(true), HelperArguments.options(planned),
+                HelperArguments.ipv6Options(planned.withIpv6(TunIpv6.defaults())));
+        try {
+            if (!plan.writeTo(cacheDirectory().resolve("early-start.plan"))) {
+                Log.verbose("no early-start plan: a path holds a line end");
+            }
+        } catch (IOException e) {
+            Log.verbose("could not write the early-start plan: %s", e.getMessage());
+        }
+    }
+
+    /** The helper executable: a new build makes the plan stale. */
+    private static Path helperPath() {
+        try {
+            return HelperBinary.locate();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The jar (or classes directory) httptap runs from: a new build makes the plan stale. */
+    private static Path codeLocation() {
+        try {
+            return Path.of(Tap.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException | RuntimeException e) {
+            return null;
         }
     }
 
@@ -96,23 +233,36 @@ final class Tap {
         return settings.user() != null && !settings.overlay();
     }
 
-    private int runIn(Path privateDir, ChildTrust trust, TlsStartup tls) throws TapException {
-        TunIpv6 ipv6 = chooseIpv6();
-        SandboxSpec spec = sandboxSpec(privateDir, trust).withIpv6(ipv6);
+    /** Starts (or adopts) the sandbox. */
+    @FunctionalInterface
+    private interface SandboxStarter {
+        Sandbox start() throws SandboxException;
+    }
+
+    /**
+     * Serves the sandbox's network until the command ends. {@code awaitTrust}: the child's trust files wait
+     * for the CA, and so does the child. {@code relayStarted} completes once the command runs and is served;
+     * {@code afterRelease} runs then.
+     */
+    private int serve(SandboxStarter starter, Path privateDir, TunIpv6 ipv6, TlsStartup tls, boolean awaitTrust,
+            CompletableFuture<Void> relayStarted, Runnable afterRelease) throws TapException {
         RoundFlush printedLines = new RoundFlush(output);
-        try (Sandbox sandbox = Sandbox.start(spec);
+        try (Sandbox sandbox = starter.start();
                 Sinks sinks = Sinks.open(settings.recording(), terminalPrinter(printedLines), output, colour,
                         privateDir)) {
             HttpSniffer sniffer = new HttpSniffer(sinks.listener(),
                     new SniffOptions(settings.httpPorts(), settings.httpsPorts()));
-            Interception interception = interception(sniffer, tls, sinks.upstreamObserver());
+            Interception interception = interception(sniffer, tls, sinks.upstreamObserver(), awaitTrust);
             DnsObserver dns = sinks.dnsObserver(settings.printDns() ? new DnsPrinter(output, colour) : DnsObserver.NONE);
             try (Relay relay = new Relay(device(sandbox), relayConfig(ipv6), interception, dns, sinks.upstreamObserver())) {
                 relay.atEndOfEachRound(printedLines::endRound);
                 relay.start();
                 int exitCode;
-                try (SignalForwarding forwarding = SignalForwarding.install(sandbox)) {
+                // An adopted command's lead process passes signals on itself.
+                try (SignalForwarding forwarding = sandbox.adopted() ? SignalForwarding.none() : SignalForwarding.install(sandbox)) {
                     sandbox.release();
+                    relayStarted.complete(null);
+                    afterRelease.run();
                     exitCode = sandbox.waitFor();
                 }
                 Log.verbose("the command exited with code %d", exitCode);
@@ -140,11 +290,13 @@ final class Tap {
         return settings.dumpTcp() ? new TracingDevice(sandbox.device(), output) : sandbox.device();
     }
 
-    /** HTTPS interception around the plain sniffer, once the child's trust files are filled. */
-    private Interception interception(HttpSniffer sniffer, TlsStartup tls, UpstreamObserver upstreams)
+    /** HTTPS interception around the plain sniffer, once the child's trust files are filled (if they wait for it). */
+    private Interception interception(HttpSniffer sniffer, TlsStartup tls, UpstreamObserver upstreams, boolean awaitTrust)
             throws TapException {
         try {
-            tls.awaitChildTrust();
+            if (awaitTrust) {
+                tls.awaitChildTrust();
+            }
             return new Interception(FlowHandlerFactory.observing(sniffer), sniffer.https(), settings.httpPorts(),
                     tls.context().withUpstreamObserver(upstreams));
         } catch (IllegalArgumentException | IllegalStateException e) {
@@ -181,18 +333,19 @@ final class Tap {
                 .withAllowQuic(settings.allowQuic());
     }
 
-    private SandboxSpec sandboxSpec(Path privateDir, ChildTrust trust) throws TapException {
+    private SandboxSpec sandboxSpec(Path resolvConfDir, ChildTrust trust) throws TapException {
         List<BindMount> mounts = new ArrayList<>();
         if (settings.overlay()) {
             // The child's DNS goes to the gateway, where the relay answers host.httptap.local itself.
-            Path resolvConf = privateDir.resolve("resolv.conf");
-            write(resolvConf, "nameserver " + settings.gateway().getHostAddress() + "\n");
+            String gateway = settings.gateway().getHostAddress();
+            Path resolvConf = resolvConfDir.resolve("resolv.conf-" + gateway);
+            write(resolvConf, "nameserver " + gateway + "\n");
             mounts.add(new BindMount(resolvConf, Path.of("/etc/resolv.conf")));
             // The child trusts the run's CA through the files its TLS libraries read by default.
             ChildTrust.bundleTargets().forEach(target -> mounts.add(new BindMount(trust.bundle(), target)));
             ChildTrust.javaTrustStoreTargets().forEach(target -> mounts.add(new BindMount(trust.javaTrustStore(), target)));
         }
-        Map<String, String> environment = new HashMap<>(System.getenv());
+        Map<String, String> environment = LeadEnvironment.withoutLeadVariables(System.getenv());
         environment.putAll(trust.environment(settings.overlay()));
         return new SandboxSpec(
                 settings.command(),

@@ -20,6 +20,7 @@ record TapSettings(
         Set<Integer> httpsPorts,
         Optional<Path> caFile,
         boolean insecure,
+        boolean freshCa,
         boolean noExit,
         boolean verbose,
         boolean printHeads,
@@ -60,6 +61,7 @@ record TapSettings(
                 ports("--https", options.httpsPorts == null ? List.of(443) : options.httpsPorts),
                 Optional.ofNullable(options.caFile).map(Path::of),
                 options.insecure,
+                options.freshCa,
                 options.noExit,
                 options.verbose,
                 options.head,
@@ -69,6 +71,17 @@ record TapSettings(
                 RecordingSettings.from(options),
                 options.allowQuic,
                 options.dumpTcp);
+    }
+
+    /**
+     * Whether the sandbox is the usual one, the only one an early-start plan is made for: the default
+     * interface and gateway, a user namespace, the caller's identity, the overlay mounts, a kept CA.
+     */
+    boolean hasDefaultSandbox() {
+        Options defaults = new Options();
+        return tunName.equals(defaults.tun) && subnet.equals(Subnet.parse(defaults.subnet))
+                && gateway.equals(Subnet.parseIpv4(defaults.gateway)) && newUserNamespace && user == null && overlay
+                && !freshCa;
     }
 
     private static Set<Integer> ports(String flag, List<Integer> given) {

@@ -43,6 +43,31 @@ final class ChildProcess {
         }
     }
 
+    /**
+     * A command this process did not spawn (the launcher's lead process did, and reaps it):
+     * {@code exitCodeReport} blocks until the lead reports how it ended. Called on a thread of its own.
+     */
+    static ChildProcess supervised(int pid, ExitCodeSource exitCodeReport) {
+        CompletableFuture<Integer> exitCode = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                exitCode.complete(exitCodeReport.await());
+            } catch (IOException e) {
+                Log.error("lost track of the command (%s)", e.getMessage());
+                exitCode.complete(255);
+            }
+        }, "httptap-child");
+        thread.setDaemon(true);
+        thread.start();
+        return new ChildProcess(pid, exitCode);
+    }
+
+    /** Where the exit code of a supervised command comes from. */
+    @FunctionalInterface
+    interface ExitCodeSource {
+        int await() throws IOException;
+    }
+
     private static void spawnAndReap(List<String> argv, List<String> envp, int controlFd,
             CompletableFuture<Integer> spawned, CompletableFuture<Integer> exitCode) {
         int pid;

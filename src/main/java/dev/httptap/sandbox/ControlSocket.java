@@ -5,19 +5,23 @@ import dev.httptap.tun.Native;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.OptionalInt;
 
 /**
  * httptap's end of the socketpair shared with the native helper (the helper's end becomes its fd 3).
- * Protocol (native-helper/handoff.c): the helper sends one byte 'T' with the TUN descriptor attached, or
- * else an error text and exits; httptap answers with one "go" byte, or closes the socket to cancel.
+ * Protocol (native-helper/handoff.c): the helper sends one byte 'T' with the TUN and network namespace
+ * descriptors attached, or else an error text and exits; httptap answers with one "go" byte, or closes the
+ * socket to cancel. On the early start (native-helper/lead.c) the socket is fd 3 from birth, its other
+ * end is the launcher's lead process, which forwards the hand-off, takes the "go" as "the device is being
+ * served", and later sends "exit N\n" when the command it supervises has ended with code N.
  */
 final class ControlSocket implements AutoCloseable {
     private static final int MAX_ERROR_BYTES = 4096;
+    private static final int MAX_EXIT_LINE_BYTES = 32;
 
     /** What the helper sent: a TUN descriptor, or the reason it could not make one. */
     sealed interface HandOff {
-        record Device(int fd) implements HandOff {}
+        /** The TUN device, and the network namespace holding it (-1 if the helper sent none). */
+        record Device(int tun, int networkNamespace) implements HandOff {}
 
         record Failure(String message) implements HandOff {}
     }
@@ -41,6 +45,11 @@ final class ControlSocket implements AutoCloseable {
         return new ControlSocket(pair[0], pair[1]);
     }
 
+    /** The socket this process was started with as {@code fd}, its peer being the launcher's lead process. */
+    static ControlSocket adopt(int fd) {
+        return new ControlSocket(fd, -1);
+    }
+
     /** The descriptor to pass to the helper as its fd 3. */
     int helperEnd() {
         return helpers;
@@ -58,9 +67,9 @@ final class ControlSocket implements AutoCloseable {
     HandOff receive() throws IOException {
         DescriptorMessage message = new DescriptorMessage(Native.runtime(), MAX_ERROR_BYTES);
         int length = receiveInto(message);
-        OptionalInt fd = message.descriptor();
-        if (fd.isPresent()) {
-            return new HandOff.Device(fd.getAsInt());
+        int[] fds = message.descriptors();
+        if (fds.length > 0) {
+            return new HandOff.Device(fds[0], fds.length > 1 ? fds[1] : -1);
         }
         return new HandOff.Failure(message.text(length) + readRest(MAX_ERROR_BYTES - length));
     }
@@ -98,6 +107,26 @@ final class ControlSocket implements AutoCloseable {
         if (libc.write(ours, new byte[] {'g'}, 1) != 1) {
             throw new IOException("cannot tell the helper to start the command: " + Native.lastErrorText());
         }
+    }
+
+    /**
+     * Blocks until the lead process reports the command's exit code ("exit N\n"). End-of-file instead means
+     * the lead is gone, and with it the command (it dies with the lead): reported as SIGKILL's 137.
+     */
+    int awaitExitCode() throws IOException {
+        StringBuilder line = new StringBuilder();
+        byte[] one = new byte[1];
+        while (line.length() < MAX_EXIT_LINE_BYTES) {
+            long n = libc.read(ours, one, 1);
+            if (n < 0 && Native.errno() == LibC.EINTR) {
+                continue;
+            }
+            if (n <= 0 || one[0] == '\n') {
+                break;
+            }
+            line.append((char) one[0]);
+        }
+        return ExitReport.parse(line.toString());
     }
 
     @Override

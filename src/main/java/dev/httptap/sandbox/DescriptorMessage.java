@@ -2,14 +2,13 @@ package dev.httptap.sandbox;
 
 import dev.httptap.tun.LibC;
 import java.nio.charset.StandardCharsets;
-import java.util.OptionalInt;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
 
 /**
- * A {@code struct msghdr} for recvmsg(2) that receives up to {@code capacity} bytes and at most one
- * descriptor ({@code SCM_RIGHTS}), built in native memory.
+ * A {@code struct msghdr} for recvmsg(2) that receives up to {@code capacity} bytes and at most two
+ * descriptors ({@code SCM_RIGHTS}), built in native memory.
  *
  * <p>The offsets are those of glibc and the kernel on LP64 Linux, the same on x86_64 and aarch64:
  * <pre>
@@ -19,7 +18,8 @@ import jnr.ffi.Runtime;
  * struct iovec   { void *iov_base;  0 | size_t iov_len;  8 }                            16 bytes
  * struct cmsghdr { size_t cmsg_len; 0 | int cmsg_level;  8 | int cmsg_type; 12 | data 16 }
  * </pre>
- * One int of data needs CMSG_SPACE(4) = 24 bytes of control buffer; the kernel reports CMSG_LEN(4) = 20.
+ * Two ints of data need CMSG_SPACE(8) = 24 bytes of control buffer; the kernel reports CMSG_LEN(4) = 20
+ * for one descriptor and CMSG_LEN(8) = 24 for two.
  * (musl declares msg_iovlen and msg_controllen as an int plus padding; on a little-endian machine the
  * 64-bit values written here read the same.)
  */
@@ -35,6 +35,7 @@ final class DescriptorMessage {
     static final int CMSG_DATA = 16;
     static final int CONTROL_BYTES = 24;
     private static final int CMSG_LEN_ONE_INT = CMSG_DATA + Integer.BYTES;
+    private static final int MAX_DESCRIPTORS = 2;
 
     private final Pointer header;
     private final Pointer iovec;
@@ -60,18 +61,24 @@ final class DescriptorMessage {
     }
 
     /**
-     * The descriptor that arrived with the message, if any. recvmsg(2) has set msg_controllen to the
-     * length of the control data it stored.
+     * The descriptors that arrived with the message, in order; none if there were none. recvmsg(2) has set
+     * msg_controllen to the length of the control data it stored.
      */
-    OptionalInt descriptor() {
+    int[] descriptors() {
         long controlLength = header.getLong(MSG_CONTROLLEN);
+        long messageLength = control.getLong(0);
         if (controlLength < CMSG_LEN_ONE_INT
-                || control.getLong(0) < CMSG_LEN_ONE_INT
+                || messageLength < CMSG_LEN_ONE_INT
+                || messageLength > controlLength
                 || control.getInt(CMSG_LEVEL) != LibC.SOL_SOCKET
                 || control.getInt(CMSG_TYPE) != LibC.SCM_RIGHTS) {
-            return OptionalInt.empty();
+            return new int[0];
         }
-        return OptionalInt.of(control.getInt(CMSG_DATA));
+        int[] fds = new int[(int) Math.min(MAX_DESCRIPTORS, (messageLength - CMSG_DATA) / Integer.BYTES)];
+        for (int i = 0; i < fds.length; i++) {
+            fds[i] = control.getInt(CMSG_DATA + (long) i * Integer.BYTES);
+        }
+        return fds;
     }
 
     /** The first {@code length} received bytes as text. */

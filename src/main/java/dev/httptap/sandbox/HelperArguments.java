@@ -6,44 +6,61 @@ import java.util.List;
 import java.util.Map;
 
 /** The native helper's command line and environment for a {@link SandboxSpec} (see native-helper/main.c). */
-final class HelperArguments {
+public final class HelperArguments {
     private HelperArguments() {}
 
     /** argv, starting with the helper's path; the command follows "--" untouched. */
     static List<String> argv(Path helper, SandboxSpec spec) {
         List<String> argv = new ArrayList<>();
         argv.add(helper.toString());
-        if (spec.verbose()) {
-            argv.add("--verbose");
-        }
-        if (!spec.newUserNamespace()) {
-            argv.add("--no-userns");
-        }
-        argv.add("--tun");
-        argv.add(spec.tunName());
-        argv.add("--address");
-        argv.add(spec.address().getHostAddress() + "/" + spec.prefixLength());
-        argv.add("--gateway");
-        argv.add(spec.gateway().getHostAddress());
-        if (spec.ipv6() != null) {
-            argv.add("--address6");
-            argv.add(spec.ipv6().helperAddress());
-            argv.add("--gateway6");
-            argv.add(spec.ipv6().gateway().getHostAddress());
-        }
-        argv.add("--mtu");
-        argv.add(Integer.toString(spec.mtu()));
-        if (spec.user() != null) {
-            argv.add("--user");
-            argv.add(spec.user());
-        }
-        for (BindMount mount : spec.bindMounts()) {
-            argv.add("--bind");
-            argv.add(mount.helperArgument());
+        argv.addAll(options(spec));
+        argv.addAll(ipv6Options(spec));
+        for (int fd : spec.closedDescriptors()) {
+            argv.add("--close-fd");
+            argv.add(Integer.toString(fd));
         }
         argv.add("--");
         argv.addAll(spec.command());
         return argv;
+    }
+
+    /**
+     * The options for everything but IPv6, the closed descriptors and the command: what an early-start
+     * plan keeps for the launcher to start the same sandbox before the JVM is up.
+     */
+    public static List<String> options(SandboxSpec spec) {
+        List<String> options = new ArrayList<>();
+        if (spec.verbose()) {
+            options.add("--verbose");
+        }
+        if (!spec.newUserNamespace()) {
+            options.add("--no-userns");
+        }
+        options.add("--tun");
+        options.add(spec.tunName());
+        options.add("--address");
+        options.add(spec.address().getHostAddress() + "/" + spec.prefixLength());
+        options.add("--gateway");
+        options.add(spec.gateway().getHostAddress());
+        options.add("--mtu");
+        options.add(Integer.toString(spec.mtu()));
+        if (spec.user() != null) {
+            options.add("--user");
+            options.add(spec.user());
+        }
+        for (BindMount mount : spec.bindMounts()) {
+            options.add("--bind");
+            options.add(mount.helperArgument());
+        }
+        return options;
+    }
+
+    /** The IPv6 options, given only where the host has IPv6 (which the launcher checks again each run). */
+    public static List<String> ipv6Options(SandboxSpec spec) {
+        if (spec.ipv6() == null) {
+            return List.of();
+        }
+        return List.of("--address6", spec.ipv6().helperAddress(), "--gateway6", spec.ipv6().gateway().getHostAddress());
     }
 
     /** envp: the command's environment as NAME=value strings (the helper exec's with its own environment). */

@@ -26,7 +26,7 @@ import java.util.zip.CRC32;
  * classes. From the jar it is extracted once into a private cache directory, named by a tag of its content
  * so that different httptap versions never share (or half-overwrite) one file.
  */
-final class HelperBinary {
+public final class HelperBinary {
     static final String RESOURCE = "/native/httptap-helper";
     private static final String FILE_NAME = "httptap-helper";
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
@@ -58,7 +58,7 @@ final class HelperBinary {
     }
 
     /** The helper's path, extracting it from the jar if needed (or waiting for {@link #preload()}'s search). */
-    static Path locate() throws IOException {
+    public static Path locate() throws IOException {
         CompletableFuture<Path> search = preloaded.get();
         if (search == null) {
             return find();
@@ -71,6 +71,11 @@ final class HelperBinary {
     }
 
     private static Path find() throws IOException {
+        // The launcher's lead process is the helper, and says where it is (LeadEnvironment).
+        Optional<Path> fromLead = LeadEnvironment.from(System.getenv()).helper().filter(Files::isExecutable);
+        if (fromLead.isPresent()) {
+            return fromLead.get();
+        }
         Optional<Path> inBuildTree = buildTreeHelper(codeLocation());
         if (inBuildTree.isPresent()) {
             return inBuildTree.get();
@@ -92,7 +97,7 @@ final class HelperBinary {
     }
 
     /** {@code $XDG_CACHE_HOME/httptap}, else {@code ~/.cache/httptap}. */
-    static Path cacheDirectory(Map<String, String> environment, Path home) {
+    public static Path cacheDirectory(Map<String, String> environment, Path home) {
         String xdg = environment.get("XDG_CACHE_HOME");
         Path base = xdg != null && xdg.startsWith("/") ? Path.of(xdg) : home.resolve(".cache");
         return base.resolve("httptap");

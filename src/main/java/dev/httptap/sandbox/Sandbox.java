@@ -14,6 +14,10 @@ import java.nio.file.Path;
  * the device's descriptor back; the command is then ready but paused, so that httptap can start serving
  * the device before the first packet. {@link #release()} lets the command run. The command runs as the
  * helper's own process: {@link #pid()} and {@link #waitFor()} are the command's.
+ *
+ * <p>On the early start the launcher's lead process has already started the command (native-helper/lead.c):
+ * {@link #adopt} takes over the device it hands on, {@link #release()} tells the lead the device is being
+ * served, and {@link #waitFor()} returns the exit code the lead reports.
  */
 public final class Sandbox implements AutoCloseable {
     private enum State { PAUSED, RUNNING, CLOSED }
@@ -21,12 +25,18 @@ public final class Sandbox implements AutoCloseable {
     private final ChildProcess child;
     private final ControlSocket control;
     private final TunDevice device;
+    /** Held so that the namespace, its TUN device and the packets queued there outlive the command. */
+    private final int networkNamespace;
+    /** Started by the lead process: the control socket stays open to hear the command's exit code. */
+    private final boolean adopted;
     private State state = State.PAUSED;
 
-    private Sandbox(ChildProcess child, ControlSocket control, TunDevice device) {
+    private Sandbox(ChildProcess child, ControlSocket control, TunDevice device, int networkNamespace, boolean adopted) {
         this.child = child;
         this.control = control;
         this.device = device;
+        this.networkNamespace = networkNamespace;
+        this.adopted = adopted;
     }
 
     /**
@@ -56,25 +66,53 @@ public final class Sandbox implements AutoCloseable {
             ChildProcess child = ChildProcess.spawn(
                     HelperArguments.argv(helper, spec), HelperArguments.envp(spec), control.helperEnd());
             control.closeHelperEnd();
-            ControlSocket.HandOff handOff = control.receive();
-            if (handOff instanceof ControlSocket.HandOff.Device handed) {
-                return new Sandbox(child, control, deviceFor(handed.fd(), control, child));
-            }
-            throw failure(((ControlSocket.HandOff.Failure) handOff).message(), control, child);
+            return handedOver(child, control, control.receive(), false);
         } catch (IOException e) {
             control.close();
             throw new SandboxException(e.getMessage(), e);
         }
     }
 
-    private static TunDevice deviceFor(int fd, ControlSocket control, ChildProcess child) throws IOException {
+    /**
+     * Takes over the command {@code pid} that the launcher's lead process started early, receiving its
+     * device over the control socket this process was started with ({@code controlFd}).
+     */
+    public static Sandbox adopt(int pid, int controlFd) throws SandboxException {
+        ControlSocket control = ControlSocket.adopt(controlFd);
         try {
-            return new TunDevice(fd);
+            ControlSocket.HandOff handOff = control.receive();
+            // Only now: the exit report comes over the same socket, after the hand-off.
+            return handedOver(ChildProcess.supervised(pid, control::awaitExitCode), control, handOff, true);
+        } catch (IOException e) {
+            control.close();
+            throw new SandboxException(e.getMessage(), e);
+        }
+    }
+
+    private static Sandbox handedOver(ChildProcess child, ControlSocket control, ControlSocket.HandOff handOff,
+            boolean adopted) throws IOException, SandboxException {
+        if (handOff instanceof ControlSocket.HandOff.Device handed) {
+            return new Sandbox(child, control, deviceFor(handed, control, child), handed.networkNamespace(), adopted);
+        }
+        throw failure(((ControlSocket.HandOff.Failure) handOff).message(), control, child);
+    }
+
+    private static TunDevice deviceFor(ControlSocket.HandOff.Device handed, ControlSocket control, ChildProcess child)
+            throws IOException {
+        try {
+            return new TunDevice(handed.tun());
         } catch (IOException e) {
             control.close(); // the paused helper sees end-of-file and exits without running the command
-            Native.libc().close(fd);
+            Native.libc().close(handed.tun());
+            closeNamespace(handed.networkNamespace());
             awaitQuietly(child);
             throw e;
+        }
+    }
+
+    private static void closeNamespace(int fd) {
+        if (fd >= 0) {
+            Native.libc().close(fd);
         }
     }
 
@@ -97,6 +135,11 @@ public final class Sandbox implements AutoCloseable {
         }
     }
 
+    /** Whether the launcher's lead process started the command ({@link #adopt}), and so reaps it and passes it signals. */
+    public boolean adopted() {
+        return adopted;
+    }
+
     /** The TUN device: every packet the command sends arrives here. */
     public PacketDevice device() {
         return device;
@@ -117,7 +160,9 @@ public final class Sandbox implements AutoCloseable {
         } catch (IOException e) {
             throw new SandboxException(e.getMessage(), e);
         } finally {
-            control.close();
+            if (!adopted) {
+                control.close();
+            }
         }
         state = State.RUNNING;
     }
@@ -142,14 +187,18 @@ public final class Sandbox implements AutoCloseable {
             if (state == State.CLOSED) {
                 return;
             }
-            if (state == State.PAUSED) {
+            if (state == State.PAUSED && !adopted) {
                 control.close(); // the helper sees end-of-file instead of "go" and exits
             } else {
                 child.signal(LibC.SIGKILL);
             }
             state = State.CLOSED;
         }
-        awaitQuietly(child);
+        if (!adopted) {
+            awaitQuietly(child);
+        } // the lead reaps an adopted command, and reports its end only after this process has finished
+        control.close();
         device.close();
+        closeNamespace(networkNamespace);
     }
 }

@@ -7,6 +7,7 @@ import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Everything needed to start a command in its sandbox.
@@ -23,6 +24,8 @@ import java.util.Objects;
  * @param bindMounts files the command sees in place of others, applied in order
  * @param verbose whether the helper prints what it does
  * @param ipv6 the TUN device's IPv6 address and route, or null for IPv4 only (IPv6 then switched off on it)
+ * @param closedDescriptors standard descriptors (0, 1, 2) httptap was started without: the command gets
+ *     them closed too, not the /dev/null httptap holds in their place
  */
 public record SandboxSpec(
         List<String> command,
@@ -36,7 +39,8 @@ public record SandboxSpec(
         String user,
         List<BindMount> bindMounts,
         boolean verbose,
-        TunIpv6 ipv6) {
+        TunIpv6 ipv6,
+        Set<Integer> closedDescriptors) {
 
     public static final int DEFAULT_MTU = 65520;
     /** IPv6 needs links of at least this MTU (RFC 8200 section 5). */
@@ -46,6 +50,7 @@ public record SandboxSpec(
         command = List.copyOf(command);
         environment = Map.copyOf(environment);
         bindMounts = List.copyOf(bindMounts);
+        closedDescriptors = Set.copyOf(closedDescriptors);
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(gateway, "gateway");
         if (command.isEmpty()) {
@@ -64,6 +69,9 @@ public record SandboxSpec(
         if (mtu < 576 || mtu > 65535) {
             throw new IllegalArgumentException("MTU must be 576 to 65535, not " + mtu);
         }
+        if (!Set.of(0, 1, 2).containsAll(closedDescriptors)) {
+            throw new IllegalArgumentException("only standard descriptors (0, 1, 2) can be closed, not " + closedDescriptors);
+        }
         if (ipv6 != null && mtu < IPV6_MINIMUM_MTU) {
             throw new IllegalArgumentException("IPv6 needs an MTU of at least " + IPV6_MINIMUM_MTU + ", not " + mtu);
         }
@@ -74,7 +82,7 @@ public record SandboxSpec(
             int prefixLength, Inet4Address gateway, int mtu, boolean newUserNamespace, String user,
             List<BindMount> bindMounts, boolean verbose) {
         this(command, environment, tunName, address, prefixLength, gateway, mtu, newUserNamespace, user, bindMounts,
-                verbose, null);
+                verbose, null, Set.of());
     }
 
     /**
@@ -89,33 +97,39 @@ public record SandboxSpec(
 
     public SandboxSpec withEnvironment(Map<String, String> newEnvironment) {
         return new SandboxSpec(command, newEnvironment, tunName, address, prefixLength, gateway, mtu,
-                newUserNamespace, user, bindMounts, verbose, ipv6);
+                newUserNamespace, user, bindMounts, verbose, ipv6, closedDescriptors);
     }
 
     public SandboxSpec withUser(String newUser) {
         return new SandboxSpec(command, environment, tunName, address, prefixLength, gateway, mtu,
-                newUserNamespace, newUser, bindMounts, verbose, ipv6);
+                newUserNamespace, newUser, bindMounts, verbose, ipv6, closedDescriptors);
     }
 
     public SandboxSpec withNewUserNamespace(boolean enabled) {
         return new SandboxSpec(command, environment, tunName, address, prefixLength, gateway, mtu,
-                enabled, user, bindMounts, verbose, ipv6);
+                enabled, user, bindMounts, verbose, ipv6, closedDescriptors);
     }
 
     public SandboxSpec withBindMounts(List<BindMount> newBindMounts) {
         return new SandboxSpec(command, environment, tunName, address, prefixLength, gateway, mtu,
-                newUserNamespace, user, newBindMounts, verbose, ipv6);
+                newUserNamespace, user, newBindMounts, verbose, ipv6, closedDescriptors);
     }
 
     public SandboxSpec withVerbose(boolean enabled) {
         return new SandboxSpec(command, environment, tunName, address, prefixLength, gateway, mtu,
-                newUserNamespace, user, bindMounts, enabled, ipv6);
+                newUserNamespace, user, bindMounts, enabled, ipv6, closedDescriptors);
     }
 
     /** With an IPv6 address and default route on the TUN device, or null for IPv4 only. */
     public SandboxSpec withIpv6(TunIpv6 newIpv6) {
         return new SandboxSpec(command, environment, tunName, address, prefixLength, gateway, mtu,
-                newUserNamespace, user, bindMounts, verbose, newIpv6);
+                newUserNamespace, user, bindMounts, verbose, newIpv6, closedDescriptors);
+    }
+
+    /** With the standard descriptors the command gets closed. */
+    public SandboxSpec withClosedDescriptors(Set<Integer> descriptors) {
+        return new SandboxSpec(command, environment, tunName, address, prefixLength, gateway, mtu,
+                newUserNamespace, user, bindMounts, verbose, ipv6, descriptors);
     }
 
     private static boolean sameSubnet(Inet4Address a, Inet4Address b, int prefixLength) {

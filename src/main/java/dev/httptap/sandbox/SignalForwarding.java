@@ -26,6 +26,11 @@ public final class SignalForwarding implements AutoCloseable {
 
     private SignalForwarding() {}
 
+    /** Handles nothing: for a command whose signals someone else passes on. */
+    public static SignalForwarding none() {
+        return new SignalForwarding();
+    }
+
     /** Installs the handlers for {@code sandbox}'s command; {@link #close()} restores the previous ones. */
     public static SignalForwarding install(Sandbox sandbox) {
         SignalForwarding forwarding = new SignalForwarding();

@@ -1,6 +1,12 @@
 package dev.httptap.tls;
 
+import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.cert.CertificateFactory;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.net.InetAddress;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -34,8 +40,9 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * The certificate authority of one run: an ECDSA P-256 key made at start-up, never written anywhere, and a
- * self-signed certificate valid from an hour ago (clock skew) to a day from now. It issues the leaf
+ * The certificate authority the child is made to trust: an ECDSA P-256 key and a self-signed certificate
+ * valid from an hour ago (clock skew) to a day from now (one run's CA, never written anywhere) or to a
+ * chosen time (a CA kept between runs by {@link CaStore}, its key in a file only its owner reads). It issues the leaf
  * certificates the child is shown, one per server name or address, all for one P-256 key of their own:
  * the leaves' keys live in this process only, next to the CA's key that could sign any other, so a key
  * per leaf would protect nothing and cost a key generation on the relay's thread for every new name.
@@ -64,8 +71,13 @@ public final class CertificateAuthority {
         this.authorityKeyIdentifier = new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(certificate);
     }
 
-    /** Makes a new CA valid around {@code now}, named "httptap CA" and the date. */
+    /** Makes a new CA valid from an hour before {@code now} to a day after, named "httptap CA" and the date. */
     public static CertificateAuthority create(Instant now) {
+        return create(now, VALIDITY);
+    }
+
+    /** Makes a new CA valid from an hour before {@code now} to {@code validity} after. */
+    public static CertificateAuthority create(Instant now, Duration validity) {
         KeyPair keys = newKeyPair();
         String day = DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC).format(now);
         X500Name name = new X500NameBuilder(BCStyle.INSTANCE)
@@ -75,7 +87,7 @@ public final class CertificateAuthority {
         try {
             JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
             X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, serialNumber(),
-                    CertificateTime.of(now.minus(BACKDATE)), CertificateTime.of(now.plus(VALIDITY)), name, keys.getPublic())
+                    CertificateTime.of(now.minus(BACKDATE)), CertificateTime.of(now.plus(validity)), name, keys.getPublic())
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
                     .addExtension(Extension.subjectKeyIdentifier, false,
@@ -84,6 +96,28 @@ public final class CertificateAuthority {
         } catch (GeneralSecurityException | org.bouncycastle.cert.CertIOException e) {
             throw new IllegalStateException("cannot make the CA certificate: " + e.getMessage(), e);
         }
+    }
+
+    /** A CA made earlier: its key (PKCS #8 PEM, as {@link #privateKeyPem()} writes it) and certificate (PEM). */
+    public static CertificateAuthority load(String privateKeyPem, String certificatePem) {
+        try {
+            X509Certificate certificate = (X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(certificatePem.getBytes(StandardCharsets.US_ASCII)));
+            PrivateKey key = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(Pem.decode(privateKeyPem, "PRIVATE KEY")));
+            return new CertificateAuthority(new KeyPair(certificate.getPublicKey(), key), certificate);
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new IllegalStateException("cannot read the kept CA: " + e.getMessage(), e);
+        }
+    }
+
+    /** The CA's private key as PKCS #8 PEM, for {@link #load}: to be kept where only its owner can read it. */
+    public String privateKeyPem() {
+        return Pem.encode("PRIVATE KEY", keys.getPrivate().getEncoded());
+    }
+
+    /** When the CA, and every leaf it issues, stops being valid. */
+    public Instant expires() {
+        return certificate.getNotAfter().toInstant();
     }
 
     public X509Certificate certificate() {

@@ -60,8 +60,33 @@ public final class ChildTrust {
      * key is never written), and a {@code --user} child must read them through the mounts.
      */
     public static ChildTrust prepare(Path privateDir) throws IOException {
-        return new ChildTrust(emptyFile(privateDir.resolve("ca-bundle.crt")), emptyFile(privateDir.resolve("httptap-ca.crt")),
-                emptyFile(privateDir.resolve("cacerts")));
+        ChildTrust trust = in(privateDir);
+        for (Path file : List.of(trust.bundle, trust.caCertificate, trust.javaTrustStore)) {
+            emptyFile(file);
+        }
+        return trust;
+    }
+
+    /** The files in {@code dir}, made there by {@link #prepare} earlier (a kept CA's directory). */
+    public static ChildTrust in(Path dir) {
+        return new ChildTrust(dir.resolve("ca-bundle.crt"), dir.resolve("httptap-ca.crt"), dir.resolve("cacerts"));
+    }
+
+    /** The CA certificate alone (PEM). */
+    public Path caCertificate() {
+        return caCertificate;
+    }
+
+    /**
+     * The files {@link #write} copies from: a change to any of them (a CA added to the system, a new JDK)
+     * means the files need writing again. Includes candidates that do not exist, whose appearance counts.
+     */
+    public static List<Path> sources() {
+        Path jdkSecurity = Path.of(System.getProperty("java.home"), "lib", "security");
+        List<Path> sources = new ArrayList<>(SYSTEM_BUNDLES);
+        sources.add(jdkSecurity.resolve("cacerts"));
+        sources.add(jdkSecurity.resolve("jssecacerts"));
+        return sources;
     }
 
     /** The PEM bundle, to mount over each of {@link #bundleTargets}. */

@@ -15,13 +15,17 @@ import java.util.function.Supplier;
  * milliseconds of CPU at start-up.
  */
 public final class TlsStartup implements AutoCloseable {
+    /** The CA's work, once allowed to start. */
+    private final CompletableFuture<Supplier<CertificateAuthority>> gatedAuthority;
     private final CompletableFuture<CertificateAuthority> authority;
     private final CompletableFuture<UpstreamTrust> upstreamTrust;
     private final boolean userTrust;
     private final boolean insecure;
 
-    private TlsStartup(CompletableFuture<CertificateAuthority> authority, CompletableFuture<UpstreamTrust> upstreamTrust,
+    private TlsStartup(CompletableFuture<Supplier<CertificateAuthority>> gatedAuthority,
+            CompletableFuture<CertificateAuthority> authority, CompletableFuture<UpstreamTrust> upstreamTrust,
             boolean userTrust, boolean insecure) {
+        this.gatedAuthority = gatedAuthority;
         this.authority = authority;
         this.upstreamTrust = upstreamTrust;
         this.userTrust = userTrust;
@@ -29,13 +33,21 @@ public final class TlsStartup implements AutoCloseable {
     }
 
     /**
-     * Starts the CA and the upstream trust on threads of their own. The CA's thread then fills
-     * {@code childTrust}'s files too, while the sandbox starts.
+     * Starts the CA and the upstream trust on threads of their own, once {@code gate} completes: at once
+     * when the child's trust files wait for the CA, after the relay has started when they are ready (a kept
+     * CA), so that loading TLS does not compete with the start for the two cores. {@code authority} loads or
+     * makes the CA, filling the child's trust files as needed.
      */
-    public static TlsStartup begin(Optional<Path> caFile, boolean insecure, ChildTrust childTrust) {
-        JsseLimits.apply();
+    public static TlsStartup begin(Optional<Path> caFile, boolean insecure, Supplier<CertificateAuthority> authority,
+            CompletableFuture<?> gate) {
+        JsseLimits.apply(); // before anything loads JSSE
+        return begin(caFile, insecure, gate.thenApply(ignored -> authority));
+    }
+
+    private static TlsStartup begin(Optional<Path> caFile, boolean insecure,
+            CompletableFuture<Supplier<CertificateAuthority>> gatedAuthority) {
         CompletableFuture<CertificateAuthority> authority =
-                inBackground("httptap-ca", () -> filling(childTrust, CertificateAuthority.create(Instant.now())));
+                inBackground("httptap-ca", () -> gatedAuthority.join().get());
         CompletableFuture<UpstreamTrust> upstreamTrust = inBackground("httptap-trust", () -> {
             if (caFile.isEmpty()) {
                 // Loading the JDK's trust store and JSSE's set-up (~60 ms of CPU) wait for the child's trust
@@ -45,7 +57,7 @@ public final class TlsStartup implements AutoCloseable {
             }
             return UpstreamTrust.create(caFile, insecure);
         });
-        return new TlsStartup(authority, upstreamTrust, caFile.isPresent(), insecure);
+        return new TlsStartup(gatedAuthority, authority, upstreamTrust, caFile.isPresent(), insecure);
     }
 
     /**
@@ -69,10 +81,11 @@ public final class TlsStartup implements AutoCloseable {
 
     /**
      * Waits for the CA's thread to be done with the child's trust files, however it ended, so that the
-     * caller may delete them.
+     * caller may delete them. CA work that was never allowed to start does not start now.
      */
     @Override
     public void close() {
+        gatedAuthority.completeExceptionally(new IllegalStateException("the run ended before TLS was needed"));
         settled(authority);
     }
 
@@ -81,14 +94,17 @@ public final class TlsStartup implements AutoCloseable {
         future.exceptionally(failure -> null).join();
     }
 
-    /** Returns {@code ca} once {@code trust}'s files hold it. */
-    private static CertificateAuthority filling(ChildTrust trust, CertificateAuthority ca) {
-        try {
-            trust.write(ca);
-            return ca;
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot write the CA files: " + e.getMessage(), e);
-        }
+    /** A new CA of the run's own ({@code --fresh-ca}), once {@code trust}'s files hold it. */
+    public static Supplier<CertificateAuthority> freshAuthority(ChildTrust trust) {
+        return () -> {
+            CertificateAuthority ca = CertificateAuthority.create(Instant.now());
+            try {
+                trust.write(ca);
+                return ca;
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot write the CA files: " + e.getMessage(), e);
+            }
+        };
     }
 
     private static <T> T join(CompletableFuture<T> future) {

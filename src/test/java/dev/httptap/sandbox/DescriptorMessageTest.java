@@ -1,11 +1,11 @@
 package dev.httptap.sandbox;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.httptap.tun.LibC;
 import dev.httptap.tun.Native;
 import java.nio.charset.StandardCharsets;
-import java.util.OptionalInt;
 import jnr.ffi.Pointer;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +23,7 @@ class DescriptorMessageTest {
         assertEquals(1, header.getLong(DescriptorMessage.MSG_IOVLEN));
         Pointer iovec = header.getPointer(DescriptorMessage.MSG_IOV);
         assertEquals(4096, iovec.getLong(8), "iov_len");
-        assertEquals(24, header.getLong(DescriptorMessage.MSG_CONTROLLEN), "CMSG_SPACE(sizeof(int))");
+        assertEquals(24, header.getLong(DescriptorMessage.MSG_CONTROLLEN), "CMSG_SPACE(2 * sizeof(int))");
         assertEquals(0, header.getInt(48), "msg_flags");
     }
 
@@ -31,28 +31,36 @@ class DescriptorMessageTest {
     void anScmRightsMessageGivesItsDescriptor() {
         kernelStoresControlMessage(20, LibC.SOL_SOCKET, LibC.SCM_RIGHTS, 9);
 
-        assertEquals(OptionalInt.of(9), message.descriptor());
+        assertArrayEquals(new int[] {9}, message.descriptors());
+    }
+
+    @Test
+    void twoDescriptorsComeInTheirOrder() {
+        kernelStoresControlMessage(24, LibC.SOL_SOCKET, LibC.SCM_RIGHTS, 9);
+        message.header().getPointer(DescriptorMessage.MSG_CONTROL).putInt(DescriptorMessage.CMSG_DATA + 4, 11);
+
+        assertArrayEquals(new int[] {9, 11}, message.descriptors());
     }
 
     @Test
     void noControlDataMeansNoDescriptor() {
         header.putLong(DescriptorMessage.MSG_CONTROLLEN, 0); // what recvmsg sets when none came
 
-        assertEquals(OptionalInt.empty(), message.descriptor());
+        assertArrayEquals(new int[0], message.descriptors());
     }
 
     @Test
     void anotherKindOfControlMessageIsNotADescriptor() {
         kernelStoresControlMessage(20, LibC.SOL_SOCKET, 2 /* SCM_CREDENTIALS */, 9);
 
-        assertEquals(OptionalInt.empty(), message.descriptor());
+        assertArrayEquals(new int[0], message.descriptors());
     }
 
     @Test
     void aTruncatedControlMessageIsNotADescriptor() {
         kernelStoresControlMessage(16, LibC.SOL_SOCKET, LibC.SCM_RIGHTS, 9);
 
-        assertEquals(OptionalInt.empty(), message.descriptor());
+        assertArrayEquals(new int[0], message.descriptors());
     }
 
     @Test

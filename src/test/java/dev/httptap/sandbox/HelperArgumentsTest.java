@@ -39,12 +39,31 @@ class HelperArgumentsTest {
     }
 
     @Test
-    void helperGetsTheIpv6AddressAndGatewayAfterTheIpv4Ones() {
+    void helperGetsTheIpv6AddressAndGatewayAfterTheOtherOptions() {
         SandboxSpec spec = SandboxSpec.of(List.of("true")).withIpv6(TunIpv6.defaults());
         assertEquals(List.of("/opt/httptap/httptap-helper",
-                "--tun", "httptap0", "--address", "10.1.1.100/24", "--gateway", "10.1.1.1",
+                "--tun", "httptap0", "--address", "10.1.1.100/24", "--gateway", "10.1.1.1", "--mtu", "65520",
                 "--address6", "fd77:6874:7470:0:0:0:0:100/64", "--gateway6", "fd77:6874:7470:0:0:0:0:1",
-                "--mtu", "65520", "--", "true"), HelperArguments.argv(Path.of("/opt/httptap/httptap-helper"), spec));
+                "--", "true"), HelperArguments.argv(Path.of("/opt/httptap/httptap-helper"), spec));
+    }
+
+    @Test
+    void theOptionsAnEarlyStartPlanKeepsLeaveOutIpv6AndTheCommand() {
+        SandboxSpec spec = SandboxSpec.of(List.of("true")).withIpv6(TunIpv6.defaults());
+
+        assertEquals(List.of("--tun", "httptap0", "--address", "10.1.1.100/24", "--gateway", "10.1.1.1", "--mtu", "65520"),
+                HelperArguments.options(spec));
+        assertEquals(List.of("--address6", "fd77:6874:7470:0:0:0:0:100/64", "--gateway6", "fd77:6874:7470:0:0:0:0:1"),
+                HelperArguments.ipv6Options(spec));
+    }
+
+    @Test
+    void closedStandardDescriptorsAreClosedForTheCommand() {
+        SandboxSpec spec = SandboxSpec.of(List.of("true")).withClosedDescriptors(java.util.Set.of(0));
+
+        assertEquals(List.of("/opt/httptap/httptap-helper",
+                "--tun", "httptap0", "--address", "10.1.1.100/24", "--gateway", "10.1.1.1", "--mtu", "65520",
+                "--close-fd", "0", "--", "true"), HelperArguments.argv(HELPER, spec));
     }
 
     @Test

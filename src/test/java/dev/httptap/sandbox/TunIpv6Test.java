@@ -50,6 +50,6 @@ class TunIpv6Test {
         SandboxSpec base = SandboxSpec.of(List.of("true"));
         assertThrows(IllegalArgumentException.class, () -> new SandboxSpec(base.command(), base.environment(),
                 base.tunName(), base.address(), 24, base.gateway(), 1279, true, null, List.of(), false,
-                TunIpv6.defaults()));
+                TunIpv6.defaults(), java.util.Set.of()));
     }
 }

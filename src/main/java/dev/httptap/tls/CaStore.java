@@ -1,0 +1,185 @@
+package dev.httptap.tls;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * The CA kept between runs, like mitmproxy's: made once, valid for {@link #VALIDITY}, replaced by a new one
+ * when less than {@link #RENEW_BEFORE} remains. Keeping it lets the launcher start the command before the
+ * JVM is up, with the child's trust files already in place (native-helper/lead.c); making a CA and the
+ * trust files takes a JVM a few hundred milliseconds of CPU. The trade-off (README, "HTTPS"): anyone who
+ * can read the key file, that is this user, can make certificates this user's wrapped commands trust
+ * while the CA is valid; {@code --fresh-ca} uses a CA of the run's own instead.
+ *
+ * <p>Each CA lives in a slot, a directory {@code ROOT/EXPIRY-RANDOM} (mode 0700): {@code ca.key} (0600),
+ * and the child's trust files ({@link ChildTrust}, 0644, which hold only certificates), plus
+ * {@code made-from}, a text telling which system files the trust files were copied from. Expired slots
+ * and abandoned half-made ones are deleted on the way.
+ */
+public final class CaStore {
+    public static final Duration VALIDITY = Duration.ofDays(30);
+    public static final Duration RENEW_BEFORE = Duration.ofDays(7);
+    /** A slot without a key this old was left by a run that died while making it. */
+    private static final Duration ABANDONED_AFTER = Duration.ofHours(1);
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> KEY_FILE = PosixFilePermissions.fromString("rw-------");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Path root;
+
+    private CaStore(Path root) {
+        this.root = root;
+    }
+
+    /** The store in {@code root} (created, 0700, if missing). */
+    public static CaStore in(Path root) throws IOException {
+        Files.createDirectories(root.getParent());
+        ownerOnlyDirectory(root);
+        return new CaStore(root);
+    }
+
+    /**
+     * The slot to use at {@code now}: the newest with a key that is valid beyond {@link #RENEW_BEFORE}, or
+     * a new empty one. {@code madeFrom} describes the trust files' sources as they are now: a slot made
+     * from other ones gets its trust files written again when its CA is first used.
+     */
+    public Slot slot(Instant now, String madeFrom) throws IOException {
+        Optional<Path> newest = Optional.empty();
+        try (DirectoryStream<Path> slots = Files.newDirectoryStream(root)) {
+            for (Path dir : slots) {
+                Optional<Instant> expiry = expiryOf(dir);
+                if (expiry.isEmpty()) {
+                    continue;
+                }
+                boolean hasKey = Files.isRegularFile(dir.resolve("ca.key"));
+                if (expiry.get().isBefore(now) || !hasKey && abandoned(dir, now)) {
+                    deleteRecursively(dir);
+                } else if (hasKey && expiry.get().isAfter(now.plus(RENEW_BEFORE))
+                        && (newest.isEmpty() || expiryOf(newest.get()).orElseThrow().isBefore(expiry.get()))) {
+                    newest = Optional.of(dir);
+                }
+            }
+        }
+        if (newest.isPresent()) {
+            return new Slot(newest.get(), madeFrom, madeFrom.equals(read(newest.get().resolve("made-from"))));
+        }
+        Instant expires = now.plus(VALIDITY);
+        Path dir = root.resolve(expires.getEpochSecond() + "-" + HexFormat.of().formatHex(RANDOM.generateSeed(4)));
+        ownerOnlyDirectory(dir);
+        ChildTrust.prepare(dir);
+        return new Slot(dir, madeFrom, false);
+    }
+
+    /** One kept CA's directory. */
+    public static final class Slot {
+        private final Path dir;
+        private final String madeFrom;
+        private final boolean trustCurrent;
+
+        private Slot(Path dir, String madeFrom, boolean trustCurrent) {
+            this.dir = dir;
+            this.madeFrom = madeFrom;
+            this.trustCurrent = trustCurrent;
+        }
+
+        public Path dir() {
+            return dir;
+        }
+
+        /** When the slot's CA expires. */
+        public Instant expires() {
+            return expiryOf(dir).orElseThrow();
+        }
+
+        public ChildTrust trust() {
+            return ChildTrust.in(dir);
+        }
+
+        /** Whether the trust files are filled and current: the child may start before the CA is loaded. */
+        public boolean ready() {
+            return trustCurrent;
+        }
+
+        /**
+         * The CA, made and saved first if the slot is new, with the trust files (re)written unless
+         * {@link #ready()}. Throws {@link IllegalStateException} with a message fit for the user.
+         */
+        public CertificateAuthority authority(Instant now) {
+            try {
+                Path keyFile = dir.resolve("ca.key");
+                CertificateAuthority ca;
+                if (Files.isRegularFile(keyFile)) {
+                    ca = load(dir);
+                } else {
+                    ca = CertificateAuthority.create(now, Duration.between(now, expiryOf(dir).orElseThrow()));
+                    trust().write(ca);
+                    Files.writeString(keyFile, ca.privateKeyPem(), StandardCharsets.US_ASCII, StandardOpenOption.CREATE_NEW,
+                            StandardOpenOption.WRITE);
+                    Files.setPosixFilePermissions(keyFile, KEY_FILE);
+                }
+                if (!trustCurrent) {
+                    trust().write(ca);
+                    Files.writeString(dir.resolve("made-from"), madeFrom, StandardCharsets.UTF_8);
+                }
+                return ca;
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot keep the CA in " + dir + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** The CA kept in {@code dir}; {@link IllegalStateException} if it cannot be read. */
+    public static CertificateAuthority load(Path dir) {
+        try {
+            return CertificateAuthority.load(Files.readString(dir.resolve("ca.key"), StandardCharsets.US_ASCII),
+                    Files.readString(ChildTrust.in(dir).caCertificate(), StandardCharsets.US_ASCII));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the kept CA in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The expiry a slot's name begins with, or empty for anything that is not a slot. */
+    static Optional<Instant> expiryOf(Path dir) {
+        String name = dir.getFileName().toString();
+        int dash = name.indexOf('-');
+        if (dash < 1 || !name.substring(0, dash).chars().allMatch(Character::isDigit) || dash > 12) {
+            return Optional.empty();
+        }
+        return Optional.of(Instant.ofEpochSecond(Long.parseLong(name.substring(0, dash))));
+    }
+
+    private static boolean abandoned(Path dir, Instant now) throws IOException {
+        return Files.getLastModifiedTime(dir).toInstant().isBefore(now.minus(ABANDONED_AFTER));
+    }
+
+    private static String read(Path file) throws IOException {
+        return Files.isRegularFile(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+    }
+
+    private static void ownerOnlyDirectory(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+        }
+        Files.setPosixFilePermissions(dir, OWNER_ONLY); // the umask may have taken some away
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+    }
+}
