@@ -17,6 +17,13 @@ import java.util.Optional;
  * Codings are undone last-applied first: {@code Content-Encoding: gzip, br} means gzip, then brotli.
  */
 public final class BodyDecoder {
+    /**
+     * Real bodies carry one coding, rarely two. Each one is a decoder nested in the next (a call deeper per
+     * coding when decoding), so a list of a thousand would overflow the stack: past this many the body is
+     * shown as received.
+     */
+    static final int MAX_CODINGS = 8;
+
     private final int printLimit;
 
     public BodyDecoder(int printLimit) {
@@ -28,8 +35,13 @@ public final class BodyDecoder {
 
     /** A recorder for one body whose Content-Encoding fields are {@code contentEncodingValues}. */
     public BodyRecorder recorder(List<String> contentEncodingValues) {
+        List<String> tokens = tokens(contentEncodingValues);
+        if (tokens.size() > MAX_CODINGS) {
+            return new PlainRecorder(printLimit, Optional.of(tokens.size() + " content codings, more than "
+                    + MAX_CODINGS + " are not undone"));
+        }
         List<ContentCoding> codings = new ArrayList<>(2);
-        for (String token : tokens(contentEncodingValues)) {
+        for (String token : tokens) {
             Optional<ContentCoding> coding = ContentCoding.forToken(token);
             if (coding.isEmpty()) {
                 return new PlainRecorder(printLimit, Optional.of("unknown content coding \"" + token + "\""));
