@@ -32,7 +32,9 @@ public final class FuzzedPackets {
             int at = ip.length() + checksumOffset;
             buffer.putShort(at, (short) 0);
             long sum = (pseudoHeader ? ip.pseudoHeaderSum() : 0) + Checksum.sum(buffer, ip.length(), transport.length);
-            buffer.putShort(at, (short) Checksum.finish(sum));
+            int checksum = Checksum.finish(sum);
+            // UDP sends a computed zero as all ones: zero in the field means "no checksum" (RFC 768).
+            buffer.putShort(at, (short) (checksum == 0 && protocol.equals(IpProtocol.UDP) ? 0xffff : checksum));
         }
         return buffer;
     }
