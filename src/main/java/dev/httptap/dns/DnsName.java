@@ -4,10 +4,13 @@ import java.nio.ByteBuffer;
 
 /**
  * Reads a possibly compressed domain name (RFC 1035 4.1.4). Every pointer must point strictly before the
- * label that holds it, so a chain of pointers always moves backwards and cannot loop.
+ * label that holds it, so a chain of pointers always moves backwards and cannot loop; and a name may follow
+ * at most {@link #MAX_POINTERS} of them, so that reading it costs little however the message chains them.
  */
 final class DnsName {
     static final int MAX_NAME_OCTETS = 255;
+    /** A name has at most 127 labels, and an encoder points at most once per label. */
+    static final int MAX_POINTERS = 127;
 
     /** A name and the offset just after it where it was written (after its first pointer, if any). */
     record Read(String name, int end) {}
@@ -25,6 +28,7 @@ final class DnsName {
         int encodedOctets = 1; // the final zero-length label
         int cursor = offset;
         int end = -1;
+        int pointers = 0;
         while (true) {
             if (cursor >= length) {
                 throw new DnsFormatException("name runs past the end of the message");
@@ -56,6 +60,9 @@ final class DnsName {
                     int target = ((lengthOctet & 0x3f) << 8) | (message.get(base + cursor + 1) & 0xff);
                     if (target >= labelStart) {
                         throw new DnsFormatException("compression pointer does not point backwards");
+                    }
+                    if (++pointers > MAX_POINTERS) {
+                        throw new DnsFormatException("more than " + MAX_POINTERS + " compression pointers in a name");
                     }
                     if (end < 0) {
                         end = cursor + 2;

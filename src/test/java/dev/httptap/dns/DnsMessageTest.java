@@ -168,6 +168,20 @@ class DnsMessageTest {
     }
 
     @Test
+    void rejectsAChainOfPointersLongerThanANameHasLabels() {
+        // Each question's name is only a pointer to the previous question's: reading question n follows n
+        // pointers, so 10,000 questions in one datagram cost 50 million steps. A name has at most 127 labels,
+        // and an encoder points at most once per label, so a longer chain is refused.
+        StringBuilder hex = new StringBuilder("0001 0100 0082 0000 0000 0000 00 0001 0001");
+        int previous = 12;
+        for (int i = 1; i < 130; i++) {
+            hex.append(String.format("%04x", 0xc000 | previous)).append("0001 0001");
+            previous = 12 + 5 + (i - 1) * 6;
+        }
+        assertMalformed(hex.toString(), "more than 127 compression pointers");
+    }
+
+    @Test
     void comparesQuestionsIgnoringCase() throws Exception {
         DnsMessage query = DnsMessage.parse(Hex.buffer("0001 0100 0001 0000 0000 0000 03 436f4d 00 0001 0001"));
         DnsMessage answer = DnsMessage.parse(Hex.buffer("0001 8180 0001 0000 0000 0000 03 636f6d 00 0001 0001"));
