@@ -45,7 +45,7 @@ class NetworkStackFuzzTest {
                 assertTrue(payload.remaining() <= CONFIG.mtu(), "a datagram larger than the MTU");
             }
         };
-        NetworkStack stack = new NetworkStack(CONFIG, clock, packet -> sent.add(copy(packet)), forwarder, () -> OUR_ISS);
+        NetworkStack stack = new NetworkStack(CONFIG, BufferBudget.unlimited(), clock, packet -> sent.add(copy(packet)), forwarder, () -> OUR_ISS);
         for (int step = 0; step < 40 && data.remainingBytes() > 0; step++) {
             boolean ipv6 = data.consumeBoolean();
             switch (data.consumeInt(0, 6)) {
