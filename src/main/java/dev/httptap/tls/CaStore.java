@@ -11,6 +11,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -66,6 +67,10 @@ public final class CaStore {
                     continue;
                 }
                 boolean hasKey = Files.isRegularFile(dir.resolve("ca.key"));
+                if (hasKey && !holdsPemKey(dir)) {
+                    deleteRecursively(dir); // not written by this version: made again rather than misread
+                    continue;
+                }
                 if (expiry.get().isBefore(now) || !hasKey && abandoned(dir, now)) {
                     deleteRecursively(dir);
                 } else if (hasKey && expiry.get().isAfter(now.plus(RENEW_BEFORE))
@@ -160,6 +165,12 @@ public final class CaStore {
             return Optional.empty();
         }
         return Optional.of(Instant.ofEpochSecond(Long.parseLong(name.substring(0, dash))));
+    }
+
+    private static boolean holdsPemKey(Path dir) throws IOException {
+        byte[] key = Files.readAllBytes(dir.resolve("ca.key"));
+        byte[] header = "-----BEGIN PRIVATE KEY-----".getBytes(StandardCharsets.US_ASCII);
+        return key.length > header.length && Arrays.equals(key, 0, header.length, header, 0, header.length);
     }
 
     private static boolean abandoned(Path dir, Instant now) throws IOException {
