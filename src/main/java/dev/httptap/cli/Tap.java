@@ -160,7 +160,9 @@ final class Tap {
         try {
             return Optional.of(CaStore.in(cacheDirectory().resolve("ca")).slot(Instant.now(), trustSourcesText()));
         } catch (IOException e) {
-            Log.error("cannot use the kept CA (%s); this run makes its own", e.getMessage());
+            // e.g. a user without a home directory: the run works as well, only its start is slower.
+            Log.verbose("cannot keep a CA in %s (%s: %s); this run makes its own", cacheDirectory(),
+                    e.getClass().getSimpleName(), e.getMessage());
             return Optional.empty();
         }
     }
