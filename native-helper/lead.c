@@ -156,7 +156,7 @@ static void __attribute__((noreturn)) run_jvm(const struct lead *lead, const str
 	exec_jvm(java_argv, java_argc, args);
 }
 
-/* Forks a child running run(); the child's end of a new socketpair becomes its fd 3. */
+/* Forks, with a new socketpair: returns fork()'s result, our end in *ours and the child's in *theirs. */
 static pid_t fork_with_socket(int *ours, int *theirs)
 {
 	int pair[2];

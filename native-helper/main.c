@@ -21,6 +21,9 @@
  *   5. waits for httptap's "go" byte (end-of-file instead: httptap is gone, exit quietly), then switches
  *      user, ties its life to httptap's and exec's the command (launch.c).
  * The command therefore runs as the helper's own process: the pid httptap waits for is the command's.
+ *
+ * `httptap-helper --lead ...` is the launcher's early start instead (lead.c): it runs these same steps in a
+ * child of its own, without step 5's wait, and the JVM beside it.
  */
 #include <arpa/inet.h>
 #include <fcntl.h>

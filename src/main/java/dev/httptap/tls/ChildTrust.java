@@ -82,11 +82,15 @@ public final class ChildTrust {
      * means the files need writing again. Includes candidates that do not exist, whose appearance counts.
      */
     public static List<Path> sources() {
-        Path jdkSecurity = Path.of(System.getProperty("java.home"), "lib", "security");
         List<Path> sources = new ArrayList<>(SYSTEM_BUNDLES);
-        sources.add(jdkSecurity.resolve("cacerts"));
-        sources.add(jdkSecurity.resolve("jssecacerts"));
+        sources.add(jdkSecurityFile("cacerts"));
+        sources.add(jdkSecurityFile("jssecacerts"));
         return sources;
+    }
+
+    /** A file of this JDK's security directory, where its trust stores are. */
+    private static Path jdkSecurityFile(String name) {
+        return Path.of(System.getProperty("java.home"), "lib", "security", name);
     }
 
     /** The PEM bundle, to mount over each of {@link #bundleTargets}. */
@@ -107,7 +111,7 @@ public final class ChildTrust {
     /** The JDKs' {@code cacerts} files that exist here: this JDK's, Debian's shared one, every /usr/lib/jvm one. */
     public static List<Path> javaTrustStoreTargets() {
         List<Path> candidates = new ArrayList<>();
-        candidates.add(Path.of(System.getProperty("java.home"), "lib", "security", "cacerts"));
+        candidates.add(jdkSecurityFile("cacerts"));
         candidates.add(Path.of("/etc/ssl/certs/java/cacerts"));
         candidates.add(Path.of("/etc/pki/java/cacerts"));
         Path jvms = Path.of("/usr/lib/jvm");
@@ -164,7 +168,7 @@ public final class ChildTrust {
      * anchors. Any JVM reads either with or without the password "changeit".
      */
     static byte[] javaTrustStore(X509Certificate ours) throws IOException {
-        Path jdkStore = Path.of(System.getProperty("java.home"), "lib", "security", "cacerts");
+        Path jdkStore = jdkSecurityFile("cacerts");
         Path jdkOverride = jdkStore.resolveSibling("jssecacerts");
         if (System.getProperty("javax.net.ssl.trustStore") == null && !Files.exists(jdkOverride)
                 && Files.isRegularFile(jdkStore)) {
