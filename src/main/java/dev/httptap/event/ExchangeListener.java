@@ -20,5 +20,11 @@ public interface ExchangeListener {
     /** The exchange is over, completely or cut short: see {@link Exchange#outcome()}. Called once. */
     default void onExchangeFinished(Exchange exchange) {}
 
+    /**
+     * Bytes on {@code connection} stopped making sense before any exchange could be reported for them
+     * (an unreadable request head, a response no request asked for): {@code reason} says what was seen.
+     */
+    default void onNotFollowed(ConnectionInfo connection, String reason) {}
+
     ExchangeListener NONE = new ExchangeListener() {};
 }
