@@ -19,7 +19,10 @@ import java.util.function.Function;
  * for their responses, which is all keep-alive and pipelining need. Interim 1xx responses are skipped;
  * after a 101 (or a 2xx to CONNECT) the rest of the connection is another protocol, followed only when the
  * {@link ProtocolSwitch} has an observer for it (h2c), which then also takes over the exchange that asked.
- * Bytes that are not HTTP/1 end the watching with one verbose line; nothing here ever throws to the relay.
+ * Heads are read as leniently as servers read them (see {@link HeadParser}); a request whose body's end
+ * cannot be known is followed until its response ends. Bytes that even so are not HTTP/1 end the watching:
+ * the exchanges open then are reported as not followed, with the reason (or, when there are none, the
+ * listener hears {@code onNotFollowed}); nothing here ever throws to the relay.
  */
 public final class Http1Connection implements FlowObserver {
     /** Requests sent ahead of their responses beyond this are not followed (memory stays bounded). */
@@ -46,6 +49,8 @@ public final class Http1Connection implements FlowObserver {
     private final ArrayDeque<Exchange> awaitingResponse = new ArrayDeque<>();
     /** The exchange whose request is still arriving (it may already have its response). */
     private Exchange sendingRequest;
+    /** The body of {@link #sendingRequest} has no known end: it ends with its response (or the client's FIN). */
+    private boolean requestEndUnknown;
     /** The observer of the protocol a 101 switched to; null while the connection is HTTP/1 or not followed. */
     private FlowObserver successor;
     private State state = State.WATCHING;
@@ -103,11 +108,20 @@ public final class Http1Connection implements FlowObserver {
         }
     }
 
-    /** A request cut off by the client's FIN may still be answered, so nothing ends here. */
+    /** A request cut off by the client's FIN may still be answered; only a body without a known end ends. */
     @Override
     public void onClientEnd() {
         if (successor != null) {
             successor.onClientEnd();
+            return;
+        }
+        if (state != State.WATCHING) {
+            return;
+        }
+        try {
+            requests.endOfInput();
+        } catch (Http1Exception | RuntimeException e) {
+            giveUp("request", e);
         }
     }
 
@@ -170,16 +184,26 @@ public final class Http1Connection implements FlowObserver {
         return exchange.response().isPresent() ? Outcome.CLOSED_MID_RESPONSE : Outcome.NO_RESPONSE;
     }
 
+    /** Reports every open exchange as not followed, or the connection when none is open. */
     private void giveUp(String where, Exception problem) {
+        String reason = where + ": " + problem.getMessage();
         if (problem instanceof RuntimeException) {
             Log.error("%s: internal error while following HTTP/1, not following further: %s",
                     connection.flow(), problem);
-        } else {
-            Log.verbose("%s: %s is not HTTP/1 (%s), not following further", connection.flow(), where,
-                    problem.getMessage());
+            reason = "internal error";
         }
         stopFollowing(State.NOT_HTTP);
-        finishAllPending(exchange -> Outcome.UNPARSEABLE);
+        if (awaitingResponse.isEmpty() && sendingRequest == null) {
+            listener.onNotFollowed(connection, reason);
+            return;
+        }
+        for (Exchange exchange = awaitingResponse.poll(); exchange != null; exchange = awaitingResponse.poll()) {
+            report(exchange, exchange.finishNotFollowed(reason, clock.nanoTime()));
+        }
+        if (sendingRequest != null) {
+            report(sendingRequest, sendingRequest.finishNotFollowed(reason, clock.nanoTime()));
+            sendingRequest = null;
+        }
     }
 
     private void stopFollowing(State why) {
@@ -189,7 +213,12 @@ public final class Http1Connection implements FlowObserver {
     }
 
     private void finish(Exchange exchange, Outcome outcome) {
-        if (exchange.finish(outcome, clock.nanoTime())) {
+        report(exchange, exchange.finish(outcome, clock.nanoTime()));
+    }
+
+    /** Tells the listener that {@code exchange} is over, when {@code ended} says this call ended it. */
+    private void report(Exchange exchange, boolean ended) {
+        if (ended) {
             try {
                 listener.onExchangeFinished(exchange);
             } catch (RuntimeException e) {
@@ -225,10 +254,16 @@ public final class Http1Connection implements FlowObserver {
                 throw new Http1Exception("more than " + MAX_PIPELINED_REQUESTS + " requests awaiting responses");
             }
             Exchange exchange = new Exchange(connection, head, clock.epochMillis(), clock.nanoTime());
+            raw.notes().forEach(note -> exchange.addNote("request " + note));
+            BodyFraming framing = FramingRules.request(head);
+            requestEndUnknown = framing.guess() != null;
+            if (requestEndUnknown) {
+                exchange.addNote("request " + framing.guess());
+            }
             awaitingResponse.add(exchange);
             sendingRequest = exchange;
             listener.onRequestHead(exchange);
-            return FramingRules.request(head);
+            return framing;
         }
 
         @Override
@@ -266,11 +301,16 @@ public final class Http1Connection implements FlowObserver {
             // Followed only once the request is complete: the rest of its body would come after the 101.
             switchingTo = head.status() == 101 && exchange.isRequestComplete()
                     ? protocolSwitch.follow(exchange, head) : null;
+            BodyFraming framing = FramingRules.response(exchange.request(), head);
             if (!interim && switchingTo == null) {
+                raw.notes().forEach(note -> exchange.addNote("response " + note));
+                if (framing.guess() != null) {
+                    exchange.addNote("response " + framing.guess());
+                }
                 exchange.recordResponse(head, clock.nanoTime());
                 listener.onResponseHead(exchange);
             }
-            return FramingRules.response(exchange.request(), head);
+            return framing;
         }
 
         @Override
@@ -295,6 +335,11 @@ public final class Http1Connection implements FlowObserver {
             if (FramingRules.switchesProtocols(exchange.request(), head)) {
                 switchProtocols(exchange);
             } else if (exchange.isRequestComplete()) {
+                finish(exchange, Outcome.COMPLETE);
+            } else if (exchange == sendingRequest && requestEndUnknown) {
+                // Servers close after answering such a request; whatever the client sends on is not followed.
+                requests.stop();
+                sendingRequest = null;
                 finish(exchange, Outcome.COMPLETE);
             }
         }
