@@ -161,4 +161,51 @@ class LenientHttp1Test {
         assertEquals(List.of("connection not followed: response: a response 200 without a request"),
                 play(conversation, split, Http1Connection.State.NOT_HTTP));
     }
+
+    private static String manyFields(int count) {
+        StringBuilder fields = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            fields.append("X-").append(i).append(": ").append("y".repeat(90)).append("\r\n");
+        }
+        return fields.toString();
+    }
+
+    @ParameterizedTest
+    @MethodSource("splits")
+    void aRequestHeadBeyondTheBoundIsReportedCutWithTheServers431(Split split) {
+        Conversation conversation = new Conversation()
+                .client("POST /big HTTP/1.1\r\nHost: h\r\n" + manyFields(1000) + "Content-Length: 2\r\n\r\nhi" + get("/next"))
+                .server("HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Length: 0\r\n\r\n" + ok("n"));
+        List<String> events = playClosed(conversation, split);
+        assertEquals(List.of("request POST /big", "request body: hi", "request GET /next", "response 431",
+                "finished POST http://h/big 431 COMPLETE 2/0",
+                "note: request head of 98940 bytes: only its first 65457 bytes are shown",
+                "note: request 407 header fields after the first 256 are not shown", "response 200",
+                "response body: n", "finished GET " + URL + "/next 200 COMPLETE 0/1"), events);
+    }
+
+    @ParameterizedTest
+    @MethodSource("splits")
+    void aResponseHeadBeyondTheBoundIsReportedCutAndItsBodyFollowed(Split split) {
+        RecordingListener recorded = record(new Conversation().client(get("/big") + get("/next"))
+                .server("HTTP/1.1 200 OK\r\n" + manyFields(1000) + "Content-Length: 3\r\n\r\nabc" + ok("n")), split);
+        assertEquals(List.of("request GET /big", "request GET /next", "response 200", "response body: abc",
+                "finished GET " + URL + "/big 200 COMPLETE 0/3",
+                "note: response head of 98928 bytes: only its first 65445 bytes are shown",
+                "note: response 406 header fields after the first 256 are not shown", "response 200",
+                "response body: n", "finished GET " + URL + "/next 200 COMPLETE 0/1"), recorded.events);
+        assertEquals(HeadParser.MAX_HEADER_COUNT + 1, responseHeaders(recorded).asList().size());
+    }
+
+    @ParameterizedTest
+    @MethodSource("splits")
+    void moreFieldsThanShownAreReportedWithANote(Split split) {
+        Conversation conversation = new Conversation()
+                .client("GET /many HTTP/1.1\r\nHost: h\r\n" + "A: b\r\n".repeat(300) + "\r\n")
+                .server("HTTP/1.1 400 Bad Request\r\n" + "C: d\r\n".repeat(299) + "Content-Length: 1\r\n\r\nx");
+        assertEquals(List.of("request GET /many", "response 400", "response body: x",
+                "finished GET http://h/many 400 COMPLETE 0/1",
+                "note: request 45 header fields after the first 256 are not shown",
+                "note: response 43 header fields after the first 256 are not shown"), playClosed(conversation, split));
+    }
 }
