@@ -20,11 +20,15 @@ import java.util.function.Function;
  * Watches one connection as HTTP/2 (RFC 9113) and reports each stream as an {@link Exchange}: the request
  * from the client's HEADERS (or the server's PUSH_PROMISE, for a pushed response), the response from the
  * server's HEADERS, body bytes from DATA, trailers from a closing HEADERS. The frames pass through the relay
- * unchanged; this only reads them. Bytes that are not HTTP/2 end the watching with one verbose line, and
- * nothing here ever throws to the relay.
+ * unchanged; this only reads them. Bytes that are not HTTP/2 end the watching: the open exchanges are
+ * reported as not followed, with the reason, and nothing here ever throws to the relay. Streams that the
+ * bounds leave unreported are said so in a line ({@code onNotFollowed}) when it first happens and at the end.
  */
 public final class Http2Connection implements FlowObserver {
-    /** Streams open at once beyond this are not followed (memory stays bounded); real peers allow ~100. */
+    /**
+     * Streams followed in full at once (memory stays bounded); real peers allow ~100. Streams opened beyond
+     * this wait in {@link WaitingStreams} for their response and for room; past its bounds they are counted.
+     */
     static final int MAX_OPEN_STREAMS = 1024;
     static final String VERSION = "HTTP/2";
 
@@ -46,6 +50,7 @@ public final class Http2Connection implements FlowObserver {
     private final FrameReader fromServer = FrameReader.server(new ServerFrames());
     /** Exchanges not finished yet, by stream id. */
     private final Map<Integer, Exchange> streams = new HashMap<>();
+    private final WaitingStreams waiting = new WaitingStreams();
     private boolean warnedAboutStreamLimit;
     private State state = State.WATCHING;
 
@@ -92,6 +97,16 @@ public final class Http2Connection implements FlowObserver {
         state = State.CLOSED;
     }
 
+    /** Streams followed in full plus those waiting for room: what this connection holds in memory. */
+    int trackedStreams() {
+        return streams.size() + waiting.size();
+    }
+
+    /** Streams followed in full. */
+    int followedStreams() {
+        return streams.size();
+    }
+
     /**
      * Follows the HTTP/1.1 request that asked for h2c on as stream 1, whose response comes in HTTP/2. The
      * client's SETTINGS travelled with it and may already allow the server's encoder a larger table.
@@ -108,18 +123,21 @@ public final class Http2Connection implements FlowObserver {
         try {
             reader.read(data.duplicate()); // the relay's buffer position stays where it was
         } catch (Http2Exception e) {
-            Log.verbose("%s: the %s's bytes are not HTTP/2 (%s), not following further", connection.flow(), side,
-                    e.getMessage());
-            giveUp();
+            giveUp(side + ": " + e.getMessage());
         } catch (RuntimeException e) {
             Log.error("%s: internal error while following HTTP/2, not following further: %s", connection.flow(), e);
-            giveUp();
+            giveUp("internal error");
         }
     }
 
-    private void giveUp() {
+    /** Reports every open exchange as not followed, or the connection when none is open. */
+    private void giveUp(String reason) {
         state = State.NOT_HTTP2;
-        finishAll(exchange -> exchange.isResponseComplete() ? Outcome.COMPLETE : Outcome.UNPARSEABLE);
+        if (streams.isEmpty() && waiting.size() == 0) {
+            listener.onNotFollowed(connection, reason);
+            return;
+        }
+        finishAll(exchange -> exchange.isResponseComplete() ? Outcome.COMPLETE : Outcome.UNPARSEABLE, reason);
     }
 
     private static Outcome outcomeWhenClosed(Exchange exchange) {
@@ -129,18 +147,49 @@ public final class Http2Connection implements FlowObserver {
         return exchange.response().isPresent() ? Outcome.CLOSED_MID_RESPONSE : Outcome.NO_RESPONSE;
     }
 
-    /** Ends every exchange still open, in the order their streams were opened. */
     private void finishAll(Function<Exchange, Outcome> outcome) {
+        finishAll(outcome, null);
+    }
+
+    /**
+     * Ends every exchange still open, in the order their streams were opened, waiting ones included (made
+     * one at a time, so memory does not grow); {@code notFollowed}: why, for those ending UNPARSEABLE.
+     */
+    private void finishAll(Function<Exchange, Outcome> outcome, String notFollowed) {
         List<Integer> ids = new ArrayList<>(streams.keySet());
+        ids.addAll(waiting.ids());
         ids.sort(null);
         for (int id : ids) {
-            finish(id, outcome.apply(streams.get(id)));
+            Exchange exchange = streams.get(id);
+            if (exchange == null) {
+                exchange = waiting.take(id, connection);
+                streams.put(id, exchange);
+                listener.onRequestHead(exchange);
+            }
+            Outcome how = outcome.apply(exchange);
+            if (how == Outcome.UNPARSEABLE && notFollowed != null) {
+                streams.remove(id);
+                report(exchange, exchange.finishNotFollowed(notFollowed, clock.nanoTime()));
+            } else {
+                finish(id, how);
+            }
+        }
+        if (waiting.dropped() > 0) {
+            listener.onNotFollowed(connection, waiting.dropped() + " streams were not reported (more than "
+                    + MAX_OPEN_STREAMS + " open at once)");
         }
     }
 
     private void finish(int streamId, Outcome outcome) {
         Exchange exchange = streams.remove(streamId);
-        if (exchange != null && exchange.finish(outcome, clock.nanoTime())) {
+        if (exchange != null) {
+            report(exchange, exchange.finish(outcome, clock.nanoTime()));
+        }
+    }
+
+    /** Tells the listener that {@code exchange} is over, when {@code ended} says this call ended it. */
+    private void report(Exchange exchange, boolean ended) {
+        if (ended) {
             try {
                 listener.onExchangeFinished(exchange);
             } catch (RuntimeException e) {
@@ -157,23 +206,37 @@ public final class Http2Connection implements FlowObserver {
 
     /** A stream ended by RST_STREAM from either side: complete if its whole response had arrived. */
     private void reset(int streamId) {
+        waiting.drop(streamId);
         Exchange exchange = streams.get(streamId);
         if (exchange != null) {
             finish(streamId, exchange.isResponseComplete() ? Outcome.COMPLETE : Outcome.RESET);
         }
     }
 
-    /** Starts following a stream with the request {@code block}; null when it is not followed. */
+    /** Starts following a stream with the request {@code block}; null when it waits for room or is dropped. */
     private Exchange open(int streamId, HeaderBlock block) {
         if (streams.size() >= MAX_OPEN_STREAMS) {
-            if (!warnedAboutStreamLimit) {
+            if (!waiting.add(streamId, requestHead(block), clock.epochMillis(), clock.nanoTime())
+                    && !warnedAboutStreamLimit) {
                 warnedAboutStreamLimit = true;
-                Log.verbose("%s: more than %d streams open at once, the others are not followed", connection.flow(),
-                        MAX_OPEN_STREAMS);
+                listener.onNotFollowed(connection, "more than " + (MAX_OPEN_STREAMS + WaitingStreams.MAX_STREAMS)
+                        + " streams open at once: the streams opened beyond that are not reported");
             }
             return null;
         }
         Exchange exchange = new Exchange(connection, requestHead(block), clock.epochMillis(), clock.nanoTime());
+        streams.put(streamId, exchange);
+        listener.onRequestHead(exchange);
+        return exchange;
+    }
+
+    /** The server answers a waiting stream: followed from here if there is room, else dropped. */
+    private Exchange followWaiting(int streamId) {
+        if (streams.size() >= MAX_OPEN_STREAMS) {
+            waiting.drop(streamId);
+            return null;
+        }
+        Exchange exchange = waiting.take(streamId, connection);
         streams.put(streamId, exchange);
         listener.onRequestHead(exchange);
         return exchange;
@@ -214,11 +277,17 @@ public final class Http2Connection implements FlowObserver {
             }
             Exchange exchange = streams.get(streamId);
             if (exchange == null) {
-                if (headers.kind() != HeaderBlock.Kind.REQUEST) {
+                if (headers.kind() != HeaderBlock.Kind.REQUEST || waiting.contains(streamId)) {
+                    if (endStream) {
+                        waiting.markRequestComplete(streamId, clock.nanoTime()); // trailers of a waiting stream
+                    }
                     return; // a stream not followed, or a late block on a finished one
                 }
                 exchange = open(streamId, headers);
                 if (exchange == null) {
+                    if (endStream) {
+                        waiting.markRequestComplete(streamId, clock.nanoTime());
+                    }
                     return;
                 }
             }
@@ -233,6 +302,8 @@ public final class Http2Connection implements FlowObserver {
             if (exchange != null && content.hasRemaining()) {
                 exchange.addRequestBodyBytes(content.remaining());
                 listener.onRequestBody(exchange, content);
+            } else {
+                waiting.addBodyBytes(streamId, content.remaining());
             }
         }
 
@@ -242,6 +313,8 @@ public final class Http2Connection implements FlowObserver {
             if (exchange != null) {
                 exchange.markRequestComplete(clock.nanoTime());
                 finishIfDone(streamId, exchange);
+            } else {
+                waiting.markRequestComplete(streamId, clock.nanoTime());
             }
         }
 
@@ -272,6 +345,9 @@ public final class Http2Connection implements FlowObserver {
         public void onHeaders(int streamId, ByteBuffer block, boolean endStream) throws Http2Exception {
             HeaderBlock headers = decode(responseDecoder, streamId, block);
             Exchange exchange = streams.get(streamId);
+            if (headers != null && exchange == null && waiting.contains(streamId)) {
+                exchange = followWaiting(streamId);
+            }
             if (headers == null || exchange == null) {
                 return;
             }
@@ -341,6 +417,7 @@ public final class Http2Connection implements FlowObserver {
             }
             unprocessed.sort(null);
             unprocessed.forEach(id -> finish(id, Outcome.NO_RESPONSE));
+            waiting.clientStreamsAbove(lastStreamId).forEach(waiting::drop);
         }
     }
 }

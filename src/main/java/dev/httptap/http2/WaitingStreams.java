@@ -1,0 +1,136 @@
+package dev.httptap.http2;
+
+import dev.httptap.event.ConnectionInfo;
+import dev.httptap.event.Exchange;
+import dev.httptap.event.Headers;
+import dev.httptap.event.RequestHead;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Streams opened while {@link Http2Connection#MAX_OPEN_STREAMS} others were open: kept small (the request
+ * line without its fields) and bounded in count and bytes, so that each can still be reported once the
+ * server answers it and room is free. A peer that opens streams without end meets these bounds; the
+ * streams beyond them are only counted.
+ */
+final class WaitingStreams {
+    static final int MAX_STREAMS = 16 * 1024;
+    static final long MAX_BYTES = 4L * 1024 * 1024;
+    /** What one waiting stream costs beyond its strings, roughly. */
+    private static final int OVERHEAD_BYTES = 128;
+    static final String NOTE = "request header fields not kept: more than " + Http2Connection.MAX_OPEN_STREAMS
+            + " streams were open at once";
+
+    /** A request waiting for room: its line, when it was seen, and what its body did so far. */
+    private static final class Waiting {
+        final RequestHead head;
+        final long epochMillis;
+        final long nanos;
+        long bodyBytes;
+        long requestEndNanos = -1;
+
+        Waiting(RequestHead head, long epochMillis, long nanos) {
+            this.head = head;
+            this.epochMillis = epochMillis;
+            this.nanos = nanos;
+        }
+
+        long cost() {
+            return OVERHEAD_BYTES + 2L * (head.method().length() + head.target().length());
+        }
+    }
+
+    private final Map<Integer, Waiting> streams = new HashMap<>();
+    private long bytes;
+    private long dropped;
+
+    /** Keeps {@code head} (stripped of its fields) if the bounds allow; false when it is dropped. */
+    boolean add(int streamId, RequestHead head, long epochMillis, long nanos) {
+        Waiting waiting = new Waiting(new RequestHead(head.method(), head.target(), head.version(),
+                Headers.EMPTY), epochMillis, nanos);
+        if (streams.size() >= MAX_STREAMS || bytes + waiting.cost() > MAX_BYTES) {
+            dropped++;
+            return false;
+        }
+        streams.put(streamId, waiting);
+        bytes += waiting.cost();
+        return true;
+    }
+
+    boolean contains(int streamId) {
+        return streams.containsKey(streamId);
+    }
+
+    int size() {
+        return streams.size();
+    }
+
+    /** Streams not reported, and not waiting any more. */
+    long dropped() {
+        return dropped;
+    }
+
+    void addBodyBytes(int streamId, long count) {
+        Waiting waiting = streams.get(streamId);
+        if (waiting != null) {
+            waiting.bodyBytes += count;
+        }
+    }
+
+    void markRequestComplete(int streamId, long nanos) {
+        Waiting waiting = streams.get(streamId);
+        if (waiting != null && waiting.requestEndNanos < 0) {
+            waiting.requestEndNanos = nanos;
+        }
+    }
+
+    /** Forgets a stream that will never be reported (reset, or refused by GOAWAY); counted as dropped. */
+    void drop(int streamId) {
+        if (remove(streamId) != null) {
+            dropped++;
+        }
+    }
+
+    /** Ids above {@code lastStreamId} opened by the client. */
+    List<Integer> clientStreamsAbove(int lastStreamId) {
+        List<Integer> ids = new ArrayList<>();
+        for (int id : streams.keySet()) {
+            if (id > lastStreamId && id % 2 == 1) {
+                ids.add(id);
+            }
+        }
+        return ids;
+    }
+
+    /** The stream as an exchange, no longer waiting; null if it was not waiting. */
+    Exchange take(int streamId, ConnectionInfo connection) {
+        Waiting waiting = remove(streamId);
+        if (waiting == null) {
+            return null;
+        }
+        Exchange exchange = new Exchange(connection, waiting.head, waiting.epochMillis, waiting.nanos);
+        exchange.addNote(NOTE);
+        exchange.addRequestBodyBytes(waiting.bodyBytes);
+        if (waiting.requestEndNanos >= 0) {
+            exchange.markRequestComplete(waiting.requestEndNanos);
+        }
+        return exchange;
+    }
+
+    /** Every waiting stream id, in the order they were opened. */
+    List<Integer> ids() {
+        List<Integer> ids = new ArrayList<>(streams.keySet());
+        ids.sort(null);
+        return ids;
+    }
+
+    private Waiting remove(int streamId) {
+        Waiting waiting = streams.remove(streamId);
+        if (waiting != null) {
+            bytes -= waiting.cost();
+        }
+        return waiting;
+    }
+}
