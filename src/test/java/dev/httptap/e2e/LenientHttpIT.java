@@ -45,7 +45,7 @@ class LenientHttpIT {
             host, port = sys.argv[1], int(sys.argv[2])
             for name, request in CASES:
                 s = socket.create_connection((host, port), timeout=20)
-                s.sendall(request.replace(b'HOST', host.encode()))
+                s.sendall(request.replace(b'HOST', ('%s:%d' % (host, port)).encode()))
                 received = b''
                 while True:
                     data = s.recv(65536)
