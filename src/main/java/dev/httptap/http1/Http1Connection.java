@@ -21,8 +21,9 @@ import java.util.function.Function;
  * {@link ProtocolSwitch} has an observer for it (h2c), which then also takes over the exchange that asked.
  * Heads are read as leniently as servers read them (see {@link HeadParser}); a request whose body's end
  * cannot be known is followed until its response ends. Bytes that even so are not HTTP/1 end the watching:
- * the exchanges open then are reported as not followed, with the reason (or, when there are none, the
- * listener hears {@code onNotFollowed}); nothing here ever throws to the relay.
+ * the exchanges open then are reported as not followed, with the reason (or, when there are none on a
+ * connection that carried HTTP/1 before, the listener hears {@code onNotFollowed}); nothing here ever
+ * throws to the relay.
  */
 public final class Http1Connection implements FlowObserver {
     /** Requests sent ahead of their responses beyond this are not followed (memory stays bounded). */
@@ -51,6 +52,8 @@ public final class Http1Connection implements FlowObserver {
     private Exchange sendingRequest;
     /** The body of {@link #sendingRequest} has no known end: it ends with its response (or the client's FIN). */
     private boolean requestEndUnknown;
+    /** A request head was read: from then on the connection is HTTP/1, and losing it is worth a line. */
+    private boolean sawRequest;
     /** The observer of the protocol a 101 switched to; null while the connection is HTTP/1 or not followed. */
     private FlowObserver successor;
     private State state = State.WATCHING;
@@ -194,7 +197,11 @@ public final class Http1Connection implements FlowObserver {
         }
         stopFollowing(State.NOT_HTTP);
         if (awaitingResponse.isEmpty() && sendingRequest == null) {
-            listener.onNotFollowed(connection, reason);
+            if (sawRequest) {
+                listener.onNotFollowed(connection, reason);
+            } else { // never HTTP/1 (a guess of the sniffer's, or a port forced to HTTP): no exchange was lost
+                Log.verbose("%s: not HTTP/1 (%s), not following further", connection.flow(), reason);
+            }
             return;
         }
         for (Exchange exchange = awaitingResponse.poll(); exchange != null; exchange = awaitingResponse.poll()) {
@@ -250,6 +257,7 @@ public final class Http1Connection implements FlowObserver {
         @Override
         public BodyFraming onHead(RawHead raw) throws Http1Exception {
             RequestHead head = StartLines.request(raw);
+            sawRequest = true;
             if (awaitingResponse.size() >= MAX_PIPELINED_REQUESTS) {
                 throw new Http1Exception("more than " + MAX_PIPELINED_REQUESTS + " requests awaiting responses");
             }

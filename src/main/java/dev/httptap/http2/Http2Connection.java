@@ -52,6 +52,8 @@ public final class Http2Connection implements FlowObserver {
     private final Map<Integer, Exchange> streams = new HashMap<>();
     private final WaitingStreams waiting = new WaitingStreams();
     private boolean warnedAboutStreamLimit;
+    /** A request was read: from then on the connection is HTTP/2, and losing it is worth a line. */
+    private boolean sawRequest;
     private State state = State.WATCHING;
 
     public Http2Connection(ConnectionInfo connection, ExchangeListener listener, ExchangeClock clock) {
@@ -134,7 +136,11 @@ public final class Http2Connection implements FlowObserver {
     private void giveUp(String reason) {
         state = State.NOT_HTTP2;
         if (streams.isEmpty() && waiting.size() == 0) {
-            listener.onNotFollowed(connection, reason);
+            if (sawRequest) {
+                listener.onNotFollowed(connection, reason);
+            } else {
+                Log.verbose("%s: not HTTP/2 (%s), not following further", connection.flow(), reason);
+            }
             return;
         }
         finishAll(exchange -> exchange.isResponseComplete() ? Outcome.COMPLETE : Outcome.UNPARSEABLE, reason);
@@ -215,6 +221,7 @@ public final class Http2Connection implements FlowObserver {
 
     /** Starts following a stream with the request {@code block}; null when it waits for room or is dropped. */
     private Exchange open(int streamId, HeaderBlock block) {
+        sawRequest = true;
         if (streams.size() >= MAX_OPEN_STREAMS) {
             if (!waiting.add(streamId, requestHead(block), clock.epochMillis(), clock.nanoTime())
                     && !warnedAboutStreamLimit) {

@@ -156,10 +156,20 @@ class LenientHttp1Test {
 
     @ParameterizedTest
     @MethodSource("splits")
-    void aResponseNoRequestAskedForIsOneLine(Split split) {
-        Conversation conversation = new Conversation().server(ok("surprise"));
-        assertEquals(List.of("connection not followed: response: a response 200 without a request"),
+    void aResponseNoRequestAskedForIsOneLineOnAnHttpConnection(Split split) {
+        Conversation conversation = new Conversation().client(get("/l")).server(ok("1") + ok("surprise"));
+        assertEquals(List.of("request GET /l", "response 200", "response body: 1",
+                "finished GET " + URL + "/l 200 COMPLETE 0/1",
+                "connection not followed: response: a response 200 without a request"),
                 play(conversation, split, Http1Connection.State.NOT_HTTP));
+    }
+
+    @ParameterizedTest
+    @MethodSource("splits")
+    void aConnectionThatNeverCarriedHttpIsDroppedQuietly(Split split) {
+        assertEquals(List.of(), play(new Conversation().server(ok("surprise")), split, Http1Connection.State.NOT_HTTP));
+        assertEquals(List.of(), play(new Conversation().client("HELLO there\r\n\r\n"), split,
+                Http1Connection.State.NOT_HTTP));
     }
 
     private static String manyFields(int count) {

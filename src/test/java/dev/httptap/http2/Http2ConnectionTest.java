@@ -250,7 +250,7 @@ class Http2ConnectionTest {
         Conversation conversation = new Conversation()
                 .client(client.headers(1, true, new byte[] {(byte) 0xff, 0x00}).take())
                 .client(client.request(3, true, "GET", "https", HOST, "/").take());
-        assertEquals(1, play(conversation, Split.WHOLE).size());
+        assertEquals(List.of(), play(conversation, Split.WHOLE), "no request was read: nothing lost to report");
         assertEquals(Http2Connection.State.NOT_HTTP2, connection.state());
     }
 
