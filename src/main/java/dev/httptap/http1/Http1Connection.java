@@ -118,13 +118,8 @@ public final class Http1Connection implements FlowObserver {
             successor.onClientEnd();
             return;
         }
-        if (state != State.WATCHING) {
-            return;
-        }
-        try {
-            requests.endOfInput();
-        } catch (Http1Exception | RuntimeException e) {
-            giveUp("request", e);
+        if (state == State.WATCHING) {
+            endInput(requests, "request");
         }
     }
 
@@ -138,13 +133,7 @@ public final class Http1Connection implements FlowObserver {
             successor.onServerEnd();
             return;
         }
-        if (state != State.WATCHING) {
-            return;
-        }
-        try {
-            responses.endOfInput();
-        } catch (Http1Exception | RuntimeException e) {
-            giveUp("response", e);
+        if (state != State.WATCHING || !endInput(responses, "response")) {
             return;
         }
         stopFollowing(State.CLOSED);
@@ -169,6 +158,17 @@ public final class Http1Connection implements FlowObserver {
             giveUp("response", e);
         }
         state = State.CLOSED;
+    }
+
+    /** Ends {@code reader}'s input; false when that showed the bytes are not HTTP/1 (and the watching ended). */
+    private boolean endInput(MessageReader reader, String where) {
+        try {
+            reader.endOfInput();
+            return true;
+        } catch (Http1Exception | RuntimeException e) {
+            giveUp(where, e);
+            return false;
+        }
     }
 
     /** Ends every exchange still open: those awaiting a response with {@code outcome}. */
