@@ -4,6 +4,7 @@ import dev.httptap.event.ConnectionInfo;
 import dev.httptap.event.Exchange;
 import dev.httptap.event.ExchangeClock;
 import dev.httptap.event.ExchangeListener;
+import dev.httptap.event.Headers;
 import dev.httptap.event.Outcome;
 import dev.httptap.event.RequestHead;
 import dev.httptap.event.ResponseHead;
@@ -27,7 +28,7 @@ import java.util.function.Function;
 public final class Http2Connection implements FlowObserver {
     /**
      * Streams followed in full at once (memory stays bounded); real peers allow ~100. Streams opened beyond
-     * this wait in {@link WaitingStreams} for their response and for room; past its bounds they are counted.
+     * this are followed lean, within the bounds of {@link WaitingStreams}; past those they are counted.
      */
     static final int MAX_OPEN_STREAMS = 1024;
     static final String VERSION = "HTTP/2";
@@ -99,14 +100,14 @@ public final class Http2Connection implements FlowObserver {
         state = State.CLOSED;
     }
 
-    /** Streams followed in full plus those waiting for room: what this connection holds in memory. */
+    /** Streams followed, in full or lean, plus those waiting for their response: what this connection holds. */
     int trackedStreams() {
-        return streams.size() + waiting.size();
+        return streams.size() + waiting.waiting();
     }
 
-    /** Streams followed in full. */
+    /** Streams followed in full (with their header fields). */
     int followedStreams() {
-        return streams.size();
+        return streams.size() - waiting.followed();
     }
 
     /**
@@ -135,7 +136,7 @@ public final class Http2Connection implements FlowObserver {
     /** Reports every open exchange as not followed, or the connection when none is open. */
     private void giveUp(String reason) {
         state = State.NOT_HTTP2;
-        if (streams.isEmpty() && waiting.size() == 0) {
+        if (streams.isEmpty() && waiting.waiting() == 0) {
             if (sawRequest) {
                 listener.onNotFollowed(connection, reason);
             } else {
@@ -168,13 +169,14 @@ public final class Http2Connection implements FlowObserver {
         for (int id : ids) {
             Exchange exchange = streams.get(id);
             if (exchange == null) {
-                exchange = waiting.take(id, connection);
+                exchange = waiting.follow(id, connection);
                 streams.put(id, exchange);
                 listener.onRequestHead(exchange);
             }
             Outcome how = outcome.apply(exchange);
             if (how == Outcome.UNPARSEABLE && notFollowed != null) {
                 streams.remove(id);
+                waiting.ended(id);
                 report(exchange, exchange.finishNotFollowed(notFollowed, clock.nanoTime()));
             } else {
                 finish(id, how);
@@ -182,11 +184,12 @@ public final class Http2Connection implements FlowObserver {
         }
         if (waiting.dropped() > 0) {
             listener.onNotFollowed(connection, waiting.dropped() + " streams were not reported (more than "
-                    + MAX_OPEN_STREAMS + " open at once)");
+                    + (MAX_OPEN_STREAMS + WaitingStreams.MAX_STREAMS) + " open at once)");
         }
     }
 
     private void finish(int streamId, Outcome outcome) {
+        waiting.ended(streamId);
         Exchange exchange = streams.remove(streamId);
         if (exchange != null) {
             report(exchange, exchange.finish(outcome, clock.nanoTime()));
@@ -222,7 +225,7 @@ public final class Http2Connection implements FlowObserver {
     /** Starts following a stream with the request {@code block}; null when it waits for room or is dropped. */
     private Exchange open(int streamId, HeaderBlock block) {
         sawRequest = true;
-        if (streams.size() >= MAX_OPEN_STREAMS) {
+        if (followedStreams() >= MAX_OPEN_STREAMS) {
             if (!waiting.add(streamId, requestHead(block), clock.epochMillis(), clock.nanoTime())
                     && !warnedAboutStreamLimit) {
                 warnedAboutStreamLimit = true;
@@ -237,13 +240,9 @@ public final class Http2Connection implements FlowObserver {
         return exchange;
     }
 
-    /** The server answers a waiting stream: followed from here if there is room, else dropped. */
+    /** The server answers a waiting stream: followed from here, lean. */
     private Exchange followWaiting(int streamId) {
-        if (streams.size() >= MAX_OPEN_STREAMS) {
-            waiting.drop(streamId);
-            return null;
-        }
-        Exchange exchange = waiting.take(streamId, connection);
+        Exchange exchange = waiting.follow(streamId, connection);
         streams.put(streamId, exchange);
         listener.onRequestHead(exchange);
         return exchange;
@@ -359,13 +358,14 @@ public final class Http2Connection implements FlowObserver {
                 return;
             }
             if (headers.kind() == HeaderBlock.Kind.RESPONSE && exchange.response().isEmpty()) {
-                ResponseHead head = new ResponseHead(headers.status(), "", VERSION, headers.withPseudoHeaders());
+                Headers fields = waiting.isLean(streamId) ? Headers.EMPTY : headers.withPseudoHeaders();
+                ResponseHead head = new ResponseHead(headers.status(), "", VERSION, fields);
                 if (head.isInformational() && head.status() != 101) {
                     return; // 100 Continue, 103 Early Hints: the final response is still to come
                 }
                 exchange.recordResponse(head, clock.nanoTime());
                 listener.onResponseHead(exchange);
-            } else if (headers.kind() == HeaderBlock.Kind.TRAILERS) {
+            } else if (headers.kind() == HeaderBlock.Kind.TRAILERS && !waiting.isLean(streamId)) {
                 exchange.recordTrailers(headers.fields());
             }
             if (endStream) {

@@ -10,17 +10,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Streams opened while {@link Http2Connection#MAX_OPEN_STREAMS} others were open: kept small (the request
- * line without its fields) and bounded in count and bytes, so that each can still be reported once the
- * server answers it and room is free. A peer that opens streams without end meets these bounds; the
- * streams beyond them are only counted.
+ * Streams opened while {@link Http2Connection#MAX_OPEN_STREAMS} others were open: kept lean (the request
+ * line and, once answered, the status, without header fields) and bounded in count and bytes, from the
+ * request until the exchange ends, so that each is still reported. A peer that opens streams without end
+ * meets these bounds; the streams beyond them are only counted.
  */
 final class WaitingStreams {
     static final int MAX_STREAMS = 16 * 1024;
     static final long MAX_BYTES = 4L * 1024 * 1024;
     /** What one waiting stream costs beyond its strings, roughly. */
     private static final int OVERHEAD_BYTES = 128;
-    static final String NOTE = "request header fields not kept: more than " + Http2Connection.MAX_OPEN_STREAMS
+    static final String NOTE = "header fields not kept: more than " + Http2Connection.MAX_OPEN_STREAMS
             + " streams were open at once";
 
     /** A request waiting for room: its line, when it was seen, and what its body did so far. */
@@ -43,6 +43,8 @@ final class WaitingStreams {
     }
 
     private final Map<Integer, Waiting> streams = new HashMap<>();
+    /** Lean streams that became exchanges, with what each costs, until they end. */
+    private final Map<Integer, Long> followed = new HashMap<>();
     private long bytes;
     private long dropped;
 
@@ -50,7 +52,7 @@ final class WaitingStreams {
     boolean add(int streamId, RequestHead head, long epochMillis, long nanos) {
         Waiting waiting = new Waiting(new RequestHead(head.method(), head.target(), head.version(),
                 Headers.EMPTY), epochMillis, nanos);
-        if (streams.size() >= MAX_STREAMS || bytes + waiting.cost() > MAX_BYTES) {
+        if (streams.size() + followed.size() >= MAX_STREAMS || bytes + waiting.cost() > MAX_BYTES) {
             dropped++;
             return false;
         }
@@ -63,8 +65,27 @@ final class WaitingStreams {
         return streams.containsKey(streamId);
     }
 
-    int size() {
+    /** Streams waiting for their response. */
+    int waiting() {
         return streams.size();
+    }
+
+    /** Lean streams whose exchange is followed. */
+    int followed() {
+        return followed.size();
+    }
+
+    /** Whether {@code streamId} is a lean one being followed: its header fields are not kept. */
+    boolean isLean(int streamId) {
+        return followed.containsKey(streamId);
+    }
+
+    /** The exchange of a lean stream ended: its room is free. */
+    void ended(int streamId) {
+        Long cost = followed.remove(streamId);
+        if (cost != null) {
+            bytes -= cost;
+        }
     }
 
     /** Streams not reported, and not waiting any more. */
@@ -104,12 +125,13 @@ final class WaitingStreams {
         return ids;
     }
 
-    /** The stream as an exchange, no longer waiting; null if it was not waiting. */
-    Exchange take(int streamId, ConnectionInfo connection) {
-        Waiting waiting = remove(streamId);
+    /** The stream as an exchange, followed lean until {@link #ended}; null if it was not waiting. */
+    Exchange follow(int streamId, ConnectionInfo connection) {
+        Waiting waiting = streams.remove(streamId);
         if (waiting == null) {
             return null;
         }
+        followed.put(streamId, waiting.cost());
         Exchange exchange = new Exchange(connection, waiting.head, waiting.epochMillis, waiting.nanos);
         exchange.addNote(NOTE);
         exchange.addRequestBodyBytes(waiting.bodyBytes);
@@ -119,7 +141,7 @@ final class WaitingStreams {
         return exchange;
     }
 
-    /** Every waiting stream id, in the order they were opened. */
+    /** Every waiting stream id (not yet followed), in the order they were opened. */
     List<Integer> ids() {
         List<Integer> ids = new ArrayList<>(streams.keySet());
         ids.sort(null);

@@ -84,6 +84,19 @@ class Http2IT {
         }
     }
 
+    /** More streams at once than httptap follows in full (1,024): those beyond wait small and are printed too. */
+    @Test
+    void fiveThousandStreamsInParallelOnOneConnectionAreAllPrinted() {
+        ProcessRun run = tapped("node", client(), h2c, "parallel", "5000");
+        List<String> lines = ProcessRun.exchangeLines(run.stdoutLines());
+        assertAll(run.describe(),
+                () -> assertEquals(0, run.exitCode()),
+                () -> assertEquals("5000 responses\n", run.programStdout()),
+                () -> assertEquals(5000, lines.stream().filter(line -> line.startsWith("---> GET " + h2c + "/n/")).count()),
+                () -> assertEquals(5000, lines.stream().filter(line -> line.startsWith("<--- 200 " + h2c + "/n/")).count()),
+                () -> assertEquals(List.of(), lines.stream().filter(line -> line.startsWith("<--- ERROR")).toList()));
+    }
+
     @Test
     void aGrpcLikeExchangeWithTrailersIsPrintedWithItsStatus() {
         String url = https + "/grpc";
