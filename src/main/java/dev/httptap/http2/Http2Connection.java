@@ -167,12 +167,7 @@ public final class Http2Connection implements FlowObserver {
         ids.addAll(waiting.ids());
         ids.sort(null);
         for (int id : ids) {
-            Exchange exchange = streams.get(id);
-            if (exchange == null) {
-                exchange = waiting.follow(id, connection);
-                streams.put(id, exchange);
-                listener.onRequestHead(exchange);
-            }
+            Exchange exchange = exchangeOf(id);
             Outcome how = outcome.apply(exchange);
             if (how == Outcome.UNPARSEABLE && notFollowed != null) {
                 streams.remove(id);
@@ -215,8 +210,7 @@ public final class Http2Connection implements FlowObserver {
 
     /** A stream ended by RST_STREAM from either side: complete if its whole response had arrived. */
     private void reset(int streamId) {
-        waiting.drop(streamId);
-        Exchange exchange = streams.get(streamId);
+        Exchange exchange = exchangeOf(streamId);
         if (exchange != null) {
             finish(streamId, exchange.isResponseComplete() ? Outcome.COMPLETE : Outcome.RESET);
         }
@@ -240,11 +234,14 @@ public final class Http2Connection implements FlowObserver {
         return exchange;
     }
 
-    /** The server answers a waiting stream: followed from here, lean. */
-    private Exchange followWaiting(int streamId) {
-        Exchange exchange = waiting.follow(streamId, connection);
-        streams.put(streamId, exchange);
-        listener.onRequestHead(exchange);
+    /** The exchange of a stream followed, or of a waiting one, followed lean from now on; null for others. */
+    private Exchange exchangeOf(int streamId) {
+        Exchange exchange = streams.get(streamId);
+        if (exchange == null && waiting.contains(streamId)) {
+            exchange = waiting.follow(streamId, connection);
+            streams.put(streamId, exchange);
+            listener.onRequestHead(exchange);
+        }
         return exchange;
     }
 
@@ -351,8 +348,8 @@ public final class Http2Connection implements FlowObserver {
         public void onHeaders(int streamId, ByteBuffer block, boolean endStream) throws Http2Exception {
             HeaderBlock headers = decode(responseDecoder, streamId, block);
             Exchange exchange = streams.get(streamId);
-            if (headers != null && exchange == null && waiting.contains(streamId)) {
-                exchange = followWaiting(streamId);
+            if (headers != null && exchange == null) {
+                exchange = exchangeOf(streamId); // a waiting stream is answered
             }
             if (headers == null || exchange == null) {
                 return;
@@ -416,15 +413,14 @@ public final class Http2Connection implements FlowObserver {
         @Override
         public void onGoAway(int lastStreamId, int errorCode) {
             // Streams the client opened after lastStreamId were never processed: they get no response here.
-            List<Integer> unprocessed = new ArrayList<>();
-            for (int id : streams.keySet()) {
-                if (id > lastStreamId && id % 2 == 1) {
-                    unprocessed.add(id);
-                }
-            }
+            List<Integer> unprocessed = new ArrayList<>(streams.keySet());
+            unprocessed.addAll(waiting.ids());
+            unprocessed.removeIf(id -> id <= lastStreamId || id % 2 == 0);
             unprocessed.sort(null);
-            unprocessed.forEach(id -> finish(id, Outcome.NO_RESPONSE));
-            waiting.clientStreamsAbove(lastStreamId).forEach(waiting::drop);
+            for (int id : unprocessed) {
+                exchangeOf(id);
+                finish(id, Outcome.NO_RESPONSE);
+            }
         }
     }
 }

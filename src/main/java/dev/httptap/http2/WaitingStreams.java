@@ -88,7 +88,7 @@ final class WaitingStreams {
         }
     }
 
-    /** Streams not reported, and not waiting any more. */
+    /** Streams not reported: opened beyond the bounds. */
     long dropped() {
         return dropped;
     }
@@ -105,24 +105,6 @@ final class WaitingStreams {
         if (waiting != null && waiting.requestEndNanos < 0) {
             waiting.requestEndNanos = nanos;
         }
-    }
-
-    /** Forgets a stream that will never be reported (reset, or refused by GOAWAY); counted as dropped. */
-    void drop(int streamId) {
-        if (remove(streamId) != null) {
-            dropped++;
-        }
-    }
-
-    /** Ids above {@code lastStreamId} opened by the client. */
-    List<Integer> clientStreamsAbove(int lastStreamId) {
-        List<Integer> ids = new ArrayList<>();
-        for (int id : streams.keySet()) {
-            if (id > lastStreamId && id % 2 == 1) {
-                ids.add(id);
-            }
-        }
-        return ids;
     }
 
     /** The stream as an exchange, followed lean until {@link #ended}; null if it was not waiting. */
@@ -146,13 +128,5 @@ final class WaitingStreams {
         List<Integer> ids = new ArrayList<>(streams.keySet());
         ids.sort(null);
         return ids;
-    }
-
-    private Waiting remove(int streamId) {
-        Waiting waiting = streams.remove(streamId);
-        if (waiting != null) {
-            bytes -= waiting.cost();
-        }
-        return waiting;
     }
 }

@@ -114,6 +114,23 @@ class Http2StreamLimitTest {
     }
 
     @Test
+    void aRapidResetFloodBehindStreamsHeldOpenIsReportedLeanAndKeepsNothing() {
+        fromClient(client);
+        fromServer(server);
+        int held = Http2Connection.MAX_OPEN_STREAMS;
+        for (int i = 0; i < held; i++) {
+            fromClient(client.request(id(i), false, "POST", "https", HOST, "/held/" + i));
+        }
+        for (int i = held; i < held + STREAMS; i++) {
+            fromClient(client.request(id(i), false, "GET", "https", HOST, "/r/" + i).rstStream(id(i), 8));
+        }
+        assertEquals(held, mostTracked);
+        assertEquals(held, connection.trackedStreams());
+        assertEquals(STREAMS, finished(Outcome.RESET));
+        assertEquals(List.of(WaitingStreams.NOTE), listener.finished.get(0).notes());
+    }
+
+    @Test
     void aFloodOfStreamsNeverClosedStaysWithinTheBoundsAndSaysSo() {
         int flood = Http2Connection.MAX_OPEN_STREAMS + WaitingStreams.MAX_STREAMS + 100;
         fromClient(client);
