@@ -47,6 +47,15 @@ class Http2StreamLimitTest {
         return listener.finished.stream().filter(exchange -> exchange.outcome() == outcome).count();
     }
 
+    /** The prefaces, then {@code count} complete GET requests, none answered yet. */
+    private void openGets(int count) {
+        fromClient(client);
+        fromServer(server);
+        for (int i = 0; i < count; i++) {
+            fromClient(client.request(id(i), true, "GET", "https", HOST, "/item/" + i, "accept", "*/*"));
+        }
+    }
+
     @Test
     void fiveThousandStreamsOneAfterAnotherAreAllReported() {
         fromClient(client);
@@ -62,11 +71,7 @@ class Http2StreamLimitTest {
 
     @Test
     void fiveThousandStreamsOpenAtOnceAreAllReportedWhenAnswered() {
-        fromClient(client);
-        fromServer(server);
-        for (int i = 0; i < STREAMS; i++) {
-            fromClient(client.request(id(i), true, "GET", "https", HOST, "/item/" + i, "accept", "*/*"));
-        }
+        openGets(STREAMS);
         for (int i = 0; i < STREAMS; i++) {
             fromServer(server.response(id(i), false, 200).data(id(i), true, "ok"));
         }
@@ -82,11 +87,7 @@ class Http2StreamLimitTest {
 
     @Test
     void streamsAnsweredInAnyOrderWhileTheFirstAreStillOpenAreAllReported() {
-        fromClient(client);
-        fromServer(server);
-        for (int i = 0; i < STREAMS; i++) {
-            fromClient(client.request(id(i), true, "GET", "https", HOST, "/item/" + i, "accept", "*/*"));
-        }
+        openGets(STREAMS);
         for (int i = STREAMS - 1; i >= 0; i--) { // the last opened first: the first 1,024 stay open to the end
             fromServer(server.response(id(i), false, 200, "x-big", "y".repeat(100)));
         }
