@@ -21,8 +21,9 @@ public interface ExchangeListener {
     default void onExchangeFinished(Exchange exchange) {}
 
     /**
-     * Bytes on {@code connection} stopped making sense before any exchange could be reported for them
-     * (an unreadable request head, a response no request asked for): {@code reason} says what was seen.
+     * Something on {@code connection} goes unreported, or reported only in part, outside any one exchange:
+     * bytes that stopped making sense with no exchange open (a response no request asked for), streams
+     * beyond a bound. {@code reason} is a whole sentence for a user ("cannot follow the connection: ...").
      */
     default void onNotFollowed(ConnectionInfo connection, String reason) {}
 

@@ -198,7 +198,7 @@ public final class Http1Connection implements FlowObserver {
         stopFollowing(State.NOT_HTTP);
         if (awaitingResponse.isEmpty() && sendingRequest == null) {
             if (sawRequest) {
-                listener.onNotFollowed(connection, reason);
+                listener.onNotFollowed(connection, "cannot follow the connection: " + reason);
             } else { // never HTTP/1 (a guess of the sniffer's, or a port forced to HTTP): no exchange was lost
                 Log.verbose("%s: not HTTP/1 (%s), not following further", connection.flow(), reason);
             }

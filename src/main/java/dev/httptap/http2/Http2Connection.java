@@ -52,6 +52,7 @@ public final class Http2Connection implements FlowObserver {
     /** Exchanges not finished yet, by stream id. */
     private final Map<Integer, Exchange> streams = new HashMap<>();
     private final WaitingStreams waiting = new WaitingStreams();
+    private boolean warnedAboutLeanStreams;
     private boolean warnedAboutStreamLimit;
     /** A request was read: from then on the connection is HTTP/2, and losing it is worth a line. */
     private boolean sawRequest;
@@ -138,7 +139,7 @@ public final class Http2Connection implements FlowObserver {
         state = State.NOT_HTTP2;
         if (streams.isEmpty() && waiting.waiting() == 0) {
             if (sawRequest) {
-                listener.onNotFollowed(connection, reason);
+                listener.onNotFollowed(connection, "cannot follow the connection: " + reason);
             } else {
                 Log.verbose("%s: not HTTP/2 (%s), not following further", connection.flow(), reason);
             }
@@ -220,8 +221,12 @@ public final class Http2Connection implements FlowObserver {
     private Exchange open(int streamId, HeaderBlock block) {
         sawRequest = true;
         if (followedStreams() >= MAX_OPEN_STREAMS) {
-            if (!waiting.add(streamId, requestHead(block), clock.epochMillis(), clock.nanoTime())
-                    && !warnedAboutStreamLimit) {
+            if (waiting.add(streamId, requestHead(block), clock.epochMillis(), clock.nanoTime())) {
+                if (!warnedAboutLeanStreams) {
+                    warnedAboutLeanStreams = true;
+                    listener.onNotFollowed(connection, WaitingStreams.NOTE);
+                }
+            } else if (!warnedAboutStreamLimit) {
                 warnedAboutStreamLimit = true;
                 listener.onNotFollowed(connection, "more than " + (MAX_OPEN_STREAMS + WaitingStreams.MAX_STREAMS)
                         + " streams open at once: the streams opened beyond that are not reported");

@@ -20,8 +20,9 @@ final class WaitingStreams {
     static final long MAX_BYTES = 4L * 1024 * 1024;
     /** What one waiting stream costs beyond its strings, roughly. */
     private static final int OVERHEAD_BYTES = 128;
-    static final String NOTE = "header fields not kept: more than " + Http2Connection.MAX_OPEN_STREAMS
-            + " streams were open at once";
+    /** Said once per connection (not per exchange: a flood would print thousands of lines). */
+    static final String NOTE = "more than " + Http2Connection.MAX_OPEN_STREAMS
+            + " streams open at once: those beyond are reported without their header fields";
 
     /** A request waiting for room: its line, when it was seen, and what its body did so far. */
     private static final class Waiting {
@@ -115,7 +116,6 @@ final class WaitingStreams {
         }
         followed.put(streamId, waiting.cost());
         Exchange exchange = new Exchange(connection, waiting.head, waiting.epochMillis, waiting.nanos);
-        exchange.addNote(NOTE);
         exchange.addRequestBodyBytes(waiting.bodyBytes);
         if (waiting.requestEndNanos >= 0) {
             exchange.markRequestComplete(waiting.requestEndNanos);

@@ -126,10 +126,11 @@ public final class TerminalPrinter implements ExchangeListener {
         flush.flushSoon();
     }
 
-    /** No exchange to print: one line in the place its response would have had. */
+    /** No exchange to print: one line, {@code reason} saying what went unreported. */
     @Override
     public void onNotFollowed(ConnectionInfo connection, String reason) {
-        String line = notFollowedLine(TerminalText.safe(connection.scheme() + "://" + connection.destination()), reason);
+        String where = TerminalText.safe(connection.scheme() + "://" + connection.destination());
+        String line = palette.failure("<--- ERROR " + where + ": " + TerminalText.safe(reason));
         synchronized (out) {
             out.print(line);
         }

@@ -160,7 +160,7 @@ class LenientHttp1Test {
         Conversation conversation = new Conversation().client(get("/l")).server(ok("1") + ok("surprise"));
         assertEquals(List.of("request GET /l", "response 200", "response body: 1",
                 "finished GET " + URL + "/l 200 COMPLETE 0/1",
-                "connection not followed: response: a response 200 without a request"),
+                "connection not followed: cannot follow the connection: response: a response 200 without a request"),
                 play(conversation, split, Http1Connection.State.NOT_HTTP));
     }
 

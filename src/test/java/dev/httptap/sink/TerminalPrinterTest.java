@@ -101,9 +101,10 @@ class TerminalPrinterTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         TerminalPrinter printer = new TerminalPrinter(new PrintStream(bytes, false, StandardCharsets.UTF_8), false);
         FlowId flow = new FlowId(new InetSocketAddress("10.1.1.100", 40000), new InetSocketAddress("169.254.77.65", 8000));
-        printer.onNotFollowed(new ConnectionInfo(flow, flow.server(), "http"), "response: a response 200 without a request");
-        assertEquals("<--- ERROR http://169.254.77.65:8000: cannot follow the exchange: response: a response 200 without"
-                + " a request\n", bytes.toString(StandardCharsets.UTF_8));
+        printer.onNotFollowed(new ConnectionInfo(flow, flow.server(), "http"),
+                "cannot follow the connection: response: a response 200 without a request");
+        assertEquals("<--- ERROR http://169.254.77.65:8000: cannot follow the connection: response: a response 200"
+                + " without a request\n", bytes.toString(StandardCharsets.UTF_8));
     }
 
     private static String secondLine(String pair) {
