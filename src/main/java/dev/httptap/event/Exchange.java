@@ -1,5 +1,7 @@
 package dev.httptap.event;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -26,6 +28,9 @@ public final class Exchange {
     private boolean requestComplete;
     private boolean responseComplete;
     private Outcome outcome = Outcome.PENDING;
+    /** What the report leaves out or had to guess (a head cut for display, a body framing guessed); rare. */
+    private List<String> notes = List.of();
+    private String notFollowedReason;
 
     public Exchange(ConnectionInfo connection, RequestHead request, long startEpochMillis, long startNanos) {
         this.connection = connection;
@@ -72,6 +77,16 @@ public final class Exchange {
 
     public Outcome outcome() {
         return outcome;
+    }
+
+    /** Remarks on what this report shows differently from the wire (truncated, guessed); usually none. */
+    public List<String> notes() {
+        return notes;
+    }
+
+    /** Why the exchange could not be followed to its end, for {@link Outcome#UNPARSEABLE}; else empty. */
+    public Optional<String> notFollowedReason() {
+        return Optional.ofNullable(notFollowedReason);
     }
 
     /** Wall-clock time at which the request head was seen. */
@@ -150,6 +165,22 @@ public final class Exchange {
 
     public void markResponseComplete() {
         responseComplete = true;
+    }
+
+    public void addNote(String note) {
+        if (notes.isEmpty()) {
+            notes = new ArrayList<>(2);
+        }
+        notes.add(note);
+    }
+
+    /** Ends the exchange as {@link Outcome#UNPARSEABLE}, saying why; false when it had already ended. */
+    public boolean finishNotFollowed(String reason, long nanos) {
+        if (!finish(Outcome.UNPARSEABLE, nanos)) {
+            return false;
+        }
+        notFollowedReason = reason;
+        return true;
     }
 
     /** Ends the exchange; returns false (and changes nothing) when it had already ended. */

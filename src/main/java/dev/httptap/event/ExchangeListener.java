@@ -20,5 +20,12 @@ public interface ExchangeListener {
     /** The exchange is over, completely or cut short: see {@link Exchange#outcome()}. Called once. */
     default void onExchangeFinished(Exchange exchange) {}
 
+    /**
+     * Something on {@code connection} goes unreported, or reported only in part, outside any one exchange:
+     * bytes that stopped making sense with no exchange open (a response no request asked for), streams
+     * beyond a bound. {@code reason} is a whole sentence for a user ("cannot follow the connection: ...").
+     */
+    default void onNotFollowed(ConnectionInfo connection, String reason) {}
+
     ExchangeListener NONE = new ExchangeListener() {};
 }

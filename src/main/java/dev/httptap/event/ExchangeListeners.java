@@ -55,5 +55,12 @@ public final class ExchangeListeners {
                 listener.onExchangeFinished(exchange);
             }
         }
+
+        @Override
+        public void onNotFollowed(ConnectionInfo connection, String reason) {
+            for (ExchangeListener listener : listeners) {
+                listener.onNotFollowed(connection, reason);
+            }
+        }
     }
 }

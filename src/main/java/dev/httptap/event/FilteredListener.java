@@ -46,4 +46,10 @@ public final class FilteredListener implements ExchangeListener {
             next.onExchangeFinished(exchange);
         }
     }
+
+    /** No exchange to judge: passed on, since the user would otherwise not learn that something went unseen. */
+    @Override
+    public void onNotFollowed(ConnectionInfo connection, String reason) {
+        next.onNotFollowed(connection, reason);
+    }
 }

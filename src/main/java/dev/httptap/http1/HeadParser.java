@@ -6,32 +6,84 @@ import dev.httptap.event.Headers;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
- * Splits a complete head into its start line and header fields (RFC 9112 section 5). Names keep their
- * spelling and order; values lose surrounding spaces; obsolete line folding is joined with one space.
+ * Splits a complete head into its start line and header fields (RFC 9112 section 5), as leniently as
+ * servers read them, because the report should show what the server got: names keep their spelling and
+ * order (even with a space before the colon or characters outside the token set, which strict servers
+ * answer with 400), values lose surrounding spaces and may hold any byte, obsolete line folding is joined
+ * with one space. Lines that are no field at all are skipped with a note. At most
+ * {@link #MAX_HEADER_COUNT} fields are kept for display, plus the framing fields after them.
  * Bytes are decoded as ISO-8859-1 so that every byte survives as one char.
  */
 final class HeadParser {
     static final int MAX_HEADER_COUNT = 256;
+    /** Framing fields kept beyond {@link #MAX_HEADER_COUNT}; more cannot be followed. */
+    private static final int MAX_EXTRA_FRAMING_FIELDS = 16;
 
-    private HeadParser() {}
+    private final List<Header> fields = new ArrayList<>();
+    private final List<String> notes;
+    private int omittedFields;
+    private int extraFramingFields;
+    private int skippedLines;
+    private String firstSkipped;
 
-    static RawHead parse(byte[] bytes, int length) throws Http1Exception {
+    private HeadParser(List<String> notes) {
+        this.notes = new ArrayList<>(notes);
+    }
+
+    /** {@code notes}: what the reader already left out of {@code bytes}. */
+    static RawHead parse(byte[] bytes, int length, List<String> notes) throws Http1Exception {
         List<String> lines = splitLines(bytes, length);
-        List<Header> fields = new ArrayList<>(lines.size() - 1);
+        HeadParser parser = new HeadParser(notes);
         for (int i = 1; i < lines.size(); i++) {
-            String line = lines.get(i);
-            if (line.charAt(0) == ' ' || line.charAt(0) == '\t') {
-                unfold(fields, line);
-            } else {
-                fields.add(field(line));
-            }
-            if (fields.size() > MAX_HEADER_COUNT) {
-                throw new Http1Exception("more than " + MAX_HEADER_COUNT + " header fields");
-            }
+            parser.line(lines.get(i));
         }
-        return new RawHead(lines.get(0), Headers.of(fields));
+        return new RawHead(lines.get(0), Headers.of(parser.fields), parser.notes());
+    }
+
+    private void line(String line) throws Http1Exception {
+        boolean folded = line.charAt(0) == ' ' || line.charAt(0) == '\t';
+        int colon = line.indexOf(':');
+        if (folded && !fields.isEmpty()) {
+            unfold(line);
+        } else if (folded || colon <= 0) {
+            skip(line); // RFC 9112 section 2.2 lets a recipient ignore a folded first line
+        } else {
+            add(new Header(line.substring(0, colon), trim(line.substring(colon + 1))));
+        }
+    }
+
+    private void add(Header field) throws Http1Exception {
+        if (fields.size() - extraFramingFields < MAX_HEADER_COUNT) {
+            fields.add(field);
+        } else if (FramingRules.isFramingField(field.name().trim().toLowerCase(Locale.ROOT))) {
+            if (++extraFramingFields > MAX_EXTRA_FRAMING_FIELDS) {
+                throw new Http1Exception("more than " + MAX_EXTRA_FRAMING_FIELDS + " framing fields after the first "
+                        + MAX_HEADER_COUNT + " fields");
+            }
+            fields.add(field);
+        } else {
+            omittedFields++;
+        }
+    }
+
+    private void skip(String line) {
+        if (skippedLines++ == 0) {
+            firstSkipped = line;
+        }
+    }
+
+    private List<String> notes() {
+        if (omittedFields > 0) {
+            notes.add(omittedFields + " header fields after the first " + MAX_HEADER_COUNT + " are not shown");
+        }
+        if (skippedLines > 0) {
+            notes.add("head has " + skippedLines + " line(s) that are no header field, first "
+                    + Printable.excerpt(firstSkipped));
+        }
+        return List.copyOf(notes);
     }
 
     /** Lines without their CR LF; the head ends just before its blank line, so none is empty but by folding. */
@@ -53,25 +105,14 @@ final class HeadParser {
         return lines;
     }
 
-    private static void unfold(List<Header> fields, String continuation) throws Http1Exception {
-        if (fields.isEmpty()) {
-            throw new Http1Exception("folded line before any header field");
+    /** A continuation of the last field kept; one of an omitted field is omitted with it. */
+    private void unfold(String continuation) {
+        if (omittedFields > 0) {
+            return;
         }
         Header last = fields.remove(fields.size() - 1);
         String more = trim(continuation);
         fields.add(new Header(last.name(), more.isEmpty() ? last.value() : last.value() + " " + more));
-    }
-
-    private static Header field(String line) throws Http1Exception {
-        int colon = line.indexOf(':');
-        if (colon <= 0) {
-            throw new Http1Exception("header line without a name: " + Printable.excerpt(line));
-        }
-        String name = line.substring(0, colon);
-        if (!Tokens.isToken(name)) {
-            throw new Http1Exception("invalid header name: " + Printable.excerpt(name));
-        }
-        return new Header(name, trim(line.substring(colon + 1)));
     }
 
     /** Strips optional whitespace (SP and HTAB) from both ends. */

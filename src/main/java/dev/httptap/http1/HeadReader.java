@@ -2,17 +2,22 @@ package dev.httptap.http1;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Collects the bytes of one message head, across as many reads as it takes, up to the blank line that ends
  * it. Heads are small, so they are copied; the bytes after the head are left in the caller's buffer.
- * Bare LF is accepted as a line end, as most servers do.
+ * Bare LF is accepted as a line end, as most servers do. Field lines may hold any byte (servers differ on
+ * control bytes, and the report should show what the server got); only the start line must be text, which
+ * tells HTTP from other protocols early. A head larger than {@link #MAX_HEAD_BYTES} is kept up to that
+ * bound and the rest skipped (see {@link HeadOverflow}).
  */
 final class HeadReader {
     static final int MAX_HEAD_BYTES = 64 * 1024;
     /** Empty lines tolerated before a start line (some clients send CRLF after a body). */
     private static final int MAX_LEADING_EMPTY_LINES = 8;
 
+    private final HeadOverflow overflow = new HeadOverflow();
     private byte[] bytes = new byte[1024];
     private int length;
     private int lineStart;
@@ -20,17 +25,24 @@ final class HeadReader {
 
     /** Consumes head bytes from {@code data}; true once the blank line ending the head has been consumed. */
     boolean read(ByteBuffer data) throws Http1Exception {
-        while (appendUpToLineEnd(data)) {
-            data.get(); // the LF
-            if (isCurrentLineEmpty()) {
-                if (lineStart > 0) {
-                    length = lineStart;
+        while (data.hasRemaining()) {
+            if (overflow.isActive()) {
+                if (skipUpToLineEnd(data) && overflow.endLine()) {
                     return true;
                 }
-                skipLeadingEmptyLine();
-            } else {
-                append((byte) '\n');
-                lineStart = length;
+            } else if (appendUpToLineEnd(data)) {
+                data.get(); // the LF
+                if (isCurrentLineEmpty()) {
+                    if (lineStart > 0) {
+                        length = lineStart;
+                        return true;
+                    }
+                    skipLeadingEmptyLine();
+                } else {
+                    ensureCapacity(length + 1); // within the bound: room for the LF was kept
+                    bytes[length++] = '\n';
+                    lineStart = length;
+                }
             }
         }
         return false;
@@ -38,15 +50,19 @@ final class HeadReader {
 
     /**
      * Copies the bytes before the next LF in one go (heads are read a buffer at a time, not a byte at a
-     * time); true if {@code data} is left at that LF, false if it was used up first.
+     * time); true if {@code data} is left at that LF, false if it was used up first or the head outgrew
+     * its bound.
      */
     private boolean appendUpToLineEnd(ByteBuffer data) throws Http1Exception {
         int start = data.position();
         int limit = data.limit();
-        int scanEnd = Math.min(limit, start + MAX_HEAD_BYTES - length);
+        int scanEnd = Math.min(limit, start + MAX_HEAD_BYTES - 1 - length); // one byte kept for the LF
+        boolean startLine = lineStart == 0;
         int end = start;
         while (end < scanEnd && data.get(end) != '\n') {
-            checkHeadByte(data.get(end));
+            if (startLine) {
+                checkStartLineByte(data.get(end));
+            }
             end++;
         }
         ensureCapacity(length + end - start);
@@ -56,22 +72,56 @@ final class HeadReader {
             return false;
         }
         if (data.get(end) != '\n') {
-            checkHeadByte(data.get(end));
-            throw tooLarge();
+            startOverflow(startLine);
+            return false;
         }
         return true;
     }
 
-    /** CR, tab, visible ASCII and any byte above 0x7f (obs-text); other control bytes end the parse. */
-    private static void checkHeadByte(byte b) throws Http1Exception {
+    /** Skips bytes up to the next LF, which it consumes; true if it got there. */
+    private boolean skipUpToLineEnd(ByteBuffer data) {
+        while (data.hasRemaining()) {
+            byte b = data.get();
+            if (b == '\n') {
+                return true;
+            }
+            overflow.add(b);
+        }
+        return false;
+    }
+
+    /** The current line does not fit: it and the rest of the head are skipped, but for framing lines. */
+    private void startOverflow(boolean startLine) throws Http1Exception {
+        if (startLine) {
+            throw new Http1Exception("start line longer than " + MAX_HEAD_BYTES / 1024 + " KiB");
+        }
+        overflow.start();
+        for (int i = lineStart; i < length; i++) {
+            overflow.add(bytes[i]);
+        }
+        length = lineStart;
+    }
+
+    /** CR, tab, visible ASCII and any byte above 0x7f (obs-text); other control bytes mean this is not HTTP/1. */
+    private static void checkStartLineByte(byte b) throws Http1Exception {
         if (!(b == '\r' || b == '\t' || (b >= 0x20 && b != 0x7f) || b < 0)) {
-            throw new Http1Exception("control byte 0x" + Integer.toHexString(b) + " in a message head");
+            throw new Http1Exception("control byte 0x" + Integer.toHexString(b & 0xff) + " in a start line");
         }
     }
 
     /** The head that {@link #read} just completed; the reader is then ready for the next one. */
     RawHead take() throws Http1Exception {
-        RawHead head = HeadParser.parse(bytes, length);
+        RawHead head;
+        if (overflow.isActive()) {
+            String note = overflow.note(length);
+            byte[] framing = overflow.framingLines();
+            byte[] kept = Arrays.copyOf(bytes, length + framing.length);
+            System.arraycopy(framing, 0, kept, length, framing.length);
+            head = HeadParser.parse(kept, kept.length, List.of(note));
+        } else {
+            head = HeadParser.parse(bytes, length, List.of());
+        }
+        overflow.reset();
         length = 0;
         lineStart = 0;
         leadingEmptyLines = 0;
@@ -94,22 +144,10 @@ final class HeadReader {
         }
     }
 
-    private void append(byte b) throws Http1Exception {
-        if (length == MAX_HEAD_BYTES) {
-            throw tooLarge();
-        }
-        ensureCapacity(length + 1);
-        bytes[length++] = b;
-    }
-
     /** Grows the array, doubling, up to {@link #MAX_HEAD_BYTES}; callers stay within that bound. */
     private void ensureCapacity(int needed) {
         if (needed > bytes.length) {
             bytes = Arrays.copyOf(bytes, Math.min(Math.max(bytes.length * 2, needed), MAX_HEAD_BYTES));
         }
-    }
-
-    private static Http1Exception tooLarge() {
-        return new Http1Exception("message head larger than " + MAX_HEAD_BYTES / 1024 + " KiB");
     }
 }

@@ -19,7 +19,11 @@ import java.util.function.Function;
  * for their responses, which is all keep-alive and pipelining need. Interim 1xx responses are skipped;
  * after a 101 (or a 2xx to CONNECT) the rest of the connection is another protocol, followed only when the
  * {@link ProtocolSwitch} has an observer for it (h2c), which then also takes over the exchange that asked.
- * Bytes that are not HTTP/1 end the watching with one verbose line; nothing here ever throws to the relay.
+ * Heads are read as leniently as servers read them (see {@link HeadParser}); a request whose body's end
+ * cannot be known is followed until its response ends. Bytes that even so are not HTTP/1 end the watching:
+ * the exchanges open then are reported as not followed, with the reason (or, when there are none on a
+ * connection that carried HTTP/1 before, the listener hears {@code onNotFollowed}); nothing here ever
+ * throws to the relay.
  */
 public final class Http1Connection implements FlowObserver {
     /** Requests sent ahead of their responses beyond this are not followed (memory stays bounded). */
@@ -46,6 +50,10 @@ public final class Http1Connection implements FlowObserver {
     private final ArrayDeque<Exchange> awaitingResponse = new ArrayDeque<>();
     /** The exchange whose request is still arriving (it may already have its response). */
     private Exchange sendingRequest;
+    /** The body of {@link #sendingRequest} has no known end: it ends with its response (or the client's FIN). */
+    private boolean requestEndUnknown;
+    /** A request head was read: from then on the connection is HTTP/1, and losing it is worth a line. */
+    private boolean sawRequest;
     /** The observer of the protocol a 101 switched to; null while the connection is HTTP/1 or not followed. */
     private FlowObserver successor;
     private State state = State.WATCHING;
@@ -103,11 +111,15 @@ public final class Http1Connection implements FlowObserver {
         }
     }
 
-    /** A request cut off by the client's FIN may still be answered, so nothing ends here. */
+    /** A request cut off by the client's FIN may still be answered; only a body without a known end ends. */
     @Override
     public void onClientEnd() {
         if (successor != null) {
             successor.onClientEnd();
+            return;
+        }
+        if (state == State.WATCHING) {
+            endInput(requests, "request");
         }
     }
 
@@ -121,13 +133,7 @@ public final class Http1Connection implements FlowObserver {
             successor.onServerEnd();
             return;
         }
-        if (state != State.WATCHING) {
-            return;
-        }
-        try {
-            responses.endOfInput();
-        } catch (Http1Exception | RuntimeException e) {
-            giveUp("response", e);
+        if (state != State.WATCHING || !endInput(responses, "response")) {
             return;
         }
         stopFollowing(State.CLOSED);
@@ -154,6 +160,17 @@ public final class Http1Connection implements FlowObserver {
         state = State.CLOSED;
     }
 
+    /** Ends {@code reader}'s input; false when that showed the bytes are not HTTP/1 (and the watching ended). */
+    private boolean endInput(MessageReader reader, String where) {
+        try {
+            reader.endOfInput();
+            return true;
+        } catch (Http1Exception | RuntimeException e) {
+            giveUp(where, e);
+            return false;
+        }
+    }
+
     /** Ends every exchange still open: those awaiting a response with {@code outcome}. */
     private void finishAllPending(Function<Exchange, Outcome> outcome) {
         for (Exchange exchange = awaitingResponse.poll(); exchange != null; exchange = awaitingResponse.poll()) {
@@ -170,16 +187,30 @@ public final class Http1Connection implements FlowObserver {
         return exchange.response().isPresent() ? Outcome.CLOSED_MID_RESPONSE : Outcome.NO_RESPONSE;
     }
 
+    /** Reports every open exchange as not followed, or the connection when none is open. */
     private void giveUp(String where, Exception problem) {
+        String reason = where + ": " + problem.getMessage();
         if (problem instanceof RuntimeException) {
             Log.error("%s: internal error while following HTTP/1, not following further: %s",
                     connection.flow(), problem);
-        } else {
-            Log.verbose("%s: %s is not HTTP/1 (%s), not following further", connection.flow(), where,
-                    problem.getMessage());
+            reason = "internal error";
         }
         stopFollowing(State.NOT_HTTP);
-        finishAllPending(exchange -> Outcome.UNPARSEABLE);
+        if (awaitingResponse.isEmpty() && sendingRequest == null) {
+            if (sawRequest) {
+                listener.onNotFollowed(connection, "cannot follow the connection: " + reason);
+            } else { // never HTTP/1 (a guess of the sniffer's, or a port forced to HTTP): no exchange was lost
+                Log.verbose("%s: not HTTP/1 (%s), not following further", connection.flow(), reason);
+            }
+            return;
+        }
+        for (Exchange exchange = awaitingResponse.poll(); exchange != null; exchange = awaitingResponse.poll()) {
+            report(exchange, exchange.finishNotFollowed(reason, clock.nanoTime()));
+        }
+        if (sendingRequest != null) {
+            report(sendingRequest, sendingRequest.finishNotFollowed(reason, clock.nanoTime()));
+            sendingRequest = null;
+        }
     }
 
     private void stopFollowing(State why) {
@@ -189,7 +220,12 @@ public final class Http1Connection implements FlowObserver {
     }
 
     private void finish(Exchange exchange, Outcome outcome) {
-        if (exchange.finish(outcome, clock.nanoTime())) {
+        report(exchange, exchange.finish(outcome, clock.nanoTime()));
+    }
+
+    /** Tells the listener that {@code exchange} is over, when {@code ended} says this call ended it. */
+    private void report(Exchange exchange, boolean ended) {
+        if (ended) {
             try {
                 listener.onExchangeFinished(exchange);
             } catch (RuntimeException e) {
@@ -221,14 +257,21 @@ public final class Http1Connection implements FlowObserver {
         @Override
         public BodyFraming onHead(RawHead raw) throws Http1Exception {
             RequestHead head = StartLines.request(raw);
+            sawRequest = true;
             if (awaitingResponse.size() >= MAX_PIPELINED_REQUESTS) {
                 throw new Http1Exception("more than " + MAX_PIPELINED_REQUESTS + " requests awaiting responses");
             }
             Exchange exchange = new Exchange(connection, head, clock.epochMillis(), clock.nanoTime());
+            raw.notes().forEach(note -> exchange.addNote("request " + note));
+            BodyFraming framing = FramingRules.request(head);
+            requestEndUnknown = framing.guess() != null;
+            if (requestEndUnknown) {
+                exchange.addNote("request " + framing.guess());
+            }
             awaitingResponse.add(exchange);
             sendingRequest = exchange;
             listener.onRequestHead(exchange);
-            return FramingRules.request(head);
+            return framing;
         }
 
         @Override
@@ -266,11 +309,16 @@ public final class Http1Connection implements FlowObserver {
             // Followed only once the request is complete: the rest of its body would come after the 101.
             switchingTo = head.status() == 101 && exchange.isRequestComplete()
                     ? protocolSwitch.follow(exchange, head) : null;
+            BodyFraming framing = FramingRules.response(exchange.request(), head);
             if (!interim && switchingTo == null) {
+                raw.notes().forEach(note -> exchange.addNote("response " + note));
+                if (framing.guess() != null) {
+                    exchange.addNote("response " + framing.guess());
+                }
                 exchange.recordResponse(head, clock.nanoTime());
                 listener.onResponseHead(exchange);
             }
-            return FramingRules.response(exchange.request(), head);
+            return framing;
         }
 
         @Override
@@ -295,6 +343,11 @@ public final class Http1Connection implements FlowObserver {
             if (FramingRules.switchesProtocols(exchange.request(), head)) {
                 switchProtocols(exchange);
             } else if (exchange.isRequestComplete()) {
+                finish(exchange, Outcome.COMPLETE);
+            } else if (exchange == sendingRequest && requestEndUnknown) {
+                // Servers close after answering such a request; whatever the client sends on is not followed.
+                requests.stop();
+                sendingRequest = null;
                 finish(exchange, Outcome.COMPLETE);
             }
         }

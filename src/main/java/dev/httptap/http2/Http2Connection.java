@@ -4,6 +4,7 @@ import dev.httptap.event.ConnectionInfo;
 import dev.httptap.event.Exchange;
 import dev.httptap.event.ExchangeClock;
 import dev.httptap.event.ExchangeListener;
+import dev.httptap.event.Headers;
 import dev.httptap.event.Outcome;
 import dev.httptap.event.RequestHead;
 import dev.httptap.event.ResponseHead;
@@ -20,11 +21,15 @@ import java.util.function.Function;
  * Watches one connection as HTTP/2 (RFC 9113) and reports each stream as an {@link Exchange}: the request
  * from the client's HEADERS (or the server's PUSH_PROMISE, for a pushed response), the response from the
  * server's HEADERS, body bytes from DATA, trailers from a closing HEADERS. The frames pass through the relay
- * unchanged; this only reads them. Bytes that are not HTTP/2 end the watching with one verbose line, and
- * nothing here ever throws to the relay.
+ * unchanged; this only reads them. Bytes that are not HTTP/2 end the watching: the open exchanges are
+ * reported as not followed, with the reason, and nothing here ever throws to the relay. Streams that the
+ * bounds leave unreported are said so in a line ({@code onNotFollowed}) when it first happens and at the end.
  */
 public final class Http2Connection implements FlowObserver {
-    /** Streams open at once beyond this are not followed (memory stays bounded); real peers allow ~100. */
+    /**
+     * Streams followed in full at once (memory stays bounded); real peers allow ~100. Streams opened beyond
+     * this are followed lean, within the bounds of {@link WaitingStreams}; past those they are counted.
+     */
     static final int MAX_OPEN_STREAMS = 1024;
     static final String VERSION = "HTTP/2";
 
@@ -46,7 +51,11 @@ public final class Http2Connection implements FlowObserver {
     private final FrameReader fromServer = FrameReader.server(new ServerFrames());
     /** Exchanges not finished yet, by stream id. */
     private final Map<Integer, Exchange> streams = new HashMap<>();
+    private final WaitingStreams waiting = new WaitingStreams();
+    private boolean warnedAboutLeanStreams;
     private boolean warnedAboutStreamLimit;
+    /** A request was read: from then on the connection is HTTP/2, and losing it is worth a line. */
+    private boolean sawRequest;
     private State state = State.WATCHING;
 
     public Http2Connection(ConnectionInfo connection, ExchangeListener listener, ExchangeClock clock) {
@@ -92,6 +101,16 @@ public final class Http2Connection implements FlowObserver {
         state = State.CLOSED;
     }
 
+    /** Streams followed, in full or lean, plus those waiting for their response: what this connection holds. */
+    int trackedStreams() {
+        return streams.size() + waiting.waiting();
+    }
+
+    /** Streams followed in full (with their header fields). */
+    int followedStreams() {
+        return streams.size() - waiting.followed();
+    }
+
     /**
      * Follows the HTTP/1.1 request that asked for h2c on as stream 1, whose response comes in HTTP/2. The
      * client's SETTINGS travelled with it and may already allow the server's encoder a larger table.
@@ -108,18 +127,25 @@ public final class Http2Connection implements FlowObserver {
         try {
             reader.read(data.duplicate()); // the relay's buffer position stays where it was
         } catch (Http2Exception e) {
-            Log.verbose("%s: the %s's bytes are not HTTP/2 (%s), not following further", connection.flow(), side,
-                    e.getMessage());
-            giveUp();
+            giveUp(side + ": " + e.getMessage());
         } catch (RuntimeException e) {
             Log.error("%s: internal error while following HTTP/2, not following further: %s", connection.flow(), e);
-            giveUp();
+            giveUp("internal error");
         }
     }
 
-    private void giveUp() {
+    /** Reports every open exchange as not followed, or the connection when none is open. */
+    private void giveUp(String reason) {
         state = State.NOT_HTTP2;
-        finishAll(exchange -> exchange.isResponseComplete() ? Outcome.COMPLETE : Outcome.UNPARSEABLE);
+        if (streams.isEmpty() && waiting.waiting() == 0) {
+            if (sawRequest) {
+                listener.onNotFollowed(connection, "cannot follow the connection: " + reason);
+            } else {
+                Log.verbose("%s: not HTTP/2 (%s), not following further", connection.flow(), reason);
+            }
+            return;
+        }
+        finishAll(exchange -> exchange.isResponseComplete() ? Outcome.COMPLETE : Outcome.UNPARSEABLE, reason);
     }
 
     private static Outcome outcomeWhenClosed(Exchange exchange) {
@@ -129,18 +155,46 @@ public final class Http2Connection implements FlowObserver {
         return exchange.response().isPresent() ? Outcome.CLOSED_MID_RESPONSE : Outcome.NO_RESPONSE;
     }
 
-    /** Ends every exchange still open, in the order their streams were opened. */
     private void finishAll(Function<Exchange, Outcome> outcome) {
+        finishAll(outcome, null);
+    }
+
+    /**
+     * Ends every exchange still open, in the order their streams were opened, waiting ones included (made
+     * one at a time, so memory does not grow); {@code notFollowed}: why, for those ending UNPARSEABLE.
+     */
+    private void finishAll(Function<Exchange, Outcome> outcome, String notFollowed) {
         List<Integer> ids = new ArrayList<>(streams.keySet());
+        ids.addAll(waiting.ids());
         ids.sort(null);
         for (int id : ids) {
-            finish(id, outcome.apply(streams.get(id)));
+            Exchange exchange = exchangeOf(id);
+            Outcome how = outcome.apply(exchange);
+            if (how == Outcome.UNPARSEABLE && notFollowed != null) {
+                streams.remove(id);
+                waiting.ended(id);
+                report(exchange, exchange.finishNotFollowed(notFollowed, clock.nanoTime()));
+            } else {
+                finish(id, how);
+            }
+        }
+        if (waiting.dropped() > 0) {
+            listener.onNotFollowed(connection, waiting.dropped() + " streams were not reported (more than "
+                    + (MAX_OPEN_STREAMS + WaitingStreams.MAX_STREAMS) + " open at once)");
         }
     }
 
     private void finish(int streamId, Outcome outcome) {
+        waiting.ended(streamId);
         Exchange exchange = streams.remove(streamId);
-        if (exchange != null && exchange.finish(outcome, clock.nanoTime())) {
+        if (exchange != null) {
+            report(exchange, exchange.finish(outcome, clock.nanoTime()));
+        }
+    }
+
+    /** Tells the listener that {@code exchange} is over, when {@code ended} says this call ended it. */
+    private void report(Exchange exchange, boolean ended) {
+        if (ended) {
             try {
                 listener.onExchangeFinished(exchange);
             } catch (RuntimeException e) {
@@ -157,25 +211,42 @@ public final class Http2Connection implements FlowObserver {
 
     /** A stream ended by RST_STREAM from either side: complete if its whole response had arrived. */
     private void reset(int streamId) {
-        Exchange exchange = streams.get(streamId);
+        Exchange exchange = exchangeOf(streamId);
         if (exchange != null) {
             finish(streamId, exchange.isResponseComplete() ? Outcome.COMPLETE : Outcome.RESET);
         }
     }
 
-    /** Starts following a stream with the request {@code block}; null when it is not followed. */
+    /** Starts following a stream with the request {@code block}; null when it waits for room or is dropped. */
     private Exchange open(int streamId, HeaderBlock block) {
-        if (streams.size() >= MAX_OPEN_STREAMS) {
-            if (!warnedAboutStreamLimit) {
+        sawRequest = true;
+        if (followedStreams() >= MAX_OPEN_STREAMS) {
+            if (waiting.add(streamId, requestHead(block), clock.epochMillis(), clock.nanoTime())) {
+                if (!warnedAboutLeanStreams) {
+                    warnedAboutLeanStreams = true;
+                    listener.onNotFollowed(connection, WaitingStreams.NOTE);
+                }
+            } else if (!warnedAboutStreamLimit) {
                 warnedAboutStreamLimit = true;
-                Log.verbose("%s: more than %d streams open at once, the others are not followed", connection.flow(),
-                        MAX_OPEN_STREAMS);
+                listener.onNotFollowed(connection, "more than " + (MAX_OPEN_STREAMS + WaitingStreams.MAX_STREAMS)
+                        + " streams open at once: the streams opened beyond that are not reported");
             }
             return null;
         }
         Exchange exchange = new Exchange(connection, requestHead(block), clock.epochMillis(), clock.nanoTime());
         streams.put(streamId, exchange);
         listener.onRequestHead(exchange);
+        return exchange;
+    }
+
+    /** The exchange of a stream followed, or of a waiting one, followed lean from now on; null for others. */
+    private Exchange exchangeOf(int streamId) {
+        Exchange exchange = streams.get(streamId);
+        if (exchange == null && waiting.contains(streamId)) {
+            exchange = waiting.follow(streamId, connection);
+            streams.put(streamId, exchange);
+            listener.onRequestHead(exchange);
+        }
         return exchange;
     }
 
@@ -214,11 +285,17 @@ public final class Http2Connection implements FlowObserver {
             }
             Exchange exchange = streams.get(streamId);
             if (exchange == null) {
-                if (headers.kind() != HeaderBlock.Kind.REQUEST) {
+                if (headers.kind() != HeaderBlock.Kind.REQUEST || waiting.contains(streamId)) {
+                    if (endStream) {
+                        waiting.markRequestComplete(streamId, clock.nanoTime()); // trailers of a waiting stream
+                    }
                     return; // a stream not followed, or a late block on a finished one
                 }
                 exchange = open(streamId, headers);
                 if (exchange == null) {
+                    if (endStream) {
+                        waiting.markRequestComplete(streamId, clock.nanoTime());
+                    }
                     return;
                 }
             }
@@ -233,6 +310,8 @@ public final class Http2Connection implements FlowObserver {
             if (exchange != null && content.hasRemaining()) {
                 exchange.addRequestBodyBytes(content.remaining());
                 listener.onRequestBody(exchange, content);
+            } else {
+                waiting.addBodyBytes(streamId, content.remaining());
             }
         }
 
@@ -242,6 +321,8 @@ public final class Http2Connection implements FlowObserver {
             if (exchange != null) {
                 exchange.markRequestComplete(clock.nanoTime());
                 finishIfDone(streamId, exchange);
+            } else {
+                waiting.markRequestComplete(streamId, clock.nanoTime());
             }
         }
 
@@ -272,17 +353,21 @@ public final class Http2Connection implements FlowObserver {
         public void onHeaders(int streamId, ByteBuffer block, boolean endStream) throws Http2Exception {
             HeaderBlock headers = decode(responseDecoder, streamId, block);
             Exchange exchange = streams.get(streamId);
+            if (headers != null && exchange == null) {
+                exchange = exchangeOf(streamId); // a waiting stream is answered
+            }
             if (headers == null || exchange == null) {
                 return;
             }
             if (headers.kind() == HeaderBlock.Kind.RESPONSE && exchange.response().isEmpty()) {
-                ResponseHead head = new ResponseHead(headers.status(), "", VERSION, headers.withPseudoHeaders());
+                Headers fields = waiting.isLean(streamId) ? Headers.EMPTY : headers.withPseudoHeaders();
+                ResponseHead head = new ResponseHead(headers.status(), "", VERSION, fields);
                 if (head.isInformational() && head.status() != 101) {
                     return; // 100 Continue, 103 Early Hints: the final response is still to come
                 }
                 exchange.recordResponse(head, clock.nanoTime());
                 listener.onResponseHead(exchange);
-            } else if (headers.kind() == HeaderBlock.Kind.TRAILERS) {
+            } else if (headers.kind() == HeaderBlock.Kind.TRAILERS && !waiting.isLean(streamId)) {
                 exchange.recordTrailers(headers.fields());
             }
             if (endStream) {
@@ -333,14 +418,14 @@ public final class Http2Connection implements FlowObserver {
         @Override
         public void onGoAway(int lastStreamId, int errorCode) {
             // Streams the client opened after lastStreamId were never processed: they get no response here.
-            List<Integer> unprocessed = new ArrayList<>();
-            for (int id : streams.keySet()) {
-                if (id > lastStreamId && id % 2 == 1) {
-                    unprocessed.add(id);
-                }
-            }
+            List<Integer> unprocessed = new ArrayList<>(streams.keySet());
+            unprocessed.addAll(waiting.ids());
+            unprocessed.removeIf(id -> id <= lastStreamId || id % 2 == 0);
             unprocessed.sort(null);
-            unprocessed.forEach(id -> finish(id, Outcome.NO_RESPONSE));
+            for (int id : unprocessed) {
+                exchangeOf(id);
+                finish(id, Outcome.NO_RESPONSE);
+            }
         }
     }
 }

@@ -18,7 +18,8 @@ import java.io.OutputStream;
 /**
  * Writes one JSON object per finished exchange, one per line, flushed at once (for {@code tail -f} and
  * {@code jq}): type "http", startedDateTime, method, url, httpVersion, status (null without a response),
- * statusText, outcome, request and response headers in wire order, body sizes and times in milliseconds.
+ * statusText, outcome, notFollowed (why an UNPARSEABLE one was not followed), notes (what was
+ * shown cut or guessed), request and response headers in wire order, body sizes and times in milliseconds.
  * {@link DnsJsonLines} writes the DNS queries' lines (type "dns") through the same writer.
  */
 public final class JsonLinesWriter implements ExchangeListener, AutoCloseable {
@@ -79,6 +80,16 @@ public final class JsonLinesWriter implements ExchangeListener, AutoCloseable {
                 json.writeStringField("statusText", response.reason());
             }
             json.writeStringField("outcome", exchange.outcome().name());
+            if (exchange.notFollowedReason().isPresent()) {
+                json.writeStringField("notFollowed", exchange.notFollowedReason().get());
+            }
+            if (!exchange.notes().isEmpty()) {
+                json.writeArrayFieldStart("notes");
+                for (String note : exchange.notes()) {
+                    json.writeString(note);
+                }
+                json.writeEndArray();
+            }
             json.writeNumberField("requestBodySize", exchange.requestBodyBytes());
             json.writeNumberField("responseBodySize", exchange.responseBodyBytes());
             json.writeNumberField("waitMillis", times.waitMillis());

@@ -25,6 +25,11 @@ final class Palette {
         return paint(RED, line);
     }
 
+    /** A remark on what an exchange's lines leave out or had to guess. */
+    String note(String line) {
+        return paint(YELLOW, line);
+    }
+
     /** A response line, coloured by status: anything below 300 green, then magenta, yellow, red. */
     String status(int status, String line) {
         String style = status < 300 ? GREEN : status < 400 ? MAGENTA : status < 500 ? YELLOW : RED;

@@ -2,6 +2,7 @@ package dev.httptap.sink;
 
 import dev.httptap.body.BodyDecoder;
 import dev.httptap.body.BodyRecorder;
+import dev.httptap.event.ConnectionInfo;
 import dev.httptap.event.Exchange;
 import dev.httptap.event.ExchangeListener;
 import dev.httptap.event.Header;
@@ -22,7 +23,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * </pre>
  * The byte count is the response body as it travelled, without transfer framing but still content-encoded.
  * An exchange cut short still prints its request, then {@code <--- 200 URL (N bytes, incomplete)} when the
- * response had begun, or {@code <--- (no response) URL}.
+ * response had begun, or {@code <--- (no response) URL}. An exchange httptap could not follow to its end
+ * (bytes no parser, however lenient, can read) ends with {@code <--- ERROR URL: cannot follow the exchange: why};
+ * what the lines leave out or had to guess (a head cut for display, a body framing guessed) is a
+ * {@code <--- NOTE URL: what} line. The relay carries the bytes unchanged in every case.
  *
  * <p>With {@link PrintOptions#heads()} each line is followed by its header fields in wire order and spelling
  * ({@code > Name: value}, {@code < Name: value}); with {@link PrintOptions#bodies()}, by its body, decoded
@@ -102,19 +106,39 @@ public final class TerminalPrinter implements ExchangeListener {
             appendBody(block, captured.request(), exchange.isRequestComplete(), requestHeaders);
         }
         Optional<ResponseHead> response = exchange.response();
-        if (response.isEmpty()) {
+        Optional<String> notFollowed = exchange.notFollowedReason();
+        if (response.isEmpty() && notFollowed.isEmpty()) {
             block.append(palette.failure("<--- (no response) " + url));
-        } else {
+        } else if (response.isPresent()) {
             block.append(responseLine(exchange, response.get(), url));
             appendHead(block, "< ", response.get().headers());
             if (captured != null) {
                 appendBody(block, captured.response(), exchange.isResponseComplete(), response.get().headers());
             }
         }
+        for (String note : exchange.notes()) {
+            block.append(palette.note("<--- NOTE " + url + ": " + TerminalText.safe(note)));
+        }
+        notFollowed.ifPresent(reason -> block.append(notFollowedLine(url, reason)));
         synchronized (out) {
             out.print(block);
         }
         flush.flushSoon();
+    }
+
+    /** No exchange to print: one line, {@code reason} saying what went unreported. */
+    @Override
+    public void onNotFollowed(ConnectionInfo connection, String reason) {
+        String where = TerminalText.safe(connection.scheme() + "://" + connection.destination());
+        String line = palette.failure("<--- ERROR " + where + ": " + TerminalText.safe(reason));
+        synchronized (out) {
+            out.print(line);
+        }
+        flush.flushSoon();
+    }
+
+    private String notFollowedLine(String where, String reason) {
+        return palette.failure("<--- ERROR " + where + ": cannot follow the exchange: " + TerminalText.safe(reason));
     }
 
     private String responseLine(Exchange exchange, ResponseHead response, String url) {

@@ -84,6 +84,21 @@ class Http2IT {
         }
     }
 
+    /** More streams at once than httptap follows in full (1,024): those beyond are followed lean, printed too. */
+    @Test
+    void fiveThousandStreamsInParallelOnOneConnectionAreAllPrinted() {
+        ProcessRun run = tapped("node", client(), h2c, "parallel", "5000");
+        List<String> lines = ProcessRun.exchangeLines(run.stdoutLines());
+        assertAll(run.describe(),
+                () -> assertEquals(0, run.exitCode()),
+                () -> assertEquals("5000 responses\n", run.programStdout()),
+                () -> assertEquals(5000, lines.stream().filter(line -> line.startsWith("---> GET " + h2c + "/n/")).count()),
+                () -> assertEquals(5000, lines.stream().filter(line -> line.startsWith("<--- 200 " + h2c + "/n/")).count()),
+                () -> assertEquals(List.of("more than 1024 streams open at once: those beyond are reported without their"
+                        + " header fields"), lines.stream().filter(line -> line.startsWith("<--- ERROR"))
+                        .map(line -> line.substring(line.indexOf(": ") + 2)).toList()));
+    }
+
     @Test
     void aGrpcLikeExchangeWithTrailersIsPrintedWithItsStatus() {
         String url = https + "/grpc";

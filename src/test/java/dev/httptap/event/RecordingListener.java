@@ -42,6 +42,13 @@ public final class RecordingListener implements ExchangeListener {
         events.add("finished " + exchange.request().method() + " " + exchange.url() + " "
                 + exchange.response().map(head -> String.valueOf(head.status())).orElse("-") + " "
                 + exchange.outcome() + " " + exchange.requestBodyBytes() + "/" + exchange.responseBodyBytes());
+        exchange.notes().forEach(note -> events.add("note: " + note));
+        exchange.notFollowedReason().ifPresent(reason -> events.add("not followed: " + reason));
+    }
+
+    @Override
+    public void onNotFollowed(ConnectionInfo connection, String reason) {
+        events.add("connection not followed: " + reason);
     }
 
     private void body(String prefix, ByteBuffer data) {

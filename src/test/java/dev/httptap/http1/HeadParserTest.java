@@ -52,12 +52,26 @@ class HeadParserTest {
     }
 
     @Test
-    void malformedHeadsAreRejected() {
-        assertThrows(Http1Exception.class, () -> parse("GET / HTTP/1.1\r\nNo colon here\r\n\r\n"));
-        assertThrows(Http1Exception.class, () -> parse("GET / HTTP/1.1\r\nBad Name: x\r\n\r\n"));
-        assertThrows(Http1Exception.class, () -> parse("GET / HTTP/1.1\r\n: empty name\r\n\r\n"));
-        assertThrows(Http1Exception.class, () -> parse("GET / HTTP/1.1\r\n folded-first: x\r\n\r\n"));
+    void oddFieldLinesAreKeptAsSentOrSkippedWithANote() throws Http1Exception {
+        RawHead head = parse("GET / HTTP/1.1\r\n folded-first: x\r\nNo colon here\r\nBad Name: x\r\n"
+                + ": empty name\r\nHost : h\r\nNul: a\u0000b\r\n\r\n");
+        assertEquals(List.of(new Header("Bad Name", "x"), new Header("Host ", "h"), new Header("Nul", "a\u0000b")),
+                head.headers().asList());
+        assertEquals(List.of("head has 3 line(s) that are no header field, first \" folded-first: x\""), head.notes());
         assertThrows(Http1Exception.class, () -> new HeadReader().read(ByteBuffer.wrap(new byte[] {'G', 0, 'T'})));
+    }
+
+    @Test
+    void fieldsBeyondTheCountAreNotShownButFramingFieldsAreKept() throws Http1Exception {
+        StringBuilder request = new StringBuilder("POST / HTTP/1.1\r\n");
+        for (int i = 0; i < HeadParser.MAX_HEADER_COUNT + 44; i++) {
+            request.append("X-").append(i).append(": v\r\n").append(i == 0 ? " folded\r\n" : "");
+        }
+        RawHead head = parse(request.append("Content-Length: 3\r\n\r\n").toString());
+        assertEquals(HeadParser.MAX_HEADER_COUNT + 1, head.headers().asList().size());
+        assertEquals(Optional.of("v folded"), head.headers().first("X-0"));
+        assertEquals(Optional.of("3"), head.headers().first("Content-Length"));
+        assertEquals(List.of("44 header fields after the first 256 are not shown"), head.notes());
     }
 
     @Test

@@ -49,7 +49,23 @@ class JsonLinesWriterTest {
         assertEquals("NO_RESPONSE", second.get("outcome"));
     }
 
-    /** Top-level scalars by name, and header fields as requestHeaders[i].name. */
+    @Test
+    void notesAndTheReasonAnExchangeWasNotFollowedAreWritten() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        JsonLinesWriter writer = new JsonLinesWriter(out, true, ExchangeClock.SYSTEM);
+        Exchange lost = Exchanges.started(Exchanges.connection(40000), "GET", "/", Headers.of("Host", "h:1"));
+        lost.addNote("request 44 header fields after the first 256 are not shown");
+        lost.finishNotFollowed("response: not an HTTP/1 status line: \"SSH-2.0\"", 5);
+        writer.onExchangeFinished(lost);
+        writer.close();
+
+        Map<String, String> line = scalars(out.toString(StandardCharsets.UTF_8).split("\n")[0]);
+        assertEquals("UNPARSEABLE", line.get("outcome"));
+        assertEquals("response: not an HTTP/1 status line: \"SSH-2.0\"", line.get("notFollowed"));
+        assertEquals("request 44 header fields after the first 256 are not shown", line.get("notes[0]"));
+    }
+
+    /** Top-level scalars by name, header fields as requestHeaders[i].name, strings in arrays as notes[i]. */
     private static Map<String, String> scalars(String line) throws IOException {
         Map<String, String> values = new LinkedHashMap<>();
         try (JsonParser parser = new JsonFactory().createParser(line)) {
@@ -57,7 +73,11 @@ class JsonLinesWriterTest {
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String name = parser.currentName();
                 if (parser.nextToken() == JsonToken.START_ARRAY) {
-                    for (int i = 0; parser.nextToken() == JsonToken.START_OBJECT; i++) {
+                    for (int i = 0; parser.nextToken() != JsonToken.END_ARRAY; i++) {
+                        if (parser.currentToken() != JsonToken.START_OBJECT) {
+                            values.put(name + "[" + i + "]", parser.getText());
+                            continue;
+                        }
                         while (parser.nextToken() == JsonToken.FIELD_NAME) {
                             String field = parser.currentName();
                             parser.nextToken();

@@ -28,7 +28,9 @@ class TerminalPrinterTest {
             exchange.recordResponse(new ResponseHead(status, "", "HTTP/1.1", Headers.EMPTY), 1);
         }
         exchange.addResponseBodyBytes(bodyBytes);
-        exchange.finish(outcome, 2);
+        if (outcome != Outcome.PENDING) { // a pending one is for the test to finish
+            exchange.finish(outcome, 2);
+        }
         return exchange;
     }
 
@@ -74,6 +76,35 @@ class TerminalPrinterTest {
                 print(false, exchange("DELETE", null, 0, Outcome.UNPARSEABLE)));
         assertEquals("\u001b[1;34m---> GET " + URL + "\u001b[0m\n\u001b[31m<--- (no response) " + URL + "\u001b[0m\n",
                 print(true, exchange("GET", null, 0, Outcome.RESET)));
+    }
+
+    @Test
+    void notesAndExchangesNotFollowedSayWhatTheLinesLeaveOut() {
+        Exchange cut = exchange("GET", 431, 0, Outcome.COMPLETE);
+        cut.addNote("request head of 98940 bytes: only its first 65457 bytes are shown");
+        assertEquals("---> GET " + URL + "\n<--- 431 " + URL + " (0 bytes)\n<--- NOTE " + URL
+                + ": request head of 98940 bytes: only its first 65457 bytes are shown\n", print(false, cut));
+
+        Exchange lost = exchange("GET", null, 0, Outcome.PENDING);
+        lost.finishNotFollowed("response: not an HTTP/1 status line: \"\\x16\"", 3);
+        assertEquals("---> GET " + URL + "\n<--- ERROR " + URL + ": cannot follow the exchange: response: not an HTTP/1"
+                + " status line: \"\\x16\"\n", print(false, lost));
+
+        Exchange midway = exchange("GET", 200, 3, Outcome.PENDING);
+        midway.finishNotFollowed("response: chunk size line without a size", 3);
+        assertEquals("---> GET " + URL + "\n<--- 200 " + URL + " (3 bytes, incomplete)\n<--- ERROR " + URL
+                + ": cannot follow the exchange: response: chunk size line without a size\n", print(false, midway));
+    }
+
+    @Test
+    void aConnectionNotFollowedBeforeAnyExchangeIsOneLine() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        TerminalPrinter printer = new TerminalPrinter(new PrintStream(bytes, false, StandardCharsets.UTF_8), false);
+        FlowId flow = new FlowId(new InetSocketAddress("10.1.1.100", 40000), new InetSocketAddress("169.254.77.65", 8000));
+        printer.onNotFollowed(new ConnectionInfo(flow, flow.server(), "http"),
+                "cannot follow the connection: response: a response 200 without a request");
+        assertEquals("<--- ERROR http://169.254.77.65:8000: cannot follow the connection: response: a response 200"
+                + " without a request\n", bytes.toString(StandardCharsets.UTF_8));
     }
 
     private static String secondLine(String pair) {

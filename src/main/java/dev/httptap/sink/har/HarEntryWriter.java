@@ -56,8 +56,8 @@ final class HarEntryWriter {
         json.writeEndObject();
         json.writeStringField("serverIPAddress", serverAddress(exchange));
         json.writeStringField("connection", connectionId);
-        String comment = outcomeComment(exchange.outcome());
-        if (comment != null) {
+        String comment = comment(exchange);
+        if (!comment.isEmpty()) {
             json.writeStringField("comment", comment);
         }
         json.writeEndObject();
@@ -216,6 +216,17 @@ final class HarEntryWriter {
         String text = address.getHostAddress();
         int scope = text.indexOf('%');
         return scope < 0 ? text : text.substring(0, scope);
+    }
+
+    /** How the exchange ended, why it was not followed, and what its record cut or guessed; empty when all is well. */
+    private static String comment(Exchange exchange) {
+        List<String> parts = new ArrayList<>();
+        String outcome = outcomeComment(exchange.outcome());
+        if (outcome != null) {
+            parts.add(outcome + exchange.notFollowedReason().map(reason -> " (" + reason + ")").orElse(""));
+        }
+        parts.addAll(exchange.notes());
+        return String.join("; ", parts);
     }
 
     private static String outcomeComment(Outcome outcome) {
