@@ -28,8 +28,8 @@ public final class Main {
     }
 
     static int run(String[] args) {
-        Optional<Options> commandOnly = Options.commandOnly(args);
-        return commandOnly.isPresent() ? tap(commandOnly.get()) : parseAndTap(args);
+        Optional<Options> simple = Options.withoutPicocli(args);
+        return simple.isPresent() ? tap(simple.get()) : parseAndTap(args);
     }
 
     private static int parseAndTap(String[] args) {

@@ -2,9 +2,12 @@ package dev.httptap.cli;
 
 import dev.httptap.sandbox.EarlyStartPlan;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.BiConsumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -149,32 +152,77 @@ final class Options {
             "HTTPTAP_LOG_TO_STDERR", "HTTPTAP_NO_OVERLAY", "HTTPTAP_DUMP_TCP", "HTTPTAP_DUMP_HAR");
 
     /**
-     * The options of a command line that sets none: empty, starting with "--", or starting with the command.
-     * That is most runs, and they skip picocli, which takes ~100 ms to load and model on a cold JVM (its
-     * classes are too old for the AppCDS archive). Any other line is empty here and goes to picocli, so the
-     * result must be exactly picocli's: defaults, and the command. Lines with an argument starting with '@'
-     * go to picocli too, which expands such arguments from files, even after "--".
+     * The options of a simple command line, parsed without picocli, which takes ~100 ms to load and model on
+     * a cold JVM (its classes are too old for the AppCDS archive): {@link #QUICK_OPTIONS} given at most once
+     * each, then "--" or the command. That is most runs. Any other line is empty here and goes to picocli,
+     * so the result must be exactly picocli's (OptionsTest compares them). Lines with an argument starting
+     * with '@' go to picocli too, which expands such arguments from files, even after "--".
      */
-    static Optional<Options> commandOnly(String[] args) {
+    static Optional<Options> withoutPicocli(String[] args) {
         for (String arg : args) {
             if (arg.startsWith("@")) {
                 return Optional.empty();
             }
         }
         Options options = new Options();
-        if (args.length == 0) {
-            return Optional.of(options);
+        Set<QuickOption> given = new HashSet<>();
+        int i = 0;
+        for (; i < args.length && args[i].startsWith("-") && !args[i].equals("--"); i++) {
+            String arg = args[i];
+            int equals = arg.indexOf('=');
+            QuickOption option = QUICK_OPTIONS.get(equals < 0 ? arg : arg.substring(0, equals));
+            if (option == null || !given.add(option)) {
+                return Optional.empty();
+            }
+            if (!option.takesValue()) {
+                if (equals >= 0) {
+                    return Optional.empty();
+                }
+                option.setter().accept(options, null);
+                continue;
+            }
+            String value = equals >= 0 ? arg.substring(equals + 1) : (i + 1 < args.length ? args[++i] : "");
+            // picocli's own rules for values that look like options, or are missing, stay picocli's.
+            if (value.isEmpty() || value.startsWith("-") || value.startsWith("@")) {
+                return Optional.empty();
+            }
+            option.setter().accept(options, value);
         }
-        if (args[0].equals("--")) {
-            options.command.addAll(List.of(args).subList(1, args.length));
-            return Optional.of(options);
-        }
-        if (args[0].isEmpty() || args[0].startsWith("-")) {
+        if (i < args.length && args[i].equals("--")) {
+            i++;
+        } else if (i < args.length && args[i].isEmpty()) {
             return Optional.empty();
         }
         // setStopAtPositional: the first positional ends the options, the rest is the command's.
-        options.command.addAll(List.of(args));
+        options.command.addAll(List.of(args).subList(i, args.length));
         return Optional.of(options);
+    }
+
+    /** An option {@link #withoutPicocli} understands: a flag, or an option with one text value. */
+    private record QuickOption(boolean takesValue, BiConsumer<Options, String> setter) {}
+
+    private static final Map<String, QuickOption> QUICK_OPTIONS = quickOptions();
+
+    private static Map<String, QuickOption> quickOptions() {
+        QuickOption verbose = new QuickOption(false, (options, value) -> options.verbose = true);
+        return Map.ofEntries(
+                Map.entry("-v", verbose),
+                Map.entry("--verbose", verbose),
+                Map.entry("--stderr", new QuickOption(false, (options, value) -> options.stderr = true)),
+                Map.entry("--no-overlay", new QuickOption(false, (options, value) -> options.noOverlay = true)),
+                Map.entry("--dump-tcp", new QuickOption(false, (options, value) -> options.dumpTcp = true)),
+                Map.entry("--summary", new QuickOption(false, (options, value) -> options.summary = true)),
+                Map.entry("--insecure", new QuickOption(false, (options, value) -> options.insecure = true)),
+                Map.entry("--fresh-ca", new QuickOption(false, (options, value) -> options.freshCa = true)),
+                Map.entry("--head", new QuickOption(false, (options, value) -> options.head = true)),
+                Map.entry("--body", new QuickOption(false, (options, value) -> options.body = true)),
+                Map.entry("--print-dns", new QuickOption(false, (options, value) -> options.printDns = true)),
+                Map.entry("--no-exit", new QuickOption(false, (options, value) -> options.noExit = true)),
+                Map.entry("--allow-quic", new QuickOption(false, (options, value) -> options.allowQuic = true)),
+                Map.entry("--ca-file", new QuickOption(true, (options, value) -> options.caFile = value)),
+                Map.entry("--dump-har", new QuickOption(true, (options, value) -> options.dumpHar = value)),
+                Map.entry("--dump-jsonl", new QuickOption(true, (options, value) -> options.dumpJsonl = value)),
+                Map.entry("--filter", new QuickOption(true, (options, value) -> options.filter = value)));
     }
 
     /** Turns on the boolean flags whose environment variable is set. */
