@@ -1,5 +1,6 @@
 package dev.httptap.cli;
 
+import dev.httptap.files.DirectoryTree;
 import dev.httptap.log.Log;
 import dev.httptap.relay.DnsObserver;
 import dev.httptap.relay.FlowHandlerFactory;
@@ -42,7 +43,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -115,7 +115,9 @@ final class Tap {
 
     /** httptap starts the command itself, with the kept CA unless told otherwise. */
     private int runSlow(LeadEnvironment lead, Path privateDir) throws TapException {
-        Optional<CaStore.Slot> slot = keptCaSlot();
+        // Stat'ed once: the slot's trust files and the plan's checks tell of the same files as they were.
+        List<FileStamp> trustSources = ChildTrust.sources().stream().map(FileStamp::of).toList();
+        Optional<CaStore.Slot> slot = keptCaSlot(trustSources);
         Path trustDir = privateDir;
         try {
             CompletableFuture<Void> relayStarted = new CompletableFuture<>();
@@ -141,7 +143,7 @@ final class Tap {
                 SandboxSpec spec = sandboxSpec(resolvConfDir, trust).withIpv6(ipv6)
                         .withClosedDescriptors(lead.closedDescriptors());
                 Runnable afterRelease = lead.led() && slot.isPresent() && settings.hasDefaultSandbox()
-                        ? () -> writeEarlyStartPlan(slot.get(), spec, trust)
+                        ? () -> writeEarlyStartPlan(slot.get(), spec, trust, trustSources)
                         : () -> {};
                 return serve(() -> Sandbox.start(spec), privateDir, ipv6, tls, !trustReady, relayStarted, afterRelease);
             }
@@ -153,53 +155,44 @@ final class Tap {
     }
 
     /** The kept CA's slot, unless this run makes its own CA (--fresh-ca, or trust files another user opens). */
-    private Optional<CaStore.Slot> keptCaSlot() {
+    private Optional<CaStore.Slot> keptCaSlot(List<FileStamp> trustSources) {
         if (settings.freshCa() || childOpensTrustFiles()) {
             return Optional.empty();
         }
         try {
-            return Optional.of(CaStore.in(cacheDirectory().resolve("ca")).slot(Instant.now(), trustSourcesText()));
+            return Optional.of(CaStore.in(HelperBinary.cacheDirectory().resolve("ca")).slot(Instant.now(), madeFromText(trustSources)));
         } catch (IOException e) {
             // e.g. a user without a home directory: the run works as well, only its start is slower.
-            Log.verbose("cannot keep a CA in %s (%s: %s); this run makes its own", cacheDirectory(),
+            Log.verbose("cannot keep a CA in %s (%s: %s); this run makes its own", HelperBinary.cacheDirectory(),
                     e.getClass().getSimpleName(), e.getMessage());
             return Optional.empty();
         }
     }
 
     /** What the child's trust files are copied from, as it is now: a change means writing them again. */
-    private static String trustSourcesText() {
+    private static String madeFromText(List<FileStamp> trustSources) {
         StringBuilder text = new StringBuilder();
-        for (Path source : ChildTrust.sources()) {
-            text.append(FileStamp.of(source).text()).append('\n');
-        }
+        trustSources.forEach(source -> text.append(source.text()).append('\n'));
         return text.toString();
-    }
-
-    /** {@code $XDG_CACHE_HOME/httptap} or {@code $HOME/.cache/httptap}, as the launcher finds it. */
-    private static Path cacheDirectory() {
-        String home = System.getenv("HOME");
-        return HelperBinary.cacheDirectory(System.getenv(),
-                Path.of(home != null && home.startsWith("/") ? home : System.getProperty("user.home")));
     }
 
     /**
      * Writes what the launcher needs to start this sandbox before the JVM next time (EarlyStartPlan): only
      * the sandbox's own settings go in, so the plan is the same for every command.
      */
-    private void writeEarlyStartPlan(CaStore.Slot slot, SandboxSpec spec, ChildTrust trust) {
+    private void writeEarlyStartPlan(CaStore.Slot slot, SandboxSpec spec, ChildTrust trust, List<FileStamp> trustSources) {
         List<FileStamp> checks = new ArrayList<>();
-        Stream.concat(Stream.of(codeLocation(), helperPath(), Path.of("/usr/lib/jvm"), trust.bundle(),
-                        trust.javaTrustStore()), ChildTrust.sources().stream())
+        Stream.of(codeLocation(), helperPath(), Path.of("/usr/lib/jvm"), trust.bundle(), trust.javaTrustStore())
                 .filter(Objects::nonNull)
                 .map(FileStamp::of)
                 .forEach(checks::add);
+        checks.addAll(trustSources);
         SandboxSpec planned = spec.withVerbose(false);
         EarlyStartPlan plan = new EarlyStartPlan(slot.expires(), slot.dir(), checks, Options.VARIABLES,
                 Options.EARLY_FLAGS, trust.environment(true), HelperArguments.options(planned),
                 HelperArguments.ipv6Options(planned.withIpv6(TunIpv6.defaults())));
         try {
-            if (!plan.writeTo(cacheDirectory().resolve("early-start.plan"))) {
+            if (!plan.writeTo(HelperBinary.cacheDirectory().resolve("early-start.plan"))) {
                 Log.verbose("no early-start plan: a path holds a line end");
             }
         } catch (IOException e) {
@@ -402,8 +395,8 @@ final class Tap {
     }
 
     private static void deleteRecursively(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        try {
+            DirectoryTree.delete(dir);
         } catch (IOException e) {
             Log.verbose("could not remove %s: %s", dir, e.getMessage());
         }

@@ -87,7 +87,7 @@ public final class HelperBinary {
             }
             helper = in.readAllBytes();
         }
-        return extract(helper, cacheDirectory(System.getenv(), Path.of(System.getProperty("user.home"))));
+        return extract(helper, cacheDirectory());
     }
 
     /** The helper beside the classes, when {@code codeLocation} is a classes directory that has one. */
@@ -96,10 +96,23 @@ public final class HelperBinary {
         return Files.isDirectory(codeLocation) && Files.isExecutable(candidate) ? Optional.of(candidate) : Optional.empty();
     }
 
-    /** {@code $XDG_CACHE_HOME/httptap}, else {@code ~/.cache/httptap}. */
-    public static Path cacheDirectory(Map<String, String> environment, Path home) {
+    /**
+     * httptap's cache: the kept CA, the early-start plan (where the ./httptap launcher looks for it) and the
+     * extracted helper. The one place that decides it.
+     */
+    public static Path cacheDirectory() {
+        return cacheDirectory(System.getenv(), Path.of(System.getProperty("user.home")));
+    }
+
+    /**
+     * {@code $XDG_CACHE_HOME/httptap} if that is absolute, else {@code $HOME/.cache/httptap}, as the launcher
+     * decides it; {@code accountHome} (the JVM's user.home) only where HOME is not an absolute path.
+     */
+    static Path cacheDirectory(Map<String, String> environment, Path accountHome) {
         String xdg = environment.get("XDG_CACHE_HOME");
-        Path base = xdg != null && xdg.startsWith("/") ? Path.of(xdg) : home.resolve(".cache");
+        String home = environment.get("HOME");
+        Path homeDir = home != null && home.startsWith("/") ? Path.of(home) : accountHome;
+        Path base = xdg != null && xdg.startsWith("/") ? Path.of(xdg) : homeDir.resolve(".cache");
         return base.resolve("httptap");
     }
 

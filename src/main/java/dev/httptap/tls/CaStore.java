@@ -1,5 +1,6 @@
 package dev.httptap.tls;
 
+import dev.httptap.files.DirectoryTree;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -12,11 +13,9 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * The CA kept between runs, like mitmproxy's: made once, valid for {@link #VALIDITY}, replaced by a new one
@@ -68,11 +67,11 @@ public final class CaStore {
                 }
                 boolean hasKey = Files.isRegularFile(dir.resolve("ca.key"));
                 if (hasKey && !holdsPemKey(dir)) {
-                    deleteRecursively(dir); // not written by this version: made again rather than misread
+                    DirectoryTree.delete(dir); // not written by this version: made again rather than misread
                     continue;
                 }
                 if (expiry.get().isBefore(now) || !hasKey && abandoned(dir, now)) {
-                    deleteRecursively(dir);
+                    DirectoryTree.delete(dir);
                 } else if (hasKey && expiry.get().isAfter(now.plus(RENEW_BEFORE))
                         && (newest.isEmpty() || expiryOf(newest.get()).orElseThrow().isBefore(expiry.get()))) {
                     newest = Optional.of(dir);
@@ -186,11 +185,5 @@ public final class CaStore {
             Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
         }
         Files.setPosixFilePermissions(dir, OWNER_ONLY); // the umask may have taken some away
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        }
     }
 }

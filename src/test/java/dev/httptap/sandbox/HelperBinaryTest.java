@@ -44,6 +44,16 @@ class HelperBinaryTest {
         assertEquals(Path.of("/home/u/.cache/httptap"), HelperBinary.cacheDirectory(Map.of("XDG_CACHE_HOME", "rel"), Path.of("/home/u")));
     }
 
+    /** As the launcher: $HOME wins over the account's home directory, so both look in the same cache. */
+    @Test
+    void cacheDirectoryTakesHomeFromTheEnvironmentLikeTheLauncher() {
+        assertEquals(Path.of("/env/home/.cache/httptap"),
+                HelperBinary.cacheDirectory(Map.of("HOME", "/env/home"), Path.of("/home/u")));
+        assertEquals(Path.of("/home/u/.cache/httptap"), HelperBinary.cacheDirectory(Map.of("HOME", "relative"), Path.of("/home/u")));
+        assertEquals(Path.of("/x/httptap"),
+                HelperBinary.cacheDirectory(Map.of("HOME", "/env/home", "XDG_CACHE_HOME", "/x"), Path.of("/home/u")));
+    }
+
     @Test
     void extractsOnceIntoAPrivateDirectoryAsAnExecutableNamedByContent() throws Exception {
         Path cache = temp.resolve("cache/httptap");
