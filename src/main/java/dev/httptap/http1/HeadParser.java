@@ -20,7 +20,7 @@ import java.util.Locale;
 final class HeadParser {
     static final int MAX_HEADER_COUNT = 256;
     /** Framing fields kept beyond {@link #MAX_HEADER_COUNT}; more cannot be followed. */
-    private static final int MAX_EXTRA_FRAMING_FIELDS = 16;
+    static final int MAX_EXTRA_FRAMING_FIELDS = 16;
 
     private final List<Header> fields = new ArrayList<>();
     private final List<String> notes;

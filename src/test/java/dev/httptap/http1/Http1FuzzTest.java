@@ -46,11 +46,14 @@ class Http1FuzzTest {
     }
 
     private static void checkBounds(RawHead head) {
-        assertTrue(head.headers().size() <= HeadParser.MAX_HEADER_COUNT, "header count");
+        assertTrue(head.headers().size() <= HeadParser.MAX_HEADER_COUNT + HeadParser.MAX_EXTRA_FRAMING_FIELDS,
+                "header count");
         assertTrue(head.startLine().length() < HeadReader.MAX_HEAD_BYTES, "start line length");
         assertTrue(head.startLine().indexOf('\n') < 0 && !head.startLine().isEmpty(), "start line");
         for (Header field : head.headers()) {
-            assertTrue(Tokens.isToken(field.name()), "field name is a token: " + field.name());
+            // Names keep the spelling the peer sent (servers answer odd ones themselves), but one line each.
+            assertTrue(!field.name().isEmpty() && field.name().indexOf(':') < 0 && field.name().indexOf('\n') < 0,
+                    "field name: " + field.name());
             assertTrue(field.value().indexOf('\n') < 0, "no line end in a value");
         }
         try {
