@@ -87,6 +87,9 @@ static void hold_closed_standard_fds(struct lead *lead)
 }
 
 /* Execs the JVM with httptap's arguments; java_argv ends before args. */
+/* A real-time signal nothing else here uses (glibc keeps 32 and 33 for itself). */
+#define JVM_SUSPEND_SIGNAL "40"
+
 static void __attribute__((noreturn)) exec_jvm(char **java_argv, int java_argc, char **args)
 {
 	int arg_count = 0;
@@ -98,6 +101,13 @@ static void __attribute__((noreturn)) exec_jvm(char **java_argv, int java_argc, 
 		lead_fail("out of memory");
 	memcpy(argv, java_argv, sizeof(char *) * (size_t)java_argc);
 	memcpy(argv + java_argc, args, sizeof(char *) * (size_t)arg_count);
+	/* HotSpot suspends threads with SIGUSR2 unless told another signal: a user's `kill -USR2` then
+	 * crashed the JVM (hs_err file) instead of reaching the command. The JVM removes both variables
+	 * from the command's environment (LeadEnvironment); a value the user set is left alone. */
+	if (!getenv("_JAVA_SR_SIGNUM")) {
+		setenv("_JAVA_SR_SIGNUM", JVM_SUSPEND_SIGNAL, 1);
+		setenv("HTTPTAP_SR_SIGNUM", JVM_SUSPEND_SIGNAL, 1);
+	}
 	execvp(argv[0], argv);
 	fprintf(stderr, "httptap: cannot run %s: %s\n", argv[0], strerror(errno));
 	exit(EXIT_FAILURE);

@@ -26,6 +26,10 @@ public record LeadEnvironment(Optional<EarlyStart> earlyStart, boolean led, Stri
     static final List<String> VARIABLES =
             List.of("HTTPTAP_EARLY_START", "HTTPTAP_EARLY_MISS", "HTTPTAP_CLOSED_FDS", "HTTPTAP_HELPER");
 
+    /** HotSpot's variable naming its thread-suspension signal, and the launcher's note that it set it. */
+    static final String SUSPEND_SIGNAL = "_JAVA_SR_SIGNUM";
+    static final String SUSPEND_SIGNAL_SET = "HTTPTAP_SR_SIGNUM";
+
     /** A command the lead started: its pid, and the kept CA's directory its trust files came from. */
     public record EarlyStart(int pid, Path caDir) {}
 
@@ -60,6 +64,10 @@ public record LeadEnvironment(Optional<EarlyStart> earlyStart, boolean led, Stri
     public static Map<String, String> withoutLeadVariables(Map<String, String> environment) {
         Map<String, String> cleaned = new HashMap<>(environment);
         VARIABLES.forEach(cleaned::remove);
+        // The JVM's suspend signal, moved off SIGUSR2 by the launcher (lead.c), is the JVM's alone.
+        if (cleaned.remove(SUSPEND_SIGNAL_SET) != null) {
+            cleaned.remove(SUSPEND_SIGNAL);
+        }
         return cleaned;
     }
 }

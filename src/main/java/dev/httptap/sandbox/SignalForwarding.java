@@ -12,7 +12,8 @@ import sun.misc.SignalHandler;
  *
  * <ul>
  *   <li>SIGTERM and SIGHUP sent to httptap are passed on to the command (which then exits, and so does
- *       httptap, with the command's exit code).
+ *       httptap, with the command's exit code); so are SIGUSR1, SIGUSR2 and SIGALRM, which would otherwise
+ *       end the JVM (SIGUSR2 only when the launcher moved HotSpot's use of it, see lead.c).
  *   <li>SIGINT from the terminal (Ctrl-C) already reaches the command, which shares httptap's process
  *       group; httptap ignores its own copy. When httptap is not in the terminal's foreground group (a
  *       script's {@code kill -INT}, a background job), nobody else will tell the command, so it is passed on.
@@ -36,6 +37,9 @@ public final class SignalForwarding implements AutoCloseable {
         SignalForwarding forwarding = new SignalForwarding();
         forwarding.handle(new Signal("TERM"), signal -> sandbox.signal(signal.getNumber()));
         forwarding.handle(new Signal("HUP"), signal -> sandbox.signal(signal.getNumber()));
+        for (String name : new String[] {"USR1", "USR2", "ALRM"}) {
+            forwarding.handleIfFree(new Signal(name), signal -> sandbox.signal(signal.getNumber()));
+        }
         forwarding.handle(new Signal("INT"), signal -> {
             if (!inTerminalForeground()) {
                 sandbox.signal(signal.getNumber());
@@ -46,6 +50,18 @@ public final class SignalForwarding implements AutoCloseable {
 
     private void handle(Signal signal, SignalHandler handler) {
         previous.put(signal, Signal.handle(signal, handler));
+    }
+
+    /**
+     * Like {@link #handle}, for a signal the JVM may keep for itself: SIGUSR2 suspends threads in HotSpot
+     * unless the launcher moved that elsewhere (_JAVA_SR_SIGNUM), and then cannot be handled here.
+     */
+    private void handleIfFree(Signal signal, SignalHandler handler) {
+        try {
+            handle(signal, handler);
+        } catch (IllegalArgumentException usedByTheJvm) {
+            // Left to the JVM: run through ./httptap, which moves it, this does not happen.
+        }
     }
 
     /** Whether httptap's process group is the foreground group of its controlling terminal (if it has one). */

@@ -57,6 +57,10 @@ final class RunningCommand {
         return text(stdout);
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }

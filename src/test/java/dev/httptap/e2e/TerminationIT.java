@@ -1,13 +1,17 @@
 package dev.httptap.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Stopping httptap stops the command it runs: nothing is left behind. */
 class TerminationIT {
@@ -35,6 +39,52 @@ class TerminationIT {
             httptap.killTree();
             List<ProcessHandle> leftovers = ProcessTable.withArgument(marker);
             leftovers.forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    /**
+     * SIGUSR1, SIGUSR2 and SIGALRM sent to httptap reach the command, which handles them and exits 0; none
+     * ends or crashes httptap's JVM (SIGUSR2 is HotSpot's thread-suspension signal unless moved). Both ways
+     * a command starts: before the JVM (a plan left by the run before) and by the JVM (--fresh-ca).
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void userSignalsReachTheCommand(boolean early) throws Exception {
+        Httptap.command("true").run(); // leaves the plan an early start uses
+        String handler = String.join("\n",
+                "import signal, sys, time",
+                "names = ['SIGUSR1', 'SIGUSR2', 'SIGALRM']",
+                "got = []",
+                "for name in names:",
+                "    signal.signal(getattr(signal, name), lambda n, f: got.append(signal.Signals(n).name))",
+                "print('ready', flush=True)",
+                "deadline = time.time() + 20",
+                "while len(got) < 3 and time.time() < deadline:",
+                "    time.sleep(0.02)",
+                "print(' '.join(got), flush=True)",
+                "sys.exit(0 if sorted(got) == sorted(names) else 1)");
+        Httptap httptap = Httptap.command("python3", "-c", handler);
+        if (!early) {
+            httptap.flags("--fresh-ca");
+        }
+        RunningCommand running = httptap.start();
+        try {
+            if (!ProcessTable.awaitCondition(START_LIMIT, () -> running.stdoutSoFar().contains("ready") || !running.isAlive())) {
+                fail("the command did not start within " + START_LIMIT.toSeconds() + " s");
+            }
+            for (String signal : List.of("USR1", "USR2", "ALRM")) {
+                ProcessRun kill = RunningCommand.run(STOP_LIMIT, List.of("kill", "-" + signal, Long.toString(running.pid())));
+                assertEquals(0, kill.exitCode(), kill.describe());
+                Thread.sleep(100); // one at a time: the same signal twice may merge into one
+            }
+            ProcessRun run = running.awaitExit(STOP_LIMIT);
+            assertEquals(0, run.exitCode(), run.describe());
+            assertTrue(run.stdoutText().contains("SIGUSR1") && run.stdoutText().contains("SIGUSR2") && run.stdoutText().contains("SIGALRM"),
+                    run.describe());
+            assertFalse(Files.exists(E2eSettings.projectHome().resolve("hs_err_pid" + running.pid() + ".log")),
+                    "the JVM crashed");
+        } finally {
+            running.killTree();
         }
     }
 }

@@ -72,4 +72,12 @@ class LeadEnvironmentTest {
         assertEquals(Map.of("PATH", "/bin", "HTTPTAP_VERBOSE", "1"), LeadEnvironment.withoutLeadVariables(environment));
         assertFalse(environment.isEmpty(), "the caller's map is left alone");
     }
+
+    @Test
+    void theJvmsSuspendSignalLeavesOnlyWhenTheLauncherSetIt() {
+        assertEquals(Map.of("PATH", "/bin"), LeadEnvironment.withoutLeadVariables(
+                Map.of("PATH", "/bin", "_JAVA_SR_SIGNUM", "40", "HTTPTAP_SR_SIGNUM", "40")));
+        assertEquals(Map.of("PATH", "/bin", "_JAVA_SR_SIGNUM", "50"), LeadEnvironment.withoutLeadVariables(
+                Map.of("PATH", "/bin", "_JAVA_SR_SIGNUM", "50")), "the user's own value");
+    }
 }
