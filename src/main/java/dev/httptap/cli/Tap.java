@@ -1,6 +1,6 @@
 package dev.httptap.cli;
 
-import dev.httptap.files.DirectoryTree;
+import dev.httptap.files.RunDirectory;
 import dev.httptap.log.Log;
 import dev.httptap.relay.DnsObserver;
 import dev.httptap.relay.FlowHandlerFactory;
@@ -85,18 +85,38 @@ final class Tap {
         } catch (IllegalArgumentException e) {
             throw new TapException(e.getMessage(), e);
         }
-        Path privateDir = createTempDir(OWNER_ONLY);
+        RunDirectory privateDir = createRunDirectory(OWNER_ONLY);
+        removeAbandonedRunDirectories(privateDir.path());
         try {
             if (lead.earlyStart().isPresent()) {
-                return runEarly(lead.earlyStart().get(), privateDir);
+                return runEarly(lead.earlyStart().get(), privateDir.path());
             }
             if (lead.led()) {
                 Log.verbose("the command waits for the JVM: %s", lead.missReason());
             }
-            return runSlow(lead, privateDir);
+            return runSlow(lead, privateDir.path());
         } finally {
-            deleteRecursively(privateDir);
+            remove(privateDir);
         }
+    }
+
+    /**
+     * Removes, beside this run, the temporary directories of runs that were killed before they could
+     * (kill -9): on a thread of its own, since nothing in this run waits for it.
+     */
+    private static void removeAbandonedRunDirectories(Path ownDir) {
+        Thread cleaner = new Thread(() -> {
+            try {
+                int removed = RunDirectory.removeAbandoned(ownDir.getParent(), Files.getOwner(ownDir), Instant.now());
+                if (removed > 0) {
+                    Log.verbose("removed %d temporary directories of runs that were killed", removed);
+                }
+            } catch (IOException e) {
+                Log.verbose("could not look for abandoned temporary directories: %s", e.getMessage());
+            }
+        }, "httptap-cleaner");
+        cleaner.setDaemon(true);
+        cleaner.start();
     }
 
     /**
@@ -119,6 +139,7 @@ final class Tap {
         List<FileStamp> trustSources = ChildTrust.sources().stream().map(FileStamp::of).toList();
         Optional<CaStore.Slot> slot = keptCaSlot(trustSources);
         Path trustDir = privateDir;
+        RunDirectory sharedTrustDir = null;
         try {
             CompletableFuture<Void> relayStarted = new CompletableFuture<>();
             ChildTrust trust;
@@ -129,7 +150,8 @@ final class Tap {
                 authority = () -> slot.get().authority(Instant.now());
             } else {
                 if (childOpensTrustFiles()) {
-                    trustDir = createTempDir(OTHERS_PASS_THROUGH);
+                    sharedTrustDir = createRunDirectory(OTHERS_PASS_THROUGH);
+                    trustDir = sharedTrustDir.path();
                 }
                 trust = prepareTrust(trustDir);
                 authority = TlsStartup.freshAuthority(trust);
@@ -148,8 +170,8 @@ final class Tap {
                 return serve(() -> Sandbox.start(spec), privateDir, ipv6, tls, !trustReady, relayStarted, afterRelease);
             }
         } finally {
-            if (trustDir != privateDir) {
-                deleteRecursively(trustDir);
+            if (sharedTrustDir != null) {
+                remove(sharedTrustDir);
             }
         }
     }
@@ -376,11 +398,9 @@ final class Tap {
         }
     }
 
-    private static Path createTempDir(Set<PosixFilePermission> permissions) throws TapException {
+    private static RunDirectory createRunDirectory(Set<PosixFilePermission> permissions) throws TapException {
         try {
-            Path dir = Files.createTempDirectory("httptap-", PosixFilePermissions.asFileAttribute(permissions));
-            Files.setPosixFilePermissions(dir, permissions); // the umask may have taken some away
-            return dir;
+            return RunDirectory.create(Path.of(System.getProperty("java.io.tmpdir")), permissions);
         } catch (IOException e) {
             throw new TapException("cannot create a temporary directory: " + e.getMessage(), e);
         }
@@ -394,11 +414,11 @@ final class Tap {
         }
     }
 
-    private static void deleteRecursively(Path dir) {
+    private static void remove(RunDirectory dir) {
         try {
-            DirectoryTree.delete(dir);
+            dir.close();
         } catch (IOException e) {
-            Log.verbose("could not remove %s: %s", dir, e.getMessage());
+            Log.verbose("could not remove %s: %s", dir.path(), e.getMessage());
         }
     }
 }

@@ -5,10 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -85,6 +92,49 @@ class TerminationIT {
                     "the JVM crashed");
         } finally {
             running.killTree();
+        }
+    }
+
+    /** A run killed with SIGKILL cannot remove its temporary directory; the next run that gets going does. */
+    @Test
+    void theNextRunRemovesTheDirectoryOfAKilledRun() throws Exception {
+        String marker = "30." + ThreadLocalRandom.current().nextInt(100_000_000, 999_999_999);
+        RunningCommand killed = Httptap.command("sleep", marker).flags("--fresh-ca").start();
+        try {
+            if (!ProcessTable.awaitCondition(START_LIMIT, () -> lockedRunDirectory(killed.pid()).isPresent() || !killed.isAlive())) {
+                fail("httptap made no run directory within " + START_LIMIT.toSeconds() + " s");
+            }
+            Path runDir = lockedRunDirectory(killed.pid()).orElseThrow();
+            RunningCommand.run(STOP_LIMIT, List.of("kill", "-KILL", Long.toString(killed.pid())));
+            killed.awaitExit(STOP_LIMIT);
+            assertTrue(Files.isDirectory(runDir), "SIGKILL leaves the directory behind");
+            // Older than the window in which a new run's directory may still be unlocked.
+            Files.setLastModifiedTime(runDir, FileTime.from(Instant.now().minus(Duration.ofMinutes(5))));
+
+            ProcessRun next = Httptap.command("sleep", "1").flags("--fresh-ca").run();
+            assertEquals(0, next.exitCode(), next.describe());
+            assertTrue(ProcessTable.awaitCondition(STOP_LIMIT, () -> !Files.exists(runDir)), runDir + " is still there");
+        } finally {
+            killed.killTree();
+            ProcessTable.withArgument(marker).forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    /** The run directory whose lock file {@code pid} holds open, if it has one yet. */
+    private static Optional<Path> lockedRunDirectory(long pid) {
+        try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+            return fds.map(fd -> {
+                        try {
+                            return Files.readSymbolicLink(fd);
+                        } catch (IOException gone) {
+                            return Path.of("/");
+                        }
+                    })
+                    .filter(target -> target.getFileName() != null && target.getFileName().toString().equals(".run.lock"))
+                    .map(Path::getParent)
+                    .findFirst();
+        } catch (IOException | UncheckedIOException gone) {
+            return Optional.empty();
         }
     }
 }
