@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -104,7 +103,7 @@ class LenientHttpIT {
     private static void answer(Socket socket) throws IOException {
         socket.setSoTimeout(20_000);
         InputStream in = socket.getInputStream();
-        String head = readHead(in);
+        String head = HttpHeads.read(in);
         String path = head.substring(head.indexOf(' ') + 1, head.indexOf(' ', head.indexOf(' ') + 1));
         String response = switch (path) {
             case "/space" -> fixed("400 Bad Request", "", "bad field name");
@@ -126,21 +125,5 @@ class LenientHttpIT {
     private static String fixed(String status, String fields, String body) {
         return "HTTP/1.1 " + status + "\r\n" + fields + "Content-Length: " + body.length() + "\r\nConnection: close\r\n\r\n"
                 + body;
-    }
-
-    /** The head up to its blank line, CRLF or bare LF. */
-    private static String readHead(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        int previous = -1;
-        int beforePrevious = -1;
-        for (int b = in.read(); b >= 0; b = in.read()) {
-            head.write(b);
-            if (b == '\n' && (previous == '\n' || (previous == '\r' && beforePrevious == '\n'))) {
-                return head.toString(StandardCharsets.ISO_8859_1);
-            }
-            beforePrevious = previous;
-            previous = b;
-        }
-        throw new IOException("the connection ended inside a head");
     }
 }
