@@ -21,6 +21,11 @@ final class HeadOverflow {
     private long skippedBytes;
     private boolean active;
 
+    /** Bytes skipped so far, line ends included. */
+    long skippedBytes() {
+        return skippedBytes;
+    }
+
     boolean isActive() {
         return active;
     }

@@ -63,6 +63,11 @@ final class MessageReader {
         }
     }
 
+    /** The bytes of a head that has begun but not ended, or 0 when none has. */
+    long unfinishedHeadBytes() {
+        return state == State.HEAD ? head.unfinishedBytes() : 0;
+    }
+
     /** Ignores every further byte: the connection switched protocols or stopped making sense. */
     void stop() {
         state = State.STOPPED;

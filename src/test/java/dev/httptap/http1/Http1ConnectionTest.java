@@ -311,6 +311,32 @@ class Http1ConnectionTest {
                 play(conversation, split, Http1Connection.State.WATCHING));
     }
 
+    /** Empty lines may come before a request line, not before a status line: clients refuse such a response. */
+    @ParameterizedTest
+    @MethodSource("splits")
+    void anEmptyLineBeforeAStatusLineIsNotAResponse(Split split) {
+        Conversation conversation = new Conversation()
+                .client(get("/empty-first"))
+                .server("\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi");
+        assertEquals(List.of("request GET /empty-first", "finished GET " + URL + "/empty-first - UNPARSEABLE 0/0",
+                "not followed: response: an empty line instead of a status line"),
+                play(conversation, split, Http1Connection.State.NOT_HTTP));
+    }
+
+    /** Empty lines after a complete response, with no request waiting, are not a response at all. */
+    @ParameterizedTest
+    @MethodSource("splits")
+    void emptyLinesAfterAResponseAreSkipped(Split split) {
+        Conversation conversation = new Conversation()
+                .client(get("/trailing-crlf"))
+                .server(ok("ok") + "\r\n")
+                .serverEnd()
+                .close(false);
+        assertEquals(List.of("request GET /trailing-crlf", "response 200", "response body: ok",
+                "finished GET " + URL + "/trailing-crlf 200 COMPLETE 0/2"),
+                play(conversation, split, Http1Connection.State.CLOSED));
+    }
+
     @ParameterizedTest
     @MethodSource("splits")
     void anEarlyResponseFinishesOnceTheRequestBodyIsComplete(Split split) {
@@ -346,6 +372,33 @@ class Http1ConnectionTest {
         assertEquals(List.of("request GET /lost", "request GET /also-lost",
                 "finished GET " + URL + "/lost - NO_RESPONSE 0/0",
                 "finished GET " + URL + "/also-lost - NO_RESPONSE 0/0"),
+                play(conversation, split, Http1Connection.State.CLOSED));
+    }
+
+    /** A head the server never ended (fields streamed until it closed) is a response cut short, not none. */
+    @ParameterizedTest
+    @MethodSource("splits")
+    void closingInsideAResponseHeadSaysHowMuchCame(Split split) {
+        Conversation conversation = new Conversation()
+                .client(get("/endless"))
+                .server("HTTP/1.1 200 OK\r\nX-A: b\r\n" + "X-Long: " + "l".repeat(70_000) + "\r\nX-B")
+                .serverEnd()
+                .close(false);
+        assertEquals(List.of("request GET /endless", "finished GET " + URL + "/endless - UNPARSEABLE 0/0",
+                "not followed: response: the connection ended inside the head, after 70038 bytes"),
+                play(conversation, split, Http1Connection.State.CLOSED));
+    }
+
+    /** The client giving up on a head that does not end (curl stops at 100 KiB) is reported the same way. */
+    @ParameterizedTest
+    @MethodSource("splits")
+    void aResetInsideAResponseHeadSaysHowMuchCame(Split split) {
+        Conversation conversation = new Conversation()
+                .client(get("/endless"))
+                .server("HTTP/1.1 200 OK\r\nX-A: b")
+                .close(true);
+        assertEquals(List.of("request GET /endless", "finished GET " + URL + "/endless - UNPARSEABLE 0/0",
+                "not followed: response: the connection ended inside the head, after 23 bytes"),
                 play(conversation, split, Http1Connection.State.CLOSED));
     }
 
