@@ -2,8 +2,10 @@ package dev.httptap.tls;
 
 import java.net.InetAddress;
 import java.security.GeneralSecurityException;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
@@ -15,9 +17,13 @@ import javax.net.ssl.SSLContext;
  */
 public final class LeafContexts {
     static final int MAX_ENTRIES = 512;
+    /** Servers failing verification are few; their untrusted leaves need no large cache. */
+    private static final int MAX_UNTRUSTED_ENTRIES = 16;
 
     private final Future<CertificateAuthority> authority;
     private final Map<String, SSLContext> contexts;
+    /** Made at the first server that fails verification; null until then. */
+    private LeafContexts untrusted;
 
     public LeafContexts(Future<CertificateAuthority> authority) {
         this(authority, MAX_ENTRIES);
@@ -41,6 +47,19 @@ public final class LeafContexts {
     /** The context for an address, when the client sent no name. */
     public synchronized SSLContext forAddress(InetAddress address) {
         return contexts.computeIfAbsent("ip:" + address.getHostAddress(), key -> context(authority().issue(address)));
+    }
+
+    /**
+     * Leaves for the same names from a CA made for the run and trusted by nobody, not even the child: what a
+     * child is shown for a server that failed verification, so that its own check fails as it would have
+     * against that server (curl's exit 60, python's SSLCertVerificationError), instead of a success.
+     */
+    public synchronized LeafContexts untrusted() {
+        if (untrusted == null) {
+            untrusted = new LeafContexts(CompletableFuture.completedFuture(CertificateAuthority.create(Instant.now())),
+                    MAX_UNTRUSTED_ENTRIES);
+        }
+        return untrusted;
     }
 
     synchronized int size() {

@@ -21,11 +21,15 @@ import javax.net.ssl.SSLParameters;
  * handshake with a leaf from the run's CA for the same name and the protocol the server chose, and from
  * then on decrypts each side, shows the plaintext to the observer and encrypts it for the other side.
  *
- * <p>A server that fails verification is never talked to: the child's handshake still completes and its
- * requests get a 502 saying why (in HTTP/2 for a child that offered only h2, else in HTTP/1.1). A child
- * that refuses the leaf with a certificate alert ({@link CertificateRefusal}) is reported once, and its later
- * connections to the same server pass through untouched; a child that just hangs up mid-handshake is not
- * held to it.
+ * <p>What the child sees of a server that fails stays what it would have seen without httptap. A server
+ * that fails verification is never talked to, and the child is shown a leaf from a CA nobody trusts
+ * ({@link LeafContexts#untrusted()}), so that its own check fails as it would have; a child that accepts
+ * any certificate (curl -k) then gets a 502 saying why (in HTTP/2 for a child that offered only h2, else in
+ * HTTP/1.1). A server whose handshake fails otherwise (bytes that are not TLS, an alert) makes the child's
+ * fail before any certificate, with a handshake_failure alert; one that closes mid-handshake is closed on
+ * the child too. A child that refuses the run's leaf with a certificate alert ({@link CertificateRefusal})
+ * is reported once, and its later connections to the same server pass through untouched; a child that
+ * just hangs up mid-handshake is not held to it.
  */
 final class TlsInterceptor implements FlowHandler {
     static final String HTTP_1_1 = "http/1.1";
@@ -35,6 +39,8 @@ final class TlsInterceptor implements FlowHandler {
     /** Client bytes that may arrive before its handshake can start (early data, a pipelined request). */
     private static final int MAX_EARLY_BYTES = 64 * 1024;
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
+    /** A fatal handshake_failure alert in a plaintext record (RFC 8446 section 6), as a server sends it before its hello. */
+    private static final byte[] HANDSHAKE_FAILURE = {21, 3, 3, 0, 2, 2, 40};
 
     private enum State { SERVER_HANDSHAKE, CLIENT_HANDSHAKE, RELAYING, CLOSED }
 
@@ -50,7 +56,7 @@ final class TlsInterceptor implements FlowHandler {
     private final TlsEndpoint upstream;
     private TlsEndpoint downstream;
     private State state = State.SERVER_HANDSHAKE;
-    /** Why the server was not trusted; null while it is. */
+    /** Why the server was not trusted; null while it is (the child is then shown an untrusted leaf). */
     private String serverFailure;
     /** What answers the child instead of that server, in the protocol agreed with the child; null until needed. */
     private BadGateway badGateway;
@@ -81,7 +87,7 @@ final class TlsInterceptor implements FlowHandler {
         try {
             interceptor.upstream.start();
         } catch (SSLException e) {
-            interceptor.serverFailed(FailureReason.of(e));
+            interceptor.serverHandshakeFailed(e);
         }
         return interceptor;
     }
@@ -123,7 +129,7 @@ final class TlsInterceptor implements FlowHandler {
             upstream.receive(data);
         } catch (SSLException e) {
             if (!upstream.isHandshakeDone()) {
-                serverFailed(FailureReason.of(e));
+                serverHandshakeFailed(e);
             } else {
                 giveUp("TLS with the server failed: " + e.getMessage());
             }
@@ -163,7 +169,7 @@ final class TlsInterceptor implements FlowHandler {
             return;
         }
         if (!upstream.isHandshakeDone()) {
-            serverFailed("the server closed the connection during the TLS handshake");
+            failChildHandshake("the server closed the connection during the TLS handshake", false);
             return;
         }
         observer.onServerEnd();
@@ -187,14 +193,42 @@ final class TlsInterceptor implements FlowHandler {
         startClientSide(protocol);
     }
 
-    /** The server cannot be trusted: tell the user, drop the server, and still answer the child. */
-    private void serverFailed(String reason) {
+    private void serverHandshakeFailed(SSLException failure) {
+        if (FailureReason.isCertificateProblem(failure)) {
+            serverNotTrusted(FailureReason.of(failure));
+        } else {
+            failChildHandshake("the TLS handshake failed: " + FailureReason.of(failure), true);
+        }
+    }
+
+    /**
+     * The server cannot be trusted: tell the user, drop the server, and show the child an untrusted leaf,
+     * which it refuses as it would have refused the server's; a child that takes it gets the 502.
+     */
+    private void serverNotTrusted(String reason) {
         serverFailure = "cannot verify the TLS connection to " + server + ": " + reason;
-        Log.verbose("%s: %s; answering 502", flow, serverFailure);
+        Log.verbose("%s: %s; showing the client an untrusted certificate", flow, serverFailure);
         context.upstreams().onServerRejected(flow, server, "cannot verify the TLS connection: " + reason);
         upstream.sendPendingAlert();
         peers.endServer();
         startClientSide(offersOnlyH2() ? H2 : HTTP_1_1);
+    }
+
+    /**
+     * The server's handshake failed before its certificate could be judged: the child's fails too, with
+     * {@code alert} a handshake_failure (which it gets instead of a ServerHello), else with a close, as the
+     * server's did.
+     */
+    private void failChildHandshake(String reason, boolean alert) {
+        Log.verbose("%s: %s with %s; failing the client's handshake", flow, reason, server);
+        context.upstreams().onServerRejected(flow, server, reason);
+        upstream.sendPendingAlert();
+        peers.endServer();
+        if (alert) {
+            peers.sendToClient(ByteBuffer.wrap(HANDSHAKE_FAILURE));
+        }
+        peers.endClient();
+        state = State.CLOSED;
     }
 
     /** A child that cannot speak HTTP/1.1 (node's http2, gRPC) gets its 502 in HTTP/2; any other in HTTP/1.1. */
@@ -217,12 +251,15 @@ final class TlsInterceptor implements FlowHandler {
 
     /**
      * The child's handshake failed. A certificate alert means it does not trust httptap's CA (pinning, a
-     * private trust store): its later connections to this server pass through. Anything else fails this
-     * connection only.
+     * private trust store): its later connections to this server pass through; unless it was shown the
+     * untrusted leaf, which it was meant to refuse. Anything else fails this connection only.
      */
     private void clientHandshakeFailed(SSLException failure, ByteBuffer records) {
         Optional<String> alert = CertificateRefusal.alertOf(failure).or(() -> CertificateRefusal.plaintextAlertIn(records));
-        if (alert.isPresent()) {
+        if (serverFailure != null) {
+            Log.verbose("%s: the client refused the untrusted certificate for %s, as it would the server's: %s", flow,
+                    server, alert.orElse(FailureReason.of(failure)));
+        } else if (alert.isPresent()) {
             Log.error("%s: the client refused httptap's certificate for %s (alert %s); its later connections there "
                     + "pass through untouched", flow, server, alert.get());
             context.rejecting().remember(server);
@@ -295,9 +332,10 @@ final class TlsInterceptor implements FlowHandler {
     }
 
     private SSLEngine clientEngine(String protocol) {
+        LeafContexts leaves = serverFailure == null ? context.leaves() : context.leaves().untrusted();
         SSLContext leaf = hello.serverName()
-                .map(context.leaves()::forName)
-                .orElseGet(() -> context.leaves().forAddress(flow.server().getAddress()));
+                .map(leaves::forName)
+                .orElseGet(() -> leaves.forAddress(flow.server().getAddress()));
         SSLEngine engine = leaf.createSSLEngine();
         engine.setUseClientMode(false);
         engine.setHandshakeApplicationProtocolSelector((ignored, offered) ->

@@ -12,6 +12,7 @@ import dev.httptap.http2.Http2Frames;
 import dev.httptap.relay.FlowHandler;
 import dev.httptap.relay.FlowHandlerFactory;
 import dev.httptap.relay.FlowObserver;
+import dev.httptap.relay.UpstreamObserver;
 import dev.httptap.sniff.HttpSniffer;
 import dev.httptap.sniff.SniffOptions;
 import dev.httptap.stack.FlowId;
@@ -61,6 +62,8 @@ class TlsInterceptorTest {
     private final RecordingListener listener = new RecordingListener();
     private final RejectingClients rejecting = new RejectingClients();
     private final RecordingPlainHandlers plain = new RecordingPlainHandlers();
+    /** What the error lines would say: "server: reason" for each server that could not be talked to. */
+    private final List<String> rejections = new java.util.ArrayList<>();
 
     @TempDir
     Path dir;
@@ -163,13 +166,62 @@ class TlsInterceptorTest {
     }
 
     @Test
-    void aServerCertificateForAnotherNameIsNotTrusted() throws IOException {
+    void aServerCertificateForAnotherNameIsNotTrustedAndNeitherIsTheLeafTheChildIsShown() throws IOException {
         InMemoryConnection connection = connect(clientTrusting(httptapCa.certificate()), trustingServerCa(),
                 "other.example.test", "http/1.1");
         connection.handshake();
-        connection.clientSends(REQUEST);
-        assertTrue(connection.clientText().contains("No subject alternative DNS name matching " + HOST), connection.clientText());
+        assertNotNull(connection.clientFailure, "the child refused the certificate, as it would have the server's");
+        assertEquals(List.of(HOST + ":443: cannot verify the TLS connection: No subject alternative DNS name matching "
+                + HOST + " found."), rejections);
         assertEquals("", connection.serverText());
+        assertFalse(rejecting.contains(HOST + ":443"), "a refusal httptap asked for is not remembered");
+        assertEquals(List.of(), listener.events);
+    }
+
+    @Test
+    void anExpiredServerCertificateIsShownToTheChildAsAnUntrustedOne() throws IOException {
+        CertificateAuthority expired = CertificateAuthority.create(Instant.now().minus(java.time.Duration.ofDays(3)));
+        Path pem = dir.resolve("expired-ca.pem");
+        Files.writeString(pem, Pem.certificate(expired.certificate()));
+        InMemoryConnection connection = connect(clientTrusting(httptapCa.certificate()),
+                UpstreamTrust.create(Optional.of(pem), false),
+                new LeafContexts(CompletableFuture.completedFuture(expired)).forName(HOST), "http/1.1");
+        connection.handshake();
+        assertNotNull(connection.clientFailure);
+        assertTrue(rejections.get(0).startsWith(HOST + ":443: cannot verify the TLS connection: its certificate has expired"),
+                rejections.toString());
+        assertEquals("", connection.serverText());
+    }
+
+    /** Bytes that are not TLS after the server's first record: the child's handshake fails too, never a 502. */
+    @Test
+    void aServerHandshakeOfGarbageFailsTheChildsWithAnAlert() throws IOException {
+        InMemoryConnection connection = connect(clientTrusting(httptapCa.certificate()), trustingServerCa());
+        connection.serverDeaf = true;
+        connection.handshake();
+        connection.handler.onServerData(ByteBuffer.wrap(new byte[] {0x16, 0x03, 0x03, 0x00, 0x04, 0x7f, 0x00, 0x00, 0x00,
+            'g', 'a', 'r', 'b', 'a', 'g', 'e'}).asReadOnlyBuffer());
+        connection.run();
+        assertNotNull(connection.clientFailure);
+        assertTrue(connection.clientFailure.getMessage().contains("handshake_failure"), connection.clientFailure.getMessage());
+        assertTrue(connection.clientEnded);
+        assertTrue(connection.serverEnded);
+        assertEquals(1, rejections.size(), rejections.toString());
+        assertTrue(rejections.get(0).startsWith(HOST + ":443: the TLS handshake failed: "), rejections.toString());
+        assertEquals(List.of(), listener.events);
+    }
+
+    @Test
+    void aServerClosingInItsHandshakeClosesTheChildsUnanswered() throws IOException {
+        InMemoryConnection connection = connect(clientTrusting(httptapCa.certificate()), trustingServerCa());
+        connection.serverDeaf = true;
+        connection.handshake();
+        connection.handler.onServerEnd();
+        connection.run();
+        assertTrue(connection.clientEnded);
+        assertEquals("", connection.clientText());
+        assertNull(connection.clientFailure, "no alert: the child sees the close, as it would have");
+        assertEquals(List.of(HOST + ":443: the server closed the connection during the TLS handshake"), rejections);
     }
 
     @Test
@@ -185,9 +237,9 @@ class TlsInterceptorTest {
     }
 
     @Test
-    void anUnverifiableServerIsNeverTalkedToAndTheChildGetsA502() throws IOException {
+    void anUnverifiableServerIsNeverTalkedToAndAChildTakingAnyCertificateGetsA502() throws IOException {
         UpstreamTrust systemDefaults = UpstreamTrust.create(Optional.empty(), false);
-        InMemoryConnection connection = connect(clientTrusting(httptapCa.certificate()), systemDefaults);
+        InMemoryConnection connection = connect(clientTrustingAnything(), systemDefaults);
         connection.handshake();
         connection.clientSends(REQUEST);
 
@@ -204,7 +256,7 @@ class TlsInterceptorTest {
 
     @Test
     void aClientOfferingOnlyH2GetsItsBadGatewayInHttp2() {
-        InMemoryConnection connection = connect(clientTrusting(httptapCa.certificate()),
+        InMemoryConnection connection = connect(clientTrustingAnything(),
                 UpstreamTrust.create(Optional.empty(), false), HOST, "h2");
         connection.handshake();
         Http2Frames client = new Http2Frames().preface().settings().request(1, true, "GET", "https", HOST, "/items");
@@ -244,7 +296,7 @@ class TlsInterceptorTest {
     void aServerThatFailedVerificationIsCheckedAgainOnEveryConnection() throws IOException {
         UpstreamTrust systemDefaults = UpstreamTrust.create(Optional.empty(), false);
         for (int i = 0; i < 2; i++) {
-            InMemoryConnection connection = connect(clientTrusting(httptapCa.certificate()), systemDefaults);
+            InMemoryConnection connection = connect(clientTrustingAnything(), systemDefaults);
             connection.handshake();
             connection.clientSends(REQUEST);
             assertTrue(connection.clientText().startsWith("HTTP/1.1 502 Bad Gateway\r\n"), connection.clientText());
@@ -379,7 +431,13 @@ class TlsInterceptorTest {
 
         InMemoryConnection connection = new InMemoryConnection(client, server);
         InterceptionContext context = new InterceptionContext(trust,
-                new LeafContexts(CompletableFuture.completedFuture(httptapCa)), rejecting);
+                new LeafContexts(CompletableFuture.completedFuture(httptapCa)), rejecting)
+                .withUpstreamObserver(new UpstreamObserver() {
+                    @Override
+                    public void onServerRejected(FlowId flow, String server, String reason) {
+                        rejections.add(server + ": " + reason);
+                    }
+                });
         HttpSniffer sniffer = new HttpSniffer(listener, SniffOptions.defaults(), ExchangeClock.SYSTEM);
         connection.handler = new Interception(plain, sniffer.https(), Set.of(80), context)
                 .open(FLOW, new InetSocketAddress("127.0.0.1", 443), connection);
@@ -401,6 +459,17 @@ class TlsInterceptorTest {
             factory.init(anchors);
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, factory.getTrustManagers(), null);
+            return context;
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** A child that checks nothing, as curl -k. */
+    private static SSLContext clientTrustingAnything() {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new javax.net.ssl.TrustManager[] {new UpstreamTrust.TrustingEverything()}, null);
             return context;
         } catch (Exception e) {
             throw new AssertionError(e);
