@@ -27,8 +27,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * The test's own private PKI, made with Bouncy Castle independently of httptap's CA code: a CA, and a
- * server certificate from it for host.httptap.local and 127.0.0.1. httptap trusts the CA only through
- * {@code --ca-file}, like a company's private CA.
+ * server certificate from it for host.httptap.local and 127.0.0.1 (or one with a {@link Flaw}). httptap
+ * trusts the CA only through {@code --ca-file}, like a company's private CA.
  */
 final class TestPki {
     private final X509Certificate ca;
@@ -46,7 +46,22 @@ final class TestPki {
     /** The server's key and certificate as PEM files, for servers that are not Java (node). */
     record PemFiles(Path key, Path certificate) {}
 
+    /** What is wrong with the server's certificate, as hostile or neglected servers have it. */
+    enum Flaw {
+        NONE,
+        /** Its validity ended yesterday. */
+        EXPIRED,
+        /** It names wrong.example.test alone. */
+        WRONG_NAME,
+        /** It is signed by its own key, not by the CA. */
+        SELF_SIGNED
+    }
+
     static TestPki create() {
+        return create(Flaw.NONE);
+    }
+
+    static TestPki create(Flaw flaw) {
         try {
             Instant now = Instant.now();
             KeyPair caKeys = rsaKeys();
@@ -59,17 +74,23 @@ final class TestPki {
                             .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign))
                             .build(new JcaContentSignerBuilder("SHA256withRSA").build(caKeys.getPrivate())));
             KeyPair serverKeys = rsaKeys();
+            Instant notAfter = flaw == Flaw.EXPIRED ? now.minus(Duration.ofDays(1)) : now.plus(Duration.ofDays(1));
+            String name = flaw == Flaw.WRONG_NAME ? "wrong.example.test" : Httptap.HOST;
+            GeneralName[] names = flaw == Flaw.WRONG_NAME ? new GeneralName[] {new GeneralName(GeneralName.dNSName, name)}
+                    : new GeneralName[] {new GeneralName(GeneralName.dNSName, name),
+                        new GeneralName(GeneralName.iPAddress, "127.0.0.1")};
+            X500Name subject = new X500Name("CN=" + name);
+            boolean selfSigned = flaw == Flaw.SELF_SIGNED;
             X509Certificate server = new JcaX509CertificateConverter().getCertificate(
-                    new JcaX509v3CertificateBuilder(caName, BigInteger.valueOf(now.toEpochMilli() + 1),
-                            Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(1))),
-                            new X500Name("CN=" + Httptap.HOST), serverKeys.getPublic())
-                            .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                                new GeneralName(GeneralName.dNSName, Httptap.HOST),
-                                new GeneralName(GeneralName.iPAddress, "127.0.0.1")}))
-                            .build(new JcaContentSignerBuilder("SHA256withRSA").build(caKeys.getPrivate())));
+                    new JcaX509v3CertificateBuilder(selfSigned ? subject : caName, BigInteger.valueOf(now.toEpochMilli() + 1),
+                            Date.from(now.minus(Duration.ofDays(2))), Date.from(notAfter), subject, serverKeys.getPublic())
+                            .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names))
+                            .build(new JcaContentSignerBuilder("SHA256withRSA")
+                                    .build((selfSigned ? serverKeys : caKeys).getPrivate())));
             KeyStore keys = KeyStore.getInstance("PKCS12");
             keys.load(null, null);
-            keys.setKeyEntry("server", serverKeys.getPrivate(), new char[0], new X509Certificate[] {server, ca});
+            keys.setKeyEntry("server", serverKeys.getPrivate(), new char[0],
+                    selfSigned ? new X509Certificate[] {server} : new X509Certificate[] {server, ca});
             KeyManagerFactory managers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             managers.init(keys, new char[0]);
             SSLContext context = SSLContext.getInstance("TLS");
