@@ -135,6 +135,10 @@ final class TlsInterceptor implements FlowHandler {
             }
             return;
         }
+        if (!upstream.isHandshakeDone() && upstream.holdsNonTlsRecord()) {
+            failChildHandshake("the TLS handshake failed: the server sent bytes that are not TLS", true);
+            return;
+        }
         if (upstream.isInboundDone() && downstream != null && downstream.isHandshakeDone()) {
             closeQuietly(downstream);
         }

@@ -3,13 +3,10 @@ package dev.httptap.e2e;
 import static dev.httptap.e2e.ClientComparison.Client.curl;
 import static dev.httptap.e2e.ClientComparison.Client.urllib;
 
-import dev.httptap.e2e.ClientComparison.Client;
 import dev.httptap.e2e.TestPki.Flaw;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.IOException;
 import java.io.OutputStream;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -54,7 +51,7 @@ class HostileTlsServerIT {
     /** A valid TLS 1.2 ServerHello, then bytes that are no TLS record: both clients fail their handshake. */
     @Test
     void garbageAfterTheServerHello() throws Exception {
-        Handler server = socket -> {
+        TcpServerFixture.Handler server = socket -> {
             socket.setSoTimeout(20_000);
             DataInputStream in = new DataInputStream(socket.getInputStream());
             in.skipNBytes(3);
@@ -99,10 +96,5 @@ class HostileTlsServerIT {
         record.writeBytes(new byte[] {22, 3, 3, 0, (byte) (message.length + 4), 2, 0, 0, (byte) message.length});
         record.writeBytes(message);
         return record.toByteArray();
-    }
-
-    private interface Handler extends TcpServerFixture.Handler {
-        @Override
-        void handle(Socket socket) throws IOException;
     }
 }

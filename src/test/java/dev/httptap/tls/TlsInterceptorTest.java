@@ -211,6 +211,23 @@ class TlsInterceptorTest {
         assertEquals(List.of(), listener.events);
     }
 
+    /** JSSE would wait for the 29,000 bytes the garbage's "header" claims; a direct client fails at once. */
+    @Test
+    void garbageAfterAValidServerHelloFailsTheChildsAtOnce() {
+        InMemoryConnection connection = connect(clientTrusting(httptapCa.certificate()), UpstreamTrust.create(Optional.empty(), true));
+        connection.serverDeaf = true;
+        connection.handshake();
+        byte[] hello = {3, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, (byte) 0xc0, 0x2f, 0, 0, 5, (byte) 0xff, 1, 0, 1, 0};
+        ByteBuffer flight = ByteBuffer.allocate(100).put(new byte[] {22, 3, 3, 0, (byte) (hello.length + 4), 2, 0, 0,
+            (byte) hello.length}).put(hello).put("this is garbage".getBytes(StandardCharsets.US_ASCII)).flip();
+        connection.handler.onServerData(flight.asReadOnlyBuffer());
+        connection.run();
+        assertNotNull(connection.clientFailure);
+        assertTrue(connection.clientFailure.getMessage().contains("handshake_failure"), connection.clientFailure.getMessage());
+        assertEquals(List.of(HOST + ":443: the TLS handshake failed: the server sent bytes that are not TLS"), rejections);
+    }
+
     @Test
     void aServerClosingInItsHandshakeClosesTheChildsUnanswered() throws IOException {
         InMemoryConnection connection = connect(clientTrusting(httptapCa.certificate()), trustingServerCa());
