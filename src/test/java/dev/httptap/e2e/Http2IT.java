@@ -123,7 +123,10 @@ class Http2IT {
     @Test
     void anH2OnlyClientGetsItsBadGatewayInHttp2() {
         String url = https + "/hello";
-        ProcessRun run = Httptap.command("node", client(), https, "show", "/hello").run(); // the test CA is unknown
+        // The test CA is unknown to httptap; a node checking certificates would refuse the one it is shown
+        // (HostileTlsServerIT), so this one checks none, and node warns about that on stderr.
+        ProcessRun run = Httptap.command("env", "NODE_TLS_REJECT_UNAUTHORIZED=0", "node", client(), https, "show", "/hello")
+                .run();
         String server = https.substring("https://".length());
         String reason = "cannot verify the TLS connection: its certificate is not signed by a trusted CA"
                 + " (use --ca-file for a private CA)";
@@ -133,8 +136,7 @@ class Http2IT {
                 () -> assertEquals(0, run.exitCode()),
                 () -> assertEquals("502\n" + body, run.programStdout()),
                 () -> assertEquals(List.of("<--- ERROR " + server + ": " + reason, "---> GET " + url,
-                        "<--- 502 " + url + " (" + body.length() + " bytes)"), ProcessRun.exchangeLines(run.stdoutLines())),
-                () -> assertEquals(List.of(), run.stderrLines()));
+                        "<--- 502 " + url + " (" + body.length() + " bytes)"), ProcessRun.exchangeLines(run.stdoutLines())));
     }
 
     @Test

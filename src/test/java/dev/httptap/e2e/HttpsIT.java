@@ -144,10 +144,21 @@ class HttpsIT {
         assertClientRun(Route.TAPPED, run, HELLO, Exchange.withBody("GET", url, 200, HELLO));
     }
 
+    /** Without --ca-file httptap cannot verify the server, and the client fails as it would without httptap. */
     @Test
-    void anUnverifiableServerGetsA502AndARedLine() {
+    void anUnverifiableServerIsRefusedByTheClientWithARedLine() {
+        ProcessRun run = Httptap.command("curl", "-s", base + "/hello").run();
+        assertAll(run.describe(),
+                () -> assertEquals(60, run.exitCode(), "curl's exit code for a certificate it cannot verify"),
+                () -> assertEquals(List.of("<--- ERROR " + Httptap.HOST + ":" + server.port()
+                                + ": cannot verify the TLS connection: its certificate is not signed by a trusted CA (use --ca-file for a private CA)"),
+                        run.stdoutLines(), "the error line alone"));
+    }
+
+    @Test
+    void aClientTakingAnyCertificateGetsA502FromAnUnverifiableServer() {
         String url = base + "/hello";
-        ProcessRun run = Httptap.command("curl", "-sS", url).run();
+        ProcessRun run = Httptap.command("curl", "-sS", "--insecure", url).run();
         String reason = "cannot verify the TLS connection to " + Httptap.HOST + ":" + server.port();
         assertAll(run.describe(),
                 () -> assertEquals(0, run.exitCode()),
