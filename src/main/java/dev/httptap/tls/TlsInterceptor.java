@@ -255,14 +255,17 @@ final class TlsInterceptor implements FlowHandler {
 
     /**
      * The child's handshake failed. A certificate alert means it does not trust httptap's CA (pinning, a
-     * private trust store): its later connections to this server pass through; unless it was shown the
-     * untrusted leaf, which it was meant to refuse. Anything else fails this connection only.
+     * private trust store), or refused the untrusted leaf as it would the server's certificate: either way
+     * its later connections to this server pass through, so that it judges the server itself (a child
+     * pinning the server's private CA then reaches it). Anything else fails this connection only.
      */
     private void clientHandshakeFailed(SSLException failure, ByteBuffer records) {
         Optional<String> alert = CertificateRefusal.alertOf(failure).or(() -> CertificateRefusal.plaintextAlertIn(records));
-        if (serverFailure != null) {
-            Log.verbose("%s: the client refused the untrusted certificate for %s, as it would the server's: %s", flow,
-                    server, alert.orElse(FailureReason.of(failure)));
+        if (serverFailure != null && alert.isPresent()) {
+            Log.verbose("%s: the client refused the untrusted certificate for %s (alert %s), as it would the server's; "
+                    + "its later connections there pass through untouched, to judge the server itself", flow, server,
+                    alert.get());
+            context.rejecting().remember(server);
         } else if (alert.isPresent()) {
             Log.error("%s: the client refused httptap's certificate for %s (alert %s); its later connections there "
                     + "pass through untouched", flow, server, alert.get());

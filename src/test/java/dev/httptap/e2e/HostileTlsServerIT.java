@@ -3,6 +3,7 @@ package dev.httptap.e2e;
 import static dev.httptap.e2e.ClientComparison.Client.curl;
 import static dev.httptap.e2e.ClientComparison.Client.urllib;
 
+import dev.httptap.e2e.ClientComparison.Client;
 import dev.httptap.e2e.TestPki.Flaw;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -45,6 +46,9 @@ class HostileTlsServerIT {
             ClientComparison clients = ClientComparison.of("https", PATH);
             clients.assertSame(server.port(), curl(), 60, line);
             clients.assertSame(server.port(), urllib(), 3, line);
+            // Having refused, the client judges the server itself on its next connections, which pass through.
+            clients.assertSame(server.port(), Client.of("sh", "-c", "curl -s \"$0\"; echo \"first $?\"; curl -s \"$0\""),
+                    60, line);
         }
     }
 
