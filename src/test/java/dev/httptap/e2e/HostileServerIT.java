@@ -9,7 +9,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Servers that break HTTP/1 in the ways real ones do (issue 15): each case runs the same client directly
@@ -43,52 +47,37 @@ class HostileServerIT {
                 sys.exit(3)
             """;
 
-    @Test
-    void statusLineWithoutACode() throws Exception {
-        Handler server = answering("HTTP/1.1 abc\r\nContent-Length: 2\r\n\r\nhi");
-        String line = NOT_FOLLOWED + "not an HTTP/1 status line: \"HTTP/1.1 abc\"";
-        assertSame(server, curl(), 1, line);
-        assertSame(server, urllib(), 3, line);
+    /** Responses written whole, then closed: name, response, curl's and python's exit codes, httptap's lines. */
+    static Stream<Arguments> writtenWhole() {
+        String[] cutAtTen = {"<--- 200 URL \\(10 bytes, incomplete\\)"};
+        String[] chunked = {"<--- 200 URL \\(5 bytes\\)"};
+        // The head was a response: its line, marked cut short, then why nothing more was followed.
+        String[] badChunk = {"<--- 200 URL \\(0 bytes, incomplete\\)", NOT_FOLLOWED + "invalid byte 0x7a in a chunk size"};
+        String[] cutInChunk = {"<--- 200 URL \\(512 bytes, incomplete\\)"};
+        return Stream.of(
+                Arguments.of("status line without a code", "HTTP/1.1 abc\r\nContent-Length: 2\r\n\r\nhi", 1, 3,
+                        new String[] {NOT_FOLLOWED + "not an HTTP/1 status line: \"HTTP/1.1 abc\""}),
+                Arguments.of("status line of another protocol", "HTTQ/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi", 1, 3,
+                        new String[] {NOT_FOLLOWED + "not an HTTP/1 status line: \"HTTQ/1.1 200 OK\""}),
+                Arguments.of("empty status line", "\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi", 1, 3,
+                        new String[] {NOT_FOLLOWED + "an empty line instead of a status line"}),
+                Arguments.of("Content-Length longer than the body", "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n"
+                        + "only ten.\n", 18, 3, cutAtTen),
+                Arguments.of("Content-Length and chunked", "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n"
+                        + "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", 0, 0, chunked),
+                Arguments.of("bad chunk size", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        + "zz\r\nhello\r\n0\r\n\r\n", 56, 3, badChunk),
+                Arguments.of("close mid-body", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n400\r\n"
+                        + "c".repeat(512), 18, 3, cutInChunk));
     }
 
-    @Test
-    void statusLineOfAnotherProtocol() throws Exception {
-        Handler server = answering("HTTQ/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi");
-        String line = NOT_FOLLOWED + "not an HTTP/1 status line: \"HTTQ/1.1 200 OK\"";
-        assertSame(server, curl(), 1, line);
-        assertSame(server, urllib(), 3, line);
-    }
-
-    @Test
-    void emptyStatusLine() throws Exception {
-        Handler server = answering("\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi");
-        String line = NOT_FOLLOWED + "an empty line instead of a status line";
-        assertSame(server, curl(), 1, line);
-        assertSame(server, urllib(), 3, line);
-    }
-
-    @Test
-    void contentLengthLongerThanTheBody() throws Exception {
-        Handler server = answering("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly ten.\n");
-        assertSame(server, curl(), 18, "<--- 200 URL \\(10 bytes, incomplete\\)");
-        assertSame(server, urllib(), 3, "<--- 200 URL \\(10 bytes, incomplete\\)");
-    }
-
-    @Test
-    void contentLengthWithChunked() throws Exception {
-        Handler server = answering("HTTP/1.1 200 OK\r\nContent-Length: 100\r\nTransfer-Encoding: chunked\r\n\r\n"
-                + "5\r\nhello\r\n0\r\n\r\n");
-        assertSame(server, curl(), 0, "<--- 200 URL \\(5 bytes\\)");
-        assertSame(server, urllib(), 0, "<--- 200 URL \\(5 bytes\\)");
-    }
-
-    /** The head was a response: its line, marked cut short, then why nothing more was followed. */
-    @Test
-    void badChunkSize() throws Exception {
-        Handler server = answering("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n");
-        String[] lines = {"<--- 200 URL \\(0 bytes, incomplete\\)", NOT_FOLLOWED + "invalid byte 0x7a in a chunk size"};
-        assertSame(server, curl(), 56, lines);
-        assertSame(server, urllib(), 3, lines);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("writtenWhole")
+    void responseWrittenWhole(String name, String response, int curlExit, int pythonExit, String[] lines)
+            throws Exception {
+        Handler server = answering(response);
+        assertSame(server, curl(), curlExit, lines);
+        assertSame(server, urllib(), pythonExit, lines);
     }
 
     /** curl gives up after 100 KiB of head; a raw client reads all 8 MiB, which httptap must not keep. */
@@ -105,13 +94,6 @@ class HostileServerIT {
         String line = NOT_FOLLOWED + "the connection ended inside the head, after ";
         assertSame(server, curl(), 56, line + "\\d+ bytes");
         assertSame(server, Client.of("python3", "-c", PYTHON_RAW), 0, line + (ENDLESS_HEAD_BYTES + 17) + " bytes");
-    }
-
-    @Test
-    void closeMidBody() throws Exception {
-        Handler server = answering("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n400\r\n" + "c".repeat(512));
-        assertSame(server, curl(), 18, "<--- 200 URL \\(512 bytes, incomplete\\)");
-        assertSame(server, urllib(), 3, "<--- 200 URL \\(512 bytes, incomplete\\)");
     }
 
     @Test
