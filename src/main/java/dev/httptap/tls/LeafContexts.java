@@ -2,11 +2,14 @@ package dev.httptap.tls;
 
 import java.net.InetAddress;
 import java.security.GeneralSecurityException;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Future;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
+import org.bouncycastle.asn1.x509.GeneralName;
 
 /**
  * Server-side TLS contexts presenting a leaf from the run's CA, one per server name (or address when the
@@ -18,6 +21,7 @@ public final class LeafContexts {
 
     private final Future<CertificateAuthority> authority;
     private final Map<String, SSLContext> contexts;
+    private CertificateAuthority untrusted;
 
     public LeafContexts(Future<CertificateAuthority> authority) {
         this(authority, MAX_ENTRIES);
@@ -41,6 +45,24 @@ public final class LeafContexts {
     /** The context for an address, when the client sent no name. */
     public synchronized SSLContext forAddress(InetAddress address) {
         return contexts.computeIfAbsent("ip:" + address.getHostAddress(), key -> context(authority().issue(address)));
+    }
+
+    /**
+     * The context whose leaf, for the name the client asked for (or the address, without one), carries the
+     * real server's {@code defect}: see {@link ServerDefect}.
+     */
+    synchronized SSLContext withDefect(ServerDefect defect, Optional<String> serverName, InetAddress address) {
+        GeneralName name = serverName.map(CertificateAuthority::dnsName).orElseGet(() -> CertificateAuthority.address(address));
+        return contexts.computeIfAbsent(defect + ":" + name.getName(),
+                key -> context(defect.leaf(authority(), untrusted(), name, Instant.now())));
+    }
+
+    /** A CA that nothing trusts, made the first time a server's issuer is not trusted. */
+    private CertificateAuthority untrusted() {
+        if (untrusted == null) {
+            untrusted = CertificateAuthority.untrusted(Instant.now());
+        }
+        return untrusted;
     }
 
     synchronized int size() {

@@ -21,8 +21,11 @@ import javax.net.ssl.SSLParameters;
  * handshake with a leaf from the run's CA for the same name and the protocol the server chose, and from
  * then on decrypts each side, shows the plaintext to the observer and encrypts it for the other side.
  *
- * <p>A server that fails verification is never talked to: the child's handshake still completes and its
- * requests get a 502 saying why (in HTTP/2 for a child that offered only h2, else in HTTP/1.1). A child
+ * <p>A server that fails verification is never talked to. The child is shown a leaf with the same defect
+ * ({@link ServerDefect}: expired, for other names, from an untrusted issuer), so it fails as it would have
+ * with the server itself; a child that accepts it anyway (curl -k) gets a 502 saying why (in HTTP/2 for a
+ * child that offered only h2, else in HTTP/1.1). A server whose handshake fails otherwise (an alert, a close)
+ * leaves the child's handshake unanswered and its connection ended, as the server itself would. A child
  * that refuses the leaf with a certificate alert ({@link CertificateRefusal}) is reported once, and its later
  * connections to the same server pass through untouched; a child that just hangs up mid-handshake is not
  * held to it.
@@ -52,6 +55,8 @@ final class TlsInterceptor implements FlowHandler {
     private State state = State.SERVER_HANDSHAKE;
     /** Why the server was not trusted; null while it is. */
     private String serverFailure;
+    /** What was wrong with the server's certificate, shown to the child in the leaf; null unless that. */
+    private ServerDefect serverDefect;
     /** What answers the child instead of that server, in the protocol agreed with the child; null until needed. */
     private BadGateway badGateway;
     /** When the child's ClientHello was complete, for the HAR's ssl time. */
@@ -81,7 +86,7 @@ final class TlsInterceptor implements FlowHandler {
         try {
             interceptor.upstream.start();
         } catch (SSLException e) {
-            interceptor.serverFailed(FailureReason.of(e));
+            interceptor.serverFailed(e);
         }
         return interceptor;
     }
@@ -123,7 +128,7 @@ final class TlsInterceptor implements FlowHandler {
             upstream.receive(data);
         } catch (SSLException e) {
             if (!upstream.isHandshakeDone()) {
-                serverFailed(FailureReason.of(e));
+                serverFailed(e);
             } else {
                 giveUp("TLS with the server failed: " + e.getMessage());
             }
@@ -163,7 +168,7 @@ final class TlsInterceptor implements FlowHandler {
             return;
         }
         if (!upstream.isHandshakeDone()) {
-            serverFailed("the server closed the connection during the TLS handshake");
+            serverLost("the TLS handshake failed", "the server closed the connection");
             return;
         }
         observer.onServerEnd();
@@ -187,14 +192,36 @@ final class TlsInterceptor implements FlowHandler {
         startClientSide(protocol);
     }
 
-    /** The server cannot be trusted: tell the user, drop the server, and still answer the child. */
-    private void serverFailed(String reason) {
-        serverFailure = "cannot verify the TLS connection to " + server + ": " + reason;
-        Log.verbose("%s: %s; answering 502", flow, serverFailure);
-        context.upstreams().onServerRejected(flow, server, "cannot verify the TLS connection: " + reason);
+    /**
+     * The handshake with the server failed. Over its certificate: tell the user, drop the server, and show
+     * the child a leaf with the same defect. Otherwise the child's handshake ends unanswered.
+     */
+    private void serverFailed(SSLException failure) {
+        Optional<ServerDefect> defect = ServerDefect.of(failure);
+        if (defect.isEmpty()) {
+            serverLost("the TLS handshake failed", FailureReason.of(failure));
+            return;
+        }
+        serverDefect = defect.get();
+        dropServer("cannot verify the TLS connection", FailureReason.of(failure));
+        Log.verbose("%s: %s; showing the client a certificate %s", flow, serverFailure, serverDefect);
+        startClientSide(offersOnlyH2() ? H2 : HTTP_1_1);
+    }
+
+    /** The server's handshake failed other than over its certificate: the child sees its own end the same way. */
+    private void serverLost(String what, String reason) {
+        dropServer(what, reason);
+        Log.verbose("%s: %s; ending the client's connection unanswered", flow, serverFailure);
+        state = State.CLOSED;
+        peers.endClient();
+    }
+
+    /** {@code what} went wrong with the server, and why: said to the user, and kept for a 502's body. */
+    private void dropServer(String what, String reason) {
+        serverFailure = what + " to " + server + ": " + reason;
+        context.upstreams().onServerRejected(flow, server, what + ": " + reason);
         upstream.sendPendingAlert();
         peers.endServer();
-        startClientSide(offersOnlyH2() ? H2 : HTTP_1_1);
     }
 
     /** A child that cannot speak HTTP/1.1 (node's http2, gRPC) gets its 502 in HTTP/2; any other in HTTP/1.1. */
@@ -221,6 +248,15 @@ final class TlsInterceptor implements FlowHandler {
      * connection only.
      */
     private void clientHandshakeFailed(SSLException failure, ByteBuffer records) {
+        if (serverDefect != null) {
+            // What the child would have done with the server itself: nothing more to report or remember.
+            Log.verbose("%s: the client refused the certificate %s, as it would the server's: %s", flow,
+                    serverDefect, FailureReason.of(failure));
+            downstream.sendPendingAlert();
+            state = State.CLOSED;
+            peers.endClient();
+            return;
+        }
         Optional<String> alert = CertificateRefusal.alertOf(failure).or(() -> CertificateRefusal.plaintextAlertIn(records));
         if (alert.isPresent()) {
             Log.error("%s: the client refused httptap's certificate for %s (alert %s); its later connections there "
@@ -295,9 +331,11 @@ final class TlsInterceptor implements FlowHandler {
     }
 
     private SSLEngine clientEngine(String protocol) {
-        SSLContext leaf = hello.serverName()
-                .map(context.leaves()::forName)
-                .orElseGet(() -> context.leaves().forAddress(flow.server().getAddress()));
+        SSLContext leaf = serverDefect != null
+                ? context.leaves().withDefect(serverDefect, hello.serverName(), flow.server().getAddress())
+                : hello.serverName()
+                        .map(context.leaves()::forName)
+                        .orElseGet(() -> context.leaves().forAddress(flow.server().getAddress()));
         SSLEngine engine = leaf.createSSLEngine();
         engine.setUseClientMode(false);
         engine.setHandshakeApplicationProtocolSelector((ignored, offered) ->

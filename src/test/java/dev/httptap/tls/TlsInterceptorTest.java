@@ -163,13 +163,37 @@ class TlsInterceptorTest {
     }
 
     @Test
-    void aServerCertificateForAnotherNameIsNotTrusted() throws IOException {
+    void aServerCertificateForAnotherNameIsNotTrustedAndTheChildSeesACertificateForAnotherName() throws IOException {
         InMemoryConnection connection = connect(clientTrusting(httptapCa.certificate()), trustingServerCa(),
                 "other.example.test", "http/1.1");
         connection.handshake();
-        connection.clientSends(REQUEST);
-        assertTrue(connection.clientText().contains("No subject alternative DNS name matching " + HOST), connection.clientText());
+
+        assertChildRefusedItsStandIn(connection, "No subject alternative DNS name matching " + HOST);
+    }
+
+    @Test
+    void anExpiredServerCertificateIsNotTrustedAndTheChildSeesAnExpiredOne() throws IOException {
+        Instant now = Instant.now();
+        IssuedCertificate expired = serverCa.issue(CertificateAuthority.dnsName(HOST),
+                now.minus(java.time.Duration.ofDays(10)), now.minus(java.time.Duration.ofDays(3)));
+        InMemoryConnection connection = connect(clientTrusting(httptapCa.certificate()), trustingServerCa(),
+                serverContext(new LeafKeyManager(expired)), "http/1.1");
+        connection.handshake();
+
+        assertChildRefusedItsStandIn(connection, "validity check failed");
+    }
+
+    /** The child's own check refused the leaf it was shown, as it would the server's: nothing else happened. */
+    private void assertChildRefusedItsStandIn(InMemoryConnection connection, String childsReason) {
+        assertNotNull(connection.clientFailure, "the child accepted a certificate it should not have");
+        assertTrue(String.valueOf(connection.clientFailure.getCause()).contains(childsReason),
+                () -> String.valueOf(connection.clientFailure.getCause()));
+        assertNotNull(connection.serverFailure, "the server saw an alert, not a request");
         assertEquals("", connection.serverText());
+        assertTrue(connection.clientEnded, "the child's connection ends as a server ends it after an alert");
+        assertFalse(connection.reset);
+        assertFalse(rejecting.contains(HOST + ":443"), "a refusal of the stand-in is not a refusal of httptap's CA");
+        assertEquals(List.of(), listener.events);
     }
 
     @Test
@@ -185,9 +209,18 @@ class TlsInterceptorTest {
     }
 
     @Test
-    void anUnverifiableServerIsNeverTalkedToAndTheChildGetsA502() throws IOException {
+    void anUnverifiableServerIsNeverTalkedToAndTheChildRefusesTheUntrustedLeafItIsShown() throws IOException {
         UpstreamTrust systemDefaults = UpstreamTrust.create(Optional.empty(), false);
         InMemoryConnection connection = connect(clientTrusting(httptapCa.certificate()), systemDefaults);
+        connection.handshake();
+
+        assertChildRefusedItsStandIn(connection, "PKIX path building failed");
+    }
+
+    @Test
+    void aChildThatTakesAnyCertificateIsAnsweredA502SayingWhy() throws IOException {
+        UpstreamTrust systemDefaults = UpstreamTrust.create(Optional.empty(), false);
+        InMemoryConnection connection = connect(clientTrustingAnything(), systemDefaults);
         connection.handshake();
         connection.clientSends(REQUEST);
 
@@ -204,7 +237,7 @@ class TlsInterceptorTest {
 
     @Test
     void aClientOfferingOnlyH2GetsItsBadGatewayInHttp2() {
-        InMemoryConnection connection = connect(clientTrusting(httptapCa.certificate()),
+        InMemoryConnection connection = connect(clientTrustingAnything(),
                 UpstreamTrust.create(Optional.empty(), false), HOST, "h2");
         connection.handshake();
         Http2Frames client = new Http2Frames().preface().settings().request(1, true, "GET", "https", HOST, "/items");
@@ -244,7 +277,7 @@ class TlsInterceptorTest {
     void aServerThatFailedVerificationIsCheckedAgainOnEveryConnection() throws IOException {
         UpstreamTrust systemDefaults = UpstreamTrust.create(Optional.empty(), false);
         for (int i = 0; i < 2; i++) {
-            InMemoryConnection connection = connect(clientTrusting(httptapCa.certificate()), systemDefaults);
+            InMemoryConnection connection = connect(clientTrustingAnything(), systemDefaults);
             connection.handshake();
             connection.clientSends(REQUEST);
             assertTrue(connection.clientText().startsWith("HTTP/1.1 502 Bad Gateway\r\n"), connection.clientText());
@@ -401,6 +434,28 @@ class TlsInterceptorTest {
             factory.init(anchors);
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, factory.getTrustManagers(), null);
+            return context;
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** A child that checks nothing, as curl -k. */
+    private static SSLContext clientTrustingAnything() {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+                @Override
+                public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+                @Override
+                public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+                @Override
+                public X509Certificate[] getAcceptedIssuers() {
+                    return new X509Certificate[0];
+                }
+            }}, null);
             return context;
         } catch (Exception e) {
             throw new AssertionError(e);
