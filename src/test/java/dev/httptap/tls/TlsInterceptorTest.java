@@ -444,18 +444,7 @@ class TlsInterceptorTest {
     private static SSLContext clientTrustingAnything() {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
-                @Override
-                public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-                @Override
-                public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-                @Override
-                public X509Certificate[] getAcceptedIssuers() {
-                    return new X509Certificate[0];
-                }
-            }}, null);
+            context.init(null, new javax.net.ssl.TrustManager[] {new UpstreamTrust.TrustingEverything()}, null);
             return context;
         } catch (Exception e) {
             throw new AssertionError(e);
