@@ -64,6 +64,11 @@ final class HeadOverflow {
         return framing.toByteArray();
     }
 
+    /** The bytes passed over since the head outgrew its bound. */
+    long skippedBytes() {
+        return skippedBytes;
+    }
+
     /** What the report leaves out, for a note; {@code kept}: the bytes of the head that are shown. */
     String note(int kept) {
         return "head of " + (kept + skippedBytes) + " bytes: only its first " + kept + " bytes are shown";

@@ -23,6 +23,11 @@ final class HeadReader {
     private int lineStart;
     private int leadingEmptyLines;
 
+    /** The bytes of a head begun and not yet ended (leading empty lines not counted); 0 between heads. */
+    long bytesSoFar() {
+        return length + overflow.skippedBytes();
+    }
+
     /** Consumes head bytes from {@code data}; true once the blank line ending the head has been consumed. */
     boolean read(ByteBuffer data) throws Http1Exception {
         while (data.hasRemaining()) {

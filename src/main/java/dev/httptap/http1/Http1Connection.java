@@ -136,6 +136,12 @@ public final class Http1Connection implements FlowObserver {
         if (state != State.WATCHING || !endInput(responses, "response")) {
             return;
         }
+        long headBytes = responses.unfinishedHeadBytes();
+        if (headBytes > 0) { // the client got those bytes and no response: say so, not "(no response)"
+            giveUp("response", new Http1Exception("the server closed the connection inside a head, after "
+                    + headBytes + " bytes"));
+            return;
+        }
         stopFollowing(State.CLOSED);
         finishAllPending(Http1Connection::outcomeWhenClosed);
     }

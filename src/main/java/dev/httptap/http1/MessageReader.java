@@ -63,6 +63,11 @@ final class MessageReader {
         }
     }
 
+    /** The bytes of a head begun and not ended yet: what a peer that stops now sent that is no message. */
+    long unfinishedHeadBytes() {
+        return state == State.HEAD ? head.bytesSoFar() : 0;
+    }
+
     /** Ignores every further byte: the connection switched protocols or stopped making sense. */
     void stop() {
         state = State.STOPPED;

@@ -351,6 +351,19 @@ class Http1ConnectionTest {
 
     @ParameterizedTest
     @MethodSource("splits")
+    void aServerClosingInsideAHeadIsReportedWithWhatItSentNotAsNoResponse(Split split) {
+        Conversation conversation = new Conversation()
+                .client(get("/endless"))
+                .server("HTTP/1.1 200 OK\r\nX-More: " + "m".repeat(70_000))
+                .serverEnd()
+                .close(false);
+        assertEquals(List.of("request GET /endless", "finished GET " + URL + "/endless - UNPARSEABLE 0/0",
+                "not followed: response: the server closed the connection inside a head, after 70025 bytes"),
+                play(conversation, split, Http1Connection.State.CLOSED));
+    }
+
+    @ParameterizedTest
+    @MethodSource("splits")
     void anUploadContinuingAfterTheServerClosedIsIgnoredQuietly(Split split) {
         Conversation conversation = new Conversation()
                 .client("POST /upload HTTP/1.1\r\nHost: host.httptap.local:8000\r\nContent-Length: 10\r\n\r\n12345")
