@@ -61,16 +61,21 @@ public final class HarWriter implements ExchangeListener, AutoCloseable {
             ExchangeFilter filter, ExchangeClock clock, ConnectionTimings timings) throws IOException {
         JsonGenerator json = new JsonFactory().createGenerator(out, JsonEncoding.UTF8);
         json.useDefaultPrettyPrinter();
-        json.writeStartObject();
-        json.writeObjectFieldStart("log");
-        json.writeStringField("version", "1.2");
-        json.writeObjectFieldStart("creator");
-        json.writeStringField("name", "httptap");
-        json.writeStringField("version", creatorVersion);
-        json.writeEndObject();
-        json.writeArrayFieldStart("entries");
-        json.flush();
-        return new HarWriter(json, bodyDirectory, bodyLimit, filter, clock, timings);
+        HarWriter writer = new HarWriter(json, bodyDirectory, bodyLimit, filter, clock, timings);
+        try {
+            json.writeStartObject();
+            json.writeObjectFieldStart("log");
+            json.writeStringField("version", "1.2");
+            json.writeObjectFieldStart("creator");
+            json.writeStringField("name", "httptap");
+            json.writeStringField("version", creatorVersion);
+            json.writeEndObject();
+            json.writeArrayFieldStart("entries");
+            json.flush();
+        } catch (IOException e) {
+            writer.fail(e); // a full disk or a closed pipe: the command's run goes on unrecorded
+        }
+        return writer;
     }
 
     public static HarWriter open(Path file, String creatorVersion, Path bodyDirectory, long bodyLimit,
@@ -131,6 +136,9 @@ public final class HarWriter implements ExchangeListener, AutoCloseable {
             recording.wanted = recording.finished ? recording.wanted : filter.mayMatch(recording.exchange);
             write(recording);
         }
+        if (closed) {
+            return; // a write failed, and said so
+        }
         closed = true;
         try {
             json.writeEndArray();
@@ -151,8 +159,24 @@ public final class HarWriter implements ExchangeListener, AutoCloseable {
                 json.flush();
             }
         } catch (IOException e) {
-            Log.error("cannot write the HAR file, no more exchanges will be recorded: %s", e.getMessage());
-            closed = true;
+            fail(e);
+        }
+    }
+
+    /** Says once that the file cannot be written, and records nothing more: the run itself goes on. */
+    private void fail(IOException problem) {
+        Log.error("cannot write the HAR file, no more exchanges will be recorded: %s", problem.getMessage());
+        closed = true;
+        for (Recording recording : inStartOrder) {
+            recording.requestBody.close();
+            recording.responseBody.close();
+        }
+        inStartOrder.clear();
+        recordings.clear();
+        try {
+            json.close();
+        } catch (IOException e) {
+            // What could not be written stays unwritten; the failure was reported above.
         }
     }
 

@@ -14,11 +14,14 @@ import dev.httptap.event.ExchangeClock;
 import dev.httptap.event.ExchangeFilter;
 import dev.httptap.event.Headers;
 import dev.httptap.event.Outcome;
+import dev.httptap.log.Log;
 import dev.httptap.sink.Exchanges;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -179,6 +182,31 @@ class HarWriterTest {
         har.close();
         har.close();
         assertEquals(List.of(), values(file.toByteArray(), "url"));
+    }
+
+    /** A full disk or a reader that went away: one error line, nothing thrown, the run goes on. */
+    @Test
+    void aFileThatCannotBeWrittenIsReportedOnceAndTheExchangesGoOn() throws IOException {
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+        Log.configure(false, new PrintStream(errors, true, StandardCharsets.UTF_8));
+        try {
+            OutputStream full = new OutputStream() {
+                @Override
+                public void write(int b) throws IOException {
+                    throw new IOException("No space left on device");
+                }
+            };
+            HarWriter har = HarWriter.open(full, "1.2.3", bodies, 1024, ExchangeFilter.ALL, CLOCK, timings);
+            for (int port = 40000; port < 40003; port++) {
+                finish(har, get(har, port, "/ok", Headers.of("Content-Length", "2"), "ok".getBytes(StandardCharsets.UTF_8)),
+                        Outcome.COMPLETE);
+            }
+            har.close();
+        } finally {
+            Log.configure(false, System.err);
+        }
+        assertEquals("httptap: cannot write the HAR file, no more exchanges will be recorded: No space left on device\n",
+                errors.toString(StandardCharsets.UTF_8));
     }
 
     private static Exchange get(HarWriter har, int clientPort, String target, Headers responseHeaders, byte[] body) {
