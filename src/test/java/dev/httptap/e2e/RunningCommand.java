@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * A started process whose stdout and stderr are captured on their own threads. Waiting is always bounded:
@@ -59,6 +60,11 @@ final class RunningCommand {
 
     long pid() {
         return process.pid();
+    }
+
+    /** The process and its descendants, as they are now. */
+    List<ProcessHandle> processTree() {
+        return Stream.concat(Stream.of(process.toHandle()), process.descendants()).toList();
     }
 
     boolean isAlive() {
