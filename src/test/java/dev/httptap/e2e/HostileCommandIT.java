@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.URISyntaxException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -30,22 +28,22 @@ class HostileCommandIT {
 
     /** The echo server sees resets: the tap dials it for each forged SYN, which the command's kernel then resets. */
     @Test
-    void aBarrageOfMalformedPacketsLeavesTheTapWorking() throws IOException, URISyntaxException {
+    void aBarrageOfMalformedPacketsLeavesTheTapWorking() throws IOException {
         try (LocalHttpServer web = LocalHttpServer.start();
              TcpServerFixture echo = TcpServerFixture.start(50, socket -> socket.getInputStream()
                      .transferTo(socket.getOutputStream()));
              Checkpoints checkpoints = Checkpoints.create()) {
             String url = Route.TAPPED.baseUrl(web.port()) + "/hello";
             String script = "curl -s " + url + " && echo warmed-up; " + checkpoints.await("barrage")
-                    + "; python3 " + barrageScript() + " httptap " + echo.port() + " " + BARRAGE_SEED + " "
+                    + "; python3 " + E2eSettings.script("barrage.py") + " httptap " + echo.port() + " " + BARRAGE_SEED + " "
                     + BARRAGE_PACKETS + " " + BARRAGE_SECONDS
                     + "; curl -s " + url + " && echo survived; " + checkpoints.await("exit") + "; exit 3";
             RunningCommand running = Httptap.command("sh", "-c", script).flags("--stderr", "--dump-tcp").start();
 
-            awaitOutput(running, "warmed-up\n");
+            running.awaitStdout("warmed-up\n", STEP_LIMIT);
             JvmGauge before = JvmGauge.of(running);
             checkpoints.pass("barrage");
-            awaitOutput(running, "survived\n");
+            running.awaitStdout("survived\n", STEP_LIMIT);
             JvmGauge after = JvmGauge.of(running);
             checkpoints.pass("exit");
             ProcessRun run = running.awaitExit(STEP_LIMIT);
@@ -68,13 +66,4 @@ class HostileCommandIT {
         }
     }
 
-    private static void awaitOutput(RunningCommand running, String marker) {
-        assertTrue(ProcessTable.awaitCondition(STEP_LIMIT, () -> running.stdoutSoFar().contains(marker)
-                || !running.isAlive()) && running.isAlive(), () -> "no '" + marker.strip() + "' from the command: "
-                + running.stdoutSoFar());
-    }
-
-    private static Path barrageScript() throws URISyntaxException {
-        return Path.of(HostileCommandIT.class.getResource("barrage.py").toURI());
-    }
 }

@@ -58,6 +58,16 @@ final class RunningCommand {
         return text(stdout);
     }
 
+    /** Waits until stdout holds {@code marker}; fails the test if the process ends or {@code limit} passes first. */
+    void awaitStdout(String marker, Duration limit) {
+        boolean seen = ProcessTable.awaitCondition(limit, () -> stdoutSoFar().contains(marker) || !isAlive());
+        if (!seen || !stdoutSoFar().contains(marker)) {
+            killTree();
+            fail("no '" + marker.strip() + "' from " + command + "\n--- stdout so far ---\n" + text(stdout)
+                    + "\n--- stderr so far ---\n" + text(stderr));
+        }
+    }
+
     long pid() {
         return process.pid();
     }
