@@ -35,7 +35,8 @@ class HostileCommandIT {
              Checkpoints checkpoints = Checkpoints.create()) {
             String url = Route.TAPPED.baseUrl(web.port()) + "/hello";
             String script = "curl -s " + url + " && echo warmed-up; " + checkpoints.await("barrage")
-                    + "; python3 " + E2eSettings.script("barrage.py") + " httptap " + echo.port() + " " + BARRAGE_SEED + " "
+                    + "; python3 " + E2eSettings.script("barrage.py") + " httptap " + echo.port() + " "
+                    + BARRAGE_SEED + " "
                     + BARRAGE_PACKETS + " " + BARRAGE_SECONDS
                     + "; curl -s " + url + " && echo survived; " + checkpoints.await("exit") + "; exit 3";
             RunningCommand running = Httptap.command("sh", "-c", script).flags("--stderr", "--dump-tcp").start();

@@ -58,7 +58,8 @@ class ResourceLimitsIT {
 
             assertAll(reach + ": " + holding + "\n" + run.describe(),
                     () -> assertEquals(5, run.exitCode(), "httptap exits with the command's code"),
-                    () -> assertEquals("limit " + descriptorLimit + " established " + count + " of " + count + ", failed 0 []\n"
+                    () -> assertEquals("limit " + descriptorLimit + " established " + count + " of " + count
+                            + ", failed 0 []\n"
                             + "holding\n" + LocalHttpServer.HELLO_BODY, run.programStdout(),
                             "every connection was established, and curl still worked while they were held"),
                     () -> assertTrue(holding.descriptors() > count, "httptap held a socket per connection"),
@@ -97,7 +98,8 @@ class ResourceLimitsIT {
         try (LocalHttpServer web = LocalHttpServer.start()) {
             String url = Route.TAPPED.baseUrl(web.port()) + "/hello";
             ProcessRun run = Httptap.command("sh", "-c", "python3 " + E2eSettings.script("slowloris.py") + " "
-                    + Httptap.HOST + " " + web.port() + " 200 0.1 3 & sleep 1; curl -s " + url + "; wait; exit 4").run();
+                    + Httptap.HOST + " " + web.port() + " 200 0.1 3 & sleep 1; curl -s " + url + "; wait; exit 4")
+                    .run();
 
             assertAll(run.describe(),
                     () -> assertEquals(4, run.exitCode(), "httptap exits with the command's code"),
@@ -112,7 +114,8 @@ class ResourceLimitsIT {
     @ValueSource(strings = {"--dump-har /dev/full", "--dump-jsonl /dev/full", "--dump-har -", "--dump-jsonl -"})
     void aRecordingThatCannotBeWrittenIsReportedOnce(String recording) throws IOException {
         try (LocalHttpServer web = LocalHttpServer.start()) {
-            String curl = "curl -s -o /dev/null -w '%{http_code}\\n' " + Route.TAPPED.baseUrl(web.port()) + "/hello >&2";
+            String curl = "curl -s -o /dev/null -w '%{http_code}\\n' " + Route.TAPPED.baseUrl(web.port())
+                    + "/hello >&2";
             String command = "sleep 1; " + curl + "; " + curl + "; exit 7";
             String target = recording.replace(" -", " /dev/stdout");
             // httptap's standard output is a pipe whose reader has already gone
@@ -120,7 +123,8 @@ class ResourceLimitsIT {
                     "\"$0\" " + target + " -- sh -c \"$1\" | true; exit \"${PIPESTATUS[0]}\"",
                     Httptap.launcher().toString(), command));
 
-            List<String> failures = run.stderrLines().stream().filter(line -> line.startsWith("httptap: cannot")).toList();
+            List<String> failures = run.stderrLines().stream()
+                    .filter(line -> line.startsWith("httptap: cannot")).toList();
             assertAll(run.describe(),
                     () -> assertEquals(7, run.exitCode(), "httptap exits with the command's code"),
                     () -> assertEquals(2, run.stderrLines().stream().filter(line -> line.equals("200")).count(),

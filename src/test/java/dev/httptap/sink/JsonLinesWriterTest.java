@@ -26,7 +26,8 @@ class JsonLinesWriterTest {
 
         List<String> log = LogCapture.linesDuring(() -> writeTwoExchangesAndClose(writer));
 
-        assertEquals(List.of("httptap: cannot write the JSON lines, no more will be written: " + FullDisk.MESSAGE), log);
+        assertEquals(List.of("httptap: cannot write the JSON lines, no more will be written: "
+                + FullDisk.MESSAGE), log);
     }
 
     @Test

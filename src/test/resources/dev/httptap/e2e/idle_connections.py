@@ -1,5 +1,6 @@
-"""Opens COUNT TCP connections to HOST:PORTS (a comma-separated list, used in turn) and keeps them open and silent, COUNT bounded by this process's
-descriptor limit (raised to its hard limit first) and the whole by SECONDS.
+"""Opens COUNT TCP connections to HOST:PORTS (a comma-separated list, used in turn) and keeps them open
+and silent, COUNT bounded by this process's descriptor limit (raised to its hard limit first) and the
+whole by SECONDS.
 
 usage: idle_connections.py HOST PORTS COUNT SECONDS HOLD_COMMAND
 
@@ -14,7 +15,8 @@ import subprocess
 import sys
 import time
 
-HOST, PORTS, COUNT, SECONDS, HOLD = sys.argv[1], sys.argv[2].split(","), int(sys.argv[3]), float(sys.argv[4]), sys.argv[5]
+HOST, PORTS, COUNT = sys.argv[1], sys.argv[2].split(","), int(sys.argv[3])
+SECONDS, HOLD = float(sys.argv[4]), sys.argv[5]
 IN_FLIGHT = 1000
 
 ADDRESSES = [socket.getaddrinfo(HOST, int(port), socket.AF_INET, socket.SOCK_STREAM)[0][4] for port in PORTS]

@@ -45,7 +45,8 @@ public final class HarWriter implements ExchangeListener, AutoCloseable {
     /** A write failed: reported once, nothing more is written, the exchanges are still let go. */
     private boolean failed;
 
-    private HarWriter(JsonGenerator json, OutputStream out, Path bodyDirectory, long bodyLimit, ExchangeFilter filter, ExchangeClock clock,
+    private HarWriter(JsonGenerator json, OutputStream out, Path bodyDirectory, long bodyLimit, ExchangeFilter filter,
+            ExchangeClock clock,
             ConnectionTimings timings) {
         this.timings = timings;
         this.json = json;
