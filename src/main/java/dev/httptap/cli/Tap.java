@@ -75,7 +75,7 @@ final class Tap {
     Tap(TapSettings settings, PrintStream output) {
         this.settings = settings;
         this.output = output;
-        this.colour = useColour(output);
+        this.colour = ColourChoice.forDescriptor(output == System.err ? 2 : 1, System.getenv());
     }
 
     /** Returns the child's exit code. */
@@ -392,12 +392,6 @@ final class Tap {
                 settings.user(),
                 mounts,
                 settings.verbose());
-    }
-
-    /** Colour only for a terminal, and never when the user set NO_COLOR (https://no-color.org). */
-    private static boolean useColour(PrintStream output) {
-        String noColour = System.getenv("NO_COLOR");
-        return System.console() != null && output == System.out && (noColour == null || noColour.isEmpty());
     }
 
     /** With --no-exit: processes the command left behind keep their network until Ctrl-C or SIGTERM. */
