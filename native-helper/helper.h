@@ -97,6 +97,6 @@ struct plan {
 	char **command;           /* where the command starts in httptap's arguments (NULL-terminated) */
 	int must_finish;          /* an option whose output matters even without traffic (e.g. --dump-har) */
 };
-const char *plan_load(const char *path, char **args, struct plan *plan);
+const char *plan_load(const char *path, const char *jar, char **args, struct plan *plan);
 
 #endif

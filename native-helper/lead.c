@@ -57,6 +57,15 @@ struct lead {
 	char closed_fds[8];  /* standard descriptors closed when httptap started, e.g. "0,2" */
 };
 
+/* The jar in the JVM's arguments ("-jar PATH"), or "" when there is none (then no plan matches). */
+static const char *jar_of(char **java_argv, int java_argc)
+{
+	for (int i = 0; i + 1 < java_argc; i++)
+		if (strcmp(java_argv[i], "-jar") == 0)
+			return java_argv[i + 1];
+	return "";
+}
+
 static void __attribute__((noreturn)) lead_fail(const char *what)
 {
 	fprintf(stderr, "httptap: %s: %s\n", what, strerror(errno));
@@ -344,7 +353,7 @@ int lead_main(int argc, char **argv)
 	char **args = argv + 4 + java_argc;
 
 	hold_closed_standard_fds(&lead);
-	const char *miss = plan_load(plan_path, args, &plan);
+	const char *miss = plan_load(plan_path, jar_of(java_argv, java_argc), args, &plan);
 	if (miss) {
 		char self[4096];
 		ssize_t length = readlink("/proc/self/exe", self, sizeof(self) - 1);

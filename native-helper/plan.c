@@ -7,6 +7,7 @@
  *   httptap-early-start 1          first line: the format
  *   expires SECONDS                the plan (its CA) is good until this time (seconds since the epoch)
  *   ca DIR                         the kept CA's directory, passed to the JVM
+ *   jar PATH                       the jar it was made by: another installation's launcher shares the cache
  *   check SIZE MTIME_NS PATH       a file the plan was made from, unchanged since ("absent" for SIZE when it
  *                                  did not exist); anything else means the plan is stale
  *   quiet NAME                     an environment variable that changes the run: the plan holds only while unset
@@ -39,6 +40,7 @@ struct flag {
 };
 
 struct plan_lines {
+	int jar_matched;
 	struct flag flags[64];
 	int flag_count;
 	char *ipv6_args[16];
@@ -130,8 +132,8 @@ static void append(char ***array, int *count, char *value)
 	(*array)[*count] = NULL;
 }
 
-/* Reads one line into lines/plan; returns a miss reason or NULL. */
-static const char *read_line(char *line, struct plan_lines *lines, struct plan *plan)
+/* Reads one line into lines/plan; returns a miss reason or NULL. jar: the jar the launcher runs. */
+static const char *read_line(char *line, const char *jar, struct plan_lines *lines, struct plan *plan)
 {
 	char *value = strchr(line, ' ');
 
@@ -142,7 +144,11 @@ static const char *read_line(char *line, struct plan_lines *lines, struct plan *
 		return strtoll(value, NULL, 10) > (long long)time(NULL) + EXPIRY_MARGIN_SECONDS ? NULL : "its CA is about to expire";
 	if (strcmp(line, "ca") == 0)
 		plan->ca_dir = value;
-	else if (strcmp(line, "check") == 0)
+	else if (strcmp(line, "jar") == 0) {
+		if (strcmp(value, jar) != 0)
+			return "the plan of another installation";
+		lines->jar_matched = 1;
+	} else if (strcmp(line, "check") == 0)
 		return unchanged(value) ? NULL : "a file it was made from changed";
 	else if (strcmp(line, "quiet") == 0) {
 		const char *set = getenv(value);
@@ -167,10 +173,10 @@ static const char *read_line(char *line, struct plan_lines *lines, struct plan *
 }
 
 /**
- * Loads the plan at path and checks it against httptap's arguments (args, NULL-terminated). Returns NULL
- * when the command can start early (plan filled), or why not.
+ * Loads the plan at path and checks it against the jar the launcher runs and httptap's arguments (args,
+ * NULL-terminated). Returns NULL when the command can start early (plan filled), or why not.
  */
-const char *plan_load(const char *path, char **args, struct plan *plan)
+const char *plan_load(const char *path, const char *jar, char **args, struct plan *plan)
 {
 	static struct plan_lines lines;
 	char *text = NULL;
@@ -194,11 +200,13 @@ const char *plan_load(const char *path, char **args, struct plan *plan)
 			break;
 		if (length > 0 && text[length - 1] == '\n')
 			text[length - 1] = '\0';
-		miss = read_line(text, &lines, plan);
+		miss = read_line(text, jar, &lines, plan);
 	}
 	fclose(file);
 	if (!miss && !plan->ca_dir)
 		miss = "a plan without a CA";
+	if (!miss && !lines.jar_matched)
+		miss = "a plan without its jar";
 	if (!miss && host_has_ipv6())
 		for (int i = 0; i < lines.ipv6_arg_count; i++)
 			append(&plan->helper_args, &plan->helper_arg_count, lines.ipv6_args[i]);

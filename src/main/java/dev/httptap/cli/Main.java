@@ -56,7 +56,12 @@ public final class Main {
     }
 
     private static int tap(Options options) {
-        options.applyEnvironment(System.getenv());
+        try {
+            options.applyEnvironment(System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println("httptap: " + e.getMessage());
+            return EXIT_USAGE;
+        }
 
         PrintStream output = flushingOnRequest(options.stderr);
         Log.configure(options.verbose, System.err);

@@ -14,7 +14,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * httptap's command line: the original's flags, names and environment variables, plus what is new.
- * Boolean flags can also be switched on through their environment variable ("1", "true" or "yes").
+ * Boolean flags can also be switched on through their environment variable, read as the original reads it
+ * (Go's strconv.ParseBool: "1", "t", "true", ...; a value it refuses is an error).
  */
 @Command(
         name = "httptap",
@@ -135,7 +136,7 @@ final class Options {
             new EarlyStartPlan.Flag("--stderr", false, false),
             new EarlyStartPlan.Flag("--dump-tcp", false, false),
             new EarlyStartPlan.Flag("--insecure", false, false),
-            new EarlyStartPlan.Flag("--ca-file", true, false),
+            new EarlyStartPlan.Flag("--ca-file", true, true), // a bad file is reported even when nothing was sent
             new EarlyStartPlan.Flag("--head", false, false),
             new EarlyStartPlan.Flag("--body", false, false),
             new EarlyStartPlan.Flag("--max-body-print", true, false),
@@ -240,8 +241,20 @@ final class Options {
         }
     }
 
-    private static boolean isSet(Map<String, String> env, String name) {
+    /**
+     * A boolean variable read as the original's go-arg reads it, with Go's strconv.ParseBool: 1 t T TRUE true
+     * True or 0 f F FALSE false False; anything else is an error rather than a silent false. Empty is unset.
+     */
+    static boolean isSet(Map<String, String> env, String name) {
         String value = env.get(name);
-        return value != null && (value.equals("1") || value.equalsIgnoreCase("true") || value.equalsIgnoreCase("yes"));
+        if (value == null || value.isEmpty()) {
+            return false;
+        }
+        return switch (value) {
+            case "1", "t", "T", "TRUE", "true", "True" -> true;
+            case "0", "f", "F", "FALSE", "false", "False" -> false;
+            default -> throw new IllegalArgumentException("environment variable " + name + "=" + value
+                    + ": not a boolean (1, t, true, TRUE, True or 0, f, false, FALSE, False)");
+        };
     }
 }

@@ -4,6 +4,7 @@ import dev.httptap.event.ExchangeClock;
 import dev.httptap.event.ExchangeListener;
 import dev.httptap.event.ExchangeListeners;
 import dev.httptap.event.FilteredListener;
+import dev.httptap.files.IoFailure;
 import dev.httptap.relay.DnsObserver;
 import dev.httptap.relay.UpstreamObserver;
 import dev.httptap.sink.DnsJsonLines;
@@ -147,7 +148,7 @@ final class Sinks implements AutoCloseable {
             return HarWriter.open(settings.harFile(), Version.number(), bodies, settings.harMaxBody(), settings.filter(),
                     timings);
         } catch (IOException e) {
-            throw new TapException("cannot write the HAR file " + settings.harFile() + ": " + e.getMessage(), e);
+            throw new TapException("--dump-har " + settings.harFile() + ": " + IoFailure.reason(e), e);
         }
     }
 
@@ -159,7 +160,7 @@ final class Sinks implements AutoCloseable {
             OutputStream out = Files.newOutputStream(Path.of(target));
             return new JsonLinesWriter(out, true, ExchangeClock.SYSTEM);
         } catch (IOException e) {
-            throw new TapException("cannot write the JSON lines file " + target + ": " + e.getMessage(), e);
+            throw new TapException("--dump-jsonl " + target + ": " + IoFailure.reason(e), e);
         }
     }
 

@@ -43,6 +43,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -74,7 +75,7 @@ final class Tap {
     Tap(TapSettings settings, PrintStream output) {
         this.settings = settings;
         this.output = output;
-        this.colour = useColour(output);
+        this.colour = ColourChoice.forDescriptor(output == System.err ? 2 : 1, System.getenv());
     }
 
     /** Returns the child's exit code. */
@@ -209,9 +210,14 @@ final class Tap {
                 .map(FileStamp::of)
                 .forEach(checks::add);
         checks.addAll(trustSources);
+        Path jar = codeLocation();
+        if (jar == null || !jar.toString().endsWith(".jar")) {
+            Log.verbose("no early-start plan: httptap runs from classes, not its jar");
+            return;
+        }
         SandboxSpec planned = spec.withVerbose(false);
-        EarlyStartPlan plan = new EarlyStartPlan(slot.expires(), slot.dir(), checks, Options.VARIABLES,
-                Options.EARLY_FLAGS, trust.environment(true), HelperArguments.options(planned),
+        EarlyStartPlan plan = new EarlyStartPlan(slot.expires(), slot.dir(), jar, checks, Options.VARIABLES,
+                Options.EARLY_FLAGS, addedVariables(trust, true), HelperArguments.options(planned),
                 HelperArguments.ipv6Options(planned.withIpv6(TunIpv6.defaults())));
         try {
             if (!plan.writeTo(HelperBinary.cacheDirectory().resolve("early-start.plan"))) {
@@ -220,6 +226,16 @@ final class Tap {
         } catch (IOException e) {
             Log.verbose("could not write the early-start plan: %s", e.getMessage());
         }
+    }
+
+    /**
+     * What the command's environment gains: the variables naming the run's trust files, and {@code HTTPTAP=1},
+     * as the original sets it, so that a script can tell it runs tapped.
+     */
+    private static Map<String, String> addedVariables(ChildTrust trust, boolean mounted) {
+        Map<String, String> added = new LinkedHashMap<>(trust.environment(mounted));
+        added.put("HTTPTAP", "1");
+        return added;
     }
 
     /** The helper executable: a new build makes the plan stale. */
@@ -363,7 +379,7 @@ final class Tap {
             ChildTrust.javaTrustStoreTargets().forEach(target -> mounts.add(new BindMount(trust.javaTrustStore(), target)));
         }
         Map<String, String> environment = LeadEnvironment.withoutLeadVariables(System.getenv());
-        environment.putAll(trust.environment(settings.overlay()));
+        environment.putAll(addedVariables(trust, settings.overlay()));
         return new SandboxSpec(
                 settings.command(),
                 environment,
@@ -376,12 +392,6 @@ final class Tap {
                 settings.user(),
                 mounts,
                 settings.verbose());
-    }
-
-    /** Colour only for a terminal, and never when the user set NO_COLOR (https://no-color.org). */
-    private static boolean useColour(PrintStream output) {
-        String noColour = System.getenv("NO_COLOR");
-        return System.console() != null && output == System.out && (noColour == null || noColour.isEmpty());
     }
 
     /** With --no-exit: processes the command left behind keep their network until Ctrl-C or SIGTERM. */

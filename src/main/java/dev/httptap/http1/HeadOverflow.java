@@ -21,11 +21,6 @@ final class HeadOverflow {
     private long skippedBytes;
     private boolean active;
 
-    /** Bytes skipped so far, line ends included. */
-    long skippedBytes() {
-        return skippedBytes;
-    }
-
     boolean isActive() {
         return active;
     }
@@ -67,6 +62,11 @@ final class HeadOverflow {
     /** The framing lines kept, each ending in LF. */
     byte[] framingLines() {
         return framing.toByteArray();
+    }
+
+    /** The bytes passed over since the head outgrew its bound. */
+    long skippedBytes() {
+        return skippedBytes;
     }
 
     /** What the report leaves out, for a note; {@code kept}: the bytes of the head that are shown. */

@@ -14,7 +14,7 @@ import java.util.List;
  */
 final class HeadReader {
     static final int MAX_HEAD_BYTES = 64 * 1024;
-    /** Empty lines tolerated before a start line (some clients send CRLF after a body; a response may not start so). */
+    /** Empty lines tolerated before a start line (some clients send CRLF after a body). */
     private static final int MAX_LEADING_EMPTY_LINES = 8;
 
     private final HeadOverflow overflow = new HeadOverflow();
@@ -22,6 +22,11 @@ final class HeadReader {
     private int length;
     private int lineStart;
     private int leadingEmptyLines;
+
+    /** The bytes of a head begun and not yet ended (leading empty lines not counted); 0 between heads. */
+    long bytesSoFar() {
+        return length + overflow.skippedBytes();
+    }
 
     /** Consumes head bytes from {@code data}; true once the blank line ending the head has been consumed. */
     boolean read(ByteBuffer data) throws Http1Exception {
@@ -109,11 +114,6 @@ final class HeadReader {
         }
     }
 
-    /** The bytes of a head begun but not ended (what overflowed included), or 0 between heads. */
-    long unfinishedBytes() {
-        return length + overflow.skippedBytes();
-    }
-
     /** The head that {@link #read} just completed; the reader is then ready for the next one. */
     RawHead take() throws Http1Exception {
         RawHead head;
@@ -126,7 +126,6 @@ final class HeadReader {
         } else {
             head = HeadParser.parse(bytes, length, List.of());
         }
-        head = head.afterEmptyLines(leadingEmptyLines);
         overflow.reset();
         length = 0;
         lineStart = 0;

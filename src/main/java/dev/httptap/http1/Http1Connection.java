@@ -133,7 +133,13 @@ public final class Http1Connection implements FlowObserver {
             successor.onServerEnd();
             return;
         }
-        if (state != State.WATCHING || endedInsideResponseHead() || !endInput(responses, "response")) {
+        if (state != State.WATCHING || !endInput(responses, "response")) {
+            return;
+        }
+        long headBytes = responses.unfinishedHeadBytes();
+        if (headBytes > 0) { // the client got those bytes and no response: say so, not "(no response)"
+            giveUp("response", new Http1Exception("the server closed the connection inside a head, after "
+                    + headBytes + " bytes"));
             return;
         }
         stopFollowing(State.CLOSED);
@@ -149,10 +155,6 @@ public final class Http1Connection implements FlowObserver {
         if (state == State.CLOSED) {
             return;
         }
-        if (state == State.WATCHING && endedInsideResponseHead()) {
-            state = State.CLOSED;
-            return;
-        }
         try {
             if (state == State.WATCHING && !reset) {
                 responses.endOfInput();
@@ -162,19 +164,6 @@ public final class Http1Connection implements FlowObserver {
             giveUp("response", e);
         }
         state = State.CLOSED;
-    }
-
-    /**
-     * A response head that never ended (a server streaming fields, or cut off) was a response, not none:
-     * the exchange is reported as not followed, with how much of the head came; true if there was one.
-     */
-    private boolean endedInsideResponseHead() {
-        long bytes = responses.unfinishedHeadBytes();
-        if (bytes == 0) {
-            return false;
-        }
-        giveUp("response", new Http1Exception("the connection ended inside the head, after " + bytes + " bytes"));
-        return true;
     }
 
     /** Ends {@code reader}'s input; false when that showed the bytes are not HTTP/1 (and the watching ended). */
@@ -321,9 +310,6 @@ public final class Http1Connection implements FlowObserver {
             Exchange exchange = awaitingResponse.peek();
             if (exchange == null) {
                 throw new Http1Exception("a response " + head.status() + " without a request");
-            }
-            if (raw.emptyLinesBefore() > 0) { // clients (curl, python, Go) take the empty line for the status line
-                throw new Http1Exception("an empty line instead of a status line");
             }
             interim = head.isInformational() && head.status() != 101;
             // Followed only once the request is complete: the rest of its body would come after the 101.

@@ -63,9 +63,9 @@ final class MessageReader {
         }
     }
 
-    /** The bytes of a head that has begun but not ended, or 0 when none has. */
+    /** The bytes of a head begun and not ended yet: what a peer that stops now sent that is no message. */
     long unfinishedHeadBytes() {
-        return state == State.HEAD ? head.unfinishedBytes() : 0;
+        return state == State.HEAD ? head.bytesSoFar() : 0;
     }
 
     /** Ignores every further byte: the connection switched protocols or stopped making sense. */

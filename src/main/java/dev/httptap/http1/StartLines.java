@@ -2,16 +2,23 @@ package dev.httptap.http1;
 
 import dev.httptap.event.RequestHead;
 import dev.httptap.event.ResponseHead;
+import java.util.regex.Pattern;
 
 /** Interprets request lines and status lines (RFC 9112 sections 3 and 4). Only HTTP/1.x is accepted. */
 final class StartLines {
     private StartLines() {}
 
-    /** {@code method SP request-target SP HTTP-version}. */
+    /** Whitespace a server takes between the parts of a request line (RFC 9112 section 3). */
+    private static final Pattern REQUEST_LINE_SPACE = Pattern.compile("[ \t\u000B\f\r]+");
+
+    /**
+     * {@code method SP request-target SP HTTP-version}, read as servers read it: the parts split on runs of
+     * whitespace (spaces, tabs), whitespace around the line ignored, any token as the method.
+     */
     static RequestHead request(RawHead head) throws Http1Exception {
         String line = head.startLine();
-        String[] parts = line.split(" ", -1);
-        if (parts.length != 3 || !Tokens.isToken(parts[0]) || parts[1].isEmpty() || !isHttp1(parts[2])) {
+        String[] parts = REQUEST_LINE_SPACE.split(line.strip(), -1);
+        if (parts.length != 3 || !Tokens.isToken(parts[0]) || !isHttp1(parts[2])) {
             throw new Http1Exception("not an HTTP/1 request line: " + Printable.excerpt(line));
         }
         return new RequestHead(parts[0], parts[1], parts[2], head.headers());

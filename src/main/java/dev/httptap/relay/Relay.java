@@ -15,14 +15,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * The only place httptap touches sockets. A reader thread takes the child's packets from the TUN device in
- * batches; one loop thread feeds them to the userspace stack, writes the packets the stack emits back to
+ * The only place httptap touches sockets. One loop thread takes the child's packets from the TUN device in
+ * batches (itself where it can, see {@link InlineTunReader}, else through a {@link TunReader} thread), feeds
+ * them to the userspace stack, writes the packets the stack emits back to
  * the device, runs the stack's timers, and relays every flow the stack reports to the real network:
  * TCP through {@link TcpRelay}, UDP through {@link UdpRelay}, the gateway's DNS through {@link DnsRelay}
  * (over UDP; over TCP it is a connection to the resolver, watched by {@link TcpDnsObserver}).
  *
- * <p>Memory is bounded: {@value #BATCHES} packet batches of {@value #BATCH_BYTES} bytes between the
- * threads, one {@link Splice#SERVER_READ_BYTES} scratch buffer for the loop, and at most that much again per TCP
+ * <p>Memory is bounded: at most {@value #BATCHES} packet batches of {@value #BATCH_BYTES} bytes for the
+ * device's packets, one {@link Splice#SERVER_READ_BYTES} scratch buffer for the loop, and at most that much again per TCP
  * connection whose server reads slower than the child sends. The device is the caller's to close.
  */
 public final class Relay implements AutoCloseable {
@@ -43,7 +44,7 @@ public final class Relay implements AutoCloseable {
     private final Consumer<ByteBuffer> receivePacket = this::receivePacket;
     private State state = State.NEW;
     private EventLoop loop;
-    private TunReader reader;
+    private PacketSource reader;
     private PacketStack stack;
     private TcpRelay tcp;
     private UdpRelay udp;
@@ -99,7 +100,7 @@ public final class Relay implements AutoCloseable {
         roundEnd = task;
     }
 
-    /** Starts the loop and reader threads; returns once they run. */
+    /** Starts the loop (and the reader thread, if there is one); returns once they run. */
     public synchronized void start() throws IOException {
         if (state != State.NEW) {
             throw new IllegalStateException("relay already " + state);
@@ -130,7 +131,10 @@ public final class Relay implements AutoCloseable {
                 return device.completesTcpChecksums();
             }
         }, router);
-        reader = new TunReader(device, config.stack().mtu(), BATCHES, BATCH_BYTES, loop::wakeup);
+        reader = InlineTunReader.attach(device, loop, config.stack().mtu(), BATCH_BYTES).orElseGet(() -> {
+            Log.verbose("reading the TUN device on a thread of its own: the JDK's selector is closed to httptap");
+            return new TunReader(device, config.stack().mtu(), BATCHES, BATCH_BYTES, loop::wakeup);
+        });
         loop.start(new EventLoop.Turn() {
             @Override
             public long run(long now) {
@@ -189,11 +193,7 @@ public final class Relay implements AutoCloseable {
     }
 
     private long turn(long now) {
-        PacketBatch batch;
-        while ((batch = reader.poll()) != null) {
-            batch.forEach(receivePacket);
-            reader.recycle(batch);
-        }
+        reader.drain(receivePacket);
         long next = stack.runTimers();
         next = Math.min(next, tcp.expire(now));
         next = Math.min(next, udp.expire(now));

@@ -7,14 +7,16 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
- * The thread that does nothing but read the device: it fills pooled {@link PacketBatch}es, reading more
+ * The thread that does nothing but read the device, for devices and JDKs where {@link InlineTunReader} cannot
+ * work: it fills pooled {@link PacketBatch}es, reading more
  * packets without waiting while they keep coming, and hands each batch to the loop with one wakeup. The
  * pool is fixed, so when the loop falls behind the reader waits for a batch to come back (backpressure:
  * the kernel's TUN queue then holds or drops packets, as a slow NIC would) instead of growing memory.
  */
-final class TunReader implements Runnable {
+final class TunReader implements PacketSource, Runnable {
     /** How long one blocking step may take, so that {@link #stop} is noticed promptly. */
     static final int POLL_MILLIS = 100;
 
@@ -43,12 +45,14 @@ final class TunReader implements Runnable {
         this.thread.setDaemon(true);
     }
 
-    void start() {
+    @Override
+    public void start() {
         thread.start();
     }
 
     /** Stops reading and waits for the thread (bounded); the device itself is not closed. */
-    void stop() {
+    @Override
+    public void stop() {
         running = false;
         try {
             thread.join(10L * POLL_MILLIS);
@@ -57,14 +61,14 @@ final class TunReader implements Runnable {
         }
     }
 
-    /** The next batch for the loop, or null; give it back with {@link #recycle}. */
-    PacketBatch poll() {
-        return filled.poll();
-    }
-
-    void recycle(PacketBatch batch) {
-        batch.clear();
-        free.add(batch);
+    @Override
+    public void drain(Consumer<ByteBuffer> receiver) {
+        PacketBatch batch;
+        while ((batch = filled.poll()) != null) {
+            batch.forEach(receiver);
+            batch.clear();
+            free.add(batch);
+        }
     }
 
     @Override

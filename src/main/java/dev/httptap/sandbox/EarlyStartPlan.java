@@ -19,6 +19,7 @@ import java.util.Optional;
  *
  * @param expires when the kept CA expires (the launcher stops using the plan a day before)
  * @param caDir the kept CA's directory, which also holds the trust files the mounts show
+ * @param jar the httptap jar the plan is for: another installation's launcher shares the cache, not the plan
  * @param checks the files the plan was made from; any change makes it stale
  * @param quietVariables environment variables that change a run: the plan holds only while they are unset
  * @param flags httptap's options that leave the sandbox as planned
@@ -26,7 +27,7 @@ import java.util.Optional;
  * @param helperOptions the helper's options but IPv6's ({@link HelperArguments#options})
  * @param ipv6Options the helper's IPv6 options, used where the host has IPv6
  */
-public record EarlyStartPlan(Instant expires, Path caDir, List<FileStamp> checks, List<String> quietVariables,
+public record EarlyStartPlan(Instant expires, Path caDir, Path jar, List<FileStamp> checks, List<String> quietVariables,
         List<Flag> flags, Map<String, String> environment, List<String> helperOptions, List<String> ipv6Options) {
     static final String HEADER = "httptap-early-start 1";
 
@@ -46,6 +47,7 @@ public record EarlyStartPlan(Instant expires, Path caDir, List<FileStamp> checks
         lines.add(HEADER);
         lines.add("expires " + expires.getEpochSecond());
         lines.add("ca " + caDir);
+        lines.add("jar " + jar);
         for (FileStamp check : checks) {
             lines.add("check " + check.text());
         }

@@ -14,6 +14,7 @@ import dev.httptap.log.Log;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintStream;
 
 /**
  * Writes one JSON object per finished exchange, one per line, flushed at once (for {@code tail -f} and
@@ -55,6 +56,10 @@ public final class JsonLinesWriter implements ExchangeListener, AutoCloseable {
             try {
                 out.write(line);
                 out.flush();
+                // Standard output is a PrintStream, which keeps its failures (a closed pipe) to itself.
+                if (out instanceof PrintStream stream && stream.checkError()) {
+                    throw new IOException("standard output is closed or failing");
+                }
             } catch (IOException e) {
                 failed = true;
                 Log.error("cannot write the JSON lines, no more will be written: %s", e.getMessage());
@@ -124,7 +129,9 @@ public final class JsonLinesWriter implements ExchangeListener, AutoCloseable {
                     out.flush();
                 }
             } catch (IOException e) {
-                Log.error("cannot finish the JSON lines: %s", e.getMessage());
+                if (!failed) {
+                    Log.error("cannot finish the JSON lines: %s", e.getMessage());
+                }
             }
         }
     }

@@ -24,7 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * The byte count is the response body as it travelled, without transfer framing but still content-encoded.
  * An exchange cut short still prints its request, then {@code <--- 200 URL (N bytes, incomplete)} when the
  * response had begun, or {@code <--- (no response) URL}. An exchange httptap could not follow to its end
- * (bytes no parser, however lenient, can read) ends with {@code <--- ERROR URL: cannot follow the exchange: why};
+ * (bytes no parser, however lenient, can read) ends with {@code <--- ERROR URL: cannot follow the exchange: why},
+ * or, when its response had begun, {@code <--- 200 URL (N bytes, incomplete: cannot follow the rest: why)};
  * what the lines leave out or had to guess (a head cut for display, a body framing guessed) is a
  * {@code <--- NOTE URL: what} line. The relay carries the bytes unchanged in every case.
  *
@@ -110,7 +111,7 @@ public final class TerminalPrinter implements ExchangeListener {
         if (response.isEmpty() && notFollowed.isEmpty()) {
             block.append(palette.failure("<--- (no response) " + url));
         } else if (response.isPresent()) {
-            block.append(responseLine(exchange, response.get(), url));
+            block.append(responseLine(exchange, response.get(), url, notFollowed));
             appendHead(block, "< ", response.get().headers());
             if (captured != null) {
                 appendBody(block, captured.response(), exchange.isResponseComplete(), response.get().headers());
@@ -119,7 +120,9 @@ public final class TerminalPrinter implements ExchangeListener {
         for (String note : exchange.notes()) {
             block.append(palette.note("<--- NOTE " + url + ": " + TerminalText.safe(note)));
         }
-        notFollowed.ifPresent(reason -> block.append(notFollowedLine(url, reason)));
+        if (response.isEmpty()) {
+            notFollowed.ifPresent(reason -> block.append(notFollowedLine(url, reason)));
+        }
         synchronized (out) {
             out.print(block);
         }
@@ -141,8 +144,10 @@ public final class TerminalPrinter implements ExchangeListener {
         return palette.failure("<--- ERROR " + where + ": cannot follow the exchange: " + TerminalText.safe(reason));
     }
 
-    private String responseLine(Exchange exchange, ResponseHead response, String url) {
-        String incomplete = exchange.outcome().isCutShort() ? ", incomplete" : "";
+    /** The response's line; a response whose rest could not be followed says why in it, on one line. */
+    private String responseLine(Exchange exchange, ResponseHead response, String url, Optional<String> notFollowed) {
+        String incomplete = notFollowed.map(reason -> ", incomplete: cannot follow the rest: " + TerminalText.safe(reason))
+                .orElse(exchange.outcome().isCutShort() ? ", incomplete" : "");
         return palette.status(response.status(),
                 "<--- " + response.status() + " " + url + " (" + exchange.responseBodyBytes() + " bytes" + incomplete + ")");
     }

@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * What the first bytes a client sends say about its protocol. Decides from at most
- * {@link #DECISIVE_BYTES} bytes: an HTTP/1 request starts with a method token and a space; a TLS
+ * {@link #DECISIVE_BYTES} bytes: an HTTP/1 request starts with a method token and spaces; a TLS
  * handshake record with 0x16 0x03; HTTP/2 with its connection preface.
  */
 enum ProtocolGuess {
@@ -17,8 +17,11 @@ enum ProtocolGuess {
 
     /** Longest method token taken for HTTP (registered methods are at most 17 chars). */
     static final int MAX_METHOD_CHARS = 24;
-    /** With this many bytes, the answer is never NEED_MORE: a method, a space, one target char. */
-    static final int DECISIVE_BYTES = MAX_METHOD_CHARS + 2;
+    /** Spaces and tabs taken between the method and the target. */
+    static final int MAX_SEPARATOR_CHARS = 8;
+    /** With this many bytes, the answer is never NEED_MORE: a method, its separator, one target char. */
+    static final int DECISIVE_BYTES = MAX_METHOD_CHARS + MAX_SEPARATOR_CHARS + 1;
+    private static final String TOKEN_SYMBOLS = "!#$%&'*+-.^_`|~";
 
     private static final byte[] H2_PREFACE_START = "PRI * HTTP/2.0".getBytes(StandardCharsets.US_ASCII);
     private static final int TLS_HANDSHAKE = 0x16;
@@ -56,27 +59,44 @@ enum ProtocolGuess {
         return true;
     }
 
-    /** A method (upper-case letters, '-', '_'), one space, then a visible character starting the target. */
+    /**
+     * A method (any token: servers answer "get" too, if only with 400 or 405), spaces or tabs (servers split
+     * on runs of whitespace, RFC 9112 section 3), then a visible character starting the target.
+     */
     private static ProtocolGuess requestLineStart(ByteBuffer bytes) {
         int start = bytes.position();
         int available = bytes.remaining();
-        for (int i = 0; i < available && i <= MAX_METHOD_CHARS; i++) {
-            byte b = bytes.get(start + i);
-            if (b == ' ' && i > 0) {
-                if (i + 1 == available) {
-                    return NEED_MORE;
-                }
-                byte target = bytes.get(start + i + 1);
-                return target > ' ' && target < 0x7f ? HTTP1 : OTHER;
-            }
-            if (!isMethodChar(b) || i == MAX_METHOD_CHARS) {
+        int methodEnd = 0;
+        while (methodEnd < available && isMethodChar(bytes.get(start + methodEnd))) {
+            if (++methodEnd > MAX_METHOD_CHARS) {
                 return OTHER;
             }
         }
-        return NEED_MORE;
+        if (methodEnd == available) {
+            return NEED_MORE;
+        }
+        int targetStart = methodEnd;
+        while (targetStart < available && isSeparator(bytes.get(start + targetStart))) {
+            if (++targetStart - methodEnd > MAX_SEPARATOR_CHARS) {
+                return OTHER;
+            }
+        }
+        if (methodEnd == 0 || targetStart == methodEnd) {
+            return OTHER;
+        }
+        if (targetStart == available) {
+            return NEED_MORE;
+        }
+        byte target = bytes.get(start + targetStart);
+        return target > ' ' && target < 0x7f ? HTTP1 : OTHER;
     }
 
+    /** RFC 9110's tchar. */
     private static boolean isMethodChar(byte b) {
-        return (b >= 'A' && b <= 'Z') || b == '-' || b == '_';
+        return (b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || TOKEN_SYMBOLS.indexOf(b) >= 0;
+    }
+
+    private static boolean isSeparator(byte b) {
+        return b == ' ' || b == '\t';
     }
 }

@@ -4,8 +4,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * What a child that took the untrusted leaf (it checks no certificate) hears instead of talking to a server
- * httptap could not verify: a 502 whose body says why, in the protocol agreed with the child. Sans-IO: it reads the child's plaintext and returns what to send.
+ * What the child hears instead of talking to a server httptap could not verify: a 502 whose body says why,
+ * in the protocol agreed with the child. Sans-IO: it reads the child's plaintext and returns what to send.
  */
 interface BadGateway {
     /** Reads what the child sent; returns the bytes to send it, perhaps none. */

@@ -78,10 +78,23 @@ public final class CertificateAuthority {
 
     /** Makes a new CA valid from an hour before {@code now} to {@code validity} after. */
     public static CertificateAuthority create(Instant now, Duration validity) {
-        KeyPair keys = newKeyPair();
         String day = DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC).format(now);
+        return create("httptap CA " + day, now, validity);
+    }
+
+    /**
+     * A CA that nothing trusts, named apart from the run's (a client finding the run's CA by the issuer's
+     * name would report a bad signature instead of an unknown issuer): it signs the stand-ins for servers
+     * whose issuer httptap does not trust ({@link ServerDefect#UNTRUSTED_ISSUER}).
+     */
+    static CertificateAuthority untrusted(Instant now) {
+        return create("httptap stand-in for an untrusted issuer", now, VALIDITY);
+    }
+
+    private static CertificateAuthority create(String commonName, Instant now, Duration validity) {
+        KeyPair keys = newKeyPair();
         X500Name name = new X500NameBuilder(BCStyle.INSTANCE)
-                .addRDN(BCStyle.CN, "httptap CA " + day)
+                .addRDN(BCStyle.CN, commonName)
                 .addRDN(BCStyle.O, "httptap")
                 .build();
         try {
@@ -126,37 +139,44 @@ public final class CertificateAuthority {
 
     /** Issues a leaf for a DNS name (the child's SNI). */
     public IssuedCertificate issue(String dnsName) {
-        return issue(dnsName, new GeneralName(GeneralName.dNSName, dnsName));
+        return issue(dnsName(dnsName), certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant());
     }
 
     /** Issues a leaf for an address, for clients that sent no SNI (clients check an iPAddress name). */
     public IssuedCertificate issue(InetAddress address) {
-        return issue(address.getHostAddress(), new GeneralName(GeneralName.iPAddress, address.getHostAddress()));
+        return issue(address(address), certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant());
+    }
+
+    static GeneralName dnsName(String name) {
+        return new GeneralName(GeneralName.dNSName, name);
+    }
+
+    static GeneralName address(InetAddress address) {
+        return new GeneralName(GeneralName.iPAddress, address.getHostAddress());
     }
 
     /**
-     * A leaf for TLS servers only, valid as long as the CA, naming the server in its subjectAltName alone:
+     * A leaf for TLS servers only, naming the server in its subjectAltName alone, valid from {@code notBefore}
+     * to {@code notAfter} (the CA's own validity, except for the stand-ins of {@link ServerDefect}):
      * the subject is empty, as a CN cannot hold a name over 64 characters (RFC 5280's upper bound) while a
      * DNS name may have 253, and RFC 5280 section 4.2.1.6 then makes the extension critical.
      */
-    private IssuedCertificate issue(String name, GeneralName alternativeName) {
+    IssuedCertificate issue(GeneralName name, Instant notBefore, Instant notAfter) {
         LeafKey leaf = leafKey();
         X500Name subject = new X500Name(new RDN[0]);
         try {
             X509v3CertificateBuilder builder = new X509v3CertificateBuilder(issuer, serialNumber(),
-                    CertificateTime.of(certificate.getNotBefore().toInstant()),
-                    CertificateTime.of(certificate.getNotAfter().toInstant()), subject, leaf.publicKeyInfo())
+                    CertificateTime.of(notBefore), CertificateTime.of(notAfter), subject, leaf.publicKeyInfo())
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
                     .addExtension(Extension.extendedKeyUsage, false,
                             new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
-                    .addExtension(Extension.subjectAlternativeName, true,
-                            new GeneralNames(alternativeName))
+                    .addExtension(Extension.subjectAlternativeName, true, new GeneralNames(name))
                     .addExtension(Extension.subjectKeyIdentifier, false, leaf.identifier())
                     .addExtension(Extension.authorityKeyIdentifier, false, authorityKeyIdentifier);
             return new IssuedCertificate(leaf.keys().getPrivate(), sign(builder, keys), certificate);
         } catch (GeneralSecurityException | org.bouncycastle.cert.CertIOException e) {
-            throw new IllegalStateException("cannot issue a certificate for " + name + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot issue a certificate for " + name.getName() + ": " + e.getMessage(), e);
         }
     }
 

@@ -5,10 +5,11 @@ import java.security.GeneralSecurityException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import java.util.Optional;
 import java.util.concurrent.Future;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
+import org.bouncycastle.asn1.x509.GeneralName;
 
 /**
  * Server-side TLS contexts presenting a leaf from the run's CA, one per server name (or address when the
@@ -17,13 +18,10 @@ import javax.net.ssl.SSLContext;
  */
 public final class LeafContexts {
     static final int MAX_ENTRIES = 512;
-    /** Servers failing verification are few; their untrusted leaves need no large cache. */
-    private static final int MAX_UNTRUSTED_ENTRIES = 16;
 
     private final Future<CertificateAuthority> authority;
     private final Map<String, SSLContext> contexts;
-    /** Made at the first server that fails verification; null until then. */
-    private LeafContexts untrusted;
+    private CertificateAuthority untrusted;
 
     public LeafContexts(Future<CertificateAuthority> authority) {
         this(authority, MAX_ENTRIES);
@@ -50,14 +48,19 @@ public final class LeafContexts {
     }
 
     /**
-     * Leaves for the same names from a CA made for the run and trusted by nobody, not even the child: what a
-     * child is shown for a server that failed verification, so that its own check fails as it would have
-     * against that server (curl's exit 60, python's SSLCertVerificationError), instead of a success.
+     * The context whose leaf, for the name the client asked for (or the address, without one), carries the
+     * real server's {@code defect}: see {@link ServerDefect}.
      */
-    public synchronized LeafContexts untrusted() {
+    synchronized SSLContext withDefect(ServerDefect defect, Optional<String> serverName, InetAddress address) {
+        GeneralName name = serverName.map(CertificateAuthority::dnsName).orElseGet(() -> CertificateAuthority.address(address));
+        return contexts.computeIfAbsent(defect + ":" + name.getName(),
+                key -> context(defect.leaf(authority(), untrusted(), name, Instant.now())));
+    }
+
+    /** A CA that nothing trusts, made the first time a server's issuer is not trusted. */
+    private CertificateAuthority untrusted() {
         if (untrusted == null) {
-            untrusted = new LeafContexts(CompletableFuture.completedFuture(CertificateAuthority.create(Instant.now())),
-                    MAX_UNTRUSTED_ENTRIES);
+            untrusted = CertificateAuthority.untrusted(Instant.now());
         }
         return untrusted;
     }

@@ -21,15 +21,14 @@ import javax.net.ssl.SSLParameters;
  * handshake with a leaf from the run's CA for the same name and the protocol the server chose, and from
  * then on decrypts each side, shows the plaintext to the observer and encrypts it for the other side.
  *
- * <p>What the child sees of a server that fails stays what it would have seen without httptap. A server
- * that fails verification is never talked to, and the child is shown a leaf from a CA nobody trusts
- * ({@link LeafContexts#untrusted()}), so that its own check fails as it would have; a child that accepts
- * any certificate (curl -k) then gets a 502 saying why (in HTTP/2 for a child that offered only h2, else in
- * HTTP/1.1). A server whose handshake fails otherwise (bytes that are not TLS, an alert) makes the child's
- * fail before any certificate, with a handshake_failure alert; one that closes mid-handshake is closed on
- * the child too. A child that refuses the run's leaf with a certificate alert ({@link CertificateRefusal})
- * is reported once, and its later connections to the same server pass through untouched; a child that
- * just hangs up mid-handshake is not held to it.
+ * <p>A server that fails verification is never talked to. The child is shown a leaf with the same defect
+ * ({@link ServerDefect}: expired, for other names, from an untrusted issuer), so it fails as it would have
+ * with the server itself; a child that accepts it anyway (curl -k) gets a 502 saying why (in HTTP/2 for a
+ * child that offered only h2, else in HTTP/1.1). A server whose handshake fails otherwise (an alert, a close)
+ * leaves the child's handshake unanswered and its connection ended, as the server itself would. A child
+ * that refuses the leaf with a certificate alert ({@link CertificateRefusal}) is reported once, and its later
+ * connections to the same server pass through untouched; a child that just hangs up mid-handshake is not
+ * held to it.
  */
 final class TlsInterceptor implements FlowHandler {
     static final String HTTP_1_1 = "http/1.1";
@@ -39,8 +38,6 @@ final class TlsInterceptor implements FlowHandler {
     /** Client bytes that may arrive before its handshake can start (early data, a pipelined request). */
     private static final int MAX_EARLY_BYTES = 64 * 1024;
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
-    /** A fatal handshake_failure alert in a plaintext record (RFC 8446 section 6), as a server sends it before its hello. */
-    private static final byte[] HANDSHAKE_FAILURE = {21, 3, 3, 0, 2, 2, 40};
 
     private enum State { SERVER_HANDSHAKE, CLIENT_HANDSHAKE, RELAYING, CLOSED }
 
@@ -56,8 +53,10 @@ final class TlsInterceptor implements FlowHandler {
     private final TlsEndpoint upstream;
     private TlsEndpoint downstream;
     private State state = State.SERVER_HANDSHAKE;
-    /** Why the server was not trusted; null while it is (the child is then shown an untrusted leaf). */
+    /** Why the server was not trusted; null while it is. */
     private String serverFailure;
+    /** What was wrong with the server's certificate, shown to the child in the leaf; null unless that. */
+    private ServerDefect serverDefect;
     /** What answers the child instead of that server, in the protocol agreed with the child; null until needed. */
     private BadGateway badGateway;
     /** When the child's ClientHello was complete, for the HAR's ssl time. */
@@ -87,7 +86,7 @@ final class TlsInterceptor implements FlowHandler {
         try {
             interceptor.upstream.start();
         } catch (SSLException e) {
-            interceptor.serverHandshakeFailed(e);
+            interceptor.serverFailed(e);
         }
         return interceptor;
     }
@@ -129,14 +128,10 @@ final class TlsInterceptor implements FlowHandler {
             upstream.receive(data);
         } catch (SSLException e) {
             if (!upstream.isHandshakeDone()) {
-                serverHandshakeFailed(e);
+                serverFailed(e);
             } else {
                 giveUp("TLS with the server failed: " + e.getMessage());
             }
-            return;
-        }
-        if (!upstream.isHandshakeDone() && upstream.holdsNonTlsRecord()) {
-            failChildHandshake("the TLS handshake failed: the server sent bytes that are not TLS", true);
             return;
         }
         if (upstream.isInboundDone() && downstream != null && downstream.isHandshakeDone()) {
@@ -173,7 +168,7 @@ final class TlsInterceptor implements FlowHandler {
             return;
         }
         if (!upstream.isHandshakeDone()) {
-            failChildHandshake("the server closed the connection during the TLS handshake", false);
+            serverLost("the TLS handshake failed", "the server closed the connection");
             return;
         }
         observer.onServerEnd();
@@ -197,42 +192,36 @@ final class TlsInterceptor implements FlowHandler {
         startClientSide(protocol);
     }
 
-    private void serverHandshakeFailed(SSLException failure) {
-        if (FailureReason.isCertificateProblem(failure)) {
-            serverNotTrusted(FailureReason.of(failure));
-        } else {
-            failChildHandshake("the TLS handshake failed: " + FailureReason.of(failure), true);
-        }
-    }
-
     /**
-     * The server cannot be trusted: tell the user, drop the server, and show the child an untrusted leaf,
-     * which it refuses as it would have refused the server's; a child that takes it gets the 502.
+     * The handshake with the server failed. Over its certificate: tell the user, drop the server, and show
+     * the child a leaf with the same defect. Otherwise the child's handshake ends unanswered.
      */
-    private void serverNotTrusted(String reason) {
-        serverFailure = "cannot verify the TLS connection to " + server + ": " + reason;
-        Log.verbose("%s: %s; showing the client an untrusted certificate", flow, serverFailure);
-        context.upstreams().onServerRejected(flow, server, "cannot verify the TLS connection: " + reason);
-        upstream.sendPendingAlert();
-        peers.endServer();
+    private void serverFailed(SSLException failure) {
+        Optional<ServerDefect> defect = ServerDefect.of(failure);
+        if (defect.isEmpty()) {
+            serverLost("the TLS handshake failed", FailureReason.of(failure));
+            return;
+        }
+        serverDefect = defect.get();
+        dropServer("cannot verify the TLS connection", FailureReason.of(failure));
+        Log.verbose("%s: %s; showing the client a certificate %s", flow, serverFailure, serverDefect);
         startClientSide(offersOnlyH2() ? H2 : HTTP_1_1);
     }
 
-    /**
-     * The server's handshake failed before its certificate could be judged: the child's fails too, with
-     * {@code alert} a handshake_failure (which it gets instead of a ServerHello), else with a close, as the
-     * server's did.
-     */
-    private void failChildHandshake(String reason, boolean alert) {
-        Log.verbose("%s: %s with %s; failing the client's handshake", flow, reason, server);
-        context.upstreams().onServerRejected(flow, server, reason);
+    /** The server's handshake failed other than over its certificate: the child sees its own end the same way. */
+    private void serverLost(String what, String reason) {
+        dropServer(what, reason);
+        Log.verbose("%s: %s; ending the client's connection unanswered", flow, serverFailure);
+        state = State.CLOSED;
+        peers.endClient();
+    }
+
+    /** {@code what} went wrong with the server, and why: said to the user, and kept for a 502's body. */
+    private void dropServer(String what, String reason) {
+        serverFailure = what + " to " + server + ": " + reason;
+        context.upstreams().onServerRejected(flow, server, what + ": " + reason);
         upstream.sendPendingAlert();
         peers.endServer();
-        if (alert) {
-            peers.sendToClient(ByteBuffer.wrap(HANDSHAKE_FAILURE));
-        }
-        peers.endClient();
-        state = State.CLOSED;
     }
 
     /** A child that cannot speak HTTP/1.1 (node's http2, gRPC) gets its 502 in HTTP/2; any other in HTTP/1.1. */
@@ -255,18 +244,21 @@ final class TlsInterceptor implements FlowHandler {
 
     /**
      * The child's handshake failed. A certificate alert means it does not trust httptap's CA (pinning, a
-     * private trust store), or refused the untrusted leaf as it would the server's certificate: either way
-     * its later connections to this server pass through, so that it judges the server itself (a child
-     * pinning the server's private CA then reaches it). Anything else fails this connection only.
+     * private trust store): its later connections to this server pass through. Anything else fails this
+     * connection only.
      */
     private void clientHandshakeFailed(SSLException failure, ByteBuffer records) {
+        if (serverDefect != null) {
+            // What the child would have done with the server itself: nothing more to report or remember.
+            Log.verbose("%s: the client refused the certificate %s, as it would the server's: %s", flow,
+                    serverDefect, FailureReason.of(failure));
+            downstream.sendPendingAlert();
+            state = State.CLOSED;
+            peers.endClient();
+            return;
+        }
         Optional<String> alert = CertificateRefusal.alertOf(failure).or(() -> CertificateRefusal.plaintextAlertIn(records));
-        if (serverFailure != null && alert.isPresent()) {
-            Log.verbose("%s: the client refused the untrusted certificate for %s (alert %s), as it would the server's; "
-                    + "its later connections there pass through untouched, to judge the server itself", flow, server,
-                    alert.get());
-            context.rejecting().remember(server);
-        } else if (alert.isPresent()) {
+        if (alert.isPresent()) {
             Log.error("%s: the client refused httptap's certificate for %s (alert %s); its later connections there "
                     + "pass through untouched", flow, server, alert.get());
             context.rejecting().remember(server);
@@ -339,10 +331,11 @@ final class TlsInterceptor implements FlowHandler {
     }
 
     private SSLEngine clientEngine(String protocol) {
-        LeafContexts leaves = serverFailure == null ? context.leaves() : context.leaves().untrusted();
-        SSLContext leaf = hello.serverName()
-                .map(leaves::forName)
-                .orElseGet(() -> leaves.forAddress(flow.server().getAddress()));
+        SSLContext leaf = serverDefect != null
+                ? context.leaves().withDefect(serverDefect, hello.serverName(), flow.server().getAddress())
+                : hello.serverName()
+                        .map(context.leaves()::forName)
+                        .orElseGet(() -> context.leaves().forAddress(flow.server().getAddress()));
         SSLEngine engine = leaf.createSSLEngine();
         engine.setUseClientMode(false);
         engine.setHandshakeApplicationProtocolSelector((ignored, offered) ->

@@ -1,5 +1,6 @@
 package dev.httptap.tls;
 
+import dev.httptap.files.IoFailure;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
@@ -110,8 +111,11 @@ public final class UpstreamTrust {
                 throw new IllegalArgumentException("--ca-file " + file + ": no certificate in it");
             }
             return result;
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException("--ca-file " + file + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--ca-file " + file + ": " + IoFailure.reason(e), e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("--ca-file " + file + ": not a certificate file (PEM or DER): "
+                    + e.getMessage(), e);
         }
     }
 

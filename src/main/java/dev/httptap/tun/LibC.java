@@ -39,6 +39,9 @@ public interface LibC {
     int MSG_CMSG_CLOEXEC = 0x40000000;
 
     int POLLIN = 0x001;
+    int EPOLLIN = 0x001;
+    int EPOLL_CTL_ADD = 1;
+    int EPOLL_CTL_DEL = 2;
     int EFD_NONBLOCK = 0x800;
     int EFD_CLOEXEC = 0x80000;
 
@@ -69,6 +72,9 @@ public interface LibC {
 
     /** eventfd(2): a counter descriptor, used to wake a thread blocked in poll. */
     int eventfd(int initialValue, int flags);
+
+    /** epoll_ctl(2); {@code event} is a {@code struct epoll_event} (12 bytes on x86-64, 16 elsewhere). */
+    int epoll_ctl(int epollFd, int operation, int fd, Pointer event);
 
     // The helper's control socket: creation and descriptor passing.
 

@@ -15,6 +15,18 @@ public interface PacketDevice extends Closeable {
     /** Writes one packet, from {@code packet.position()} to {@code packet.limit()}. */
     void write(ByteBuffer packet) throws IOException;
 
+    /**
+     * Makes the epoll instance {@code epollFd} report readable while a packet waits, so that a thread already
+     * waiting there (a selector's) can take packets with {@code read(dst, 0)} and needs no reader thread.
+     * False if this device cannot; {@link #stopSignalling} undoes it.
+     */
+    default boolean signalReadableThrough(int epollFd) {
+        return false;
+    }
+
+    /** Undoes {@link #signalReadableThrough}, e.g. once reading failed and the descriptor would stay ready. */
+    default void stopSignalling(int epollFd) {}
+
     /** True if written TCP segments may carry a partial checksum, which the device completes. */
     default boolean completesTcpChecksums() {
         return false;

@@ -39,6 +39,16 @@ public final class TracingDevice implements PacketDevice {
     }
 
     @Override
+    public boolean signalReadableThrough(int epollFd) {
+        return device.signalReadableThrough(epollFd);
+    }
+
+    @Override
+    public void stopSignalling(int epollFd) {
+        device.stopSignalling(epollFd);
+    }
+
+    @Override
     public boolean completesTcpChecksums() {
         return device.completesTcpChecksums();
     }

@@ -27,6 +27,7 @@ import jnr.ffi.Pointer;
 public final class TunDevice implements PacketDevice {
     private static final int POLLFD_BYTES = 8;
     private static final int IOVEC_BYTES = 16;
+    private static final int EPOLL_EVENT_BYTES = 16;
 
     private final LibC libc = Native.libc();
     private final int fd;
@@ -82,6 +83,35 @@ public final class TunDevice implements PacketDevice {
         }
         vector.putAddress(IOVEC_BYTES, MemoryIO.getInstance().getDirectBufferAddress(buffer) + buffer.position());
         vector.putLong(IOVEC_BYTES + 8, buffer.remaining());
+    }
+
+    /**
+     * {@inheritDoc} The event's data is -1 in every byte, whichever way the platform packs the struct: a
+     * JDK selector takes the data for a descriptor of its own, and no channel has descriptor -1.
+     */
+    @Override
+    public boolean signalReadableThrough(int epollFd) {
+        Pointer event = Memory.allocateDirect(Native.runtime(), EPOLL_EVENT_BYTES, true);
+        event.putInt(0, LibC.EPOLLIN);
+        event.putInt(4, -1);
+        event.putLong(8, -1L);
+        return epollControl(epollFd, LibC.EPOLL_CTL_ADD, event);
+    }
+
+    @Override
+    public void stopSignalling(int epollFd) {
+        if (!epollControl(epollFd, LibC.EPOLL_CTL_DEL, Memory.allocateDirect(Native.runtime(), EPOLL_EVENT_BYTES, true))) {
+            Log.verbose("cannot remove the TUN device from the relay's epoll: %s", Native.lastErrorText());
+        }
+    }
+
+    private boolean epollControl(int epollFd, int operation, Pointer event) {
+        useLock.readLock().lock();
+        try {
+            return !closed.get() && libc.epoll_ctl(epollFd, operation, fd, event) == 0;
+        } finally {
+            useLock.readLock().unlock();
+        }
     }
 
     /** Yes: TCP segments written here go out marked NEEDS_CSUM, their checksum field holding the pseudo-header sum. */

@@ -80,14 +80,30 @@ class OptionsTest {
         options.applyEnvironment(Map.of(
                 "HTTPTAP_VERBOSE", "1",
                 "HTTPTAP_LOG_TO_STDERR", "true",
-                "HTTPTAP_NO_OVERLAY", "yes",
+                "HTTPTAP_NO_OVERLAY", "T",
                 "HTTPTAP_NO_NEW_USER_NAMESPACE", "0",
+                "HTTPTAP_DUMP_TCP", "",
                 "HTTPTAP_DUMP_HAR", "x.har"));
         assertTrue(options.verbose);
         assertTrue(options.stderr);
         assertTrue(options.noOverlay);
         assertFalse(options.noNewUserNamespace);
+        assertFalse(options.dumpTcp, "empty is unset");
         assertEquals("x.har", options.dumpHar);
+    }
+
+    /** As Go's strconv.ParseBool, which the original's go-arg uses: what it refuses is an error, not false. */
+    @Test
+    void aBooleanVariableGoRefusesIsAnError() {
+        for (String yes : List.of("1", "t", "T", "TRUE", "true", "True")) {
+            assertTrue(Options.isSet(Map.of("HTTPTAP_VERBOSE", yes), "HTTPTAP_VERBOSE"), yes);
+        }
+        for (String no : List.of("0", "f", "F", "FALSE", "false", "False")) {
+            assertFalse(Options.isSet(Map.of("HTTPTAP_VERBOSE", no), "HTTPTAP_VERBOSE"), no);
+        }
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> parse().applyEnvironment(Map.of("HTTPTAP_VERBOSE", "yes")));
+        assertTrue(refused.getMessage().startsWith("environment variable HTTPTAP_VERBOSE=yes: not a boolean"));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.httptap.e2e;
 
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -10,6 +11,15 @@ final class E2eSettings {
     /** The project directory holding ./httptap (failsafe sets it; a plain IDE run uses the working directory). */
     static Path projectHome() {
         return Path.of(System.getProperty("httptap.home", ".")).toAbsolutePath().normalize();
+    }
+
+    /** A script the tests run inside the tap, from src/test/resources/dev/httptap/e2e. */
+    static Path script(String name) {
+        try {
+            return Path.of(E2eSettings.class.getResource(name).toURI());
+        } catch (URISyntaxException | NullPointerException e) {
+            throw new IllegalStateException("no test script " + name, e);
+        }
     }
 
     /** Upper bound for one ordinary command run through httptap. */

@@ -144,21 +144,49 @@ class HttpsIT {
         assertClientRun(Route.TAPPED, run, HELLO, Exchange.withBody("GET", url, 200, HELLO));
     }
 
-    /** Without --ca-file httptap cannot verify the server, and the client fails as it would without httptap. */
+    /**
+     * The server's CA is not given to httptap: the command is shown a certificate from an issuer nobody
+     * trusts and fails its own check, as curl does directly against a server whose CA it does not have.
+     */
     @Test
-    void anUnverifiableServerIsRefusedByTheClientWithARedLine() {
-        ProcessRun run = Httptap.command("curl", "-s", base + "/hello").run();
+    void anUnverifiableServerFailsTheCommandsCheckAsItWouldDirectly() {
+        ProcessRun direct = Route.DIRECT.run("curl", "-sS", "https://127.0.0.1:" + server.port() + "/hello");
+        ProcessRun run = Httptap.command("curl", "-sS", base + "/hello").run();
+
+        assertEquals(60, direct.exitCode(), direct::describe);
         assertAll(run.describe(),
-                () -> assertEquals(60, run.exitCode(), "curl's exit code for a certificate it cannot verify"),
+                () -> assertEquals(60, run.exitCode(), "curl's 'peer certificate cannot be authenticated'"),
+                () -> assertEquals(direct.stderrLines().get(0), run.stderrLines().get(0), "curl's reason"),
+                () -> assertEquals("", run.programStdout()),
                 () -> assertEquals(List.of("<--- ERROR " + Httptap.HOST + ":" + server.port()
                                 + ": cannot verify the TLS connection: its certificate is not signed by a trusted CA (use --ca-file for a private CA)"),
-                        run.stdoutLines(), "the error line alone"));
+                        ProcessRun.exchangeLines(run.stdoutLines()), "the error line and no exchange"));
     }
 
+    /** The server's certificate names host.httptap.local only; the command asks for another name. */
     @Test
-    void aClientTakingAnyCertificateGetsA502FromAnUnverifiableServer() {
+    void aServerCertificateForAnotherNameFailsTheCommandsCheckAsItWouldDirectly() {
+        String name = "other.httptap.test";
+        String url = "https://" + name + ":" + server.port() + "/hello";
+        ProcessRun direct = Route.DIRECT.run("curl", "-sS", "--cacert", caFile.toString(),
+                "--resolve", name + ":" + server.port() + ":127.0.0.1", url);
+        ProcessRun run = tapped("curl", "-sS", "--resolve", name + ":" + server.port() + ":" + Httptap.HOST_ADDRESS, url);
+
+        assertEquals(60, direct.exitCode(), direct::describe);
+        assertAll(run.describe(),
+                () -> assertEquals(60, run.exitCode()),
+                () -> assertEquals(direct.stderrLines().get(0), run.stderrLines().get(0), "curl's reason"),
+                () -> assertEquals("", run.programStdout()),
+                () -> assertEquals(1, ProcessRun.exchangeLines(run.stdoutLines()).size(), "one error line"),
+                () -> assertTrue(run.stdoutLines().get(0).startsWith("<--- ERROR " + name + ":" + server.port()
+                        + ": cannot verify the TLS connection: No subject alternative DNS name matching " + name)));
+    }
+
+    /** A command that checks no certificate (curl -k) cannot get the real server's answer: a 502 says why. */
+    @Test
+    void aCommandTakingAnyCertificateGetsA502FromAnUnverifiableServer() {
         String url = base + "/hello";
-        ProcessRun run = Httptap.command("curl", "-sS", "--insecure", url).run();
+        ProcessRun run = Httptap.command("curl", "-sSk", url).run();
         String reason = "cannot verify the TLS connection to " + Httptap.HOST + ":" + server.port();
         assertAll(run.describe(),
                 () -> assertEquals(0, run.exitCode()),
@@ -168,6 +196,22 @@ class HttpsIT {
                         "---> GET " + url, "<--- 502 " + url + " (" + run.programStdout().length() + " bytes)"),
                         ProcessRun.exchangeLines(run.stdoutLines()), "the error line, with the exchange lines"),
                 () -> assertEquals(List.of(), run.stderrLines()));
+    }
+
+    /** A "server" that reads the ClientHello and hangs up: curl sees the same TLS connect error either way. */
+    @Test
+    void aServerHangingUpMidHandshakeEndsTheCommandsHandshakeAsItWouldDirectly() throws IOException {
+        try (TcpServerFixture hangingUp = TcpServerFixture.start(50, socket -> socket.getInputStream().read(new byte[512]))) {
+            ProcessRun direct = Route.DIRECT.run("curl", "-sS", "https://127.0.0.1:" + hangingUp.port() + "/");
+            ProcessRun run = Httptap.command("curl", "-sS", "https://" + Httptap.HOST + ":" + hangingUp.port() + "/").run();
+
+            assertEquals(35, direct.exitCode(), direct::describe);
+            assertAll(run.describe(),
+                    () -> assertEquals(35, run.exitCode(), "curl's 'SSL connect error'"),
+                    () -> assertEquals(List.of("<--- ERROR " + Httptap.HOST + ":" + hangingUp.port()
+                            + ": the TLS handshake failed: the server closed the connection"),
+                            ProcessRun.exchangeLines(run.stdoutLines())));
+        }
     }
 
     @Test

@@ -36,7 +36,10 @@ class LenientHttpIT {
                     + "Content-Length: 2\\r\\n\\r\\nhi"),
             Map.entry("twolengths", "POST /twolengths HTTP/1.1\\r\\nHost: HOST\\r\\nContent-Length: 2\\r\\n"
                     + "Content-Length: 3\\r\\n\\r\\nhi!"),
-            Map.entry("barelf", "GET /barelf HTTP/1.1\\nHost: HOST\\n\\n"));
+            Map.entry("barelf", "GET /barelf HTTP/1.1\\nHost: HOST\\n\\n"),
+            Map.entry("lowercase", "get /lowercase HTTP/1.1\\r\\nHost: HOST\\r\\n\\r\\n"),
+            Map.entry("spaces", "GET  /spaces  HTTP/1.1 \\r\\nHost: HOST\\r\\n\\r\\n"),
+            Map.entry("tabs", "GET\\t/tabs\\tHTTP/1.1\\r\\nHost: HOST\\r\\n\\r\\n"));
 
     /** Sends each case on its own connection, reads to the server's close, prints what came back. */
     private static final String CLIENT = """
@@ -96,16 +99,19 @@ class LenientHttpIT {
     }
 
     /** The status each case gets from {@link #answer}, which answers as strict servers do. */
-    private static final Map<String, Integer> STATUS = Map.of("space", 400, "control", 200, "huge", 431, "many", 200,
-            "fold", 200, "xchunked", 501, "xchunkedresponse", 200, "samelength", 200, "twolengths", 400, "barelf", 200);
+    private static final Map<String, Integer> STATUS = Map.ofEntries(Map.entry("space", 400), Map.entry("control", 200),
+            Map.entry("huge", 431), Map.entry("many", 200), Map.entry("fold", 200), Map.entry("xchunked", 501),
+            Map.entry("xchunkedresponse", 200), Map.entry("samelength", 200), Map.entry("twolengths", 400),
+            Map.entry("barelf", 200), Map.entry("lowercase", 405), Map.entry("spaces", 200), Map.entry("tabs", 200));
 
     /** Reads one head, answers by its path (as nginx or Go would), closes its side and drains the rest. */
     private static void answer(Socket socket) throws IOException {
         socket.setSoTimeout(20_000);
         InputStream in = socket.getInputStream();
         String head = HttpHeads.read(in);
-        String path = head.substring(head.indexOf(' ') + 1, head.indexOf(' ', head.indexOf(' ') + 1));
+        String path = head.split("[ \t]+")[1];
         String response = switch (path) {
+            case "/lowercase" -> fixed("405 Method Not Allowed", "", "methods are case-sensitive");
             case "/space" -> fixed("400 Bad Request", "", "bad field name");
             case "/huge" -> fixed("431 Request Header Fields Too Large", "", "");
             case "/xchunked" -> fixed("501 Not Implemented", "", "unknown coding");

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * A started process whose stdout and stderr are captured on their own threads. Waiting is always bounded:
@@ -57,8 +58,23 @@ final class RunningCommand {
         return text(stdout);
     }
 
+    /** Waits until stdout holds {@code marker}; fails the test if the process ends or {@code limit} passes first. */
+    void awaitStdout(String marker, Duration limit) {
+        boolean seen = ProcessTable.awaitCondition(limit, () -> stdoutSoFar().contains(marker) || !isAlive());
+        if (!seen || !stdoutSoFar().contains(marker)) {
+            killTree();
+            fail("no '" + marker.strip() + "' from " + command + "\n--- stdout so far ---\n" + text(stdout)
+                    + "\n--- stderr so far ---\n" + text(stderr));
+        }
+    }
+
     long pid() {
         return process.pid();
+    }
+
+    /** The process and its descendants, as they are now. */
+    List<ProcessHandle> processTree() {
+        return Stream.concat(Stream.of(process.toHandle()), process.descendants()).toList();
     }
 
     boolean isAlive() {

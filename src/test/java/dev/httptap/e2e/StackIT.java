@@ -41,6 +41,19 @@ class StackIT {
     private static final int STALL_MILLIS = 1500;
     private static final int CONNECTIONS = 1000;
 
+    /** The relay thread waits for the TUN device and its sockets at once; a reader thread is the fallback. */
+    @Test
+    void theRelayThreadReadsTheTunDeviceItself() throws IOException {
+        try (TcpServerFixture server = TcpServerFixture.start(50, socket -> socket.getOutputStream().write('x'))) {
+            ProcessRun run = Httptap.command("sh", "-c", "nc " + HOST + " " + server.port() + " < /dev/null")
+                    .flags("-v").run();
+
+            assertEquals(0, run.exitCode(), run::describe);
+            assertEquals("x", run.programStdout(), run::describe);
+            assertTrue(run.stderrLines().stream().noneMatch(line -> line.contains("thread of its own")), run::describe);
+        }
+    }
+
     @Test
     void theChildsHalfCloseReachesTheServerWhichCanStillAnswer() throws IOException {
         try (TcpServerFixture server = TcpServerFixture.start(50, socket -> {

@@ -5,13 +5,14 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Sends every datagram back to its sender; listens on 127.0.0.1 (ephemeral port). */
 final class UdpEchoServer implements AutoCloseable {
     private final DatagramSocket socket;
-    private final List<InetAddress> peers = new CopyOnWriteArrayList<>();
+    private final List<InetSocketAddress> senders = Collections.synchronizedList(new ArrayList<>());
 
     private UdpEchoServer(DatagramSocket socket) {
         this.socket = socket;
@@ -36,7 +37,14 @@ final class UdpEchoServer implements AutoCloseable {
 
     /** The source address of every datagram received, in order. */
     List<InetAddress> peers() {
-        return List.copyOf(peers);
+        return senders().stream().map(InetSocketAddress::getAddress).toList();
+    }
+
+    /** The source address and port of every datagram received, in order. */
+    List<InetSocketAddress> senders() {
+        synchronized (senders) {
+            return List.copyOf(senders);
+        }
     }
 
     @Override
@@ -50,7 +58,7 @@ final class UdpEchoServer implements AutoCloseable {
             try {
                 DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
                 socket.receive(packet);
-                peers.add(packet.getAddress());
+                senders.add((InetSocketAddress) packet.getSocketAddress());
                 socket.send(new DatagramPacket(packet.getData(), packet.getLength(), packet.getSocketAddress()));
             } catch (IOException e) {
                 // closed while receiving: the loop condition ends it

@@ -80,8 +80,19 @@ class HeadParserTest {
         assertEquals(List.of("OPTIONS", "*", "HTTP/1.0"), List.of(head.method(), head.target(), head.version()));
         assertThrows(Http1Exception.class, () -> StartLines.request(parse("GET /\r\n\r\n")));
         assertThrows(Http1Exception.class, () -> StartLines.request(parse("GET / HTTP/2.0\r\n\r\n")));
-        assertThrows(Http1Exception.class, () -> StartLines.request(parse("GET  / HTTP/1.1\r\n\r\n")));
+        assertThrows(Http1Exception.class, () -> StartLines.request(parse("GET / HTTP/1.1 extra\r\n\r\n")));
+        assertThrows(Http1Exception.class, () -> StartLines.request(parse("G@T / HTTP/1.1\r\n\r\n")));
         assertThrows(Http1Exception.class, () -> StartLines.request(parse("PRI * HTTP/2.0\r\n\r\n")));
+    }
+
+    /** What nginx answers (200 or its own 400) is an exchange: the line is read as servers read it. */
+    @Test
+    void requestLinesAreSplitOnRunsOfWhitespaceAndTakeAnyTokenAsTheMethod() throws Http1Exception {
+        for (String line : List.of("GET  /a  HTTP/1.1", "GET /a HTTP/1.1 ", "GET\t/a\tHTTP/1.1", " GET /a HTTP/1.1")) {
+            RequestHead head = StartLines.request(parse(line + "\r\nHost: h\r\n\r\n"));
+            assertEquals(List.of("GET", "/a", "HTTP/1.1"), List.of(head.method(), head.target(), head.version()), line);
+        }
+        assertEquals("get", StartLines.request(parse("get /a HTTP/1.1\r\n\r\n")).method());
     }
 
     @Test

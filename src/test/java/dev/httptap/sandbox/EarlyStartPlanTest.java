@@ -24,7 +24,7 @@ class EarlyStartPlanTest {
     Path temp;
 
     private static EarlyStartPlan plan(List<FileStamp> checks, Map<String, String> environment, List<String> helperOptions) {
-        return new EarlyStartPlan(Instant.ofEpochSecond(1_767_225_600L), CA_DIR, checks,
+        return new EarlyStartPlan(Instant.ofEpochSecond(1_767_225_600L), CA_DIR, Path.of("/opt/httptap/httptap.jar"), checks,
                 List.of("HTTPTAP_VERBOSE", "HTTPTAP_DUMP_HAR"),
                 List.of(new EarlyStartPlan.Flag("--head", false, false),
                         new EarlyStartPlan.Flag("--filter", true, false),
@@ -51,6 +51,7 @@ class EarlyStartPlanTest {
                 httptap-early-start 1
                 expires 1767225600
                 ca /home/u/.cache/httptap/ca/1767225600-0a1b2c3d
+                jar /opt/httptap/httptap.jar
                 check 1234 1700000000000000001 /opt/httptap/httptap.jar
                 check absent 0 /etc/pki/tls/cert.pem
                 quiet HTTPTAP_VERBOSE

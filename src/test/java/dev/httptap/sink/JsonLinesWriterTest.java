@@ -9,14 +9,46 @@ import dev.httptap.event.Exchange;
 import dev.httptap.event.ExchangeClock;
 import dev.httptap.event.Headers;
 import dev.httptap.event.Outcome;
+import dev.httptap.log.LogCapture;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class JsonLinesWriterTest {
+    @Test
+    void aFileThatTakesNoBytesIsReportedOnceAndNoMoreIsWritten() throws Exception {
+        JsonLinesWriter writer = new JsonLinesWriter(new FullDisk(), true, ExchangeClock.SYSTEM);
+
+        List<String> log = LogCapture.linesDuring(() -> writeTwoExchangesAndClose(writer));
+
+        assertEquals(List.of("httptap: cannot write the JSON lines, no more will be written: "
+                + FullDisk.MESSAGE), log);
+    }
+
+    @Test
+    void aClosedStandardOutputIsReportedOnceThoughPrintStreamHidesTheError() throws Exception {
+        JsonLinesWriter writer = new JsonLinesWriter(new PrintStream(new FullDisk()), false, ExchangeClock.SYSTEM);
+
+        List<String> log = LogCapture.linesDuring(() -> writeTwoExchangesAndClose(writer));
+
+        assertEquals(List.of("httptap: cannot write the JSON lines, no more will be written: "
+                + "standard output is closed or failing"), log);
+    }
+
+    private static void writeTwoExchangesAndClose(JsonLinesWriter writer) {
+        for (int port = 40000; port < 40002; port++) {
+            Exchange exchange = Exchanges.started(Exchanges.connection(port), "GET", "/", Headers.of("Host", "h:1"));
+            Exchanges.finish(exchange, Outcome.NO_RESPONSE);
+            writer.onExchangeFinished(exchange);
+        }
+        writer.close();
+    }
+
     @Test
     void eachFinishedExchangeIsOneParsableLine() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -92,8 +92,8 @@ class TerminalPrinterTest {
 
         Exchange midway = exchange("GET", 200, 3, Outcome.PENDING);
         midway.finishNotFollowed("response: chunk size line without a size", 3);
-        assertEquals("---> GET " + URL + "\n<--- 200 " + URL + " (3 bytes, incomplete)\n<--- ERROR " + URL
-                + ": cannot follow the exchange: response: chunk size line without a size\n", print(false, midway));
+        assertEquals("---> GET " + URL + "\n<--- 200 " + URL + " (3 bytes, incomplete: cannot follow the rest: response:"
+                + " chunk size line without a size)\n", print(false, midway), "one line: the response, and why it stops");
     }
 
     @Test

@@ -28,6 +28,11 @@ class ProtocolGuessTest {
         assertEquals(NEED_MORE, guess(""));
         assertEquals(NEED_MORE, guess("GE"));
         assertEquals(NEED_MORE, guess("GET "));
+        // As servers read them: any token as the method, runs of spaces or tabs between the parts.
+        assertEquals(HTTP1, guess("get / HTTP/1.1"));
+        assertEquals(HTTP1, guess("GET  /  HTTP/1.1"));
+        assertEquals(HTTP1, guess("GET\t/\tHTTP/1.1"));
+        assertEquals(NEED_MORE, guess("GET \t "));
     }
 
     @Test
@@ -39,9 +44,9 @@ class ProtocolGuessTest {
         assertEquals(NEED_MORE, guess("PRI * HTTP"));
         assertEquals(OTHER, guess("EHLO\r\n"));
         assertEquals(HTTP1, guess("EHLO me\r\n")); // only a guess: the HTTP/1 parser has the last word
-        assertEquals(OTHER, guess("get / HTTP/1.1"));
         assertEquals(OTHER, guess(" GET /"));
-        assertEquals(OTHER, guess("GET  /"));
+        assertEquals(OTHER, guess("GET" + " ".repeat(ProtocolGuess.MAX_SEPARATOR_CHARS + 1) + "/"));
+        assertEquals(OTHER, guess("GET \u0001"));
         assertEquals(OTHER, guess("\u0000\u0000\u0000\u0018"));
         assertEquals(OTHER, guess("A".repeat(ProtocolGuess.MAX_METHOD_CHARS + 1) + " /"));
     }

@@ -30,6 +30,7 @@ import java.util.WeakHashMap;
  */
 public final class HarWriter implements ExchangeListener, AutoCloseable {
     private final JsonGenerator json;
+    private final OutputStream out;
     private final HarEntryWriter entries;
     private final Path bodyDirectory;
     private final long bodyLimit;
@@ -41,11 +42,15 @@ public final class HarWriter implements ExchangeListener, AutoCloseable {
     private final Map<ConnectionInfo, String> connectionIds = new WeakHashMap<>();
     private int nextConnectionId;
     private boolean closed;
+    /** A write failed: reported once, nothing more is written, the exchanges are still let go. */
+    private boolean failed;
 
-    private HarWriter(JsonGenerator json, Path bodyDirectory, long bodyLimit, ExchangeFilter filter, ExchangeClock clock,
+    private HarWriter(JsonGenerator json, OutputStream out, Path bodyDirectory, long bodyLimit, ExchangeFilter filter,
+            ExchangeClock clock,
             ConnectionTimings timings) {
         this.timings = timings;
         this.json = json;
+        this.out = out;
         this.entries = new HarEntryWriter(json, bodyLimit);
         this.bodyDirectory = bodyDirectory;
         this.bodyLimit = bodyLimit;
@@ -54,8 +59,8 @@ public final class HarWriter implements ExchangeListener, AutoCloseable {
     }
 
     /**
-     * Writes the HAR's opening to {@code out} (which it will close); bodies wait in {@code bodyDirectory};
-     * {@code timings} tells how each connection opened.
+     * Starts the HAR for {@code out} (which it will close); its opening is written with the first entry or at
+     * close. Bodies wait in {@code bodyDirectory}; {@code timings} tells how each connection opened.
      */
     public static HarWriter open(OutputStream out, String creatorVersion, Path bodyDirectory, long bodyLimit,
             ExchangeFilter filter, ExchangeClock clock, ConnectionTimings timings) throws IOException {
@@ -69,8 +74,9 @@ public final class HarWriter implements ExchangeListener, AutoCloseable {
         json.writeStringField("version", creatorVersion);
         json.writeEndObject();
         json.writeArrayFieldStart("entries");
-        json.flush();
-        return new HarWriter(json, bodyDirectory, bodyLimit, filter, clock, timings);
+        // Not flushed: a file that takes no bytes (a full disk, a closed pipe) is then reported by the first
+        // write like any later failure, and the command runs on.
+        return new HarWriter(json, out, bodyDirectory, bodyLimit, filter, clock, timings);
     }
 
     public static HarWriter open(Path file, String creatorVersion, Path bodyDirectory, long bodyLimit,
@@ -81,7 +87,7 @@ public final class HarWriter implements ExchangeListener, AutoCloseable {
 
     @Override
     public synchronized void onRequestHead(Exchange exchange) {
-        if (closed || !filter.mayMatch(exchange)) {
+        if (closed || failed || !filter.mayMatch(exchange)) {
             return;
         }
         Recording recording = new Recording(exchange, connectionId(exchange.connection()),
@@ -115,7 +121,7 @@ public final class HarWriter implements ExchangeListener, AutoCloseable {
         }
         recording.finished = true;
         recording.wanted = filter.matches(exchange);
-        while (!closed && !inStartOrder.isEmpty() && inStartOrder.peekFirst().finished) {
+        while (!inStartOrder.isEmpty() && inStartOrder.peekFirst().finished) {
             write(inStartOrder.removeFirst());
         }
     }
@@ -132,27 +138,35 @@ public final class HarWriter implements ExchangeListener, AutoCloseable {
             write(recording);
         }
         closed = true;
-        try {
-            json.writeEndArray();
-            json.writeEndObject();
-            json.writeEndObject();
-            json.close();
+        try (OutputStream file = out) {
+            if (!failed) {
+                json.writeEndArray();
+                json.writeEndObject();
+                json.writeEndObject();
+                json.close();
+            }
         } catch (IOException e) {
-            Log.error("cannot finish the HAR file: %s", e.getMessage());
+            reportFailure("cannot finish the HAR file: %s", e);
         }
     }
 
     private void write(Recording recording) {
         recordings.remove(recording.exchange);
         try (BodyRecorder request = recording.requestBody; BodyRecorder response = recording.responseBody) {
-            if (recording.wanted && !closed) {
+            if (recording.wanted && !failed) {
                 entries.write(recording.exchange, request, response, recording.connectionId, recording.opening,
                         clock.nanoTime());
                 json.flush();
             }
         } catch (IOException e) {
-            Log.error("cannot write the HAR file, no more exchanges will be recorded: %s", e.getMessage());
-            closed = true;
+            reportFailure("cannot write the HAR file, no more exchanges will be recorded: %s", e);
+        }
+    }
+
+    private void reportFailure(String format, IOException e) {
+        if (!failed) {
+            failed = true;
+            Log.error(format, e.getMessage());
         }
     }
 

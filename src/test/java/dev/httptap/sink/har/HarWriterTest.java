@@ -14,7 +14,9 @@ import dev.httptap.event.ExchangeClock;
 import dev.httptap.event.ExchangeFilter;
 import dev.httptap.event.Headers;
 import dev.httptap.event.Outcome;
+import dev.httptap.log.LogCapture;
 import dev.httptap.sink.Exchanges;
+import dev.httptap.sink.FullDisk;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -171,6 +173,37 @@ class HarWriterTest {
 
         assertFalse(file.toString(StandardCharsets.UTF_8).contains("/ok"));
         assertEquals(List.of(), values(file.toByteArray(), "url"));
+    }
+
+    @Test
+    void aFileThatTakesNoBytesIsReportedOnceWhileTheExchangesGoOn() throws Exception {
+        HarWriter har = HarWriter.open(new FullDisk(), "1.2.3", bodies, 1024, ExchangeFilter.ALL, CLOCK, timings);
+
+        List<String> log = LogCapture.linesDuring(() -> {
+            finish(har, get(har, 40001, "/first", Headers.EMPTY, new byte[0]), Outcome.COMPLETE);
+            finish(har, get(har, 40002, "/second", Headers.EMPTY, "body".getBytes(StandardCharsets.UTF_8)),
+                    Outcome.COMPLETE);
+            get(har, 40003, "/unfinished", Headers.EMPTY, new byte[0]);
+            har.close();
+        });
+
+        assertEquals(List.of("httptap: cannot write the HAR file, no more exchanges will be recorded: "
+                + FullDisk.MESSAGE), log);
+        try (var spooled = Files.list(bodies)) {
+            assertEquals(List.of(), spooled.toList(), "no body left waiting");
+        }
+    }
+
+    @Test
+    void aFileThatTakesNoBytesWithoutExchangesIsReportedOnceAtClose() throws Exception {
+        HarWriter har = HarWriter.open(new FullDisk(), "1.2.3", bodies, 1024, ExchangeFilter.ALL, CLOCK, timings);
+
+        List<String> log = LogCapture.linesDuring(() -> {
+            har.close();
+            har.close();
+        });
+
+        assertEquals(List.of("httptap: cannot finish the HAR file: " + FullDisk.MESSAGE), log);
     }
 
     @Test
