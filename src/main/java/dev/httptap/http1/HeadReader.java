@@ -14,7 +14,7 @@ import java.util.List;
  */
 final class HeadReader {
     static final int MAX_HEAD_BYTES = 64 * 1024;
-    /** Empty lines tolerated before a start line (some clients send CRLF after a body). */
+    /** Empty lines tolerated before a start line (some clients send CRLF after a body; a response may not start so). */
     private static final int MAX_LEADING_EMPTY_LINES = 8;
 
     private final HeadOverflow overflow = new HeadOverflow();
@@ -126,6 +126,7 @@ final class HeadReader {
         } else {
             head = HeadParser.parse(bytes, length, List.of());
         }
+        head = head.afterEmptyLines(leadingEmptyLines);
         overflow.reset();
         length = 0;
         lineStart = 0;

@@ -136,10 +136,7 @@ public final class Http1Connection implements FlowObserver {
         if (state != State.WATCHING || !endInput(responses, "response")) {
             return;
         }
-        long headBytes = responses.unfinishedHeadBytes();
-        if (headBytes > 0) { // the client got those bytes and no response: say so, not "(no response)"
-            giveUp("response", new Http1Exception("the server closed the connection inside a head, after "
-                    + headBytes + " bytes"));
+        if (endedInsideResponseHead("the server closed the connection")) {
             return;
         }
         stopFollowing(State.CLOSED);
@@ -155,6 +152,12 @@ public final class Http1Connection implements FlowObserver {
         if (state == State.CLOSED) {
             return;
         }
+        // A client giving up on a head that does not end (curl does after 100 KiB) closes it first.
+        if (state == State.WATCHING
+                && endedInsideResponseHead(reset ? "the connection was reset" : "the connection closed")) {
+            state = State.CLOSED;
+            return;
+        }
         try {
             if (state == State.WATCHING && !reset) {
                 responses.endOfInput();
@@ -164,6 +167,19 @@ public final class Http1Connection implements FlowObserver {
             giveUp("response", e);
         }
         state = State.CLOSED;
+    }
+
+    /**
+     * A response head begun and never ended: the client got those bytes and no response, so the exchange is
+     * reported as not followed with their count, not as "(no response)"; true if there was one.
+     */
+    private boolean endedInsideResponseHead(String how) {
+        long headBytes = responses.unfinishedHeadBytes();
+        if (headBytes == 0) {
+            return false;
+        }
+        giveUp("response", new Http1Exception(how + " inside a head, after " + headBytes + " bytes"));
+        return true;
     }
 
     /** Ends {@code reader}'s input; false when that showed the bytes are not HTTP/1 (and the watching ended). */
@@ -310,6 +326,9 @@ public final class Http1Connection implements FlowObserver {
             Exchange exchange = awaitingResponse.peek();
             if (exchange == null) {
                 throw new Http1Exception("a response " + head.status() + " without a request");
+            }
+            if (raw.emptyLinesBefore() > 0) { // clients (curl, python, Go) take the empty line for the status line
+                throw new Http1Exception("an empty line instead of a status line");
             }
             interim = head.isInformational() && head.status() != 101;
             // Followed only once the request is complete: the rest of its body would come after the 101.

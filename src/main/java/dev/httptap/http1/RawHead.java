@@ -5,7 +5,15 @@ import java.util.List;
 
 /**
  * A message head split into its start line (not yet interpreted) and its header fields; {@code notes}
- * say what was left out or skipped on the way (usually nothing).
+ * say what was left out or skipped on the way (usually nothing); {@code emptyLinesBefore}: the empty lines
+ * skipped before the start line, which requests may have and responses may not.
  */
-record RawHead(String startLine, Headers headers, List<String> notes) {
+record RawHead(String startLine, Headers headers, List<String> notes, int emptyLinesBefore) {
+    RawHead(String startLine, Headers headers, List<String> notes) {
+        this(startLine, headers, notes, 0);
+    }
+
+    RawHead afterEmptyLines(int count) {
+        return new RawHead(startLine, headers, notes, count);
+    }
 }

@@ -349,6 +349,46 @@ class Http1ConnectionTest {
                 play(conversation, split, Http1Connection.State.CLOSED));
     }
 
+    /** curl gives up on a head that does not end after 100 KiB: its close or reset comes before any server FIN. */
+    @ParameterizedTest
+    @MethodSource("splits")
+    void aClientLeavingInsideAResponseHeadIsReportedWithWhatCameNotAsNoResponse(Split split) {
+        String head = "HTTP/1.1 200 OK\r\nX-More: " + "m".repeat(70_000);
+        for (boolean reset : new boolean[] {true, false}) {
+            Conversation conversation = new Conversation().client(get("/endless")).server(head).close(reset);
+            assertEquals(List.of("request GET /endless", "finished GET " + URL + "/endless - UNPARSEABLE 0/0",
+                    "not followed: response: the connection " + (reset ? "was reset" : "closed")
+                            + " inside a head, after 70025 bytes"),
+                    play(conversation, split, Http1Connection.State.CLOSED));
+        }
+    }
+
+    /** Empty lines may come before a request line, not before a status line: clients refuse such a response. */
+    @ParameterizedTest
+    @MethodSource("splits")
+    void anEmptyLineBeforeAStatusLineIsNotAResponse(Split split) {
+        Conversation conversation = new Conversation()
+                .client(get("/empty-first"))
+                .server("\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi");
+        assertEquals(List.of("request GET /empty-first", "finished GET " + URL + "/empty-first - UNPARSEABLE 0/0",
+                "not followed: response: an empty line instead of a status line"),
+                play(conversation, split, Http1Connection.State.NOT_HTTP));
+    }
+
+    /** Empty lines after a complete response, with no request waiting, are not a response at all. */
+    @ParameterizedTest
+    @MethodSource("splits")
+    void emptyLinesAfterAResponseAreSkipped(Split split) {
+        Conversation conversation = new Conversation()
+                .client(get("/trailing-crlf"))
+                .server(ok("ok") + "\r\n")
+                .serverEnd()
+                .close(false);
+        assertEquals(List.of("request GET /trailing-crlf", "response 200", "response body: ok",
+                "finished GET " + URL + "/trailing-crlf 200 COMPLETE 0/2"),
+                play(conversation, split, Http1Connection.State.CLOSED));
+    }
+
     @ParameterizedTest
     @MethodSource("splits")
     void aServerClosingInsideAHeadIsReportedWithWhatItSentNotAsNoResponse(Split split) {
