@@ -62,6 +62,19 @@ final class TlsEndpoint {
         return engine.isInboundDone();
     }
 
+    /**
+     * True when the bytes waiting for the rest of their record do not begin a TLS record (a content type
+     * from change_cipher_spec to heartbeat, version 3.x): JSSE waits for as many bytes as such a "header"
+     * claims, where OpenSSL, as a client, fails at once.
+     */
+    boolean holdsNonTlsRecord() {
+        if (networkIn.position() < 2) {
+            return false;
+        }
+        int type = networkIn.get(0);
+        return type < 20 || type > 24 || networkIn.get(1) != 3;
+    }
+
     /** Starts the handshake; a client sends its ClientHello now. */
     void start() throws SSLException {
         engine.beginHandshake();

@@ -24,8 +24,9 @@ import javax.net.ssl.SSLParameters;
  * <p>A server that fails verification is never talked to. The child is shown a leaf with the same defect
  * ({@link ServerDefect}: expired, for other names, from an untrusted issuer), so it fails as it would have
  * with the server itself; a child that accepts it anyway (curl -k) gets a 502 saying why (in HTTP/2 for a
- * child that offered only h2, else in HTTP/1.1). A server whose handshake fails otherwise (an alert, a close)
- * leaves the child's handshake unanswered and its connection ended, as the server itself would. A child
+ * child that offered only h2, else in HTTP/1.1). A server whose handshake fails otherwise ends the child's
+ * the same way: one that breaks the protocol (an alert, bytes that are not TLS) with a handshake_failure
+ * alert, one that closes with a close. A child
  * that refuses the leaf with a certificate alert ({@link CertificateRefusal}) is reported once, and its later
  * connections to the same server pass through untouched; a child that just hangs up mid-handshake is not
  * held to it.
@@ -38,6 +39,8 @@ final class TlsInterceptor implements FlowHandler {
     /** Client bytes that may arrive before its handshake can start (early data, a pipelined request). */
     private static final int MAX_EARLY_BYTES = 64 * 1024;
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
+    /** A fatal handshake_failure alert in a plaintext record (RFC 8446 section 6), as a server sends it before its hello. */
+    private static final byte[] HANDSHAKE_FAILURE = {21, 3, 3, 0, 2, 2, 40};
 
     private enum State { SERVER_HANDSHAKE, CLIENT_HANDSHAKE, RELAYING, CLOSED }
 
@@ -134,6 +137,10 @@ final class TlsInterceptor implements FlowHandler {
             }
             return;
         }
+        if (!upstream.isHandshakeDone() && upstream.holdsNonTlsRecord()) {
+            serverLost("the TLS handshake failed", "the server sent bytes that are not TLS", true);
+            return;
+        }
         if (upstream.isInboundDone() && downstream != null && downstream.isHandshakeDone()) {
             closeQuietly(downstream);
         }
@@ -168,7 +175,7 @@ final class TlsInterceptor implements FlowHandler {
             return;
         }
         if (!upstream.isHandshakeDone()) {
-            serverLost("the TLS handshake failed", "the server closed the connection");
+            serverLost("the TLS handshake failed", "the server closed the connection", false);
             return;
         }
         observer.onServerEnd();
@@ -199,7 +206,7 @@ final class TlsInterceptor implements FlowHandler {
     private void serverFailed(SSLException failure) {
         Optional<ServerDefect> defect = ServerDefect.of(failure);
         if (defect.isEmpty()) {
-            serverLost("the TLS handshake failed", FailureReason.of(failure));
+            serverLost("the TLS handshake failed", FailureReason.of(failure), true);
             return;
         }
         serverDefect = defect.get();
@@ -208,11 +215,18 @@ final class TlsInterceptor implements FlowHandler {
         startClientSide(offersOnlyH2() ? H2 : HTTP_1_1);
     }
 
-    /** The server's handshake failed other than over its certificate: the child sees its own end the same way. */
-    private void serverLost(String what, String reason) {
+    /**
+     * The server's handshake failed other than over its certificate: the child's ends the same way, with
+     * {@code alert} a handshake_failure (the server broke the protocol, which a direct client reports as
+     * such, e.g. python's SSLError), else unanswered (the server closed: python's SSLEOFError).
+     */
+    private void serverLost(String what, String reason, boolean alert) {
         dropServer(what, reason);
-        Log.verbose("%s: %s; ending the client's connection unanswered", flow, serverFailure);
+        Log.verbose("%s: %s; ending the client's connection %s", flow, serverFailure, alert ? "with an alert" : "unanswered");
         state = State.CLOSED;
+        if (alert) {
+            peers.sendToClient(ByteBuffer.wrap(HANDSHAKE_FAILURE));
+        }
         peers.endClient();
     }
 

@@ -30,6 +30,8 @@ final class InMemoryConnection implements FlowPeers {
     boolean clientBytesOneByOne;
     /** Drops what is sent to the child, as a child that stopped listening mid-handshake. */
     boolean clientDeaf;
+    /** Keeps what is sent to the server from its engine: the test answers with bytes of its own. */
+    boolean serverDeaf;
     boolean reset;
     boolean serverEnded;
     boolean clientEnded;
@@ -88,7 +90,7 @@ final class InMemoryConnection implements FlowPeers {
             }
             while ((bytes = handlerToServer.poll()) != null) {
                 serverRaw.writeBytes(bytes);
-                if (serverFailure == null) {
+                if (serverFailure == null && !serverDeaf) {
                     try {
                         server.receive(ByteBuffer.wrap(bytes));
                     } catch (SSLException e) {

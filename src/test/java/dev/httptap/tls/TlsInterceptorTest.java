@@ -12,6 +12,7 @@ import dev.httptap.http2.Http2Frames;
 import dev.httptap.relay.FlowHandler;
 import dev.httptap.relay.FlowHandlerFactory;
 import dev.httptap.relay.FlowObserver;
+import dev.httptap.relay.UpstreamObserver;
 import dev.httptap.sniff.HttpSniffer;
 import dev.httptap.sniff.SniffOptions;
 import dev.httptap.stack.FlowId;
@@ -61,6 +62,8 @@ class TlsInterceptorTest {
     private final RecordingListener listener = new RecordingListener();
     private final RejectingClients rejecting = new RejectingClients();
     private final RecordingPlainHandlers plain = new RecordingPlainHandlers();
+    /** What the error lines would say: "server: reason" for each server that could not be talked to. */
+    private final List<String> rejections = new java.util.ArrayList<>();
 
     @TempDir
     Path dir;
@@ -194,6 +197,57 @@ class TlsInterceptorTest {
         assertFalse(connection.reset);
         assertFalse(rejecting.contains(HOST + ":443"), "a refusal of the stand-in is not a refusal of httptap's CA");
         assertEquals(List.of(), listener.events);
+    }
+
+    /** Bytes that are no TLS record in the server's handshake: the child's fails with an alert, never a 502. */
+    @Test
+    void aServerHandshakeOfGarbageFailsTheChildsWithAnAlert() throws IOException {
+        InMemoryConnection connection = connect(clientTrusting(httptapCa.certificate()), trustingServerCa());
+        connection.serverDeaf = true;
+        connection.handshake();
+        connection.handler.onServerData(ByteBuffer.wrap(new byte[] {0x16, 0x03, 0x03, 0x00, 0x04, 0x7f, 0x00, 0x00, 0x00,
+            'g', 'a', 'r', 'b', 'a', 'g', 'e'}).asReadOnlyBuffer());
+        connection.run();
+        assertNotNull(connection.clientFailure);
+        assertTrue(connection.clientFailure.getMessage().contains("handshake_failure"), connection.clientFailure.getMessage());
+        assertTrue(connection.clientEnded);
+        assertTrue(connection.serverEnded);
+        assertEquals(1, rejections.size(), rejections.toString());
+        assertTrue(rejections.get(0).startsWith(HOST + ":443: the TLS handshake failed: "), rejections.toString());
+        assertEquals(List.of(), listener.events);
+    }
+
+    /** JSSE would wait for the 29,000 bytes the garbage's "header" claims; a direct client fails at once. */
+    @Test
+    void garbageAfterAValidServerHelloFailsTheChildsAtOnce() {
+        InMemoryConnection connection = connect(clientTrusting(httptapCa.certificate()),
+                UpstreamTrust.create(Optional.empty(), true));
+        connection.serverDeaf = true;
+        connection.handshake();
+        byte[] hello = new byte[45]; // TLS 1.2, a zero random, no session id, ECDHE-RSA-AES128-GCM-SHA256, renegotiation_info
+        hello[0] = 3;
+        hello[1] = 3;
+        byte[] tail = {(byte) 0xc0, 0x2f, 0, 0, 5, (byte) 0xff, 1, 0, 1, 0};
+        System.arraycopy(tail, 0, hello, 35, tail.length);
+        ByteBuffer flight = ByteBuffer.allocate(100).put(new byte[] {22, 3, 3, 0, (byte) (hello.length + 4), 2, 0, 0,
+            (byte) hello.length}).put(hello).put("this is garbage".getBytes(StandardCharsets.US_ASCII)).flip();
+        connection.handler.onServerData(flight.asReadOnlyBuffer());
+        connection.run();
+        assertNotNull(connection.clientFailure, "failed before the server's close, which may never come");
+        assertTrue(connection.clientFailure.getMessage().contains("handshake_failure"), connection.clientFailure.getMessage());
+        assertEquals(List.of(HOST + ":443: the TLS handshake failed: the server sent bytes that are not TLS"), rejections);
+    }
+
+    @Test
+    void aServerClosingInItsHandshakeClosesTheChildsUnanswered() throws IOException {
+        InMemoryConnection connection = connect(clientTrusting(httptapCa.certificate()), trustingServerCa());
+        connection.serverDeaf = true;
+        connection.handshake();
+        connection.handler.onServerEnd();
+        connection.run();
+        assertTrue(connection.clientEnded);
+        assertNull(connection.clientFailure, "no alert: the child sees the close, as it would have");
+        assertEquals(List.of(HOST + ":443: the TLS handshake failed: the server closed the connection"), rejections);
     }
 
     @Test
@@ -412,7 +466,13 @@ class TlsInterceptorTest {
 
         InMemoryConnection connection = new InMemoryConnection(client, server);
         InterceptionContext context = new InterceptionContext(trust,
-                new LeafContexts(CompletableFuture.completedFuture(httptapCa)), rejecting);
+                new LeafContexts(CompletableFuture.completedFuture(httptapCa)), rejecting)
+                .withUpstreamObserver(new UpstreamObserver() {
+                    @Override
+                    public void onServerRejected(FlowId flow, String server, String reason) {
+                        rejections.add(server + ": " + reason);
+                    }
+                });
         HttpSniffer sniffer = new HttpSniffer(listener, SniffOptions.defaults(), ExchangeClock.SYSTEM);
         connection.handler = new Interception(plain, sniffer.https(), Set.of(80), context)
                 .open(FLOW, new InetSocketAddress("127.0.0.1", 443), connection);
