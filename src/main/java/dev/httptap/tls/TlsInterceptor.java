@@ -258,20 +258,25 @@ final class TlsInterceptor implements FlowHandler {
 
     /**
      * The child's handshake failed. A certificate alert means it does not trust httptap's CA (pinning, a
-     * private trust store): its later connections to this server pass through. Anything else fails this
-     * connection only.
+     * private trust store), or refused the defective leaf as it would the server's certificate: either way
+     * its later connections to this server pass through, to judge the server itself. Anything else fails
+     * this connection only.
      */
     private void clientHandshakeFailed(SSLException failure, ByteBuffer records) {
+        Optional<String> alert = CertificateRefusal.alertOf(failure).or(() -> CertificateRefusal.plaintextAlertIn(records));
         if (serverDefect != null) {
-            // What the child would have done with the server itself: nothing more to report or remember.
+            // What the child would have done with the server itself. Its later connections there pass through,
+            // to judge the server itself: one that trusts the server's private CA (pinning) then reaches it.
             Log.verbose("%s: the client refused the certificate %s, as it would the server's: %s", flow,
-                    serverDefect, FailureReason.of(failure));
+                    serverDefect, alert.orElse(FailureReason.of(failure)));
+            if (alert.isPresent()) {
+                context.rejecting().remember(server);
+            }
             downstream.sendPendingAlert();
             state = State.CLOSED;
             peers.endClient();
             return;
         }
-        Optional<String> alert = CertificateRefusal.alertOf(failure).or(() -> CertificateRefusal.plaintextAlertIn(records));
         if (alert.isPresent()) {
             Log.error("%s: the client refused httptap's certificate for %s (alert %s); its later connections there "
                     + "pass through untouched", flow, server, alert.get());

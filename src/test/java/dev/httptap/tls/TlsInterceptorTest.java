@@ -195,8 +195,27 @@ class TlsInterceptorTest {
         assertEquals("", connection.serverText());
         assertTrue(connection.clientEnded, "the child's connection ends as a server ends it after an alert");
         assertFalse(connection.reset);
-        assertFalse(rejecting.contains(HOST + ":443"), "a refusal of the stand-in is not a refusal of httptap's CA");
+        assertTrue(rejecting.contains(HOST + ":443"), "later connections pass through: the child judges the server itself");
         assertEquals(List.of(), listener.events);
+    }
+
+    /**
+     * A child pinning the server's private CA, which httptap was not given: it refuses the stand-in for the
+     * untrusted server once (httptap cannot know whom the child trusts), then reaches the server itself.
+     */
+    @Test
+    void aChildTrustingTheServersPrivateCaReachesItOnItsNextConnection() throws IOException {
+        UpstreamTrust systemDefaults = UpstreamTrust.create(Optional.empty(), false);
+        InMemoryConnection first = connect(clientTrusting(serverCa.certificate()), systemDefaults);
+        first.handshake();
+        assertNotNull(first.clientFailure);
+        assertEquals("", first.serverText());
+
+        InMemoryConnection later = connect(clientTrusting(serverCa.certificate()), systemDefaults);
+        later.handshake();
+        later.clientSends(REQUEST);
+        assertNull(later.clientFailure);
+        assertEquals(REQUEST, later.serverText(), "the child talks to the real server itself");
     }
 
     /** Bytes that are no TLS record in the server's handshake: the child's fails with an alert, never a 502. */
