@@ -1,5 +1,7 @@
 package dev.httptap.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static dev.httptap.e2e.ClientComparison.Client.curl;
 import static dev.httptap.e2e.ClientComparison.Client.urllib;
 
@@ -10,6 +12,7 @@ import java.io.DataInputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,6 +52,31 @@ class HostileTlsServerIT {
             // Having refused, the client judges the server itself on its next connections, which pass through.
             clients.assertSame(server.port(), Client.of("sh", "-c", "curl -s \"$0\"; echo \"first $?\"; curl -s \"$0\""),
                     60, line);
+        }
+    }
+
+    /**
+     * The one difference that stays: a client pinning the server's private CA, which httptap was not given
+     * (--ca-file), refuses httptap's stand-in on its first connection, where it would have reached the
+     * server; httptap cannot know whom the client trusts. Its later connections pass through and succeed.
+     */
+    @Test
+    void aClientTrustingAPrivateCaHttptapWasNotGivenFailsOnlyItsFirstConnection() throws Exception {
+        TestPki pki = TestPki.create();
+        Path ca = pki.writeCaPem(dir);
+        try (LocalHttpServer server = LocalHttpServer.startTls(pki.serverContext())) {
+            String twice = "curl -s --cacert " + ca + " \"$0\"; echo \" first $?\"; curl -s --cacert " + ca + " \"$0\"";
+            ProcessRun direct = Route.DIRECT.run("sh", "-c", twice, "https://127.0.0.1:" + server.port() + PATH);
+            ProcessRun tapped = Httptap.command("sh", "-c", twice, "https://" + Httptap.HOST + ":" + server.port() + PATH)
+                    .flags("--stderr").run();
+            String hello = LocalHttpServer.HELLO_BODY;
+            assertAll(tapped.describe(),
+                    () -> assertEquals(hello + " first 0\n" + hello, direct.stdoutText(), direct.describe()),
+                    () -> assertEquals(" first 60\n" + hello, tapped.stdoutText(), "refused once, then the server itself"),
+                    () -> assertEquals(0, tapped.exitCode()),
+                    () -> assertEquals(List.of("<--- ERROR " + Httptap.HOST + ":" + server.port() + ": cannot verify the TLS "
+                            + "connection: its certificate is not signed by a trusted CA (use --ca-file for a private CA)"),
+                            ProcessRun.exchangeLines(tapped.stderrLines())));
         }
     }
 
