@@ -129,6 +129,12 @@ public final class TerminalPrinter implements ExchangeListener {
         flush.flushSoon();
     }
 
+    /** Unwanted after all (--filter): the bodies captured for it go, unprinted. */
+    @Override
+    public void onExchangeDropped(Exchange exchange) {
+        bodies.remove(exchange);
+    }
+
     /** No exchange to print: one line, {@code reason} saying what went unreported. */
     @Override
     public void onNotFollowed(ConnectionInfo connection, String reason) {
