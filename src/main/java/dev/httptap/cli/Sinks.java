@@ -5,6 +5,7 @@ import dev.httptap.event.ExchangeListener;
 import dev.httptap.event.ExchangeListeners;
 import dev.httptap.event.FilteredListener;
 import dev.httptap.files.IoFailure;
+import dev.httptap.log.Log;
 import dev.httptap.relay.DnsObserver;
 import dev.httptap.relay.UpstreamObserver;
 import dev.httptap.sink.DnsJsonLines;
@@ -37,6 +38,9 @@ import java.util.concurrent.TimeUnit;
  * some other way, so the HAR file is always complete. Closing twice does nothing.
  */
 final class Sinks implements AutoCloseable {
+    /** How often the timer looks for exchanges running long enough to have their request line printed. */
+    private static final long LIVE_LINE_CHECK_MILLIS = 250;
+
     private final ExchangeListener listener;
     private final HarWriter har;
     private final JsonLinesWriter jsonLines;
@@ -44,7 +48,7 @@ final class Sinks implements AutoCloseable {
     private final PrintStream output;
     private final HostNames names;
     private final UpstreamErrorPrinter errors;
-    private final ScheduledExecutorService errorTimer;
+    private final ScheduledExecutorService timer;
     private final UpstreamObserver upstreams;
     private final Thread shutdownHook = new Thread(this::finish, "httptap-sinks-shutdown");
     private boolean finished;
@@ -52,13 +56,13 @@ final class Sinks implements AutoCloseable {
     private Sinks(ExchangeListener listener, HarWriter har, JsonLinesWriter jsonLines, HostSummary summary,
             PrintStream output, boolean colour, ConnectionTimings timings) {
         this.names = new HostNames();
-        this.errorTimer = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "httptap-error-lines");
+        this.timer = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "httptap-sink-timer");
             thread.setDaemon(true);
             return thread;
         });
         this.errors = new UpstreamErrorPrinter(output, colour, names,
-                (task, delayMillis) -> errorTimer.schedule(task, delayMillis, TimeUnit.MILLISECONDS));
+                (task, delayMillis) -> timer.schedule(task, delayMillis, TimeUnit.MILLISECONDS));
         this.upstreams = timings == null ? errors : new BothUpstreamObservers(errors, timings);
         this.listener = listener;
         this.har = har;
@@ -86,8 +90,21 @@ final class Sinks implements AutoCloseable {
             listeners.add(har); // it filters itself, as it must forget the exchanges that turn out unwanted
         }
         Sinks sinks = new Sinks(ExchangeListeners.of(listeners), har, jsonLines, summary, output, colour, timings);
+        if (printer.hasLiveLines()) {
+            sinks.timer.scheduleAtFixedRate(() -> printOverdue(printer), LIVE_LINE_CHECK_MILLIS, LIVE_LINE_CHECK_MILLIS,
+                    TimeUnit.MILLISECONDS);
+        }
         Runtime.getRuntime().addShutdownHook(sinks.shutdownHook);
         return sinks;
+    }
+
+    /** A failure is reported and the next round tried: an exception would end the timer's schedule for good. */
+    private static void printOverdue(TerminalPrinter printer) {
+        try {
+            printer.printOverdue(System.nanoTime());
+        } catch (RuntimeException e) {
+            Log.error("printing the lines of running exchanges failed: %s", e);
+        }
     }
 
     ExchangeListener listener() {
@@ -125,7 +142,7 @@ final class Sinks implements AutoCloseable {
         }
         finished = true;
         errors.close();
-        errorTimer.shutdownNow();
+        timer.shutdownNow();
         if (har != null) {
             har.close();
         }

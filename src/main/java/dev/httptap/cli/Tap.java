@@ -345,9 +345,13 @@ final class Tap {
         }
     }
 
+    /**
+     * The printer, with live lines (an exchange running for a second has its request line printed then)
+     * unless a filter on the status could still leave that exchange out.
+     */
     private TerminalPrinter terminalPrinter(RoundFlush flush) {
         return new TerminalPrinter(output, new PrintOptions(colour, settings.printHeads(), settings.printBodies(),
-                settings.maxBodyPrint()), flush);
+                settings.maxBodyPrint()), flush, !settings.recording().filter().judgesResponses());
     }
 
     /** The command gets IPv6 when this host has it, so it sees the same families it would see here. */

@@ -37,6 +37,11 @@ public final class ExchangeFilter {
         return terms.stream().allMatch(term -> term.matches(exchange, false));
     }
 
+    /** Whether the filter looks at responses (a status term), so that a request alone cannot settle it. */
+    public boolean judgesResponses() {
+        return terms.stream().anyMatch(term -> term.key() == Key.STATUS);
+    }
+
     /** Whether it may still be wanted, judging by what is known so far (the status may not be). */
     public boolean mayMatch(Exchange exchange) {
         return terms.stream().allMatch(term -> term.matches(exchange, true));

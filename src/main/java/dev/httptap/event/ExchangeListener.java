@@ -21,6 +21,13 @@ public interface ExchangeListener {
     default void onExchangeFinished(Exchange exchange) {}
 
     /**
+     * An exchange turned out unwanted (a filter judged it when it finished): nothing more comes for it, so
+     * whatever was kept for it can go (it may be one this listener heard nothing of). Called instead of
+     * {@link #onExchangeFinished}.
+     */
+    default void onExchangeDropped(Exchange exchange) {}
+
+    /**
      * Something on {@code connection} goes unreported, or reported only in part, outside any one exchange:
      * bytes that stopped making sense with no exchange open (a response no request asked for), streams
      * beyond a bound. {@code reason} is a whole sentence for a user ("cannot follow the connection: ...").

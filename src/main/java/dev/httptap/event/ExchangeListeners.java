@@ -57,6 +57,13 @@ public final class ExchangeListeners {
         }
 
         @Override
+        public void onExchangeDropped(Exchange exchange) {
+            for (ExchangeListener listener : listeners) {
+                listener.onExchangeDropped(exchange);
+            }
+        }
+
+        @Override
         public void onNotFollowed(ConnectionInfo connection, String reason) {
             for (ExchangeListener listener : listeners) {
                 listener.onNotFollowed(connection, reason);

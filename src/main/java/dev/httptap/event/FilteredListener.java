@@ -44,7 +44,14 @@ public final class FilteredListener implements ExchangeListener {
     public void onExchangeFinished(Exchange exchange) {
         if (filter.matches(exchange)) {
             next.onExchangeFinished(exchange);
+        } else {
+            next.onExchangeDropped(exchange); // it heard the progress: what it kept for the exchange must go
         }
+    }
+
+    @Override
+    public void onExchangeDropped(Exchange exchange) {
+        next.onExchangeDropped(exchange);
     }
 
     /** No exchange to judge: passed on, since the user would otherwise not learn that something went unseen. */

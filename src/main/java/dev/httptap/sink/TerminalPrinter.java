@@ -44,6 +44,22 @@ public final class TerminalPrinter implements ExchangeListener {
     private final BodyDecoder decoder;
     private final RoundFlush flush;
     private final Map<Exchange, CapturedBodies> bodies = new ConcurrentHashMap<>();
+    private final boolean liveLines;
+    /** With live lines: the request part of each exchange still running, printed early if it runs long. */
+    private final Map<Exchange, RequestPart> running = new ConcurrentHashMap<>();
+
+    /** An exchange's request line (and fields), made on its connection's thread. */
+    private static final class RequestPart {
+        final String text;
+        final long dueNanos;
+        /** Guarded by the stream's lock, where the choice between early and whole is made. */
+        boolean printedEarly;
+
+        RequestPart(String text, long dueNanos) {
+            this.text = text;
+            this.dueNanos = dueNanos;
+        }
+    }
 
     /** Just the two lines per exchange; {@code colour}: the CLI's call (a terminal, and NO_COLOR unset). */
     public TerminalPrinter(PrintStream out, boolean colour) {
@@ -57,6 +73,16 @@ public final class TerminalPrinter implements ExchangeListener {
 
     /** {@code flush}: a {@link RoundFlush} of {@code out}. */
     public TerminalPrinter(PrintStream out, PrintOptions options, RoundFlush flush) {
+        this(out, options, flush, false);
+    }
+
+    /**
+     * {@code liveLines}: an exchange still running {@value #LIVE_LINE_DELAY_NANOS} ns after its request began
+     * gets its request line printed then, when {@link #printOverdue} is next called, and its response line
+     * on its own when it ends. Not with bodies, which print whole with their exchange.
+     */
+    public TerminalPrinter(PrintStream out, PrintOptions options, RoundFlush flush, boolean liveLines) {
+        this.liveLines = liveLines && !options.bodies();
         this.out = out;
         this.flush = flush;
         this.options = options;
@@ -64,8 +90,18 @@ public final class TerminalPrinter implements ExchangeListener {
         this.decoder = new BodyDecoder(options.bodyPrintLimit());
     }
 
+    /** How long an exchange may run before its request line is printed on its own. */
+    public static final long LIVE_LINE_DELAY_NANOS = 1_000_000_000L;
+
+    public boolean hasLiveLines() {
+        return liveLines;
+    }
+
     @Override
     public void onRequestHead(Exchange exchange) {
+        if (liveLines) {
+            running.put(exchange, new RequestPart(requestPart(exchange, null), exchange.startNanos() + LIVE_LINE_DELAY_NANOS));
+        }
         if (options.bodies()) {
             bodies.put(exchange, new CapturedBodies(decoder, exchange.request().headers()));
         }
@@ -98,14 +134,60 @@ public final class TerminalPrinter implements ExchangeListener {
     @Override
     public void onExchangeFinished(Exchange exchange) {
         CapturedBodies captured = bodies.remove(exchange);
-        String url = TerminalText.safe(exchange.url());
+        RequestPart early = running.remove(exchange);
+        String request = early != null ? early.text : requestPart(exchange, captured);
+        String response = responsePart(exchange, captured);
+        synchronized (out) {
+            if (early == null || !early.printedEarly) {
+                out.print(request);
+            }
+            out.print(response);
+        }
+        flush.flushSoon();
+    }
+
+    /**
+     * Live lines: prints the request line of every exchange running past its due time at {@code nowNanos}
+     * (the clock of the exchanges' start times). Called every fraction of a second from a timer thread.
+     */
+    public void printOverdue(long nowNanos) {
+        boolean printed = false;
+        for (Map.Entry<Exchange, RequestPart> entry : running.entrySet()) {
+            RequestPart part = entry.getValue();
+            if (nowNanos - part.dueNanos < 0) {
+                continue;
+            }
+            synchronized (out) {
+                // Still running (its end removes it before taking this lock) and not printed yet.
+                if (!part.printedEarly && running.get(entry.getKey()) == part) {
+                    out.print(part.text);
+                    part.printedEarly = true;
+                    printed = true;
+                }
+            }
+        }
+        if (printed) {
+            flush.flushSoon();
+        }
+    }
+
+    /** The request line, its fields (--head) and its body (--body). */
+    private String requestPart(Exchange exchange, CapturedBodies captured) {
         StringBuilder block = new StringBuilder();
-        block.append(palette.request("---> " + TerminalText.safe(exchange.request().method()) + " " + url));
+        block.append(palette.request("---> " + TerminalText.safe(exchange.request().method()) + " "
+                + TerminalText.safe(exchange.url())));
         Headers requestHeaders = exchange.request().headers();
         appendHead(block, "> ", requestHeaders);
         if (captured != null) {
             appendBody(block, captured.request(), exchange.isRequestComplete(), requestHeaders);
         }
+        return block.toString();
+    }
+
+    /** Everything after the request: the response line, its fields and body, notes, or why there is none. */
+    private String responsePart(Exchange exchange, CapturedBodies captured) {
+        String url = TerminalText.safe(exchange.url());
+        StringBuilder block = new StringBuilder();
         Optional<ResponseHead> response = exchange.response();
         Optional<String> notFollowed = exchange.notFollowedReason();
         if (response.isEmpty() && notFollowed.isEmpty()) {
@@ -123,10 +205,14 @@ public final class TerminalPrinter implements ExchangeListener {
         if (response.isEmpty()) {
             notFollowed.ifPresent(reason -> block.append(notFollowedLine(url, reason)));
         }
-        synchronized (out) {
-            out.print(block);
-        }
-        flush.flushSoon();
+        return block.toString();
+    }
+
+    /** Unwanted after all (--filter): what was kept for it goes, unprinted. */
+    @Override
+    public void onExchangeDropped(Exchange exchange) {
+        bodies.remove(exchange);
+        running.remove(exchange);
     }
 
     /** No exchange to print: one line, {@code reason} saying what went unreported. */

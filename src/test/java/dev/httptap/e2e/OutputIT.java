@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -147,6 +150,34 @@ class OutputIT {
                     () -> assertEquals(0, run.exitCode(), "exit code"),
                     () -> assertEquals("rcode 3\n", run.stdoutText(), "the resolver's NXDOMAIN, unchanged"),
                     () -> assertTrue(query >= 0 && answer > query, "the query, then its answer"));
+        }
+    }
+
+    /**
+     * A request the server holds: its line is printed while it hangs (the server answers only once the test
+     * has seen it), and the response line follows on its own when it ends.
+     */
+    @Test
+    void aRequestThatHangsIsPrintedWhileItHangs() throws IOException, InterruptedException {
+        CountDownLatch seen = new CountDownLatch(1);
+        try (TcpServerFixture server = TcpServerFixture.start(50, socket -> {
+            socket.getInputStream().read(new byte[4096]);
+            if (seen.await(30, TimeUnit.SECONDS)) {
+                socket.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 4\r\nConnection: close\r\n\r\nlate"
+                        .getBytes(StandardCharsets.US_ASCII));
+            }
+        })) {
+            String url = Route.TAPPED.baseUrl(server.port()) + "/held";
+            RunningCommand httptap = Httptap.command("curl", "-s", url).start();
+            httptap.awaitStdout("---> GET " + url + "\n", Duration.ofSeconds(20));
+            seen.countDown();
+            ProcessRun run = httptap.awaitExit(Duration.ofSeconds(20));
+
+            assertAll(run.describe(),
+                    () -> assertEquals(0, run.exitCode()),
+                    () -> assertEquals("late", run.programStdout()),
+                    () -> assertEquals(List.of("---> GET " + url, "<--- 200 " + url + " (4 bytes)"),
+                            ProcessRun.exchangeLines(run.stdoutLines()), "the request line once, then the response's"));
         }
     }
 }

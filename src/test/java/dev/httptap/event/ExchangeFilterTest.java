@@ -68,4 +68,21 @@ class ExchangeFilterTest {
         assertThrows(IllegalArgumentException.class, () -> ExchangeFilter.parse("method=GET,"));
         assertThrows(IllegalArgumentException.class, () -> ExchangeFilter.parse("host=a b"));
     }
+
+    /** A listener behind a filter heard the exchange's progress: it hears that the exchange went, too. */
+    @Test
+    void aFilteredListenerTellsWhatItDropsSoThatNothingIsKeptForIt() {
+        RecordingListener recording = new RecordingListener();
+        FilteredListener filtered = new FilteredListener(ExchangeFilter.parse("status=5xx"), recording);
+        for (int status : new int[] {200, 503}) {
+            Exchange exchange = exchange("GET", "h" + status + ".example", null);
+            filtered.onRequestHead(exchange);
+            exchange.recordResponse(new ResponseHead(status, "", "HTTP/1.1", Headers.EMPTY), 1);
+            exchange.finish(Outcome.COMPLETE, 2);
+            filtered.onExchangeFinished(exchange);
+        }
+
+        assertEquals(java.util.List.of("request GET /x", "dropped GET http://h200.example/x", "request GET /x",
+                "finished GET http://h503.example/x 503 COMPLETE 0/0"), recording.events);
+    }
 }

@@ -47,6 +47,11 @@ public final class RecordingListener implements ExchangeListener {
     }
 
     @Override
+    public void onExchangeDropped(Exchange exchange) {
+        events.add("dropped " + exchange.request().method() + " " + exchange.url());
+    }
+
+    @Override
     public void onNotFollowed(ConnectionInfo connection, String reason) {
         events.add("connection not followed: " + reason);
     }

@@ -13,8 +13,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 class TerminalPrinterTest {
     static final String URL = "http://host.httptap.local:8000/path";
@@ -41,6 +43,49 @@ class TerminalPrinterTest {
             printer.onExchangeFinished(exchange);
         }
         return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Exchanges start at 0 ns here: a second later a running one shows its request line, the rest waits. */
+    @Test
+    void anExchangeRunningASecondHasItsRequestLinePrintedThenAndItsResponseLineWhenItEnds() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, false, StandardCharsets.UTF_8);
+        TerminalPrinter printer = new TerminalPrinter(out, PrintOptions.linesOnly(false), new RoundFlush(out), true);
+        Exchange slow = exchange("GET", null, 0, Outcome.PENDING);
+        Exchange quick = exchange("POST", null, 0, Outcome.PENDING);
+        printer.onRequestHead(slow);
+        printer.onRequestHead(quick);
+
+        printer.printOverdue(TerminalPrinter.LIVE_LINE_DELAY_NANOS - 1);
+        assertEquals("", bytes.toString(StandardCharsets.UTF_8), "not yet due");
+        quick.recordResponse(new ResponseHead(204, "", "HTTP/1.1", Headers.EMPTY), 1);
+        quick.finish(Outcome.COMPLETE, 2);
+        printer.onExchangeFinished(quick);
+        printer.printOverdue(TerminalPrinter.LIVE_LINE_DELAY_NANOS);
+        printer.printOverdue(2 * TerminalPrinter.LIVE_LINE_DELAY_NANOS);
+        slow.recordResponse(new ResponseHead(200, "", "HTTP/1.1", Headers.EMPTY), 3);
+        slow.addResponseBodyBytes(7);
+        slow.finish(Outcome.COMPLETE, 4);
+        printer.onExchangeFinished(slow);
+
+        assertEquals("---> POST " + URL + "\n<--- 204 " + URL + " (0 bytes)\n" // ended in time: whole
+                + "---> GET " + URL + "\n" // printed once, when due
+                + "<--- 200 " + URL + " (7 bytes)\n", bytes.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void withoutLiveLinesOrWithBodiesNothingIsPrintedBeforeTheEnd() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, false, StandardCharsets.UTF_8);
+        for (TerminalPrinter printer : List.of(new TerminalPrinter(out, PrintOptions.linesOnly(false), new RoundFlush(out)),
+                new TerminalPrinter(out, new PrintOptions(false, false, true, 4096), new RoundFlush(out), true))) {
+            Exchange slow = exchange("GET", null, 0, Outcome.PENDING);
+            printer.onRequestHead(slow);
+            printer.printOverdue(10 * TerminalPrinter.LIVE_LINE_DELAY_NANOS);
+            printer.onExchangeDropped(slow);
+            assertFalse(printer.hasLiveLines());
+        }
+        assertEquals("", bytes.toString(StandardCharsets.UTF_8));
     }
 
     @Test
