@@ -163,7 +163,7 @@ class OutputIT {
         try (TcpServerFixture server = TcpServerFixture.start(50, socket -> {
             socket.getInputStream().read(new byte[4096]);
             if (seen.await(30, TimeUnit.SECONDS)) {
-                socket.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 4\r\nConnection: close\r\n\r\nlate"
+                socket.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nlate\n"
                         .getBytes(StandardCharsets.US_ASCII));
             }
         })) {
@@ -175,8 +175,8 @@ class OutputIT {
 
             assertAll(run.describe(),
                     () -> assertEquals(0, run.exitCode()),
-                    () -> assertEquals("late", run.programStdout()),
-                    () -> assertEquals(List.of("---> GET " + url, "<--- 200 " + url + " (4 bytes)"),
+                    () -> assertEquals("late\n", run.programStdout()),
+                    () -> assertEquals(List.of("---> GET " + url, "<--- 200 " + url + " (5 bytes)"),
                             ProcessRun.exchangeLines(run.stdoutLines()), "the request line once, then the response's"));
         }
     }
