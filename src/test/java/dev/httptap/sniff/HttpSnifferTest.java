@@ -177,13 +177,23 @@ class HttpSnifferTest {
 
     @Test
     void aForcedHttpPortIsParsedEvenWhenItsFirstBytesLookOdd() {
-        String lowerCaseMethod = "get /hello HTTP/1.1\r\nHost: host.httptap.local:8000\r\n\r\n";
-        Conversation conversation = new Conversation().client(lowerCaseMethod).server(RESPONSE).close(false);
+        String leadingSpace = " GET /hello HTTP/1.1\r\nHost: host.httptap.local:8000\r\n\r\n";
+        Conversation conversation = new Conversation().client(leadingSpace).server(RESPONSE).close(false);
         SniffOptions forced = new SniffOptions(Set.of(8000), Set.of());
         assertEquals(List.of(), heard(SniffOptions.defaults(), 8000, conversation, Split.WHOLE));
+        assertEquals(List.of("request GET /hello", "response 200", "response body: hello",
+                "finished GET http://host.httptap.local:8000/hello 200 COMPLETE 0/5"),
+                heard(forced, 8000, conversation, Split.WHOLE));
+    }
+
+    @ParameterizedTest
+    @MethodSource("splits")
+    void aLowerCaseMethodAndTabsAreFollowedOnAnyPort(Split split) {
+        Conversation conversation = new Conversation()
+                .client("\r\nget\t\t/hello HTTP/1.1\r\nHost: host.httptap.local:8000\r\n\r\n").server(RESPONSE).close(false);
         assertEquals(List.of("request get /hello", "response 200", "response body: hello",
                 "finished get http://host.httptap.local:8000/hello 200 COMPLETE 0/5"),
-                heard(forced, 8000, conversation, Split.WHOLE));
+                heard(SniffOptions.defaults(), 8000, conversation, split));
     }
 
     @Test
