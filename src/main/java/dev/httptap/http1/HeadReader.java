@@ -1,6 +1,8 @@
 package dev.httptap.http1;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 
@@ -16,6 +18,8 @@ final class HeadReader {
     static final int MAX_HEAD_BYTES = 64 * 1024;
     /** Empty lines tolerated before a start line (some clients send CRLF after a body; a response may not start so). */
     private static final int MAX_LEADING_EMPTY_LINES = 8;
+    /** Enough of a start line to tell a request from other bytes. */
+    private static final int START_LINE_EXCERPT_BYTES = 256;
 
     private final HeadOverflow overflow = new HeadOverflow();
     private byte[] bytes = new byte[1024];
@@ -95,10 +99,14 @@ final class HeadReader {
         return false;
     }
 
-    /** The current line does not fit: it and the rest of the head are skipped, but for framing lines. */
-    private void startOverflow(boolean startLine) throws Http1Exception {
+    /**
+     * The current line does not fit: it and the rest of the head are skipped, but for framing lines (and
+     * a start line's first bytes and last word).
+     */
+    private void startOverflow(boolean startLine) {
         if (startLine) {
-            throw new Http1Exception("start line longer than " + MAX_HEAD_BYTES / 1024 + " KiB");
+            overflow.startInStartLine(); // the bytes read so far are the part shown
+            return;
         }
         overflow.start();
         for (int i = lineStart; i < length; i++) {
@@ -107,22 +115,40 @@ final class HeadReader {
         length = lineStart;
     }
 
-    /** CR, tab, visible ASCII and any byte above 0x7f (obs-text); other control bytes mean this is not HTTP/1. */
+    /**
+     * CR, tab, VT, FF (whitespace servers split request lines on), visible ASCII and any byte above 0x7f
+     * (obs-text); other control bytes mean this is not HTTP/1.
+     */
     private static void checkStartLineByte(byte b) throws Http1Exception {
-        if (!(b == '\r' || b == '\t' || (b >= 0x20 && b != 0x7f) || b < 0)) {
+        if (!(b == '\r' || b == '\t' || b == 0x0b || b == '\f' || (b >= 0x20 && b != 0x7f) || b < 0)) {
             throw new Http1Exception("control byte 0x" + Integer.toHexString(b & 0xff) + " in a start line");
         }
+    }
+
+    /** The start line of a head still arriving (its first bytes); null when no head is under way. */
+    String startLineSoFar() {
+        if (length == 0) {
+            return null;
+        }
+        int end = lineStart == 0 ? length : lineStart - 1;
+        return new String(bytes, 0, Math.min(end, START_LINE_EXCERPT_BYTES), StandardCharsets.ISO_8859_1);
     }
 
     /** The head that {@link #read} just completed; the reader is then ready for the next one. */
     RawHead take() throws Http1Exception {
         RawHead head;
         if (overflow.isActive()) {
-            String note = overflow.note(length);
-            byte[] framing = overflow.framingLines();
-            byte[] kept = Arrays.copyOf(bytes, length + framing.length);
-            System.arraycopy(framing, 0, kept, length, framing.length);
-            head = HeadParser.parse(kept, kept.length, List.of(note));
+            List<String> notes = overflow.notes(length);
+            byte[] startLineEnd = overflow.startLineEnd();
+            ByteArrayOutputStream kept = new ByteArrayOutputStream(length + 1024);
+            kept.write(bytes, 0, length);
+            if (lineStart == 0) { // the start line was cut: its end, then the lines kept
+                kept.write(startLineEnd, 0, startLineEnd.length);
+                kept.write('\n');
+            }
+            byte[] keptLines = overflow.keptLines();
+            kept.write(keptLines, 0, keptLines.length);
+            head = HeadParser.parse(kept.toByteArray(), kept.size(), notes);
         } else {
             head = HeadParser.parse(bytes, length, List.of());
         }

@@ -136,6 +136,12 @@ public final class Http1Connection implements FlowObserver {
         if (state != State.WATCHING || !endInput(responses, "response")) {
             return;
         }
+        String partialHead = responses.startLineSoFar();
+        if (partialHead != null && awaitingResponse.isEmpty()) { // e.g. an HTTP/0.9 answer, which has no head
+            giveUp("response", new Http1Exception("the server closed after bytes that are no HTTP/1 response: "
+                    + Printable.excerpt(partialHead)));
+            return;
+        }
         if (endedInsideResponseHead("the server closed the connection")) {
             return;
         }
@@ -212,6 +218,9 @@ public final class Http1Connection implements FlowObserver {
     /** Reports every open exchange as not followed, or the connection when none is open. */
     private void giveUp(String where, Exception problem) {
         String reason = where + ": " + problem.getMessage();
+        String requestLine = requests.startLineSoFar();
+        // An HTTP/0.9 request ("GET /"), answered without a status line, has no head end to wait for.
+        sawRequest |= requestLine != null && StartLines.looksLikeRequest(requestLine);
         if (problem instanceof RuntimeException) {
             Log.error("%s: internal error while following HTTP/1, not following further: %s",
                     connection.flow(), problem);
@@ -278,6 +287,8 @@ public final class Http1Connection implements FlowObserver {
     private final class RequestSide implements MessageReader.Handler {
         @Override
         public BodyFraming onHead(RawHead raw) throws Http1Exception {
+            // A line shaped like a request that cannot be read is worth a line, not silence.
+            sawRequest |= StartLines.looksLikeRequest(raw.startLine());
             RequestHead head = StartLines.request(raw);
             sawRequest = true;
             if (awaitingResponse.size() >= MAX_PIPELINED_REQUESTS) {
@@ -325,6 +336,12 @@ public final class Http1Connection implements FlowObserver {
             ResponseHead head = StartLines.response(raw);
             Exchange exchange = awaitingResponse.peek();
             if (exchange == null) {
+                String requestLine = requests.startLineSoFar();
+                if (requestLine != null && StartLines.looksLikeRequest(requestLine)) {
+                    sawRequest = true;
+                    throw new Http1Exception("a response " + head.status() + " came before the end of the request head "
+                            + Printable.excerpt(requestLine));
+                }
                 throw new Http1Exception("a response " + head.status() + " without a request");
             }
             if (raw.emptyLinesBefore() > 0) { // clients (curl, python, Go) take the empty line for the status line

@@ -68,6 +68,11 @@ final class MessageReader {
         return state == State.HEAD ? head.bytesSoFar() : 0;
     }
 
+    /** The start line of a head still arriving; null when none is. */
+    String startLineSoFar() {
+        return state == State.HEAD ? head.startLineSoFar() : null;
+    }
+
     /** Ignores every further byte: the connection switched protocols or stopped making sense. */
     void stop() {
         state = State.STOPPED;

@@ -2,26 +2,49 @@ package dev.httptap.http1;
 
 import dev.httptap.event.RequestHead;
 import dev.httptap.event.ResponseHead;
-import java.util.regex.Pattern;
 
 /** Interprets request lines and status lines (RFC 9112 sections 3 and 4). Only HTTP/1.x is accepted. */
 final class StartLines {
     private StartLines() {}
 
-    /** Whitespace a server takes between the parts of a request line (RFC 9112 section 3). */
-    private static final Pattern REQUEST_LINE_SPACE = Pattern.compile("[ \t\u000B\f\r]+");
+    /** The h2c prior-knowledge preface's first line: HTTP/2, never an HTTP/1 request. */
+    private static final String H2_PREFACE_LINE = "PRI * HTTP/2.0";
 
     /**
-     * {@code method SP request-target SP HTTP-version}, read as servers read it: the parts split on runs of
-     * whitespace (spaces, tabs), whitespace around the line ignored, any token as the method.
+     * {@code method SP request-target SP HTTP-version}, read as servers read it (RFC 9112 section 3): words
+     * split on runs of whitespace (SP, HTAB, VT, FF, bare CR), whitespace around the line ignored, the
+     * method any token in any case, the version any {@code HTTP/d.d} (servers answer an unsupported one with
+     * 505). A target with whitespace in it (which servers answer with 400) is kept whole, as sent between
+     * the method and the version.
      */
     static RequestHead request(RawHead head) throws Http1Exception {
         String line = head.startLine();
-        String[] parts = REQUEST_LINE_SPACE.split(line.strip(), -1);
-        if (parts.length != 3 || !Tokens.isToken(parts[0]) || !isHttp1(parts[2])) {
+        String trimmed = trimWhitespace(line);
+        int methodEnd = nextWhitespace(trimmed, 0);
+        int versionStart = lastWhitespace(trimmed) + 1;
+        if (methodEnd >= versionStart || trimmed.equals(H2_PREFACE_LINE)) {
             throw new Http1Exception("not an HTTP/1 request line: " + Printable.excerpt(line));
         }
-        return new RequestHead(parts[0], parts[1], parts[2], head.headers());
+        String method = trimmed.substring(0, methodEnd);
+        String target = trimWhitespace(trimmed.substring(methodEnd, versionStart));
+        String version = trimmed.substring(versionStart);
+        if (!Tokens.isToken(method) || target.isEmpty() || !isHttpVersion(version)) {
+            throw new Http1Exception("not an HTTP/1 request line: " + Printable.excerpt(line));
+        }
+        return new RequestHead(method, target, version, head.headers());
+    }
+
+    /** Whether {@code line} has the shape of a request line, even one {@link #request} cannot read. */
+    static boolean looksLikeRequest(String line) {
+        String trimmed = trimWhitespace(line);
+        int methodEnd = nextWhitespace(trimmed, 0);
+        if (methodEnd == trimmed.length() || !Tokens.isToken(trimmed.substring(0, methodEnd))) {
+            return false;
+        }
+        String target = trimWhitespace(trimmed.substring(methodEnd));
+        String last = trimmed.substring(lastWhitespace(trimmed) + 1);
+        return target.startsWith("/") || target.startsWith("*") || target.regionMatches(true, 0, "http", 0, 4)
+                || last.regionMatches(true, 0, "HTTP/", 0, 5);
     }
 
     /** {@code HTTP-version SP 3DIGIT SP [reason]}; a missing SP before an empty reason is tolerated. */
@@ -40,6 +63,45 @@ final class StartLines {
         }
         String reason = rest.length() > 3 ? rest.substring(4) : "";
         return new ResponseHead(status, reason, version, head.headers());
+    }
+
+    private static boolean isHttpVersion(String version) {
+        return version.length() == 8 && version.startsWith("HTTP/") && Character.isDigit(version.charAt(5))
+                && version.charAt(6) == '.' && Character.isDigit(version.charAt(7));
+    }
+
+    /** SP, HTAB, VT, FF and CR: what servers take as a separator in a request line. */
+    private static boolean isWhitespace(char c) {
+        return c == ' ' || c == '\t' || c == 0x0b || c == '\f' || c == '\r';
+    }
+
+    private static String trimWhitespace(String text) {
+        int start = 0;
+        int end = text.length();
+        while (start < end && isWhitespace(text.charAt(start))) {
+            start++;
+        }
+        while (end > start && isWhitespace(text.charAt(end - 1))) {
+            end--;
+        }
+        return text.substring(start, end);
+    }
+
+    private static int nextWhitespace(String text, int from) {
+        int i = from;
+        while (i < text.length() && !isWhitespace(text.charAt(i))) {
+            i++;
+        }
+        return i;
+    }
+
+    /** The index of the last whitespace char, -1 when there is none. */
+    private static int lastWhitespace(String text) {
+        int i = text.length() - 1;
+        while (i >= 0 && !isWhitespace(text.charAt(i))) {
+            i--;
+        }
+        return i;
     }
 
     private static boolean isHttp1(String version) {

@@ -66,6 +66,11 @@ final class FrameReader {
         this.state = expectPreface ? State.PREFACE : State.FRAME_HEADER;
     }
 
+    /** Whether the client's connection preface has been read whole (always, for the server's reader). */
+    boolean isPastPreface() {
+        return state != State.PREFACE;
+    }
+
     /** The reader of the client's bytes, which start with the connection preface. */
     static FrameReader client(Handler handler) {
         return new FrameReader(handler, true);

@@ -138,7 +138,7 @@ public final class Http2Connection implements FlowObserver {
     private void giveUp(String reason) {
         state = State.NOT_HTTP2;
         if (streams.isEmpty() && waiting.waiting() == 0) {
-            if (sawRequest) {
+            if (sawRequest || fromClient.isPastPreface()) { // after the whole preface, this is HTTP/2
                 listener.onNotFollowed(connection, "cannot follow the connection: " + reason);
             } else {
                 Log.verbose("%s: not HTTP/2 (%s), not following further", connection.flow(), reason);

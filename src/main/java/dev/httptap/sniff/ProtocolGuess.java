@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * What the first bytes a client sends say about its protocol. Decides from at most
- * {@link #DECISIVE_BYTES} bytes: an HTTP/1 request starts with a method token and spaces; a TLS
+ * {@link #DECISIVE_BYTES} bytes: an HTTP/1 request starts with a method and whitespace; a TLS
  * handshake record with 0x16 0x03; HTTP/2 with its connection preface.
  */
 enum ProtocolGuess {
@@ -17,11 +17,12 @@ enum ProtocolGuess {
 
     /** Longest method token taken for HTTP (registered methods are at most 17 chars). */
     static final int MAX_METHOD_CHARS = 24;
+    /** Empty lines before a request line (CR LF after a body), as servers skip them. */
+    static final int MAX_LEADING_LINE_END_BYTES = 4;
     /** Spaces and tabs taken between the method and the target. */
-    static final int MAX_SEPARATOR_CHARS = 8;
-    /** With this many bytes, the answer is never NEED_MORE: a method, its separator, one target char. */
-    static final int DECISIVE_BYTES = MAX_METHOD_CHARS + MAX_SEPARATOR_CHARS + 1;
-    private static final String TOKEN_SYMBOLS = "!#$%&'*+-.^_`|~";
+    static final int MAX_SPACES = 8;
+    /** With this many bytes, the answer is never NEED_MORE: line ends, a method, spaces, one target char. */
+    static final int DECISIVE_BYTES = MAX_LEADING_LINE_END_BYTES + MAX_METHOD_CHARS + MAX_SPACES + 1;
 
     private static final byte[] H2_PREFACE_START = "PRI * HTTP/2.0".getBytes(StandardCharsets.US_ASCII);
     private static final int TLS_HANDSHAKE = 0x16;
@@ -60,43 +61,53 @@ enum ProtocolGuess {
     }
 
     /**
-     * A method (any token: servers answer "get" too, if only with 400 or 405), spaces or tabs (servers split
-     * on runs of whitespace, RFC 9112 section 3), then a visible character starting the target.
+     * As servers read a request line: a few empty lines, a method (letters in any case, '-', '_'), a run
+     * of spaces or tabs, then a visible character starting the target.
      */
     private static ProtocolGuess requestLineStart(ByteBuffer bytes) {
-        int start = bytes.position();
-        int available = bytes.remaining();
-        int methodEnd = 0;
-        while (methodEnd < available && isMethodChar(bytes.get(start + methodEnd))) {
-            if (++methodEnd > MAX_METHOD_CHARS) {
+        int end = bytes.position() + bytes.remaining();
+        int i = bytes.position();
+        for (int skipped = 0; i < end && isLineEnd(bytes.get(i)); i++) {
+            if (++skipped > MAX_LEADING_LINE_END_BYTES) {
                 return OTHER;
             }
         }
-        if (methodEnd == available) {
+        int methodStart = i;
+        while (i < end && isMethodChar(bytes.get(i))) {
+            if (i - methodStart == MAX_METHOD_CHARS) {
+                return OTHER;
+            }
+            i++;
+        }
+        if (i == end) {
             return NEED_MORE;
         }
-        int targetStart = methodEnd;
-        while (targetStart < available && isSeparator(bytes.get(start + targetStart))) {
-            if (++targetStart - methodEnd > MAX_SEPARATOR_CHARS) {
-                return OTHER;
-            }
-        }
-        if (methodEnd == 0 || targetStart == methodEnd) {
+        if (i == methodStart || !isSpace(bytes.get(i))) {
             return OTHER;
         }
-        if (targetStart == available) {
+        int spacesStart = i;
+        while (i < end && isSpace(bytes.get(i))) {
+            if (i - spacesStart == MAX_SPACES) {
+                return OTHER;
+            }
+            i++;
+        }
+        if (i == end) {
             return NEED_MORE;
         }
-        byte target = bytes.get(start + targetStart);
+        byte target = bytes.get(i);
         return target > ' ' && target < 0x7f ? HTTP1 : OTHER;
     }
 
-    /** RFC 9110's tchar. */
-    private static boolean isMethodChar(byte b) {
-        return (b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || TOKEN_SYMBOLS.indexOf(b) >= 0;
+    private static boolean isLineEnd(byte b) {
+        return b == '\r' || b == '\n';
     }
 
-    private static boolean isSeparator(byte b) {
+    private static boolean isSpace(byte b) {
         return b == ' ' || b == '\t';
+    }
+
+    private static boolean isMethodChar(byte b) {
+        return (b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || b == '-' || b == '_';
     }
 }

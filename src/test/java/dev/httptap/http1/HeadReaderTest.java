@@ -1,5 +1,6 @@
 package dev.httptap.http1;
 
+import dev.httptap.event.Header;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
@@ -119,12 +120,22 @@ class HeadReaderTest {
     }
 
     @Test
-    void aStartLineBeyondTheBoundCannotBeFollowed() {
-        assertThrows(Http1Exception.class, () -> {
-            HeadReader reader = new HeadReader();
-            for (int i = 0; i < 1000; i++) {
-                reader.read(bytes("y".repeat(100)));
-            }
-        });
+    void aStartLineBeyondTheBoundIsKeptCutWithItsLastWordAndHostAndFramingLines() throws Http1Exception {
+        HeadReader reader = new HeadReader();
+        assertFalse(reader.read(bytes("GET /" + "y".repeat(100_000))));
+        assertTrue(reader.read(bytes("y".repeat(100) + " \tHTTP/1.0\r\nX-A: b\r\nHost: h\r\nContent-Length: 0\r\n\r\n")));
+        RawHead head = reader.take();
+        int kept = HeadReader.MAX_HEAD_BYTES - 1;
+        assertEquals("GET /" + "y".repeat(kept - 5) + " HTTP/1.0", head.startLine());
+        assertEquals(List.of("Host", "Content-Length"), head.headers().asList().stream().map(Header::name).toList());
+        assertEquals(List.of("start line of 100116 bytes: only its first " + kept + " bytes and its last word are shown",
+                "head of 100155 bytes: only its first " + kept + " bytes are shown"), head.notes());
+    }
+
+    @Test
+    void aStartLineBeyondTheBoundWithoutALastWordKeepsItsFirstBytes() throws Http1Exception {
+        HeadReader reader = new HeadReader();
+        assertTrue(reader.read(bytes("y".repeat(70_000) + "\n\n")));
+        assertEquals("y".repeat(HeadReader.MAX_HEAD_BYTES - 1), reader.take().startLine());
     }
 }

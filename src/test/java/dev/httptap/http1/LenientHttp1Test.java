@@ -218,4 +218,96 @@ class LenientHttp1Test {
                 "note: request 45 header fields after the first 256 are not shown",
                 "note: response 43 header fields after the first 256 are not shown"), playClosed(conversation, split));
     }
+
+    @ParameterizedTest
+    @MethodSource("splits")
+    void requestLinesWithExtraWhitespaceAreReportedAsTheServerAnswersThem(Split split) {
+        Conversation conversation = new Conversation()
+                .client("GET  \t/a\t HTTP/1.1 \r\nHost: h\r\n\r\n" + "\r\nGET\u000b/b\rHTTP/1.1\r\nHost: h\r\n\r\n")
+                .server(ok("a") + ok("b"));
+        assertEquals(List.of("request GET /a", "request GET /b", "response 200", "response body: a",
+                "finished GET http://h/a 200 COMPLETE 0/1", "response 200", "response body: b",
+                "finished GET http://h/b 200 COMPLETE 0/1"),
+                playClosed(conversation, split));
+    }
+
+    @ParameterizedTest
+    @MethodSource("splits")
+    void aLowerCaseMethodIsReportedAsSentWithTheServers501(Split split) {
+        Conversation conversation = new Conversation().client("get /c HTTP/1.1\r\nHost: h\r\n\r\n")
+                .server("HTTP/1.1 501 Not Implemented\r\nContent-Length: 0\r\n\r\n");
+        assertEquals(List.of("request get /c", "response 501", "finished get http://h/c 501 COMPLETE 0/0"),
+                playClosed(conversation, split));
+    }
+
+    @ParameterizedTest
+    @MethodSource("splits")
+    void anAbsoluteFormTargetIsTheUrl(Split split) {
+        Conversation conversation = new Conversation()
+                .client("GET http://other.test:81/d?q HTTP/1.1\r\nHost: h\r\n\r\n").server(ok("d"));
+        assertEquals(List.of("request GET http://other.test:81/d?q", "response 200", "response body: d",
+                "finished GET http://other.test:81/d?q 200 COMPLETE 0/1"), playClosed(conversation, split));
+    }
+
+    @ParameterizedTest
+    @MethodSource("splits")
+    void aTargetWithASpaceAndAnUnsupportedVersionAreReportedWithTheServersAnswers(Split split) {
+        Conversation conversation = new Conversation()
+                .client("GET /e f HTTP/1.1\r\nHost: h\r\n\r\n")
+                .server(BAD_REQUEST).serverEnd();
+        assertEquals(List.of("request GET /e f", "response 400", "finished GET http://h/e f 400 COMPLETE 0/0"),
+                playClosed(conversation, split));
+        Conversation http2 = new Conversation().client("GET /g HTTP/2.0\r\nHost: h\r\n\r\n")
+                .server("HTTP/1.1 505 HTTP Version Not Supported\r\nContent-Length: 0\r\n\r\n");
+        assertEquals(List.of("request GET /g", "response 505", "finished GET http://h/g 505 COMPLETE 0/0"),
+                playClosed(http2, split));
+    }
+
+    @ParameterizedTest
+    @MethodSource("splits")
+    void anUnreadableRequestLineShapedLikeARequestIsOneLine(Split split) {
+        Conversation conversation = new Conversation().client("GET / HTTP/1.1x\r\nHost: h\r\n\r\n")
+                .server(BAD_REQUEST).serverEnd();
+        assertEquals(List.of("connection not followed: cannot follow the connection: request: "
+                + "not an HTTP/1 request line: \"GET / HTTP/1.1x\""), play(conversation, split, Http1Connection.State.NOT_HTTP));
+    }
+
+    @ParameterizedTest
+    @MethodSource("splits")
+    void anHttp09RequestAnsweredWithoutAStatusLineIsOneLine(Split split) {
+        Conversation conversation = new Conversation().client("GET /old\r\n").server("<html>old</html>").serverEnd();
+        assertEquals(List.of("connection not followed: cannot follow the connection: response: "
+                + "the server closed after bytes that are no HTTP/1 response: \"<html>old</html>\""),
+                play(conversation, split, Http1Connection.State.NOT_HTTP));
+    }
+
+    @ParameterizedTest
+    @MethodSource("splits")
+    void aResponseBeforeTheEndOfARequestLineIsOneLine(Split split) {
+        Conversation conversation = new Conversation().client("GET /" + "x".repeat(70_000))
+                .server("HTTP/1.1 414 URI Too Long\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").serverEnd();
+        assertEquals(List.of("connection not followed: cannot follow the connection: response: a response 414 came "
+                + "before the end of the request head \"GET /" + "x".repeat(55) + "...\""),
+                play(conversation, split, Http1Connection.State.NOT_HTTP));
+    }
+
+    @ParameterizedTest
+    @MethodSource("splits")
+    void aRequestLineBeyondTheBoundIsReportedCutWithItsVersionAndTheServers414(Split split) {
+        String target = "/" + "u".repeat(1024 * 1024);
+        RecordingListener recorded = record(new Conversation()
+                .client("GET " + target + " HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\nhi" + get("/next"))
+                .server("HTTP/1.1 414 URI Too Long\r\nContent-Length: 0\r\n\r\n" + ok("n")), split);
+        int kept = HeadReader.MAX_HEAD_BYTES - 1;
+        String shownTarget = target.substring(0, kept - "GET ".length());
+        assertEquals(List.of("request GET /TARGET", "request body: hi", "request GET /next", "response 414",
+                "finished GET http://h/TARGET 414 COMPLETE 2/0",
+                "note: request start line of " + ("GET " + target + " HTTP/1.1\r").length() + " bytes: only its first "
+                        + kept + " bytes and its last word are shown",
+                "note: request head of " + ("GET " + target + " HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\n").length()
+                        + " bytes: only its first " + kept + " bytes are shown",
+                "response 200", "response body: n", "finished GET " + URL + "/next 200 COMPLETE 0/1"),
+                recorded.events.stream().map(event -> event.replace(shownTarget, "/TARGET")).toList());
+        assertEquals("HTTP/1.1", recorded.finished.get(0).request().version());
+    }
 }

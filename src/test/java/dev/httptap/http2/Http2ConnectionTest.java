@@ -240,8 +240,8 @@ class Http2ConnectionTest {
     }
 
     @Test
-    void aWrongPrefaceIsNotHttp2() {
-        play(new Conversation().client("PRI * HTTP/2.0\r\n\r\nXX\r\n\r\n"), Split.WHOLE);
+    void aWrongPrefaceIsNotHttp2AndDroppedQuietly() {
+        assertEquals(List.of(), play(new Conversation().client("PRI * HTTP/2.0\r\n\r\nXX\r\n\r\n"), Split.WHOLE));
         assertEquals(Http2Connection.State.NOT_HTTP2, connection.state());
     }
 
@@ -250,7 +250,8 @@ class Http2ConnectionTest {
         Conversation conversation = new Conversation()
                 .client(client.headers(1, true, new byte[] {(byte) 0xff, 0x00}).take())
                 .client(client.request(3, true, "GET", "https", HOST, "/").take());
-        assertEquals(List.of(), play(conversation, Split.WHOLE), "no request was read: nothing lost to report");
+        assertEquals(List.of("connection not followed: cannot follow the connection: client: HPACK: Unknown index 127"),
+                play(conversation, Split.WHOLE), "after the preface, the connection is HTTP/2: one line says it is lost");
         assertEquals(Http2Connection.State.NOT_HTTP2, connection.state());
     }
 
@@ -285,5 +286,18 @@ class Http2ConnectionTest {
             play(new Conversation().client(prefaced), Split.WHOLE);
             assertEquals(Http2Connection.State.NOT_HTTP2, connection.state(), "frame " + i);
         }
+    }
+
+    /** After the whole preface the connection is HTTP/2: losing it, even before a request, is worth a line. */
+    @Test
+    void aContinuationFloodBeforeAnyRequestIsOneLine() {
+        client.frame(FrameHeader.HEADERS, 0, 1, new byte[] {(byte) 0x82});
+        for (int i = 0; i < 200; i++) {
+            client.frame(FrameHeader.CONTINUATION, 0, 1, new byte[2048]);
+        }
+        assertEquals(List.of("connection not followed: cannot follow the connection: client: a header block on stream 1 "
+                + "is larger than "
+                + FrameReader.MAX_HEADER_BLOCK_BYTES + " bytes"), play(new Conversation().client(client.take()), Split.WHOLE));
+        assertEquals(Http2Connection.State.NOT_HTTP2, connection.state());
     }
 }

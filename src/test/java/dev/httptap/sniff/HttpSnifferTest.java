@@ -186,6 +186,16 @@ class HttpSnifferTest {
                 heard(forced, 8000, conversation, Split.WHOLE));
     }
 
+    @ParameterizedTest
+    @MethodSource("splits")
+    void aLowerCaseMethodAndTabsAreFollowedOnAnyPort(Split split) {
+        Conversation conversation = new Conversation()
+                .client("\r\nget\t\t/hello HTTP/1.1\r\nHost: host.httptap.local:8000\r\n\r\n").server(RESPONSE).close(false);
+        assertEquals(List.of("request get /hello", "response 200", "response body: hello",
+                "finished get http://host.httptap.local:8000/hello 200 COMPLETE 0/5"),
+                heard(SniffOptions.defaults(), 8000, conversation, split));
+    }
+
     @Test
     void garbageOnAForcedPortIsDroppedQuietly() {
         Conversation conversation = new Conversation().client(new byte[] {1, 2, 3, '\r', '\n', '\r', '\n'})

@@ -28,11 +28,18 @@ class ProtocolGuessTest {
         assertEquals(NEED_MORE, guess(""));
         assertEquals(NEED_MORE, guess("GE"));
         assertEquals(NEED_MORE, guess("GET "));
-        // As servers read them: any token as the method, runs of spaces or tabs between the parts.
+    }
+
+    @Test
+    void requestLinesAsLenientServersReadThem() {
         assertEquals(HTTP1, guess("get / HTTP/1.1"));
-        assertEquals(HTTP1, guess("GET  /  HTTP/1.1"));
-        assertEquals(HTTP1, guess("GET\t/\tHTTP/1.1"));
+        assertEquals(HTTP1, guess("GET  /"));
+        assertEquals(HTTP1, guess("GET\t/ HTTP/1.1"));
+        assertEquals(HTTP1, guess("\r\nGET / HTTP/1.1"));
+        assertEquals(NEED_MORE, guess("\r\n"));
         assertEquals(NEED_MORE, guess("GET \t "));
+        assertEquals(OTHER, guess("\r\n".repeat(3) + "GET /"));
+        assertEquals(OTHER, guess("GET" + " ".repeat(ProtocolGuess.MAX_SPACES + 1) + "/"));
     }
 
     @Test
@@ -45,8 +52,7 @@ class ProtocolGuessTest {
         assertEquals(OTHER, guess("EHLO\r\n"));
         assertEquals(HTTP1, guess("EHLO me\r\n")); // only a guess: the HTTP/1 parser has the last word
         assertEquals(OTHER, guess(" GET /"));
-        assertEquals(OTHER, guess("GET" + " ".repeat(ProtocolGuess.MAX_SEPARATOR_CHARS + 1) + "/"));
-        assertEquals(OTHER, guess("GET \u0001"));
+        assertEquals(OTHER, guess("SSH-2.0-OpenSSH_9.6 Ubuntu"));
         assertEquals(OTHER, guess("\u0000\u0000\u0000\u0018"));
         assertEquals(OTHER, guess("A".repeat(ProtocolGuess.MAX_METHOD_CHARS + 1) + " /"));
     }
@@ -54,7 +60,7 @@ class ProtocolGuessTest {
     @Test
     void theGuessIsAlwaysDecidedAfterTheDecisiveBytes() {
         Random random = new Random(3);
-        String alphabet = "GETPOS /\r\n\u0016\u0003AZ-_*PRI";
+        String alphabet = "GETPOS /\t\r\n\u0016\u0003AZaz-_*PRI";
         for (int round = 0; round < 10_000; round++) {
             StringBuilder text = new StringBuilder();
             for (int i = 0; i < ProtocolGuess.DECISIVE_BYTES; i++) {
@@ -63,6 +69,8 @@ class ProtocolGuessTest {
             assertNotEquals(NEED_MORE, guess(text.toString()), text.toString());
         }
         assertNotEquals(NEED_MORE, guess("A".repeat(ProtocolGuess.MAX_METHOD_CHARS) + " /"));
+        assertNotEquals(NEED_MORE, guess("\r\n\r\n" + "A".repeat(ProtocolGuess.MAX_METHOD_CHARS)
+                + " ".repeat(ProtocolGuess.MAX_SPACES) + "/"));
     }
 
     @Test
