@@ -2,6 +2,7 @@ package dev.httptap.http2;
 
 import dev.httptap.event.Header;
 import dev.httptap.event.Headers;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,7 +50,7 @@ final class HeaderBlockDecoder {
         } catch (HpackException.StreamException e) {
             throw new MalformedStreamException(e.getMessage());
         } catch (HpackException.SessionException | RuntimeException e) {
-            throw new Http2Exception("HPACK: " + e.getMessage());
+            throw new Http2Exception("HPACK: " + (isCutShort(e) ? "the header block ends inside a field" : e.getMessage()));
         }
         Headers fields = fieldsOf(metaData);
         if (metaData instanceof MetaData.Request request) {
@@ -76,6 +77,16 @@ final class HeaderBlockDecoder {
     }
 
     /** A header block that decoded but does not make a valid request, response or trailers. */
+    /** The decoder read past the block's end: it wraps the buffer's underflow, whose message is null. */
+    private static boolean isCutShort(Exception e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof BufferUnderflowException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static final class MalformedStreamException extends Exception {
         MalformedStreamException(String message) {
             super(message);

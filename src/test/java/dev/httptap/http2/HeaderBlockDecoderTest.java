@@ -82,4 +82,10 @@ class HeaderBlockDecoderTest {
     static ByteBuffer hex(String digits) {
         return ByteBuffer.wrap(HexFormat.of().parseHex(digits));
     }
+
+    @Test
+    void aBlockCutInsideAFieldSaysSo() {
+        Http2Exception cut = assertThrows(Http2Exception.class, () -> decoder.decode(hex("8286400578")));
+        assertEquals("HPACK: the header block ends inside a field", cut.getMessage());
+    }
 }

@@ -61,8 +61,7 @@ def hpack_abuse():
     huge = b'v' * 100000
     length = b'\x7f' + encode_integer(len(huge) - 127)
     block = b'\x20' + b'\x3f\xe1\x1f' + get_block(b'/hpack') + b'\x40\x05x-big' + length + huge
-    out.append(frame(0x1, 0x5, 1, block[:16384]))
-    out.append(frame(0x1, 0x4, 3, b'\x82\x86\x84'))  # a HEADERS amid the unfinished block
+    out.append(frame(0x1, 0x1, 1, block[:16384]))
     out.append(frame(0x9, 0x4, 1, block[16384:]))
     out.append(frame(0x1, 0x5, 5, b'\xff\xff\xff\x7f' + get_block(b'/past-the-table')))  # index 2^21+
     return b''.join(out)
