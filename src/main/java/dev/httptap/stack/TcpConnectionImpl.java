@@ -127,11 +127,12 @@ final class TcpConnectionImpl implements TcpConnection {
         StackConfig config = layer.config();
         TcpOptions offered = syn.options();
         this.windowScaling = offered.windowScale() != TcpOptions.NO_WINDOW_SCALE;
-        this.sndShift = windowScaling ? offered.windowScale() : 0;
+        this.sndShift = windowScaling ? Math.min(offered.windowScale(), TcpOptions.MAX_WINDOW_SCALE) : 0;
         this.timestamps = offered.timestamps();
         this.tsRecent = offered.timestampValue();
         this.timestampOffset = iss;
-        int peerMss = offered.mss() != TcpOptions.NO_MSS ? offered.mss() : DEFAULT_PEER_MSS;
+        // An MSS of 0 is taken as no MSS, as Linux does.
+        int peerMss = offered.mss() > 0 ? offered.mss() : DEFAULT_PEER_MSS;
         int optionSpace = timestamps ? TIMESTAMPS_SPACE : 0;
         int ourMss = ourMss(config, key.server().version());
         this.sendMss = Math.max(MIN_SEND_MSS, Math.min(peerMss, ourMss) - optionSpace);

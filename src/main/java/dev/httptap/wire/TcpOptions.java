@@ -6,10 +6,12 @@ import java.nio.ByteBuffer;
  * The TCP options this stack uses: MSS (RFC 9293), window scale and timestamps (RFC 7323), SACK-permitted
  * (RFC 2018). SACK blocks, NOP/EOL padding and unknown kinds are skipped when parsing. Absent values are
  * {@link #NO_MSS} and {@link #NO_WINDOW_SCALE}; timestamps are meaningful only when {@code timestamps}.
+ * Values are what the packet says (an MSS of 0, a window scale of 255), so a dump shows them; the stack
+ * decides what to make of absurd ones.
  */
 public record TcpOptions(int mss, int windowScale, boolean sackPermitted,
                          boolean timestamps, int timestampValue, int timestampEcho) {
-    public static final int NO_MSS = 0;
+    public static final int NO_MSS = -1;
     public static final int NO_WINDOW_SCALE = -1;
     public static final TcpOptions NONE = new TcpOptions(NO_MSS, NO_WINDOW_SCALE, false, false, 0, 0);
 
@@ -23,7 +25,7 @@ public record TcpOptions(int mss, int windowScale, boolean sackPermitted,
     private static final int WINDOW_SCALE_LENGTH = 3;
     private static final int SACK_PERMITTED_LENGTH = 2;
     private static final int TIMESTAMPS_LENGTH = 10;
-    /** RFC 7323: a shift above 14 is treated as 14. */
+    /** RFC 7323: a shift above 14 is treated as 14 (by the stack, which uses it). */
     public static final int MAX_WINDOW_SCALE = 14;
 
     /** Only the timestamps option, as carried by every segment after the handshake. */
@@ -60,7 +62,7 @@ public record TcpOptions(int mss, int windowScale, boolean sackPermitted,
             if (kind == KIND_MSS && length == MSS_LENGTH) {
                 mss = buffer.getShort(index + 2) & 0xFFFF;
             } else if (kind == KIND_WINDOW_SCALE && length == WINDOW_SCALE_LENGTH) {
-                windowScale = Math.min(buffer.get(index + 2) & 0xFF, MAX_WINDOW_SCALE);
+                windowScale = buffer.get(index + 2) & 0xFF;
             } else if (kind == KIND_SACK_PERMITTED && length == SACK_PERMITTED_LENGTH) {
                 sackPermitted = true;
             } else if (kind == KIND_TIMESTAMPS && length == TIMESTAMPS_LENGTH) {

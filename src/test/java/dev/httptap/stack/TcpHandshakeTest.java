@@ -70,6 +70,20 @@ class TcpHandshakeTest {
     }
 
     @Test
+    void anAbsurdWindowScaleCountsAsFourteenAndAZeroMssAsNone() {
+        child.syn(new TcpOptions(0, 255, false, false, 0, 0));
+        child.connection = child.onlyRequest().accept(child.listener);
+        child.onlySent();
+        child.childAck = OUR_ISS + 1;
+        child.childWindow = 1; // 1 << 14 bytes once scaled by 14; a shift of 255 would mean 1 << 31 in an int
+        child.send(TcpFlags.ACK, "");
+        child.write(TcpHarness.text(20000, 'x'));
+        List<Integer> lengths = child.sent().stream().map(SentPacket::length).toList();
+        assertEquals(1 << 14, lengths.stream().mapToInt(Integer::intValue).sum(), "one scaled window's worth");
+        assertTrue(lengths.stream().allMatch(length -> length <= 536), "the default MSS in place of 0: " + lengths);
+    }
+
+    @Test
     void refuseAnswersWithRstSoTheChildSeesConnectionRefused() {
         child.syn(CHILD_SYN_OPTIONS);
         child.onlyRequest().refuse();

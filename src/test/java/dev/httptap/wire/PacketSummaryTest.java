@@ -25,6 +25,14 @@ class PacketSummaryTest {
     }
 
     @Test
+    void absurdOptionsAreShownAsTheyCame() {
+        TcpOptions absurd = new TcpOptions(0, 255, false, false, 0, 0);
+        ByteBuffer syn = ipv4(CHILD, SERVER, new TcpHeader(46660, 8000, 1, 0, TcpFlags.SYN, 1024, absurd), "");
+        assertEquals("tcp 10.1.1.100:46660 > 169.254.77.65:8000 [S] seq 1 win 1024 mss 0 wscale 255 len 0",
+                describe(syn, Direction.OUTGOING));
+    }
+
+    @Test
     void synAckToTheChildKeepsTheChildOnTheLeft() {
         TcpOptions options = new TcpOptions(1460, 7, false, false, 0, 0);
         ByteBuffer synAck = ipv4(SERVER, CHILD,

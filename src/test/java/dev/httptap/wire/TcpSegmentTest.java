@@ -63,9 +63,11 @@ class TcpSegmentTest {
     }
 
     @Test
-    void clampsWindowScaleTo14() throws MalformedPacketException {
-        ByteBuffer options = Hex.buffer("01030310");
-        assertEquals(14, TcpOptions.parse(options, 0, 4).windowScale());
+    void keepsAnAbsurdWindowScaleAndMssAsTheyCame() throws MalformedPacketException {
+        ByteBuffer options = Hex.buffer("010303ff" + "02040000");
+        TcpOptions parsed = TcpOptions.parse(options, 0, 8);
+        assertEquals(255, parsed.windowScale(), "the stack clamps it, a dump shows it");
+        assertEquals(0, parsed.mss(), "an MSS of 0 is not an absent MSS");
     }
 
     @Test
