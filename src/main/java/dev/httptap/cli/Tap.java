@@ -204,17 +204,17 @@ final class Tap {
      * the sandbox's own settings go in, so the plan is the same for every command.
      */
     private void writeEarlyStartPlan(CaStore.Slot slot, SandboxSpec spec, ChildTrust trust, List<FileStamp> trustSources) {
-        List<FileStamp> checks = new ArrayList<>();
-        Stream.of(codeLocation(), helperPath(), Path.of("/usr/lib/jvm"), trust.bundle(), trust.javaTrustStore())
-                .filter(Objects::nonNull)
-                .map(FileStamp::of)
-                .forEach(checks::add);
-        checks.addAll(trustSources);
         Path jar = codeLocation();
         if (jar == null || !jar.toString().endsWith(".jar")) {
             Log.verbose("no early-start plan: httptap runs from classes, not its jar");
             return;
         }
+        List<FileStamp> checks = new ArrayList<>();
+        Stream.of(jar, helperPath(), Path.of("/usr/lib/jvm"), trust.bundle(), trust.javaTrustStore())
+                .filter(Objects::nonNull)
+                .map(FileStamp::of)
+                .forEach(checks::add);
+        checks.addAll(trustSources);
         SandboxSpec planned = spec.withVerbose(false);
         EarlyStartPlan plan = new EarlyStartPlan(slot.expires(), slot.dir(), jar, checks, Options.VARIABLES,
                 Options.EARLY_FLAGS, addedVariables(trust, true), HelperArguments.options(planned),
