@@ -3,10 +3,12 @@ package dev.httptap.tls;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import javax.net.ssl.SSLException;
 
 /**
- * Tells a child that refused httptap's certificate from one whose handshake failed otherwise. Only a fatal
+ * Tells a child that refused httptap's certificate from one whose handshake failed otherwise, in JSSE's
+ * words or BoringSSL's. Only a fatal
  * alert about the certificate (RFC 8446 section 6.2), encrypted or in the clear, is a refusal: the child checked the leaf and did not
  * trust it, and will again. A close or reset mid-handshake is not (a client racing two connections drops
  * one), nor is any other alert.
@@ -31,6 +33,11 @@ final class CertificateRefusal {
             if (message != null && message.startsWith(RECEIVED_ALERT)) {
                 String alert = message.substring(RECEIVED_ALERT.length()).trim();
                 return CERTIFICATE_ALERTS.containsValue(alert) ? Optional.of(alert) : Optional.empty();
+            }
+            Optional<BoringSslError> boringSsl = BoringSslError.in(message);
+            if (boringSsl.isPresent()) {
+                OptionalInt alert = boringSsl.get().receivedAlert();
+                return alert.isPresent() ? Optional.ofNullable(CERTIFICATE_ALERTS.get(alert.getAsInt())) : Optional.empty();
             }
         }
         return Optional.empty();

@@ -5,7 +5,7 @@ import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
 import javax.net.ssl.SSLException;
 
-/** A TLS failure in words for the user: the root cause, without Java's class names. */
+/** A TLS failure in words for the user: the root cause, without Java's class names or BoringSSL's codes. */
 final class FailureReason {
     private FailureReason() {}
 
@@ -24,6 +24,9 @@ final class FailureReason {
             }
         }
         String message = cause.getMessage();
-        return message == null ? cause.getClass().getSimpleName() : message;
+        if (message == null) {
+            return cause.getClass().getSimpleName();
+        }
+        return BoringSslError.in(message).map(BoringSslError::words).orElse(message);
     }
 }

@@ -82,7 +82,7 @@ public final class LeafContexts {
 
     private static SSLContext context(IssuedCertificate certificate) {
         try {
-            SSLContext context = SSLContext.getInstance("TLS");
+            SSLContext context = TlsLibrary.chosen().newContext();
             context.init(new KeyManager[] {new LeafKeyManager(certificate)}, null, null);
             return context;
         } catch (GeneralSecurityException e) {

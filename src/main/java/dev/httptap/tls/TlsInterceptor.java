@@ -113,7 +113,7 @@ final class TlsInterceptor implements FlowHandler {
             if (!downstream.isHandshakeDone()) {
                 clientHandshakeFailed(e, handshakeRecords);
             } else {
-                giveUp("TLS with the client failed: " + e.getMessage());
+                giveUp("TLS with the client failed: " + FailureReason.of(e));
             }
             return;
         }
@@ -130,10 +130,16 @@ final class TlsInterceptor implements FlowHandler {
         try {
             upstream.receive(data);
         } catch (SSLException e) {
-            if (!upstream.isHandshakeDone()) {
-                serverFailed(e);
+            if (context.trust().fallsBackAfter(server, e)) {
+                Log.verbose("%s: %s sent a handshake message larger than Conscrypt reads; its later connections use JSSE",
+                        flow, server);
+            }
+            if (upstream.isHandshakeDone()) {
+                giveUp("TLS with the server failed: " + FailureReason.of(e));
+            } else if (upstream.holdsNonTlsRecord()) {
+                serverLost("the TLS handshake failed", "the server sent bytes that are not TLS", true);
             } else {
-                giveUp("TLS with the server failed: " + e.getMessage());
+                serverFailed(e);
             }
             return;
         }
@@ -316,14 +322,14 @@ final class TlsInterceptor implements FlowHandler {
                 peers.endClient();
             }
         } catch (SSLException e) {
-            giveUp("TLS with the client failed: " + e.getMessage());
+            giveUp("TLS with the client failed: " + FailureReason.of(e));
         }
     }
 
     private SSLEngine serverEngine() {
         // Without SNI the real server is checked against the address really dialled (the host alias maps).
         String peerHost = hello.serverName().orElse(upstreamAddress.getAddress().getHostAddress());
-        SSLEngine engine = context.trust().newEngine(peerHost, upstreamAddress.getPort());
+        SSLEngine engine = context.trust().newEngine(server, peerHost, upstreamAddress.getPort());
         engine.setUseClientMode(true);
         SSLParameters parameters = engine.getSSLParameters();
         if (context.trust().isVerifying()) {
@@ -366,7 +372,7 @@ final class TlsInterceptor implements FlowHandler {
         try {
             endpoint.close();
         } catch (SSLException e) {
-            Log.verbose("closing TLS: %s", e.getMessage());
+            Log.verbose("closing TLS: %s", FailureReason.of(e));
         }
     }
 
@@ -412,7 +418,7 @@ final class TlsInterceptor implements FlowHandler {
             try {
                 upstream.send(plaintext);
             } catch (SSLException e) {
-                giveUp("TLS with the server failed: " + e.getMessage());
+                giveUp("TLS with the server failed: " + FailureReason.of(e));
             }
         }
 
@@ -431,7 +437,7 @@ final class TlsInterceptor implements FlowHandler {
         try {
             downstream.send(plaintext);
         } catch (SSLException e) {
-            giveUp("TLS with the client failed: " + e.getMessage());
+            giveUp("TLS with the client failed: " + FailureReason.of(e));
         }
     }
 }

@@ -16,8 +16,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
@@ -29,11 +29,11 @@ import javax.net.ssl.X509TrustManager;
  * {@code --insecure}, not at all.
  */
 public final class UpstreamTrust {
-    private final Supplier<SSLContext> context;
+    private final Supplier<UpstreamContexts> contexts;
     private final boolean verifying;
 
-    private UpstreamTrust(Supplier<SSLContext> context, boolean verifying) {
-        this.context = context;
+    private UpstreamTrust(Supplier<UpstreamContexts> contexts, boolean verifying) {
+        this.contexts = contexts;
         this.verifying = verifying;
     }
 
@@ -45,10 +45,9 @@ public final class UpstreamTrust {
     /** The default trust store and {@code userAnchors} (those of {@code --ca-file}), or none with {@code insecure}. */
     public static UpstreamTrust create(List<X509Certificate> userAnchors, boolean insecure) {
         try {
-            SSLContext context = SSLContext.getInstance("TLS");
             TrustManager trust = insecure ? new TrustingEverything() : verifyingManager(userAnchors);
-            context.init(null, new TrustManager[] {trust}, null);
-            return new UpstreamTrust(() -> context, !insecure);
+            UpstreamContexts contexts = new UpstreamContexts(TlsLibrary.chosen(), trust);
+            return new UpstreamTrust(() -> contexts, !insecure);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot set up TLS to servers: " + e.getMessage(), e);
         }
@@ -59,19 +58,33 @@ public final class UpstreamTrust {
      * first connection to a TLS server waits for it, not the start of the child.
      */
     static UpstreamTrust deferred(Supplier<UpstreamTrust> made, boolean verifying) {
-        return new UpstreamTrust(() -> made.get().context.get(), verifying);
+        return new UpstreamTrust(() -> made.get().contexts.get(), verifying);
     }
 
     public boolean isVerifying() {
         return verifying;
     }
 
-    /** A client engine for {@code peerHost} (the name checked against the server's certificate). */
-    SSLEngine newEngine(String peerHost, int port) {
-        return context.get().createSSLEngine(peerHost, port);
+    /**
+     * A client engine for {@code server} ("name:port"), checking its certificate against {@code peerHost}.
+     */
+    SSLEngine newEngine(String server, String peerHost, int port) {
+        return contexts.get().forServer(server).createSSLEngine(peerHost, port);
+    }
+
+    /**
+     * Whether {@code failure} of the engine for {@code server} was one that JSSE would not have: later
+     * connections there are then made with JSSE ({@link UpstreamContexts#fallsBackAfter}).
+     */
+    boolean fallsBackAfter(String server, SSLException failure) {
+        return contexts.get().fallsBackAfter(server, failure);
     }
 
     private static TrustManager verifyingManager(List<X509Certificate> userAnchors) throws GeneralSecurityException {
+        return new TlsThirteenAuthType((X509ExtendedTrustManager) jdkManager(userAnchors));
+    }
+
+    private static TrustManager jdkManager(List<X509Certificate> userAnchors) throws GeneralSecurityException {
         TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         if (userAnchors.isEmpty()) {
             factory.init((KeyStore) null);

@@ -19,6 +19,19 @@ class CertificateRefusalTest {
     }
 
     @Test
+    void aCertificateAlertBoringSslReadIsARefusalAndOtherFailuresAreNot() {
+        String certificateUnknown = "Read error: ssl=0x7ffb147569d8: Failure in SSL library, usually a protocol error\n"
+                + "error:10000416:SSL routines:OPENSSL_internal:SSLV3_ALERT_CERTIFICATE_UNKNOWN (../ssl/tls_record.cc:594)";
+        assertEquals(Optional.of("certificate_unknown"), CertificateRefusal.alertOf(new SSLHandshakeException(certificateUnknown)));
+        assertEquals(Optional.of("unknown_ca"), CertificateRefusal.alertOf(
+                new SSLException("error:10000418:SSL routines:OPENSSL_internal:TLSV1_ALERT_UNKNOWN_CA")));
+        assertEquals(Optional.empty(), CertificateRefusal.alertOf(
+                new SSLException("error:10000410:SSL routines:OPENSSL_internal:SSLV3_ALERT_HANDSHAKE_FAILURE")));
+        assertEquals(Optional.empty(), CertificateRefusal.alertOf(
+                new SSLException("error:1000009c:SSL routines:OPENSSL_internal:HTTP_REQUEST")), "not an alert");
+    }
+
+    @Test
     void openSslsPlaintextAlertAfterACompatibilityChangeCipherSpecIsFound() {
         // What curl --cacert sends on refusing the leaf in TLS 1.3: ChangeCipherSpec, then alert unknown_ca in the clear.
         byte[] records = {0x14, 3, 3, 0, 1, 1, 0x15, 3, 3, 0, 2, 2, 48};

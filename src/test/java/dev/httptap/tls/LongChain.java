@@ -27,7 +27,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 /**
  * A server whose chain is longer and larger than JSSE's defaults accept (10 certificates, 32 KiB in one
  * handshake message): a root, {@code intermediates} CAs each under the one before, and a leaf for a host,
- * each certificate padded with a private extension of 1 KiB. Made with Bouncy Castle, apart from httptap's CA.
+ * each certificate padded with a private extension of {@code padding} bytes. Made with Bouncy Castle, apart
+ * from httptap's CA.
  */
 final class LongChain {
     /** An arbitrary private OID for the padding. */
@@ -36,17 +37,17 @@ final class LongChain {
     private LongChain() {}
 
     /** A server context presenting the whole chain (leaf first, root last) for {@code host}. */
-    static SSLContext serverContext(String host, int intermediates) throws Exception {
+    static SSLContext serverContext(String host, int intermediates, int padding) throws Exception {
         Instant now = Instant.now();
         KeyPair issuerKeys = keys();
         X500Name issuer = new X500Name("CN=long chain root");
         List<X509Certificate> chain = new ArrayList<>();
-        chain.add(certificate(issuer, issuerKeys, issuer, issuerKeys, true, null, now, 0));
+        chain.add(certificate(issuer, issuerKeys, issuer, issuerKeys, true, null, now, 0, padding));
         for (int i = 1; i <= intermediates + 1; i++) {
             boolean leaf = i == intermediates + 1;
             KeyPair subjectKeys = keys();
             X500Name subject = new X500Name(leaf ? "CN=" + host : "CN=long chain intermediate " + i);
-            chain.add(0, certificate(issuer, issuerKeys, subject, subjectKeys, !leaf, leaf ? host : null, now, i));
+            chain.add(0, certificate(issuer, issuerKeys, subject, subjectKeys, !leaf, leaf ? host : null, now, i, padding));
             issuer = subject;
             issuerKeys = subjectKeys;
         }
@@ -61,12 +62,12 @@ final class LongChain {
     }
 
     private static X509Certificate certificate(X500Name issuer, KeyPair issuerKeys, X500Name subject, KeyPair subjectKeys,
-            boolean ca, String host, Instant now, int serial) throws Exception {
+            boolean ca, String host, Instant now, int serial, int padding) throws Exception {
         JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer, BigInteger.valueOf(serial + 1),
                 Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(1))), subject,
                 subjectKeys.getPublic());
         builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
-        builder.addExtension(PADDING, false, new DEROctetString(new byte[1024]));
+        builder.addExtension(PADDING, false, new DEROctetString(new byte[padding]));
         if (host != null) {
             builder.addExtension(Extension.subjectAlternativeName, false,
                     new GeneralNames(new GeneralName(GeneralName.dNSName, host)));

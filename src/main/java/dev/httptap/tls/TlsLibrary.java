@@ -1,0 +1,91 @@
+package dev.httptap.tls;
+
+import dev.httptap.log.Log;
+import java.security.NoSuchAlgorithmException;
+import java.security.Provider;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import org.conscrypt.Conscrypt;
+
+/**
+ * The TLS implementation behind every SSLContext httptap makes, on both sides of an intercepted connection:
+ * Conscrypt (BoringSSL behind the JSSE API) where its native library loads, else the JDK's own JSSE. A warm
+ * handshake pair costs Conscrypt ~2 ms against JSSE's ~12 ms (JSSE's P-256 arithmetic is pure Java), and its
+ * AES-GCM moves 2-3 times the bytes (docs/benchmarks.md, session 6). {@value #VARIABLE}={@code jsse} or
+ * {@code conscrypt} forces one, for measurement.
+ */
+public final class TlsLibrary {
+    public static final String VARIABLE = "HTTPTAP_TLS_ENGINE";
+    private static final String JSSE = "jsse";
+    private static final String CONSCRYPT = "conscrypt";
+
+    /** Made on first use, on the thread that first needs TLS (the upstream trust's, at start-up). */
+    private static final class Chosen {
+        static final TlsLibrary LIBRARY = choose(System.getenv());
+    }
+
+    private final String name;
+    /** Conscrypt's provider; null for JSSE, the JDK's default. */
+    private final Provider provider;
+
+    private TlsLibrary(String name, Provider provider) {
+        this.name = name;
+        this.provider = provider;
+    }
+
+    /** The library of this run. */
+    static TlsLibrary chosen() {
+        return Chosen.LIBRARY;
+    }
+
+    /**
+     * Conscrypt unless {@code environment} asks for JSSE or Conscrypt cannot load (another CPU architecture,
+     * a temporary directory mounted noexec, ...), which a verbose line says, or an error line when it was asked for.
+     */
+    static TlsLibrary choose(Map<String, String> environment) {
+        String requested = Optional.ofNullable(environment.get(VARIABLE)).orElse("").toLowerCase(Locale.ROOT);
+        if (requested.equals(JSSE)) {
+            return jsse();
+        }
+        if (!requested.isEmpty() && !requested.equals(CONSCRYPT)) {
+            Log.error("%s=%s is neither %s nor %s; using the default", VARIABLE, environment.get(VARIABLE), CONSCRYPT, JSSE);
+        }
+        try {
+            return conscrypt();
+        } catch (LinkageError | RuntimeException e) {
+            String why = "Conscrypt cannot load (" + e.getMessage() + "); TLS goes through the JDK's JSSE";
+            if (requested.equals(CONSCRYPT)) {
+                Log.error("%s", why);
+            } else {
+                Log.verbose("%s", why);
+            }
+            return jsse();
+        }
+    }
+
+    static TlsLibrary jsse() {
+        return new TlsLibrary(JSSE, null);
+    }
+
+    /** Throws {@link LinkageError} when Conscrypt's native library cannot load here. */
+    static TlsLibrary conscrypt() {
+        Conscrypt.checkAvailability();
+        return new TlsLibrary(CONSCRYPT, Conscrypt.newProvider());
+    }
+
+    boolean isJsse() {
+        return provider == null;
+    }
+
+    /** A new, uninitialised TLS context of this library. */
+    SSLContext newContext() throws NoSuchAlgorithmException {
+        return provider == null ? SSLContext.getInstance("TLS") : SSLContext.getInstance("TLS", provider);
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}
