@@ -41,8 +41,9 @@ public final class TlsLibrary {
     }
 
     /**
-     * Conscrypt unless {@code environment} asks for JSSE or Conscrypt cannot load (another CPU architecture,
-     * a temporary directory mounted noexec, ...), which a verbose line says, or an error line when it was asked for.
+     * Conscrypt unless {@code environment} asks for JSSE or Conscrypt cannot load, which a verbose line says (an
+     * error line when Conscrypt was asked for): its native library, which the launcher puts on java.library.path,
+     * is missing (a jar run without ./httptap) or built for another CPU architecture or C library.
      */
     static TlsLibrary choose(Map<String, String> environment) {
         String requested = Optional.ofNullable(environment.get(VARIABLE)).orElse("").toLowerCase(Locale.ROOT);
@@ -53,7 +54,9 @@ public final class TlsLibrary {
             Log.error("%s=%s is neither %s nor %s; using the default", VARIABLE, environment.get(VARIABLE), CONSCRYPT, JSSE);
         }
         try {
-            return conscrypt();
+            TlsLibrary conscrypt = conscrypt();
+            Log.verbose("TLS through Conscrypt (BoringSSL)");
+            return conscrypt;
         } catch (LinkageError | RuntimeException e) {
             String why = "Conscrypt cannot load (" + e.getMessage() + "); TLS goes through the JDK's JSSE";
             if (requested.equals(CONSCRYPT)) {
