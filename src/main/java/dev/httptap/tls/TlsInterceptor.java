@@ -363,6 +363,7 @@ final class TlsInterceptor implements FlowHandler {
                         .orElseGet(() -> context.leaves().forAddress(flow.server().getAddress()));
         SSLEngine engine = leaf.createSSLEngine();
         engine.setUseClientMode(false);
+        TlsLibrary.issueSessionTickets(engine);
         engine.setHandshakeApplicationProtocolSelector((ignored, offered) ->
                 protocol != null && !protocol.isEmpty() && offered.contains(protocol) ? protocol : "");
         return engine;

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import org.conscrypt.Conscrypt;
 
 /**
@@ -80,6 +81,16 @@ public final class TlsLibrary {
 
     boolean isJsse() {
         return provider == null;
+    }
+
+    /**
+     * Lets a server engine issue session tickets, which Conscrypt leaves off unless asked: without them a
+     * TLS 1.3 client cannot resume its session at all. JSSE's engines issue them already.
+     */
+    static void issueSessionTickets(SSLEngine serverEngine) {
+        if (Conscrypt.isConscrypt(serverEngine)) {
+            Conscrypt.setUseSessionTickets(serverEngine, true);
+        }
     }
 
     /** A new, uninitialised TLS context of this library. */

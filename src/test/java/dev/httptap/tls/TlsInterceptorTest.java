@@ -41,6 +41,7 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedKeyManager;
+import javax.net.ssl.X509ExtendedTrustManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,6 +60,8 @@ class TlsInterceptorTest {
     /** The real server's own CA, which only --ca-file makes httptap trust. */
     private final CertificateAuthority serverCa = CertificateAuthority.create(Instant.now());
     private final CertificateAuthority httptapCa = CertificateAuthority.create(Instant.now());
+    /** The leaves httptap shows children, kept across the connections of a test as across those of a run. */
+    private final LeafContexts httptapLeaves = new LeafContexts(CompletableFuture.completedFuture(httptapCa));
     private final RecordingListener listener = new RecordingListener();
     private final RejectingClients rejecting = new RejectingClients();
     private final RecordingPlainHandlers plain = new RecordingPlainHandlers();
@@ -346,6 +349,23 @@ class TlsInterceptorTest {
         assertEquals(1, keysUsed[1], "the second resumed: the server showed no certificate, signed nothing");
     }
 
+    /** Conscrypt issues no session tickets unless asked to, and a TLS 1.3 client resumes only with one. */
+    @Test
+    void theChildResumesItsSessionOnItsNextConnection() throws Exception {
+        UpstreamTrust trust = trustingServerCa();
+        CountingTrust childTrust = new CountingTrust();
+        SSLContext child = SSLContext.getInstance("TLS");
+        child.init(null, new javax.net.ssl.TrustManager[] {childTrust}, null);
+        for (int i = 0; i < 2; i++) {
+            InMemoryConnection connection = connect(child, trust);
+            connection.handshake();
+            connection.clientSends(REQUEST);
+            connection.serverSends(RESPONSE); // the ticket comes with the first records after the handshake
+            assertEquals(RESPONSE, connection.clientText());
+        }
+        assertEquals(1, childTrust.serverChecks, "the second connection resumed: no certificate to check");
+    }
+
     @Test
     void aServerThatFailedVerificationIsCheckedAgainOnEveryConnection() throws IOException {
         UpstreamTrust systemDefaults = UpstreamTrust.create(Optional.empty(), false);
@@ -494,8 +514,7 @@ class TlsInterceptorTest {
         server.setHandshakeApplicationProtocolSelector((engine, offered) -> offered.contains("http/1.1") ? "http/1.1" : "");
 
         InMemoryConnection connection = new InMemoryConnection(client, server);
-        InterceptionContext context = new InterceptionContext(trust,
-                new LeafContexts(CompletableFuture.completedFuture(httptapCa)), rejecting)
+        InterceptionContext context = new InterceptionContext(trust, httptapLeaves, rejecting)
                 .withUpstreamObserver(new UpstreamObserver() {
                     @Override
                     public void onServerRejected(FlowId flow, String server, String reason) {
@@ -530,6 +549,40 @@ class TlsInterceptorTest {
     }
 
     /** A child that checks nothing, as curl -k. */
+    /** Takes any server certificate, counting the checks. */
+    private static final class CountingTrust extends X509ExtendedTrustManager {
+        int serverChecks;
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+            serverChecks++;
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
+            serverChecks++;
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            serverChecks++;
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {}
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+
     private static SSLContext clientTrustingAnything() {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
