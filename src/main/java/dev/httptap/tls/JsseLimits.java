@@ -3,6 +3,8 @@ package dev.httptap.tls;
 /**
  * JSSE settings httptap needs, which JSSE reads once, when it first initialises: {@link #apply} must run
  * before any SSLContext or SSLEngine is made. A setting the user gave (in {@code HTTPTAP_JAVA_OPTS}) wins.
+ * They bind JSSE only: Conscrypt, when it is the run's library ({@link TlsLibrary}), has BoringSSL's fixed limits,
+ * and servers beyond them are talked to with JSSE ({@link UpstreamContexts}).
  * <ul>
  *   <li>Certificate chains of up to {@value #MAX_CHAIN_CERTIFICATES} certificates and handshake messages of up
  *       to {@value #MAX_HANDSHAKE_MESSAGE_BYTES} bytes (JSSE's defaults: 10 and 32 KiB), so a server with a long
