@@ -60,14 +60,15 @@ class UnprivilegedUserIT {
         ProcessRun nobody = Httptap.command("sh", "-c", "id -u; id -g").flags("--user", "nobody")
                 .wrappedIn(PRIVATE_OPEN_TUN).asUser(USER).run();
         String nobodyIds = Route.DIRECT.run("sh", "-c", "id -u nobody; id -g nobody").stdoutText();
+        List<String> uidAndGid = nobodyIds.lines().toList();
 
         assertAll(zero.describe() + "\n" + other.describe() + "\n" + nobody.describe(),
                 () -> assertEquals("0\n0\n", zero.programStdout(), "--uid 0 --gid 0"),
                 () -> assertEquals("1234\n", other.programStdout(), "--uid 1234"),
                 () -> assertEquals(nobodyIds, nobody.programStdout(), "--user nobody"),
-                () -> assertEquals(List.of("httptap: --user nobody: the command sees uid " + nobodyIds.replaceFirst("\n.*", "")
-                        + " and gid " + nobodyIds.lines().skip(1).findFirst().orElse("") + " inside its namespace but keeps"
-                        + " your rights outside (a real switch of user needs root)"), nobody.stderrLines(), "the note"));
+                () -> assertEquals(List.of("httptap: --user nobody: the command sees uid " + uidAndGid.get(0) + " and gid "
+                        + uidAndGid.get(1) + " inside its namespace but keeps your rights outside (a real switch of user"
+                        + " needs root)"), nobody.stderrLines(), "the note"));
     }
 
     @Test
