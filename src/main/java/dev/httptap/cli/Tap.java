@@ -263,7 +263,7 @@ final class Tap {
      * hold only certificates, which are public (never the CA's key).
      */
     private boolean childOpensTrustFiles() {
-        return settings.user() != null && !settings.overlay();
+        return settings.identity().switchTo() != null && !settings.overlay();
     }
 
     /** Starts (or adopts) the sandbox. */
@@ -393,9 +393,9 @@ final class Tap {
                 settings.gateway(),
                 StackConfig.defaults().mtu(),
                 settings.newUserNamespace(),
-                settings.user(),
+                settings.identity().switchTo(),
                 mounts,
-                settings.verbose());
+                settings.verbose()).withInsideIds(settings.identity().insideIds());
     }
 
     /** With --no-exit: processes the command left behind keep their network until Ctrl-C or SIGTERM. */
