@@ -356,6 +356,7 @@ final class TcpConnectionImpl implements TcpConnection {
             layer.sendReset(key, ack, 0, TcpFlags.RST);
             return false;
         }
+        layer.leftSynReceived();
         state = sender.finQueued() ? TcpState.FIN_WAIT_1 : TcpState.ESTABLISHED;
         sender.onHandshakeAck(segment, now());
         retransmissions = 0;
@@ -570,6 +571,9 @@ final class TcpConnectionImpl implements TcpConnection {
 
     /** Leaves the connection table; the queues stay readable for the forwarder. */
     private void close() {
+        if (state == TcpState.SYN_RECEIVED) {
+            layer.leftSynReceived();
+        }
         state = TcpState.CLOSED;
         receiver.charge(true);
         sender.releaseBudget();
