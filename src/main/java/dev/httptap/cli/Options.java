@@ -2,7 +2,8 @@ package dev.httptap.cli;
 
 import dev.httptap.sandbox.EarlyStartPlan;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -182,7 +183,8 @@ final class Options {
             }
         }
         Options options = new Options();
-        Set<QuickOption> given = new HashSet<>();
+        // By identity: a record's own hashCode costs ~17 ms of method-handle set-up on its first call, at start.
+        Set<QuickOption> given = Collections.newSetFromMap(new IdentityHashMap<>());
         int i = 0;
         for (; i < args.length && args[i].startsWith("-") && !args[i].equals("--"); i++) {
             String arg = args[i];

@@ -10,6 +10,19 @@ import java.net.UnknownHostException;
  * errors say what is wrong with the text; the caller names the flag.
  */
 record Subnet(Inet4Address address, int prefixLength) {
+    // equals and hashCode are written out for start-up's sake (the default sandbox is recognised by them):
+    // see wire's IpProtocol.
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Subnet subnet && subnet.prefixLength == prefixLength && subnet.address.equals(address);
+    }
+
+    @Override
+    public int hashCode() {
+        return address.hashCode() * 31 + prefixLength;
+    }
+
     static Subnet parse(String text) {
         int slash = text.indexOf('/');
         if (slash < 0) {

@@ -99,7 +99,7 @@ record TapSettings(
         Subnet defaultSubnet = Subnet.parse(DEFAULT_SUBNET);
         return tunName.equals(new Options().tun) && subnet.equals(defaultSubnet)
                 && gateway.equals(defaultSubnet.firstOtherAddress()) && newUserNamespace
-                && identity.equals(CommandIdentity.CALLERS) && overlay && !freshCa;
+                && identity.isCallers() && overlay && !freshCa;
     }
 
     /** The value of {@code flag} parsed, or an error naming the flag and the value. */
