@@ -194,6 +194,5 @@ void launch_command(const struct helper_config *cfg, pid_t parent)
 		run_init(cfg, signals, link[1]);
 	}
 	close(link[1]);
-	close(CONTROL_FD);
 	relay_to_init(init, signals, link[0]);
 }
