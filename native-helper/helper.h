@@ -27,6 +27,8 @@ struct helper_config {
 	struct in6_addr gateway6; /* --gateway6 IPV6: the IPv6 default route's next hop */
 	int mtu;                  /* --mtu N */
 	const char *user;         /* --user NAME|UID, or NULL to keep the caller's identity */
+	long long inside_uid;     /* --uid N: the uid the command sees inside, mapped to the caller's; -1: unset */
+	long long inside_gid;     /* --gid N: likewise for the gid */
 	char **binds;             /* --bind SRC:DST, in command-line order */
 	int bind_count;
 	int closed_fds[3];        /* --close-fd N: standard descriptors httptap found closed, closed again for the command */

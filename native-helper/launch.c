@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "helper.h"
@@ -80,6 +81,21 @@ static void reset_signals(void)
 	}
 }
 
+/* Says why the command could not be exec'd, in a shell's words, and exits with a shell's code. */
+static void __attribute__((noreturn)) report_exec_failure(const char *command, int error)
+{
+	struct stat st;
+	int not_found = error == ENOENT || error == ENOTDIR;
+
+	if (error == EACCES && strchr(command, '/') && stat(command, &st) == 0 && S_ISDIR(st.st_mode))
+		fprintf(stderr, "httptap: %s: is a directory\n", command);
+	else if (not_found && !strchr(command, '/'))
+		fprintf(stderr, "httptap: %s: command not found\n", command);
+	else
+		fprintf(stderr, "httptap: %s: %s\n", command, strerror(error));
+	exit(not_found ? EXIT_NOT_FOUND : EXIT_NOT_EXECUTABLE);
+}
+
 /**
  * Runs the command in place of this process; never returns. A command that cannot be exec'd is reported
  * like a shell does, with exit code 127 (not found) or 126 (found but not runnable).
@@ -97,7 +113,5 @@ void exec_command(const struct helper_config *cfg)
 		close(cfg->closed_fds[i]);
 
 	execvp(cfg->command[0], cfg->command);
-	int exec_errno = errno;
-	fprintf(stderr, "httptap: cannot run %s: %s\n", cfg->command[0], strerror(exec_errno));
-	exit(exec_errno == ENOENT || exec_errno == ENOTDIR ? EXIT_NOT_FOUND : EXIT_NOT_EXECUTABLE);
+	report_exec_failure(cfg->command[0], errno);
 }

@@ -8,7 +8,7 @@
  * socketpair (the control socket) and a command line built by dev.httptap.sandbox.HelperArguments:
  *
  *   httptap-helper [--verbose] [--no-userns] --tun NAME --address A.B.C.D/PREFIX --gateway A.B.C.D
- *                  [--address6 IPV6/PREFIX --gateway6 IPV6] [--mtu N] [--user NAME|UID]
+ *                  [--address6 IPV6/PREFIX --gateway6 IPV6] [--mtu N] [--user NAME|UID] [--uid N] [--gid N]
  *                  [--bind SRC:DST]... [--close-fd N]... [--keep-leftovers] -- COMMAND [ARG]...
  *
  * The helper then, in order:
@@ -28,6 +28,7 @@
  * child of its own, without step 5's wait, and the JVM beside it.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -78,12 +79,25 @@ static void parse_cidr(const char *text, int family, void *address, int *prefix_
 	*prefix_length = (int)prefix;
 }
 
+/* Parses a uid or gid for the id maps: 0 to 2^32 - 2 (the kernel's largest, -1 being "no id"). */
+static long long parse_id(const char *text, const char *flag)
+{
+	char *end;
+	unsigned long long value;
+
+	errno = 0;
+	value = strtoull(text, &end, 10);
+	if (errno || end == text || *end != '\0' || text[0] == '-' || value > 4294967294ULL)
+		die("bad %s '%s': expected 0 to 4294967294", flag, text);
+	return (long long)value;
+}
+
 /* Fills cfg from argv; every mistake is reported over the control socket like any other failure. */
 static void parse_arguments(int argc, char **argv, struct helper_config *cfg)
 {
 	enum {
 		OPT_VERBOSE = 1, OPT_NO_USERNS, OPT_TUN, OPT_ADDRESS, OPT_GATEWAY, OPT_ADDRESS6, OPT_GATEWAY6, OPT_MTU,
-		OPT_USER, OPT_BIND, OPT_CLOSE_FD, OPT_KEEP_LEFTOVERS
+		OPT_USER, OPT_BIND, OPT_CLOSE_FD, OPT_UID, OPT_GID, OPT_KEEP_LEFTOVERS
 	};
 	static const struct option options[] = {
 		{ "verbose", no_argument, NULL, OPT_VERBOSE },
@@ -97,6 +111,8 @@ static void parse_arguments(int argc, char **argv, struct helper_config *cfg)
 		{ "user", required_argument, NULL, OPT_USER },
 		{ "bind", required_argument, NULL, OPT_BIND },
 		{ "close-fd", required_argument, NULL, OPT_CLOSE_FD },
+		{ "uid", required_argument, NULL, OPT_UID },
+		{ "gid", required_argument, NULL, OPT_GID },
 		{ "keep-leftovers", no_argument, NULL, OPT_KEEP_LEFTOVERS },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -105,6 +121,7 @@ static void parse_arguments(int argc, char **argv, struct helper_config *cfg)
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->new_user_namespace = 1;
+	cfg->inside_uid = cfg->inside_gid = -1;
 	cfg->mtu = DEFAULT_MTU;
 	cfg->binds = calloc((size_t)argc, sizeof(char *));
 	if (!cfg->binds)
@@ -150,6 +167,12 @@ static void parse_arguments(int argc, char **argv, struct helper_config *cfg)
 			break;
 		case OPT_USER:
 			cfg->user = optarg;
+			break;
+		case OPT_UID:
+			cfg->inside_uid = parse_id(optarg, "--uid");
+			break;
+		case OPT_GID:
+			cfg->inside_gid = parse_id(optarg, "--gid");
 			break;
 		case OPT_BIND:
 			cfg->binds[cfg->bind_count++] = optarg;

@@ -264,7 +264,7 @@ final class Tap {
      * hold only certificates, which are public (never the CA's key).
      */
     private boolean childOpensTrustFiles() {
-        return settings.user() != null && !settings.overlay();
+        return settings.identity().switchTo() != null && !settings.overlay();
     }
 
     /** Starts (or adopts) the sandbox. */
@@ -394,9 +394,9 @@ final class Tap {
                 settings.gateway(),
                 StackConfig.defaults().mtu(),
                 settings.newUserNamespace(),
-                settings.user(),
+                settings.identity().switchTo(),
                 mounts,
-                settings.verbose());
+                settings.verbose()).withInsideIds(settings.identity().insideIds());
     }
 
     /**

@@ -51,6 +51,7 @@ public final class HelperArguments {
             options.add("--user");
             options.add(spec.user());
         }
+        options.addAll(spec.insideIds().helperOptions());
         for (BindMount mount : spec.bindMounts()) {
             options.add("--bind");
             options.add(mount.helperArgument());

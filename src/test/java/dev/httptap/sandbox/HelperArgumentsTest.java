@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 class HelperArgumentsTest {
@@ -36,6 +37,17 @@ class HelperArgumentsTest {
                 "--bind", "/tmp/resolv:/etc/resolv.conf",
                 "--bind", "/tmp/ca.pem:/etc/ssl/certs/ca-certificates.crt",
                 "--", "id"), HelperArguments.argv(HELPER, spec, Sandbox.Leftovers.END_WITH_COMMAND));
+    }
+
+    @Test
+    void idsInsideGoToTheHelperEachOnlyWhenGiven() {
+        SandboxSpec both = SandboxSpec.of(List.of("id")).withInsideIds(new InsideIds(OptionalLong.of(0), OptionalLong.of(4294967294L)));
+        SandboxSpec gidOnly = SandboxSpec.of(List.of("id")).withInsideIds(new InsideIds(OptionalLong.empty(), OptionalLong.of(7)));
+
+        assertEquals(List.of("--tun", "httptap0", "--address", "10.1.1.100/24", "--gateway", "10.1.1.1", "--mtu", "65520",
+                "--uid", "0", "--gid", "4294967294"), HelperArguments.options(both));
+        assertEquals(List.of("--gid", "7"), HelperArguments.options(gidOnly).subList(8, 10));
+        assertThrows(IllegalArgumentException.class, () -> new InsideIds(OptionalLong.of(4294967295L), OptionalLong.empty()));
     }
 
     @Test
