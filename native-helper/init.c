@@ -28,8 +28,9 @@
  * as httptap was visible before; a parent outside shows as pid 0, and kill(getppid(), ...) would signal
  * the command's whole process group. Cost, measured outside httptap: the namespace, the init and the /proc
  * mount add 0.4 ms to a command's start and end (fastest of 300 runs; the median +0.7 to +1.6 ms on the
- * shared two cores). The helper forking both the init and the command measured no better within the noise
- * of whole `httptap -- true` runs beside a booting JVM (+2 to +5 ms in the median either way).
+ * shared two cores). Whole `httptap -- true` runs (early start, 100 to 150 alternating runs at a load of 9 to
+ * 13 on two cores, the new processes waiting for a core beside the booting JVM) took +2 to +10 ms in the
+ * median; with the helper forking both, -4 to +2 ms: the parent pid above was judged worth that noise.
  *
  * With --keep-leftovers (httptap --no-exit) what the command leaves behind lives on after it: the init
  * sends the command's exit code to the helper over their link and lets go of it; the helper exits with that
