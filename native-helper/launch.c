@@ -1,10 +1,9 @@
 /*
- * launch.c - turning the helper into the command.
+ * launch.c - turning the command's process (forked by the namespace's init, init.c) into the command.
  *
- * The helper exec's the command itself, so the pid Java waits for is the command's. Before exec it
- * switches user if asked, arranges to die with httptap, and undoes what it inherited from the JVM: a
- * blocked SIGQUIT and some twenty descriptors that were not close-on-exec. Signals ignored by whoever
- * started httptap (nohup) stay ignored, as a shell would leave them.
+ * Before exec it switches user if asked and undoes what it inherited from the JVM and the helper: blocked
+ * signals and descriptors that were not close-on-exec. Signals ignored by whoever started httptap (nohup)
+ * stay ignored, as a shell would leave them. It needs no tie to httptap's life: it ends with its namespace.
  */
 #include <errno.h>
 #include <grp.h>
@@ -14,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -99,19 +97,13 @@ static void __attribute__((noreturn)) report_exec_failure(const char *command, i
 }
 
 /**
- * Runs the command in place of the helper; never returns. A command that cannot be exec'd is reported
+ * Runs the command in place of this process; never returns. A command that cannot be exec'd is reported
  * like a shell does, with exit code 127 (not found) or 126 (found but not runnable).
  */
-void launch_command(const struct helper_config *cfg, pid_t parent)
+void exec_command(const struct helper_config *cfg)
 {
 	if (cfg->user)
 		switch_user(cfg->user);
-
-	/* After setuid, which clears it; the helper is httptap's child, so this follows httptap's thread. */
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
-		die_errno(NULL, "cannot tie the command's life to httptap's (PR_SET_PDEATHSIG)");
-	if (getppid() != parent)
-		exit(EXIT_FAILURE); /* httptap died just before PR_SET_PDEATHSIG: nobody to run it for */
 
 	reset_signals();
 	if (close_range(CONTROL_FD, ~0U, 0) < 0)

@@ -9,18 +9,20 @@
  *
  *   httptap-helper [--verbose] [--no-userns] --tun NAME --address A.B.C.D/PREFIX --gateway A.B.C.D
  *                  [--address6 IPV6/PREFIX --gateway6 IPV6] [--mtu N] [--user NAME|UID] [--uid N] [--gid N]
- *                  [--bind SRC:DST]... -- COMMAND [ARG]...
+ *                  [--bind SRC:DST]... [--close-fd N]... [--keep-leftovers] -- COMMAND [ARG]...
  *
  * The helper then, in order:
- *   1. enters new user, network and mount namespaces (namespaces.c);
+ *   1. enters new user, network and mount namespaces (namespaces.c), and a new PID namespace for the
+ *      processes to come (init.c);
  *   2. makes mounts private and applies the bind mounts (mounts.c);
  *   3. creates the TUN device (tun.c) and configures lo, the TUN address, MTU, default route, IPv6 and
  *      ping permission (netconf.c, netconf6.c);
  *   4. sends the TUN descriptor to httptap over the control socket, or one line of error text if any step
  *      failed (handoff.c, report.c);
- *   5. waits for httptap's "go" byte (end-of-file instead: httptap is gone, exit quietly), then switches
- *      user, ties its life to httptap's and exec's the command (launch.c).
- * The command therefore runs as the helper's own process: the pid httptap waits for is the command's.
+ *   5. waits for httptap's "go" byte (end-of-file instead: httptap is gone, exit quietly), then ties its
+ *      life to httptap's and forks the PID namespace's init, which forks the command (init.c), which
+ *      switches user and exec's it (launch.c).
+ * The helper stays until the init ends, passing signals on; the code it exits with is the command's.
  *
  * `httptap-helper --lead ...` is the launcher's early start instead (lead.c): it runs these same steps in a
  * child of its own, without step 5's wait, and the JVM beside it.
@@ -95,7 +97,7 @@ static void parse_arguments(int argc, char **argv, struct helper_config *cfg)
 {
 	enum {
 		OPT_VERBOSE = 1, OPT_NO_USERNS, OPT_TUN, OPT_ADDRESS, OPT_GATEWAY, OPT_ADDRESS6, OPT_GATEWAY6, OPT_MTU,
-		OPT_USER, OPT_BIND, OPT_CLOSE_FD, OPT_UID, OPT_GID
+		OPT_USER, OPT_BIND, OPT_CLOSE_FD, OPT_UID, OPT_GID, OPT_KEEP_LEFTOVERS
 	};
 	static const struct option options[] = {
 		{ "verbose", no_argument, NULL, OPT_VERBOSE },
@@ -111,6 +113,7 @@ static void parse_arguments(int argc, char **argv, struct helper_config *cfg)
 		{ "close-fd", required_argument, NULL, OPT_CLOSE_FD },
 		{ "uid", required_argument, NULL, OPT_UID },
 		{ "gid", required_argument, NULL, OPT_GID },
+		{ "keep-leftovers", no_argument, NULL, OPT_KEEP_LEFTOVERS },
 		{ NULL, 0, NULL, 0 },
 	};
 	int have_address = 0, have_gateway = 0, have_address6 = 0, have_gateway6 = 0;
@@ -179,6 +182,9 @@ static void parse_arguments(int argc, char **argv, struct helper_config *cfg)
 				die("bad --close-fd '%s': expected 0, 1 or 2", optarg);
 			cfg->closed_fds[cfg->closed_fd_count++] = optarg[0] - '0';
 			break;
+		case OPT_KEEP_LEFTOVERS:
+			cfg->keep_leftovers = 1;
+			break;
 		default:
 			die("helper: unknown or incomplete option '%s'", argv[optind - 1]);
 		}
@@ -220,6 +226,7 @@ int helper_run(int argc, char **argv, int early)
 	cfg.early = early;
 
 	full_id_range = namespaces_enter(&cfg);
+	pid_namespace_enter();
 	mounts_make_private();
 	mounts_bind(&cfg);
 	tun_fd = tun_create(cfg.tun_name);

@@ -168,7 +168,8 @@ final class Tap {
                 Runnable afterRelease = lead.led() && slot.isPresent() && settings.hasDefaultSandbox()
                         ? () -> writeEarlyStartPlan(slot.get(), spec, trust, trustSources)
                         : () -> {};
-                return serve(() -> Sandbox.start(spec), privateDir, ipv6, tls, !trustReady, relayStarted, afterRelease);
+                Sandbox.Leftovers leftovers = settings.noExit() ? Sandbox.Leftovers.OUTLIVE_COMMAND : Sandbox.Leftovers.END_WITH_COMMAND;
+                return serve(() -> Sandbox.start(spec, leftovers), privateDir, ipv6, tls, !trustReady, relayStarted, afterRelease);
             }
         } finally {
             if (sharedTrustDir != null) {
@@ -398,7 +399,10 @@ final class Tap {
                 settings.verbose()).withInsideIds(settings.identity().insideIds());
     }
 
-    /** With --no-exit: processes the command left behind keep their network until Ctrl-C or SIGTERM. */
+    /**
+     * With --no-exit: processes the command left behind keep their network until Ctrl-C or SIGTERM; they end
+     * when httptap does (their PID namespace's init watches the sandbox's control socket).
+     */
     private static void serveUntilInterrupted() {
         Log.error("the command exited; still serving its network until interrupted (--no-exit)");
         CountDownLatch stop = new CountDownLatch(1);

@@ -18,7 +18,7 @@ class HelperArgumentsTest {
 
         assertEquals(List.of("/opt/httptap/httptap-helper",
                 "--tun", "httptap0", "--address", "10.1.1.100/24", "--gateway", "10.1.1.1", "--mtu", "65520",
-                "--", "curl", "--verbose", "http://x/"), HelperArguments.argv(HELPER, spec));
+                "--", "curl", "--verbose", "http://x/"), HelperArguments.argv(HELPER, spec, Sandbox.Leftovers.END_WITH_COMMAND));
     }
 
     @Test
@@ -36,7 +36,7 @@ class HelperArgumentsTest {
                 "--user", "nobody",
                 "--bind", "/tmp/resolv:/etc/resolv.conf",
                 "--bind", "/tmp/ca.pem:/etc/ssl/certs/ca-certificates.crt",
-                "--", "id"), HelperArguments.argv(HELPER, spec));
+                "--", "id"), HelperArguments.argv(HELPER, spec, Sandbox.Leftovers.END_WITH_COMMAND));
     }
 
     @Test
@@ -56,7 +56,7 @@ class HelperArgumentsTest {
         assertEquals(List.of("/opt/httptap/httptap-helper",
                 "--tun", "httptap0", "--address", "10.1.1.100/24", "--gateway", "10.1.1.1", "--mtu", "65520",
                 "--address6", "fd77:6874:7470:0:0:0:0:100/64", "--gateway6", "fd77:6874:7470:0:0:0:0:1",
-                "--", "true"), HelperArguments.argv(Path.of("/opt/httptap/httptap-helper"), spec));
+                "--", "true"), HelperArguments.argv(Path.of("/opt/httptap/httptap-helper"), spec, Sandbox.Leftovers.END_WITH_COMMAND));
     }
 
     @Test
@@ -75,7 +75,16 @@ class HelperArgumentsTest {
 
         assertEquals(List.of("/opt/httptap/httptap-helper",
                 "--tun", "httptap0", "--address", "10.1.1.100/24", "--gateway", "10.1.1.1", "--mtu", "65520",
-                "--close-fd", "0", "--", "true"), HelperArguments.argv(HELPER, spec));
+                "--close-fd", "0", "--", "true"), HelperArguments.argv(HELPER, spec, Sandbox.Leftovers.END_WITH_COMMAND));
+    }
+
+    @Test
+    void leftoversThatOutliveTheCommandAreAskedForBeforeIt() {
+        SandboxSpec spec = SandboxSpec.of(List.of("true"));
+
+        assertEquals(List.of("/opt/httptap/httptap-helper",
+                "--tun", "httptap0", "--address", "10.1.1.100/24", "--gateway", "10.1.1.1", "--mtu", "65520",
+                "--keep-leftovers", "--", "true"), HelperArguments.argv(HELPER, spec, Sandbox.Leftovers.OUTLIVE_COMMAND));
     }
 
     @Test
