@@ -51,11 +51,15 @@ public final class Sandbox implements AutoCloseable {
 
     /**
      * Starts, on background threads, the start-up work that needs nothing from the command line: binding
-     * the C library and finding the helper executable. Returns at once; {@link #start} uses the results.
+     * the C library and, unless the launcher has started the command already ({@code commandStarted}),
+     * its process calls and finding the helper executable. Returns at once; {@link #start} and
+     * {@link #adopt} use the results.
      */
-    public static void preload() {
-        Native.preload();
-        HelperBinary.preload();
+    public static void preload(boolean commandStarted) {
+        Native.preload(!commandStarted);
+        if (!commandStarted) {
+            HelperBinary.preload();
+        }
     }
 
     /** Creates the sandbox for a command whose leftovers end with it: see {@link #start(SandboxSpec, Leftovers)}. */

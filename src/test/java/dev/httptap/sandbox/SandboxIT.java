@@ -220,7 +220,7 @@ class SandboxIT {
         Process jvm = startSleepingSandboxJvm();
         int pid = readPid(jvm);
 
-        Native.libc().kill((int) jvm.pid(), signal);
+        Native.processes().kill((int) jvm.pid(), signal);
 
         int exitCode = jvm.waitFor();
         assertFalse(isRunning(pid));
