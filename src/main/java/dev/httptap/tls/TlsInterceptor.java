@@ -4,6 +4,7 @@ import dev.httptap.log.Log;
 import dev.httptap.relay.FlowHandler;
 import dev.httptap.relay.FlowObserver;
 import dev.httptap.relay.FlowPeers;
+import dev.httptap.relay.PassThroughCause;
 import dev.httptap.stack.FlowId;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -27,8 +28,8 @@ import javax.net.ssl.SSLParameters;
  * child that offered only h2, else in HTTP/1.1). A server whose handshake fails otherwise ends the child's
  * the same way: one that breaks the protocol (an alert, bytes that are not TLS) with a handshake_failure
  * alert, one that closes with a close. A child
- * that refuses the leaf with a certificate alert ({@link CertificateRefusal}) is reported once, and its later
- * connections to the same server pass through untouched; a child that just hangs up mid-handshake is not
+ * that refuses the leaf with a certificate alert ({@link CertificateRefusal}) is reported (a PASSTHROUGH
+ * line), and its later connections to the same server pass through untouched; a child that just hangs up mid-handshake is not
  * held to it.
  */
 final class TlsInterceptor implements FlowHandler {
@@ -278,9 +279,10 @@ final class TlsInterceptor implements FlowHandler {
             return;
         }
         if (alert.isPresent()) {
-            Log.error("%s: the client refused httptap's certificate for %s (alert %s); its later connections there "
+            Log.verbose("%s: the client refused httptap's certificate for %s (alert %s); its later connections there "
                     + "pass through untouched", flow, server, alert.get());
             context.rejecting().remember(server);
+            context.upstreams().onPassThrough(flow, server, PassThroughCause.UNTRUSTED_CA);
         } else {
             Log.error("%s: TLS with the client failed during the handshake for %s: %s", flow, server,
                     FailureReason.of(failure));
