@@ -3,6 +3,7 @@ package dev.httptap.e2e;
 import static dev.httptap.e2e.ClientAssertions.assertClientRun;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -229,9 +230,10 @@ class HttpsIT {
         assertAll(run.describe(),
                 () -> assertEquals(0, run.exitCode()),
                 () -> assertEquals("exit 60\n" + HELLO, run.programStdout(), "refused once, then untouched"),
-                () -> assertEquals(List.of(), ProcessRun.exchangeLines(run.stdoutLines())),
-                () -> assertTrue(run.stderrText().contains("the client refused httptap's certificate for "
-                        + Httptap.HOST + ":" + server.port())));
+                () -> assertEquals(List.of("<--- PASSTHROUGH " + Httptap.HOST + ":" + server.port()
+                        + ": the client does not trust httptap's CA"), ProcessRun.exchangeLines(run.stdoutLines())),
+                () -> assertTrue(run.stderrText().startsWith("curl: (60) SSL certificate problem"), "curl's own words"),
+                () -> assertFalse(run.stderrText().contains("httptap"), "nothing of httptap's on stderr"));
     }
 
     @Test
