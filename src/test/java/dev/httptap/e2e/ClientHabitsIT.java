@@ -68,6 +68,27 @@ class ClientHabitsIT {
             }
             """;
 
+    /** java.net.http's HttpClient, which refuses a certificate by hanging up: twice in turn. */
+    private static final String SILENT_CLIENT = """
+            import java.net.URI;
+            import java.net.http.HttpClient;
+            import java.net.http.HttpRequest;
+            import java.net.http.HttpResponse;
+
+            public class Silent {
+                public static void main(String[] args) throws Exception {
+                    HttpRequest request = HttpRequest.newBuilder(URI.create(args[0])).build();
+                    for (int i = 0; i < 2; i++) {
+                        try {
+                            System.out.print(HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()).body());
+                        } catch (java.io.IOException e) {
+                            System.out.println("refused");
+                        }
+                    }
+                }
+            }
+            """;
+
     @TempDir
     Path dir;
     private Path caFile;
@@ -118,6 +139,17 @@ class ClientHabitsIT {
                 () -> assertEquals("", run.stderrText()));
     }
 
+    @Test
+    void aJdkHttpClientRefusingByHangingUpIsReportedAndThenPassedThrough() throws Exception {
+        ProcessRun run = ownTrustJvm("Silent", SILENT_CLIENT).flags("--ca-file", caFile.toString()).run();
+        assertAll(run.describe(),
+                () -> assertEquals(0, run.exitCode()),
+                () -> assertEquals("refused\n" + HELLO, run.programStdout()),
+                () -> assertEquals(List.of("<--- PASSTHROUGH " + Httptap.HOST + ":" + server.port()
+                        + ": the client does not trust httptap's CA"), ProcessRun.exchangeLines(run.stdoutLines())),
+                () -> assertEquals("", run.stderrText()));
+    }
+
     /** wget2 sends "Host: name" to port 8443; the URL printed carries the port the connection used. */
     @Test
     void aHostFieldWithoutThePortGetsTheConnectionsPort() {
@@ -162,8 +194,13 @@ class ClientHabitsIT {
     }
 
     private Httptap ownTrustJvm() throws Exception {
-        Path source = dir.resolve("OwnTrust.java");
-        Files.writeString(source, OWN_TRUST_CLIENT);
+        return ownTrustJvm("OwnTrust", OWN_TRUST_CLIENT);
+    }
+
+    /** {@code program} (the source of class {@code name}) run with a trust store of its own, holding the server's CA. */
+    private Httptap ownTrustJvm(String name, String program) throws Exception {
+        Path source = dir.resolve(name + ".java");
+        Files.writeString(source, program);
         Path store = dir.resolve("own-trust.p12");
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);

@@ -393,6 +393,20 @@ class TlsInterceptorTest {
         assertEquals(0, plain.opened, "passed through without the plain observers");
     }
 
+    /** java.net.http's HttpClient refuses a certificate by hanging up, after its ChangeCipherSpec. */
+    @Test
+    void aClientHangingUpRightAfterReadingTheLeafIsTakenForARefusal() throws IOException {
+        UpstreamTrust trust = trustingServerCa();
+        InMemoryConnection silent = connect(clientTrusting(serverCa.certificate()), trust);
+        silent.clientSilentOnFailure = true;
+        silent.handshake();
+        assertNotNull(silent.clientFailure);
+        silent.handler.onClientEnd();
+
+        assertTrue(rejecting.contains(HOST + ":443"));
+        assertEquals(List.of(HOST + ":443 UNTRUSTED_CA"), passedThrough);
+    }
+
     @Test
     void aDestinationNamedByAPassthroughPatternIsNeverInterceptedNotEvenFirst() throws IOException {
         passThroughPatterns = List.of(DestinationPattern.parse("other.test"), DestinationPattern.parse("*.example.test:443"));
