@@ -14,18 +14,7 @@ import org.junit.jupiter.api.Test;
 class PassThroughReportTest {
     private static final FlowId FIRST = flow(40000);
     private static final FlowId SECOND = flow(40002);
-    /** The wall clock at the sink tests' start time. */
-    private static final ExchangeClock CLOCK = new ExchangeClock() {
-        @Override
-        public long epochMillis() {
-            return Exchanges.START_MILLIS;
-        }
-
-        @Override
-        public long nanoTime() {
-            return Exchanges.START_NANOS;
-        }
-    };
+    private static final ExchangeClock CLOCK = Exchanges.clock(0);
 
     private final ByteArrayOutputStream terminal = new ByteArrayOutputStream();
     private final ByteArrayOutputStream jsonLines = new ByteArrayOutputStream();

@@ -35,17 +35,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class HarWriterTest {
-    private static final ExchangeClock CLOCK = new ExchangeClock() {
-        @Override
-        public long epochMillis() {
-            return Exchanges.START_MILLIS;
-        }
-
-        @Override
-        public long nanoTime() {
-            return Exchanges.START_NANOS + 50_000_000L;
-        }
-    };
+    private static final ExchangeClock CLOCK = Exchanges.clock(50_000_000L);
 
     @TempDir
     Path bodies;
