@@ -151,7 +151,7 @@ final class Options {
             new EarlyStartPlan.Flag("--stderr", false, false),
             new EarlyStartPlan.Flag("--dump-tcp", false, false),
             new EarlyStartPlan.Flag("--insecure", false, false),
-            new EarlyStartPlan.Flag("--passthrough", true, false),
+            new EarlyStartPlan.Flag("--passthrough", true, true), // a bad pattern is reported even when nothing was sent
             new EarlyStartPlan.Flag("--ca-file", true, true), // a bad file is reported even when nothing was sent
             new EarlyStartPlan.Flag("--head", false, false),
             new EarlyStartPlan.Flag("--body", false, false),
