@@ -108,6 +108,9 @@ final class Options {
     @Option(names = "--ca-file", paramLabel = "FILE", description = "Also trust the CA certificates in FILE (PEM) when checking the servers HTTPS goes to.")
     String caFile;
 
+    @Option(names = "--passthrough", paramLabel = "PATTERN", description = "Relay TLS to matching destinations untouched, not intercepted: a host glob or IP address, with an optional port (*.example.com, pinned.test:8443, 10.0.0.5); repeatable.")
+    List<String> passThrough;
+
     @Option(names = "--insecure", description = "Do not check the certificates of the servers HTTPS goes to.")
     boolean insecure;
 
@@ -149,6 +152,7 @@ final class Options {
             new EarlyStartPlan.Flag("--stderr", false, false),
             new EarlyStartPlan.Flag("--dump-tcp", false, false),
             new EarlyStartPlan.Flag("--insecure", false, false),
+            new EarlyStartPlan.Flag("--passthrough", true, true), // a bad pattern is reported even when nothing was sent
             new EarlyStartPlan.Flag("--ca-file", true, true), // a bad file is reported even when nothing was sent
             new EarlyStartPlan.Flag("--head", false, false),
             new EarlyStartPlan.Flag("--body", false, false),
@@ -241,7 +245,8 @@ final class Options {
                 Map.entry("--ca-file", new QuickOption(true, (options, value) -> options.caFile = value)),
                 Map.entry("--dump-har", new QuickOption(true, (options, value) -> options.dumpHar = value)),
                 Map.entry("--dump-jsonl", new QuickOption(true, (options, value) -> options.dumpJsonl = value)),
-                Map.entry("--filter", new QuickOption(true, (options, value) -> options.filter = value)));
+                Map.entry("--filter", new QuickOption(true, (options, value) -> options.filter = value)),
+                Map.entry("--passthrough", new QuickOption(true, (options, value) -> options.passThrough = List.of(value))));
     }
 
     /**

@@ -332,7 +332,7 @@ final class Tap {
                 tls.awaitChildTrust();
             }
             return new Interception(FlowHandlerFactory.observing(sniffer), sniffer.https(), settings.httpPorts(),
-                    tls.context().withUpstreamObserver(upstreams));
+                    tls.context().withUpstreamObserver(upstreams).withPassThrough(settings.passThrough()));
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new TapException(e.getMessage(), e);
         }

@@ -1,5 +1,6 @@
 package dev.httptap.cli;
 
+import dev.httptap.policy.DestinationPattern;
 import java.net.Inet4Address;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,6 +23,7 @@ record TapSettings(
         Set<Integer> httpsPorts,
         Optional<Path> caFile,
         boolean insecure,
+        List<DestinationPattern> passThrough,
         boolean freshCa,
         boolean noExit,
         boolean verbose,
@@ -78,6 +80,7 @@ record TapSettings(
                 ports("--https", options.httpsPorts == null ? List.of(443) : options.httpsPorts),
                 Optional.ofNullable(options.caFile).map(Path::of),
                 options.insecure,
+                passThroughPatterns(options.passThrough),
                 options.freshCa,
                 options.noExit,
                 options.verbose,
@@ -109,6 +112,14 @@ record TapSettings(
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(flag + " '" + value + "': " + e.getMessage(), e);
         }
+    }
+
+    private static List<DestinationPattern> passThroughPatterns(List<String> given) {
+        List<DestinationPattern> patterns = new ArrayList<>();
+        for (String text : given == null ? List.<String>of() : given) {
+            patterns.add(parsed("--passthrough", text, DestinationPattern::parse));
+        }
+        return List.copyOf(patterns);
     }
 
     private static Set<Integer> ports(String flag, List<Integer> given) {

@@ -31,6 +31,8 @@ public final class Exchange {
     /** What the report leaves out or had to guess (a head cut for display, a body framing guessed); rare. */
     private List<String> notes = List.of();
     private String notFollowedReason;
+    /** {@link #url()}, once made; a race only makes it twice. */
+    private volatile String url;
 
     public Exchange(ConnectionInfo connection, RequestHead request, long startEpochMillis, long startNanos) {
         this.connection = connection;
@@ -115,22 +117,30 @@ public final class Exchange {
     }
 
     /**
-     * The URL the request was for: an absolute-form target as it is; otherwise the scheme, the Host header
-     * (or the destination address when there is none) and the target.
+     * The URL the request was for, as its user would have typed it ({@link RequestUrl}): an absolute-form
+     * target as it is; otherwise the scheme, the Host header (or the destination address when there is none),
+     * the port the connection used when Host leaves it out, and the target. Made once: the request is fixed.
      */
     public String url() {
+        String made = url;
+        if (made == null) {
+            made = makeUrl();
+            url = made;
+        }
+        return made;
+    }
+
+    private String makeUrl() {
         String target = request.target();
         if (isAbsoluteUrl(target)) {
-            return target;
+            return RequestUrl.absolute(target);
         }
-        String scheme = connection.scheme() + "://";
         if (request.method().equals("CONNECT")) {
-            return scheme + target;
+            return connection.scheme() + "://" + target;
         }
         String host = request.headers().first("Host").filter(value -> !value.isEmpty())
                 .orElseGet(connection::destination);
-        // Asterisk-form ("OPTIONS *") still gets a slash so that the result reads as a URL.
-        return scheme + host + (target.startsWith("/") ? target : "/" + target);
+        return RequestUrl.of(connection.scheme(), host, connection.flow().server().getPort(), target);
     }
 
     private static boolean isAbsoluteUrl(String target) {

@@ -7,6 +7,7 @@ import dev.httptap.event.ExchangeListener;
 import dev.httptap.event.Headers;
 import dev.httptap.event.Outcome;
 import dev.httptap.event.RequestHead;
+import dev.httptap.event.RequestUrl;
 import dev.httptap.event.ResponseHead;
 import dev.httptap.log.Log;
 import dev.httptap.relay.FlowObserver;
@@ -280,12 +281,15 @@ public final class Http2Connection implements FlowObserver {
         return exchange;
     }
 
-    /** The target is the absolute URL, so that the exchange's URL comes from the pseudo-header fields. */
+    /**
+     * The target is the absolute URL, so that the exchange's URL comes from the pseudo-header fields (the
+     * connection's port added when :authority leaves it out).
+     */
     private RequestHead requestHead(HeaderBlock block) {
         String target = block.path();
         if (!block.authority().isEmpty()) {
             String scheme = block.scheme().isEmpty() ? connection.scheme() : block.scheme();
-            target = scheme + "://" + block.authority() + block.path();
+            target = RequestUrl.of(scheme, block.authority(), connection.flow().server().getPort(), block.path());
         }
         return new RequestHead(block.method(), target, VERSION, block.withPseudoHeaders());
     }

@@ -21,7 +21,8 @@ import java.io.PrintStream;
  * {@code jq}): type "http", startedDateTime, method, url, httpVersion, status (null without a response),
  * statusText, outcome, notFollowed (why an UNPARSEABLE one was not followed), notes (what was
  * shown cut or guessed), request and response headers in wire order, body sizes and times in milliseconds.
- * {@link DnsJsonLines} writes the DNS queries' lines (type "dns") through the same writer.
+ * {@link DnsJsonLines} writes the DNS queries' lines (type "dns") and {@link PassThroughReport} the servers
+ * passed through (type "passthrough") through the same writer.
  */
 public final class JsonLinesWriter implements ExchangeListener, AutoCloseable {
     private static final JsonFactory JSON = new JsonFactory();

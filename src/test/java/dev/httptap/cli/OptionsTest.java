@@ -137,6 +137,7 @@ class OptionsTest {
                 new String[] {"--ca-file", "/tmp/ca.pem", "--dump-har", "x.har", "--", "curl"},
                 new String[] {"--ca-file=/tmp/ca.pem", "--dump-jsonl=a=b.jsonl", "--filter=host=*.example.com,status=4xx"},
                 new String[] {"--filter", "method=POST", "--head"},
+                new String[] {"--passthrough", "*.example.com", "--", "curl"},
                 new String[] {"--head"});
         for (String[] line : lines) {
             Options quick = Options.withoutPicocli(line).orElseThrow(() -> new AssertionError(List.of(line)));
@@ -149,6 +150,7 @@ class OptionsTest {
         for (String[] line : List.of(
                 new String[] {"-v", "--verbose", "--", "true"},
                 new String[] {"--head", "--head", "true"},
+                new String[] {"--passthrough", "a.test", "--passthrough=b.test:8443", "true"},
                 new String[] {"--head=true", "true"},
                 new String[] {"--ca-file"},
                 new String[] {"--ca-file", "-v", "true"},

@@ -92,6 +92,14 @@ class TapSettingsTest {
     }
 
     @Test
+    void passthroughIsRepeatableAndABadPatternNamesTheFlag() {
+        assertEquals("[*.example.com, pinned.test:8443, [::1]]", settings("--passthrough", "*.example.com",
+                "--passthrough=pinned.test:8443", "--passthrough", "[::1]", "--", "true").passThrough().toString());
+        assertEquals("[]", settings("--", "true").passThrough().toString());
+        assertEquals("--passthrough 'a.test:0': '0' is not a port (1-65535)", refusal("--passthrough", "a.test:0"));
+    }
+
+    @Test
     void addressErrorsNameTheirFlag() {
         assertEquals("--subnet '10.2.2': expected ADDRESS/PREFIX, like 10.1.1.100/24", refusal("--subnet", "10.2.2"));
         assertEquals("--subnet '10.2.2.1/x': the prefix length is not a number", refusal("--subnet", "10.2.2.1/x"));

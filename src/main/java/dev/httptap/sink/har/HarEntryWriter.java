@@ -9,6 +9,7 @@ import dev.httptap.event.ResponseHead;
 import dev.httptap.event.Url;
 import dev.httptap.sink.ExchangeTimes;
 
+import dev.httptap.wire.IpAddress;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -209,13 +210,12 @@ final class HarEntryWriter {
         }
     }
 
+    /** The address dialled, IPv6 in its short form (RFC 5952) as in the URLs, without brackets or scope. */
     private static String serverAddress(Exchange exchange) {
         InetSocketAddress upstream = exchange.connection().upstream();
         InetAddress address = upstream != null && upstream.getAddress() != null
                 ? upstream.getAddress() : exchange.connection().flow().server().getAddress();
-        String text = address.getHostAddress();
-        int scope = text.indexOf('%');
-        return scope < 0 ? text : text.substring(0, scope);
+        return IpAddress.of(address).toString();
     }
 
     /** How the exchange ended, why it was not followed, and what its record cut or guessed; empty when all is well. */

@@ -18,9 +18,11 @@ import dev.httptap.log.LogCapture;
 import dev.httptap.sink.Exchanges;
 import dev.httptap.sink.FullDisk;
 
+import dev.httptap.stack.FlowId;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,17 +37,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class HarWriterTest {
-    private static final ExchangeClock CLOCK = new ExchangeClock() {
-        @Override
-        public long epochMillis() {
-            return Exchanges.START_MILLIS;
-        }
-
-        @Override
-        public long nanoTime() {
-            return Exchanges.START_NANOS + 50_000_000L;
-        }
-    };
+    private static final ExchangeClock CLOCK = Exchanges.clock(50_000_000L);
 
     @TempDir
     Path bodies;
@@ -101,6 +93,23 @@ class HarWriterTest {
         assertEquals(List.of("45", "35"), allValues(file.toByteArray(), "time"));
         assertEquals(List.of("2026-01-02T03:04:05.668Z", "2026-01-02T03:04:05.678Z"),
                 allValues(file.toByteArray(), "startedDateTime"), "the first starts with its connection");
+    }
+
+    /** A Host without the connection's port, to the host alias over IPv6: the URL and address as in the lines. */
+    @Test
+    void urlAndServerAddressAreWrittenAsPrinted() throws IOException {
+        HarWriter har = writer(1024, ExchangeFilter.ALL);
+        FlowId flow = new FlowId(new InetSocketAddress("fd77:6874:7470::100", 40000),
+                new InetSocketAddress("fd77:6874:7470:0:0:0:a9fe:4d41", 8443));
+        ConnectionInfo connection = new ConnectionInfo(flow, new InetSocketAddress("0:0:0:0:0:0:0:1", 8443), "https");
+        Exchange exchange = Exchanges.started(connection, "GET", "/", Headers.of("Host", "[fd77:6874:7470:0:0:0:a9fe:4d41]"));
+        har.onRequestHead(exchange);
+        Exchanges.respond(exchange, 200, "OK", Headers.EMPTY);
+        finish(har, exchange, Outcome.COMPLETE);
+        har.close();
+
+        assertEquals(List.of("https://[fd77:6874:7470::a9fe:4d41]:8443/"), allValues(file.toByteArray(), "url"));
+        assertEquals(List.of("::1"), allValues(file.toByteArray(), "serverIPAddress"));
     }
 
     @Test
