@@ -156,11 +156,11 @@ final class Options {
             new EarlyStartPlan.Flag("--ca-file", true, true), // a bad file is reported even when nothing was sent
             new EarlyStartPlan.Flag("--head", false, false),
             new EarlyStartPlan.Flag("--body", false, false),
-            new EarlyStartPlan.Flag("--max-body-print", true, false),
+            new EarlyStartPlan.Flag("--max-body-print", true, true), // a bad value is reported even when nothing was sent
             new EarlyStartPlan.Flag("--print-dns", false, false),
             new EarlyStartPlan.Flag("--allow-quic", false, false),
-            new EarlyStartPlan.Flag("--filter", true, false),
-            new EarlyStartPlan.Flag("--har-max-body", true, false),
+            new EarlyStartPlan.Flag("--filter", true, true), // so is a bad expression
+            new EarlyStartPlan.Flag("--har-max-body", true, true),
             new EarlyStartPlan.Flag("--dump-har", true, true),
             new EarlyStartPlan.Flag("--dump-jsonl", true, true),
             new EarlyStartPlan.Flag("--summary", false, true));

@@ -160,6 +160,18 @@ class EarlyStartIT {
         cache.assertStartedEarly();
     }
 
+    /** A bad --filter expression is reported even when the command sends nothing and ends first. */
+    @Test
+    void aBadFilterIsReportedWhenTheCommandEndsFirst() {
+        cache.prime();
+
+        ProcessRun early = cache.tapped(Httptap.command("true").flags("--filter", "bogus")).run();
+
+        assertEquals(2, early.exitCode(), early.describe());
+        assertEquals(List.of("httptap: --filter 'bogus': 'bogus' is not key=value"), early.stderrLines(), early.describe());
+        cache.assertStartedEarly();
+    }
+
     /** httptap started with stdin closed gives its command a closed stdin, on both paths. */
     @Test
     void aClosedStdinStaysClosedForTheCommand() {
