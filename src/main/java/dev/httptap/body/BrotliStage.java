@@ -1,0 +1,139 @@
+package dev.httptap.body;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.zip.DataFormatException;
+import org.brotli.dec.BrotliInputStream;
+
+/**
+ * Undoes brotli (RFC 7932) as bytes arrive, although Google's decoder pulls its input: it is run only while
+ * at least {@link #HOLD_BYTES} encoded bytes wait, more than it reads for one step (a step emits at most 16 KiB
+ * and reads 4 KiB at a time), so it never finds its input empty before the body ends; the rest is decoded
+ * then. A stream that needs more than that for one step (a huge metadata block) is reported, not guessed at.
+ */
+final class BrotliStage implements DecodingStage {
+    static final int HOLD_BYTES = 128 * 1024;
+    private static final int STEP_BYTES = 16 * 1024;
+
+    private final Waiting waiting = new Waiting();
+    private final byte[] output = new byte[STEP_BYTES];
+    private InputStream decoder;
+    private boolean ended;
+
+    @Override
+    public void feed(ByteBuffer encoded, Downstream next) throws DataFormatException {
+        waiting.add(encoded);
+        while (!ended && waiting.available() >= HOLD_BYTES) {
+            if (!step(next)) {
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void endOfInput(Downstream next) throws DataFormatException {
+        waiting.atEnd = true;
+        while (!ended) {
+            if (!step(next)) {
+                return;
+            }
+        }
+    }
+
+    /** One read from the decoder; false when {@code next} wants no more. */
+    private boolean step(Downstream next) throws DataFormatException {
+        int count;
+        try {
+            if (decoder == null) {
+                decoder = new BrotliInputStream(waiting, STEP_BYTES); // reads the stream header at once
+            }
+            count = decoder.read(output, 0, output.length);
+        } catch (IOException | RuntimeException e) {
+            // The decoder reports corrupt input with BrotliRuntimeException, whose cause may say more.
+            Throwable cause = e.getCause() instanceof Waiting.Overrun ? e.getCause() : e;
+            ended = true;
+            DataFormatException failure = new DataFormatException(cause.getMessage() == null ? cause.toString() : cause.getMessage());
+            failure.initCause(e);
+            throw failure;
+        }
+        if (count < 0) {
+            ended = true;
+            waiting.clear();
+            return true;
+        }
+        return count == 0 || next.accept(ByteBuffer.wrap(output, 0, count).asReadOnlyBuffer());
+    }
+
+    @Override
+    public boolean isFinished() {
+        return ended;
+    }
+
+    @Override
+    public void end() {
+        ended = true;
+        waiting.clear();
+    }
+
+    /** The encoded bytes not yet read by the decoder, as the stream it pulls from. */
+    private static final class Waiting extends InputStream {
+        /** The decoder asked for more than was held back before the body ended. */
+        static final class Overrun extends IOException {
+            Overrun() {
+                super("a step needs more than " + (HOLD_BYTES / 1024) + " KiB of input at once");
+            }
+        }
+
+        private byte[] bytes = new byte[0];
+        private int start;
+        private int end;
+        boolean atEnd;
+
+        void add(ByteBuffer data) {
+            int length = data.remaining();
+            if (end + length > bytes.length) {
+                System.arraycopy(bytes, start, bytes, 0, end - start);
+                end -= start;
+                start = 0;
+                if (end + length > bytes.length) {
+                    bytes = Arrays.copyOf(bytes, Math.max(end + length, bytes.length * 2));
+                }
+            }
+            data.get(bytes, end, length);
+            end += length;
+        }
+
+        @Override
+        public int available() {
+            return end - start;
+        }
+
+        void clear() {
+            bytes = new byte[0];
+            start = 0;
+            end = 0;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] into, int offset, int length) throws IOException {
+            if (start == end) {
+                if (atEnd) {
+                    return -1;
+                }
+                throw new Overrun();
+            }
+            int count = Math.min(length, end - start);
+            System.arraycopy(bytes, start, into, offset, count);
+            start += count;
+            return count;
+        }
+    }
+}
