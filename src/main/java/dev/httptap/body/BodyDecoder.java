@@ -1,5 +1,7 @@
 package dev.httptap.body;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -51,6 +53,29 @@ public final class BodyDecoder {
             return Optional.empty();
         }
         return Optional.of(new LengthMeter(codings.stages(), codings.names()));
+    }
+
+    /** True when the body has a content coding and httptap undoes all of it. */
+    public static boolean undoes(List<String> contentEncodingValues) {
+        Codings codings = Codings.of(contentEncodingValues);
+        return codings.refusal == null && !codings.list.isEmpty();
+    }
+
+    /**
+     * The decoded bytes of a whole body read from {@code encoded}, or empty when it has no content coding
+     * or one httptap does not undo. For a body kept whole (the HAR's), where pulling decoders are fine.
+     */
+    public static Optional<InputStream> decoding(InputStream encoded, List<String> contentEncodingValues)
+            throws IOException {
+        Codings codings = Codings.of(contentEncodingValues);
+        if (codings.refusal != null || codings.list.isEmpty()) {
+            return Optional.empty();
+        }
+        InputStream decoded = encoded;
+        for (int i = codings.list.size() - 1; i >= 0; i--) {
+            decoded = codings.list.get(i).decoding(decoded);
+        }
+        return Optional.of(decoded);
     }
 
     /** The codings of a body, or why they are not undone (in full, and short for an exchange's line). */
