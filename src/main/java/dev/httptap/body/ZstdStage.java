@@ -25,7 +25,9 @@ final class ZstdStage implements DecodingStage {
     public void feed(ByteBuffer encoded, Downstream next) throws DataFormatException {
         keep(encoded);
         try {
-            while (waitingLength >= decompressor.getInputRequired() && waitingLength > 0) {
+            // Decoded output waiting to be flushed is asked for with no input needed.
+            while (decompressor.getRequestedOutputSize() > 0
+                    || (waitingLength > 0 && waitingLength >= decompressor.getInputRequired())) {
                 decompressor.partialDecompress(waiting, ARRAY_BASE, ARRAY_BASE + waitingLength, output, 0, output.length);
                 int consumed = decompressor.getInputConsumed();
                 int produced = decompressor.getOutputBufferUsed();

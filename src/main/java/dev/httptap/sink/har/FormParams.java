@@ -114,15 +114,31 @@ final class FormParams {
                 : new Param(name, null, fileName, type == null ? "application/octet-stream" : type);
     }
 
-    /** The value of parameter {@code key} in {@code value; key=x; other="y"}, unquoted; null when absent. */
+    /** The value of parameter {@code key} in {@code value; key=x; other="y;z"}, unquoted; null when absent. */
     private static String parameter(String value, String key) {
-        String[] parts = value.split(";");
-        for (int i = 1; i < parts.length; i++) {
-            String[] pair = parts[i].split("=", 2);
+        List<String> parts = new ArrayList<>();
+        StringBuilder part = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (quoted && c == '\\' && i + 1 < value.length()) {
+                part.append(value.charAt(++i));
+                continue;
+            }
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (c == ';' && !quoted) {
+                parts.add(part.toString());
+                part.setLength(0);
+            } else {
+                part.append(c);
+            }
+        }
+        parts.add(part.toString());
+        for (String parameter : parts.subList(1, parts.size())) {
+            String[] pair = parameter.split("=", 2);
             if (pair.length == 2 && pair[0].strip().equalsIgnoreCase(key)) {
-                String text = pair[1].strip();
-                return text.length() >= 2 && text.startsWith("\"") && text.endsWith("\"")
-                        ? text.substring(1, text.length() - 1).replace("\\\"", "\"").replace("\\\\", "\\") : text;
+                return pair[1].strip();
             }
         }
         return null;
