@@ -9,23 +9,29 @@ import org.brotli.dec.BrotliInputStream;
 
 /**
  * Undoes brotli (RFC 7932) as bytes arrive, although Google's decoder pulls its input: it is run only while
- * at least {@link #HOLD_BYTES} encoded bytes wait, more than it reads for one step (a step emits at most 16 KiB
- * and reads 4 KiB at a time), so it never finds its input empty before the body ends; the rest is decoded
- * then. A stream that needs more than that for one step (a huge metadata block) is reported, not guessed at.
+ * more encoded bytes wait than one step of it can read, so it never finds its input empty before the body
+ * ends; the rest is decoded then. A step ends when the decoder's ring buffer (the stream's window, 64 KiB to
+ * 16 MiB, said in its first byte) is full, so what is held back is a window's worth of input and a margin
+ * ({@link #holdBytes}). A stream that needs more than that for one step (a huge metadata block, input that
+ * grows when compressed) is reported, not guessed at.
  */
 final class BrotliStage implements DecodingStage {
-    static final int HOLD_BYTES = 128 * 1024;
     private static final int STEP_BYTES = 16 * 1024;
 
     private final Waiting waiting = new Waiting();
     private final byte[] output = new byte[STEP_BYTES];
     private InputStream decoder;
+    /** Encoded bytes that must wait before a step: known from the stream's first byte. */
+    private int holdBytes = Integer.MAX_VALUE;
     private boolean ended;
 
     @Override
     public void feed(ByteBuffer encoded, Downstream next) throws DataFormatException {
         waiting.add(encoded);
-        while (!ended && waiting.available() >= HOLD_BYTES) {
+        if (holdBytes == Integer.MAX_VALUE && waiting.available() > 0) {
+            holdBytes = holdBytes(waiting.first());
+        }
+        while (!ended && waiting.available() >= holdBytes) {
             if (!step(next)) {
                 return;
             }
@@ -40,6 +46,24 @@ final class BrotliStage implements DecodingStage {
                 return;
             }
         }
+    }
+
+    /**
+     * What a step may read, from the stream's first byte, which holds its window bits (RFC 7932 9.1): the
+     * window, an eighth more for the codes and for blocks stored uncompressed, and 64 KiB for headers.
+     */
+    static int holdBytes(int firstByte) {
+        int windowBits;
+        if ((firstByte & 1) == 0) {
+            windowBits = 16;
+        } else if (((firstByte >>> 1) & 7) != 0) {
+            windowBits = 17 + ((firstByte >>> 1) & 7);
+        } else {
+            int small = (firstByte >>> 4) & 7;
+            windowBits = small == 0 ? 17 : 8 + small; // 9 (small == 1) is reserved: the decoder rejects it
+        }
+        int window = 1 << windowBits;
+        return window + window / 8 + 64 * 1024;
     }
 
     /** One read from the decoder; false when {@code next} wants no more. */
@@ -82,7 +106,7 @@ final class BrotliStage implements DecodingStage {
         /** The decoder asked for more than was held back before the body ended. */
         static final class Overrun extends IOException {
             Overrun() {
-                super("a step needs more than " + (HOLD_BYTES / 1024) + " KiB of input at once");
+                super("a step needs more input at once than its window's worth");
             }
         }
 
@@ -108,6 +132,11 @@ final class BrotliStage implements DecodingStage {
         @Override
         public int available() {
             return end - start;
+        }
+
+        /** The first byte waiting; there is one. */
+        int first() {
+            return bytes[start] & 0xff;
         }
 
         void clear() {

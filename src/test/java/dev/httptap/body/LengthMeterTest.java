@@ -48,7 +48,7 @@ class LengthMeterTest {
 
     @Test
     void brotliIsCountedAsItArrivesPastWhatItHoldsBack() {
-        byte[] random = new byte[3 * BrotliStage.HOLD_BYTES + 12_345];
+        byte[] random = new byte[3 * BrotliStage.holdBytes(0) + 12_345];
         new Random(7).nextBytes(random);
         byte[] brotli = StoredBrotli.encode(random);
         for (int chunk : new int[] {1000, 65536, brotli.length}) {
@@ -61,7 +61,7 @@ class LengthMeterTest {
 
     @Test
     void brotliHoldsBackAtMostItsBoundWhileFed() {
-        byte[] random = new byte[4 * BrotliStage.HOLD_BYTES];
+        byte[] random = new byte[4 * BrotliStage.holdBytes(0)];
         new Random(8).nextBytes(random);
         byte[] brotli = StoredBrotli.encode(random);
         long[] decodedSoFar = {0};
@@ -71,12 +71,21 @@ class LengthMeterTest {
         });
         int half = brotli.length / 2;
         chain.feed(ByteBuffer.wrap(brotli, 0, half));
-        assertTrue(decodedSoFar[0] >= half - BrotliStage.HOLD_BYTES - 64 * 1024,
+        assertTrue(decodedSoFar[0] >= half - 2 * BrotliStage.holdBytes(0),
                 "decoded while fed: " + decodedSoFar[0] + " of " + half);
         chain.feed(ByteBuffer.wrap(brotli, half, brotli.length - half));
         chain.end(true);
         assertEquals(random.length, decodedSoFar[0]);
         assertNull(chain.failure());
+    }
+
+    @Test
+    void brotliHoldsBackAWindowOfInputAsItsFirstByteSays() {
+        assertEquals((1 << 16) + (1 << 13) + 65536, BrotliStage.holdBytes(0x00)); // "0": 16 bits
+        assertEquals((1 << 22) + (1 << 19) + 65536, BrotliStage.holdBytes(0x0b)); // "1" "101": 17 + 5
+        assertEquals((1 << 24) + (1 << 21) + 65536, BrotliStage.holdBytes(0x0f)); // "1" "111": 24 bits
+        assertEquals((1 << 10) + (1 << 7) + 65536, BrotliStage.holdBytes(0x21)); // "1" "000" "010": 8 + 2
+        assertEquals((1 << 17) + (1 << 14) + 65536, BrotliStage.holdBytes(0x01)); // "1" "000" "000": 17 bits
     }
 
     @Test
