@@ -10,7 +10,7 @@ import org.brotli.dec.BrotliInputStream;
 /**
  * Undoes brotli (RFC 7932) as bytes arrive, although Google's decoder pulls its input: it is run only while
  * more encoded bytes wait than one step of it can read, so it never finds its input empty before the body
- * ends; the rest is decoded then. A step ends when the decoder's ring buffer (the stream's window, 64 KiB to
+ * ends; the rest is decoded then. A step ends when the decoder's ring buffer (the stream's window, 1 KiB to
  * 16 MiB, said in its first byte) is full, so what is held back is a window's worth of input and a margin
  * ({@link #holdBytes}). A stream that needs more than that for one step (a huge metadata block, input that
  * grows when compressed) is reported, not guessed at.
