@@ -3,7 +3,6 @@ package dev.httptap.body;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 import java.util.zip.DataFormatException;
 import org.brotli.dec.BrotliInputStream;
 
@@ -110,39 +109,25 @@ final class BrotliStage implements DecodingStage {
             }
         }
 
-        private byte[] bytes = new byte[0];
-        private int start;
-        private int end;
+        private final Backlog backlog = new Backlog();
         boolean atEnd;
 
         void add(ByteBuffer data) {
-            int length = data.remaining();
-            if (end + length > bytes.length) {
-                System.arraycopy(bytes, start, bytes, 0, end - start);
-                end -= start;
-                start = 0;
-                if (end + length > bytes.length) {
-                    bytes = Arrays.copyOf(bytes, Math.max(end + length, bytes.length * 2));
-                }
-            }
-            data.get(bytes, end, length);
-            end += length;
+            backlog.add(data);
         }
 
         @Override
         public int available() {
-            return end - start;
+            return backlog.length();
         }
 
         /** The first byte waiting; there is one. */
         int first() {
-            return bytes[start] & 0xff;
+            return backlog.array()[backlog.start()] & 0xff;
         }
 
         void clear() {
-            bytes = new byte[0];
-            start = 0;
-            end = 0;
+            backlog.clear();
         }
 
         @Override
@@ -153,15 +138,15 @@ final class BrotliStage implements DecodingStage {
 
         @Override
         public int read(byte[] into, int offset, int length) throws IOException {
-            if (start == end) {
+            if (backlog.length() == 0) {
                 if (atEnd) {
                     return -1;
                 }
                 throw new Overrun();
             }
-            int count = Math.min(length, end - start);
-            System.arraycopy(bytes, start, into, offset, count);
-            start += count;
+            int count = Math.min(length, backlog.length());
+            System.arraycopy(backlog.array(), backlog.start(), into, offset, count);
+            backlog.take(count);
             return count;
         }
     }

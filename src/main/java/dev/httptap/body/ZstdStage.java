@@ -2,7 +2,6 @@ package dev.httptap.body;
 
 import io.airlift.compress.zstd.ZstdIncrementalFrameDecompressor;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 import java.util.zip.DataFormatException;
 
 /**
@@ -16,24 +15,22 @@ final class ZstdStage implements DecodingStage {
 
     private final ZstdIncrementalFrameDecompressor decompressor = new ZstdIncrementalFrameDecompressor();
     private final byte[] output = new byte[OUTPUT_BYTES];
-    /** Input received and not yet consumed, from index 0. */
-    private byte[] waiting = new byte[0];
-    private int waitingLength;
+    private final Backlog waiting = new Backlog();
     private boolean sawFrame;
 
     @Override
     public void feed(ByteBuffer encoded, Downstream next) throws DataFormatException {
-        keep(encoded);
+        waiting.add(encoded);
         try {
             // Decoded output waiting to be flushed is asked for with no input needed.
             while (decompressor.getRequestedOutputSize() > 0
-                    || (waitingLength > 0 && waitingLength >= decompressor.getInputRequired())) {
-                decompressor.partialDecompress(waiting, ARRAY_BASE, ARRAY_BASE + waitingLength, output, 0, output.length);
+                    || (waiting.length() > 0 && waiting.length() >= decompressor.getInputRequired())) {
+                long from = ARRAY_BASE + waiting.start();
+                decompressor.partialDecompress(waiting.array(), from, from + waiting.length(), output, 0, output.length);
                 int consumed = decompressor.getInputConsumed();
                 int produced = decompressor.getOutputBufferUsed();
                 sawFrame |= consumed > 0;
-                System.arraycopy(waiting, consumed, waiting, 0, waitingLength - consumed);
-                waitingLength -= consumed;
+                waiting.take(consumed);
                 if (produced > 0 && !next.accept(ByteBuffer.wrap(output, 0, produced).asReadOnlyBuffer())) {
                     return;
                 }
@@ -49,23 +46,13 @@ final class ZstdStage implements DecodingStage {
         }
     }
 
-    private void keep(ByteBuffer encoded) {
-        int length = encoded.remaining();
-        if (waitingLength + length > waiting.length) {
-            waiting = Arrays.copyOf(waiting, Math.max(waitingLength + length, waiting.length * 2));
-        }
-        encoded.get(waiting, waitingLength, length);
-        waitingLength += length;
-    }
-
     @Override
     public boolean isFinished() {
-        return sawFrame && decompressor.isAtStoppingPoint() && waitingLength == 0;
+        return sawFrame && decompressor.isAtStoppingPoint() && waiting.length() == 0;
     }
 
     @Override
     public void end() {
-        waiting = new byte[0];
-        waitingLength = 0;
+        waiting.clear();
     }
 }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.httptap.fuzz.FuzzedPieces;
-import io.airlift.compress.zstd.ZstdOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -101,21 +100,13 @@ class ContentDecodingFuzzTest {
                     case "gzip" -> BodyDecoderTest.gzip(bytes);
                     case "deflate" -> BodyDecoderTest.deflate(bytes, rawDeflate);
                     case "br" -> StoredBrotli.encode(bytes);
-                    default -> zstd(bytes);
+                    default -> LengthMeterTest.zstd(bytes);
                 };
             }
             return bytes;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static byte[] zstd(byte[] plain) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ZstdOutputStream out = new ZstdOutputStream(bytes)) {
-            out.write(plain);
-        }
-        return bytes.toByteArray();
     }
 
     private static byte[] gzipOfZeros(long count) {

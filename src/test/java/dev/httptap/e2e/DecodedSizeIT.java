@@ -8,11 +8,12 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.airlift.compress.zstd.ZstdOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
+import org.brotli.dec.BrotliInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,8 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
  * --compressed) takes the bodies as they are.
  */
 class DecodedSizeIT {
-    /** What lines-3000.txt.br holds: 82,558 bytes. */
-    private static final byte[] TEXT = lines(3000);
+    /** 82,558 bytes of text as {@code brotli -q 11} wrote them, and the text (3,000 numbered lines). */
+    private static final byte[] BROTLI = resource("lines-3000.txt.br");
+    private static final byte[] TEXT = brotliDecoded(BROTLI);
 
     @TempDir
     Path dir;
@@ -47,13 +50,9 @@ class DecodedSizeIT {
     @BeforeEach
     void startServer() throws IOException {
         Path files = Files.createDirectories(dir.resolve("files"));
-        byte[] brotli;
-        try (InputStream golden = DecodedSizeIT.class.getResourceAsStream("lines-3000.txt.br")) {
-            brotli = golden.readAllBytes();
-        }
         byte[] gzip = gzip(TEXT);
         serve(files, "text.gz", "gzip", gzip);
-        serve(files, "text.br", "br", brotli);
+        serve(files, "text.br", "br", BROTLI);
         serve(files, "text.zst", "zstd", zstd(TEXT));
         serve(files, "text.gz.zst", "gzip, zstd", zstd(gzip));
         serve(files, "broken.gz", "gzip", Arrays.copyOf(gzip, 1000));
@@ -146,12 +145,20 @@ class DecodedSizeIT {
         return all;
     }
 
-    private static byte[] lines(int count) {
-        StringBuilder text = new StringBuilder();
-        for (int i = 0; i < count; i++) {
-            text.append("line ").append(i).append(" of the body, ").append(i * 7919 % 10007).append('\n');
+    private static byte[] resource(String name) {
+        try (InputStream in = DecodedSizeIT.class.getResourceAsStream(name)) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return text.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] brotliDecoded(byte[] brotli) {
+        try (InputStream in = new BrotliInputStream(new ByteArrayInputStream(brotli))) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static byte[] gzip(byte[] plain) throws IOException {
