@@ -17,6 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * read it there. Bodies without a content coding cost nothing here.
  */
 public final class DecodedLengths implements ExchangeListener {
+    private static final int PARTIAL_CONTENT = 206;
+
     private final ExchangeListener next;
     private final Map<Exchange, LengthMeter> meters = new ConcurrentHashMap<>();
 
@@ -34,9 +36,11 @@ public final class DecodedLengths implements ExchangeListener {
         next.onRequestBody(exchange, data);
     }
 
+    /** A 206's body is a range of the coded stream, which has no decoded length of its own: it counts as sent. */
     @Override
     public void onResponseHead(Exchange exchange) {
-        exchange.response().flatMap(head -> BodyDecoder.meter(head.headers().all("Content-Encoding")))
+        exchange.response().filter(head -> head.status() != PARTIAL_CONTENT)
+                .flatMap(head -> BodyDecoder.meter(head.headers().all("Content-Encoding")))
                 .ifPresent(meter -> meters.put(exchange, meter));
         next.onResponseHead(exchange);
     }
