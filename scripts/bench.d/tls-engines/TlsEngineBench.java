@@ -27,7 +27,11 @@ public class TlsEngineBench {
 
     public static void main(String[] args) throws Exception {
         String name = args[0];
-        Engines engines = name.equals("jsse") ? jsse() : boringSsl();
+        Engines engines = switch (name) {
+            case "jsse" -> jsse(null);
+            case "conscrypt" -> jsse(org.conscrypt.Conscrypt.newProvider());
+            default -> boringSsl();
+        };
         if (args[1].equals("cold")) {
             handshake(engines.client(), engines.server());
             System.out.printf("%s: first handshake done %.0f ms after main, %d ms after JVM start%n", name,
@@ -89,16 +93,17 @@ public class TlsEngineBench {
         }
     }
 
-    private static Engines jsse() throws Exception {
+    /** JSSE's engines from {@code provider}, or from the JDK's when null (Conscrypt is BoringSSL behind JSSE's API). */
+    private static Engines jsse(java.security.Provider provider) throws Exception {
         KeyStore keys = KeyStore.getInstance("PKCS12");
         try (FileInputStream in = new FileInputStream("keys.p12")) {
             keys.load(in, "bench".toCharArray());
         }
         KeyManagerFactory keyManagers = KeyManagerFactory.getInstance("SunX509");
         keyManagers.init(keys, "bench".toCharArray());
-        SSLContext serverContext = SSLContext.getInstance("TLS");
+        SSLContext serverContext = provider == null ? SSLContext.getInstance("TLS") : SSLContext.getInstance("TLS", provider);
         serverContext.init(keyManagers.getKeyManagers(), null, null);
-        SSLContext clientContext = SSLContext.getInstance("TLS");
+        SSLContext clientContext = provider == null ? SSLContext.getInstance("TLS") : SSLContext.getInstance("TLS", provider);
         clientContext.init(null, InsecureTrustManagerFactory.INSTANCE.getTrustManagers(), null);
         return new Engines() {
             public SSLEngine client() {

@@ -56,17 +56,19 @@ public final class Main {
     }
 
     private static int tap(Options options) {
+        TapSettings settings;
         try {
             options.applyEnvironment(System.getenv());
+            settings = TapSettings.from(options);
         } catch (IllegalArgumentException e) {
             System.err.println("httptap: " + e.getMessage());
             return EXIT_USAGE;
         }
+        settings.notes().forEach(note -> Log.error("%s", note));
 
         PrintStream output = flushingOnRequest(options.stderr);
         Log.configure(options.verbose, System.err);
         try {
-            TapSettings settings = TapSettings.from(options);
             return new Tap(settings, output).run();
         } catch (IllegalArgumentException e) {
             System.err.println("httptap: " + e.getMessage());

@@ -2,7 +2,9 @@ package dev.httptap.tls;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -18,17 +20,18 @@ public final class TlsStartup implements AutoCloseable {
     /** The CA's work, once allowed to start. */
     private final CompletableFuture<Supplier<CertificateAuthority>> gatedAuthority;
     private final CompletableFuture<CertificateAuthority> authority;
+    /** The certificates of --ca-file, if any. */
+    private final CompletableFuture<List<X509Certificate>> userAnchors;
     private final CompletableFuture<UpstreamTrust> upstreamTrust;
-    private final boolean userTrust;
     private final boolean insecure;
 
     private TlsStartup(CompletableFuture<Supplier<CertificateAuthority>> gatedAuthority,
-            CompletableFuture<CertificateAuthority> authority, CompletableFuture<UpstreamTrust> upstreamTrust,
-            boolean userTrust, boolean insecure) {
+            CompletableFuture<CertificateAuthority> authority, CompletableFuture<List<X509Certificate>> userAnchors,
+            CompletableFuture<UpstreamTrust> upstreamTrust, boolean insecure) {
         this.gatedAuthority = gatedAuthority;
         this.authority = authority;
+        this.userAnchors = userAnchors;
         this.upstreamTrust = upstreamTrust;
-        this.userTrust = userTrust;
         this.insecure = insecure;
     }
 
@@ -48,16 +51,19 @@ public final class TlsStartup implements AutoCloseable {
             CompletableFuture<Supplier<CertificateAuthority>> gatedAuthority) {
         CompletableFuture<CertificateAuthority> authority =
                 inBackground("httptap-ca", () -> gatedAuthority.join().get());
+        // A --ca-file is read at once, so that a bad one stops the run before the relay starts; the trust
+        // built from it waits like the default one.
+        CompletableFuture<List<X509Certificate>> userAnchors = caFile.isEmpty()
+                ? CompletableFuture.completedFuture(List.of())
+                : inBackground("httptap-ca-file", () -> UpstreamTrust.readCertificates(caFile.get()));
         CompletableFuture<UpstreamTrust> upstreamTrust = inBackground("httptap-trust", () -> {
-            if (caFile.isEmpty()) {
-                // Loading the JDK's trust store and JSSE's set-up (~60 ms of CPU) wait for the child's trust
-                // files: only TLS connections need them, and until then the child's start should not share
-                // the two cores with them. A --ca-file is checked at once: a bad one stops the run.
-                settled(authority);
-            }
-            return UpstreamTrust.create(caFile, insecure);
+            // Loading the trust store and JSSE's set-up (~130 ms of CPU at start-up) wait for the child's trust
+            // files: only TLS connections need them, and until then the child's start should not share the
+            // two cores with them (started at once, the first HTTPS exchange of a run was no sooner).
+            settled(authority);
+            return UpstreamTrust.create(join(userAnchors), insecure);
         });
-        return new TlsStartup(gatedAuthority, authority, upstreamTrust, caFile.isPresent(), insecure);
+        return new TlsStartup(gatedAuthority, authority, userAnchors, upstreamTrust, insecure);
     }
 
     /**
@@ -70,12 +76,13 @@ public final class TlsStartup implements AutoCloseable {
 
     /**
      * What intercepted connections share. Throws {@link IllegalArgumentException} for an unusable
-     * {@code --ca-file}, so that the run stops before the child starts. Without one the upstream trust
-     * cannot fail on the user's input, and only the first TLS connection waits for it (JSSE's set-up,
-     * tens of milliseconds); {@link IllegalStateException} there if TLS cannot be set up at all.
+     * {@code --ca-file}, so that the run stops before the relay starts. Only the first TLS connection waits
+     * for the upstream trust (the trust store and JSSE's set-up); {@link IllegalStateException} there if TLS
+     * cannot be set up at all.
      */
     public InterceptionContext context() {
-        UpstreamTrust trust = userTrust ? join(upstreamTrust) : UpstreamTrust.deferred(() -> join(upstreamTrust), !insecure);
+        join(userAnchors);
+        UpstreamTrust trust = UpstreamTrust.deferred(() -> join(upstreamTrust), !insecure);
         return new InterceptionContext(trust, new LeafContexts(authority), new RejectingClients());
     }
 

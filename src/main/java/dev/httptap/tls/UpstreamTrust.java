@@ -39,9 +39,14 @@ public final class UpstreamTrust {
 
     /** Throws {@link IllegalArgumentException} with a message fit for the user when the file is unusable. */
     public static UpstreamTrust create(Optional<Path> caFile, boolean insecure) {
+        return create(caFile.map(UpstreamTrust::readCertificates).orElse(List.of()), insecure);
+    }
+
+    /** The default trust store and {@code userAnchors} (those of {@code --ca-file}), or none with {@code insecure}. */
+    public static UpstreamTrust create(List<X509Certificate> userAnchors, boolean insecure) {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
-            TrustManager trust = insecure ? new TrustingEverything() : verifyingManager(caFile);
+            TrustManager trust = insecure ? new TrustingEverything() : verifyingManager(userAnchors);
             context.init(null, new TrustManager[] {trust}, null);
             return new UpstreamTrust(() -> context, !insecure);
         } catch (GeneralSecurityException e) {
@@ -66,9 +71,9 @@ public final class UpstreamTrust {
         return context.get().createSSLEngine(peerHost, port);
     }
 
-    private static TrustManager verifyingManager(Optional<Path> caFile) throws GeneralSecurityException {
+    private static TrustManager verifyingManager(List<X509Certificate> userAnchors) throws GeneralSecurityException {
         TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        if (caFile.isEmpty()) {
+        if (userAnchors.isEmpty()) {
             factory.init((KeyStore) null);
             return factory.getTrustManagers()[0];
         }
@@ -79,7 +84,7 @@ public final class UpstreamTrust {
             throw new GeneralSecurityException(e);
         }
         List<X509Certificate> certificates = new ArrayList<>(List.of(defaultAnchors()));
-        certificates.addAll(readCertificates(caFile.get()));
+        certificates.addAll(userAnchors);
         for (int i = 0; i < certificates.size(); i++) {
             anchors.setCertificateEntry("anchor-" + i, certificates.get(i));
         }
@@ -99,8 +104,14 @@ public final class UpstreamTrust {
         return new X509Certificate[0];
     }
 
-    /** The certificates of a PEM (or DER) file. */
-    static List<X509Certificate> readCertificates(Path file) {
+    /**
+     * The certificates of a PEM (or DER) file; throws {@link IllegalArgumentException} with a message fit for
+     * the user when there are none.
+     */
+    public static List<X509Certificate> readCertificates(Path file) {
+        if (Files.isDirectory(file)) {
+            throw new IllegalArgumentException("--ca-file " + file + ": is a directory");
+        }
         try (InputStream in = Files.newInputStream(file)) {
             Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
             List<X509Certificate> result = new ArrayList<>();

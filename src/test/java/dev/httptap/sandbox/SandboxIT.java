@@ -160,7 +160,7 @@ class SandboxIT {
             assertTrue(outputOf(spec).contains("default via 10.1.1.1 dev httptap0"));
         } else {
             SandboxException e = assertThrows(SandboxException.class, () -> Sandbox.start(spec));
-            assertTrue(e.getMessage().startsWith("--no-userns needs root"), e.getMessage());
+            assertTrue(e.getMessage().startsWith("--no-new-user-namespace needs root"), e.getMessage());
         }
     }
 
