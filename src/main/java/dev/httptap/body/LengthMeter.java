@@ -70,11 +70,6 @@ public final class LengthMeter {
         return chain.failure() == null ? null : "not decodable as " + codingNames;
     }
 
-    /** Why decoding failed, in full (the decoder's message); null when it did not. */
-    public String failureDetail() {
-        return chain == null ? notDecoded : chain.failure();
-    }
-
     /** Bytes received so far, as sent. */
     public long encodedBytes() {
         return encodedBytes;

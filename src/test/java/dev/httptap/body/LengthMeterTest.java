@@ -102,7 +102,6 @@ class LengthMeterTest {
         LengthMeter meter = measure(text, 4, true, "gzip");
         assertEquals(-1, meter.decodedBytes());
         assertEquals("not decodable as gzip", meter.problem());
-        assertTrue(meter.failureDetail().startsWith("cannot decode gzip: "), meter.failureDetail());
         assertEquals("not decodable as zstd", measure(text, 4, true, "zstd").problem());
         assertEquals("not decodable as br", measure(hex("ffffffffffffffff"), 4, true, "br").problem());
     }

@@ -30,6 +30,18 @@ class DecodedLengthsTest {
     }
 
     @Test
+    void aCompressedBodyCutForDisplaySaysHowManyDecodedBytesAreLeft() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        TerminalPrinter printer = new TerminalPrinter(new PrintStream(bytes, false, StandardCharsets.UTF_8),
+                new PrintOptions(false, false, true, 9));
+        run(new DecodedLengths(printer), 200, Headers.of("Content-Type", "text/plain", "Content-Encoding", "gzip"),
+                gzip(TEXT), true);
+        assertEquals(List.of("---> GET " + TerminalPrinterTest.URL, "<--- 200 " + TerminalPrinterTest.URL + " (" + TEXT.length
+                + " bytes)", "decoded, ", "... (" + (TEXT.length - 9) + " more bytes)"),
+                bytes.toString(StandardCharsets.UTF_8).lines().toList());
+    }
+
+    @Test
     void aBodyThatCannotBeDecodedShowsItsLengthAsSentAndWhy() {
         byte[] notGzip = "plain after all".getBytes(StandardCharsets.UTF_8);
         String printed = printThroughDecodedLengths(Headers.of("Content-Encoding", "gzip"), notGzip, true);
