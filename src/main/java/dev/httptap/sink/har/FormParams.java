@@ -19,9 +19,15 @@ final class FormParams {
 
     private FormParams() {}
 
+    /** True for the two form types whose fields are listed. */
+    static boolean isForm(String contentType) {
+        String type = mediaType(contentType);
+        return type.equals("application/x-www-form-urlencoded") || type.equals("multipart/form-data");
+    }
+
     /** The fields of {@code body} sent as {@code contentType}; empty for any other type. */
     static List<Param> of(String contentType, byte[] body) {
-        String type = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+        String type = mediaType(contentType);
         if (type.equals("application/x-www-form-urlencoded")) {
             List<Param> params = new ArrayList<>();
             for (String[] pair : urlEncoded(new String(body, StandardCharsets.UTF_8))) {
@@ -34,6 +40,10 @@ final class FormParams {
             return boundary == null || boundary.isEmpty() ? List.of() : multipart(body, boundary);
         }
         return List.of();
+    }
+
+    private static String mediaType(String contentType) {
+        return contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
     }
 
     /** {@code a=1&b=x%20y}: names and values percent-decoded, '+' as space, as browsers show them. */

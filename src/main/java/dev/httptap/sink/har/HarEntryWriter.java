@@ -22,6 +22,9 @@ import java.util.OptionalLong;
 
 /** Writes one HAR 1.2 entry: an exchange, its kept bodies and its connection's id. */
 final class HarEntryWriter {
+    /** Form fields go in "params" only from a body of at most this many bytes. */
+    private static final int MAX_FORM_BYTES = 1 << 20;
+
     private final JsonGenerator json;
     private final long bodyLimit;
 
@@ -92,7 +95,7 @@ final class HarEntryWriter {
                     Optional.empty(), bodyLimit);
             json.writeObjectFieldStart("postData");
             json.writeStringField("mimeType", mimeType);
-            writeParams(FormParams.of(mimeType, formBytes(view)));
+            writeParams(formParams(mimeType, view));
             writeBody(view);
             json.writeEndObject();
         }
@@ -137,15 +140,13 @@ final class HarEntryWriter {
         json.writeEndObject();
     }
 
-    /** Form fields go in "params" only from a body kept whole, and a small one: it is read into memory. */
-    private static final int MAX_FORM_BYTES = 1 << 20;
-
-    private static byte[] formBytes(BodyView view) throws IOException {
-        if (view.shownBytes() != view.size() || view.size() > MAX_FORM_BYTES) {
-            return new byte[0];
+    /** The fields of a form kept whole and small (it is read into memory); none for anything else. */
+    private static List<FormParams.Param> formParams(String mimeType, BodyView view) throws IOException {
+        if (!FormParams.isForm(mimeType) || view.shownBytes() != view.size() || view.size() > MAX_FORM_BYTES) {
+            return List.of();
         }
         try (InputStream bytes = new BoundedInputStream(view.open(), view.shownBytes())) {
-            return bytes.readAllBytes();
+            return FormParams.of(mimeType, bytes.readAllBytes());
         }
     }
 
