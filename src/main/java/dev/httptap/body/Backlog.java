@@ -20,7 +20,8 @@ final class Backlog {
             end -= start;
             start = 0;
             if (end + length > bytes.length) {
-                bytes = Arrays.copyOf(bytes, Math.max(end + length, bytes.length * 2));
+                // Doubling, but never more than 1 MiB past the need: a brotli backlog may be megabytes long.
+                bytes = Arrays.copyOf(bytes, Math.max(end + length, Math.min(bytes.length * 2, end + length + (1 << 20))));
             }
         }
         data.get(bytes, end, length);

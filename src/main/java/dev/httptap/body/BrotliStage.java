@@ -16,7 +16,13 @@ import org.brotli.dec.BrotliInputStream;
  */
 final class BrotliStage implements DecodingStage {
     private static final int STEP_BYTES = 16 * 1024;
+    /**
+     * The most one brotli body may hold (input held back and the decoder's window, about as large): a quarter
+     * of the heap, so that a large window in a small heap (-Xmx64m) makes "not decoded", not an exhausted heap.
+     */
+    static final long MEMORY_BUDGET = Runtime.getRuntime().maxMemory() / 4;
 
+    private final long memoryBudget;
     private final Waiting waiting = new Waiting();
     private final byte[] output = new byte[STEP_BYTES];
     private InputStream decoder;
@@ -24,11 +30,24 @@ final class BrotliStage implements DecodingStage {
     private int holdBytes = Integer.MAX_VALUE;
     private boolean ended;
 
+    BrotliStage() {
+        this(MEMORY_BUDGET);
+    }
+
+    /** {@code memoryBudget}: the most this body may hold, its window and the input held back. */
+    BrotliStage(long memoryBudget) {
+        this.memoryBudget = memoryBudget;
+    }
+
     @Override
     public void feed(ByteBuffer encoded, Downstream next) throws DataFormatException {
         waiting.add(encoded);
         if (holdBytes == Integer.MAX_VALUE && waiting.available() > 0) {
             holdBytes = holdBytes(waiting.first());
+            if (2L * holdBytes > memoryBudget) {
+                ended = true;
+                throw new DecodingRefused("br needs " + ((2L * holdBytes + (1 << 20) - 1) >> 20) + " MiB, over a quarter of the heap");
+            }
         }
         while (!ended && waiting.available() >= holdBytes) {
             if (!step(next)) {
@@ -98,6 +117,7 @@ final class BrotliStage implements DecodingStage {
     public void end() {
         ended = true;
         waiting.clear();
+        decoder = null;
     }
 
     /** The encoded bytes not yet read by the decoder, as the stream it pulls from. */

@@ -67,6 +67,9 @@ public final class LengthMeter {
         if (bomb) {
             return "not decoded: " + codingNames + " expands over " + MAX_EXPANSION + "-fold";
         }
+        if (chain.refusal() != null) {
+            return "not decoded: " + chain.refusal();
+        }
         return chain.failure() == null ? null : "not decodable as " + codingNames;
     }
 

@@ -14,6 +14,8 @@ final class StageChain {
     private final String codingNames;
     private final DecodingStage.Downstream consumer;
     private String failure;
+    /** Why decoding was refused rather than failed (see {@link DecodingRefused}), or null. */
+    private String refusal;
     private boolean stopped;
     /** The consumer wanted no more: the streams were left unfinished on purpose. */
     private boolean stoppedByConsumer;
@@ -34,7 +36,7 @@ final class StageChain {
         }
         try {
             push(data.duplicate(), 0);
-        } catch (DataFormatException | RuntimeException e) {
+        } catch (DataFormatException | RuntimeException | OutOfMemoryError e) {
             fail(e);
         }
     }
@@ -51,7 +53,7 @@ final class StageChain {
                     int index = i;
                     stages.get(i).endOfInput(output -> push(output, index + 1));
                 }
-            } catch (DataFormatException | RuntimeException e) {
+            } catch (DataFormatException | RuntimeException | OutOfMemoryError e) {
                 // Cut short, a stream fails where it stops; that is a failure only when nothing came of it.
                 if (complete || !producedAny) {
                     fail(e);
@@ -67,6 +69,11 @@ final class StageChain {
     /** Why the body could not be decoded, or null. */
     String failure() {
         return failure;
+    }
+
+    /** Why decoding was given up although the stream may be sound (too large now), or null. */
+    String refusal() {
+        return refusal;
     }
 
     /** True when every coded stream ended properly (known once stopped or ended). */
@@ -89,9 +96,16 @@ final class StageChain {
         return !stopped;
     }
 
-    private void fail(Exception e) {
-        // Inflater reports corrupt input as DataFormatException, and a few odd states as runtime errors.
-        failure = "cannot decode " + codingNames + ": " + (e.getMessage() == null ? e : e.getMessage());
+    /**
+     * Inflater reports corrupt input as DataFormatException, and a few odd states as runtime errors. A decoder
+     * whose buffers do not fit in the heap is given up on (they are freed with it), so the exchange still prints.
+     */
+    private void fail(Throwable e) {
+        String reason = e instanceof OutOfMemoryError ? "out of memory" : e.getMessage() == null ? e.toString() : e.getMessage();
+        failure = "cannot decode " + codingNames + ": " + reason;
+        if (e instanceof DecodingRefused || e instanceof OutOfMemoryError) {
+            refusal = reason;
+        }
         stop();
     }
 

@@ -89,6 +89,21 @@ class LengthMeterTest {
     }
 
     @Test
+    void aBrotliWindowOverItsMemoryBudgetIsNotDecoded() {
+        byte[] random = new byte[100_000];
+        new Random(9).nextBytes(random);
+        byte[] brotli = StoredBrotli.encode(random); // a 64 KiB window: about 270 KiB held with the input
+        LengthMeter refused = new LengthMeter(List.of(new BrotliStage(256 * 1024)), "br");
+        refused.append(ByteBuffer.wrap(brotli));
+        refused.end(true);
+        assertEquals("not decoded: br needs 1 MiB, over a quarter of the heap", refused.problem());
+        LengthMeter decoded = new LengthMeter(List.of(new BrotliStage(512 * 1024)), "br");
+        decoded.append(ByteBuffer.wrap(brotli));
+        decoded.end(true);
+        assertEquals(random.length, decoded.decodedBytes());
+    }
+
+    @Test
     void stackedCodingsAreCountedThrough() throws IOException {
         byte[] gzipThenZstd = zstd(BodyDecoderTest.gzip(TEXT));
         assertEquals(TEXT.length, measure(gzipThenZstd, 4096, true, "gzip, zstd").decodedBytes());
