@@ -9,6 +9,7 @@ import dev.httptap.log.Log;
 import dev.httptap.relay.DnsObserver;
 import dev.httptap.relay.PassThroughCause;
 import dev.httptap.relay.UpstreamObserver;
+import dev.httptap.sink.DecodedLengths;
 import dev.httptap.sink.DnsJsonLines;
 import dev.httptap.sink.HostNames;
 import dev.httptap.sink.HostSummary;
@@ -94,7 +95,7 @@ final class Sinks implements AutoCloseable {
         if (har != null) {
             listeners.add(har); // it filters itself, as it must forget the exchanges that turn out unwanted
         }
-        Sinks sinks = new Sinks(ExchangeListeners.of(listeners), har, jsonLines, summary, output, colour, timings);
+        Sinks sinks = new Sinks(new DecodedLengths(ExchangeListeners.of(listeners)), har, jsonLines, summary, output, colour, timings);
         if (printer.hasLiveLines()) {
             sinks.timer.scheduleAtFixedRate(() -> printOverdue(printer), LIVE_LINE_CHECK_MILLIS, LIVE_LINE_CHECK_MILLIS,
                     TimeUnit.MILLISECONDS);

@@ -10,7 +10,8 @@ import java.util.Optional;
  *
  * <p>The protocol layer that owns the exchange fills it in as bytes arrive, always on that connection's
  * thread, and hands it to listeners at each step. Once {@link #outcome()} is no longer
- * {@link Outcome#PENDING} it never changes again, so a sink may keep it or pass it to another thread.
+ * {@link Outcome#PENDING} it never changes again (but for its {@linkplain #decodedResponseLength decoded
+ * length}, set before any sink hears of the end), so a sink may keep it or pass it to another thread.
  */
 public final class Exchange {
     private final ConnectionInfo connection;
@@ -25,6 +26,7 @@ public final class Exchange {
     private long endNanos = -1;
     private long requestBodyBytes;
     private long responseBodyBytes;
+    private DecodedLength decodedResponse;
     private boolean requestComplete;
     private boolean responseComplete;
     private Outcome outcome = Outcome.PENDING;
@@ -67,6 +69,14 @@ public final class Exchange {
     /** Response body bytes seen so far, without transfer framing. */
     public long responseBodyBytes() {
         return responseBodyBytes;
+    }
+
+    /**
+     * The response body's decoded length, when it had a content coding; empty when it had none (its length
+     * is then {@link #responseBodyBytes()}) or when nothing measured it.
+     */
+    public Optional<DecodedLength> decodedResponseLength() {
+        return Optional.ofNullable(decodedResponse);
     }
 
     public boolean isRequestComplete() {
@@ -171,6 +181,15 @@ public final class Exchange {
 
     public void recordTrailers(Headers fields) {
         trailers = fields;
+    }
+
+    /**
+     * Set once the exchange has ended, by the listener that decodes bodies, before it passes the end on to
+     * the sinks (on the same thread): the one thing recorded after {@link #finish}, as only the end says
+     * whether a coded stream is whole.
+     */
+    public void recordDecodedResponseLength(DecodedLength length) {
+        decodedResponse = length;
     }
 
     public void markResponseComplete() {
