@@ -27,11 +27,14 @@ struct helper_config {
 	struct in6_addr gateway6; /* --gateway6 IPV6: the IPv6 default route's next hop */
 	int mtu;                  /* --mtu N */
 	const char *user;         /* --user NAME|UID, or NULL to keep the caller's identity */
+	long long inside_uid;     /* --uid N: the uid the command sees inside, mapped to the caller's; -1: unset */
+	long long inside_gid;     /* --gid N: likewise for the gid */
 	char **binds;             /* --bind SRC:DST, in command-line order */
 	int bind_count;
 	int closed_fds[3];        /* --close-fd N: standard descriptors httptap found closed, closed again for the command */
 	int closed_fd_count;
 	int early;                /* run by lead.c: exec the command right after the hand-off, no "go" to wait for */
+	int keep_leftovers;       /* --keep-leftovers: what the command leaves behind outlives it (init.c) */
 	char **command;           /* the argv to exec, NULL-terminated */
 };
 
@@ -81,8 +84,17 @@ void handoff_send_fds(int tun_fd, int netns_fd);
 void handoff_send_error(const char *text);
 int handoff_wait_for_go(void);
 
-/* launch.c */
+/* init.c: the command's PID namespace and its init. */
+void pid_namespace_enter(void);
 void launch_command(const struct helper_config *cfg, pid_t parent) __attribute__((noreturn));
+
+/* launch.c */
+void exec_command(const struct helper_config *cfg) __attribute__((noreturn));
+
+/* signals.c: the signals passed on to the command. */
+int signals_take(void);
+int signals_next(int signals);
+int shell_code(int status);
 
 /* lead.c: `httptap-helper --lead PLAN ...`, the launcher's fast start (see lead.c). */
 int lead_main(int argc, char **argv) __attribute__((noreturn));

@@ -1,10 +1,9 @@
 /*
- * launch.c - turning the helper into the command.
+ * launch.c - turning the command's process (forked by the namespace's init, init.c) into the command.
  *
- * The helper exec's the command itself, so the pid Java waits for is the command's. Before exec it
- * switches user if asked, arranges to die with httptap, and undoes what it inherited from the JVM: a
- * blocked SIGQUIT and some twenty descriptors that were not close-on-exec. Signals ignored by whoever
- * started httptap (nohup) stay ignored, as a shell would leave them.
+ * Before exec it switches user if asked and undoes what it inherited from the JVM and the helper: blocked
+ * signals and descriptors that were not close-on-exec. Signals ignored by whoever started httptap (nohup)
+ * stay ignored, as a shell would leave them. It needs no tie to httptap's life: it ends with its namespace.
  */
 #include <errno.h>
 #include <grp.h>
@@ -14,7 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "helper.h"
@@ -82,20 +81,29 @@ static void reset_signals(void)
 	}
 }
 
+/* Says why the command could not be exec'd, in a shell's words, and exits with a shell's code. */
+static void __attribute__((noreturn)) report_exec_failure(const char *command, int error)
+{
+	struct stat st;
+	int not_found = error == ENOENT || error == ENOTDIR;
+
+	if (error == EACCES && strchr(command, '/') && stat(command, &st) == 0 && S_ISDIR(st.st_mode))
+		fprintf(stderr, "httptap: %s: is a directory\n", command);
+	else if (not_found && !strchr(command, '/'))
+		fprintf(stderr, "httptap: %s: command not found\n", command);
+	else
+		fprintf(stderr, "httptap: %s: %s\n", command, strerror(error));
+	exit(not_found ? EXIT_NOT_FOUND : EXIT_NOT_EXECUTABLE);
+}
+
 /**
- * Runs the command in place of the helper; never returns. A command that cannot be exec'd is reported
+ * Runs the command in place of this process; never returns. A command that cannot be exec'd is reported
  * like a shell does, with exit code 127 (not found) or 126 (found but not runnable).
  */
-void launch_command(const struct helper_config *cfg, pid_t parent)
+void exec_command(const struct helper_config *cfg)
 {
 	if (cfg->user)
 		switch_user(cfg->user);
-
-	/* After setuid, which clears it; the helper is httptap's child, so this follows httptap's thread. */
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
-		die_errno(NULL, "cannot tie the command's life to httptap's (PR_SET_PDEATHSIG)");
-	if (getppid() != parent)
-		exit(EXIT_FAILURE); /* httptap died just before PR_SET_PDEATHSIG: nobody to run it for */
 
 	reset_signals();
 	if (close_range(CONTROL_FD, ~0U, 0) < 0)
@@ -105,7 +113,5 @@ void launch_command(const struct helper_config *cfg, pid_t parent)
 		close(cfg->closed_fds[i]);
 
 	execvp(cfg->command[0], cfg->command);
-	int exec_errno = errno;
-	fprintf(stderr, "httptap: cannot run %s: %s\n", cfg->command[0], strerror(exec_errno));
-	exit(exec_errno == ENOENT || exec_errno == ENOTDIR ? EXIT_NOT_FOUND : EXIT_NOT_EXECUTABLE);
+	report_exec_failure(cfg->command[0], errno);
 }

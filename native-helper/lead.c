@@ -31,16 +31,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "helper.h"
-
-/* Signals passed on to the command. SIGINT and SIGQUIT from the terminal already reach it. */
-static const int FORWARDED[] = { SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM };
-#define FORWARDED_COUNT (sizeof(FORWARDED) / sizeof(FORWARDED[0]))
 
 struct lead {
 	pid_t sandbox;       /* becomes the command */
@@ -70,12 +65,6 @@ static void __attribute__((noreturn)) lead_fail(const char *what)
 {
 	fprintf(stderr, "httptap: %s: %s\n", what, strerror(errno));
 	exit(EXIT_FAILURE);
-}
-
-/* The exit code a shell shows for a wait status. */
-static int shell_code(int status)
-{
-	return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
 }
 
 /*
@@ -298,18 +287,13 @@ static void read_jvm(struct lead *lead)
 	}
 }
 
-/* Passes a signal sent to httptap on to the command; the terminal's own SIGINT and SIGQUIT reached it already. */
+/* Passes a signal sent to httptap on to the command (signals.c says which). */
 static void forward_signal(const struct lead *lead)
 {
-	struct signalfd_siginfo info;
+	int sig = signals_next(lead->signals);
 
-	if (read(lead->signals, &info, sizeof(info)) != sizeof(info) || (int)info.ssi_signo == SIGCHLD)
-		return;
-	int from_terminal = info.ssi_code == SI_KERNEL;
-	if ((info.ssi_signo == SIGINT || info.ssi_signo == SIGQUIT) && from_terminal)
-		return;
-	if (!lead->command_ended)
-		kill(lead->sandbox, (int)info.ssi_signo);
+	if (sig && !lead->command_ended)
+		kill(lead->sandbox, sig);
 }
 
 static void supervise(struct lead *lead) __attribute__((noreturn));
@@ -340,7 +324,6 @@ int lead_main(int argc, char **argv)
 {
 	struct lead lead = { .from_sandbox = -1, .to_jvm = -1, .tun = -1 };
 	struct plan plan;
-	sigset_t handled;
 	int sandbox_end, jvm_end;
 
 	if (argc < 5 || atoi(argv[3]) < 1 || atoi(argv[3]) > argc - 4) {
@@ -367,13 +350,8 @@ int lead_main(int argc, char **argv)
 	}
 
 	lead.must_finish = plan.must_finish;
-	/* Blocked before the forks, so that no SIGCHLD or forwarded signal is lost; each child unblocks. */
-	sigemptyset(&handled);
-	sigaddset(&handled, SIGCHLD);
-	for (size_t i = 0; i < FORWARDED_COUNT; i++)
-		sigaddset(&handled, FORWARDED[i]);
-	if (sigprocmask(SIG_BLOCK, &handled, NULL) < 0 || (lead.signals = signalfd(-1, &handled, SFD_CLOEXEC)) < 0)
-		lead_fail("cannot take signals");
+	/* Taken before the forks, so that no SIGCHLD or forwarded signal is lost; each child unblocks. */
+	lead.signals = signals_take();
 
 	lead.sandbox = fork_with_socket(&lead.from_sandbox, &sandbox_end);
 	if (lead.sandbox == 0)

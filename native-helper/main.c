@@ -8,24 +8,27 @@
  * socketpair (the control socket) and a command line built by dev.httptap.sandbox.HelperArguments:
  *
  *   httptap-helper [--verbose] [--no-userns] --tun NAME --address A.B.C.D/PREFIX --gateway A.B.C.D
- *                  [--address6 IPV6/PREFIX --gateway6 IPV6] [--mtu N] [--user NAME|UID]
- *                  [--bind SRC:DST]... -- COMMAND [ARG]...
+ *                  [--address6 IPV6/PREFIX --gateway6 IPV6] [--mtu N] [--user NAME|UID] [--uid N] [--gid N]
+ *                  [--bind SRC:DST]... [--close-fd N]... [--keep-leftovers] -- COMMAND [ARG]...
  *
  * The helper then, in order:
- *   1. enters new user, network and mount namespaces (namespaces.c);
+ *   1. enters new user, network and mount namespaces (namespaces.c), and a new PID namespace for the
+ *      processes to come (init.c);
  *   2. makes mounts private and applies the bind mounts (mounts.c);
  *   3. creates the TUN device (tun.c) and configures lo, the TUN address, MTU, default route, IPv6 and
  *      ping permission (netconf.c, netconf6.c);
  *   4. sends the TUN descriptor to httptap over the control socket, or one line of error text if any step
  *      failed (handoff.c, report.c);
- *   5. waits for httptap's "go" byte (end-of-file instead: httptap is gone, exit quietly), then switches
- *      user, ties its life to httptap's and exec's the command (launch.c).
- * The command therefore runs as the helper's own process: the pid httptap waits for is the command's.
+ *   5. waits for httptap's "go" byte (end-of-file instead: httptap is gone, exit quietly), then ties its
+ *      life to httptap's and forks the PID namespace's init, which forks the command (init.c), which
+ *      switches user and exec's it (launch.c).
+ * The helper stays until the init ends, passing signals on; the code it exits with is the command's.
  *
  * `httptap-helper --lead ...` is the launcher's early start instead (lead.c): it runs these same steps in a
  * child of its own, without step 5's wait, and the JVM beside it.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -76,12 +79,25 @@ static void parse_cidr(const char *text, int family, void *address, int *prefix_
 	*prefix_length = (int)prefix;
 }
 
+/* Parses a uid or gid for the id maps: 0 to 2^32 - 2 (the kernel's largest, -1 being "no id"). */
+static long long parse_id(const char *text, const char *flag)
+{
+	char *end;
+	unsigned long long value;
+
+	errno = 0;
+	value = strtoull(text, &end, 10);
+	if (errno || end == text || *end != '\0' || text[0] == '-' || value > 4294967294ULL)
+		die("bad %s '%s': expected 0 to 4294967294", flag, text);
+	return (long long)value;
+}
+
 /* Fills cfg from argv; every mistake is reported over the control socket like any other failure. */
 static void parse_arguments(int argc, char **argv, struct helper_config *cfg)
 {
 	enum {
 		OPT_VERBOSE = 1, OPT_NO_USERNS, OPT_TUN, OPT_ADDRESS, OPT_GATEWAY, OPT_ADDRESS6, OPT_GATEWAY6, OPT_MTU,
-		OPT_USER, OPT_BIND, OPT_CLOSE_FD
+		OPT_USER, OPT_BIND, OPT_CLOSE_FD, OPT_UID, OPT_GID, OPT_KEEP_LEFTOVERS
 	};
 	static const struct option options[] = {
 		{ "verbose", no_argument, NULL, OPT_VERBOSE },
@@ -95,6 +111,9 @@ static void parse_arguments(int argc, char **argv, struct helper_config *cfg)
 		{ "user", required_argument, NULL, OPT_USER },
 		{ "bind", required_argument, NULL, OPT_BIND },
 		{ "close-fd", required_argument, NULL, OPT_CLOSE_FD },
+		{ "uid", required_argument, NULL, OPT_UID },
+		{ "gid", required_argument, NULL, OPT_GID },
+		{ "keep-leftovers", no_argument, NULL, OPT_KEEP_LEFTOVERS },
 		{ NULL, 0, NULL, 0 },
 	};
 	int have_address = 0, have_gateway = 0, have_address6 = 0, have_gateway6 = 0;
@@ -102,6 +121,7 @@ static void parse_arguments(int argc, char **argv, struct helper_config *cfg)
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->new_user_namespace = 1;
+	cfg->inside_uid = cfg->inside_gid = -1;
 	cfg->mtu = DEFAULT_MTU;
 	cfg->binds = calloc((size_t)argc, sizeof(char *));
 	if (!cfg->binds)
@@ -148,6 +168,12 @@ static void parse_arguments(int argc, char **argv, struct helper_config *cfg)
 		case OPT_USER:
 			cfg->user = optarg;
 			break;
+		case OPT_UID:
+			cfg->inside_uid = parse_id(optarg, "--uid");
+			break;
+		case OPT_GID:
+			cfg->inside_gid = parse_id(optarg, "--gid");
+			break;
 		case OPT_BIND:
 			cfg->binds[cfg->bind_count++] = optarg;
 			break;
@@ -155,6 +181,9 @@ static void parse_arguments(int argc, char **argv, struct helper_config *cfg)
 			if (strlen(optarg) != 1 || optarg[0] < '0' || optarg[0] > '2' || cfg->closed_fd_count == 3)
 				die("bad --close-fd '%s': expected 0, 1 or 2", optarg);
 			cfg->closed_fds[cfg->closed_fd_count++] = optarg[0] - '0';
+			break;
+		case OPT_KEEP_LEFTOVERS:
+			cfg->keep_leftovers = 1;
 			break;
 		default:
 			die("helper: unknown or incomplete option '%s'", argv[optind - 1]);
@@ -197,6 +226,7 @@ int helper_run(int argc, char **argv, int early)
 	cfg.early = early;
 
 	full_id_range = namespaces_enter(&cfg);
+	pid_namespace_enter();
 	mounts_make_private();
 	mounts_bind(&cfg);
 	tun_fd = tun_create(cfg.tun_name);

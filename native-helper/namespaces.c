@@ -5,6 +5,9 @@
  * holds every capability until exec: enough to create the TUN device, configure the network and bind
  * mount. Root maps every id it has (the whole range for real root) to itself, through a forked mapper
  * (see below), so that --user can switch to any account later.
+ * --uid N and --gid N replace a map with the one line "N <caller's id> 1", for root as for anyone: the
+ * command sees N inside and is the caller outside (--uid 0 makes it root of its namespaces, as the original
+ * always does).
  * With --no-userns (real root only) no user namespace is made at all.
  */
 #include <errno.h>
@@ -31,16 +34,22 @@ static void write_proc_file(const char *path, const char *text)
 	close(fd);
 }
 
-/* Maps the caller's own uid and gid to themselves: all an unprivileged user may map. */
-static void map_own_ids(uid_t uid, gid_t gid)
+/* The one-line map giving the caller's id outside to inside (--uid/--gid), or to itself when inside is -1. */
+static void single_map(char *map, size_t size, long long inside, unsigned outside)
+{
+	snprintf(map, size, "%llu %u 1", inside < 0 ? (unsigned long long)outside : (unsigned long long)inside, outside);
+}
+
+/* Maps the caller's own uid and gid, to themselves or to --uid/--gid: all an unprivileged user may map. */
+static void map_own_ids(const struct helper_config *cfg, uid_t uid, gid_t gid)
 {
 	char map[64];
 
 	/* An unprivileged gid_map is only accepted once setgroups() is denied for good. */
 	write_proc_file("/proc/self/setgroups", "deny");
-	snprintf(map, sizeof(map), "%u %u 1", (unsigned)uid, (unsigned)uid);
+	single_map(map, sizeof(map), cfg->inside_uid, (unsigned)uid);
 	write_proc_file("/proc/self/uid_map", map);
-	snprintf(map, sizeof(map), "%u %u 1", (unsigned)gid, (unsigned)gid);
+	single_map(map, sizeof(map), cfg->inside_gid, (unsigned)gid);
 	write_proc_file("/proc/self/gid_map", map);
 }
 
@@ -75,8 +84,17 @@ struct id_mapper {
 	int go_fd;
 };
 
+/* The helper's map of one kind: --uid/--gid's single line when given, else every id root has. */
+static void root_map(const char *own_map_path, long long inside, char *map, size_t size)
+{
+	if (inside < 0)
+		identity_map(own_map_path, map, size);
+	else
+		single_map(map, size, inside, 0);
+}
+
 /* Forks the mapper, which waits for the helper's signal. */
-static struct id_mapper start_id_mapper(void)
+static struct id_mapper start_id_mapper(const struct helper_config *cfg)
 {
 	struct id_mapper mapper;
 	pid_t helper = getpid();
@@ -96,10 +114,10 @@ static struct id_mapper start_id_mapper(void)
 		if (read(fds[0], &go, 1) != 1)
 			_exit(0); /* the helper failed to unshare and has reported it */
 		/* Root keeps setgroups() (no "deny"), which --user needs. */
-		identity_map("/proc/self/uid_map", map, sizeof(map));
+		root_map("/proc/self/uid_map", cfg->inside_uid, map, sizeof(map));
 		snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)helper);
 		write_proc_file(path, map);
-		identity_map("/proc/self/gid_map", map, sizeof(map));
+		root_map("/proc/self/gid_map", cfg->inside_gid, map, sizeof(map));
 		snprintf(path, sizeof(path), "/proc/%d/gid_map", (int)helper);
 		write_proc_file(path, map);
 		_exit(0);
@@ -145,25 +163,27 @@ int namespaces_enter(const struct helper_config *cfg)
 
 	if (!cfg->new_user_namespace) {
 		if (geteuid() != 0)
-			die("--no-userns needs root: without a user namespace only root may create network "
-			    "namespaces; drop --no-userns to run as an ordinary user");
+			die("--no-new-user-namespace needs root: without a user namespace only root may create network "
+			    "namespaces; drop --no-new-user-namespace to run as an ordinary user");
 		if (unshare(CLONE_NEWNET | CLONE_NEWNS) < 0)
 			die_errno(NULL, "unshare (network and mount namespaces)");
 		return 1;
 	}
 
 	if (uid == 0) {
-		struct id_mapper mapper = start_id_mapper();
+		struct id_mapper mapper = start_id_mapper(cfg);
 
 		if (unshare(CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWNS) < 0)
 			die_errno(unshare_hint(errno), "cannot create a user namespace (unshare)");
 		finish_id_mapper(mapper);
-		note("namespaces created; every uid and gid maps to itself");
+		note("namespaces created; inside, uid %u and gid %u (every id maps to itself unless --uid/--gid)",
+		     (unsigned)getuid(), (unsigned)getgid());
 		return 1;
 	}
 	if (unshare(CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWNS) < 0)
 		die_errno(unshare_hint(errno), "cannot create a user namespace (unshare)");
-	map_own_ids(uid, gid);
-	note("namespaces created; uid %u and gid %u map to themselves", (unsigned)uid, (unsigned)gid);
+	map_own_ids(cfg, uid, gid);
+	note("namespaces created; uid %u and gid %u are %u and %u inside", (unsigned)uid, (unsigned)gid,
+	     (unsigned)getuid(), (unsigned)getgid());
 	return 0;
 }

@@ -44,12 +44,13 @@ public enum ContentCoding {
         return Optional.empty();
     }
 
-    /** A decoder fed as bytes arrive, for the codings the JDK can inflate incrementally (gzip, deflate). */
-    Optional<DecodingStage> incrementalStage() {
+    /** A decoder fed as bytes arrive. */
+    DecodingStage stage() {
         return switch (this) {
-            case GZIP -> Optional.of(new GzipStage());
-            case DEFLATE -> Optional.of(new DeflateStage());
-            case BROTLI, ZSTD -> Optional.empty();
+            case GZIP -> new GzipStage();
+            case DEFLATE -> new DeflateStage();
+            case BROTLI -> new BrotliStage();
+            case ZSTD -> new ZstdStage();
         };
     }
 

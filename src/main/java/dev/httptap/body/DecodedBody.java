@@ -12,6 +12,14 @@ import java.util.Optional;
  * @param failure     why the body could not be decoded (it is then shown as received)
  */
 public record DecodedBody(byte[] bytes, boolean cut, long hiddenBytes, Optional<String> failure) {
+    /** This body, knowing that its whole decoded length is {@code length} (measured apart from it). */
+    public DecodedBody withLength(long length) {
+        if (failure.isPresent() || hiddenBytes >= 0 || length < bytes.length) {
+            return this;
+        }
+        return new DecodedBody(bytes, length > bytes.length, length - bytes.length, failure);
+    }
+
     static DecodedBody whole(byte[] bytes) {
         return new DecodedBody(bytes, false, 0, Optional.empty());
     }

@@ -13,6 +13,12 @@ interface DecodingStage {
     /** Decodes all of {@code encoded} (or until {@code next} wants no more), advancing its position. */
     void feed(ByteBuffer encoded, Downstream next) throws DataFormatException;
 
+    /**
+     * The body has ended: a stage that holds input back decodes the rest now. A stream cut short may fail
+     * here, as it may in {@link #feed}.
+     */
+    default void endOfInput(Downstream next) throws DataFormatException {}
+
     /** True once the coded stream has ended properly. */
     boolean isFinished();
 

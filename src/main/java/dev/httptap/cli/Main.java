@@ -1,6 +1,7 @@
 package dev.httptap.cli;
 
 import dev.httptap.log.Log;
+import dev.httptap.sandbox.LeadEnvironment;
 import dev.httptap.sandbox.Sandbox;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
@@ -23,7 +24,7 @@ public final class Main {
 
     public static void main(String[] args) {
         // Binding the C library and finding the helper take a while; do them while we parse and prepare.
-        Sandbox.preload();
+        Sandbox.preload(LeadEnvironment.commandStarted(System.getenv()));
         System.exit(run(args));
     }
 
@@ -56,17 +57,19 @@ public final class Main {
     }
 
     private static int tap(Options options) {
+        TapSettings settings;
         try {
             options.applyEnvironment(System.getenv());
+            settings = TapSettings.from(options);
         } catch (IllegalArgumentException e) {
             System.err.println("httptap: " + e.getMessage());
             return EXIT_USAGE;
         }
+        settings.notes().forEach(note -> Log.error("%s", note));
 
         PrintStream output = flushingOnRequest(options.stderr);
         Log.configure(options.verbose, System.err);
         try {
-            TapSettings settings = TapSettings.from(options);
             return new Tap(settings, output).run();
         } catch (IllegalArgumentException e) {
             System.err.println("httptap: " + e.getMessage());

@@ -2,7 +2,8 @@ package dev.httptap.cli;
 
 import dev.httptap.sandbox.EarlyStartPlan;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -60,16 +61,25 @@ final class Options {
     String tun = "httptap";
 
     @Option(names = "--subnet", paramLabel = "CIDR", description = "Address and prefix of the command's network interface (default: ${DEFAULT-VALUE}).")
-    String subnet = "10.1.1.100/24";
+    String subnet = TapSettings.DEFAULT_SUBNET;
 
-    @Option(names = "--gateway", paramLabel = "ADDRESS", description = "Address of the gateway, which also answers DNS (default: ${DEFAULT-VALUE}).")
-    String gateway = "10.1.1.1";
+    @Option(names = "--gateway", paramLabel = "ADDRESS", description = "Address of the gateway, which also answers DNS (default: 10.1.1.1, or the first address of --subnet).")
+    String gateway;
 
-    @Option(names = "--user", paramLabel = "USER", description = "Run the command as this user (name or id); needs root.")
+    @Option(names = "--user", paramLabel = "USER", description = "Run the command as this user (name or id); without root, only the ids it sees inside change.")
     String user;
+
+    @Option(names = "--uid", paramLabel = "N", description = "The uid the command sees inside its user namespace, mapped to yours (default: yours).")
+    Long uid;
+
+    @Option(names = "--gid", paramLabel = "N", description = "The gid the command sees inside its user namespace, mapped to yours (default: yours).")
+    Long gid;
 
     @Option(names = "--no-overlay", description = "Do not mount anything over the command's files (resolv.conf, CA bundles) (env HTTPTAP_NO_OVERLAY).")
     boolean noOverlay;
+
+    @Option(names = "--stack", paramLabel = "NAME", description = "The original's choice of TCP/IP stack, gvisor or homegrown, accepted; this implementation has one (env HTTPTAP_STACK).")
+    String stack;
 
     @Option(names = "--dump-tcp", description = "Print every TCP packet sent and received (env HTTPTAP_DUMP_TCP).")
     boolean dumpTcp;
@@ -98,6 +108,9 @@ final class Options {
     @Option(names = "--ca-file", paramLabel = "FILE", description = "Also trust the CA certificates in FILE (PEM) when checking the servers HTTPS goes to.")
     String caFile;
 
+    @Option(names = "--passthrough", paramLabel = "PATTERN", description = "Relay TLS to matching destinations untouched, not intercepted: a host glob or IP address, with an optional port (*.example.com, pinned.test:8443, 10.0.0.5); repeatable.")
+    List<String> passThrough;
+
     @Option(names = "--insecure", description = "Do not check the certificates of the servers HTTPS goes to.")
     boolean insecure;
 
@@ -125,6 +138,9 @@ final class Options {
     @Parameters(paramLabel = "COMMAND", arity = "0..*", description = "The command to run and its arguments (default: /bin/sh).")
     List<String> command = new ArrayList<>();
 
+    /** What --stack or HTTPTAP_STACK asked for, said back to the user; set by {@link #applyEnvironment}. */
+    Optional<String> stackNote = Optional.empty();
+
     /**
      * The options that leave the sandbox as an early-start plan made it (EarlyStartPlan): only the
      * relay's behaviour and httptap's output depend on them. The ones whose output matters even when the
@@ -136,21 +152,26 @@ final class Options {
             new EarlyStartPlan.Flag("--stderr", false, false),
             new EarlyStartPlan.Flag("--dump-tcp", false, false),
             new EarlyStartPlan.Flag("--insecure", false, false),
+            new EarlyStartPlan.Flag("--passthrough", true, true), // a bad pattern is reported even when nothing was sent
             new EarlyStartPlan.Flag("--ca-file", true, true), // a bad file is reported even when nothing was sent
             new EarlyStartPlan.Flag("--head", false, false),
             new EarlyStartPlan.Flag("--body", false, false),
-            new EarlyStartPlan.Flag("--max-body-print", true, false),
+            new EarlyStartPlan.Flag("--max-body-print", true, true), // a bad value is reported even when nothing was sent
             new EarlyStartPlan.Flag("--print-dns", false, false),
             new EarlyStartPlan.Flag("--allow-quic", false, false),
-            new EarlyStartPlan.Flag("--filter", true, false),
-            new EarlyStartPlan.Flag("--har-max-body", true, false),
+            new EarlyStartPlan.Flag("--filter", true, true), // so is a bad expression
+            new EarlyStartPlan.Flag("--har-max-body", true, true),
             new EarlyStartPlan.Flag("--dump-har", true, true),
             new EarlyStartPlan.Flag("--dump-jsonl", true, true),
             new EarlyStartPlan.Flag("--summary", false, true));
 
-    /** The environment variables {@link #applyEnvironment} reads: set, they change a run, and no plan holds. */
+    /**
+     * The environment variables {@link #applyEnvironment} reads: set, they change a run, and no plan holds
+     * (HTTPTAP_STACK only prints a note, but a bad value must stop the run before the command starts).
+     */
     static final List<String> VARIABLES = List.of("HTTPTAP_VERBOSE", "HTTPTAP_NO_NEW_USER_NAMESPACE",
-            "HTTPTAP_LOG_TO_STDERR", "HTTPTAP_NO_OVERLAY", "HTTPTAP_DUMP_TCP", "HTTPTAP_DUMP_HAR");
+            "HTTPTAP_LOG_TO_STDERR", "HTTPTAP_NO_OVERLAY", "HTTPTAP_DUMP_TCP", "HTTPTAP_DUMP_HAR", StackChoice.VARIABLE);
+
 
     /**
      * The options of a simple command line, parsed without picocli, which takes ~100 ms to load and model on
@@ -166,7 +187,8 @@ final class Options {
             }
         }
         Options options = new Options();
-        Set<QuickOption> given = new HashSet<>();
+        // By identity: a record's own hashCode costs ~17 ms of method-handle set-up on its first call, at start.
+        Set<QuickOption> given = Collections.newSetFromMap(new IdentityHashMap<>());
         int i = 0;
         for (; i < args.length && args[i].startsWith("-") && !args[i].equals("--"); i++) {
             String arg = args[i];
@@ -223,10 +245,14 @@ final class Options {
                 Map.entry("--ca-file", new QuickOption(true, (options, value) -> options.caFile = value)),
                 Map.entry("--dump-har", new QuickOption(true, (options, value) -> options.dumpHar = value)),
                 Map.entry("--dump-jsonl", new QuickOption(true, (options, value) -> options.dumpJsonl = value)),
-                Map.entry("--filter", new QuickOption(true, (options, value) -> options.filter = value)));
+                Map.entry("--filter", new QuickOption(true, (options, value) -> options.filter = value)),
+                Map.entry("--passthrough", new QuickOption(true, (options, value) -> options.passThrough = List.of(value))));
     }
 
-    /** Turns on the boolean flags whose environment variable is set. */
+    /**
+     * Turns on the boolean flags whose environment variable is set, and reads HTTPTAP_STACK. Throws
+     * {@link IllegalArgumentException} for a value the original would refuse.
+     */
     void applyEnvironment(Map<String, String> env) {
         verbose |= isSet(env, "HTTPTAP_VERBOSE");
         noNewUserNamespace |= isSet(env, "HTTPTAP_NO_NEW_USER_NAMESPACE");
@@ -236,6 +262,7 @@ final class Options {
         if (dumpHar == null && env.containsKey("HTTPTAP_DUMP_HAR") && !env.get("HTTPTAP_DUMP_HAR").isEmpty()) {
             dumpHar = env.get("HTTPTAP_DUMP_HAR");
         }
+        stackNote = StackChoice.note(stack, env.get(StackChoice.VARIABLE));
         if (command.isEmpty()) {
             command.add("/bin/sh");
         }

@@ -7,11 +7,14 @@ import dev.httptap.event.FilteredListener;
 import dev.httptap.files.IoFailure;
 import dev.httptap.log.Log;
 import dev.httptap.relay.DnsObserver;
+import dev.httptap.relay.PassThroughCause;
 import dev.httptap.relay.UpstreamObserver;
+import dev.httptap.sink.DecodedLengths;
 import dev.httptap.sink.DnsJsonLines;
 import dev.httptap.sink.HostNames;
 import dev.httptap.sink.HostSummary;
 import dev.httptap.sink.JsonLinesWriter;
+import dev.httptap.sink.PassThroughReport;
 import dev.httptap.sink.TerminalPrinter;
 import dev.httptap.sink.UpstreamErrorPrinter;
 import dev.httptap.sink.har.ConnectionTimings;
@@ -33,7 +36,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Everything that hears about exchanges in one run: the terminal printer and, as asked, the HAR file,
  * the JSON lines and the host summary, behind the run's filter; and what hears how reaching each server
- * went: the error lines (which name servers by the child's DNS answers) and the HAR's connect times. {@link #close()} finishes the files and
+ * went: the error lines (which name servers by the child's DNS answers), the PASSTHROUGH lines and records,
+ * and the HAR's connect times. {@link #close()} finishes the files and
  * prints the summary; it runs when the run ends and, through a shutdown hook, when the JVM is stopped
  * some other way, so the HAR file is always complete. Closing twice does nothing.
  */
@@ -63,7 +67,9 @@ final class Sinks implements AutoCloseable {
         });
         this.errors = new UpstreamErrorPrinter(output, colour, names,
                 (task, delayMillis) -> timer.schedule(task, delayMillis, TimeUnit.MILLISECONDS));
-        this.upstreams = timings == null ? errors : new BothUpstreamObservers(errors, timings);
+        UpstreamObserver lines = new BothUpstreamObservers(errors,
+                new PassThroughReport(output, colour, jsonLines, ExchangeClock.SYSTEM));
+        this.upstreams = timings == null ? lines : new BothUpstreamObservers(lines, timings);
         this.listener = listener;
         this.har = har;
         this.jsonLines = jsonLines;
@@ -89,7 +95,7 @@ final class Sinks implements AutoCloseable {
         if (har != null) {
             listeners.add(har); // it filters itself, as it must forget the exchanges that turn out unwanted
         }
-        Sinks sinks = new Sinks(ExchangeListeners.of(listeners), har, jsonLines, summary, output, colour, timings);
+        Sinks sinks = new Sinks(new DecodedLengths(ExchangeListeners.of(listeners)), har, jsonLines, summary, output, colour, timings);
         if (printer.hasLiveLines()) {
             sinks.timer.scheduleAtFixedRate(() -> printOverdue(printer), LIVE_LINE_CHECK_MILLIS, LIVE_LINE_CHECK_MILLIS,
                     TimeUnit.MILLISECONDS);
@@ -224,6 +230,12 @@ final class Sinks implements AutoCloseable {
         public void onServerRejected(FlowId flow, String server, String reason) {
             first.onServerRejected(flow, server, reason);
             second.onServerRejected(flow, server, reason);
+        }
+
+        @Override
+        public void onPassThrough(FlowId flow, String server, PassThroughCause cause) {
+            first.onPassThrough(flow, server, cause);
+            second.onPassThrough(flow, server, cause);
         }
     }
 }

@@ -168,7 +168,8 @@ final class Tap {
                 Runnable afterRelease = lead.led() && slot.isPresent() && settings.hasDefaultSandbox()
                         ? () -> writeEarlyStartPlan(slot.get(), spec, trust, trustSources)
                         : () -> {};
-                return serve(() -> Sandbox.start(spec), privateDir, ipv6, tls, !trustReady, relayStarted, afterRelease);
+                Sandbox.Leftovers leftovers = settings.noExit() ? Sandbox.Leftovers.OUTLIVE_COMMAND : Sandbox.Leftovers.END_WITH_COMMAND;
+                return serve(() -> Sandbox.start(spec, leftovers), privateDir, ipv6, tls, !trustReady, relayStarted, afterRelease);
             }
         } finally {
             if (sharedTrustDir != null) {
@@ -263,7 +264,7 @@ final class Tap {
      * hold only certificates, which are public (never the CA's key).
      */
     private boolean childOpensTrustFiles() {
-        return settings.user() != null && !settings.overlay();
+        return settings.identity().switchTo() != null && !settings.overlay();
     }
 
     /** Starts (or adopts) the sandbox. */
@@ -331,7 +332,7 @@ final class Tap {
                 tls.awaitChildTrust();
             }
             return new Interception(FlowHandlerFactory.observing(sniffer), sniffer.https(), settings.httpPorts(),
-                    tls.context().withUpstreamObserver(upstreams));
+                    tls.context().withUpstreamObserver(upstreams).withPassThrough(settings.passThrough()));
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new TapException(e.getMessage(), e);
         }
@@ -393,12 +394,15 @@ final class Tap {
                 settings.gateway(),
                 StackConfig.defaults().mtu(),
                 settings.newUserNamespace(),
-                settings.user(),
+                settings.identity().switchTo(),
                 mounts,
-                settings.verbose());
+                settings.verbose()).withInsideIds(settings.identity().insideIds());
     }
 
-    /** With --no-exit: processes the command left behind keep their network until Ctrl-C or SIGTERM. */
+    /**
+     * With --no-exit: processes the command left behind keep their network until Ctrl-C or SIGTERM; they end
+     * when httptap does (their PID namespace's init watches the sandbox's control socket).
+     */
     private static void serveUntilInterrupted() {
         Log.error("the command exited; still serving its network until interrupted (--no-exit)");
         CountDownLatch stop = new CountDownLatch(1);

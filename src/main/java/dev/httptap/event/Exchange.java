@@ -10,7 +10,8 @@ import java.util.Optional;
  *
  * <p>The protocol layer that owns the exchange fills it in as bytes arrive, always on that connection's
  * thread, and hands it to listeners at each step. Once {@link #outcome()} is no longer
- * {@link Outcome#PENDING} it never changes again, so a sink may keep it or pass it to another thread.
+ * {@link Outcome#PENDING} it never changes again (but for its {@linkplain #decodedResponseLength decoded
+ * length}, set before any sink hears of the end), so a sink may keep it or pass it to another thread.
  */
 public final class Exchange {
     private final ConnectionInfo connection;
@@ -25,12 +26,15 @@ public final class Exchange {
     private long endNanos = -1;
     private long requestBodyBytes;
     private long responseBodyBytes;
+    private DecodedLength decodedResponse;
     private boolean requestComplete;
     private boolean responseComplete;
     private Outcome outcome = Outcome.PENDING;
     /** What the report leaves out or had to guess (a head cut for display, a body framing guessed); rare. */
     private List<String> notes = List.of();
     private String notFollowedReason;
+    /** {@link #url()}, once made; a race only makes it twice. */
+    private volatile String url;
 
     public Exchange(ConnectionInfo connection, RequestHead request, long startEpochMillis, long startNanos) {
         this.connection = connection;
@@ -65,6 +69,14 @@ public final class Exchange {
     /** Response body bytes seen so far, without transfer framing. */
     public long responseBodyBytes() {
         return responseBodyBytes;
+    }
+
+    /**
+     * The response body's decoded length, when it had a content coding; empty when it had none (its length
+     * is then {@link #responseBodyBytes()}) or when nothing measured it.
+     */
+    public Optional<DecodedLength> decodedResponseLength() {
+        return Optional.ofNullable(decodedResponse);
     }
 
     public boolean isRequestComplete() {
@@ -115,22 +127,30 @@ public final class Exchange {
     }
 
     /**
-     * The URL the request was for: an absolute-form target as it is; otherwise the scheme, the Host header
-     * (or the destination address when there is none) and the target.
+     * The URL the request was for, as its user would have typed it ({@link RequestUrl}): an absolute-form
+     * target as it is; otherwise the scheme, the Host header (or the destination address when there is none),
+     * the port the connection used when Host leaves it out, and the target. Made once: the request is fixed.
      */
     public String url() {
+        String made = url;
+        if (made == null) {
+            made = makeUrl();
+            url = made;
+        }
+        return made;
+    }
+
+    private String makeUrl() {
         String target = request.target();
         if (isAbsoluteUrl(target)) {
-            return target;
+            return RequestUrl.absolute(target);
         }
-        String scheme = connection.scheme() + "://";
         if (request.method().equals("CONNECT")) {
-            return scheme + target;
+            return connection.scheme() + "://" + target;
         }
         String host = request.headers().first("Host").filter(value -> !value.isEmpty())
                 .orElseGet(connection::destination);
-        // Asterisk-form ("OPTIONS *") still gets a slash so that the result reads as a URL.
-        return scheme + host + (target.startsWith("/") ? target : "/" + target);
+        return RequestUrl.of(connection.scheme(), host, connection.flow().server().getPort(), target);
     }
 
     private static boolean isAbsoluteUrl(String target) {
@@ -161,6 +181,15 @@ public final class Exchange {
 
     public void recordTrailers(Headers fields) {
         trailers = fields;
+    }
+
+    /**
+     * Set once the exchange has ended, by the listener that decodes bodies, before it passes the end on to
+     * the sinks (on the same thread): the one thing recorded after {@link #finish}, as only the end says
+     * whether a coded stream is whole.
+     */
+    public void recordDecodedResponseLength(DecodedLength length) {
+        decodedResponse = length;
     }
 
     public void markResponseComplete() {

@@ -1,5 +1,6 @@
 package dev.httptap.event;
 
+import dev.httptap.policy.HostGlob;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -97,15 +98,10 @@ public final class ExchangeFilter {
         private static Pattern pattern(Key key, String value, String expression) {
             switch (key) {
                 case HOST -> {
-                    if (value.isEmpty() || !value.matches("[A-Za-z0-9.*\\-_:\\[\\]]+")) {
+                    if (value.isEmpty() || !value.matches(HostGlob.ALLOWED)) {
                         throw bad(expression, "host '" + value + "' may hold only letters, digits, '.', '-', ':' and '*'");
                     }
-                    StringBuilder regex = new StringBuilder();
-                    for (String piece : value.split("\\*", -1)) {
-                        regex.append(Pattern.quote(piece)).append(".*");
-                    }
-                    regex.setLength(regex.length() - 2); // no wildcard after the last piece
-                    return Pattern.compile(regex.toString(), Pattern.CASE_INSENSITIVE);
+                    return HostGlob.compile(value);
                 }
                 case METHOD -> {
                     if (!value.matches("[A-Za-z]+")) {

@@ -7,6 +7,7 @@ import dev.httptap.event.ExchangeListener;
 import dev.httptap.event.Headers;
 import dev.httptap.event.Outcome;
 import dev.httptap.event.RequestHead;
+import dev.httptap.event.RequestUrl;
 import dev.httptap.event.ResponseHead;
 import dev.httptap.log.Log;
 import dev.httptap.relay.FlowObserver;
@@ -31,6 +32,11 @@ public final class Http2Connection implements FlowObserver {
      * this are followed lean, within the bounds of {@link WaitingStreams}; past those they are counted.
      */
     static final int MAX_OPEN_STREAMS = 1024;
+    /**
+     * Streams the client resets before their response, shown one by one up to this many per connection; the
+     * rest are counted in a line (an HTTP/2 "rapid reset" flood would otherwise print two lines per stream).
+     */
+    static final int SHOWN_CLIENT_RESETS = 100;
     static final String VERSION = "HTTP/2";
 
     public enum State {
@@ -54,6 +60,8 @@ public final class Http2Connection implements FlowObserver {
     private final WaitingStreams waiting = new WaitingStreams();
     private boolean warnedAboutLeanStreams;
     private boolean warnedAboutStreamLimit;
+    /** Streams the client reset before their response head. */
+    private long clientResets;
     /** A request was read: from then on the connection is HTTP/2, and losing it is worth a line. */
     private boolean sawRequest;
     private State state = State.WATCHING;
@@ -182,6 +190,10 @@ public final class Http2Connection implements FlowObserver {
             listener.onNotFollowed(connection, waiting.dropped() + " streams were not reported (more than "
                     + (MAX_OPEN_STREAMS + WaitingStreams.MAX_STREAMS) + " open at once)");
         }
+        if (clientResets > SHOWN_CLIENT_RESETS) {
+            listener.onNotFollowed(connection, (clientResets - SHOWN_CLIENT_RESETS)
+                    + " more streams reset by the client before their response were not shown");
+        }
     }
 
     private void finish(int streamId, Outcome outcome) {
@@ -217,6 +229,25 @@ public final class Http2Connection implements FlowObserver {
         }
     }
 
+    /**
+     * A stream the client reset: reported as {@link #reset}, unless it had no response yet and the client
+     * has already reset {@link #SHOWN_CLIENT_RESETS} such streams here; then it is only counted.
+     */
+    private void resetByClient(int streamId) {
+        Exchange exchange = exchangeOf(streamId);
+        if (exchange == null || exchange.response().isPresent() || ++clientResets <= SHOWN_CLIENT_RESETS) {
+            reset(streamId);
+            return;
+        }
+        if (clientResets == SHOWN_CLIENT_RESETS + 1) {
+            listener.onNotFollowed(connection, "the client reset more than " + SHOWN_CLIENT_RESETS
+                    + " streams before their response (an HTTP/2 rapid reset?): the rest of those are counted, not shown");
+        }
+        streams.remove(streamId);
+        waiting.ended(streamId);
+        listener.onExchangeDropped(exchange);
+    }
+
     /** Starts following a stream with the request {@code block}; null when it waits for room or is dropped. */
     private Exchange open(int streamId, HeaderBlock block) {
         sawRequest = true;
@@ -250,12 +281,15 @@ public final class Http2Connection implements FlowObserver {
         return exchange;
     }
 
-    /** The target is the absolute URL, so that the exchange's URL comes from the pseudo-header fields. */
+    /**
+     * The target is the absolute URL, so that the exchange's URL comes from the pseudo-header fields (the
+     * connection's port added when :authority leaves it out).
+     */
     private RequestHead requestHead(HeaderBlock block) {
         String target = block.path();
         if (!block.authority().isEmpty()) {
             String scheme = block.scheme().isEmpty() ? connection.scheme() : block.scheme();
-            target = scheme + "://" + block.authority() + block.path();
+            target = RequestUrl.of(scheme, block.authority(), connection.flow().server().getPort(), block.path());
         }
         return new RequestHead(block.method(), target, VERSION, block.withPseudoHeaders());
     }
@@ -333,7 +367,7 @@ public final class Http2Connection implements FlowObserver {
 
         @Override
         public void onRstStream(int streamId, int errorCode) {
-            reset(streamId);
+            resetByClient(streamId);
         }
 
         @Override

@@ -22,5 +22,11 @@ public interface UpstreamObserver {
     /** {@code server} ("name:port") was reached but could not be talked to, e.g. its certificate failed. */
     default void onServerRejected(FlowId flow, String server, String reason) {}
 
+    /**
+     * TLS connections to {@code server} ("name:port") are relayed untouched from now on, for {@code cause}.
+     * Said for each such connection; the hearer tells the first from the rest.
+     */
+    default void onPassThrough(FlowId flow, String server, PassThroughCause cause) {}
+
     UpstreamObserver NONE = new UpstreamObserver() {};
 }

@@ -3,6 +3,7 @@ package dev.httptap.sandbox;
 import dev.httptap.log.Log;
 import dev.httptap.tun.LibC;
 import dev.httptap.tun.Native;
+import dev.httptap.tun.ProcessCalls;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -30,7 +31,7 @@ final class ChildProcess {
      * own (e.g. the helper is not executable); the helper reports everything after that.
      */
     static ChildProcess spawn(List<String> argv, List<String> envp, int controlFd) throws IOException {
-        Native.libc(); // bound here, so that a failure to bind is thrown to the caller
+        Native.processes(); // bound here, so that a failure to bind is thrown to the caller
         CompletableFuture<Integer> spawned = new CompletableFuture<>();
         CompletableFuture<Integer> exitCode = new CompletableFuture<>();
         Thread thread = new Thread(() -> spawnAndReap(argv, envp, controlFd, spawned, exitCode), "httptap-child");
@@ -83,9 +84,9 @@ final class ChildProcess {
 
     /** Waits for the child to end; returns its exit code as a shell would show it. */
     private static int reap(int pid) {
-        LibC libc = Native.libc();
+        ProcessCalls calls = Native.processes();
         int[] status = new int[1];
-        while (libc.waitpid(pid, status, 0) < 0) {
+        while (calls.waitpid(pid, status, 0) < 0) {
             int errno = Native.errno();
             if (errno != LibC.EINTR) {
                 Log.error("lost track of the command (waitpid: %s)", Native.errorText(errno));
@@ -118,7 +119,7 @@ final class ChildProcess {
      */
     void signal(int signal) {
         if (!hasExited()) {
-            Native.libc().kill(pid, signal);
+            Native.processes().kill(pid, signal);
         }
     }
 }

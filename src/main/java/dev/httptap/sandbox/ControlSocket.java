@@ -39,7 +39,7 @@ final class ControlSocket implements AutoCloseable {
     /** A new close-on-exec socketpair (the spawn's dup to fd 3 clears close-on-exec on the helper's copy). */
     static ControlSocket open() throws IOException {
         int[] pair = new int[2];
-        if (Native.libc().socketpair(LibC.AF_UNIX, LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC, 0, pair) < 0) {
+        if (Native.processes().socketpair(LibC.AF_UNIX, LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC, 0, pair) < 0) {
             throw new IOException("cannot create the helper's control socket: " + Native.lastErrorText());
         }
         return new ControlSocket(pair[0], pair[1]);

@@ -10,7 +10,7 @@ public final class HelperArguments {
     private HelperArguments() {}
 
     /** argv, starting with the helper's path; the command follows "--" untouched. */
-    static List<String> argv(Path helper, SandboxSpec spec) {
+    static List<String> argv(Path helper, SandboxSpec spec, Sandbox.Leftovers leftovers) {
         List<String> argv = new ArrayList<>();
         argv.add(helper.toString());
         argv.addAll(options(spec));
@@ -18,6 +18,9 @@ public final class HelperArguments {
         for (int fd : spec.closedDescriptors()) {
             argv.add("--close-fd");
             argv.add(Integer.toString(fd));
+        }
+        if (leftovers == Sandbox.Leftovers.OUTLIVE_COMMAND) {
+            argv.add("--keep-leftovers");
         }
         argv.add("--");
         argv.addAll(spec.command());
@@ -48,6 +51,7 @@ public final class HelperArguments {
             options.add("--user");
             options.add(spec.user());
         }
+        options.addAll(spec.insideIds().helperOptions());
         for (BindMount mount : spec.bindMounts()) {
             options.add("--bind");
             options.add(mount.helperArgument());

@@ -34,6 +34,11 @@ public record LeadEnvironment(Optional<EarlyStart> earlyStart, boolean led, Stri
     public record EarlyStart(int pid, Path caDir) {}
 
     /** Reads the variables; throws {@link IllegalArgumentException} for values the lead would never set. */
+    /** Whether the lead has started the command already: cheap, for the first thing main does. */
+    public static boolean commandStarted(Map<String, String> environment) {
+        return environment.containsKey("HTTPTAP_EARLY_START");
+    }
+
     public static LeadEnvironment from(Map<String, String> environment) {
         Optional<EarlyStart> earlyStart = Optional.ofNullable(environment.get("HTTPTAP_EARLY_START"))
                 .map(LeadEnvironment::earlyStart);

@@ -1,7 +1,7 @@
 package dev.httptap.sandbox;
 
-import dev.httptap.tun.LibC;
 import dev.httptap.tun.Native;
+import dev.httptap.tun.ProcessCalls;
 import java.io.IOException;
 import java.lang.ref.Reference;
 import java.util.List;
@@ -29,7 +29,7 @@ final class PosixSpawn {
      * close-on-exec on the child's copy only.
      */
     static int start(List<String> argv, List<String> envp, int fd) throws IOException {
-        LibC libc = Native.libc();
+        ProcessCalls libc = Native.processes();
         Runtime runtime = Native.runtime();
         CStringArray arguments = CStringArray.of(runtime, argv);
         CStringArray environment = CStringArray.of(runtime, envp);

@@ -12,8 +12,10 @@ import java.nio.file.Path;
  *
  * <p>{@link #start} spawns the native helper, which builds the namespaces and the TUN device and hands
  * the device's descriptor back; the command is then ready but paused, so that httptap can start serving
- * the device before the first packet. {@link #release()} lets the command run. The command runs as the
- * helper's own process: {@link #pid()} and {@link #waitFor()} are the command's.
+ * the device before the first packet. {@link #release()} lets the command run. The command runs in a PID
+ * namespace of its own under a tiny init (native-helper/init.c), so that every process it starts ends when
+ * httptap does, even killed with SIGKILL; the helper stays in between, passing signals on: {@link #pid()} is
+ * the helper's, and {@link #waitFor()} returns the command's exit code.
  *
  * <p>On the early start the launcher's lead process has already started the command (native-helper/lead.c):
  * {@link #adopt} takes over the device it hands on, {@link #release()} tells the lead the device is being
@@ -21,6 +23,14 @@ import java.nio.file.Path;
  */
 public final class Sandbox implements AutoCloseable {
     private enum State { PAUSED, RUNNING, CLOSED }
+
+    /** What becomes of the processes the command leaves running when it exits. */
+    public enum Leftovers {
+        /** They end with it: its PID namespace ends. */
+        END_WITH_COMMAND,
+        /** They live on until the sandbox is closed (httptap --no-exit). */
+        OUTLIVE_COMMAND
+    }
 
     private final ChildProcess child;
     private final ControlSocket control;
@@ -41,11 +51,20 @@ public final class Sandbox implements AutoCloseable {
 
     /**
      * Starts, on background threads, the start-up work that needs nothing from the command line: binding
-     * the C library and finding the helper executable. Returns at once; {@link #start} uses the results.
+     * the C library and, unless the launcher has started the command already ({@code commandStarted}),
+     * its process calls and finding the helper executable. Returns at once; {@link #start} and
+     * {@link #adopt} use the results.
      */
-    public static void preload() {
-        Native.preload();
-        HelperBinary.preload();
+    public static void preload(boolean commandStarted) {
+        Native.preload(!commandStarted);
+        if (!commandStarted) {
+            HelperBinary.preload();
+        }
+    }
+
+    /** Creates the sandbox for a command whose leftovers end with it: see {@link #start(SandboxSpec, Leftovers)}. */
+    public static Sandbox start(SandboxSpec spec) throws SandboxException {
+        return start(spec, Leftovers.END_WITH_COMMAND);
     }
 
     /**
@@ -53,7 +72,7 @@ public final class Sandbox implements AutoCloseable {
      * (e.g. no user namespaces, no access to /dev/net/tun), is a {@link SandboxException} whose message is
      * one line saying what to fix.
      */
-    public static Sandbox start(SandboxSpec spec) throws SandboxException {
+    public static Sandbox start(SandboxSpec spec, Leftovers leftovers) throws SandboxException {
         Path helper;
         ControlSocket control;
         try {
@@ -64,7 +83,7 @@ public final class Sandbox implements AutoCloseable {
         }
         try {
             ChildProcess child = ChildProcess.spawn(
-                    HelperArguments.argv(helper, spec), HelperArguments.envp(spec), control.helperEnd());
+                    HelperArguments.argv(helper, spec, leftovers), HelperArguments.envp(spec), control.helperEnd());
             control.closeHelperEnd();
             return handedOver(child, control, control.receive(), false);
         } catch (IOException e) {
@@ -150,7 +169,11 @@ public final class Sandbox implements AutoCloseable {
         return child.pid();
     }
 
-    /** Lets the paused command start. Call once, after the device is being served. */
+    /**
+     * Lets the paused command start. Call once, after the device is being served. The control socket stays
+     * open until {@link #close()}: with {@link Leftovers#OUTLIVE_COMMAND} its end tells the namespace's init
+     * that httptap has finished (or died).
+     */
     public synchronized void release() throws SandboxException {
         if (state != State.PAUSED) {
             throw new IllegalStateException("the command was already released or closed");
@@ -158,11 +181,8 @@ public final class Sandbox implements AutoCloseable {
         try {
             control.sendGo();
         } catch (IOException e) {
+            control.close();
             throw new SandboxException(e.getMessage(), e);
-        } finally {
-            if (!adopted) {
-                control.close();
-            }
         }
         state = State.RUNNING;
     }
@@ -178,8 +198,8 @@ public final class Sandbox implements AutoCloseable {
     }
 
     /**
-     * Ends the sandbox: a paused command never starts, a running one is killed (SIGKILL), and the TUN
-     * device is closed. Returns once the process is gone. Idempotent.
+     * Ends the sandbox: a paused command never starts, a running one is killed (SIGKILL) with every process
+     * of its namespace, and the TUN device is closed. Returns once the helper is gone. Idempotent.
      */
     @Override
     public void close() {

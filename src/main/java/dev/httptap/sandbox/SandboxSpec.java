@@ -19,8 +19,9 @@ import java.util.Set;
  * @param prefixLength the TUN subnet's prefix length
  * @param gateway the default route's next hop; must lie in the subnet and differ from {@code address}
  * @param mtu the TUN device's MTU; large values let the kernel send ~64 KiB TCP segments
- * @param newUserNamespace false for {@code --no-userns}, which only root may use
+ * @param newUserNamespace false for {@code --no-new-user-namespace}, which only root may use
  * @param user the account to run the command as (name or uid), or null to keep the caller's
+ * @param insideIds the uid and gid the command sees inside its user namespace
  * @param bindMounts files the command sees in place of others, applied in order
  * @param verbose whether the helper prints what it does
  * @param ipv6 the TUN device's IPv6 address and route, or null for IPv4 only (IPv6 then switched off on it)
@@ -37,6 +38,7 @@ public record SandboxSpec(
         int mtu,
         boolean newUserNamespace,
         String user,
+        InsideIds insideIds,
         List<BindMount> bindMounts,
         boolean verbose,
         TunIpv6 ipv6,
@@ -53,6 +55,7 @@ public record SandboxSpec(
         closedDescriptors = Set.copyOf(closedDescriptors);
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(gateway, "gateway");
+        Objects.requireNonNull(insideIds, "insideIds");
         if (command.isEmpty()) {
             throw new IllegalArgumentException("no command to run");
         }
@@ -81,8 +84,8 @@ public record SandboxSpec(
     public SandboxSpec(List<String> command, Map<String, String> environment, String tunName, Inet4Address address,
             int prefixLength, Inet4Address gateway, int mtu, boolean newUserNamespace, String user,
             List<BindMount> bindMounts, boolean verbose) {
-        this(command, environment, tunName, address, prefixLength, gateway, mtu, newUserNamespace, user, bindMounts,
-                verbose, null, Set.of());
+        this(command, environment, tunName, address, prefixLength, gateway, mtu, newUserNamespace, user,
+                InsideIds.USUAL, bindMounts, verbose, null, Set.of());
     }
 
     /**
@@ -97,39 +100,45 @@ public record SandboxSpec(
 
     public SandboxSpec withEnvironment(Map<String, String> newEnvironment) {
         return new SandboxSpec(command, newEnvironment, tunName, address, prefixLength, gateway, mtu,
-                newUserNamespace, user, bindMounts, verbose, ipv6, closedDescriptors);
+                newUserNamespace, user, insideIds, bindMounts, verbose, ipv6, closedDescriptors);
     }
 
     public SandboxSpec withUser(String newUser) {
         return new SandboxSpec(command, environment, tunName, address, prefixLength, gateway, mtu,
-                newUserNamespace, newUser, bindMounts, verbose, ipv6, closedDescriptors);
+                newUserNamespace, newUser, insideIds, bindMounts, verbose, ipv6, closedDescriptors);
+    }
+
+    /** With the uid and gid the command sees inside its user namespace. */
+    public SandboxSpec withInsideIds(InsideIds newInsideIds) {
+        return new SandboxSpec(command, environment, tunName, address, prefixLength, gateway, mtu,
+                newUserNamespace, user, newInsideIds, bindMounts, verbose, ipv6, closedDescriptors);
     }
 
     public SandboxSpec withNewUserNamespace(boolean enabled) {
         return new SandboxSpec(command, environment, tunName, address, prefixLength, gateway, mtu,
-                enabled, user, bindMounts, verbose, ipv6, closedDescriptors);
+                enabled, user, insideIds, bindMounts, verbose, ipv6, closedDescriptors);
     }
 
     public SandboxSpec withBindMounts(List<BindMount> newBindMounts) {
         return new SandboxSpec(command, environment, tunName, address, prefixLength, gateway, mtu,
-                newUserNamespace, user, newBindMounts, verbose, ipv6, closedDescriptors);
+                newUserNamespace, user, insideIds, newBindMounts, verbose, ipv6, closedDescriptors);
     }
 
     public SandboxSpec withVerbose(boolean enabled) {
         return new SandboxSpec(command, environment, tunName, address, prefixLength, gateway, mtu,
-                newUserNamespace, user, bindMounts, enabled, ipv6, closedDescriptors);
+                newUserNamespace, user, insideIds, bindMounts, enabled, ipv6, closedDescriptors);
     }
 
     /** With an IPv6 address and default route on the TUN device, or null for IPv4 only. */
     public SandboxSpec withIpv6(TunIpv6 newIpv6) {
         return new SandboxSpec(command, environment, tunName, address, prefixLength, gateway, mtu,
-                newUserNamespace, user, bindMounts, verbose, newIpv6, closedDescriptors);
+                newUserNamespace, user, insideIds, bindMounts, verbose, newIpv6, closedDescriptors);
     }
 
     /** With the standard descriptors the command gets closed. */
     public SandboxSpec withClosedDescriptors(Set<Integer> descriptors) {
         return new SandboxSpec(command, environment, tunName, address, prefixLength, gateway, mtu,
-                newUserNamespace, user, bindMounts, verbose, ipv6, descriptors);
+                newUserNamespace, user, insideIds, bindMounts, verbose, ipv6, descriptors);
     }
 
     private static boolean sameSubnet(Inet4Address a, Inet4Address b, int prefixLength) {

@@ -2,6 +2,7 @@ package dev.httptap.sandbox;
 
 import dev.httptap.tun.LibC;
 import dev.httptap.tun.Native;
+import dev.httptap.tun.ProcessCalls;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import sun.misc.Signal;
@@ -66,16 +67,16 @@ public final class SignalForwarding implements AutoCloseable {
 
     /** Whether httptap's process group is the foreground group of its controlling terminal (if it has one). */
     static boolean inTerminalForeground() {
-        LibC libc = Native.libc();
-        int tty = libc.open("/dev/tty", LibC.O_RDONLY | LibC.O_NOCTTY, 0);
+        ProcessCalls calls = Native.processes();
+        int tty = calls.open("/dev/tty", LibC.O_RDONLY | LibC.O_NOCTTY, 0);
         if (tty < 0) {
             return false; // no controlling terminal: no Ctrl-C either
         }
         try {
-            int foreground = libc.tcgetpgrp(tty);
-            return foreground >= 0 && foreground == libc.getpgrp();
+            int foreground = calls.tcgetpgrp(tty);
+            return foreground >= 0 && foreground == calls.getpgrp();
         } finally {
-            libc.close(tty);
+            Native.libc().close(tty);
         }
     }
 

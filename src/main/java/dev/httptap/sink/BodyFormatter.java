@@ -2,12 +2,11 @@ package dev.httptap.sink;
 
 import dev.httptap.body.DecodedBody;
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Turns a decoded body into the lines printed under its exchange line: text as text, anything else as a
- * short hex and ASCII preview with its size, then what was left out. A body that could not be decoded
+ * Turns a decoded body into the lines printed under its exchange line: text (by {@link BodyKind}) as text,
+ * anything else as a short hex and ASCII preview with its size, then what was left out. A body that could not be decoded
  * gets a one-line note and is shown as received.
  */
 final class BodyFormatter {
@@ -25,7 +24,8 @@ final class BodyFormatter {
         }
         StringBuilder lines = new StringBuilder();
         body.failure().ifPresent(why -> lines.append("(").append(why).append("; shown as received)\n"));
-        if (isTextual(contentType) || Utf8Text.isText(bytes)) {
+        BodyKind kind = BodyKind.of(contentType);
+        if (kind == BodyKind.TEXT || (kind == BodyKind.BY_BYTES && Utf8Text.isText(bytes))) {
             // A body cut at the limit may end inside a character: leave that character out whole.
             int printed = body.cut() ? Utf8Text.wholeCharactersLength(bytes) : bytes.length;
             appendText(lines, Arrays.copyOf(bytes, printed));
@@ -34,16 +34,6 @@ final class BodyFormatter {
             appendBinary(lines, body);
         }
         return lines.toString();
-    }
-
-    /** Declared text is shown as text even when it is not valid UTF-8 (bad bytes become U+FFFD). */
-    private static boolean isTextual(Optional<String> contentType) {
-        if (contentType.isEmpty()) {
-            return false;
-        }
-        String type = contentType.get().toLowerCase(Locale.ROOT);
-        return type.startsWith("text/") || type.contains("json") || type.contains("xml")
-                || type.contains("javascript") || type.contains("x-www-form-urlencoded");
     }
 
     private static void appendText(StringBuilder lines, byte[] bytes) {

@@ -3,6 +3,7 @@ package dev.httptap.sink;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.httptap.event.DecodedLength;
 import dev.httptap.event.Exchange;
 import dev.httptap.event.ExchangeClock;
 import dev.httptap.event.ExchangeListener;
@@ -21,7 +22,11 @@ import java.io.PrintStream;
  * {@code jq}): type "http", startedDateTime, method, url, httpVersion, status (null without a response),
  * statusText, outcome, notFollowed (why an UNPARSEABLE one was not followed), notes (what was
  * shown cut or guessed), request and response headers in wire order, body sizes and times in milliseconds.
- * {@link DnsJsonLines} writes the DNS queries' lines (type "dns") through the same writer.
+ * The body sizes are as sent ({@code requestBodySize}, {@code responseBodySize}: without transfer framing,
+ * still content-coded); {@code responseContentSize} is the response body decoded from its Content-Encoding
+ * (HAR's {@code content.size}), or as sent with {@code responseNotDecoded} saying why when it could not be.
+ * {@link DnsJsonLines} writes the DNS queries' lines (type "dns") and {@link PassThroughReport} the servers
+ * passed through (type "passthrough") through the same writer.
  */
 public final class JsonLinesWriter implements ExchangeListener, AutoCloseable {
     private static final JsonFactory JSON = new JsonFactory();
@@ -97,6 +102,11 @@ public final class JsonLinesWriter implements ExchangeListener, AutoCloseable {
             }
             json.writeNumberField("requestBodySize", exchange.requestBodyBytes());
             json.writeNumberField("responseBodySize", exchange.responseBodyBytes());
+            DecodedLength decoded = exchange.decodedResponseLength().orElse(DecodedLength.of(exchange.responseBodyBytes()));
+            json.writeNumberField("responseContentSize", decoded.isKnown() ? decoded.bytes() : exchange.responseBodyBytes());
+            if (decoded.problem().isPresent()) {
+                json.writeStringField("responseNotDecoded", decoded.problem().get());
+            }
             json.writeNumberField("waitMillis", times.waitMillis());
             json.writeNumberField("receiveMillis", times.receiveMillis());
             json.writeNumberField("totalMillis", times.total());

@@ -2,6 +2,8 @@ package dev.httptap.sink;
 
 import dev.httptap.body.BodyDecoder;
 import dev.httptap.body.BodyRecorder;
+import dev.httptap.body.DecodedBody;
+import dev.httptap.event.DecodedLength;
 import dev.httptap.event.ConnectionInfo;
 import dev.httptap.event.Exchange;
 import dev.httptap.event.ExchangeListener;
@@ -21,7 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * ---&gt; GET http://host.httptap.local:8000/path
  * &lt;--- 200 http://host.httptap.local:8000/path (1256 bytes)
  * </pre>
- * The byte count is the response body as it travelled, without transfer framing but still content-encoded.
+ * The byte count is the response body's length decoded from its Content-Encoding, as the original counts it
+ * (measured by {@link DecodedLengths}); one that cannot be decoded shows its length as sent and why.
  * An exchange cut short still prints its request, then {@code <--- 200 URL (N bytes, incomplete)} when the
  * response had begun, or {@code <--- (no response) URL}. An exchange httptap could not follow to its end
  * (bytes no parser, however lenient, can read) ends with {@code <--- ERROR URL: cannot follow the exchange: why},
@@ -196,7 +199,10 @@ public final class TerminalPrinter implements ExchangeListener {
             block.append(responseLine(exchange, response.get(), url, notFollowed));
             appendHead(block, "< ", response.get().headers());
             if (captured != null) {
-                appendBody(block, captured.response(), exchange.isResponseComplete(), response.get().headers());
+                DecodedBody body = captured.response().result(exchange.isResponseComplete());
+                long decoded = exchange.decodedResponseLength().map(DecodedLength::bytes).orElse(-1L);
+                block.append(BodyFormatter.format(decoded >= 0 ? body.withLength(decoded) : body,
+                        response.get().headers().first("Content-Type")));
             }
         }
         for (String note : exchange.notes()) {
@@ -235,7 +241,15 @@ public final class TerminalPrinter implements ExchangeListener {
         String incomplete = notFollowed.map(reason -> ", incomplete: cannot follow the rest: " + TerminalText.safe(reason))
                 .orElse(exchange.outcome().isCutShort() ? ", incomplete" : "");
         return palette.status(response.status(),
-                "<--- " + response.status() + " " + url + " (" + exchange.responseBodyBytes() + " bytes" + incomplete + ")");
+                "<--- " + response.status() + " " + url + " (" + bodySize(exchange) + incomplete + ")");
+    }
+
+    /** "1234 bytes", decoded when it was content-coded; as sent, and why, when it could not be decoded. */
+    private static String bodySize(Exchange exchange) {
+        return exchange.decodedResponseLength()
+                .map(decoded -> decoded.isKnown() ? decoded.bytes() + " bytes"
+                        : exchange.responseBodyBytes() + " bytes, " + TerminalText.safe(decoded.problem().orElse("")))
+                .orElse(exchange.responseBodyBytes() + " bytes");
     }
 
     private void appendHead(StringBuilder block, String marker, Headers headers) {

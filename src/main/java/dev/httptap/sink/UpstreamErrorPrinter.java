@@ -98,8 +98,23 @@ public final class UpstreamErrorPrinter implements UpstreamObserver, AutoCloseab
         }
     }
 
-    /** {@code target}: "name:port" or "address:port". */
-    private record HeldFailure(String target, String reason) {
+    /**
+     * {@code target}: "name:port" or "address:port". Equal only to itself: a timer must find its own failure
+     * held, not a later one with the same text whose grace has just begun.
+     */
+    private static final class HeldFailure {
+        private final String target;
+        private final String reason;
+
+        HeldFailure(String target, String reason) {
+            this.target = target;
+            this.reason = reason;
+        }
+
+        String target() {
+            return target;
+        }
+
         String line() {
             return target + ": " + reason;
         }

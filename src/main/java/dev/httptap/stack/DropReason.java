@@ -16,6 +16,7 @@ public enum DropReason {
     UNKNOWN_PROTOCOL("unsupported IP protocol"),
     TCP_NO_CONNECTION("TCP segment for no connection (answered with RST)"),
     TCP_SYN_RETRANSMITTED("retransmitted SYN while the forwarder decides"),
+    TCP_TOO_MANY_HALF_OPEN("SYN while too many connections are half-open (as a full listen backlog)"),
     TCP_PENDING_NOT_SYN("segment other than SYN before the handshake completed"),
     TCP_UNACCEPTABLE("TCP segment outside the receive window (answered with ACK)"),
     TCP_INVALID_RST("RST with an unacceptable sequence number"),

@@ -37,6 +37,9 @@ final class TcpLayer {
     private final IntSupplier initialSequences;
     private final Map<ConnectionKey, PendingConnection> pending = new HashMap<>();
     private final Map<ConnectionKey, TcpConnectionImpl> connections = new HashMap<>();
+    /** Connections in SYN-RECEIVED: with {@link #pending}, the half-open ones. */
+    private int synReceived;
+    private boolean toldOfHalfOpenLimit;
 
     TcpLayer(StackConfig config, BufferBudget budget, Clock clock, PacketWriter writer, TimerQueue timers,
              Forwarder forwarder, StackStats.Counters counters, IntSupplier initialSequences) {
@@ -82,6 +85,15 @@ final class TcpLayer {
     }
 
     private void offer(IpPacket ip, TcpSegment segment, ConnectionKey key) {
+        if (pending.size() + synReceived >= config.maxHalfOpen()) {
+            counters.drop(DropReason.TCP_TOO_MANY_HALF_OPEN);
+            if (!toldOfHalfOpenLimit) {
+                toldOfHalfOpenLimit = true;
+                Log.error("the command has %d connections half-open (a SYN flood?): its new SYNs are dropped "
+                        + "until some complete or time out, as a full listen backlog drops them", config.maxHalfOpen());
+            }
+            return;
+        }
         int quoteLength = ip instanceof Ipv4Packet v4
                 ? v4.headerLength() + QUOTED_TRANSPORT_BYTES
                 : Math.min(ip.totalLength(), MAX_ICMPV6_QUOTE);
@@ -116,8 +128,14 @@ final class TcpLayer {
         TcpConnectionImpl connection = new TcpConnectionImpl(this, key, flow, listener, initialSequences.getAsInt(),
                 syn);
         connections.put(key, connection);
+        synReceived++;
         connection.sendSynAck();
         return connection;
+    }
+
+    /** A connection opened by {@link #open} left SYN-RECEIVED (established, or closed). */
+    void leftSynReceived() {
+        synReceived--;
     }
 
     void forgetPending(ConnectionKey key) {

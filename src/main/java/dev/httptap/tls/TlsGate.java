@@ -4,7 +4,9 @@ import dev.httptap.log.Log;
 import dev.httptap.relay.FlowHandler;
 import dev.httptap.relay.FlowObserver;
 import dev.httptap.relay.FlowPeers;
+import dev.httptap.relay.PassThroughCause;
 import dev.httptap.stack.FlowId;
+import dev.httptap.wire.IpAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -12,8 +14,9 @@ import java.util.function.Supplier;
 
 /**
  * Holds a new connection's first client bytes until they say whether it is TLS. A complete ClientHello
- * hands the connection to a {@link TlsInterceptor}, unless the child refused httptap's certificate for
- * that server before or offers only protocols other than HTTP/1.1 and h2 (those pass through untouched).
+ * hands the connection to a {@link TlsInterceptor}, unless a --passthrough pattern names its destination,
+ * the child refused httptap's certificate for that server before, or it offers only protocols other than
+ * HTTP/1.1 and h2 (those pass through untouched).
  * Anything else, a server that speaks first or a client that hangs up, makes it a plain relayed
  * connection, with the held bytes replayed first so nothing is lost or reordered.
  */
@@ -93,8 +96,14 @@ final class TlsGate implements FlowHandler {
     }
 
     private void intercept(ClientHello hello) {
-        String server = hello.serverName().orElse(flow.server().getAddress().getHostAddress())
-                + ":" + flow.server().getPort();
+        String server = hello.serverName().map(name -> name + ":" + flow.server().getPort())
+                .orElseGet(() -> IpAddress.of(flow.server().getAddress()).withPort(flow.server().getPort()));
+        if (context.passThrough().stream().anyMatch(pattern -> pattern.matches(hello.serverName(), flow.server()))) {
+            Log.verbose("%s: TLS to %s, which --passthrough names: passing through", flow, server);
+            context.upstreams().onPassThrough(flow, server, PassThroughCause.PASSTHROUGH_OPTION);
+            passUntouched();
+            return;
+        }
         if (context.rejecting().contains(server)) {
             Log.verbose("%s: TLS to %s, whose client refused httptap's certificate before: passing through", flow, server);
             passUntouched();

@@ -4,6 +4,7 @@ import dev.httptap.log.Log;
 import dev.httptap.relay.FlowHandler;
 import dev.httptap.relay.FlowObserver;
 import dev.httptap.relay.FlowPeers;
+import dev.httptap.relay.PassThroughCause;
 import dev.httptap.stack.FlowId;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -26,10 +27,10 @@ import javax.net.ssl.SSLParameters;
  * with the server itself; a child that accepts it anyway (curl -k) gets a 502 saying why (in HTTP/2 for a
  * child that offered only h2, else in HTTP/1.1). A server whose handshake fails otherwise ends the child's
  * the same way: one that breaks the protocol (an alert, bytes that are not TLS) with a handshake_failure
- * alert, one that closes with a close. A child
- * that refuses the leaf with a certificate alert ({@link CertificateRefusal}) is reported once, and its later
- * connections to the same server pass through untouched; a child that just hangs up mid-handshake is not
- * held to it.
+ * alert, one that closes with a close. A child that refuses the leaf ({@link CertificateRefusal}: with a
+ * certificate alert, or by hanging up right after reading it) is reported (a PASSTHROUGH line), and its
+ * later connections to the same server pass through untouched; a child that hangs up before it read the
+ * leaf is not held to it.
  */
 final class TlsInterceptor implements FlowHandler {
     static final String HTTP_1_1 = "http/1.1";
@@ -62,6 +63,10 @@ final class TlsInterceptor implements FlowHandler {
     private ServerDefect serverDefect;
     /** What answers the child instead of that server, in the protocol agreed with the child; null until needed. */
     private BadGateway badGateway;
+    /** The child sent its ChangeCipherSpec after httptap's flight: it read the leaf (see {@link CertificateRefusal}). */
+    private boolean clientReadOurFlight;
+    /** The child's bytes held before its handshake could start are being handed to it. */
+    private boolean replayingEarlyBytes;
     /** When the child's ClientHello was complete, for the HAR's ssl time. */
     private final long startNanos = System.nanoTime();
 
@@ -107,6 +112,8 @@ final class TlsInterceptor implements FlowHandler {
         }
         // Kept while the handshake lasts, to look for a refusal sent in the clear if the engine fails on it.
         ByteBuffer handshakeRecords = downstream.isHandshakeDone() ? EMPTY : data.duplicate();
+        clientReadOurFlight |= state == State.CLIENT_HANDSHAKE && !replayingEarlyBytes
+                && CertificateRefusal.holdsChangeCipherSpec(handshakeRecords);
         try {
             downstream.receive(data);
         } catch (SSLException e) {
@@ -155,8 +162,12 @@ final class TlsInterceptor implements FlowHandler {
     @Override
     public void onClientEnd() {
         if (state == State.CLIENT_HANDSHAKE) {
-            Log.verbose("%s: the client closed the connection during the TLS handshake for %s; "
-                    + "interception stays on", flow, server);
+            if (clientReadOurFlight) {
+                clientRefused("it hung up after reading httptap's handshake, without an alert");
+            } else {
+                Log.verbose("%s: the client closed the connection during the TLS handshake for %s; "
+                        + "interception stays on", flow, server);
+            }
             giveUp("the client left the handshake");
             return;
         }
@@ -259,7 +270,9 @@ final class TlsInterceptor implements FlowHandler {
             return;
         }
         ByteBuffer early = earlyClientBytes.take();
+        replayingEarlyBytes = true; // sent before the client could have read our flight
         onClientData(early);
+        replayingEarlyBytes = false;
     }
 
     /**
@@ -270,30 +283,40 @@ final class TlsInterceptor implements FlowHandler {
      */
     private void clientHandshakeFailed(SSLException failure, ByteBuffer records) {
         Optional<String> alert = CertificateRefusal.alertOf(failure).or(() -> CertificateRefusal.plaintextAlertIn(records));
-        if (serverDefect != null) {
-            // What the child would have done with the server itself. Its later connections there pass through,
-            // to judge the server itself: one that trusts the server's private CA (pinning) then reaches it.
-            Log.verbose("%s: the client refused the certificate %s, as it would the server's: %s", flow,
-                    serverDefect, alert.orElse(FailureReason.of(failure)));
-            if (alert.isPresent()) {
-                context.rejecting().remember(server);
-            }
-            downstream.sendPendingAlert();
-            state = State.CLOSED;
-            peers.endClient();
-            return;
-        }
         if (alert.isPresent()) {
-            Log.error("%s: the client refused httptap's certificate for %s (alert %s); its later connections there "
-                    + "pass through untouched", flow, server, alert.get());
-            context.rejecting().remember(server);
+            clientRefused("alert " + alert.get());
+        } else if (serverDefect != null) {
+            Log.verbose("%s: the client refused the certificate %s, as it would the server's: %s", flow,
+                    serverDefect, FailureReason.of(failure));
         } else {
             Log.error("%s: TLS with the client failed during the handshake for %s: %s", flow, server,
                     FailureReason.of(failure));
         }
         downstream.sendPendingAlert();
         state = State.CLOSED;
-        peers.reset();
+        if (serverDefect != null) {
+            peers.endClient();
+        } else {
+            peers.reset();
+        }
+    }
+
+    /**
+     * The child refused the leaf ({@code how}: its alert, or its silence): it does not trust httptap's CA
+     * (pinning, a private trust store), or refused the defective leaf as it would the server's certificate.
+     * Either way its later connections to this server pass through, to judge the server itself: one that
+     * trusts the server's private CA (pinning) then reaches it.
+     */
+    private void clientRefused(String how) {
+        context.rejecting().remember(server);
+        if (serverDefect != null) {
+            Log.verbose("%s: the client refused the certificate %s, as it would the server's (%s)", flow,
+                    serverDefect, how);
+            return;
+        }
+        Log.verbose("%s: the client refused httptap's certificate for %s (%s); its later connections there "
+                + "pass through untouched", flow, server, how);
+        context.upstreams().onPassThrough(flow, server, PassThroughCause.UNTRUSTED_CA);
     }
 
     private void giveUp(String reason) {

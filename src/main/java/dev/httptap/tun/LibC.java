@@ -6,12 +6,15 @@ import jnr.ffi.annotations.In;
 import jnr.ffi.annotations.Out;
 
 /**
- * Every C library call httptap makes, bound with jnr-ffi. Load it through {@link Native}, never
- * directly: binding takes tens of milliseconds, so it is done once, in the background.
+ * The C library calls the relay's start needs (descriptors, the TUN device, the control socket's hand-off),
+ * bound with jnr-ffi; those for starting and watching processes are in {@link ProcessCalls}. Load both
+ * through {@link Native}, never directly: binding takes tens of milliseconds, so it is done once, in the
+ * background, and a run whose command the launcher started binds only this half on its way to the first
+ * packet (~2.5 ms of CPU per method bound).
  *
  * <p>The list is kept to exactly what httptap calls, because each method adds to the binding's cost
  * (jnr-posix, which binds hundreds, cost 250-600 ms of start-up). Failures return -1 and leave errno in
- * {@link Native#errno()}, except posix_spawnp and friends, which return the error number itself.
+ * {@link Native#errno()}.
  *
  * <p>Types assume an LP64 Linux (x86_64, aarch64): {@code size_t}, {@code ssize_t} and {@code nfds_t} are
  * Java {@code long}, {@code pid_t} is {@code int}. The constants are Linux's, the same on both (the
@@ -47,8 +50,6 @@ public interface LibC {
 
     // Descriptors and plain I/O. A direct ByteBuffer is passed by address, from its position.
 
-    int open(String path, int flags, int mode);
-
     int close(int fd);
 
     long read(int fd, ByteBuffer buffer, long count);
@@ -76,39 +77,15 @@ public interface LibC {
     /** epoll_ctl(2); {@code event} is a {@code struct epoll_event} (12 bytes on x86-64, 16 elsewhere). */
     int epoll_ctl(int epollFd, int operation, int fd, Pointer event);
 
-    // The helper's control socket: creation and descriptor passing.
-
-    int socketpair(int domain, int type, int protocol, @Out int[] pair);
+    // The helper's control socket: descriptor passing.
 
     /** recvmsg(2); {@code message} is a {@code struct msghdr} (see the sandbox's message layout). */
     long recvmsg(int fd, Pointer message, int flags);
-
-    // Starting, signalling and reaping the helper.
-
-    /** Returns 0 or an error number (not -1 and errno); {@code attributes} may be null. */
-    int posix_spawnp(@Out int[] pid, String file, Pointer fileActions, Pointer attributes, Pointer argv, Pointer envp);
-
-    int posix_spawn_file_actions_init(Pointer fileActions);
-
-    int posix_spawn_file_actions_adddup2(Pointer fileActions, int fd, int newFd);
-
-    int posix_spawn_file_actions_destroy(Pointer fileActions);
-
-    int waitpid(int pid, @Out int[] status, int options);
-
-    int kill(int pid, int signal);
-
-    // The terminal, to tell whether Ctrl-C already reached the command.
-
-    int getpgrp();
 
     // The relay's empty UDP datagrams.
 
     /** send(2): the relay sends empty UDP datagrams with it, which Java's DatagramChannel cannot. */
     int send(int fd, Pointer buffer, long length, int flags);
-
-    /** tcgetpgrp(3): the foreground process group of the terminal open on {@code fd}. */
-    int tcgetpgrp(int fd);
 
     String strerror(int errno);
 }

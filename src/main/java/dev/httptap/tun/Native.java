@@ -16,21 +16,43 @@ public final class Native {
 
     private static final AtomicBoolean started = new AtomicBoolean();
     private static final CompletableFuture<Binding> binding = new CompletableFuture<>();
+    private static final AtomicBoolean processCallsStarted = new AtomicBoolean();
+    private static final CompletableFuture<ProcessCalls> processCalls = new CompletableFuture<>();
 
     private Native() {}
 
-    /** Starts binding on a background thread, if it has not started yet; returns at once. */
-    public static void preload() {
-        if (started.compareAndSet(false, true)) {
-            Thread loader = new Thread(Native::load, "httptap-native-preload");
+    /**
+     * Starts binding {@link LibC} on a background thread, then {@link ProcessCalls} too if
+     * {@code processCallsToo} (httptap will start the command itself); returns at once.
+     */
+    public static void preload(boolean processCallsToo) {
+        boolean libc = started.compareAndSet(false, true);
+        boolean processes = processCallsToo && processCallsStarted.compareAndSet(false, true);
+        if (libc || processes) {
+            Thread loader = new Thread(() -> {
+                if (libc) {
+                    load();
+                }
+                if (processes) {
+                    loadProcessCalls();
+                }
+            }, "httptap-native-preload");
             loader.setDaemon(true);
             loader.start();
         }
     }
 
-    /** The C library, bound on first use (or waiting for {@link #preload()} to finish). */
+    /** The C library, bound on first use (or waiting for {@link #preload} to finish). */
     public static LibC libc() {
         return binding().libc();
+    }
+
+    /** The C library's process calls, bound on first use (or waiting for {@link #preload} to finish). */
+    public static ProcessCalls processes() {
+        if (processCallsStarted.compareAndSet(false, true)) {
+            loadProcessCalls();
+        }
+        return joined(processCalls);
     }
 
     /** The jnr-ffi runtime, to allocate native memory for {@link LibC} calls. */
@@ -57,8 +79,12 @@ public final class Native {
         if (started.compareAndSet(false, true)) {
             load();
         }
+        return joined(binding);
+    }
+
+    private static <T> T joined(CompletableFuture<T> future) {
         try {
-            return binding.join();
+            return future.join();
         } catch (CompletionException e) {
             throw new IllegalStateException("cannot load the C library binding: " + e.getCause().getMessage(), e.getCause());
         }
@@ -78,6 +104,15 @@ public final class Native {
             binding.complete(new Binding(libc, jnr.ffi.Runtime.getRuntime(libc)));
         } catch (RuntimeException | LinkageError e) {
             binding.completeExceptionally(e);
+        }
+    }
+
+    private static void loadProcessCalls() {
+        System.setProperty("jnr.ffi.asm.enabled", "false");
+        try {
+            processCalls.complete(LibraryLoader.create(ProcessCalls.class).failImmediately().load("c"));
+        } catch (RuntimeException | LinkageError e) {
+            processCalls.completeExceptionally(e);
         }
     }
 }

@@ -4,6 +4,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
+import java.util.Optional;
 
 /** An IPv6 address as its 128 bits in two halves, most significant byte first on the wire. */
 public record Ipv6Address(long high, long low) implements IpAddress {
@@ -21,9 +22,28 @@ public record Ipv6Address(long high, long low) implements IpAddress {
             throw new IllegalArgumentException("not an IPv6 literal: " + literal);
         }
         try {
-            return fromBytes(InetAddress.getByName(literal).getAddress());
+            byte[] bytes = InetAddress.getByName(literal).getAddress();
+            if (bytes.length < BYTES) { // the JDK turns ::ffff:a.b.c.d into a.b.c.d
+                return new Ipv6Address(0, 0xFFFF_0000_0000L | (ByteBuffer.wrap(bytes).getInt() & 0xFFFF_FFFFL));
+            }
+            return fromBytes(bytes);
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException("not an IPv6 literal: " + literal, e);
+        }
+    }
+
+    /**
+     * The address of {@code text} when it is an IPv6 literal without brackets or zone, as users and clients
+     * write them in URLs and patterns; empty for anything else, which is never looked up as a name.
+     */
+    public static Optional<Ipv6Address> ofLiteral(String text) {
+        if (text.indexOf(':') < 0 || !text.matches("[0-9A-Fa-f:.]+")) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(parse(text));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
         }
     }
 

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.httptap.fuzz.FuzzedPieces;
-import io.airlift.compress.zstd.ZstdOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,7 +38,7 @@ class ContentDecodingFuzzTest {
         switch (mode) {
             case 0 -> { // text encoded with one or two codings this test can encode
                 for (int count = data.consumeInt(1, 2); count > 0; count--) {
-                    codings.add(data.pickValue(new String[] {"gzip", "deflate", "zstd"}));
+                    codings.add(data.pickValue(new String[] {"gzip", "deflate", "zstd", "br"}));
                 }
                 plain = data.consumeBytes(data.consumeInt(0, 20000));
                 body = encode(plain, codings, data.consumeBoolean());
@@ -63,20 +62,32 @@ class ContentDecodingFuzzTest {
             }
         }
         int[] cuts = FuzzedPieces.cuts(data);
-        BodyRecorder recorder = new BodyDecoder(printLimit).recorder(List.of(String.join(", ", codings)));
+        List<String> contentEncoding = List.of(String.join(", ", codings));
+        BodyRecorder recorder = new BodyDecoder(printLimit).recorder(contentEncoding);
+        LengthMeter meter = BodyDecoder.meter(contentEncoding).orElse(null);
         for (ByteBuffer piece : FuzzedPieces.pieces(body, cuts)) {
             recorder.append(piece.asReadOnlyBuffer());
+            if (meter != null) {
+                meter.append(piece.asReadOnlyBuffer());
+            }
         }
         DecodedBody shown = recorder.result(complete);
+        if (meter != null) {
+            meter.end(complete);
+            assertTrue(meter.decodedBytes() >= 0 ^ meter.problem() != null, "a length or a reason, never both");
+            assertEquals(body.length, meter.encodedBytes());
+        }
 
         assertTrue(shown.bytes().length <= printLimit, "kept " + shown.bytes().length + " bytes over the limit");
         if (plain != null && complete) {
             assertEquals(java.util.Optional.empty(), shown.failure(), "an encoded body failed to decode");
             assertArrayEquals(Arrays.copyOf(plain, Math.min(plain.length, printLimit)), shown.bytes());
             assertEquals(plain.length > printLimit, shown.cut(), "cut exactly when longer than the limit");
+            assertEquals(plain.length, meter.decodedBytes(), "the decoded length, counted");
         }
         if (mode == 1 && codings.size() == 1) {
             assertTrue(shown.cut() || printLimit == 0, "a bomb is shown cut");
+            assertEquals("not decoded: gzip expands over " + LengthMeter.MAX_EXPANSION + "-fold", meter.problem());
         }
     }
 
@@ -88,21 +99,14 @@ class ContentDecodingFuzzTest {
                 bytes = switch (coding) {
                     case "gzip" -> BodyDecoderTest.gzip(bytes);
                     case "deflate" -> BodyDecoderTest.deflate(bytes, rawDeflate);
-                    default -> zstd(bytes);
+                    case "br" -> StoredBrotli.encode(bytes);
+                    default -> LengthMeterTest.zstd(bytes);
                 };
             }
             return bytes;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static byte[] zstd(byte[] plain) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ZstdOutputStream out = new ZstdOutputStream(bytes)) {
-            out.write(plain);
-        }
-        return bytes.toByteArray();
     }
 
     private static byte[] gzipOfZeros(long count) {

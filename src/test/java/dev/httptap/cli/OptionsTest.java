@@ -28,7 +28,7 @@ class OptionsTest {
         options.applyEnvironment(Map.of());
         assertEquals("httptap", options.tun);
         assertEquals("10.1.1.100/24", options.subnet);
-        assertEquals("10.1.1.1", options.gateway);
+        assertEquals(null, options.gateway, "derived from --subnet: TapSettings");
         assertEquals(List.of(80), options.httpPorts);
         assertEquals(List.of("/bin/sh"), options.command);
         assertFalse(options.dumpTcp);
@@ -115,7 +115,7 @@ class OptionsTest {
     void helpMentionsEveryFlag() {
         String help = new CommandLine(new Options()).getUsageMessage();
         for (String flag : List.of("--verbose", "--version", "--no-new-user-namespace", "--stderr", "--tun", "--subnet",
-                "--gateway", "--user", "--no-overlay", "--dump-tcp", "--dump-har", "--http", "--https", "--head", "--body",
+                "--gateway", "--user", "--uid", "--gid", "--stack", "--no-overlay", "--dump-tcp", "--dump-har", "--http", "--https", "--head", "--body",
                 "--max-body-print", "--print-dns", "--no-exit", "--ca-file", "--insecure")) {
             assertTrue(help.contains(flag), flag + " missing from --help");
         }
@@ -137,6 +137,7 @@ class OptionsTest {
                 new String[] {"--ca-file", "/tmp/ca.pem", "--dump-har", "x.har", "--", "curl"},
                 new String[] {"--ca-file=/tmp/ca.pem", "--dump-jsonl=a=b.jsonl", "--filter=host=*.example.com,status=4xx"},
                 new String[] {"--filter", "method=POST", "--head"},
+                new String[] {"--passthrough", "*.example.com", "--", "curl"},
                 new String[] {"--head"});
         for (String[] line : lines) {
             Options quick = Options.withoutPicocli(line).orElseThrow(() -> new AssertionError(List.of(line)));
@@ -149,6 +150,7 @@ class OptionsTest {
         for (String[] line : List.of(
                 new String[] {"-v", "--verbose", "--", "true"},
                 new String[] {"--head", "--head", "true"},
+                new String[] {"--passthrough", "a.test", "--passthrough=b.test:8443", "true"},
                 new String[] {"--head=true", "true"},
                 new String[] {"--ca-file"},
                 new String[] {"--ca-file", "-v", "true"},

@@ -2,20 +2,36 @@ package dev.httptap.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.httptap.sandbox.InsideIds;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 class TapSettingsTest {
+    /** Root's view: --user switches for real (CommandIdentityTest has the others). */
+    private static final Caller ROOT = new Caller(true, Path.of("/nonexistent/passwd"));
+
     private static TapSettings settings(String... args) {
+        return settings(Map.of(), args);
+    }
+
+    private static TapSettings settings(Map<String, String> env, String... args) {
         Options options = new Options();
         new CommandLine(options).setStopAtPositional(true).parseArgs(args);
-        options.applyEnvironment(Map.of());
-        return TapSettings.from(options);
+        options.applyEnvironment(env);
+        return TapSettings.from(options, ROOT);
+    }
+
+    private static String refusal(String... args) {
+        return assertThrows(IllegalArgumentException.class, () -> settings(args)).getMessage();
     }
 
     @Test
@@ -62,6 +78,57 @@ class TapSettingsTest {
         assertTrue(e.getMessage().contains("not inside"));
     }
 
+    /** The original takes --subnet 10.2.2.100/24 alone; the gateway is then the subnet's first address. */
+    @Test
+    void subnetAloneGetsAGatewayInsideIt() {
+        TapSettings s = settings("--subnet", "10.2.2.100/24");
+        assertEquals("10.2.2.1", s.gateway().getHostAddress());
+        assertEquals("10.0.0.2", settings("--subnet", "10.0.0.1/30").gateway().getHostAddress(), "not its own address");
+        assertEquals("172.16.0.1", settings("--subnet", "172.16.9.9/12").gateway().getHostAddress());
+        assertEquals("10.2.2.7", settings("--subnet", "10.2.2.100/24", "--gateway", "10.2.2.7").gateway().getHostAddress());
+        assertFalse(s.hasDefaultSandbox());
+        assertTrue(settings().hasDefaultSandbox());
+        assertTrue(settings("--subnet", "10.1.1.100/24", "--gateway", "10.1.1.1").hasDefaultSandbox());
+    }
+
+    @Test
+    void passthroughIsRepeatableAndABadPatternNamesTheFlag() {
+        assertEquals("[*.example.com, pinned.test:8443, [::1]]", settings("--passthrough", "*.example.com",
+                "--passthrough=pinned.test:8443", "--passthrough", "[::1]", "--", "true").passThrough().toString());
+        assertEquals("[]", settings("--", "true").passThrough().toString());
+        assertEquals("--passthrough 'a.test:0': '0' is not a port (1-65535)", refusal("--passthrough", "a.test:0"));
+    }
+
+    @Test
+    void addressErrorsNameTheirFlag() {
+        assertEquals("--subnet '10.2.2': expected ADDRESS/PREFIX, like 10.1.1.100/24", refusal("--subnet", "10.2.2"));
+        assertEquals("--subnet '10.2.2.1/x': the prefix length is not a number", refusal("--subnet", "10.2.2.1/x"));
+        assertEquals("--subnet '10.2.2.1/31': the prefix length must be 1 to 30", refusal("--subnet", "10.2.2.1/31"));
+        assertEquals("--subnet 'host/24': not an IPv4 address (A.B.C.D)", refusal("--subnet", "host/24"));
+        assertEquals("--gateway 'x': not an IPv4 address (A.B.C.D)", refusal("--gateway", "x"));
+        assertEquals("--gateway '10.1.1.256': not an IPv4 address (A.B.C.D): 256 is over 255", refusal("--gateway", "10.1.1.256"));
+    }
+
+    @Test
+    void uidAndGidAreTheIdsInsideAndLeaveTheUsualSandbox() {
+        TapSettings s = settings("--uid", "0", "--gid", "1234");
+        assertEquals(new InsideIds(OptionalLong.of(0), OptionalLong.of(1234)), s.identity().insideIds());
+        assertNull(s.identity().switchTo());
+        assertFalse(s.hasDefaultSandbox(), "no early-start plan is made for other ids");
+        assertEquals(InsideIds.USUAL, settings().identity().insideIds());
+        assertEquals("--uid 4294967295: an id is 0 to 4294967294", refusal("--uid", "4294967295"));
+        assertEquals("--gid -1: an id is 0 to 4294967294", refusal("--gid", "-1"));
+    }
+
+    @Test
+    void theStackIsAcceptedWithANote() {
+        assertEquals(List.of(), settings().notes());
+        assertEquals(List.of("--stack gvisor: this implementation has one TCP/IP stack of its own, used whatever the choice"),
+                settings("--stack", "gvisor").notes());
+        assertEquals(1, settings(Map.of("HTTPTAP_STACK", "homegrown")).notes().size());
+        assertEquals("--stack tcp: expected gvisor or homegrown", refusal("--stack", "tcp"));
+    }
+
     @Test
     void rejectsMalformedAddressesWithoutLookingThemUp() {
         assertThrows(IllegalArgumentException.class, () -> settings("--subnet", "example/24"));
@@ -95,7 +162,7 @@ class TapSettingsTest {
         TapSettings s = settings("--no-new-user-namespace", "--no-overlay", "--user", "nobody");
         assertFalse(s.newUserNamespace());
         assertFalse(s.overlay());
-        assertEquals("nobody", s.user());
+        assertEquals("nobody", s.identity().switchTo());
     }
 
     @Test

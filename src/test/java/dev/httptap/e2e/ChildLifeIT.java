@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,10 +21,12 @@ class ChildLifeIT {
 
     /**
      * Drives httptap from a pseudo-terminal as a person would: waits for the command to say it is ready, types
-     * Ctrl-C, and prints the exit code httptap ended with, then everything the terminal showed.
+     * Ctrl-C (or what $TERMINAL_KEYS holds), and prints the exit code httptap ended with, then everything the
+     * terminal showed.
      */
     static final String TERMINAL_DRIVER = """
             import os, pty, select, sys, time
+            keys = os.environ.get("TERMINAL_KEYS", "\\x03").encode()
             pid, fd = pty.fork()
             if pid == 0:
                 os.execv(sys.argv[1], sys.argv[1:])
@@ -41,7 +44,7 @@ class ChildLifeIT {
                             return
                         seen += chunk
             pump(lambda: b"ready" not in seen)
-            os.write(fd, b"\\x03")
+            os.write(fd, keys)
             pump(lambda: True)
             _, status = os.waitpid(pid, 0)
             print(os.waitstatus_to_exitcode(status))
@@ -59,6 +62,39 @@ class ChildLifeIT {
         String[] lines = run.stdoutText().split("\n", 2);
         assertEquals("42", lines[0].trim(), "httptap's exit code after Ctrl-C\n" + run.describe());
         assertTrue(run.stdoutText().contains("interrupted"), "the command did not get the interrupt\n" + run.describe());
+    }
+
+    /** The command reads httptap's terminal, which its PID namespace and the processes around it leave alone. */
+    @Test
+    void theCommandReadsALineTypedAtTheTerminal() {
+        ProcessRun run = RunningCommand.run(LIMIT, List.of("env", "TERMINAL_KEYS=typed words\n", "python3", "-c",
+                TERMINAL_DRIVER, Httptap.launcher().toString(), "--", "sh", "-c", "echo ready; read line; echo \"got $line\""));
+
+        assertEquals("0", run.stdoutText().split("\n", 2)[0].trim(), "httptap's exit code\n" + run.describe());
+        assertTrue(run.stdoutText().contains("got typed words"), "the line did not reach the command\n" + run.describe());
+    }
+
+    /** With --no-exit, what the command left behind lives until httptap ends, and then ends too. */
+    @Test
+    void noExitKeepsLeftoversUntilHttptapEnds() {
+        String marker = "300." + ThreadLocalRandom.current().nextInt(100_000_000, 999_999_999);
+        RunningCommand httptap = Httptap.command("sh", "-c", "sleep " + marker + " & exit 5").flags("--no-exit").start();
+        try {
+            assertTrue(ProcessTable.awaitCondition(LIMIT,
+                    () -> httptap.stderrSoFar().contains("still serving") || !httptap.isAlive()),
+                    "httptap did not go on serving after the command");
+            assertEquals(1, ProcessTable.withArgument(marker).size(), "the background sleep after the command's exit");
+
+            httptap.terminate();
+            ProcessRun run = httptap.awaitExit(LIMIT);
+
+            assertEquals(5, run.exitCode(), run.describe());
+            assertTrue(ProcessTable.awaitCondition(LIMIT, () -> ProcessTable.withArgument(marker).isEmpty()),
+                    "the background sleep outlived httptap");
+        } finally {
+            httptap.killTree();
+            ProcessTable.withArgument(marker).forEach(ProcessHandle::destroyForcibly);
+        }
     }
 
     @Test

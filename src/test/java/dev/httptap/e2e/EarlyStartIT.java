@@ -160,6 +160,18 @@ class EarlyStartIT {
         cache.assertStartedEarly();
     }
 
+    /** A bad --filter expression is reported even when the command sends nothing and ends first. */
+    @Test
+    void aBadFilterIsReportedWhenTheCommandEndsFirst() {
+        cache.prime();
+
+        ProcessRun early = cache.tapped(Httptap.command("true").flags("--filter", "bogus")).run();
+
+        assertEquals(2, early.exitCode(), early.describe());
+        assertEquals(List.of("httptap: --filter 'bogus': 'bogus' is not key=value"), early.stderrLines(), early.describe());
+        cache.assertStartedEarly();
+    }
+
     /** httptap started with stdin closed gives its command a closed stdin, on both paths. */
     @Test
     void aClosedStdinStaysClosedForTheCommand() {
@@ -210,6 +222,33 @@ class EarlyStartIT {
             assertEquals(2, ProcessRun.exchangeLines(served.stdoutLines()).size(), served.describe());
             cache.assertStartedEarly();
         }
+    }
+
+    /**
+     * Options that change the namespace set-up (--uid, --gid, --user) or must be checked before the command
+     * starts (--stack, HTTPTAP_STACK) are not in the plan: the launcher steps aside and the JVM does as it
+     * would without a plan, before any command runs.
+     */
+    @Test
+    void idsAndTheStackChoiceStepAsideForTheJvm() {
+        cache.prime();
+        ProcessRun uid = cache.tapped(Httptap.command("id", "-u").flags("--uid", "1234")).run();
+        assertEquals("1234\n", uid.programStdout(), uid.describe());
+        cache.assertMissed("an option the plan does not cover");
+        cache.forgetJavaNote();
+
+        ProcessRun stack = cache.tapped(Httptap.command("true")).wrappedIn("env", "HTTPTAP_STACK=gvisor").run();
+        assertEquals(List.of("httptap: HTTPTAP_STACK=gvisor: this implementation has one TCP/IP stack of its own, used"
+                + " whatever the choice"), stack.stderrLines(), stack.describe());
+        cache.assertMissed("an HTTPTAP_ variable is set");
+        cache.forgetJavaNote();
+
+        Path ran = dir.resolve("ran");
+        ProcessRun bad = cache.tapped(Httptap.command("touch", ran.toString())).wrappedIn("env", "HTTPTAP_STACK=lwip").run();
+        assertAll(bad.describe(),
+                () -> assertEquals(2, bad.exitCode(), "exit code"),
+                () -> assertEquals(List.of("httptap: HTTPTAP_STACK=lwip: expected gvisor or homegrown"), bad.stderrLines()),
+                () -> assertTrue(Files.notExists(ran), "the command never ran"));
     }
 
     /** An exchange line without what follows the URL (status text, sizes, times). */

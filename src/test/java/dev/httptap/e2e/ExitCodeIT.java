@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** httptap exits with its command's exit code, and 128+N when the command dies of signal N. */
@@ -19,6 +20,22 @@ class ExitCodeIT {
     void commandKilledBySigtermGives143() {
         ProcessRun run = Httptap.command("sh", "-c", "kill -TERM $$").run();
         assertEquals(128 + 15, run.exitCode(), run.describe());
+    }
+
+    /** As a shell says it and exits (bash: "/tmp: Is a directory", 126). */
+    @Test
+    void directoryAsTheCommandGives126AndSaysSo() {
+        ProcessRun run = Httptap.command("/tmp").run();
+
+        assertAll(run.describe(),
+                () -> assertEquals(126, run.exitCode(), "exit code"),
+                () -> assertEquals(List.of("httptap: /tmp: is a directory"), run.stderrLines()));
+    }
+
+    @Test
+    void missingCommandOnThePathIsNotFoundAsAShellSays() {
+        ProcessRun run = Httptap.command("httptap-e2e-no-such-command").run();
+        assertEquals(List.of("httptap: httptap-e2e-no-such-command: command not found"), run.stderrLines(), run.describe());
     }
 
     @Test

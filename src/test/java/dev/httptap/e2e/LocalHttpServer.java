@@ -66,8 +66,12 @@ final class LocalHttpServer implements AutoCloseable {
 
     /** The same server over HTTPS with {@code tls}'s certificate, offering HTTP/1.1 by ALPN. */
     static LocalHttpServer startTls(SSLContext tls) throws IOException {
-        SSLServerSocket socket = (SSLServerSocket) tls.getServerSocketFactory()
-                .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        return startTls(tls, InetAddress.getLoopbackAddress());
+    }
+
+    /** The HTTPS server on another local address, e.g. ::1. */
+    static LocalHttpServer startTls(SSLContext tls, InetAddress bindTo) throws IOException {
+        SSLServerSocket socket = (SSLServerSocket) tls.getServerSocketFactory().createServerSocket(0, 50, bindTo);
         SSLParameters parameters = socket.getSSLParameters();
         parameters.setApplicationProtocols(new String[] {"http/1.1"});
         socket.setSSLParameters(parameters);

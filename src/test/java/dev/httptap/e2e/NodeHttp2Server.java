@@ -30,11 +30,16 @@ final class NodeHttp2Server implements AutoCloseable {
     }
 
     static NodeHttp2Server startTls(Path dir, TestPki.PemFiles pem) {
-        return start(dir, "tls", pem.key().toString(), pem.certificate().toString());
+        return startTls(dir, pem, 0);
+    }
+
+    /** Over TLS on {@code port} (0: an ephemeral one). */
+    static NodeHttp2Server startTls(Path dir, TestPki.PemFiles pem, int port) {
+        return start(dir, port, "tls", pem.key().toString(), pem.certificate().toString());
     }
 
     static NodeHttp2Server startPlain(Path dir) {
-        return start(dir, "plain");
+        return start(dir, 0, "plain");
     }
 
     int port() {
@@ -55,12 +60,14 @@ final class NodeHttp2Server implements AutoCloseable {
         return file;
     }
 
-    private static NodeHttp2Server start(Path dir, String... arguments) {
+    private static NodeHttp2Server start(Path dir, int port, String... arguments) {
         List<String> command = new ArrayList<>(List.of("node", script(dir, "h2-server.js").toString()));
         command.addAll(List.of(arguments));
         Process process;
         try {
-            process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
+            builder.environment().put("H2_PORT", Integer.toString(port));
+            process = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start node (scripts/test installs it)", e);
         }

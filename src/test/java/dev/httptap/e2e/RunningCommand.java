@@ -58,6 +58,11 @@ final class RunningCommand {
         return text(stdout);
     }
 
+    /** What the process has written to stderr so far. */
+    String stderrSoFar() {
+        return text(stderr);
+    }
+
     /** Waits until stdout holds {@code marker}; fails the test if the process ends or {@code limit} passes first. */
     void awaitStdout(String marker, Duration limit) {
         boolean seen = ProcessTable.awaitCondition(limit, () -> stdoutSoFar().contains(marker) || !isAlive());

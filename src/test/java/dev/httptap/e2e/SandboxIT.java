@@ -30,6 +30,18 @@ class SandboxIT {
                 () -> assertEquals(direct.stdoutText(), tapped.programStdout(), "uid and gid"));
     }
 
+    /** --uid and --gid as in the original: the ids the command sees inside, whoever runs httptap. */
+    @Test
+    void uidAndGidInsideAreTheOnesAskedFor() {
+        ProcessRun root = Httptap.command("sh", "-c", "id -u; id -g").flags("--uid", "0", "--gid", "0").run();
+        ProcessRun other = Httptap.command("id", "-u").flags("--uid", "1234").run();
+
+        assertAll(root.describe() + "\n" + other.describe(),
+                () -> assertEquals("0\n0\n", root.programStdout(), "--uid 0 --gid 0"),
+                () -> assertEquals("1234\n", other.programStdout(), "--uid 1234"),
+                () -> assertEquals(0, root.exitCode() + other.exitCode(), "exit codes"));
+    }
+
     @Test
     void theTapsQueueHoldsABurstOfThousandsOfConnections() {
         // The kernel's default (500) drops SYNs when thousands of connections open at once.

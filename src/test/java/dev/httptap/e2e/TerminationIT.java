@@ -95,6 +95,40 @@ class TerminationIT {
         }
     }
 
+    /**
+     * SIGKILL gives httptap no chance to stop anything, yet the command and what it started in the
+     * background end with it: they run in a PID namespace whose init dies with httptap. Both ways a command
+     * starts: before the JVM (the process killed is then the launcher's lead) and by the JVM (then the JVM).
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void sigkillEndsTheCommandAndItsBackgroundJobs(boolean early) {
+        Httptap.command("true").run(); // leaves the plan an early start uses
+        // Inside the namespace the sleeps have other pids: they are found from here by their unique duration.
+        String marker = "300." + ThreadLocalRandom.current().nextInt(100_000_000, 999_999_999);
+        Httptap httptap = Httptap.command("sh", "-c", "sleep " + marker + " & sleep " + marker);
+        if (!early) {
+            httptap.flags("--fresh-ca");
+        }
+        RunningCommand killed = httptap.start();
+        try {
+            if (!ProcessTable.awaitCondition(START_LIMIT, () -> ProcessTable.withArgument(marker).size() == 2 || !killed.isAlive())) {
+                fail("the two sleeps did not start within " + START_LIMIT.toSeconds() + " s");
+            }
+            assertTrue(killed.isAlive(), () -> "httptap ended before it was killed: " + killed.awaitExit(STOP_LIMIT).describe());
+
+            RunningCommand.run(STOP_LIMIT, List.of("kill", "-KILL", Long.toString(killed.pid())));
+            ProcessRun run = killed.awaitExit(STOP_LIMIT);
+
+            assertEquals(128 + 9, run.exitCode(), run.describe());
+            assertTrue(ProcessTable.awaitCondition(STOP_LIMIT, () -> ProcessTable.withArgument(marker).isEmpty()),
+                    "still running after httptap was killed: " + ProcessTable.withArgument(marker));
+        } finally {
+            killed.killTree();
+            ProcessTable.withArgument(marker).forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+
     /** A run killed with SIGKILL cannot remove its temporary directory; the next run that gets going does. */
     @Test
     void theNextRunRemovesTheDirectoryOfAKilledRun() throws Exception {

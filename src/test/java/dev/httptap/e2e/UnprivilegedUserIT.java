@@ -48,6 +48,39 @@ class UnprivilegedUserIT {
         assertUserCanTap(PRIVATE_OPEN_TUN);
     }
 
+    /**
+     * --uid/--gid map the user's own ids to the ones asked for; --user, which root alone can switch to for
+     * real, gives that account's ids inside, and a note says so.
+     */
+    @Test
+    void idsInsideAreTheOnesAskedForWithoutRoot() {
+        ProcessRun zero = Httptap.command("sh", "-c", "id -u; id -g").flags("--uid", "0", "--gid", "0")
+                .wrappedIn(PRIVATE_OPEN_TUN).asUser(USER).run();
+        ProcessRun other = Httptap.command("id", "-u").flags("--uid", "1234").wrappedIn(PRIVATE_OPEN_TUN).asUser(USER).run();
+        ProcessRun nobody = Httptap.command("sh", "-c", "id -u; id -g").flags("--user", "nobody")
+                .wrappedIn(PRIVATE_OPEN_TUN).asUser(USER).run();
+        String nobodyIds = Route.DIRECT.run("sh", "-c", "id -u nobody; id -g nobody").stdoutText();
+        List<String> uidAndGid = nobodyIds.lines().toList();
+
+        assertAll(zero.describe() + "\n" + other.describe() + "\n" + nobody.describe(),
+                () -> assertEquals("0\n0\n", zero.programStdout(), "--uid 0 --gid 0"),
+                () -> assertEquals("1234\n", other.programStdout(), "--uid 1234"),
+                () -> assertEquals(nobodyIds, nobody.programStdout(), "--user nobody"),
+                () -> assertEquals(List.of("httptap: --user nobody: the command sees uid " + uidAndGid.get(0) + " and gid "
+                        + uidAndGid.get(1) + " inside its namespace but keeps your rights outside (a real switch of user"
+                        + " needs root)"), nobody.stderrLines(), "the note"));
+    }
+
+    @Test
+    void aMissingUserIsAUsageErrorNamingUser() {
+        ProcessRun run = Httptap.command("true").flags("--user", "httptap-e2e-no-such-user").asUser(USER).run();
+
+        assertAll(run.describe(),
+                () -> assertEquals(2, run.exitCode(), "exit code"),
+                () -> assertEquals(List.of("httptap: --user httptap-e2e-no-such-user: no such user in /etc/passwd"),
+                        run.stderrLines()));
+    }
+
     /** Run as the user (inside {@code wrapper}, if any): its uid inside is its own, and an exchange is seen. */
     private static void assertUserCanTap(String... wrapper) throws IOException {
         String uid = Route.DIRECT.run("id", "-u", USER).stdoutText();

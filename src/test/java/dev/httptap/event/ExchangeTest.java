@@ -39,7 +39,20 @@ class ExchangeTest {
         assertEquals("http://other/y", exchange("10.0.0.1", "GET", "http://other/y", host).url());
         assertEquals("HTTPS://other/y", exchange("10.0.0.1", "GET", "HTTPS://other/y", host).url());
         assertEquals("http://h:443", exchange("10.0.0.1", "CONNECT", "h:443", host).url());
-        assertEquals("http://h/*", exchange("10.0.0.1", "OPTIONS", "*", host).url());
+        assertEquals("http://h:8080/*", exchange("10.0.0.1", "OPTIONS", "*", host).url());
+    }
+
+    @Test
+    void urlAsTheUserTypedIt() {
+        assertEquals("http://name:8080/", exchange("10.0.0.1", "GET", "/", Headers.of("Host", "name")).url(),
+                "the connection's port, which Host left out");
+        assertEquals("http://name/", exchange("10.0.0.1", "GET", "/", Headers.of("Host", "name:80")).url(),
+                "the default port, written out, dropped");
+        assertEquals("http://[fd77:6874:7470::a9fe:4d41]:8080/", exchange("10.0.0.1", "GET", "/",
+                Headers.of("Host", "[FD77:6874:7470:0:0:0:A9FE:4D41]")).url());
+        assertEquals("http://name/y", exchange("10.0.0.1", "GET", "http://name:80/y", Headers.EMPTY).url(),
+                "an absolute-form target's default port dropped, the connection's (a proxy's) never added");
+        assertEquals("http://name/y", exchange("10.0.0.1", "GET", "http://name/y", Headers.EMPTY).url());
     }
 
     @Test

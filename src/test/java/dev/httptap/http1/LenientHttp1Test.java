@@ -72,7 +72,7 @@ class LenientHttp1Test {
         RecordingListener recorded = record(new Conversation()
                 .client("GET /c HTTP/1.1\r\nHost: h\r\nX-Ctl: a\u0001b\u0000c\u007f\r\n\r\n")
                 .server("HTTP/1.1 200 OK\r\nX-Ctl: \u001b[31mred\r\nContent-Length: 0\r\n\r\n"), split);
-        assertEquals(List.of("request GET /c", "response 200", "finished GET http://h/c 200 COMPLETE 0/0"),
+        assertEquals(List.of("request GET /c", "response 200", "finished GET http://h:8000/c 200 COMPLETE 0/0"),
                 recorded.events);
         assertEquals("a\u0001b\u0000c\u007f", requestHeaders(recorded).first("X-Ctl").orElseThrow());
         assertEquals("\u001b[31mred", responseHeaders(recorded).first("X-Ctl").orElseThrow());
@@ -84,7 +84,7 @@ class LenientHttp1Test {
         RecordingListener recorded = record(new Conversation()
                 .client("GET /d HTTP/1.1\r\n  stray\r\nHost: h\r\nX-Long: one\r\n two\r\n\r\n")
                 .server("HTTP/1.1 200 OK\r\nX-Long: three\r\n\tfour\r\nContent-Length: 0\r\n\r\n"), split);
-        assertEquals(List.of("request GET /d", "response 200", "finished GET http://h/d 200 COMPLETE 0/0",
+        assertEquals(List.of("request GET /d", "response 200", "finished GET http://h:8000/d 200 COMPLETE 0/0",
                 "note: request head has 1 line(s) that are no header field, first \"  stray\""), recorded.events);
         assertEquals("one two", requestHeaders(recorded).first("X-Long").orElseThrow());
         assertEquals("three four", responseHeaders(recorded).first("X-Long").orElseThrow());
@@ -97,7 +97,7 @@ class LenientHttp1Test {
                 .client("POST /e HTTP/1.1\nHost: h\nTransfer-Encoding: chunked\n\n2\nhi\n0\n\n")
                 .server("HTTP/1.1 200 OK\nTransfer-Encoding: chunked\n\n3\nyes\n0\nX-Trailer: t\n\n");
         assertEquals(List.of("request POST /e", "request body: hi", "response 200", "response body: yes",
-                "finished POST http://h/e 200 COMPLETE 2/3"), playClosed(conversation, split));
+                "finished POST http://h:8000/e 200 COMPLETE 2/3"), playClosed(conversation, split));
     }
 
     @ParameterizedTest
@@ -107,7 +107,7 @@ class LenientHttp1Test {
                 .client("POST /f HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nhi" + get("/g"))
                 .server("HTTP/1.1 200 OK\r\nContent-Length: 1, 1\r\n\r\n1" + ok("2"));
         assertEquals(List.of("request POST /f", "request body: hi", "request GET /g", "response 200",
-                "response body: 1", "finished POST http://h/f 200 COMPLETE 2/1", "response 200", "response body: 2",
+                "response body: 1", "finished POST http://h:8000/f 200 COMPLETE 2/1", "response 200", "response body: 2",
                 "finished GET " + URL + "/g 200 COMPLETE 0/1"), playClosed(conversation, split));
     }
 
@@ -118,7 +118,7 @@ class LenientHttp1Test {
                 .client("POST /h HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!")
                 .server(BAD_REQUEST).serverEnd();
         assertEquals(List.of("request POST /h", "request body: hello!", "response 400",
-                "finished POST http://h/h 400 COMPLETE 6/0", "note: request body end unknown (Content-Length: \"5, 6\"),"
+                "finished POST http://h:8000/h 400 COMPLETE 6/0", "note: request body end unknown (Content-Length: \"5, 6\"),"
                         + " the rest of this direction is counted as its body"), playClosed(conversation, split));
     }
 
@@ -140,7 +140,7 @@ class LenientHttp1Test {
                 .client("POST /j HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: xchunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n")
                 .server(ok("done"));
         assertEquals(List.of("request POST /j", "request body: 3\r\nabc\r\n0\r\n\r\n", "response 200",
-                "response body: done", "finished POST http://h/j 200 COMPLETE 13/4",
+                "response body: done", "finished POST http://h:8000/j 200 COMPLETE 13/4",
                 "note: request body end unknown (Transfer-Encoding: \"xchunked\"), the rest of this direction is"
                         + " counted as its body"), play(conversation, split, Http1Connection.State.WATCHING));
     }
@@ -188,7 +188,7 @@ class LenientHttp1Test {
                 .server("HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Length: 0\r\n\r\n" + ok("n"));
         List<String> events = playClosed(conversation, split);
         assertEquals(List.of("request POST /big", "request body: hi", "request GET /next", "response 431",
-                "finished POST http://h/big 431 COMPLETE 2/0",
+                "finished POST http://h:8000/big 431 COMPLETE 2/0",
                 "note: request head of 98940 bytes: only its first 65457 bytes are shown",
                 "note: request 407 header fields after the first 256 are not shown", "response 200",
                 "response body: n", "finished GET " + URL + "/next 200 COMPLETE 0/1"), events);
@@ -214,7 +214,7 @@ class LenientHttp1Test {
                 .client("GET /many HTTP/1.1\r\nHost: h\r\n" + "A: b\r\n".repeat(300) + "\r\n")
                 .server("HTTP/1.1 400 Bad Request\r\n" + "C: d\r\n".repeat(299) + "Content-Length: 1\r\n\r\nx");
         assertEquals(List.of("request GET /many", "response 400", "response body: x",
-                "finished GET http://h/many 400 COMPLETE 0/1",
+                "finished GET http://h:8000/many 400 COMPLETE 0/1",
                 "note: request 45 header fields after the first 256 are not shown",
                 "note: response 43 header fields after the first 256 are not shown"), playClosed(conversation, split));
     }
@@ -226,8 +226,8 @@ class LenientHttp1Test {
                 .client("GET  \t/a\t HTTP/1.1 \r\nHost: h\r\n\r\n" + "\r\nGET\u000b/b\rHTTP/1.1\r\nHost: h\r\n\r\n")
                 .server(ok("a") + ok("b"));
         assertEquals(List.of("request GET /a", "request GET /b", "response 200", "response body: a",
-                "finished GET http://h/a 200 COMPLETE 0/1", "response 200", "response body: b",
-                "finished GET http://h/b 200 COMPLETE 0/1"),
+                "finished GET http://h:8000/a 200 COMPLETE 0/1", "response 200", "response body: b",
+                "finished GET http://h:8000/b 200 COMPLETE 0/1"),
                 playClosed(conversation, split));
     }
 
@@ -236,7 +236,7 @@ class LenientHttp1Test {
     void aLowerCaseMethodIsReportedAsSentWithTheServers501(Split split) {
         Conversation conversation = new Conversation().client("get /c HTTP/1.1\r\nHost: h\r\n\r\n")
                 .server("HTTP/1.1 501 Not Implemented\r\nContent-Length: 0\r\n\r\n");
-        assertEquals(List.of("request get /c", "response 501", "finished get http://h/c 501 COMPLETE 0/0"),
+        assertEquals(List.of("request get /c", "response 501", "finished get http://h:8000/c 501 COMPLETE 0/0"),
                 playClosed(conversation, split));
     }
 
@@ -255,11 +255,11 @@ class LenientHttp1Test {
         Conversation conversation = new Conversation()
                 .client("GET /e f HTTP/1.1\r\nHost: h\r\n\r\n")
                 .server(BAD_REQUEST).serverEnd();
-        assertEquals(List.of("request GET /e f", "response 400", "finished GET http://h/e f 400 COMPLETE 0/0"),
+        assertEquals(List.of("request GET /e f", "response 400", "finished GET http://h:8000/e f 400 COMPLETE 0/0"),
                 playClosed(conversation, split));
         Conversation http2 = new Conversation().client("GET /g HTTP/2.0\r\nHost: h\r\n\r\n")
                 .server("HTTP/1.1 505 HTTP Version Not Supported\r\nContent-Length: 0\r\n\r\n");
-        assertEquals(List.of("request GET /g", "response 505", "finished GET http://h/g 505 COMPLETE 0/0"),
+        assertEquals(List.of("request GET /g", "response 505", "finished GET http://h:8000/g 505 COMPLETE 0/0"),
                 playClosed(http2, split));
     }
 
@@ -301,7 +301,7 @@ class LenientHttp1Test {
         int kept = HeadReader.MAX_HEAD_BYTES - 1;
         String shownTarget = target.substring(0, kept - "GET ".length());
         assertEquals(List.of("request GET /TARGET", "request body: hi", "request GET /next", "response 414",
-                "finished GET http://h/TARGET 414 COMPLETE 2/0",
+                "finished GET http://h:8000/TARGET 414 COMPLETE 2/0",
                 "note: request start line of " + ("GET " + target + " HTTP/1.1\r").length() + " bytes: only its first "
                         + kept + " bytes and its last word are shown",
                 "note: request head of " + ("GET " + target + " HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\n").length()

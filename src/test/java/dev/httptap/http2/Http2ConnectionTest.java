@@ -59,6 +59,21 @@ class Http2ConnectionTest {
         assertEquals(Http2Connection.State.CLOSED, connection.state());
     }
 
+    /** node's http2 writes the default port out; a client may leave out the port the connection used. */
+    @Test
+    void urlsCarryThePortAsTheUserTypedIt() {
+        FlowId to8443 = new FlowId(FLOW.client(), new InetSocketAddress("192.0.2.10", 8443));
+        connection = new Http2Connection(new ConnectionInfo(to8443, to8443.server(), "https"), listener,
+                ExchangeClock.SYSTEM);
+        new Conversation()
+                .client(client.request(1, true, "GET", "https", HOST, "/lacking").take())
+                .client(client.request(3, true, "GET", "https", HOST + ":443", "/default").take())
+                .client(client.request(5, true, "GET", "https", "[2001:db8:0:0::1]:8443", "/v6").take())
+                .play(connection, Split.WHOLE);
+        assertEquals(List.of("request GET https://" + HOST + ":8443/lacking", "request GET https://" + HOST + "/default",
+                "request GET https://[2001:db8::1]:8443/v6"), listener.events);
+    }
+
     @ParameterizedTest
     @MethodSource("splits")
     void bodiesAreCountedWithoutTheirPadding(Split split) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 class HelperArgumentsTest {
@@ -17,7 +18,7 @@ class HelperArgumentsTest {
 
         assertEquals(List.of("/opt/httptap/httptap-helper",
                 "--tun", "httptap0", "--address", "10.1.1.100/24", "--gateway", "10.1.1.1", "--mtu", "65520",
-                "--", "curl", "--verbose", "http://x/"), HelperArguments.argv(HELPER, spec));
+                "--", "curl", "--verbose", "http://x/"), HelperArguments.argv(HELPER, spec, Sandbox.Leftovers.END_WITH_COMMAND));
     }
 
     @Test
@@ -35,7 +36,18 @@ class HelperArgumentsTest {
                 "--user", "nobody",
                 "--bind", "/tmp/resolv:/etc/resolv.conf",
                 "--bind", "/tmp/ca.pem:/etc/ssl/certs/ca-certificates.crt",
-                "--", "id"), HelperArguments.argv(HELPER, spec));
+                "--", "id"), HelperArguments.argv(HELPER, spec, Sandbox.Leftovers.END_WITH_COMMAND));
+    }
+
+    @Test
+    void idsInsideGoToTheHelperEachOnlyWhenGiven() {
+        SandboxSpec both = SandboxSpec.of(List.of("id")).withInsideIds(new InsideIds(OptionalLong.of(0), OptionalLong.of(4294967294L)));
+        SandboxSpec gidOnly = SandboxSpec.of(List.of("id")).withInsideIds(new InsideIds(OptionalLong.empty(), OptionalLong.of(7)));
+
+        assertEquals(List.of("--tun", "httptap0", "--address", "10.1.1.100/24", "--gateway", "10.1.1.1", "--mtu", "65520",
+                "--uid", "0", "--gid", "4294967294"), HelperArguments.options(both));
+        assertEquals(List.of("--gid", "7"), HelperArguments.options(gidOnly).subList(8, 10));
+        assertThrows(IllegalArgumentException.class, () -> new InsideIds(OptionalLong.of(4294967295L), OptionalLong.empty()));
     }
 
     @Test
@@ -44,7 +56,7 @@ class HelperArgumentsTest {
         assertEquals(List.of("/opt/httptap/httptap-helper",
                 "--tun", "httptap0", "--address", "10.1.1.100/24", "--gateway", "10.1.1.1", "--mtu", "65520",
                 "--address6", "fd77:6874:7470:0:0:0:0:100/64", "--gateway6", "fd77:6874:7470:0:0:0:0:1",
-                "--", "true"), HelperArguments.argv(Path.of("/opt/httptap/httptap-helper"), spec));
+                "--", "true"), HelperArguments.argv(Path.of("/opt/httptap/httptap-helper"), spec, Sandbox.Leftovers.END_WITH_COMMAND));
     }
 
     @Test
@@ -63,7 +75,16 @@ class HelperArgumentsTest {
 
         assertEquals(List.of("/opt/httptap/httptap-helper",
                 "--tun", "httptap0", "--address", "10.1.1.100/24", "--gateway", "10.1.1.1", "--mtu", "65520",
-                "--close-fd", "0", "--", "true"), HelperArguments.argv(HELPER, spec));
+                "--close-fd", "0", "--", "true"), HelperArguments.argv(HELPER, spec, Sandbox.Leftovers.END_WITH_COMMAND));
+    }
+
+    @Test
+    void leftoversThatOutliveTheCommandAreAskedForBeforeIt() {
+        SandboxSpec spec = SandboxSpec.of(List.of("true"));
+
+        assertEquals(List.of("/opt/httptap/httptap-helper",
+                "--tun", "httptap0", "--address", "10.1.1.100/24", "--gateway", "10.1.1.1", "--mtu", "65520",
+                "--keep-leftovers", "--", "true"), HelperArguments.argv(HELPER, spec, Sandbox.Leftovers.OUTLIVE_COMMAND));
     }
 
     @Test

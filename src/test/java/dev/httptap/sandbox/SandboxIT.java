@@ -160,7 +160,7 @@ class SandboxIT {
             assertTrue(outputOf(spec).contains("default via 10.1.1.1 dev httptap0"));
         } else {
             SandboxException e = assertThrows(SandboxException.class, () -> Sandbox.start(spec));
-            assertTrue(e.getMessage().startsWith("--no-userns needs root"), e.getMessage());
+            assertTrue(e.getMessage().startsWith("--no-new-user-namespace needs root"), e.getMessage());
         }
     }
 
@@ -220,7 +220,7 @@ class SandboxIT {
         Process jvm = startSleepingSandboxJvm();
         int pid = readPid(jvm);
 
-        Native.libc().kill((int) jvm.pid(), signal);
+        Native.processes().kill((int) jvm.pid(), signal);
 
         int exitCode = jvm.waitFor();
         assertFalse(isRunning(pid));

@@ -49,7 +49,7 @@ class TunIpv6Test {
     void ipv6NeedsTheIpv6MinimumMtu() {
         SandboxSpec base = SandboxSpec.of(List.of("true"));
         assertThrows(IllegalArgumentException.class, () -> new SandboxSpec(base.command(), base.environment(),
-                base.tunName(), base.address(), 24, base.gateway(), 1279, true, null, List.of(), false,
+                base.tunName(), base.address(), 24, base.gateway(), 1279, true, null, InsideIds.USUAL, List.of(), false,
                 TunIpv6.defaults(), java.util.Set.of()));
     }
 }

@@ -2,6 +2,7 @@ package dev.httptap.sink;
 
 import dev.httptap.event.ConnectionInfo;
 import dev.httptap.event.Exchange;
+import dev.httptap.event.ExchangeClock;
 import dev.httptap.event.Headers;
 import dev.httptap.event.Outcome;
 import dev.httptap.event.RequestHead;
@@ -16,6 +17,21 @@ public final class Exchanges {
     public static final long START_NANOS = 1_000_000_000L;
 
     private Exchanges() {}
+
+    /** A clock that reads the exchanges' start date, and {@code elapsedNanos} after their start. */
+    public static ExchangeClock clock(long elapsedNanos) {
+        return new ExchangeClock() {
+            @Override
+            public long epochMillis() {
+                return START_MILLIS;
+            }
+
+            @Override
+            public long nanoTime() {
+                return START_NANOS + elapsedNanos;
+            }
+        };
+    }
 
     public static ConnectionInfo connection(int clientPort) {
         return new ConnectionInfo(

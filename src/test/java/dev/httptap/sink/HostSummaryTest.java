@@ -21,10 +21,10 @@ class HostSummaryTest {
     void tableCountsPerHostInAlphabeticalOrder() {
         HostSummary summary = new HostSummary();
         summary.onExchangeFinished(exchange("b.example:8000", 200, Outcome.COMPLETE, 0, 1256));
-        summary.onExchangeFinished(exchange("a.example", 301, Outcome.COMPLETE, 0, 0));
+        summary.onExchangeFinished(exchange("a.example:80", 301, Outcome.COMPLETE, 0, 0));
         summary.onExchangeFinished(exchange("b.example:8000", 404, Outcome.COMPLETE, 12, 20));
         summary.onExchangeFinished(exchange("b.example:8000", 200, Outcome.CLOSED_MID_RESPONSE, 0, 100));
-        summary.onExchangeFinished(exchange("a.example", 503, Outcome.COMPLETE, 5, 7));
+        summary.onExchangeFinished(exchange("a.example:80", 503, Outcome.COMPLETE, 5, 7));
 
         assertEquals(String.join(System.lineSeparator(),
                 "HOST            REQUESTS    2XX    3XX    4XX    5XX    CUT    BYTES SENT    BYTES RECV",

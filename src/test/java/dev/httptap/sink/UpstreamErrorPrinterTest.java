@@ -64,6 +64,24 @@ class UpstreamErrorPrinterTest {
         assertEquals("", printed());
     }
 
+    /** A client that fails and then reaches a name, again and again: each recovered failure stays unprinted. */
+    @Test
+    void anEarlierFailuresTimerDoesNotPrintALaterEqualOneStillInItsGrace() {
+        UpstreamErrorPrinter printer = printer(false);
+        names.onAnswer(flow("10.1.1.100", 40000, "10.1.1.1", 53), ByteBuffer.wrap(HOST_ALIAS_ANSWER));
+        printer.onConnectFailed(flow("10.1.1.100", 40000, "169.254.77.65", 8001), DIALLED, "connection refused");
+        printer.onConnected(flow("10.1.1.100", 40001, "169.254.77.65", 8001), DIALLED, 1, 2);
+        printer.onConnectFailed(flow("10.1.1.100", 40002, "169.254.77.65", 8001), DIALLED, "connection refused");
+        assertEquals(2, scheduled.size());
+
+        scheduled.get(0).run(); // the first failure's grace ends while the second's runs
+        assertEquals("", printed());
+        printer.onConnected(flow("10.1.1.100", 40003, "169.254.77.65", 8001), DIALLED, 1, 2);
+        scheduled.get(1).run();
+        printer.close();
+        assertEquals("", printed());
+    }
+
     @Test
     void theSameFailureTwiceWithinTheGraceIsOneLine() {
         UpstreamErrorPrinter printer = printer(false);

@@ -146,7 +146,7 @@ class HttpSnifferTest {
                 .server(new Http2Frames().settings().take())
                 .close(false)
                 .play(sniffer.open(flowTo(8000), new InetSocketAddress("127.0.0.1", 8000)), Split.WHOLE);
-        assertEquals(List.of("request GET /chat", "response 101", "finished GET http://h/chat 101 COMPLETE 0/0"),
+        assertEquals(List.of("request GET /chat", "response 101", "finished GET http://h:8000/chat 101 COMPLETE 0/0"),
                 listener.events);
     }
 

@@ -19,7 +19,7 @@ import java.util.List;
  * and it keeps no more connections than it was sent packets.
  */
 class NetworkStackFuzzTest {
-    private static final StackConfig CONFIG = new StackConfig(1500, 4000, 3000);
+    private static final StackConfig CONFIG = new StackConfig(1500, 4000, 3000, 64);
     private static final int OUR_ISS = 5000;
     private static final int CHILD_ISN = 1000;
     private static final int[] PORTS = {40000, 40001, 80};

@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.httptap.wire.Icmpv4;
+import dev.httptap.wire.Ipv4Address;
 import dev.httptap.wire.TcpFlags;
 import dev.httptap.wire.TcpOptions;
 import java.net.InetSocketAddress;
@@ -129,6 +130,35 @@ class TcpHandshakeTest {
         child.advanceMillis(0);
         assertEquals(List.of("reset"), child.listener.take());
         assertEquals(0, connection.writable());
+    }
+
+    @Test
+    void synsBeyondTheHalfOpenLimitAreDroppedUntilAHandshakeEnds() {
+        TcpHarness flood = new TcpHarness(new StackConfig(1500, 4000, 3000, 3), OUR_ISS);
+        for (int i = 0; i < 5; i++) {
+            flood.stack.receive(synFrom(i));
+        }
+        assertEquals(3, flood.forwarder.requests.size(), "SYNs offered to the forwarder");
+        assertEquals(2, flood.stack.stats().drops(DropReason.TCP_TOO_MANY_HALF_OPEN));
+
+        flood.forwarder.requests.remove(0).accept(flood.listener); // SYN-RECEIVED: still half-open
+        flood.stack.receive(synFrom(5));
+        assertEquals(3, flood.stack.stats().drops(DropReason.TCP_TOO_MANY_HALF_OPEN));
+
+        flood.stack.receive(TcpHarness.packet(Ipv4Address.of(10, 0, 1, 0), SERVER, TcpFlags.ACK, CHILD_ISN + 1,
+                OUR_ISS + 1, 512, TcpOptions.NONE, new byte[0])); // its handshake completes
+        flood.stack.receive(synFrom(6));
+        assertEquals(3, flood.forwarder.requests.size(), "room for one more");
+
+        flood.forwarder.requests.remove(0).refuse();
+        flood.stack.receive(synFrom(7));
+        assertEquals(3, flood.forwarder.requests.size(), "a refused request makes room too");
+        assertEquals(3, flood.stack.stats().drops(DropReason.TCP_TOO_MANY_HALF_OPEN));
+    }
+
+    private static ByteBuffer synFrom(int host) {
+        return TcpHarness.packet(Ipv4Address.of(10, 0, 1, host), SERVER, TcpFlags.SYN, CHILD_ISN, 0, 64240,
+                CHILD_SYN_OPTIONS, new byte[0]);
     }
 
     @Test

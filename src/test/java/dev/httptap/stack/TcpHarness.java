@@ -31,7 +31,7 @@ final class TcpHarness {
     /** What Linux puts in a SYN on the large-MTU TUN, without timestamps to keep segments simple. */
     static final TcpOptions CHILD_SYN_OPTIONS = new TcpOptions(65495, 7, true, false, 0, 0);
     /** MTU 1500 and small buffers, so windows fill with a few segments. */
-    static final StackConfig SMALL = new StackConfig(1500, 4000, 3000);
+    static final StackConfig SMALL = new StackConfig(1500, 4000, 3000, 64);
 
     final ManualClock clock = new ManualClock();
     final RecordingOutput output = new RecordingOutput();

@@ -1,6 +1,8 @@
 package dev.httptap.tls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.util.Optional;
@@ -41,5 +43,16 @@ class CertificateRefusalTest {
         assertEquals(Optional.empty(), CertificateRefusal.plaintextAlertIn(ByteBuffer.wrap(new byte[] {0x17, 3, 3, 0, 2, 2, 48})),
                 "application data that looks like an alert");
         assertEquals(Optional.empty(), CertificateRefusal.plaintextAlertIn(ByteBuffer.wrap(new byte[] {0x15, 3, 3, 0})));
+    }
+
+    @Test
+    void aCompatibilityChangeCipherSpecIsFoundAmongTheChildsRecords() {
+        assertTrue(CertificateRefusal.holdsChangeCipherSpec(ByteBuffer.wrap(new byte[] {0x14, 3, 3, 0, 1, 1})),
+                "what java.net.http sends before hanging up");
+        assertTrue(CertificateRefusal.holdsChangeCipherSpec(ByteBuffer.wrap(new byte[] {0x17, 3, 3, 0, 1, 9, 0x14, 3, 3, 0, 1, 1})));
+        assertFalse(CertificateRefusal.holdsChangeCipherSpec(ByteBuffer.wrap(new byte[] {0x14, 3, 3, 0, 1})), "cut short");
+        assertFalse(CertificateRefusal.holdsChangeCipherSpec(ByteBuffer.wrap(new byte[] {0x17, 3, 3, 0, 1, 1})),
+                "application data that looks like one");
+        assertFalse(CertificateRefusal.holdsChangeCipherSpec(ByteBuffer.wrap(new byte[0])));
     }
 }

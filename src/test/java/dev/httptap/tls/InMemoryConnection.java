@@ -30,6 +30,8 @@ final class InMemoryConnection implements FlowPeers {
     boolean clientBytesOneByOne;
     /** Drops what is sent to the child, as a child that stopped listening mid-handshake. */
     boolean clientDeaf;
+    /** The child sends no alert when its handshake fails, as java.net.http's HttpClient. */
+    boolean clientSilentOnFailure;
     /** Keeps what is sent to the server from its engine: the test answers with bytes of its own. */
     boolean serverDeaf;
     boolean reset;
@@ -105,7 +107,9 @@ final class InMemoryConnection implements FlowPeers {
                         client.receive(ByteBuffer.wrap(bytes));
                     } catch (SSLException e) {
                         clientFailure = e;
-                        client.sendPendingAlert();
+                        if (!clientSilentOnFailure) {
+                            client.sendPendingAlert();
+                        }
                     }
                 }
                 moved = true;

@@ -9,9 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.httptap.event.ExchangeClock;
 import dev.httptap.event.RecordingListener;
 import dev.httptap.http2.Http2Frames;
+import dev.httptap.policy.DestinationPattern;
 import dev.httptap.relay.FlowHandler;
 import dev.httptap.relay.FlowHandlerFactory;
 import dev.httptap.relay.FlowObserver;
+import dev.httptap.relay.PassThroughCause;
 import dev.httptap.relay.UpstreamObserver;
 import dev.httptap.sniff.HttpSniffer;
 import dev.httptap.sniff.SniffOptions;
@@ -66,6 +68,10 @@ class TlsInterceptorTest {
     private final RecordingPlainHandlers plain = new RecordingPlainHandlers();
     /** What the error lines would say: "server: reason" for each server that could not be talked to. */
     private final List<String> rejections = new java.util.ArrayList<>();
+    /** What the PASSTHROUGH lines would say: "server cause" for each connection passed through. */
+    private final List<String> passedThrough = new java.util.ArrayList<>();
+    /** The run's --passthrough patterns. */
+    private List<DestinationPattern> passThroughPatterns = List.of();
 
     @TempDir
     Path dir;
@@ -73,6 +79,8 @@ class TlsInterceptorTest {
     private String clientHost = HOST;
     /** The SNI the child sends, when not {@link #clientHost} itself. */
     private SNIServerName clientSni;
+    /** The child sends no SNI at all. */
+    private boolean withoutSni;
 
     @Test
     void decryptsBothWaysAndReportsTheExchangeAsHttps() throws Exception {
@@ -395,11 +403,52 @@ class TlsInterceptorTest {
         assertTrue(refusing.reset);
         assertTrue(rejecting.contains(HOST + ":443"));
 
+        assertEquals(List.of(HOST + ":443 UNTRUSTED_CA"), passedThrough, "the refusal is reported");
+
         InMemoryConnection later = connect(clientTrusting(serverCa.certificate()), trust);
         later.handshake();
         later.clientSends(REQUEST);
         assertEquals(REQUEST, later.serverText(), "the child talks to the real server itself");
         assertEquals(0, plain.opened, "passed through without the plain observers");
+    }
+
+    /** java.net.http's HttpClient refuses a certificate by hanging up, after its ChangeCipherSpec. */
+    @Test
+    void aClientHangingUpRightAfterReadingTheLeafIsTakenForARefusal() throws IOException {
+        UpstreamTrust trust = trustingServerCa();
+        InMemoryConnection silent = connect(clientTrusting(serverCa.certificate()), trust);
+        silent.clientSilentOnFailure = true;
+        silent.handshake();
+        assertNotNull(silent.clientFailure);
+        silent.handler.onClientEnd();
+
+        assertTrue(rejecting.contains(HOST + ":443"));
+        assertEquals(List.of(HOST + ":443 UNTRUSTED_CA"), passedThrough);
+    }
+
+    @Test
+    void aDestinationNamedByAPassthroughPatternIsNeverInterceptedNotEvenFirst() throws IOException {
+        passThroughPatterns = List.of(DestinationPattern.parse("other.test"), DestinationPattern.parse("*.example.test:443"));
+        InMemoryConnection connection = connect(clientTrusting(serverCa.certificate()), trustingServerCa());
+        connection.handshake();
+        connection.clientSends(REQUEST);
+
+        assertNull(connection.clientFailure, "the child trusting only the server's CA got the server's certificate");
+        assertEquals(REQUEST, connection.serverText());
+        assertEquals(List.of(HOST + ":443 PASSTHROUGH_OPTION"), passedThrough);
+        assertEquals(List.of(), listener.events, "nothing observed");
+    }
+
+    @Test
+    void withoutSniTheDestinationIsNamedByItsAddressInUrlForm() throws IOException {
+        passThroughPatterns = List.of(DestinationPattern.parse("192.0.2.10"));
+        withoutSni = true;
+        InMemoryConnection connection = connect(clientTrusting(serverCa.certificate()), trustingServerCa());
+        connection.handshake();
+        connection.clientSends(REQUEST);
+
+        assertEquals(REQUEST, connection.serverText());
+        assertEquals(List.of("192.0.2.10:443 PASSTHROUGH_OPTION"), passedThrough);
     }
 
     @Test
@@ -504,7 +553,8 @@ class TlsInterceptorTest {
         client.setUseClientMode(true);
         SSLParameters parameters = client.getSSLParameters();
         parameters.setEndpointIdentificationAlgorithm("HTTPS");
-        parameters.setServerNames(List.of(clientSni != null ? clientSni : new SNIHostName(clientHost)));
+        parameters.setServerNames(withoutSni ? List.of()
+                : List.of(clientSni != null ? clientSni : new SNIHostName(clientHost)));
         parameters.setApplicationProtocols(protocols);
         client.setSSLParameters(parameters);
 
@@ -514,10 +564,16 @@ class TlsInterceptorTest {
 
         InMemoryConnection connection = new InMemoryConnection(client, server);
         InterceptionContext context = new InterceptionContext(trust, httptapLeaves, rejecting)
+                .withPassThrough(passThroughPatterns)
                 .withUpstreamObserver(new UpstreamObserver() {
                     @Override
                     public void onServerRejected(FlowId flow, String server, String reason) {
                         rejections.add(server + ": " + reason);
+                    }
+
+                    @Override
+                    public void onPassThrough(FlowId flow, String server, PassThroughCause cause) {
+                        passedThrough.add(server + " " + cause);
                     }
                 });
         HttpSniffer sniffer = new HttpSniffer(listener, SniffOptions.defaults(), ExchangeClock.SYSTEM);

@@ -33,7 +33,7 @@ class TunDeviceTest {
     @BeforeEach
     void openPair() throws Exception {
         int[] pair = new int[2];
-        assertEquals(0, libc.socketpair(LibC.AF_UNIX, LibC.SOCK_DGRAM, 0, pair));
+        assertEquals(0, Native.processes().socketpair(LibC.AF_UNIX, LibC.SOCK_DGRAM, 0, pair));
         kernelSide = pair[1];
         device = new TunDevice(pair[0]);
     }

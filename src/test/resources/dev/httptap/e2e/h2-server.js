@@ -1,4 +1,4 @@
-// An HTTP/2 server for Http2IT, on 127.0.0.1 and an ephemeral port it prints once listening.
+// An HTTP/2 server for Http2IT, on 127.0.0.1 and an ephemeral port it prints once listening (H2_PORT if set).
 // Usage: node h2-server.js tls KEY CERT | node h2-server.js plain
 //   /grpc        a gRPC-like answer: 200, one length-prefixed message, then trailers grpc-status 0
 //   /push        pushes /pushed.css before answering (when the client allows pushes)
@@ -35,4 +35,4 @@ const server = mode === 'tls'
   ? http2.createSecureServer({key: fs.readFileSync(keyFile), cert: fs.readFileSync(certFile)})
   : http2.createServer();
 server.on('stream', answer);
-server.listen(0, '127.0.0.1', () => console.log(server.address().port));
+server.listen(Number(process.env.H2_PORT || 0), '127.0.0.1', () => console.log(server.address().port));

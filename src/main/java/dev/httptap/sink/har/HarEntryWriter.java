@@ -1,6 +1,7 @@
 package dev.httptap.sink.har;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.httptap.event.DecodedLength;
 import dev.httptap.event.Exchange;
 import dev.httptap.event.Header;
 import dev.httptap.event.Headers;
@@ -9,18 +10,22 @@ import dev.httptap.event.ResponseHead;
 import dev.httptap.event.Url;
 import dev.httptap.sink.ExchangeTimes;
 
+import dev.httptap.wire.IpAddress;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
 
 /** Writes one HAR 1.2 entry: an exchange, its kept bodies and its connection's id. */
 final class HarEntryWriter {
+    /** Form fields go in "params" only from a body of at most this many bytes. */
+    private static final int MAX_FORM_BYTES = 1 << 20;
+
     private final JsonGenerator json;
     private final long bodyLimit;
 
@@ -78,7 +83,7 @@ final class HarEntryWriter {
         json.writeEndArray();
         writeHeaders(headers);
         json.writeArrayFieldStart("queryString");
-        for (String[] parameter : queryParameters(Url.parse(exchange.url()).query())) {
+        for (String[] parameter : FormParams.urlEncoded(Url.parse(exchange.url()).query())) {
             json.writeStartObject();
             json.writeStringField("name", parameter[0]);
             json.writeStringField("value", parameter[1]);
@@ -87,9 +92,11 @@ final class HarEntryWriter {
         json.writeEndArray();
         if (body.totalBytes() > 0) {
             String mimeType = headers.first("Content-Type").orElse("application/octet-stream");
-            BodyView view = BodyView.of(body, mimeType, headers.first("Content-Encoding").orElse(null), bodyLimit);
+            BodyView view = BodyView.of(body, mimeType, headers.all("Content-Encoding"), OptionalLong.empty(),
+                    Optional.empty(), bodyLimit);
             json.writeObjectFieldStart("postData");
             json.writeStringField("mimeType", mimeType);
+            writeParams(formParams(mimeType, view));
             writeBody(view);
             json.writeEndObject();
         }
@@ -115,11 +122,15 @@ final class HarEntryWriter {
         json.writeEndArray();
         writeHeaders(headers);
         String mimeType = headers.first("Content-Type").orElse("");
-        BodyView view = BodyView.of(body, mimeType, headers.first("Content-Encoding").orElse(null), bodyLimit);
+        Optional<DecodedLength> decoded = exchange.decodedResponseLength();
+        OptionalLong decodedBytes = decoded.filter(DecodedLength::isKnown)
+                .map(length -> OptionalLong.of(length.bytes())).orElse(OptionalLong.empty());
+        BodyView view = BodyView.of(body, mimeType, headers.all("Content-Encoding"), decodedBytes,
+                decoded.flatMap(DecodedLength::problem), bodyLimit);
         json.writeObjectFieldStart("content");
         json.writeNumberField("size", view.size());
-        if (view.decodedFrom() != null) {
-            json.writeNumberField("compression", view.size() - body.totalBytes());
+        if (decodedBytes.isPresent() || view.decodedFrom() != null) {
+            json.writeNumberField("compression", view.size() - body.totalBytes()); // HAR 1.2: bytes saved
         }
         json.writeStringField("mimeType", mimeType);
         writeBody(view);
@@ -128,6 +139,29 @@ final class HarEntryWriter {
         json.writeNumberField("headersSize", -1);
         json.writeNumberField("bodySize", head == null ? -1 : body.totalBytes());
         json.writeEndObject();
+    }
+
+    /** The fields of a form kept whole and small (it is read into memory); none for anything else. */
+    private static List<FormParams.Param> formParams(String mimeType, BodyView view) throws IOException {
+        if (!FormParams.isForm(mimeType) || view.shownBytes() != view.size() || view.size() > MAX_FORM_BYTES) {
+            return List.of();
+        }
+        try (InputStream bytes = new BoundedInputStream(view.open(), view.shownBytes())) {
+            return FormParams.of(mimeType, bytes.readAllBytes());
+        }
+    }
+
+    private void writeParams(List<FormParams.Param> params) throws IOException {
+        json.writeArrayFieldStart("params");
+        for (FormParams.Param param : params) {
+            json.writeStartObject();
+            json.writeStringField("name", param.name());
+            optional("value", param.value());
+            optional("fileName", param.fileName());
+            optional("contentType", param.contentType());
+            json.writeEndObject();
+        }
+        json.writeEndArray();
     }
 
     /** The text field, streamed from the temporary file; base64 with an "encoding" when not text. */
@@ -183,39 +217,12 @@ final class HarEntryWriter {
         }
     }
 
-    /** {@code a=1&b=x%20y}: names and values percent-decoded, '+' as space, as browsers show them. */
-    static List<String[]> queryParameters(String query) {
-        List<String[]> parameters = new ArrayList<>();
-        if (query.isEmpty()) {
-            return parameters;
-        }
-        for (String pair : query.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int equals = pair.indexOf('=');
-            String name = equals < 0 ? pair : pair.substring(0, equals);
-            String value = equals < 0 ? "" : pair.substring(equals + 1);
-            parameters.add(new String[] {decode(name), decode(value)});
-        }
-        return parameters;
-    }
-
-    private static String decode(String text) {
-        try {
-            return URLDecoder.decode(text, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return text; // a stray '%': show it as sent
-        }
-    }
-
+    /** The address dialled, IPv6 in its short form (RFC 5952) as in the URLs, without brackets or scope. */
     private static String serverAddress(Exchange exchange) {
         InetSocketAddress upstream = exchange.connection().upstream();
         InetAddress address = upstream != null && upstream.getAddress() != null
                 ? upstream.getAddress() : exchange.connection().flow().server().getAddress();
-        String text = address.getHostAddress();
-        int scope = text.indexOf('%');
-        return scope < 0 ? text : text.substring(0, scope);
+        return IpAddress.of(address).toString();
     }
 
     /** How the exchange ended, why it was not followed, and what its record cut or guessed; empty when all is well. */

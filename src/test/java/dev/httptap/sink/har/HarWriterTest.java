@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.httptap.event.ConnectionInfo;
+import dev.httptap.event.DecodedLength;
 import dev.httptap.event.Exchange;
 import dev.httptap.event.ExchangeClock;
 import dev.httptap.event.ExchangeFilter;
@@ -18,9 +19,11 @@ import dev.httptap.log.LogCapture;
 import dev.httptap.sink.Exchanges;
 import dev.httptap.sink.FullDisk;
 
+import dev.httptap.stack.FlowId;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,17 +38,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class HarWriterTest {
-    private static final ExchangeClock CLOCK = new ExchangeClock() {
-        @Override
-        public long epochMillis() {
-            return Exchanges.START_MILLIS;
-        }
-
-        @Override
-        public long nanoTime() {
-            return Exchanges.START_NANOS + 50_000_000L;
-        }
-    };
+    private static final ExchangeClock CLOCK = Exchanges.clock(50_000_000L);
 
     @TempDir
     Path bodies;
@@ -103,6 +96,23 @@ class HarWriterTest {
                 allValues(file.toByteArray(), "startedDateTime"), "the first starts with its connection");
     }
 
+    /** A Host without the connection's port, to the host alias over IPv6: the URL and address as in the lines. */
+    @Test
+    void urlAndServerAddressAreWrittenAsPrinted() throws IOException {
+        HarWriter har = writer(1024, ExchangeFilter.ALL);
+        FlowId flow = new FlowId(new InetSocketAddress("fd77:6874:7470::100", 40000),
+                new InetSocketAddress("fd77:6874:7470:0:0:0:a9fe:4d41", 8443));
+        ConnectionInfo connection = new ConnectionInfo(flow, new InetSocketAddress("0:0:0:0:0:0:0:1", 8443), "https");
+        Exchange exchange = Exchanges.started(connection, "GET", "/", Headers.of("Host", "[fd77:6874:7470:0:0:0:a9fe:4d41]"));
+        har.onRequestHead(exchange);
+        Exchanges.respond(exchange, 200, "OK", Headers.EMPTY);
+        finish(har, exchange, Outcome.COMPLETE);
+        har.close();
+
+        assertEquals(List.of("https://[fd77:6874:7470::a9fe:4d41]:8443/"), allValues(file.toByteArray(), "url"));
+        assertEquals(List.of("::1"), allValues(file.toByteArray(), "serverIPAddress"));
+    }
+
     @Test
     void binaryBodyIsBase64WithItsEncoding() throws IOException {
         byte[] binary = {(byte) 0x89, 'P', 'N', 'G', 0, (byte) 0xff, (byte) 0xfe, 1};
@@ -147,6 +157,94 @@ class HarWriterTest {
         assertEquals(new String(plain, StandardCharsets.UTF_8), content.get("text"));
         assertEquals(Integer.toString(plain.length), content.get("size"));
         assertEquals(Integer.toString(plain.length - gzipped.size()), content.get("compression"));
+    }
+
+    @Test
+    void aMeasuredDecodedLengthIsTheContentSizeAndBrotliIsDecodedToo() throws IOException {
+        byte[] brotli = java.util.HexFormat.of().parseHex("8f068068656c6c6f2c2062726f746c690a03"); // "hello, brotli\n"
+        HarWriter har = writer(1024, ExchangeFilter.ALL);
+        Exchange exchange = get(har, 40000, "/br", Headers.of("Content-Type", "text/plain", "Content-Encoding", "br"), brotli);
+        exchange.recordDecodedResponseLength(DecodedLength.of(14));
+        finish(har, exchange, Outcome.COMPLETE);
+        har.close();
+
+        Map<String, String> content = fields(file.toByteArray(), "content");
+        assertEquals("hello, brotli\n", content.get("text"));
+        assertEquals("14", content.get("size"));
+        assertEquals(Integer.toString(14 - brotli.length), content.get("compression"));
+    }
+
+    @Test
+    void aBodyTooLargeToKeepStillHasItsMeasuredSize() throws IOException {
+        byte[] gzipped = gzip("0123456789".repeat(1000).getBytes(StandardCharsets.UTF_8));
+        HarWriter har = writer(16, ExchangeFilter.ALL);
+        Exchange exchange = get(har, 40000, "/gz", Headers.of("Content-Type", "text/plain", "Content-Encoding", "gzip"), gzipped);
+        exchange.recordDecodedResponseLength(DecodedLength.of(10_000));
+        finish(har, exchange, Outcome.COMPLETE);
+        har.close();
+
+        Map<String, String> content = fields(file.toByteArray(), "content");
+        assertEquals("10000", content.get("size"));
+        assertEquals(Integer.toString(10_000 - gzipped.length), content.get("compression"));
+        assertEquals("base64", content.get("encoding"), "the gzip bytes as sent are not text");
+        assertTrue(content.get("comment").startsWith("too large to decode; shown as sent, gzip-encoded"), content.get("comment"));
+    }
+
+    @Test
+    void aBodyThatCouldNotBeDecodedIsShownAsSentWithWhy() throws IOException {
+        HarWriter har = writer(1024, ExchangeFilter.ALL);
+        Exchange exchange = get(har, 40000, "/gz", Headers.of("Content-Type", "text/plain", "Content-Encoding", "gzip"),
+                "not gzip".getBytes(StandardCharsets.UTF_8));
+        exchange.recordDecodedResponseLength(DecodedLength.notDecoded("not decodable as gzip"));
+        finish(har, exchange, Outcome.COMPLETE);
+        har.close();
+
+        Map<String, String> content = fields(file.toByteArray(), "content");
+        assertEquals("8", content.get("size"));
+        assertEquals(null, content.get("compression"));
+        assertEquals("not gzip", content.get("text"));
+        assertEquals("not decodable as gzip; shown as sent", content.get("comment"));
+    }
+
+    @Test
+    void anImageIsBase64EvenWhenItsBytesAreValidUtf8() throws IOException {
+        HarWriter har = writer(1024, ExchangeFilter.ALL);
+        Exchange exchange = get(har, 40000, "/pixel.gif", Headers.of("Content-Type", "image/gif"),
+                "GIF89a".getBytes(StandardCharsets.UTF_8));
+        finish(har, exchange, Outcome.COMPLETE);
+        har.close();
+
+        Map<String, String> content = fields(file.toByteArray(), "content");
+        assertEquals("base64", content.get("encoding"));
+        assertEquals("GIF89a", new String(Base64.getDecoder().decode(content.get("text")), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aMultipartFormHasItsParams() throws IOException {
+        HarWriter har = writer(1024, ExchangeFilter.ALL);
+        Exchange exchange = Exchanges.started(Exchanges.connection(40000), "POST", "/upload",
+                Headers.of("Host", "h:8000", "Content-Type", "multipart/form-data; boundary=B"));
+        har.onRequestHead(exchange);
+        har.onRequestBody(exchange, utf8("--B\r\nContent-Disposition: form-data; name=\"who\"\r\n\r\nme\r\n"
+                + "--B\r\nContent-Disposition: form-data; name=\"f\"; filename=\"x.bin\"\r\nContent-Type: application/zip\r\n\r\n"
+                + "PK\r\n--B--\r\n"));
+        exchange.markRequestComplete(exchange.startNanos());
+        Exchanges.respond(exchange, 204, "No Content", Headers.EMPTY);
+        har.onResponseHead(exchange);
+        finish(har, exchange, Outcome.COMPLETE);
+        har.close();
+
+        String json = file.toString(StandardCharsets.UTF_8).replaceAll("\\s", "");
+        assertTrue(json.contains("\"params\":[{\"name\":\"who\",\"value\":\"me\"},"
+                + "{\"name\":\"f\",\"fileName\":\"x.bin\",\"contentType\":\"application/zip\"}]"), json);
+    }
+
+    private static byte[] gzip(byte[] plain) throws IOException {
+        ByteArrayOutputStream gzipped = new ByteArrayOutputStream();
+        try (GZIPOutputStream gzip = new GZIPOutputStream(gzipped)) {
+            gzip.write(plain);
+        }
+        return gzipped.toByteArray();
     }
 
     @Test

@@ -1,0 +1,19 @@
+package dev.httptap.relay;
+
+/** Why a TLS connection is relayed untouched rather than intercepted, in the words its report line uses. */
+public enum PassThroughCause {
+    /** The child refused httptap's certificate (its own trust store, pinning). */
+    UNTRUSTED_CA("the client does not trust httptap's CA"),
+    /** The destination matches a --passthrough pattern. */
+    PASSTHROUGH_OPTION("--passthrough");
+
+    private final String words;
+
+    PassThroughCause(String words) {
+        this.words = words;
+    }
+
+    public String words() {
+        return words;
+    }
+}
