@@ -27,12 +27,10 @@ public final class TlsLibrary {
         static final TlsLibrary LIBRARY = choose(System.getenv());
     }
 
-    private final String name;
     /** Conscrypt's provider; null for JSSE, the JDK's default. */
     private final Provider provider;
 
-    private TlsLibrary(String name, Provider provider) {
-        this.name = name;
+    private TlsLibrary(Provider provider) {
         this.provider = provider;
     }
 
@@ -70,13 +68,13 @@ public final class TlsLibrary {
     }
 
     static TlsLibrary jsse() {
-        return new TlsLibrary(JSSE, null);
+        return new TlsLibrary(null);
     }
 
     /** Throws {@link LinkageError} when Conscrypt's native library cannot load here. */
     static TlsLibrary conscrypt() {
         Conscrypt.checkAvailability();
-        return new TlsLibrary(CONSCRYPT, Conscrypt.newProvider());
+        return new TlsLibrary(Conscrypt.newProvider());
     }
 
     boolean isJsse() {
@@ -96,10 +94,5 @@ public final class TlsLibrary {
     /** A new, uninitialised TLS context of this library. */
     SSLContext newContext() throws NoSuchAlgorithmException {
         return provider == null ? SSLContext.getInstance("TLS") : SSLContext.getInstance("TLS", provider);
-    }
-
-    @Override
-    public String toString() {
-        return name;
     }
 }
