@@ -36,7 +36,8 @@ class HostileClientIT {
             "smuggle", "lower", "tabs", "spaces", "absolute", "websocket", "continuation", "reset", "hpack", "normal");
     /** Generous: httptap idles at about 100 MB; a flood kept in memory would take several times that. */
     private static final long MAX_RSS_BYTES = 400L * 1024 * 1024;
-    private static final String URL = "http://hostile.test";
+    /** The client's Host, without a port: the lines add the connection's. */
+    private static final String HOST = "http://hostile.test:";
 
     @Test
     void hostileBytesReachTheServerUnchangedAndAreReportedWithinAMemoryBound(@TempDir Path dir) throws IOException {
@@ -51,6 +52,7 @@ class HostileClientIT {
         }
         try (RecordingServer server = RecordingServer.start()) {
             RunningCommand running = Httptap.command(command(client, Httptap.HOST, server.port())).start();
+            String url = HOST + server.port();
             long maxRss = RssSampler.maxWhileAlive(running);
             ProcessRun tapped = running.awaitExit(E2eSettings.runTimeout());
             List<String> out = tapped.stdoutLines();
@@ -59,8 +61,8 @@ class HostileClientIT {
                     () -> assertEquals(directAnswers, caseLines(tapped), "what the client got"),
                     () -> assertEquals(direct, server.recordings(), "what the server got"),
                     () -> assertTrue(maxRss > 0 && maxRss < MAX_RSS_BYTES, "httptap's VmRSS peaked at " + maxRss),
-                    () -> assertTrue(out.contains("---> GET " + URL + "/normal"), "the normal request after the floods"),
-                    () -> assertTrue(out.stream().anyMatch(line -> line.startsWith("<--- 200 " + URL + "/normal ")),
+                    () -> assertTrue(out.contains("---> GET " + url + "/normal"), "the normal request after the floods"),
+                    () -> assertTrue(out.stream().anyMatch(line -> line.startsWith("<--- 200 " + url + "/normal ")),
                             "its response"),
                     () -> assertTrue(out.stream().noneMatch(line -> line.contains("internal error")), "no internal error"),
                     () -> assertTrue(tapped.stderrLines().stream().noneMatch(line -> line.contains("internal error")),
@@ -73,14 +75,14 @@ class HostileClientIT {
             assertAll(tapped.describe().substring(0, Math.min(20_000, tapped.describe().length())),
                     () -> assertTrue(out.contains(lost + "client: a header block on stream 1 is larger than 262144 bytes"),
                             "the CONTINUATION flood"),
-                    () -> assertEquals(100, out.stream().filter(line -> line.equals("---> GET " + URL + "/reset")).count(),
+                    () -> assertEquals(100, out.stream().filter(line -> line.equals("---> GET " + url + "/reset")).count(),
                             "the first streams of the rapid reset"),
                     () -> assertTrue(out.contains(connectionLine + "the client reset more than 100 streams before their "
                             + "response (an HTTP/2 rapid reset?): the rest of those are counted, not shown"), "the rest announced"),
                     () -> assertTrue(out.contains(connectionLine + "19900 more streams reset by the client before their "
                             + "response were not shown"), "and counted"),
-                    () -> assertTrue(out.contains("---> GET " + URL + "/hpack"), "the request with a 100 kB literal"),
-                    () -> assertTrue(out.contains("<--- ERROR " + URL + "/hpack: cannot follow the exchange: client: HPACK: "
+                    () -> assertTrue(out.contains("---> GET " + url + "/hpack"), "the request with a 100 kB literal"),
+                    () -> assertTrue(out.contains("<--- ERROR " + url + "/hpack: cannot follow the exchange: client: HPACK: "
                             + "Unknown index 2097278"), "an index past the table ends the open stream"));
         }
     }
