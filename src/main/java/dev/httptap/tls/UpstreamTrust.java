@@ -85,24 +85,36 @@ public final class UpstreamTrust {
     }
 
     private static TrustManager jdkManager(List<X509Certificate> userAnchors) throws GeneralSecurityException {
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         if (userAnchors.isEmpty()) {
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             factory.init((KeyStore) null);
             return factory.getTrustManagers()[0];
         }
+        return new UserAnchorsFirst(managerOver(userAnchors), () -> {
+            try {
+                List<X509Certificate> all = new ArrayList<>(List.of(defaultAnchors()));
+                all.addAll(userAnchors);
+                return managerOver(all);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        });
+    }
+
+    /** The JDK's checks (PKIX path, validity, the name as HTTPS checks it) over these anchors only. */
+    private static X509ExtendedTrustManager managerOver(List<X509Certificate> certificates) throws GeneralSecurityException {
         KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
         try {
             anchors.load(null, null);
         } catch (IOException e) {
             throw new GeneralSecurityException(e);
         }
-        List<X509Certificate> certificates = new ArrayList<>(List.of(defaultAnchors()));
-        certificates.addAll(userAnchors);
         for (int i = 0; i < certificates.size(); i++) {
             anchors.setCertificateEntry("anchor-" + i, certificates.get(i));
         }
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         factory.init(anchors);
-        return factory.getTrustManagers()[0];
+        return (X509ExtendedTrustManager) factory.getTrustManagers()[0];
     }
 
     /** The JDK's default trusted CAs. */
