@@ -71,7 +71,7 @@ public final class DecoderQueue {
                 body.queued = false;
                 body.abandon(RUN_ENDED);
                 if (body.ended && body.whenMeasured != null) {
-                    abandonedEnds.add(body.measure(RUN_ENDED, false));
+                    abandonedEnds.add(body.measure(body.abandoned, false));
                 }
             }
             if (busy != null) {

@@ -32,9 +32,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -54,9 +56,9 @@ final class Sinks implements AutoCloseable {
      * decoder is in may take, before the exchanges still held are written without their decoded length.
      */
     private static final Duration DECODING_GRACE = Duration.ofSeconds(1);
+    private static final long DECODER_IDLE_SECONDS = 10;
 
     private final DecodedLengths listener;
-    private final ExecutorService decoderThread;
     private final HarWriter har;
     private final JsonLinesWriter jsonLines;
     private final HostSummary summary;
@@ -81,12 +83,7 @@ final class Sinks implements AutoCloseable {
         UpstreamObserver lines = new BothUpstreamObservers(errors,
                 new PassThroughReport(output, colour, jsonLines, ExchangeClock.SYSTEM));
         this.upstreams = timings == null ? lines : new BothUpstreamObservers(lines, timings);
-        this.decoderThread = Executors.newSingleThreadExecutor(task -> {
-            Thread thread = new Thread(task, "httptap-decoder");
-            thread.setDaemon(true);
-            return thread;
-        });
-        this.listener = new DecodedLengths(sinks, new DecoderQueue(DecoderQueue.DEFAULT_BUDGET_BYTES, decoderThread));
+        this.listener = new DecodedLengths(sinks, new DecoderQueue(DecoderQueue.DEFAULT_BUDGET_BYTES, decoderThread()));
         this.har = har;
         this.jsonLines = jsonLines;
         this.summary = summary;
@@ -118,6 +115,22 @@ final class Sinks implements AutoCloseable {
         }
         Runtime.getRuntime().addShutdownHook(sinks.shutdownHook);
         return sinks;
+    }
+
+    /**
+     * The decoded lengths' thread: started by the first coded body, and gone after a while without one. Never
+     * shut down, so a body that ends while the sinks close (the JVM stopped with the relay running) is
+     * still taken, and abandoned at once.
+     */
+    private static Executor decoderThread() {
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, DECODER_IDLE_SECONDS, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), task -> {
+                    Thread thread = new Thread(task, "httptap-decoder");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        executor.allowCoreThreadTimeOut(true);
+        return executor;
     }
 
     /** A failure is reported and the next round tried: an exception would end the timer's schedule for good. */
@@ -176,7 +189,6 @@ final class Sinks implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // what is still being measured goes unreported, as in progress
         }
-        decoderThread.shutdownNow();
         errors.close();
         timer.shutdownNow();
         if (har != null) {
