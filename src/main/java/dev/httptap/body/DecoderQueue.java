@@ -28,6 +28,7 @@ public final class DecoderQueue {
     public static final long DEFAULT_BUDGET_BYTES = 8L << 20;
     static final String FELL_BEHIND = "the decoder fell behind";
     static final String RUN_ENDED = "httptap was ending";
+    static final String OUT_OF_MEMORY = "out of memory";
 
     private final long budgetBytes;
     private final Executor worker;
@@ -170,7 +171,13 @@ public final class DecoderQueue {
                     abandon(finishing ? RUN_ENDED : FELL_BEHIND);
                     return;
                 }
-                ByteBuffer copy = ByteBuffer.allocate(data.remaining()).put(data.duplicate()).flip();
+                ByteBuffer copy;
+                try {
+                    copy = ByteBuffer.allocate(data.remaining()).put(data.duplicate()).flip();
+                } catch (OutOfMemoryError e) {
+                    abandon(OUT_OF_MEMORY); // the body's report, not the connection, pays for a full heap
+                    return;
+                }
                 waitingBytes += copy.remaining();
                 chunks.add(copy);
                 handedOver = true;
