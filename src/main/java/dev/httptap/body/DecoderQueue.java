@@ -24,8 +24,11 @@ import java.util.function.Consumer;
  * worker, or the receiving thread for a body none of whose chunks went to the worker.
  */
 public final class DecoderQueue {
-    /** The default budget: the bytes waiting for the decoder across all bodies. */
-    public static final long DEFAULT_BUDGET_BYTES = 8L << 20;
+    /**
+     * The usual budget, the bytes waiting for the decoder across all bodies: enough for a 14 MB download
+     * that arrives faster than a busy machine decodes it (87 MiB of text as gzip or zstd).
+     */
+    public static final long DEFAULT_BUDGET_BYTES = 16L << 20;
     static final String FELL_BEHIND = "the decoder fell behind";
     static final String RUN_ENDED = "httptap was ending";
     static final String OUT_OF_MEMORY = "out of memory";
@@ -42,6 +45,11 @@ public final class DecoderQueue {
     private int busyBytes;
     private boolean finishing;
     private final RepeatedFailure stepFailures = new RepeatedFailure("measuring a decoded length failed");
+
+    /** The usual budget, or an eighth of the heap when that is less (a small -Xmx). */
+    public static long defaultBudget() {
+        return Math.min(DEFAULT_BUDGET_BYTES, Runtime.getRuntime().maxMemory() / 8);
+    }
 
     public DecoderQueue(long budgetBytes, Executor worker) {
         this.budgetBytes = budgetBytes;

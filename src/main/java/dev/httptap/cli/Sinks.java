@@ -83,7 +83,7 @@ final class Sinks implements AutoCloseable {
         UpstreamObserver lines = new BothUpstreamObservers(errors,
                 new PassThroughReport(output, colour, jsonLines, ExchangeClock.SYSTEM));
         this.upstreams = timings == null ? lines : new BothUpstreamObservers(lines, timings);
-        this.listener = new DecodedLengths(sinks, new DecoderQueue(DecoderQueue.DEFAULT_BUDGET_BYTES, decoderThread()));
+        this.listener = new DecodedLengths(sinks, new DecoderQueue(DecoderQueue.defaultBudget(), decoderThread()));
         this.har = har;
         this.jsonLines = jsonLines;
         this.summary = summary;
