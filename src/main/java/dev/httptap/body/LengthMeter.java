@@ -8,7 +8,7 @@ import java.util.List;
  * decoded, counted and dropped, so memory is the decoders' windows whatever the body's size. Decoding stops
  * (and the length is not known) once the body expands more than {@link #MAX_EXPANSION} times past
  * {@link #FREE_BYTES}: a decompression bomb then costs at most that much work per byte received. Made by
- * {@link BodyDecoder#meter}; fed by one connection's thread.
+ * {@link BodyDecoder#meter}; used by one thread at a time.
  */
 public final class LengthMeter {
     /** Decoded bytes always counted, whatever the ratio. */
@@ -22,6 +22,8 @@ public final class LengthMeter {
     private long encodedBytes;
     private long decodedBytes;
     private boolean bomb;
+    /** Why the rest of the body never came here (see {@link #abandon}), or null. */
+    private String abandoned;
 
     /** A meter that decodes {@code stages} (the last-applied coding first). */
     LengthMeter(List<DecodingStage> stages, String codingNames) {
@@ -49,9 +51,22 @@ public final class LengthMeter {
      * stops early is then no failure). After it, {@link #decodedBytes()} and {@link #problem()} are final.
      */
     public void end(boolean complete) {
-        if (chain != null) {
-            chain.end(complete && encodedBytes > 0); // no body at all (HEAD, 304) is no coded stream
+        if (chain != null && abandoned == null && encodedBytes > 0) { // no body at all (HEAD, 304) is no coded stream
+            chain.end(complete);
         }
+    }
+
+    /**
+     * Instead of {@link #end}: the rest of the body will not come here, for {@code reason} (short, as
+     * "the decoder fell behind"), so its decoded length is not known. Final, as after {@code end}.
+     */
+    public void abandon(String reason) {
+        abandoned = reason;
+    }
+
+    /** True unless the body is not decoded at all (a coding httptap does not know, too deep a stack). */
+    public boolean decodes() {
+        return chain != null;
     }
 
     /** The decoded length, or -1 when the body was not decoded (see {@link #problem()}). */
@@ -70,7 +85,10 @@ public final class LengthMeter {
         if (chain.refusal() != null) {
             return "not decoded: " + chain.refusal();
         }
-        return chain.failure() == null ? null : "not decodable as " + codingNames;
+        if (chain.failure() != null) {
+            return "not decodable as " + codingNames;
+        }
+        return abandoned == null ? null : "not decoded: " + abandoned;
     }
 
     /** Bytes received so far, as sent. */

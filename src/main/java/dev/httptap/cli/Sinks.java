@@ -1,5 +1,6 @@
 package dev.httptap.cli;
 
+import dev.httptap.body.DecoderQueue;
 import dev.httptap.event.ExchangeClock;
 import dev.httptap.event.ExchangeListener;
 import dev.httptap.event.ExchangeListeners;
@@ -8,6 +9,7 @@ import dev.httptap.files.IoFailure;
 import dev.httptap.log.Log;
 import dev.httptap.relay.DnsObserver;
 import dev.httptap.relay.PassThroughCause;
+import dev.httptap.relay.Relay;
 import dev.httptap.relay.UpstreamObserver;
 import dev.httptap.sink.DecodedLengths;
 import dev.httptap.sink.DnsJsonLines;
@@ -27,25 +29,36 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Everything that hears about exchanges in one run: the terminal printer and, as asked, the HAR file,
- * the JSON lines and the host summary, behind the run's filter; and what hears how reaching each server
+ * the JSON lines and the host summary, behind the run's filter and the decoded lengths (measured on a
+ * decoder thread of their own, see {@link DecodedLengths}); and what hears how reaching each server
  * went: the error lines (which name servers by the child's DNS answers), the PASSTHROUGH lines and records,
- * and the HAR's connect times. {@link #close()} finishes the files and
- * prints the summary; it runs when the run ends and, through a shutdown hook, when the JVM is stopped
+ * and the HAR's connect times. {@link #close()} lets the decoding under way finish (bounded), finishes the
+ * files and prints the summary; it runs when the run ends and, through a shutdown hook, when the JVM is stopped
  * some other way, so the HAR file is always complete. Closing twice does nothing.
  */
 final class Sinks implements AutoCloseable {
     /** How often the timer looks for exchanges running long enough to have their request line printed. */
     private static final long LIVE_LINE_CHECK_MILLIS = 250;
+    /**
+     * At the end, how long the decoding still under way may take to finish, and then how long the chunk the
+     * decoder is in may take, before the exchanges still held are written without their decoded length.
+     */
+    private static final Duration DECODING_GRACE = Duration.ofSeconds(1);
+    private static final long DECODER_IDLE_SECONDS = 10;
 
-    private final ExchangeListener listener;
+    private final DecodedLengths listener;
     private final HarWriter har;
     private final JsonLinesWriter jsonLines;
     private final HostSummary summary;
@@ -57,7 +70,7 @@ final class Sinks implements AutoCloseable {
     private final Thread shutdownHook = new Thread(this::finish, "httptap-sinks-shutdown");
     private boolean finished;
 
-    private Sinks(ExchangeListener listener, HarWriter har, JsonLinesWriter jsonLines, HostSummary summary,
+    private Sinks(ExchangeListener sinks, HarWriter har, JsonLinesWriter jsonLines, HostSummary summary,
             PrintStream output, boolean colour, ConnectionTimings timings) {
         this.names = new HostNames();
         this.timer = Executors.newSingleThreadScheduledExecutor(task -> {
@@ -70,7 +83,7 @@ final class Sinks implements AutoCloseable {
         UpstreamObserver lines = new BothUpstreamObservers(errors,
                 new PassThroughReport(output, colour, jsonLines, ExchangeClock.SYSTEM));
         this.upstreams = timings == null ? lines : new BothUpstreamObservers(lines, timings);
-        this.listener = listener;
+        this.listener = new DecodedLengths(sinks, new DecoderQueue(DecoderQueue.defaultBudget(), decoderThread()));
         this.har = har;
         this.jsonLines = jsonLines;
         this.summary = summary;
@@ -95,13 +108,29 @@ final class Sinks implements AutoCloseable {
         if (har != null) {
             listeners.add(har); // it filters itself, as it must forget the exchanges that turn out unwanted
         }
-        Sinks sinks = new Sinks(new DecodedLengths(ExchangeListeners.of(listeners)), har, jsonLines, summary, output, colour, timings);
+        Sinks sinks = new Sinks(ExchangeListeners.of(listeners), har, jsonLines, summary, output, colour, timings);
         if (printer.hasLiveLines()) {
             sinks.timer.scheduleAtFixedRate(() -> printOverdue(printer), LIVE_LINE_CHECK_MILLIS, LIVE_LINE_CHECK_MILLIS,
                     TimeUnit.MILLISECONDS);
         }
         Runtime.getRuntime().addShutdownHook(sinks.shutdownHook);
         return sinks;
+    }
+
+    /**
+     * The decoded lengths' thread: started by the first coded body, and gone after a while without one. Never
+     * shut down, so a body that ends while the sinks close (the JVM stopped with the relay running) is
+     * still taken, and abandoned at once.
+     */
+    private static Executor decoderThread() {
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, DECODER_IDLE_SECONDS, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), task -> {
+                    Thread thread = new Thread(task, "httptap-decoder");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        executor.allowCoreThreadTimeOut(true);
+        return executor;
     }
 
     /** A failure is reported and the next round tried: an exception would end the timer's schedule for good. */
@@ -115,6 +144,14 @@ final class Sinks implements AutoCloseable {
 
     ExchangeListener listener() {
         return listener;
+    }
+
+    /**
+     * Where the exchanges whose decoded length was measured off the relay's thread are passed to the sinks:
+     * back on that thread, the one every other event comes from. Before the relay starts.
+     */
+    void deliverOn(Relay relay) {
+        listener.deliverOn(relay::execute);
     }
 
     /** For the relay and the TLS interceptor: how reaching each server went. */
@@ -147,6 +184,11 @@ final class Sinks implements AutoCloseable {
             return;
         }
         finished = true;
+        try {
+            listener.finish(DECODING_GRACE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // what is still being measured goes unreported, as in progress
+        }
         errors.close();
         timer.shutdownNow();
         if (har != null) {

@@ -290,6 +290,7 @@ final class Tap {
             DnsObserver dns = sinks.dnsObserver(settings.printDns() ? new DnsPrinter(output, colour) : DnsObserver.NONE);
             try (Relay relay = new Relay(device(sandbox), relayConfig(ipv6), interception, dns, sinks.upstreamObserver())) {
                 relay.atEndOfEachRound(printedLines::endRound);
+                sinks.deliverOn(relay);
                 relay.start();
                 int exitCode;
                 // An adopted command's lead process passes signals on itself.

@@ -43,7 +43,8 @@ public final class Relay implements AutoCloseable {
     private final BufferBudget budget;
     private final Consumer<ByteBuffer> receivePacket = this::receivePacket;
     private State state = State.NEW;
-    private EventLoop loop;
+    /** Volatile for {@link #execute}, which any thread may call. */
+    private volatile EventLoop loop;
     private PacketSource reader;
     private PacketStack stack;
     private TcpRelay tcp;
@@ -98,6 +99,19 @@ public final class Relay implements AutoCloseable {
             throw new IllegalStateException("relay already " + state);
         }
         roundEnd = task;
+    }
+
+    /**
+     * Runs {@code task} on the loop thread soon, from any thread (waking the loop when it waits): for work
+     * that must run where the connections' events are heard. After {@link #start()}; a task given once the
+     * relay stops never runs, so its giver must not count on it then.
+     */
+    public void execute(Runnable task) {
+        EventLoop running = loop;
+        if (running == null) {
+            throw new IllegalStateException("relay not started");
+        }
+        running.execute(task);
     }
 
     /** Starts the loop (and the reader thread, if there is one); returns once they run. */

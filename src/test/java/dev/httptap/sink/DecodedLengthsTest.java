@@ -2,6 +2,7 @@ package dev.httptap.sink;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.httptap.body.DecoderQueue;
 import dev.httptap.event.DecodedLength;
 import dev.httptap.event.Exchange;
 import dev.httptap.event.ExchangeListener;
@@ -12,14 +13,22 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.Random;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 
+/** The decoder thread and the relay's loop are queues of tasks this test runs by hand. */
 class DecodedLengthsTest {
     private static final byte[] TEXT = "decoded, this is longer than it travelled\n".repeat(100).getBytes(StandardCharsets.UTF_8);
+
+    private final Queue<Runnable> decoderTasks = new ArrayDeque<>();
+    private final Queue<Runnable> loopTasks = new ArrayDeque<>();
 
     @Test
     void theResponseLineCountsTheDecodedBody() throws IOException {
@@ -34,7 +43,7 @@ class DecodedLengthsTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         TerminalPrinter printer = new TerminalPrinter(new PrintStream(bytes, false, StandardCharsets.UTF_8),
                 new PrintOptions(false, false, true, 9));
-        run(new DecodedLengths(printer), 200, Headers.of("Content-Type", "text/plain", "Content-Encoding", "gzip"),
+        runAndDeliver(lengths(printer), 200, Headers.of("Content-Type", "text/plain", "Content-Encoding", "gzip"),
                 gzip(TEXT), true);
         assertEquals(List.of("---> GET " + TerminalPrinterTest.URL, "<--- 200 " + TerminalPrinterTest.URL + " (" + TEXT.length
                 + " bytes)", "decoded, ", "... (" + (TEXT.length - 9) + " more bytes)"),
@@ -61,7 +70,7 @@ class DecodedLengthsTest {
     }
 
     @Test
-    void theLengthIsOnTheExchangeBeforeTheSinksHearItEndedAndOnlyForCodedBodies() {
+    void theLengthIsOnTheExchangeBeforeTheSinksHearItEndedAndOnlyForCodedBodies() throws IOException {
         List<Optional<DecodedLength>> seen = new ArrayList<>();
         ExchangeListener sink = new ExchangeListener() {
             @Override
@@ -69,18 +78,72 @@ class DecodedLengthsTest {
                 seen.add(exchange.decodedResponseLength());
             }
         };
-        DecodedLengths lengths = new DecodedLengths(sink);
+        DecodedLengths lengths = lengths(sink);
         run(lengths, 200, Headers.of("Content-Encoding", "identity"), TEXT, true);
         run(lengths, 200, Headers.EMPTY, TEXT, true);
         run(lengths, 206, Headers.of("Content-Encoding", "gzip"), TEXT, true); // a range of a gzip stream
-        assertEquals(List.of(Optional.empty(), Optional.empty(), Optional.empty()), seen);
+        assertEquals(List.of(Optional.empty(), Optional.empty(), Optional.empty()), seen, "passed on at once");
+        assertEquals(List.of(), List.copyOf(decoderTasks), "nothing to decode");
+        run(lengths, 200, Headers.of("Content-Encoding", "gzip"), gzip(TEXT), true);
+        assertEquals(3, seen.size(), "a coded body's end waits for its length");
+        decoderTasks.poll().run();
+        assertEquals(3, seen.size(), "and is passed on on the loop's thread only");
+        loopTasks.poll().run();
+        assertEquals(Optional.of(DecodedLength.of(TEXT.length)), seen.get(3));
     }
 
-    private static String printThroughDecodedLengths(Headers responseHeaders, byte[] body, boolean complete) {
+    @Test
+    void aBodyTheDecoderCannotKeepUpWithShowsItsLengthAsSentAndWhy() throws IOException {
+        byte[] random = new byte[3000];
+        new Random(1).nextBytes(random);
+        byte[] gzip = gzip(random);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         TerminalPrinter printer = new TerminalPrinter(new PrintStream(bytes, false, StandardCharsets.UTF_8), false);
-        run(new DecodedLengths(printer), 200, responseHeaders, body, complete);
+        runAndDeliver(lengths(printer, 1000), 200, Headers.of("Content-Encoding", "gzip"), gzip, true);
+        assertEquals("<--- 200 " + TerminalPrinterTest.URL + " (" + gzip.length + " bytes, not decoded: the decoder fell behind)",
+                bytes.toString(StandardCharsets.UTF_8).lines().toList().get(1));
+    }
+
+    @Test
+    void theEndOfTheRunPassesOnWhatTheDecoderStillHeld() throws IOException, InterruptedException {
+        List<String> seen = new ArrayList<>();
+        DecodedLengths lengths = lengths(new ExchangeListener() {
+            @Override
+            public void onExchangeFinished(Exchange exchange) {
+                seen.add(exchange.decodedResponseLength().orElseThrow().problem().orElse("decoded"));
+            }
+        });
+        run(lengths, 200, Headers.of("Content-Encoding", "gzip"), gzip(TEXT), true);
+        lengths.finish(Duration.ZERO); // the decoder never ran, the loop has stopped
+        assertEquals(List.of("not decoded: httptap was ending"), seen);
+    }
+
+    private String printThroughDecodedLengths(Headers responseHeaders, byte[] body, boolean complete) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        TerminalPrinter printer = new TerminalPrinter(new PrintStream(bytes, false, StandardCharsets.UTF_8), false);
+        runAndDeliver(lengths(printer), 200, responseHeaders, body, complete);
         return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    private DecodedLengths lengths(ExchangeListener sinks) {
+        return lengths(sinks, DecoderQueue.DEFAULT_BUDGET_BYTES);
+    }
+
+    /** {@code budgetBytes}: what may wait for the decoder. */
+    private DecodedLengths lengths(ExchangeListener sinks, long budgetBytes) {
+        DecodedLengths lengths = new DecodedLengths(sinks, new DecoderQueue(budgetBytes, decoderTasks::add));
+        lengths.deliverOn(loopTasks::add);
+        return lengths;
+    }
+
+    /** The exchange, then the decoder's work, then the loop's. */
+    private void runAndDeliver(ExchangeListener listener, int status, Headers responseHeaders, byte[] body, boolean complete) {
+        run(listener, status, responseHeaders, body, complete);
+        for (Queue<Runnable> tasks : List.of(decoderTasks, loopTasks)) {
+            for (Runnable task; (task = tasks.poll()) != null; ) {
+                task.run();
+            }
+        }
     }
 
     private static void run(ExchangeListener listener, int status, Headers responseHeaders, byte[] body, boolean complete) {
