@@ -25,6 +25,7 @@ import dev.httptap.sink.TerminalPrinter;
 import dev.httptap.sniff.HttpSniffer;
 import dev.httptap.sniff.SniffOptions;
 import dev.httptap.stack.StackConfig;
+import dev.httptap.tls.BrowserTrust;
 import dev.httptap.tls.CaStore;
 import dev.httptap.tls.CertificateAuthority;
 import dev.httptap.tls.ChildTrust;
@@ -382,6 +383,7 @@ final class Tap {
             // The child trusts the run's CA through the files its TLS libraries read by default.
             ChildTrust.bundleTargets().forEach(target -> mounts.add(new BindMount(trust.bundle(), target)));
             ChildTrust.javaTrustStoreTargets().forEach(target -> mounts.add(new BindMount(trust.javaTrustStore(), target)));
+            browserMounts(trust).forEach((source, target) -> mounts.add(new BindMount(source, target)));
         }
         Map<String, String> environment = LeadEnvironment.withoutLeadVariables(System.getenv());
         environment.putAll(addedVariables(trust, settings.overlay()));
@@ -397,6 +399,30 @@ final class Tap {
                 settings.identity().switchTo(),
                 mounts,
                 settings.verbose()).withInsideIds(settings.identity().insideIds());
+    }
+
+    /**
+     * The browsers' trust ({@link BrowserTrust}), beside the other trust files. A Chromium browser run
+     * directly gets {@code ~/.pki/nssdb} made (0700) if it has none, as desktop Chromium makes it on its first
+     * start (headless Chromium does not): an empty directory, so that the copy has a place to be mounted.
+     */
+    private Map<Path, Path> browserMounts(ChildTrust trust) throws TapException {
+        try {
+            Optional<Path> nssDatabase = BrowserTrust.nssDatabase();
+            if (nssDatabase.isPresent() && !Files.exists(nssDatabase.get()) && runsChromium()) {
+                Files.createDirectories(nssDatabase.get(), PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+            }
+            return BrowserTrust.in(trust.caCertificate().getParent()).prepareMounts();
+        } catch (IOException e) {
+            Log.error("browsers will not trust httptap's CA: %s", e.getMessage());
+            return Map.of();
+        }
+    }
+
+    /** Whether the command is a Chromium browser, by its name. */
+    private boolean runsChromium() {
+        Path program = Path.of(settings.command().get(0)).getFileName();
+        return program != null && BrowserTrust.CHROMIUM_NAMES.contains(program.toString());
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.httptap.tls;
 
+import dev.httptap.log.Log;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +25,8 @@ import java.util.Set;
 /**
  * Makes the child trust the run's CA without any flag: a PEM bundle (the system's CAs and the run's CA)
  * meant to be mounted over the system bundles, a Java trust store (the JDK's CAs and the run's CA) meant
- * to be mounted over the JDK's {@code cacerts}, and environment variables pointing common clients at them.
+ * to be mounted over the JDK's {@code cacerts}, environment variables pointing common clients at them, and
+ * the browsers' own ({@link BrowserTrust}).
  * The files are created empty first, so they can be mounted while the CA is still being made, and filled
  * in place (same inode, so mounts see the content) before the child runs.
  */
@@ -85,6 +87,7 @@ public final class ChildTrust {
         List<Path> sources = new ArrayList<>(SYSTEM_BUNDLES);
         sources.add(jdkSecurityFile("cacerts"));
         sources.add(jdkSecurityFile("jssecacerts"));
+        sources.addAll(BrowserTrust.sources());
         return sources;
     }
 
@@ -151,6 +154,12 @@ public final class ChildTrust {
         rewrite(caCertificate, caPem.getBytes(StandardCharsets.US_ASCII));
         rewrite(bundle, (systemBundle() + caPem).getBytes(StandardCharsets.US_ASCII));
         rewrite(javaTrustStore, javaTrustStore(ca.certificate()));
+        try {
+            BrowserTrust.in(caCertificate.getParent()).write(caCertificate);
+        } catch (IOException e) {
+            // The other clients' trust holds; a browser's check then fails as it would without httptap.
+            Log.error("browsers will not trust httptap's CA: %s", e.getMessage());
+        }
     }
 
     /** The first system bundle's text, ending with a newline, or nothing when there is none. */
