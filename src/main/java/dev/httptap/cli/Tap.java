@@ -219,7 +219,7 @@ final class Tap {
         checks.addAll(trustSources);
         SandboxSpec planned = spec.withVerbose(false);
         EarlyStartPlan plan = new EarlyStartPlan(slot.expires(), slot.dir(), jar, checks, Options.VARIABLES,
-                Options.EARLY_FLAGS, addedVariables(trust, true), HelperArguments.options(planned),
+                Options.EARLY_FLAGS, chromiumNeeds(), addedVariables(trust, true), HelperArguments.options(planned),
                 HelperArguments.ipv6Options(planned.withIpv6(TunIpv6.defaults())));
         try {
             if (!plan.writeTo(HelperBinary.cacheDirectory().resolve("early-start.plan"))) {
@@ -417,6 +417,15 @@ final class Tap {
             Log.error("browsers will not trust httptap's CA: %s", e.getMessage());
             return Map.of();
         }
+    }
+
+    /** For the early start: a Chromium browser waits for the JVM to make its missing NSS database directory. */
+    private static List<EarlyStartPlan.Need> chromiumNeeds() {
+        Optional<Path> nssDatabase = BrowserTrust.nssDatabase();
+        if (nssDatabase.isEmpty()) {
+            return List.of();
+        }
+        return BrowserTrust.CHROMIUM_NAMES.stream().sorted().map(name -> new EarlyStartPlan.Need(name, nssDatabase.get())).toList();
     }
 
     /** Whether the command is a Chromium browser, by its name. */
