@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -33,19 +34,18 @@ class BrowsersIT {
         "mount -t tmpfs -o mode=0755 tmpfs /dev/net && mknod -m 0666 /dev/net/tun c 10 200 && exec \"$@\"", "sh"
     };
 
+    /** The server's files and the homes, removed by JUnit at the end. */
     @TempDir
-    static Path serverDir;
+    static Path temp;
     private static NodeHttp2Server server;
-    private static Path caFile;
 
     @BeforeAll
     static void startServer() throws IOException {
-        server = NodeHttp2Server.startTls(serverDir, PKI.writeServerPem(serverDir));
-        caFile = PKI.writeCaPem(serverDir);
+        server = NodeHttp2Server.startTls(temp, PKI.writeServerPem(temp));
     }
 
     @AfterAll
-    static void stopServer() {
+    static void stopServer() throws InterruptedException {
         server.close();
     }
 
@@ -53,13 +53,22 @@ class BrowsersIT {
         return "https://" + Httptap.HOST + ":" + server.port() + path;
     }
 
-    /** A new home (0755, owned by {@code owner}) with no ~/.pki: httptap makes ~/.pki/nssdb for Chromium. */
+    /**
+     * A new home (0755, owned by {@code owner}) with the test CA for --ca-file and no ~/.pki: httptap makes
+     * ~/.pki/nssdb for Chromium.
+     */
     private static Path home(String owner) throws IOException {
-        Path home = Files.createTempDirectory("httptap-browser-home");
-        Files.setPosixFilePermissions(home, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-        ProcessRun chown = Route.DIRECT.run("chown", owner, home.toString());
+        Path home = Files.createTempDirectory(temp, "home");
+        Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxr-xr-x"));
+        PKI.writeCaPem(home);
+        ProcessRun chown = Route.DIRECT.run("chown", "-R", owner, home.toString());
         assertEquals(0, chown.exitCode(), chown.describe());
         return home;
+    }
+
+    private static String caFile(Path home) {
+        return home.resolve("test-ca.pem").toString();
     }
 
     private static Httptap inHome(Httptap httptap, Path home) {
@@ -72,7 +81,7 @@ class BrowsersIT {
         Path jsonl = home.resolve("exchanges.jsonl");
         String url = url("/chromium-root");
         ProcessRun run = inHome(Httptap.command("chromium", "--headless=new", "--no-sandbox", "--dump-dom", url)
-                .flags("--ca-file", caFile.toString(), "--dump-jsonl", jsonl.toString()), home).run();
+                .flags("--ca-file", caFile(home), "--dump-jsonl", jsonl.toString()), home).run();
 
         assertFetched(run, url, "hello over h2 /chromium-root", jsonl);
         assertTrue(Files.isDirectory(home.resolve(".pki/nssdb")), "~/.pki/nssdb made for Chromium");
@@ -87,7 +96,7 @@ class BrowsersIT {
         Path jsonl = home.resolve("exchanges.jsonl");
         String url = url("/chromium-user");
         ProcessRun run = inHome(Httptap.command("chromium", "--headless=new", "--dump-dom", url)
-                .flags("--ca-file", caFile.toString(), "--dump-jsonl", jsonl.toString())
+                .flags("--ca-file", caFile(home), "--dump-jsonl", jsonl.toString())
                 .wrappedIn(PRIVATE_OPEN_TUN).asUser(USER), home).run();
 
         assertFetched(run, url, "hello over h2 /chromium-user", jsonl);
@@ -102,7 +111,7 @@ class BrowsersIT {
         String database = "sql:" + nssdb;
         assertEquals(0, Route.DIRECT.run("certutil", "-N", "-d", database, "--empty-password").exitCode());
         assertEquals(0, Route.DIRECT.run("certutil", "-A", "-d", database, "-t", "C,,", "-n", "the user's own CA",
-                "-i", caFile.toString()).exitCode());
+                "-i", caFile(home)).exitCode());
         List<byte[]> before = contents(nssdb);
 
         ProcessRun run = inHome(Httptap.command("certutil", "-L", "-d", database), home).run();
@@ -129,7 +138,7 @@ class BrowsersIT {
         String url = url("/firefox");
         ProcessRun run = inHome(Httptap.command("firefox-esr", "--headless", "--no-remote", "--profile", profile.toString(),
                         "--screenshot", screenshot.toString(), url)
-                .flags("--ca-file", caFile.toString(), "--dump-jsonl", jsonl.toString()), home).run();
+                .flags("--ca-file", caFile(home), "--dump-jsonl", jsonl.toString()), home).run();
 
         assertAll(run.describe(),
                 () -> assertEquals(0, run.exitCode(), "exit code"),
