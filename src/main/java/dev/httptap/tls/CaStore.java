@@ -26,7 +26,8 @@ import java.util.Set;
  * while the CA is valid; {@code --fresh-ca} uses a CA of the run's own instead.
  *
  * <p>Each CA lives in a slot, a directory {@code ROOT/EXPIRY-RANDOM} (mode 0700): {@code ca.key} (0600),
- * and the child's trust files ({@link ChildTrust}, 0644, which hold only certificates), plus
+ * and the child's trust files ({@link ChildTrust}, 0644, which hold only certificates; the browsers' copies,
+ * {@link BrowserTrust}, among them), plus
  * {@code made-from}, a text telling which system files the trust files were copied from. Expired slots
  * and abandoned half-made ones are deleted on the way.
  */
