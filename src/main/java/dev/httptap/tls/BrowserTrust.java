@@ -10,7 +10,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -115,20 +114,12 @@ public final class BrowserTrust {
 
     /** The policy directories that exist here, each once (links resolved); the system one only when it holds a policy. */
     private static List<Path> firefoxPolicyDirs() {
-        Set<Path> dirs = new LinkedHashSet<>();
+        List<Path> dirs = new ArrayList<>();
         if (Files.isRegularFile(FIREFOX_SYSTEM_POLICIES.resolve(POLICIES))) {
             dirs.add(FIREFOX_SYSTEM_POLICIES);
         }
-        for (Path candidate : FIREFOX_DISTRIBUTIONS) {
-            try {
-                if (Files.isDirectory(candidate)) {
-                    dirs.add(candidate.toRealPath());
-                }
-            } catch (IOException e) {
-                // vanished or unreadable: not a target
-            }
-        }
-        return List.copyOf(dirs);
+        dirs.addAll(ChildTrust.existingReal(FIREFOX_DISTRIBUTIONS, Files::isDirectory));
+        return dirs;
     }
 
     /** The copy of {@code policyDir} in the CA's directory, named after its path. */

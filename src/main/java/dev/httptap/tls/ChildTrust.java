@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Makes the child trust the run's CA without any flag: a PEM bundle (the system's CAs and the run's CA)
@@ -232,10 +233,15 @@ public final class ChildTrust {
     }
 
     private static List<Path> existingRealFiles(List<Path> candidates) {
+        return existingReal(candidates, Files::isRegularFile);
+    }
+
+    /** The candidates that exist here as {@code kind}, each once, symbolic links resolved. */
+    static List<Path> existingReal(List<Path> candidates, Predicate<Path> kind) {
         Set<Path> found = new LinkedHashSet<>();
         for (Path candidate : candidates) {
             try {
-                if (Files.isRegularFile(candidate)) {
+                if (kind.test(candidate)) {
                     found.add(candidate.toRealPath());
                 }
             } catch (IOException e) {
