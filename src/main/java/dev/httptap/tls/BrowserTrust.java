@@ -1,5 +1,6 @@
 package dev.httptap.tls;
 
+import dev.httptap.files.DirectoryTree;
 import dev.httptap.log.Log;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -97,18 +99,61 @@ public final class BrowserTrust {
         Optional<Path> certutil = onPath("certutil");
         if (nssDatabase().isPresent()) {
             Optional<Path> userDatabase = nssDatabase().filter(Files::isDirectory);
-            if (certutil.isPresent()) {
-                NssDatabase.write(certutil.get(), dir.resolve(NSS_COPY), userDatabase, caPem);
-            } else {
-                NssDatabase.copyUserDatabase(dir.resolve(NSS_COPY), userDatabase);
-                if (CHROMIUM_NAMES.stream().anyMatch(name -> onPath(name).isPresent())) {
-                    Log.error("Chromium will not trust httptap's CA: certutil is missing (install libnss3-tools on"
-                            + " Debian/Ubuntu, nss-tools on Fedora)");
+            Path staging = staging();
+            try {
+                if (certutil.isPresent()) {
+                    NssDatabase.write(certutil.get(), staging, userDatabase, caPem);
+                } else {
+                    NssDatabase.copyUserDatabase(staging, userDatabase);
+                    if (CHROMIUM_NAMES.stream().anyMatch(name -> onPath(name).isPresent())) {
+                        Log.error("Chromium will not trust httptap's CA: certutil is missing (install libnss3-tools on"
+                                + " Debian/Ubuntu, nss-tools on Fedora)");
+                    }
                 }
+                replaceContents(dir.resolve(NSS_COPY), staging);
+            } finally {
+                DirectoryTree.delete(staging);
             }
         }
         for (Path policyDir : firefoxPolicyDirs()) {
-            writePolicyCopy(policyDir, caPem);
+            Path staging = staging();
+            try {
+                writePolicyCopy(policyDir, staging, caPem);
+                replaceContents(copyOf(policyDir), staging);
+            } finally {
+                DirectoryTree.delete(staging);
+            }
+        }
+    }
+
+    /**
+     * A new directory beside the copies, where one is made before it replaces the mounted one's content:
+     * another run may be using the copy (or making it, for the same CA) meanwhile.
+     */
+    private Path staging() throws IOException {
+        return Files.createTempDirectory(dir, ".staging");
+    }
+
+    /**
+     * Moves what {@code staging} holds into {@code target} (the same directory: it may be mounted already),
+     * each entry replacing its namesake in one step, and removes what {@code target} held besides.
+     */
+    private static void replaceContents(Path target, Path staging) throws IOException {
+        Set<Path> names = new HashSet<>();
+        try (Stream<Path> entries = Files.list(staging)) {
+            for (Path entry : entries.toList()) {
+                Path destination = target.resolve(entry.getFileName());
+                names.add(entry.getFileName());
+                if (Files.isDirectory(destination, LinkOption.NOFOLLOW_LINKS)) {
+                    DirectoryTree.delete(destination);
+                }
+                Files.move(entry, destination, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        try (Stream<Path> entries = Files.list(target)) {
+            for (Path stale : entries.filter(entry -> !names.contains(entry.getFileName())).toList()) {
+                DirectoryTree.delete(stale);
+            }
         }
     }
 
@@ -128,9 +173,7 @@ public final class BrowserTrust {
     }
 
     /** The directory's entries (but its policy), the CA, and the policy with the CA added. */
-    private void writePolicyCopy(Path policyDir, Path caPem) throws IOException {
-        Path copy = copyOf(policyDir);
-        NssDatabase.empty(copy);
+    private static void writePolicyCopy(Path policyDir, Path copy, Path caPem) throws IOException {
         try (Stream<Path> entries = Files.walk(policyDir)) {
             for (Path entry : (Iterable<Path>) entries::iterator) {
                 Path relative = policyDir.relativize(entry);

@@ -1,9 +1,7 @@
 package dev.httptap.tls;
 
-import dev.httptap.files.DirectoryTree;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -26,24 +24,22 @@ final class NssDatabase {
     private NssDatabase() {}
 
     /**
-     * Fills {@code dir} (emptied first, kept itself: it may be mounted already) with the files of
-     * {@code userDatabase} if it has them, else a new empty database, and {@code caPem} trusted for TLS.
+     * Fills the empty {@code dir} with the files of {@code userDatabase} if it has them, else a new empty
+     * database, and {@code caPem} trusted for TLS.
      */
     static void write(Path certutil, Path dir, Optional<Path> userDatabase, Path caPem) throws IOException {
         String database = "sql:" + dir;
         if (!copyUserDatabase(dir, userDatabase)) {
-            empty(dir);
             run(List.of(certutil.toString(), "-N", "-d", database, "--empty-password"));
         }
         run(List.of(certutil.toString(), "-A", "-d", database, "-t", "C,,", "-n", CA_NICKNAME, "-i", caPem.toString()));
     }
 
     /**
-     * Fills {@code dir} (emptied first) with the files {@code userDatabase} has; returns whether that was a
+     * Fills the empty {@code dir} with the files {@code userDatabase} has; returns whether that was a
      * database (its {@code cert9.db}).
      */
     static boolean copyUserDatabase(Path dir, Optional<Path> userDatabase) throws IOException {
-        empty(dir);
         boolean copied = false;
         if (userDatabase.isPresent()) {
             for (String name : FILES) {
@@ -57,34 +53,28 @@ final class NssDatabase {
         return copied;
     }
 
-    /** Removes what {@code dir} holds. */
-    static void empty(Path dir) throws IOException {
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-            for (Path entry : entries) {
-                DirectoryTree.delete(entry);
-            }
-        }
-    }
-
+    /** Runs certutil, its output kept in a file so that the time limit holds even if it never ends. */
     private static void run(List<String> command) throws IOException {
-        Process process = new ProcessBuilder(command)
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                .redirectErrorStream(true)
-                .start();
+        Path output = Files.createTempFile("httptap-certutil", ".log");
         try {
-            byte[] output = process.getInputStream().readAllBytes();
+            Process process = new ProcessBuilder(command)
+                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                    .redirectOutput(output.toFile())
+                    .redirectErrorStream(true)
+                    .start();
             if (!process.waitFor(CERTUTIL_SECONDS, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 throw new IOException(String.join(" ", command) + ": no answer in " + CERTUTIL_SECONDS + " s");
             }
             if (process.exitValue() != 0) {
                 throw new IOException(String.join(" ", command) + " failed (" + process.exitValue() + "): "
-                        + new String(output, StandardCharsets.UTF_8).strip());
+                        + Files.readString(output, StandardCharsets.UTF_8).strip());
             }
         } catch (InterruptedException e) {
-            process.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while running certutil", e);
+        } finally {
+            Files.deleteIfExists(output);
         }
     }
 }
