@@ -139,7 +139,8 @@ final class Tap {
     private int runSlow(LeadEnvironment lead, Path privateDir) throws TapException {
         // Stat'ed once: the slot's trust files and the plan's checks tell of the same files as they were.
         List<FileStamp> trustSources = ChildTrust.sources().stream().map(FileStamp::of).toList();
-        Optional<CaStore.Slot> slot = keptCaSlot(trustSources);
+        List<FileStamp> browserSources = BrowserTrust.sources().stream().map(FileStamp::of).toList();
+        Optional<CaStore.Slot> slot = keptCaSlot(trustSources, browserSources);
         Path trustDir = privateDir;
         RunDirectory sharedTrustDir = null;
         try {
@@ -167,7 +168,8 @@ final class Tap {
                 SandboxSpec spec = sandboxSpec(resolvConfDir, trust).withIpv6(ipv6)
                         .withClosedDescriptors(lead.closedDescriptors());
                 Runnable afterRelease = lead.led() && slot.isPresent() && settings.hasDefaultSandbox()
-                        ? () -> writeEarlyStartPlan(slot.get(), spec, trust, trustSources)
+                        ? () -> writeEarlyStartPlan(slot.get(), spec, trust,
+                                Stream.concat(trustSources.stream(), browserSources.stream()).toList())
                         : () -> {};
                 Sandbox.Leftovers leftovers = settings.noExit() ? Sandbox.Leftovers.OUTLIVE_COMMAND : Sandbox.Leftovers.END_WITH_COMMAND;
                 return serve(() -> Sandbox.start(spec, leftovers), privateDir, ipv6, tls, !trustReady, relayStarted, afterRelease);
@@ -180,12 +182,13 @@ final class Tap {
     }
 
     /** The kept CA's slot, unless this run makes its own CA (--fresh-ca, or trust files another user opens). */
-    private Optional<CaStore.Slot> keptCaSlot(List<FileStamp> trustSources) {
+    private Optional<CaStore.Slot> keptCaSlot(List<FileStamp> trustSources, List<FileStamp> browserSources) {
         if (settings.freshCa() || childOpensTrustFiles()) {
             return Optional.empty();
         }
         try {
-            return Optional.of(CaStore.in(HelperBinary.cacheDirectory().resolve("ca")).slot(Instant.now(), madeFromText(trustSources)));
+            return Optional.of(CaStore.in(HelperBinary.cacheDirectory().resolve("ca")).slot(Instant.now(), madeFromText(trustSources),
+                    madeFromText(browserSources)));
         } catch (IOException e) {
             // e.g. a user without a home directory: the run works as well, only its start is slower.
             Log.verbose("cannot keep a CA in %s (%s: %s); this run makes its own", HelperBinary.cacheDirectory(),

@@ -88,7 +88,6 @@ public final class ChildTrust {
         List<Path> sources = new ArrayList<>(SYSTEM_BUNDLES);
         sources.add(jdkSecurityFile("cacerts"));
         sources.add(jdkSecurityFile("jssecacerts"));
-        sources.addAll(BrowserTrust.sources());
         return sources;
     }
 
@@ -155,6 +154,13 @@ public final class ChildTrust {
         rewrite(caCertificate, caPem.getBytes(StandardCharsets.US_ASCII));
         rewrite(bundle, (systemBundle() + caPem).getBytes(StandardCharsets.US_ASCII));
         rewrite(javaTrustStore, javaTrustStore(ca.certificate()));
+    }
+
+    /**
+     * Fills the browsers' copies ({@link BrowserTrust}) for the CA {@link #write} wrote. Made from other
+     * files than the rest ({@link BrowserTrust#sources}), they are written again on their own.
+     */
+    public void writeBrowsers() {
         try {
             BrowserTrust.in(caCertificate.getParent()).write(caCertificate);
         } catch (IOException e) {
