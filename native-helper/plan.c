@@ -13,6 +13,8 @@
  *   quiet NAME                     an environment variable that changes the run: the plan holds only while unset
  *   flag NAME ARITY [finish]       an option the plan holds for, taking ARITY (0 or 1) values; "finish" when
  *                                  its output matters even if the command sends nothing (a HAR file)
+ *   need NAME PATH                 a command named NAME (its first word's last part) starts the slow way
+ *                                  while PATH is absent: the JVM makes it (Chromium's ~/.pki/nssdb)
  *   env NAME=VALUE                 added to the command's environment
  *   arg ARG                        one of the helper's options
  *   arg6 ARG                       one of the helper's options when this host has IPv6
@@ -25,6 +27,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "helper.h"
 
@@ -39,8 +42,15 @@ struct flag {
 	int finish;
 };
 
+struct need {
+	char *command;
+	const char *path;
+};
+
 struct plan_lines {
 	int jar_matched;
+	struct need needs[32];
+	int need_count;
 	struct flag flags[64];
 	int flag_count;
 	char *ipv6_args[16];
@@ -117,6 +127,11 @@ static const char *find_command(const struct plan_lines *lines, char **args, str
 	if (!args[i])
 		return "no command (httptap then runs a shell)";
 	plan->command = args + i;
+	const char *slash = strrchr(args[i], '/');
+	const char *name = slash ? slash + 1 : args[i];
+	for (int n = 0; n < lines->need_count; n++)
+		if (strcmp(lines->needs[n].command, name) == 0 && access(lines->needs[n].path, F_OK) < 0)
+			return "a command whose files the JVM makes first";
 	return NULL;
 }
 
@@ -159,6 +174,12 @@ static const char *read_line(char *line, const char *jar, struct plan_lines *lin
 		if (lines->flag_count == 64 || sscanf(value, "%63s %d %15s", name, &arity, finish) < 2 || arity < 0 || arity > 1)
 			return "a bad flag line";
 		lines->flags[lines->flag_count++] = (struct flag){ strdup(name), arity, strcmp(finish, "finish") == 0 };
+	} else if (strcmp(line, "need") == 0) {
+		char *space = strchr(value, ' ');
+		if (!space || lines->need_count == 32)
+			return "a bad need line";
+		*space = '\0';
+		lines->needs[lines->need_count++] = (struct need){ value, space + 1 };
 	} else if (strcmp(line, "env") == 0)
 		append(&plan->environment, &plan->environment_count, value);
 	else if (strcmp(line, "arg") == 0)

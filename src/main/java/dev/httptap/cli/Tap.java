@@ -25,6 +25,7 @@ import dev.httptap.sink.TerminalPrinter;
 import dev.httptap.sniff.HttpSniffer;
 import dev.httptap.sniff.SniffOptions;
 import dev.httptap.stack.StackConfig;
+import dev.httptap.tls.BrowserTrust;
 import dev.httptap.tls.CaStore;
 import dev.httptap.tls.CertificateAuthority;
 import dev.httptap.tls.ChildTrust;
@@ -138,7 +139,8 @@ final class Tap {
     private int runSlow(LeadEnvironment lead, Path privateDir) throws TapException {
         // Stat'ed once: the slot's trust files and the plan's checks tell of the same files as they were.
         List<FileStamp> trustSources = ChildTrust.sources().stream().map(FileStamp::of).toList();
-        Optional<CaStore.Slot> slot = keptCaSlot(trustSources);
+        List<FileStamp> browserSources = BrowserTrust.sources().stream().map(FileStamp::of).toList();
+        Optional<CaStore.Slot> slot = keptCaSlot(trustSources, browserSources);
         Path trustDir = privateDir;
         RunDirectory sharedTrustDir = null;
         try {
@@ -166,7 +168,8 @@ final class Tap {
                 SandboxSpec spec = sandboxSpec(resolvConfDir, trust).withIpv6(ipv6)
                         .withClosedDescriptors(lead.closedDescriptors());
                 Runnable afterRelease = lead.led() && slot.isPresent() && settings.hasDefaultSandbox()
-                        ? () -> writeEarlyStartPlan(slot.get(), spec, trust, trustSources)
+                        ? () -> writeEarlyStartPlan(slot.get(), spec, trust,
+                                Stream.concat(trustSources.stream(), browserSources.stream()).toList())
                         : () -> {};
                 Sandbox.Leftovers leftovers = settings.noExit() ? Sandbox.Leftovers.OUTLIVE_COMMAND : Sandbox.Leftovers.END_WITH_COMMAND;
                 return serve(() -> Sandbox.start(spec, leftovers), privateDir, ipv6, tls, !trustReady, relayStarted, afterRelease);
@@ -179,12 +182,13 @@ final class Tap {
     }
 
     /** The kept CA's slot, unless this run makes its own CA (--fresh-ca, or trust files another user opens). */
-    private Optional<CaStore.Slot> keptCaSlot(List<FileStamp> trustSources) {
+    private Optional<CaStore.Slot> keptCaSlot(List<FileStamp> trustSources, List<FileStamp> browserSources) {
         if (settings.freshCa() || childOpensTrustFiles()) {
             return Optional.empty();
         }
         try {
-            return Optional.of(CaStore.in(HelperBinary.cacheDirectory().resolve("ca")).slot(Instant.now(), madeFromText(trustSources)));
+            return Optional.of(CaStore.in(HelperBinary.cacheDirectory().resolve("ca")).slot(Instant.now(), madeFromText(trustSources),
+                    madeFromText(browserSources)));
         } catch (IOException e) {
             // e.g. a user without a home directory: the run works as well, only its start is slower.
             Log.verbose("cannot keep a CA in %s (%s: %s); this run makes its own", HelperBinary.cacheDirectory(),
@@ -218,7 +222,7 @@ final class Tap {
         checks.addAll(trustSources);
         SandboxSpec planned = spec.withVerbose(false);
         EarlyStartPlan plan = new EarlyStartPlan(slot.expires(), slot.dir(), jar, checks, Options.VARIABLES,
-                Options.EARLY_FLAGS, addedVariables(trust, true), HelperArguments.options(planned),
+                Options.EARLY_FLAGS, chromiumNeeds(), addedVariables(trust, true), HelperArguments.options(planned),
                 HelperArguments.ipv6Options(planned.withIpv6(TunIpv6.defaults())));
         try {
             if (!plan.writeTo(HelperBinary.cacheDirectory().resolve("early-start.plan"))) {
@@ -383,6 +387,7 @@ final class Tap {
             // The child trusts the run's CA through the files its TLS libraries read by default.
             ChildTrust.bundleTargets().forEach(target -> mounts.add(new BindMount(trust.bundle(), target)));
             ChildTrust.javaTrustStoreTargets().forEach(target -> mounts.add(new BindMount(trust.javaTrustStore(), target)));
+            browserMounts(trust).forEach((source, target) -> mounts.add(new BindMount(source, target)));
         }
         Map<String, String> environment = LeadEnvironment.withoutLeadVariables(System.getenv());
         environment.putAll(addedVariables(trust, settings.overlay()));
@@ -398,6 +403,39 @@ final class Tap {
                 settings.identity().switchTo(),
                 mounts,
                 settings.verbose()).withInsideIds(settings.identity().insideIds());
+    }
+
+    /**
+     * The browsers' trust ({@link BrowserTrust}), beside the other trust files. A Chromium browser run
+     * directly gets {@code ~/.pki/nssdb} made (0700) if it has none, as desktop Chromium makes it on its first
+     * start (headless Chromium does not): an empty directory, so that the copy has a place to be mounted.
+     */
+    private Map<Path, Path> browserMounts(ChildTrust trust) throws TapException {
+        try {
+            Optional<Path> nssDatabase = BrowserTrust.nssDatabase();
+            if (nssDatabase.isPresent() && !Files.exists(nssDatabase.get()) && runsChromium()) {
+                Files.createDirectories(nssDatabase.get(), PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+            }
+            return BrowserTrust.in(trust.caCertificate().getParent()).prepareMounts();
+        } catch (IOException e) {
+            Log.error("browsers will not trust httptap's CA: %s", e.getMessage());
+            return Map.of();
+        }
+    }
+
+    /** For the early start: a Chromium browser waits for the JVM to make its missing NSS database directory. */
+    private static List<EarlyStartPlan.Need> chromiumNeeds() {
+        Optional<Path> nssDatabase = BrowserTrust.nssDatabase();
+        if (nssDatabase.isEmpty()) {
+            return List.of();
+        }
+        return BrowserTrust.CHROMIUM_NAMES.stream().sorted().map(name -> new EarlyStartPlan.Need(name, nssDatabase.get())).toList();
+    }
+
+    /** Whether the command is a Chromium browser, by its name. */
+    private boolean runsChromium() {
+        Path program = Path.of(settings.command().get(0)).getFileName();
+        return program != null && BrowserTrust.CHROMIUM_NAMES.contains(program.toString());
     }
 
     /**

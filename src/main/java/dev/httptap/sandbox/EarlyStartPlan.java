@@ -23,12 +23,13 @@ import java.util.Optional;
  * @param checks the files the plan was made from; any change makes it stale
  * @param quietVariables environment variables that change a run: the plan holds only while they are unset
  * @param flags httptap's options that leave the sandbox as planned
+ * @param needs commands that start the slow way while a path is absent, which the JVM makes for them
  * @param environment added to the command's environment
  * @param helperOptions the helper's options but IPv6's ({@link HelperArguments#options})
  * @param ipv6Options the helper's IPv6 options, used where the host has IPv6
  */
 public record EarlyStartPlan(Instant expires, Path caDir, Path jar, List<FileStamp> checks, List<String> quietVariables,
-        List<Flag> flags, Map<String, String> environment, List<String> helperOptions, List<String> ipv6Options) {
+        List<Flag> flags, List<Need> needs, Map<String, String> environment, List<String> helperOptions, List<String> ipv6Options) {
     static final String HEADER = "httptap-early-start 1";
 
     /**
@@ -40,6 +41,14 @@ public record EarlyStartPlan(Instant expires, Path caDir, Path jar, List<FileSta
      *     runs to the end)
      */
     public record Flag(String name, boolean takesValue, boolean mustFinish) {}
+
+    /**
+     * A command the plan does not start while {@code path} is absent: the JVM makes that path for it (e.g.
+     * Chromium's {@code ~/.pki/nssdb}, where its trust is mounted).
+     *
+     * @param command the command's name (its first word's last part), e.g. "chromium"
+     */
+    public record Need(String command, Path path) {}
 
     /** The plan as the file's text, or empty if a value cannot be written on one line. */
     public Optional<String> text() {
@@ -55,6 +64,7 @@ public record EarlyStartPlan(Instant expires, Path caDir, Path jar, List<FileSta
         for (Flag flag : flags) {
             lines.add("flag " + flag.name() + " " + (flag.takesValue() ? 1 : 0) + (flag.mustFinish() ? " finish" : ""));
         }
+        needs.forEach(need -> lines.add("need " + need.command() + " " + need.path()));
         environment.forEach((name, value) -> lines.add("env " + name + "=" + value));
         helperOptions.forEach(option -> lines.add("arg " + option));
         ipv6Options.forEach(option -> lines.add("arg6 " + option));

@@ -26,8 +26,10 @@ import java.util.Set;
  * while the CA is valid; {@code --fresh-ca} uses a CA of the run's own instead.
  *
  * <p>Each CA lives in a slot, a directory {@code ROOT/EXPIRY-RANDOM} (mode 0700): {@code ca.key} (0600),
- * and the child's trust files ({@link ChildTrust}, 0644, which hold only certificates), plus
- * {@code made-from}, a text telling which system files the trust files were copied from. Expired slots
+ * and the child's trust files ({@link ChildTrust}, 0644, which hold only certificates; the browsers' copies,
+ * {@link BrowserTrust}, among them), plus
+ * {@code made-from}, a text telling which system files the trust files were copied from, and
+ * {@code browsers-made-from}, the same for the browsers' copies. Expired slots
  * and abandoned half-made ones are deleted on the way.
  */
 public final class CaStore {
@@ -38,6 +40,8 @@ public final class CaStore {
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> KEY_FILE = PosixFilePermissions.fromString("rw-------");
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String MADE_FROM = "made-from";
+    private static final String BROWSERS_MADE_FROM = "browsers-made-from";
 
     private final Path root;
 
@@ -54,10 +58,11 @@ public final class CaStore {
 
     /**
      * The slot to use at {@code now}: the newest with a key that is valid beyond {@link #RENEW_BEFORE}, or
-     * a new empty one. {@code madeFrom} describes the trust files' sources as they are now: a slot made
-     * from other ones gets its trust files written again when its CA is first used.
+     * a new empty one. {@code madeFrom} describes the trust files' sources as they are now, and
+     * {@code browsersMadeFrom} the browsers' copies' ones: a slot made from other ones gets those files
+     * written again when its CA is first used.
      */
-    public Slot slot(Instant now, String madeFrom) throws IOException {
+    public Slot slot(Instant now, String madeFrom, String browsersMadeFrom) throws IOException {
         Optional<Path> newest = Optional.empty();
         try (DirectoryStream<Path> slots = Files.newDirectoryStream(root)) {
             for (Path dir : slots) {
@@ -79,25 +84,31 @@ public final class CaStore {
             }
         }
         if (newest.isPresent()) {
-            return new Slot(newest.get(), madeFrom, madeFrom.equals(read(newest.get().resolve("made-from"))));
+            Path dir = newest.get();
+            return new Slot(dir, madeFrom, browsersMadeFrom, madeFrom.equals(read(dir.resolve(MADE_FROM))),
+                    browsersMadeFrom.equals(read(dir.resolve(BROWSERS_MADE_FROM))));
         }
         Instant expires = now.plus(VALIDITY);
         Path dir = root.resolve(expires.getEpochSecond() + "-" + HexFormat.of().formatHex(RANDOM.generateSeed(4)));
         ownerOnlyDirectory(dir);
         ChildTrust.prepare(dir);
-        return new Slot(dir, madeFrom, false);
+        return new Slot(dir, madeFrom, browsersMadeFrom, false, false);
     }
 
     /** One kept CA's directory. */
     public static final class Slot {
         private final Path dir;
         private final String madeFrom;
+        private final String browsersMadeFrom;
         private final boolean trustCurrent;
+        private final boolean browsersCurrent;
 
-        private Slot(Path dir, String madeFrom, boolean trustCurrent) {
+        private Slot(Path dir, String madeFrom, String browsersMadeFrom, boolean trustCurrent, boolean browsersCurrent) {
             this.dir = dir;
             this.madeFrom = madeFrom;
+            this.browsersMadeFrom = browsersMadeFrom;
             this.trustCurrent = trustCurrent;
+            this.browsersCurrent = browsersCurrent;
         }
 
         public Path dir() {
@@ -115,7 +126,7 @@ public final class CaStore {
 
         /** Whether the trust files are filled and current: the child may start before the CA is loaded. */
         public boolean ready() {
-            return trustCurrent;
+            return trustCurrent && browsersCurrent;
         }
 
         /**
@@ -137,7 +148,11 @@ public final class CaStore {
                 }
                 if (!trustCurrent) {
                     trust().write(ca);
-                    Files.writeString(dir.resolve("made-from"), madeFrom, StandardCharsets.UTF_8);
+                    Files.writeString(dir.resolve(MADE_FROM), madeFrom, StandardCharsets.UTF_8);
+                }
+                if (!browsersCurrent) {
+                    trust().writeBrowsers();
+                    Files.writeString(dir.resolve(BROWSERS_MADE_FROM), browsersMadeFrom, StandardCharsets.UTF_8);
                 }
                 return ca;
             } catch (IOException e) {

@@ -1,5 +1,6 @@
 package dev.httptap.tls;
 
+import dev.httptap.log.Log;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,11 +21,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Makes the child trust the run's CA without any flag: a PEM bundle (the system's CAs and the run's CA)
  * meant to be mounted over the system bundles, a Java trust store (the JDK's CAs and the run's CA) meant
- * to be mounted over the JDK's {@code cacerts}, and environment variables pointing common clients at them.
+ * to be mounted over the JDK's {@code cacerts}, environment variables pointing common clients at them, and
+ * the browsers' own ({@link BrowserTrust}).
  * The files are created empty first, so they can be mounted while the CA is still being made, and filled
  * in place (same inode, so mounts see the content) before the child runs.
  */
@@ -153,6 +156,19 @@ public final class ChildTrust {
         rewrite(javaTrustStore, javaTrustStore(ca.certificate()));
     }
 
+    /**
+     * Fills the browsers' copies ({@link BrowserTrust}) for the CA {@link #write} wrote. Made from other
+     * files than the rest ({@link BrowserTrust#sources}), they are written again on their own.
+     */
+    public void writeBrowsers() {
+        try {
+            BrowserTrust.in(caCertificate.getParent()).write(caCertificate);
+        } catch (IOException e) {
+            // The other clients' trust holds; a browser's check then fails as it would without httptap.
+            Log.error("browsers will not trust httptap's CA: %s", e.getMessage());
+        }
+    }
+
     /** The first system bundle's text, ending with a newline, or nothing when there is none. */
     private static String systemBundle() throws IOException {
         for (Path candidate : bundleTargets()) {
@@ -223,10 +239,15 @@ public final class ChildTrust {
     }
 
     private static List<Path> existingRealFiles(List<Path> candidates) {
+        return existingReal(candidates, Files::isRegularFile);
+    }
+
+    /** The candidates that exist here as {@code kind}, each once, symbolic links resolved. */
+    static List<Path> existingReal(List<Path> candidates, Predicate<Path> kind) {
         Set<Path> found = new LinkedHashSet<>();
         for (Path candidate : candidates) {
             try {
-                if (Files.isRegularFile(candidate)) {
+                if (kind.test(candidate)) {
                     found.add(candidate.toRealPath());
                 }
             } catch (IOException e) {

@@ -107,6 +107,7 @@ public final class TlsStartup implements AutoCloseable {
             CertificateAuthority ca = CertificateAuthority.create(Instant.now());
             try {
                 trust.write(ca);
+                trust.writeBrowsers();
                 return ca;
             } catch (IOException e) {
                 throw new IllegalStateException("cannot write the CA files: " + e.getMessage(), e);

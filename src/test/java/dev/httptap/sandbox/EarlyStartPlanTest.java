@@ -30,6 +30,7 @@ class EarlyStartPlanTest {
                         new EarlyStartPlan.Flag("--filter", true, false),
                         new EarlyStartPlan.Flag("--dump-har", true, true),
                         new EarlyStartPlan.Flag("--summary", false, true)),
+                List.of(new EarlyStartPlan.Need("chromium", Path.of("/home/u/.pki/nssdb"))),
                 environment, helperOptions, List.of("--ipv6-address", "fd00::2"));
     }
 
@@ -60,6 +61,7 @@ class EarlyStartPlanTest {
                 flag --filter 1
                 flag --dump-har 1 finish
                 flag --summary 0 finish
+                need chromium /home/u/.pki/nssdb
                 env SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt
                 env NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
                 arg --tun

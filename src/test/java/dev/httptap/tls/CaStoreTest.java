@@ -30,7 +30,7 @@ class CaStoreTest {
 
     /** A slot with its CA made and saved at {@code made}. */
     private CaStore.Slot madeSlot(Instant made) throws Exception {
-        CaStore.Slot slot = CaStore.in(root()).slot(made, MADE_FROM);
+        CaStore.Slot slot = CaStore.in(root()).slot(made, MADE_FROM, "");
         slot.authority(made);
         return slot;
     }
@@ -43,7 +43,7 @@ class CaStoreTest {
 
     @Test
     void aNewSlotIsNamedByItsExpiryAndKeepsAnOwnerOnlyPemKey() throws Exception {
-        CaStore.Slot slot = CaStore.in(root()).slot(NOW, MADE_FROM);
+        CaStore.Slot slot = CaStore.in(root()).slot(NOW, MADE_FROM, "");
 
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(root())));
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(slot.dir())));
@@ -69,7 +69,7 @@ class CaStoreTest {
         CaStore.Slot first = madeSlot(NOW);
         Instant later = NOW.plus(Duration.ofDays(20));
 
-        CaStore.Slot again = CaStore.in(root()).slot(later, MADE_FROM);
+        CaStore.Slot again = CaStore.in(root()).slot(later, MADE_FROM, "");
 
         assertEquals(first.dir(), again.dir());
         assertTrue(again.ready());
@@ -81,14 +81,28 @@ class CaStoreTest {
         CaStore.Slot first = madeSlot(NOW);
         Files.writeString(first.trust().bundle(), "stale\n");
 
-        CaStore.Slot again = CaStore.in(root()).slot(NOW, "6 2 /etc/ssl/certs/ca-certificates.crt\n");
+        CaStore.Slot again = CaStore.in(root()).slot(NOW, "6 2 /etc/ssl/certs/ca-certificates.crt\n", "");
 
         assertEquals(first.dir(), again.dir());
         assertFalse(again.ready());
         CertificateAuthority ca = again.authority(NOW);
         assertEquals(CaStore.load(first.dir()).certificate(), ca.certificate());
         assertNotEquals("stale\n", Files.readString(again.trust().bundle(), StandardCharsets.US_ASCII));
-        assertTrue(CaStore.in(root()).slot(NOW, "6 2 /etc/ssl/certs/ca-certificates.crt\n").ready());
+        assertTrue(CaStore.in(root()).slot(NOW, "6 2 /etc/ssl/certs/ca-certificates.crt\n", "").ready());
+    }
+
+    /** The browsers' copies are made from other files: a change there leaves the other trust files alone. */
+    @Test
+    void changedBrowserSourcesRewriteOnlyTheBrowsersCopies() throws Exception {
+        CaStore.Slot first = madeSlot(NOW);
+        Files.writeString(first.trust().bundle(), "kept\n");
+
+        CaStore.Slot again = CaStore.in(root()).slot(NOW, MADE_FROM, "4 1 /home/u/.pki/nssdb/cert9.db\n");
+
+        assertFalse(again.ready());
+        again.authority(NOW);
+        assertEquals("kept\n", Files.readString(again.trust().bundle(), StandardCharsets.US_ASCII));
+        assertTrue(CaStore.in(root()).slot(NOW, MADE_FROM, "4 1 /home/u/.pki/nssdb/cert9.db\n").ready());
     }
 
     @Test
@@ -97,8 +111,8 @@ class CaStoreTest {
         Instant stillRenewable = old.expires().minus(CaStore.RENEW_BEFORE).minusSeconds(1);
         Instant renewal = old.expires().minus(CaStore.RENEW_BEFORE).plusSeconds(1);
 
-        assertEquals(old.dir(), CaStore.in(root()).slot(stillRenewable, MADE_FROM).dir());
-        CaStore.Slot renewed = CaStore.in(root()).slot(renewal, MADE_FROM);
+        assertEquals(old.dir(), CaStore.in(root()).slot(stillRenewable, MADE_FROM, "").dir());
+        CaStore.Slot renewed = CaStore.in(root()).slot(renewal, MADE_FROM, "");
 
         assertNotEquals(old.dir(), renewed.dir());
         assertEquals(renewal.plus(CaStore.VALIDITY), renewed.expires());
@@ -111,14 +125,14 @@ class CaStoreTest {
         Instant renewal = older.expires().minus(Duration.ofDays(6));
         CaStore.Slot newer = madeSlot(renewal);
 
-        assertEquals(newer.dir(), CaStore.in(root()).slot(renewal.plusSeconds(60), MADE_FROM).dir());
+        assertEquals(newer.dir(), CaStore.in(root()).slot(renewal.plusSeconds(60), MADE_FROM, "").dir());
     }
 
     @Test
     void expiredSlotsAreDeleted() throws Exception {
         CaStore.Slot old = madeSlot(NOW);
 
-        CaStore.Slot next = CaStore.in(root()).slot(old.expires().plusSeconds(1), MADE_FROM);
+        CaStore.Slot next = CaStore.in(root()).slot(old.expires().plusSeconds(1), MADE_FROM, "");
 
         assertFalse(Files.exists(old.dir()));
         assertEquals(List.of(next.dir().getFileName().toString()), slotNames());
@@ -126,15 +140,15 @@ class CaStoreTest {
 
     @Test
     void aSlotWithoutAKeyIsAbandonedAfterAnHourButNotBefore() throws Exception {
-        CaStore.Slot halfMade = CaStore.in(root()).slot(NOW, MADE_FROM);
+        CaStore.Slot halfMade = CaStore.in(root()).slot(NOW, MADE_FROM, "");
         Files.setLastModifiedTime(halfMade.dir(), FileTime.from(NOW));
 
-        CaStore.Slot whileBeingMade = CaStore.in(root()).slot(NOW.plus(Duration.ofMinutes(59)), MADE_FROM);
+        CaStore.Slot whileBeingMade = CaStore.in(root()).slot(NOW.plus(Duration.ofMinutes(59)), MADE_FROM, "");
         assertTrue(Files.isDirectory(halfMade.dir()), "another run may be making it");
         assertNotEquals(halfMade.dir(), whileBeingMade.dir(), "a slot without a key is never used");
         Files.setLastModifiedTime(whileBeingMade.dir(), FileTime.from(NOW));
 
-        CaStore.in(root()).slot(NOW.plus(Duration.ofMinutes(61)), MADE_FROM);
+        CaStore.in(root()).slot(NOW.plus(Duration.ofMinutes(61)), MADE_FROM, "");
 
         assertFalse(Files.exists(halfMade.dir()));
         assertFalse(Files.exists(whileBeingMade.dir()));
@@ -145,7 +159,7 @@ class CaStoreTest {
         CaStore.Slot slot = madeSlot(NOW);
         Files.writeString(slot.dir().resolve("ca.key"), "-----BEGIN EC PRIVATE KEY-----\nnot ours\n");
 
-        CaStore.Slot next = CaStore.in(root()).slot(NOW, MADE_FROM);
+        CaStore.Slot next = CaStore.in(root()).slot(NOW, MADE_FROM, "");
 
         assertFalse(Files.exists(slot.dir()));
         assertNotEquals(slot.dir(), next.dir());
@@ -159,7 +173,7 @@ class CaStoreTest {
         Path tooLong = Files.createDirectory(root().resolve("1234567890123-ab"));
         Files.setLastModifiedTime(tooLong, FileTime.from(NOW.minus(Duration.ofDays(400))));
 
-        CaStore.in(root()).slot(NOW, MADE_FROM);
+        CaStore.in(root()).slot(NOW, MADE_FROM, "");
 
         assertTrue(Files.isDirectory(notes));
         assertTrue(Files.isDirectory(dashed));
