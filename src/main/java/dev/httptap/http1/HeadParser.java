@@ -117,18 +117,10 @@ final class HeadParser {
 
     /** Strips optional whitespace (SP and HTAB) from both ends. */
     private static String trim(String value) {
-        int start = 0;
-        int end = value.length();
-        while (start < end && isSpace(value.charAt(start))) {
-            start++;
-        }
-        while (end > start && isSpace(value.charAt(end - 1))) {
-            end--;
-        }
-        return value.substring(start, end);
+        return Tokens.strip(value, HeadParser::isSpace);
     }
 
-    private static boolean isSpace(char c) {
+    private static boolean isSpace(int c) {
         return c == ' ' || c == '\t';
     }
 }

@@ -71,20 +71,12 @@ final class StartLines {
     }
 
     /** SP, HTAB, VT, FF and CR: what servers take as a separator in a request line. */
-    private static boolean isWhitespace(char c) {
+    private static boolean isWhitespace(int c) {
         return c == ' ' || c == '\t' || c == 0x0b || c == '\f' || c == '\r';
     }
 
     private static String trimWhitespace(String text) {
-        int start = 0;
-        int end = text.length();
-        while (start < end && isWhitespace(text.charAt(start))) {
-            start++;
-        }
-        while (end > start && isWhitespace(text.charAt(end - 1))) {
-            end--;
-        }
-        return text.substring(start, end);
+        return Tokens.strip(text, StartLines::isWhitespace);
     }
 
     private static int nextWhitespace(String text, int from) {
