@@ -127,7 +127,7 @@ public final class TlsStartup implements AutoCloseable {
     }
 
     /** A daemon thread of its own: the common pool has a single thread on a two-core machine. */
-    private static <T> CompletableFuture<T> inBackground(String name, Supplier<T> work) {
+    static <T> CompletableFuture<T> inBackground(String name, Supplier<T> work) {
         CompletableFuture<T> result = new CompletableFuture<>();
         Thread thread = new Thread(() -> {
             try {

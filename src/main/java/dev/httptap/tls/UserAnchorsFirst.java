@@ -18,19 +18,11 @@ import javax.net.ssl.X509ExtendedTrustManager;
  */
 final class UserAnchorsFirst extends X509ExtendedTrustManager {
     private final X509ExtendedTrustManager userAnchors;
-    private final CompletableFuture<X509ExtendedTrustManager> allAnchors = new CompletableFuture<>();
+    private final CompletableFuture<X509ExtendedTrustManager> allAnchors;
 
     UserAnchorsFirst(X509ExtendedTrustManager userAnchors, Supplier<X509ExtendedTrustManager> allAnchors) {
         this.userAnchors = userAnchors;
-        Thread maker = new Thread(() -> {
-            try {
-                this.allAnchors.complete(allAnchors.get());
-            } catch (RuntimeException | Error e) {
-                this.allAnchors.completeExceptionally(e);
-            }
-        }, "httptap-trust-store");
-        maker.setDaemon(true);
-        maker.start();
+        this.allAnchors = TlsStartup.inBackground("httptap-trust-store", allAnchors);
     }
 
     @Override
