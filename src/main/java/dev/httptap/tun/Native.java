@@ -3,6 +3,7 @@ package dev.httptap.tun;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import jnr.ffi.LastError;
 import jnr.ffi.LibraryLoader;
 
@@ -90,6 +91,17 @@ public final class Native {
         }
     }
 
+    private static void load() {
+        settle(binding, () -> {
+            LibC libc = bind(LibC.class);
+            return new Binding(libc, jnr.ffi.Runtime.getRuntime(libc));
+        });
+    }
+
+    private static void loadProcessCalls() {
+        settle(processCalls, () -> bind(ProcessCalls.class));
+    }
+
     /**
      * Binds through jnr-ffi's reflection loader, not its default one, which generates a class with ASM:
      * ASM's classes are too old for the start-up archive, and generating cost ~80 ms more CPU (and a C2
@@ -97,22 +109,16 @@ public final class Native {
      * to the system call itself. {@code failImmediately} makes every function's invoker here, in the
      * background, instead of at its first call.
      */
-    private static void load() {
+    private static <T> T bind(Class<T> calls) {
         System.setProperty("jnr.ffi.asm.enabled", "false"); // read once, by the loader jnr-ffi picks
-        try {
-            LibC libc = LibraryLoader.create(LibC.class).failImmediately().load("c");
-            binding.complete(new Binding(libc, jnr.ffi.Runtime.getRuntime(libc)));
-        } catch (RuntimeException | LinkageError e) {
-            binding.completeExceptionally(e);
-        }
+        return LibraryLoader.create(calls).failImmediately().load("c");
     }
 
-    private static void loadProcessCalls() {
-        System.setProperty("jnr.ffi.asm.enabled", "false");
+    private static <T> void settle(CompletableFuture<T> result, Supplier<T> work) {
         try {
-            processCalls.complete(LibraryLoader.create(ProcessCalls.class).failImmediately().load("c"));
+            result.complete(work.get());
         } catch (RuntimeException | LinkageError e) {
-            processCalls.completeExceptionally(e);
+            result.completeExceptionally(e);
         }
     }
 }
