@@ -89,7 +89,7 @@ class CertificateAuthorityTest {
 
     @Test
     void leafContextsAreKeptPerNameWithinABound() {
-        LeafContexts contexts = new LeafContexts(CompletableFuture.completedFuture(ca), 2);
+        LeafContexts contexts = new LeafContexts(CompletableFuture.completedFuture(ca), 2, Runnable::run);
         assertSame(contexts.forName("a.test"), contexts.forName("a.test"));
         assertNotSame(contexts.forName("a.test"), contexts.forName("b.test"));
         contexts.forName("c.test");
