@@ -5,16 +5,19 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A run's temporary directory ({@code httptap-*} in the temporary root), holding a lock file the run keeps
@@ -27,6 +30,7 @@ public final class RunDirectory implements AutoCloseable {
     static final String LOCK_FILE = ".run.lock";
     /** A directory this young may be between its creation and its lock: never taken for abandoned. */
     static final Duration CREATION_WINDOW = Duration.ofMinutes(1);
+    private static final int MAX_NAME_ATTEMPTS = 16;
 
     private final Path path;
     private final FileChannel lockChannel;
@@ -38,12 +42,31 @@ public final class RunDirectory implements AutoCloseable {
 
     /** Creates a new run directory in {@code root} with {@code permissions}, and locks it for this run. */
     public static RunDirectory create(Path root, Set<PosixFilePermission> permissions) throws IOException {
-        Path dir = Files.createTempDirectory(root, PREFIX, PosixFilePermissions.asFileAttribute(permissions));
+        Path dir = newDirectory(root, PosixFilePermissions.asFileAttribute(permissions));
         Files.setPosixFilePermissions(dir, permissions); // the umask may have taken some away
         FileChannel channel = FileChannel.open(dir.resolve(LOCK_FILE), Set.of(StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         channel.lock();
         return new RunDirectory(dir, channel);
+    }
+
+    /**
+     * A new directory named {@code httptap-} and a random number. Not Files.createTempDirectory, whose
+     * SecureRandom costs ~10 ms of CPU and 25-35 ms on the path to the child's first packet in a cold JVM
+     * (seeding it, loading the security providers); the name needs no secrecy, since mkdir fails on a name
+     * that exists, link or not, and another is tried.
+     */
+    private static Path newDirectory(Path root, FileAttribute<Set<PosixFilePermission>> permissions) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            Path dir = root.resolve(PREFIX + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36));
+            try {
+                return Files.createDirectory(dir, permissions);
+            } catch (FileAlreadyExistsException e) {
+                if (attempt == MAX_NAME_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
     }
 
     public Path path() {

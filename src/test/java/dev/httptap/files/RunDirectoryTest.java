@@ -12,6 +12,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +34,17 @@ class RunDirectoryTest {
         Files.writeString(dir.resolve("spool"), "x");
         run.close();
         assertFalse(Files.exists(dir));
+    }
+
+    @Test
+    void eachRunGetsADirectoryOfItsOwn() throws IOException {
+        Set<Path> made = new HashSet<>();
+        for (int i = 0; i < 50; i++) {
+            assertTrue(made.add(RunDirectory.create(root, PosixFilePermissions.fromString("rwx------")).path()));
+        }
+        try (Stream<Path> entries = Files.list(root)) {
+            assertEquals(50, entries.count());
+        }
     }
 
     @Test
