@@ -10,8 +10,8 @@
 #   libexec/httptap-helper      the native helper (the early start runs it before the JVM)
 #   share/bash-completion/completions/httptap   picocli's completion script (bash; zsh through bashcompinit)
 #   LICENSE, README
-# No AppCDS archive: the JVM takes one only at the jar path it was made for, so the launcher makes its own
-# at a release's first run, in the user's cache.
+# No AppCDS archive: the JVM takes one only at the jar path it was made for, so the launcher has its own made
+# by a training run in the background at a release's first run, in the user's cache.
 set -euo pipefail
 
 target="$1"
