@@ -1,0 +1,108 @@
+package dev.httptap.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The release tarball mvn package leaves in target/ (src/build/release.sh), used as a user would: unpacked
+ * into a read-only directory owned by root and run as the ordinary user (httptap.e2e.user) from another
+ * directory through a symbolic link; and installed under a prefix by scripts/install, then uninstalled.
+ */
+class ReleaseIT {
+    private static final String USER = E2eSettings.unprivilegedUser();
+    private static final String VERSION_LINE = "httptap \\S+ \\((commit [0-9a-f]{12}(, modified)?|unknown commit)\\)";
+
+    @TempDir
+    Path temp;
+
+    @BeforeAll
+    static void runsAsRoot() {
+        assertEquals("0\n", Route.DIRECT.run("id", "-u").stdoutText(), "the release tests run as root (tar, runuser)");
+    }
+
+    /** target/httptap-VERSION-linux-ARCH.tar.gz (not the -runtime one). */
+    private static Path tarball() throws IOException {
+        try (Stream<Path> files = Files.list(E2eSettings.projectHome().resolve("target"))) {
+            List<Path> plain = files.filter(file -> file.getFileName().toString().matches("httptap-.*-linux-[^-]+\\.tar\\.gz"))
+                    .toList();
+            assertEquals(1, plain.size(), "one release tarball in target/ (mvn package makes it): " + plain);
+            return plain.get(0);
+        }
+    }
+
+    /** A directory every user can enter and read, owned by root. */
+    private Path openDirectory(String name) throws IOException {
+        Path dir = Files.createDirectory(temp.resolve(name));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return dir;
+    }
+
+    @Test
+    void readOnlyReleaseRunsAsAnOrdinaryUserThroughALink() throws IOException {
+        Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path unpacked = openDirectory("opt");
+        assertEquals(0, Route.DIRECT.run("tar", "-xzf", tarball().toString(), "-C", unpacked.toString()).exitCode());
+        Path release;
+        try (Stream<Path> tops = Files.list(unpacked)) {
+            release = tops.findFirst().orElseThrow();
+        }
+        assertEquals(0, Route.DIRECT.run("chmod", "-R", "a-w", unpacked.toString()).exitCode());
+        Path bin = openDirectory("bin");
+        Path link = Files.createSymbolicLink(bin.resolve("httptap"), release.resolve("bin/httptap"));
+        Path elsewhere = openDirectory("elsewhere");
+        String[] fromElsewhere = {"env", "--chdir=" + elsewhere};
+
+        ProcessRun version = Route.DIRECT.run("runuser", "-u", USER, "--", "env", "--chdir=" + elsewhere, link.toString(), "--version");
+        try (LocalHttpServer server = LocalHttpServer.start()) {
+            String url = Route.TAPPED.baseUrl(server.port()) + "/hello";
+            ProcessRun run = Httptap.command("curl", "-s", url).via(link).wrappedIn(OpenTun.wrapperFor(USER)).asUser(USER)
+                    .wrappedIn(fromElsewhere).run();
+
+            assertAll(version.describe() + "\n" + run.describe(),
+                    () -> assertTrue(version.stdoutText().strip().matches(VERSION_LINE), "httptap --version"),
+                    () -> assertEquals(0, run.exitCode(), "exit code"),
+                    () -> assertEquals(LocalHttpServer.HELLO_BODY, run.programStdout(), "body"),
+                    () -> assertEquals(Exchange.withBody("GET", url, 200, LocalHttpServer.HELLO_BODY).lines(),
+                            ProcessRun.exchangeLines(run.stdoutLines()), "exchange lines"),
+                    () -> assertEquals("", run.stderrText(), "nothing on stderr: no build, no note"));
+        }
+    }
+
+    @Test
+    void installsUnderAPrefixAndUninstallsExactlyThat() throws IOException {
+        Path prefix = Files.createDirectory(temp.resolve("prefix"));
+        Path theirs = Files.writeString(Files.createDirectories(prefix.resolve("bin")).resolve("other-tool"), "kept\n");
+        String install = E2eSettings.projectHome().resolve("scripts/install").toString();
+
+        ProcessRun installed = Route.DIRECT.run(install, "--prefix", prefix.toString(), "--tarball", tarball().toString());
+        Path command = prefix.resolve("bin/httptap");
+        Path completion = prefix.resolve("share/bash-completion/completions/httptap");
+        boolean linked = Files.isSymbolicLink(command);
+        ProcessRun version = Route.DIRECT.run(command.toString(), "--version");
+        ProcessRun completes = Route.DIRECT.run("bash", "-c", "source \"$1\" && complete -p httptap", "bash", completion.toString());
+        ProcessRun uninstalled = Route.DIRECT.run(install, "--prefix", prefix.toString(), "--uninstall");
+        List<Path> left;
+        try (Stream<Path> files = Files.walk(prefix)) {
+            left = files.toList();
+        }
+
+        assertAll(installed.describe() + "\n" + version.describe() + "\n" + completes.describe() + "\n" + uninstalled.describe(),
+                () -> assertEquals(0, installed.exitCode(), "install"),
+                () -> assertTrue(linked, "bin/httptap is a link"),
+                () -> assertTrue(version.stdoutText().strip().matches(VERSION_LINE), "the installed httptap --version"),
+                () -> assertTrue(completes.stdoutText().startsWith("complete "), "bash completion for httptap"),
+                () -> assertEquals(0, uninstalled.exitCode(), "uninstall"),
+                () -> assertEquals(List.of(prefix, theirs.getParent(), theirs), left, "only what was there before"));
+    }
+}
