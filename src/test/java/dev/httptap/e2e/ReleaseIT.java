@@ -31,12 +31,13 @@ class ReleaseIT {
         assertEquals("0\n", Route.DIRECT.run("id", "-u").stdoutText(), "the release tests run as root (tar, runuser)");
     }
 
-    /** target/httptap-VERSION-linux-ARCH.tar.gz (not the -runtime one). */
+    /** target/httptap-VERSION-linux-ARCH.tar.gz of this build's version (not the -runtime one). */
     private static Path tarball() throws IOException {
+        String name = "httptap-" + System.getProperty("httptap.version") + "-linux-";
         try (Stream<Path> files = Files.list(E2eSettings.projectHome().resolve("target"))) {
-            List<Path> plain = files.filter(file -> file.getFileName().toString().matches("httptap-.*-linux-[^-]+\\.tar\\.gz"))
-                    .toList();
-            assertEquals(1, plain.size(), "one release tarball in target/ (mvn package makes it): " + plain);
+            List<Path> plain = files.filter(file -> file.getFileName().toString().startsWith(name)
+                    && file.getFileName().toString().matches(".*-linux-[^-]+\\.tar\\.gz")).toList();
+            assertEquals(1, plain.size(), "one " + name + "ARCH.tar.gz in target/ (mvn package makes it): " + plain);
             return plain.get(0);
         }
     }
