@@ -57,69 +57,26 @@ train() {
         && mv -f "$archive.partial" "$archive"
 }
 
-# A training request needs a server: python3's, on 127.0.0.1, on ports the kernel picks, serving an
-# empty directory ($dir/www) over HTTP and, when make_certificate made $dir/server.pem, over HTTPS too,
-# stopped when this script ends. Sets $port, $tls_port (empty without HTTPS) and $server (its pid).
-server=""
-port=""
-tls_port=""
+# A training request needs a server (local-servers.sh): an empty directory ($dir/www) served on 127.0.0.1
+# over HTTP and, when openssl made the test CA's certificates in $dir, over HTTPS too, stopped when this
+# script ends.
+source "$(dirname "${BASH_SOURCE[0]}")/local-servers.sh"
+local_server_pid=""
 dir=""
-start_local_server() {
-    command -v python3 >/dev/null && command -v curl >/dev/null || return 1
-    dir="$(mktemp -d)" && mkdir "$dir/www" || return 1
-    make_certificate
-    python3 -c '
-import http.server, os, ssl, sys, threading
-certificates = sys.argv[2]
-os.chdir(sys.argv[1])
-def serve(wrap):
-    server = http.server.HTTPServer(("127.0.0.1", 0), http.server.SimpleHTTPRequestHandler)
-    server.socket = wrap(server.socket)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return str(server.server_address[1])
-ports = [serve(lambda sock: sock)]
-if os.path.exists(os.path.join(certificates, "server.pem")):
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(os.path.join(certificates, "server.pem"), os.path.join(certificates, "server.key"))
-    ports.append(serve(lambda sock: context.wrap_socket(sock, server_side=True)))
-print(" ".join(ports), flush=True)
-threading.Event().wait()' "$dir/www" "$dir" >"$dir.port" 2>/dev/null &
-    server=$!
-    for _ in $(seq 50); do
-        read -r port tls_port < "$dir.port" 2>/dev/null
-        [[ -n $port ]] && return 0
-        sleep 0.1
-    done
-    return 1
-}
 stop_local_server() {
-    [[ -n $server ]] && kill "$server" 2>/dev/null
-    [[ -n $dir ]] && rm -rf "$dir" "$dir.port"
+    [[ -n $local_server_pid ]] && kill "$local_server_pid" 2>/dev/null
+    [[ -n $dir ]] && rm -rf "$dir"
 }
 trap stop_local_server EXIT
 
-# A CA (ca.pem, which the training run passes to --ca-file) and a certificate it signs for
-# host.httptap.local (server.pem), ECDSA P-256 like httptap's own, in $dir; nothing without openssl.
-make_certificate() {
-    command -v openssl >/dev/null || return 0
-    (
-        cd "$dir" &&
-        openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj "/CN=httptap training CA" \
-            -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign \
-            -keyout ca.key -out ca.pem &&
-        openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=host.httptap.local" \
-            -keyout server.key -out server.csr &&
-        printf 'subjectAltName=DNS:host.httptap.local\n' > server.ext &&
-        openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 1 -extfile server.ext \
-            -out server.pem
-    ) >/dev/null 2>&1 || rm -f "$dir/server.pem"
-}
-
 train_with_requests() {
-    start_local_server || return 1
-    local http="http://host.httptap.local:$port/"
-    if [[ -n $tls_port ]] && train --ca-file "$dir/ca.pem" -- curl -sf -o /dev/null -o /dev/null --max-time 30 \
-            "$http" "https://host.httptap.local:$tls_port/"; then
+    command -v python3 >/dev/null && command -v curl >/dev/null || return 1
+    dir="$(mktemp -d)" && mkdir "$dir/www" || return 1
+    command -v openssl >/dev/null && make_test_certificates "$dir"
+    start_local_servers "$dir/www" "$dir" || return 1
+    local http="http://host.httptap.local:$http_port/"
+    if [[ -n $https_port ]] && train --ca-file "$dir/ca.pem" -- curl -sf -o /dev/null -o /dev/null --max-time 30 \
+            "$http" "https://host.httptap.local:$https_port/"; then
         return 0
     fi
     train -- curl -s -o /dev/null --max-time 30 "$http"
