@@ -3,6 +3,7 @@ package dev.httptap.e2e;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,14 +32,26 @@ class ReleaseIT {
         assertEquals("0\n", Route.DIRECT.run("id", "-u").stdoutText(), "the release tests run as root (tar, runuser)");
     }
 
-    /** target/httptap-VERSION-linux-ARCH.tar.gz of this build's version (not the -runtime one). */
-    private static Path tarball() throws IOException {
+    /** target/httptap-VERSION-linux-ARCH{kind}.tar.gz of this build's version: kind "" or "-runtime". */
+    private static Path tarball(String kind) throws IOException {
         String name = "httptap-" + System.getProperty("httptap.version") + "-linux-";
         try (Stream<Path> files = Files.list(E2eSettings.projectHome().resolve("target"))) {
-            List<Path> plain = files.filter(file -> file.getFileName().toString().startsWith(name)
-                    && file.getFileName().toString().matches(".*-linux-[^-]+\\.tar\\.gz")).toList();
-            assertEquals(1, plain.size(), "one " + name + "ARCH.tar.gz in target/ (mvn package makes it): " + plain);
-            return plain.get(0);
+            List<Path> found = files.filter(file -> file.getFileName().toString().startsWith(name)
+                    && file.getFileName().toString().matches(".*-linux-[^-]+" + kind + "\\.tar\\.gz")).toList();
+            assertEquals(1, found.size(), "one " + name + "ARCH" + kind + ".tar.gz in target/ (mvn package makes it): " + found);
+            return found.get(0);
+        }
+    }
+
+    private static Path tarball() throws IOException {
+        return tarball("");
+    }
+
+    /** The release's top directory (httptap-VERSION), unpacked from {@code tarball} into {@code into}. */
+    private static Path unpack(Path tarball, Path into) throws IOException {
+        assertEquals(0, Route.DIRECT.run("tar", "-xzf", tarball.toString(), "-C", into.toString()).exitCode(), "tar");
+        try (Stream<Path> tops = Files.list(into)) {
+            return tops.findFirst().orElseThrow();
         }
     }
 
@@ -53,11 +66,7 @@ class ReleaseIT {
     void readOnlyReleaseRunsAsAnOrdinaryUserThroughALink() throws IOException {
         Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path unpacked = openDirectory("opt");
-        assertEquals(0, Route.DIRECT.run("tar", "-xzf", tarball().toString(), "-C", unpacked.toString()).exitCode());
-        Path release;
-        try (Stream<Path> tops = Files.list(unpacked)) {
-            release = tops.findFirst().orElseThrow();
-        }
+        Path release = unpack(tarball(), unpacked);
         assertEquals(0, Route.DIRECT.run("chmod", "-R", "a-w", unpacked.toString()).exitCode());
         Path bin = openDirectory("bin");
         Path link = Files.createSymbolicLink(bin.resolve("httptap"), release.resolve("bin/httptap"));
@@ -105,5 +114,33 @@ class ReleaseIT {
                 () -> assertTrue(completes.stdoutText().startsWith("complete "), "bash completion for httptap"),
                 () -> assertEquals(0, uninstalled.exitCode(), "uninstall"),
                 () -> assertEquals(List.of(prefix, theirs.getParent(), theirs), left, "only what was there before"));
+    }
+
+    /** The -runtime tarball (mvn -Pself-contained, as scripts/test builds) on a PATH with no java at all. */
+    @Test
+    void selfContainedRunsWithNoJavaOnThePath() throws IOException {
+        assumeTrue(Boolean.getBoolean("httptap.selfContained"), "built without -Pself-contained (scripts/test sets it)");
+        Path release = unpack(tarball("-runtime"), Files.createDirectory(temp.resolve("opt")));
+        Path tools = Files.createDirectory(temp.resolve("tools"));
+        // What the launcher and its background training run call, and the client: no java among them.
+        for (String tool : List.of("bash", "readlink", "mkdir", "nice", "mv", "rm", "curl")) {
+            Files.createSymbolicLink(tools.resolve(tool), onThePath(tool));
+        }
+        try (LocalHttpServer server = LocalHttpServer.start()) {
+            String url = Route.TAPPED.baseUrl(server.port()) + "/hello";
+            ProcessRun run = Httptap.command("curl", "-s", url).via(release.resolve("bin/httptap"))
+                    .wrappedIn("env", "-u", "JAVA_HOME", "-u", "HTTPTAP_JAVA", "PATH=" + tools).run();
+
+            assertAll(run.describe(),
+                    () -> assertEquals(0, run.exitCode(), "exit code"),
+                    () -> assertEquals(LocalHttpServer.HELLO_BODY, run.programStdout(), "body"),
+                    () -> assertEquals(Exchange.withBody("GET", url, 200, LocalHttpServer.HELLO_BODY).lines(),
+                            ProcessRun.exchangeLines(run.stdoutLines()), "exchange lines"));
+        }
+    }
+
+    private static Path onThePath(String tool) {
+        return Stream.of(System.getenv("PATH").split(":")).map(dir -> Path.of(dir, tool)).filter(Files::isExecutable)
+                .findFirst().orElseThrow(() -> new IllegalStateException(tool + " is not on the PATH"));
     }
 }
