@@ -62,14 +62,18 @@ class ReleaseIT {
         return dir;
     }
 
-    @Test
-    void readOnlyReleaseRunsAsAnOrdinaryUserThroughALink() throws IOException {
+    /** The tarball unpacked read-only, owned by root, and a link to its bin/httptap in another directory. */
+    private Path readOnlyReleaseLink() throws IOException {
         Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path unpacked = openDirectory("opt");
         Path release = unpack(tarball(), unpacked);
         assertEquals(0, Route.DIRECT.run("chmod", "-R", "a-w", unpacked.toString()).exitCode());
-        Path bin = openDirectory("bin");
-        Path link = Files.createSymbolicLink(bin.resolve("httptap"), release.resolve("bin/httptap"));
+        return Files.createSymbolicLink(openDirectory("bin").resolve("httptap"), release.resolve("bin/httptap"));
+    }
+
+    @Test
+    void readOnlyReleaseRunsAsAnOrdinaryUserThroughALink() throws IOException {
+        Path link = readOnlyReleaseLink();
         Path elsewhere = openDirectory("elsewhere");
         String[] fromElsewhere = {"env", "--chdir=" + elsewhere};
 
@@ -87,6 +91,54 @@ class ReleaseIT {
                             ProcessRun.exchangeLines(run.stdoutLines()), "exchange lines"),
                     () -> assertEquals("", run.stderrText(), "nothing on stderr: no build, no note"));
         }
+    }
+
+    /**
+     * The first run starts a training run in the background that leaves an AppCDS archive in the user's cache;
+     * the next run's JVM loads classes from it (-Xlog:class+load names the archive as their source).
+     */
+    @Test
+    void theFirstRunLeavesAnArchiveTheNextRunUses() throws IOException, InterruptedException {
+        Path link = readOnlyReleaseLink();
+        Path cache = openDirectory("cache");
+        assertEquals(0, Route.DIRECT.run("chown", USER, cache.toString()).exitCode());
+        Path classLog = cache.resolve("classes.log");
+        String[] asUser = {"runuser", "-u", USER, "--", "env", "XDG_CACHE_HOME=" + cache};
+
+        ProcessRun first = Route.DIRECT.run(concat(OpenTun.wrapperFor(USER), asUser, new String[] {link.toString(), "--", "true"}));
+        Path archives = cache.resolve("httptap/cds");
+        awaitArchive(archives);
+        ProcessRun next = Route.DIRECT.run(concat(asUser, new String[] {"HTTPTAP_JAVA_OPTS=-Xlog:class+load:file=" + classLog,
+            link.toString(), "--version"}));
+        long fromArchive;
+        try (Stream<String> lines = Files.lines(classLog)) {
+            fromArchive = lines.filter(line -> line.contains("source: shared objects file (top)")).count();
+        }
+
+        long archived = fromArchive;
+        assertAll(first.describe() + "\n" + next.describe(),
+                () -> assertEquals(0, first.exitCode(), "the first run"),
+                () -> assertEquals(0, next.exitCode(), "the next run"),
+                () -> assertTrue(archived > 100, "classes from the archive: " + archived));
+    }
+
+    /** Waits, at most a minute, for a finished archive (*.jsa) in {@code dir}; fails if none comes. */
+    private static void awaitArchive(Path dir) throws IOException, InterruptedException {
+        for (int i = 0; i < 600; i++) {
+            if (Files.isDirectory(dir)) {
+                try (Stream<Path> files = Files.list(dir)) {
+                    if (files.anyMatch(file -> file.toString().endsWith(".jsa"))) {
+                        return;
+                    }
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no AppCDS archive in " + dir + " a minute after the first run");
+    }
+
+    private static String[] concat(String[]... parts) {
+        return Stream.of(parts).flatMap(Stream::of).toArray(String[]::new);
     }
 
     @Test
