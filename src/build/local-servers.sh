@@ -19,12 +19,11 @@ make_test_certificates() {
 }
 
 # start_local_servers WWW DIR: python3 serving the directory WWW on 127.0.0.1, on ports the kernel picks,
-# over HTTP and, when DIR/server.pem exists (make_test_certificates), over HTTPS too. Sets http_port,
-# https_port (empty without HTTPS) and local_server_pid, which the caller kills when done; python's
-# messages go to DIR/server.log. Fails if the server has not said its ports within 5 s.
+# over HTTP and, when DIR/server.pem exists (make_test_certificates), over HTTPS too (HTTP/1.0). Sets
+# local_server_pid, which the caller kills when done, and the ports (await_local_ports); python's messages
+# go to DIR/server.log.
 start_local_servers() {
     local www="$1" dir="$2"
-    http_port="" https_port=""
     python3 -u -c '
 import http.server, os, ssl, sys, threading
 www, certificates = sys.argv[1:3]
@@ -46,9 +45,16 @@ if os.path.exists(os.path.join(certificates, "server.pem")):
 print(" ".join(ports))
 threading.Event().wait()' "$www" "$dir" > "$dir/ports" 2> "$dir/server.log" &
     local_server_pid=$!
+    await_local_ports "$dir"
+}
+
+# await_local_ports DIR: reads "HTTP_PORT [HTTPS_PORT]", the line a server started in the background writes
+# to DIR/ports, into http_port and https_port (empty without HTTPS). Fails if none comes within 5 s.
+await_local_ports() {
     local _
+    http_port="" https_port=""
     for _ in $(seq 50); do
-        read -r http_port https_port < "$dir/ports" 2> /dev/null || true
+        read -r http_port https_port < "$1/ports" 2> /dev/null || true
         [[ -n $http_port ]] && return 0
         sleep 0.1
     done

@@ -5,8 +5,8 @@
 #   target/httptap.jsa          an AppCDS archive of the classes a run loads, made by a training run:
 #                               curl fetching a page from a server this script starts on 127.0.0.1, over
 #                               HTTP and, where openssl can make its certificate, over HTTPS (so the TCP,
-#                               DNS, HTTP and the JSSE interception classes are in it), else ./httptap --
-#                               true, else --version where namespaces are not allowed.
+#                               DNS, HTTP, HTTP/2 with node's server, gzip and TLS interception classes are
+#                               in it), else ./httptap -- true, else --version where namespaces are not allowed.
 #   target/httptap.aot          instead of the .jsa when the JVM ./httptap runs is JDK 25 or later: the
 #                               JDK's ahead-of-time cache (JEP 483/514/515: classes loaded and linked, and
 #                               method profiles, so the JIT starts warm), made by the same training run;
@@ -57,12 +57,29 @@ train() {
         && mv -f "$archive.partial" "$archive"
 }
 
-# A training request needs a server (local-servers.sh): an empty directory ($dir/www) served on 127.0.0.1
-# over HTTP and, when openssl made the test CA's certificates in $dir, over HTTPS too, stopped when this
-# script ends.
+# A training request needs a server, on 127.0.0.1, on ports the kernel picks, stopped when this script
+# ends; the test CA's certificates for it in $dir when openssl is there (local-servers.sh). node's
+# (training-server.js) when node is installed and the certificates were made: HTTP, and HTTPS with h2 and
+# http/1.1, gzip'ed bodies (the first HTTP/2 exchange of a run took ~150 ms longer than an HTTP/1.1 one with
+# Jetty's HPACK classes outside the archive); else python3's, serving an empty directory over HTTP and HTTPS
+# (HTTP/1.0). Sets http_port, https_port (empty without HTTPS) and local_server_pid.
 source "$(dirname "${BASH_SOURCE[0]}")/local-servers.sh"
 local_server_pid=""
 dir=""
+start_training_server() {
+    command -v curl >/dev/null || return 1
+    dir="$(mktemp -d)" && mkdir "$dir/www" || return 1
+    command -v openssl >/dev/null && make_test_certificates "$dir"
+    if command -v node >/dev/null && [[ -f $dir/server.pem ]]; then
+        node "$home/src/build/training-server.js" "$dir/server.pem" "$dir/server.key" >"$dir/ports" 2>/dev/null &
+        local_server_pid=$!
+        await_local_ports "$dir"
+    elif command -v python3 >/dev/null; then
+        start_local_servers "$dir/www" "$dir"
+    else
+        return 1
+    fi
+}
 stop_local_server() {
     [[ -n $local_server_pid ]] && kill "$local_server_pid" 2>/dev/null
     [[ -n $dir ]] && rm -rf "$dir"
@@ -70,13 +87,12 @@ stop_local_server() {
 trap stop_local_server EXIT
 
 train_with_requests() {
-    command -v python3 >/dev/null && command -v curl >/dev/null || return 1
-    dir="$(mktemp -d)" && mkdir "$dir/www" || return 1
-    command -v openssl >/dev/null && make_test_certificates "$dir"
-    start_local_servers "$dir/www" "$dir" || return 1
+    start_training_server || return 1
     local http="http://host.httptap.local:$http_port/"
-    if [[ -n $https_port ]] && train --ca-file "$dir/ca.pem" -- curl -sf -o /dev/null -o /dev/null --max-time 30 \
-            "$http" "https://host.httptap.local:$https_port/"; then
+    local https="https://host.httptap.local:$https_port/"
+    # Each URL once: gzip'ed over HTTP, over HTTPS with h2 where the server offers it, and with HTTP/1.1.
+    if [[ -n $https_port ]] && train --ca-file "$dir/ca.pem" -- curl -sf --compressed --max-time 30 \
+            -o /dev/null "$http" -o /dev/null "$https" --next -sf --http1.1 --max-time 30 -o /dev/null "$https"; then
         return 0
     fi
     train -- curl -s -o /dev/null --max-time 30 "$http"
