@@ -29,7 +29,8 @@ jdk_tool() {
     if [[ -n ${JAVA_HOME:-} && -x $JAVA_HOME/bin/$1 ]]; then echo "$JAVA_HOME/bin/$1"; else echo "$1"; fi
 }
 
-rm -rf "$stage"
+# The tarballs of an earlier build go first, so that a -runtime one never outlives the jar it was made with.
+rm -rf "$stage" "$target/$name-linux-$arch.tar.gz" "$target/$name-linux-$arch-runtime.tar.gz"
 root="$stage/$name"
 mkdir -p "$root/bin" "$root/lib" "$root/libexec" "$root/share/bash-completion/completions"
 cp "$home/httptap" "$root/bin/httptap"

@@ -195,4 +195,23 @@ class ReleaseIT {
         return Stream.of(System.getenv("PATH").split(":")).map(dir -> Path.of(dir, tool)).filter(Files::isExecutable)
                 .findFirst().orElseThrow(() -> new IllegalStateException(tool + " is not on the PATH"));
     }
+
+    @Test
+    void installLeavesAnHttptapItDidNotMakeAlone() throws IOException {
+        Path prefix = Files.createDirectory(temp.resolve("prefix"));
+        Path theirs = Files.writeString(Files.createDirectories(prefix.resolve("bin")).resolve("httptap"), "someone else's\n");
+        ProcessRun run = Route.DIRECT.run(E2eSettings.projectHome().resolve("scripts/install").toString(),
+                "--prefix", prefix.toString(), "--tarball", tarball().toString());
+        List<Path> left;
+        try (Stream<Path> files = Files.walk(prefix)) {
+            left = files.toList();
+        }
+
+        assertAll(run.describe(),
+                () -> assertEquals(1, run.exitCode(), "exit code"),
+                () -> assertEquals(List.of("install: " + theirs + " exists and is not from a previous scripts/install: remove it"
+                        + " first"), run.stderrLines()),
+                () -> assertEquals("someone else's\n", Files.readString(theirs), "their file"),
+                () -> assertEquals(List.of(prefix, theirs.getParent(), theirs), left, "nothing added"));
+    }
 }
