@@ -6,7 +6,8 @@
 #                                                       the self-contained profile)
 # Each unpacks to httptap-VERSION/:
 #   bin/httptap                 the launcher (./httptap), which finds lib/release beside it and never builds
-#   lib/httptap.jar, lib/release, lib/jffi/, lib/conscrypt/ (the natives the launcher points the JVM at)
+#   lib/httptap.jar, lib/release, lib/version (--version's line), lib/jffi/, lib/conscrypt/ (the natives
+#                               the launcher points the JVM at)
 #   libexec/httptap-helper      the native helper (the early start runs it before the JVM)
 #   share/bash-completion/completions/httptap   picocli's completion script (bash; zsh through bashcompinit)
 #   LICENSE, README
@@ -35,6 +36,9 @@ root="$stage/$name"
 mkdir -p "$root/bin" "$root/lib" "$root/libexec" "$root/share/bash-completion/completions"
 cp "$home/httptap" "$root/bin/httptap"
 cp "$target/httptap.jar" "$root/lib/"
+# What httptap --version prints, which the launcher then answers without starting a JVM.
+"$(jdk_tool java)" -jar "$target/httptap.jar" --version > "$target/version"
+cp -p "$target/version" "$root/lib/"
 echo "httptap $version release: bin/httptap never builds" > "$root/lib/release"
 [[ -d $target/jffi ]] && cp -r "$target/jffi" "$root/lib/"
 if [[ -f $target/conscrypt/libconscrypt_openjdk_jni-linux-$arch.so ]]; then

@@ -78,6 +78,9 @@ class ReleaseIT {
         String[] fromElsewhere = {"env", "--chdir=" + elsewhere};
 
         ProcessRun version = Route.DIRECT.run("runuser", "-u", USER, "--", "env", "--chdir=" + elsewhere, link.toString(), "--version");
+        // The launcher answers --version from lib/version; the jar's own answer must be the same line.
+        Path jar = link.toRealPath().getParent().resolveSibling("lib").resolve("httptap.jar");
+        ProcessRun jarVersion = Route.DIRECT.run(ProcessHandle.current().info().command().orElseThrow(), "-jar", jar.toString(), "--version");
         try (LocalHttpServer server = LocalHttpServer.start()) {
             String url = Route.TAPPED.baseUrl(server.port()) + "/hello";
             ProcessRun run = Httptap.command("curl", "-s", url).via(link).wrappedIn(OpenTun.wrapperFor(USER)).asUser(USER)
@@ -85,6 +88,7 @@ class ReleaseIT {
 
             assertAll(version.describe() + "\n" + run.describe(),
                     () -> assertTrue(version.stdoutText().strip().matches(VERSION_LINE), "httptap --version"),
+                    () -> assertEquals(jarVersion.stdoutText(), version.stdoutText(), "the jar's --version"),
                     () -> assertEquals(0, run.exitCode(), "exit code"),
                     () -> assertEquals(LocalHttpServer.HELLO_BODY, run.programStdout(), "body"),
                     () -> assertEquals(Exchange.withBody("GET", url, 200, LocalHttpServer.HELLO_BODY).lines(),
@@ -109,7 +113,7 @@ class ReleaseIT {
         Path archives = cache.resolve("httptap/cds");
         awaitArchive(archives);
         ProcessRun next = Route.DIRECT.run(concat(asUser, new String[] {"HTTPTAP_JAVA_OPTS=-Xlog:class+load:file=" + classLog,
-            link.toString(), "--version"}));
+            link.toString(), "--help"}));
         long fromArchive;
         try (Stream<String> lines = Files.lines(classLog)) {
             fromArchive = lines.filter(line -> line.contains("source: shared objects file (top)")).count();
