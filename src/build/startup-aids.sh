@@ -58,80 +58,40 @@ train() {
 }
 
 # A training request needs a server, on 127.0.0.1, on ports the kernel picks, stopped when this script
-# ends. Sets $port, $tls_port (empty without HTTPS) and $server (its pid). node's (training-server.js) when
-# node is installed and make_certificate made $dir/server.pem: HTTP, and HTTPS with h2 and http/1.1, gzip'ed
-# bodies (the first HTTP/2 exchange of a run took ~150 ms longer than an HTTP/1.1 one with Jetty's HPACK
-# classes outside the archive); else python3's, serving an empty directory over HTTP and HTTPS (HTTP/1.0).
-server=""
-port=""
-tls_port=""
+# ends; the test CA's certificates for it in $dir when openssl is there (local-servers.sh). node's
+# (training-server.js) when node is installed and the certificates were made: HTTP, and HTTPS with h2 and
+# http/1.1, gzip'ed bodies (the first HTTP/2 exchange of a run took ~150 ms longer than an HTTP/1.1 one with
+# Jetty's HPACK classes outside the archive); else python3's, serving an empty directory over HTTP and HTTPS
+# (HTTP/1.0). Sets http_port, https_port (empty without HTTPS) and local_server_pid.
+source "$(dirname "${BASH_SOURCE[0]}")/local-servers.sh"
+local_server_pid=""
 dir=""
-start_local_server() {
+start_training_server() {
     command -v curl >/dev/null || return 1
     dir="$(mktemp -d)" && mkdir "$dir/www" || return 1
-    make_certificate
+    command -v openssl >/dev/null && make_test_certificates "$dir"
     if command -v node >/dev/null && [[ -f $dir/server.pem ]]; then
-        node "$home/src/build/training-server.js" "$dir/server.pem" "$dir/server.key" >"$dir.port" 2>/dev/null &
+        node "$home/src/build/training-server.js" "$dir/server.pem" "$dir/server.key" >"$dir/ports" 2>/dev/null &
+        local_server_pid=$!
+        await_local_ports "$dir"
     elif command -v python3 >/dev/null; then
-        start_python_server
+        start_local_servers "$dir/www" "$dir"
     else
         return 1
     fi
-    server=$!
-    for _ in $(seq 50); do
-        read -r port tls_port < "$dir.port" 2>/dev/null
-        [[ -n $port ]] && return 0
-        sleep 0.1
-    done
-    return 1
-}
-start_python_server() {
-    python3 -c '
-import http.server, os, ssl, sys, threading
-certificates = sys.argv[2]
-os.chdir(sys.argv[1])
-def serve(wrap):
-    server = http.server.HTTPServer(("127.0.0.1", 0), http.server.SimpleHTTPRequestHandler)
-    server.socket = wrap(server.socket)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return str(server.server_address[1])
-ports = [serve(lambda sock: sock)]
-if os.path.exists(os.path.join(certificates, "server.pem")):
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(os.path.join(certificates, "server.pem"), os.path.join(certificates, "server.key"))
-    ports.append(serve(lambda sock: context.wrap_socket(sock, server_side=True)))
-print(" ".join(ports), flush=True)
-threading.Event().wait()' "$dir/www" "$dir" >"$dir.port" 2>/dev/null &
 }
 stop_local_server() {
-    [[ -n $server ]] && kill "$server" 2>/dev/null
-    [[ -n $dir ]] && rm -rf "$dir" "$dir.port"
+    [[ -n $local_server_pid ]] && kill "$local_server_pid" 2>/dev/null
+    [[ -n $dir ]] && rm -rf "$dir"
 }
 trap stop_local_server EXIT
 
-# A CA (ca.pem, which the training run passes to --ca-file) and a certificate it signs for
-# host.httptap.local (server.pem), ECDSA P-256 like httptap's own, in $dir; nothing without openssl.
-make_certificate() {
-    command -v openssl >/dev/null || return 0
-    (
-        cd "$dir" &&
-        openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj "/CN=httptap training CA" \
-            -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign \
-            -keyout ca.key -out ca.pem &&
-        openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=host.httptap.local" \
-            -keyout server.key -out server.csr &&
-        printf 'subjectAltName=DNS:host.httptap.local\n' > server.ext &&
-        openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 1 -extfile server.ext \
-            -out server.pem
-    ) >/dev/null 2>&1 || rm -f "$dir/server.pem"
-}
-
 train_with_requests() {
-    start_local_server || return 1
-    local http="http://host.httptap.local:$port/"
-    local https="https://host.httptap.local:$tls_port/"
+    start_training_server || return 1
+    local http="http://host.httptap.local:$http_port/"
+    local https="https://host.httptap.local:$https_port/"
     # Each URL once: gzip'ed over HTTP, over HTTPS with h2 where the server offers it, and with HTTP/1.1.
-    if [[ -n $tls_port ]] && train --ca-file "$dir/ca.pem" -- curl -sf --compressed --max-time 30 \
+    if [[ -n $https_port ]] && train --ca-file "$dir/ca.pem" -- curl -sf --compressed --max-time 30 \
             -o /dev/null "$http" -o /dev/null "$https" --next -sf --http1.1 --max-time 30 -o /dev/null "$https"; then
         return 0
     fi

@@ -28,11 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 class BrowsersIT {
     private static final TestPki PKI = TestPki.create();
     private static final String USER = E2eSettings.unprivilegedUser();
-    /** Mounts a tmpfs over /dev/net in a private mount namespace and makes a world-usable TUN node (10,200). */
-    private static final String[] PRIVATE_OPEN_TUN = {
-        "unshare", "--mount", "--propagation", "private", "--", "sh", "-c",
-        "mount -t tmpfs -o mode=0755 tmpfs /dev/net && mknod -m 0666 /dev/net/tun c 10 200 && exec \"$@\"", "sh"
-    };
+    private static final String[] PRIVATE_OPEN_TUN = OpenTun.PRIVATE_DEVICE;
 
     /** The server's files and the homes, removed by JUnit at the end. */
     @TempDir

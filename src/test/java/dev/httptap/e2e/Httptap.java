@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * Runs {@code ./httptap [FLAGS] -- COMMAND} from the project directory (system property
- * {@code httptap.home}), optionally as another user or inside a wrapper command.
+ * {@code httptap.home}), or another launcher, optionally as another user or inside a wrapper command.
  *
  * <pre>
  * ProcessRun run = Httptap.command("curl", "-s", url).flags("--stderr").run();
@@ -22,6 +22,7 @@ final class Httptap {
     private final List<String> command;
     private final List<String> flags = new ArrayList<>();
     private final List<String> wrapper = new ArrayList<>();
+    private Path launcher;
     private Duration timeout = E2eSettings.runTimeout();
 
     private Httptap(List<String> command) {
@@ -49,6 +50,12 @@ final class Httptap {
         return this;
     }
 
+    /** Runs this launcher (e.g. an unpacked release's bin/httptap) instead of the project's ./httptap. */
+    Httptap via(Path otherLauncher) {
+        launcher = otherLauncher;
+        return this;
+    }
+
     Httptap timeout(Duration limit) {
         timeout = limit;
         return this;
@@ -64,7 +71,7 @@ final class Httptap {
 
     private List<String> commandLine() {
         List<String> line = new ArrayList<>(wrapper);
-        line.add(launcher().toString());
+        line.add((launcher != null ? launcher : launcher()).toString());
         line.addAll(flags);
         line.add("--");
         line.addAll(command);

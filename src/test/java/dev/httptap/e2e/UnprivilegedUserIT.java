@@ -12,18 +12,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * httptap as an ordinary user (system property httptap.e2e.user, default "tester"). The suite runs as root
- * and switches to that user with runuser. /dev/net/tun is 0600 on some machines (as here) and 0666 on most
- * distributions, so both situations are tested: the machine's own device, and a 0666 device node made in a
- * private mount namespace, which leaves the real device untouched.
+ * and switches to that user with runuser. Both situations of {@link OpenTun} are tested: the machine's own
+ * device, and a 0666 device node made in a private mount namespace.
  */
 class UnprivilegedUserIT {
     private static final String USER = E2eSettings.unprivilegedUser();
-    private static final String TUN = "/dev/net/tun";
-    /** Mounts a tmpfs over /dev/net in a private mount namespace and makes a world-usable TUN node (10,200). */
-    private static final String[] PRIVATE_OPEN_TUN = {
-        "unshare", "--mount", "--propagation", "private", "--", "sh", "-c",
-        "mount -t tmpfs -o mode=0755 tmpfs /dev/net && mknod -m 0666 /dev/net/tun c 10 200 && exec \"$@\"", "sh"
-    };
+    private static final String TUN = OpenTun.DEVICE;
+    private static final String[] PRIVATE_OPEN_TUN = OpenTun.PRIVATE_DEVICE;
 
     @BeforeAll
     static void runsAsRootWithTheUserPresent() {
@@ -35,8 +30,7 @@ class UnprivilegedUserIT {
 
     @Test
     void withTheMachinesOwnDevice() throws IOException {
-        ProcessRun probe = Route.DIRECT.run("runuser", "-u", USER, "--", "sh", "-c", "exec 3<>" + TUN);
-        if (probe.exitCode() == 0) {
+        if (OpenTun.usableBy(USER)) {
             assertUserCanTap();
         } else {
             assertRefusalNamesTheDevice(Httptap.command("true").asUser(USER).run());
