@@ -38,14 +38,17 @@
  * closes it) or the last process of the namespace has ended.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/close_range.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -81,6 +84,40 @@ static void mount_proc(void)
 		note("/proc stays the host's: cannot mount one for the command's PID namespace: %s", strerror(errno));
 }
 
+/*
+ * Starts the namespace's pids at a random number: otherwise every command would be pid 2, and files named
+ * after a pid in places shared with the host collide between concurrent runs. A JVM keeps its performance
+ * data in /tmp/hsperfdata_USER/PID: a second wrapped JVM found that file locked by the first and printed a
+ * warning on its standard output. Picked from the upper half of the pid range, which the host's own
+ * processes reach only after they wrapped around, so a collision with them is as unlikely as with another
+ * run's. Needs CAP_SYS_ADMIN over the namespace, which the init has in its user namespace; without it the
+ * pids start at 2, as before.
+ */
+static void start_pids_at_random(void)
+{
+	unsigned int random;
+	long pid_max = 32768;
+	char text[32];
+	FILE *file = fopen("/proc/sys/kernel/pid_max", "r");
+
+	if (file) {
+		if (fscanf(file, "%ld", &pid_max) != 1)
+			pid_max = 32768;
+		fclose(file);
+	}
+	if (pid_max < 4096 || getrandom(&random, sizeof random, GRND_NONBLOCK) != sizeof random)
+		return;
+	long span = pid_max / 2 - 1024; /* the last 1024 pids stay free for the command's children */
+	int length = snprintf(text, sizeof text, "%ld", pid_max / 2 + (long)(random % (unsigned long)span));
+	int last_pid = open("/proc/sys/kernel/ns_last_pid", O_WRONLY | O_CLOEXEC);
+
+	if (last_pid < 0)
+		return;
+	if (write(last_pid, text, (size_t)length) != length)
+		note("the command's pid is 2: cannot set the namespace's last pid: %s", strerror(errno));
+	close(last_pid);
+}
+
 /* --keep-leftovers: tells the helper the command's exit code and unties the init from it, to outlive it. */
 static void release_helper(int link, int code)
 {
@@ -102,6 +139,7 @@ static void __attribute__((noreturn)) run_init(const struct helper_config *cfg, 
 	if (hung_up(link))
 		exit(EXIT_FAILURE); /* the helper died just before PR_SET_PDEATHSIG: nobody to run it for */
 	mount_proc();
+	start_pids_at_random();
 
 	command = fork();
 	if (command < 0)

@@ -2,8 +2,14 @@ package dev.httptap.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -59,6 +65,35 @@ class PidNamespaceIT {
     }
 
     /** {@code httptap} started before the JVM (a plan left by a run just before) or by it (--fresh-ca). */
+    /**
+     * Every command used to be pid 2: a JVM keeps its performance data in /tmp/hsperfdata_USER/PID, shared
+     * with the host, and the second of two wrapped JVMs found the first's file locked and printed a warning
+     * on its standard output. The namespace's pids now start at a random number.
+     */
+    @Test
+    void twoWrappedJvmsAtOnceKeepTheirOutputClean(@TempDir Path dir) throws IOException {
+        Path program = dir.resolve("Sleeper.java");
+        Files.writeString(program, "class Sleeper { public static void main(String[] a) throws Exception {"
+                + " Thread.sleep(3000); System.out.println(\"slept\"); } }");
+        Httptap.command("true").run(); // the early start's plan, so that both start at once
+        RunningCommand first = Httptap.command("java", "-XX:+UsePerfData", program.toString()).start();
+        ProcessRun second = Httptap.command("java", "-XX:+UsePerfData", program.toString()).run();
+        ProcessRun firstRun = first.awaitExit(E2eSettings.runTimeout());
+
+        assertAll(
+                () -> assertEquals("slept\n", firstRun.programStdout(), firstRun.describe()),
+                () -> assertEquals("slept\n", second.programStdout(), second.describe()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void theCommandsPidDiffersFromRunToRun(boolean early) {
+        ProcessRun one = started(early, Httptap.command("sh", "-c", "echo $$")).run();
+        ProcessRun other = started(early, Httptap.command("sh", "-c", "echo $$")).run();
+
+        assertNotEquals(one.programStdout(), other.programStdout(), one.describe() + other.describe());
+    }
+
     private static Httptap started(boolean early, Httptap httptap) {
         if (early) {
             Httptap.command("true").run();
