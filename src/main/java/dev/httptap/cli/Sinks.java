@@ -13,7 +13,7 @@ import dev.httptap.relay.Relay;
 import dev.httptap.relay.UpstreamObserver;
 import dev.httptap.sink.DecodedLengths;
 import dev.httptap.sink.DnsJsonLines;
-import dev.httptap.sink.HostNames;
+import dev.httptap.relay.HostNames;
 import dev.httptap.sink.HostSummary;
 import dev.httptap.sink.JsonLinesWriter;
 import dev.httptap.sink.PassThroughReport;

@@ -10,6 +10,7 @@ import dev.httptap.wire.IpAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -96,6 +97,12 @@ final class TlsGate implements FlowHandler {
     }
 
     private void intercept(ClientHello hello) {
+        if (!context.serverNames().admits(flow, hello.serverName())) {
+            Log.verbose("%s: TLS to %s, which the egress policy denies: refusing", flow, hello.serverName().orElse("no name"));
+            held.take();
+            decided = RefusedConnection.withTlsAlert(peers);
+            return;
+        }
         String server = hello.serverName().map(name -> name + ":" + flow.server().getPort())
                 .orElseGet(() -> IpAddress.of(flow.server().getAddress()).withPort(flow.server().getPort()));
         if (context.passThrough().stream().anyMatch(pattern -> pattern.matches(hello.serverName(), flow.server()))) {
@@ -127,6 +134,12 @@ final class TlsGate implements FlowHandler {
     }
 
     private void passThrough(String reason) {
+        if (!context.serverNames().admits(flow, Optional.empty())) {
+            Log.verbose("%s: not TLS (%s), and the egress policy allows its address only by name: resetting", flow, reason);
+            held.take();
+            decided = RefusedConnection.withReset(peers);
+            return;
+        }
         Log.verbose("%s: not intercepting TLS: %s", flow, reason);
         decided = plain.get();
         if (!held.isEmpty()) {
