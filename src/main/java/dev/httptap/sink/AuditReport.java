@@ -39,11 +39,15 @@ public final class AuditReport implements EgressListener {
         int width = reached.values().stream().mapToInt(tally -> tally.destination.length()).max().orElse(0);
         for (Tally tally : reached.values()) {
             String rule = String.format("allow %-" + width + "s  # %s: %d %s, %d bytes sent, %d received%n",
-                    tally.destination, tally.protocol, tally.units, tally.protocol.equals("udp") ? "datagrams" : "connections",
-                    tally.sent, tally.received);
+                    tally.destination, tally.protocol, tally.units, units(tally), tally.sent, tally.received);
             text.append(tally.destination.matches(PATTERN) ? rule : "# " + rule.replaceAll("\\p{Cntrl}(?!$)", "?"));
         }
         return text.toString();
+    }
+
+    private static String units(Tally tally) {
+        String unit = tally.protocol.equals("udp") ? "datagram" : "connection";
+        return tally.units == 1 ? unit : unit + "s";
     }
 
     private static final class Tally {
