@@ -163,16 +163,17 @@ public final class EgressGate implements ServerNameCheck {
     }
 
     private void report(Blocked blocked) {
-        try {
-            listener.onBlocked(blocked);
-        } catch (RuntimeException e) {
-            Log.error("egress listener failed: %s", e);
-        }
+        tell(() -> listener.onBlocked(blocked));
     }
 
     private void report(Reached reached) {
+        tell(() -> listener.onReached(reached));
+    }
+
+    /** A listener that throws must not stop the relay: it is noted and the relay carries on. */
+    private static void tell(Runnable call) {
         try {
-            listener.onReached(reached);
+            call.run();
         } catch (RuntimeException e) {
             Log.error("egress listener failed: %s", e);
         }
