@@ -8,21 +8,26 @@ import dev.httptap.policy.Policy;
 import dev.httptap.policy.Verdict;
 import dev.httptap.stack.FlowId;
 import dev.httptap.wire.IpAddress;
+import dev.httptap.wire.Ipv6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The egress policy where the relay is about to dial: each new TCP connection (a denied one is answered
  * with RST, as a closed port) and each UDP datagram (ICMP port unreachable) is decided by the name the
  * command used for its address (its DNS answer's name, or the host alias's name), else the address. A
  * connection to an address the command named by no name, which only an allow glob could admit, is dialled
- * and decided once its ClientHello names the server ({@link #admits}). With --audit it also tallies the
+ * and decided once its ClientHello or HTTP request names the server ({@link #admits}); every other one is
+ * decided again then, by that name. With --audit it also tallies the
  * bytes of what it lets through. Tells an {@link EgressListener}. Loop thread only.
  */
 public final class EgressGate implements ServerNameCheck {
+    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+
     private final Policy policy;
     private final boolean denyDns;
     private final boolean audit;
@@ -97,17 +102,24 @@ public final class EgressGate implements ServerNameCheck {
     }
 
     @Override
-    public boolean admits(FlowId flow, Optional<String> serverName) {
+    public boolean decidesNames() {
+        return !policy.allowsEverything();
+    }
+
+    /** An address written as the name ({@code Host: 169.254.77.65}) names no server: the address decides. */
+    @Override
+    public boolean admits(FlowId flow, Optional<String> name, Source source) {
         Admission admission = live.get(flow);
         if (admission == null) {
             return true;
         }
+        Optional<String> serverName = name.filter(text -> !IPV4.matcher(text).matches() && Ipv6Address.ofLiteral(text).isEmpty());
         if (serverName.isPresent()) {
             admission.destination = serverName.get() + ":" + flow.server().getPort();
             Verdict verdict = policy.decide(serverName, flow.server());
             if (!verdict.allowed()) {
                 admission.blocked = true;
-                report(new Blocked(admission.destination, "tls", verdict.reason(), "TLS alert access_denied"));
+                report(new Blocked(admission.destination, source.protocol(), verdict.reason(), source.refusal()));
                 return false;
             }
             admission.deniedUnlessNamed = null;

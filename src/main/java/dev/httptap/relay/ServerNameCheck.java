@@ -4,16 +4,56 @@ import dev.httptap.stack.FlowId;
 import java.util.Optional;
 
 /**
- * The egress policy's second look at a connection, once its first bytes name the server (the TLS SNI):
- * the relay decided at the SYN by the name the child's DNS gave the address, or by the address; the
- * handler above it asks again when it knows more. Loop thread only.
+ * The egress policy's second look at a connection, once its first bytes name the server (the TLS SNI, or
+ * the Host field of a plain HTTP request): the relay decided at the SYN by the name the child's DNS gave
+ * the address, or by the address; the handler above it asks again when it knows more. Loop thread only.
  */
 public interface ServerNameCheck {
-    /**
-     * Whether {@code flow} may go on, now that its server name is known ({@code serverName}), or known to
-     * be absent (empty: no SNI, or not TLS). A refusal has been reported; the caller refuses the child.
-     */
-    boolean admits(FlowId flow, Optional<String> serverName);
+    /** Where the name came from, and so how a refused child is told. */
+    enum Source {
+        TLS_SERVER_NAME("tls", "TLS alert access_denied"),
+        HTTP_HOST("http", "HTTP 403 Forbidden");
 
-    ServerNameCheck ALL = (flow, serverName) -> true;
+        private final String protocol;
+        private final String refusal;
+
+        Source(String protocol, String refusal) {
+            this.protocol = protocol;
+            this.refusal = refusal;
+        }
+
+        /** As {@link dev.httptap.event.Blocked#protocol()}. */
+        public String protocol() {
+            return protocol;
+        }
+
+        /** As {@link dev.httptap.event.Blocked#refusal()}. */
+        public String refusal() {
+            return refusal;
+        }
+    }
+
+    /**
+     * Whether {@code flow} may go on, now that its server name is known ({@code serverName}, from
+     * {@code source}), or known to be absent (empty: no SNI, not HTTP, no Host). A refusal has been
+     * reported; the caller refuses the child.
+     */
+    boolean admits(FlowId flow, Optional<String> serverName, Source source);
+
+    /** Whether names matter at all: false when there is no policy, so no bytes need holding for them. */
+    default boolean decidesNames() {
+        return true;
+    }
+
+    ServerNameCheck ALL = new ServerNameCheck() {
+        @Override
+        public boolean admits(FlowId flow, Optional<String> serverName, Source source) {
+            return true;
+        }
+
+        @Override
+        public boolean decidesNames() {
+            return false;
+        }
+    };
 }

@@ -7,7 +7,6 @@ import dev.httptap.relay.FlowPeers;
 import dev.httptap.relay.SafeObserver;
 import dev.httptap.stack.FlowId;
 import java.net.InetSocketAddress;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -36,9 +35,7 @@ public final class Interception implements FlowHandlerFactory {
     @Override
     public FlowHandler open(FlowId flow, InetSocketAddress upstream, FlowPeers peers) {
         if (plainPorts.contains(flow.server().getPort())) {
-            // No server name will come: the egress policy decides now what it left to one.
-            return context.serverNames().admits(flow, Optional.empty()) ? plain.open(flow, upstream, peers)
-                    : RefusedConnection.resetOnFirstEvent(peers);
+            return HostGate.before(flow, peers, context.serverNames(), () -> plain.open(flow, upstream, peers));
         }
         return new TlsGate(flow, upstream, peers, context, () -> plain.open(flow, upstream, peers),
                 () -> SafeObserver.open(https, flow, upstream));

@@ -5,12 +5,12 @@ import dev.httptap.relay.FlowHandler;
 import dev.httptap.relay.FlowObserver;
 import dev.httptap.relay.FlowPeers;
 import dev.httptap.relay.PassThroughCause;
+import dev.httptap.relay.ServerNameCheck;
 import dev.httptap.stack.FlowId;
 import dev.httptap.wire.IpAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -19,7 +19,8 @@ import java.util.function.Supplier;
  * the child refused httptap's certificate for that server before, or it offers only protocols other than
  * HTTP/1.1 and h2 (those pass through untouched).
  * Anything else, a server that speaks first or a client that hangs up, makes it a plain relayed
- * connection, with the held bytes replayed first so nothing is lost or reordered.
+ * connection (behind a {@link HostGate} when there is an egress policy), with the held bytes replayed
+ * first so nothing is lost or reordered.
  */
 final class TlsGate implements FlowHandler {
     private final FlowId flow;
@@ -97,7 +98,7 @@ final class TlsGate implements FlowHandler {
     }
 
     private void intercept(ClientHello hello) {
-        if (!context.serverNames().admits(flow, hello.serverName())) {
+        if (!context.serverNames().admits(flow, hello.serverName(), ServerNameCheck.Source.TLS_SERVER_NAME)) {
             Log.verbose("%s: TLS to %s, which the egress policy denies: refusing", flow, hello.serverName().orElse("no name"));
             held.take();
             decided = RefusedConnection.withTlsAlert(peers);
@@ -134,14 +135,8 @@ final class TlsGate implements FlowHandler {
     }
 
     private void passThrough(String reason) {
-        if (!context.serverNames().admits(flow, Optional.empty())) {
-            Log.verbose("%s: not TLS (%s), and the egress policy allows its address only by name: resetting", flow, reason);
-            held.take();
-            decided = RefusedConnection.withReset(peers);
-            return;
-        }
         Log.verbose("%s: not intercepting TLS: %s", flow, reason);
-        decided = plain.get();
+        decided = HostGate.before(flow, peers, context.serverNames(), plain);
         if (!held.isEmpty()) {
             decided.onClientData(held.take());
         }

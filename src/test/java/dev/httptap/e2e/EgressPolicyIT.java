@@ -120,6 +120,22 @@ class EgressPolicyIT {
         }
     }
 
+    /** The connection is to an allowed name; its request asks for another host: a 403, and the server sees nothing. */
+    @Test
+    void aPlainRequestForADeniedHostGets403() {
+        ProcessRun run = Httptap.command("sh", "-c", "curl -sS -H 'Host: fronted.test' -w '%{http_code}\\n' http://"
+                        + HOST + ":" + allowed.port() + "/hello")
+                .flags("--allow", HOST).run();
+
+        assertAll(run.describe(),
+                () -> assertEquals("httptap: the egress policy blocks fronted.test:" + allowed.port() + "\n403\n",
+                        run.programStdout()),
+                () -> assertEquals(List.of("<--- BLOCKED fronted.test:" + allowed.port() + " (no --allow matches; HTTP 403 Forbidden)"),
+                        blockedLines(run)),
+                () -> assertEquals(List.of(), ProcessRun.exchangeLines(run.stdoutLines()).stream()
+                        .filter(line -> !line.startsWith("<--- BLOCKED")).toList(), "no exchange reached the server"));
+    }
+
     @Test
     void udpToADeniedDestinationIsRefused() throws IOException {
         try (UdpEchoServer echo = UdpEchoServer.start()) {

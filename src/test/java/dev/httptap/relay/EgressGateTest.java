@@ -26,6 +26,7 @@ class EgressGateTest {
     private static final byte[] REGISTRY_ANSWER = HexFormat.of().parseHex(("0102 8180 0001 0001 0000 0000"
             + " 08 7265676973747279 04 74657374 00 0001 0001"
             + " c00c 0001 0001 0000003c 0004 c0000207").replace(" ", ""));
+    private static final ServerNameCheck.Source TLS = ServerNameCheck.Source.TLS_SERVER_NAME;
     private static final InetSocketAddress CLIENT = new InetSocketAddress("10.1.1.100", 40000);
 
     private final List<Object> events = new ArrayList<>();
@@ -103,9 +104,9 @@ class EgressGateTest {
         FlowId flow = to("192.0.2.7", 443);
         gate.watch(flow, gate.admitConnection(flow).orElseThrow(), new NothingHandler());
 
-        assertFalse(gate.admits(flow, Optional.of("evil.test")));
-        assertTrue(gate.admits(flow, Optional.of("REGISTRY.test")));
-        assertTrue(gate.admits(flow, Optional.empty()), "allowed by its DNS name already");
+        assertFalse(gate.admits(flow, Optional.of("evil.test"), TLS));
+        assertTrue(gate.admits(flow, Optional.of("REGISTRY.test"), TLS));
+        assertTrue(gate.admits(flow, Optional.empty(), TLS), "allowed by its DNS name already");
         assertEquals(List.of(new Blocked("evil.test:443", "tls", "no --allow matches", "TLS alert access_denied")), events);
     }
 
@@ -117,12 +118,25 @@ class EgressGateTest {
         gate.watch(named, gate.admitConnection(named).orElseThrow(), new NothingHandler());
         gate.watch(unnamed, gate.admitConnection(unnamed).orElseThrow(), new NothingHandler());
 
-        assertTrue(gate.admits(named, Optional.of("registry.test")), "the SNI allows it");
-        assertFalse(gate.admits(unnamed, Optional.empty()), "no name came: the address decides");
+        assertTrue(gate.admits(named, Optional.of("registry.test"), TLS), "the SNI allows it");
+        assertFalse(gate.admits(unnamed, Optional.empty(), TLS), "no name came: the address decides");
         assertEquals(List.of(new Blocked("192.0.2.8:443", "tcp", "no --allow matches",
                 "connection reset once connected: no server name")), events);
         assertFalse(gate(false, false, "10.0.0.0/8").admitConnection(unnamed).isPresent(),
                 "no glob could allow a name: refused at once");
+    }
+
+    @Test
+    void theHostOfAPlainRequestIsDecidedAgainAndRefusedInHttp() {
+        EgressGate gate = gate(false, false, "host.httptap.local:8001");
+        FlowId flow = to("169.254.77.65", 8001);
+        gate.watch(flow, gate.admitConnection(flow).orElseThrow(), new NothingHandler());
+
+        assertTrue(gate.admits(flow, Optional.of("169.254.77.65"), ServerNameCheck.Source.HTTP_HOST), "an address names nothing");
+        assertTrue(gate.admits(flow, Optional.of("fd77:6874:7470::a9fe:4d41"), ServerNameCheck.Source.HTTP_HOST));
+        assertFalse(gate.admits(flow, Optional.of("fronted.test"), ServerNameCheck.Source.HTTP_HOST));
+        assertEquals(List.of(new Blocked("fronted.test:8001", "http", "no --allow matches", "HTTP 403 Forbidden")), events);
+        assertTrue(gate(false, false).decidesNames() == false && gate.decidesNames(), "names matter only with rules");
     }
 
     @Test
@@ -158,7 +172,7 @@ class EgressGateTest {
         EgressGate.Admission admission = gate.admitConnection(flow).orElseThrow();
         NothingHandler handler = new NothingHandler();
         assertTrue(gate.watch(flow, admission, handler) == handler, "the handler itself, no tallying");
-        assertTrue(gate.admits(flow, Optional.of("anything.test")));
+        assertTrue(gate.admits(flow, Optional.of("anything.test"), TLS));
     }
 
     @Test
