@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,7 +76,7 @@ class EgressPolicyIT {
                 () -> assertEquals(0, other.connectionsAccepted()));
     }
 
-    /** python looks the name up, then connects to the address it got: the name still decides, and names the line. */
+    /** python looks the alias up, then connects to the address it got: the name still decides, and names the line. */
     @Test
     void aNameResolvedThenConnectedByAddressIsDecidedByTheName() {
         String script = "import socket, sys, urllib.request\n"
@@ -94,6 +96,38 @@ class EgressPolicyIT {
                         blockedLines(run)),
                 () -> assertTrue(run.stdoutLines().contains("<--- 200 http://" + Httptap.HOST_ADDRESS + ":" + allowed.port()
                         + "/hello (" + HELLO.length() + " bytes)"), "the exchange, by address"));
+    }
+
+    /**
+     * A test resolver (mounted as httptap's resolv.conf, so nothing leaves the host) answers registry.test
+     * with the host alias's address: the command dials that address, and the name its DNS gave it decides.
+     */
+    @Test
+    void theNameTheCommandsDnsGaveTheAddressDecides() throws IOException {
+        try (NxdomainResolver resolver = NxdomainResolver.startKnowing("registry.test",
+                (Inet4Address) InetAddress.getByName(Httptap.HOST_ADDRESS))) {
+            Path resolvConf = Files.writeString(dir.resolve("resolv.conf"), "nameserver " + resolver.address().getHostAddress() + "\n");
+            String script = "import socket, sys, urllib.request\n"
+                    + "address = socket.getaddrinfo('registry.test', None, socket.AF_INET)[0][4][0]\n"
+                    + "print(address)\n"
+                    + "print(urllib.request.urlopen('http://%s:%s/hello' % (address, sys.argv[1])).read().decode(), end='')\n"
+                    + "try:\n"
+                    + "    socket.create_connection((address, int(sys.argv[2])), timeout=10)\n"
+                    + "except ConnectionRefusedError as e:\n"
+                    + "    print('refused')\n";
+            ProcessRun run = Httptap.command("python3", "-c", script, String.valueOf(allowed.port()), String.valueOf(other.port()))
+                    .flags("--allow", "registry.test:" + allowed.port())
+                    .wrappedIn("unshare", "-m", "sh", "-c", "mount --bind \"$0\" /etc/resolv.conf && exec \"$@\"",
+                            resolvConf.toString())
+                    .run();
+
+            assertAll(run.describe(),
+                    () -> assertEquals(Httptap.HOST_ADDRESS + "\n" + HELLO + "refused\n", run.programStdout(),
+                            "allowed as registry.test, though the policy does not name the alias"),
+                    () -> assertEquals(List.of("<--- BLOCKED registry.test:" + other.port() + " (no --allow matches)"),
+                            blockedLines(run)),
+                    () -> assertEquals(0, other.connectionsAccepted()));
+        }
     }
 
     /** The TCP connection is to an allowed address; the ClientHello names a denied server: a TLS alert. */
