@@ -16,16 +16,14 @@ import java.util.function.Supplier;
  * client hangs up) is decided without a name. Once allowed, the connection goes to the plain handler with
  * the held bytes replayed first, so nothing is lost or reordered. Only when there is a policy.
  */
-final class HostGate implements FlowHandler {
+final class HostGate extends HoldingHandler {
     private final FlowId flow;
     private final FlowPeers peers;
     private final ServerNameCheck check;
     private final Supplier<FlowHandler> plain;
-    private final HeldBytes held = new HeldBytes(HostField.MAX_HEAD_BYTES);
-    /** Who handles the connection once decided; null while undecided. */
-    private FlowHandler decided;
 
     HostGate(FlowId flow, FlowPeers peers, ServerNameCheck check, Supplier<FlowHandler> plain) {
+        super(HostField.MAX_HEAD_BYTES);
         this.flow = flow;
         this.peers = peers;
         this.check = check;
@@ -38,51 +36,17 @@ final class HostGate implements FlowHandler {
     }
 
     @Override
-    public void onClientData(ByteBuffer data) {
-        if (decided != null) {
-            decided.onClientData(data);
-            return;
-        }
-        if (!held.add(data)) {
-            decide(Optional.empty());
-            decided.onClientData(data);
-            return;
-        }
-        HostField.Reading reading = HostField.read(held.view());
+    void read(ByteBuffer heldSoFar) {
+        HostField.Reading reading = HostField.read(heldSoFar);
         if (reading.status() != HostField.Status.INCOMPLETE) {
             decide(Optional.ofNullable(reading.host()));
         }
     }
 
+    /** No server name came (not HTTP/1, or the server speaks first): the connection is decided without one. */
     @Override
-    public void onServerData(ByteBuffer data) {
-        if (decided == null) {
-            decide(Optional.empty());
-        }
-        decided.onServerData(data);
-    }
-
-    @Override
-    public void onClientEnd() {
-        if (decided == null) {
-            decide(Optional.empty());
-        }
-        decided.onClientEnd();
-    }
-
-    @Override
-    public void onServerEnd() {
-        if (decided == null) {
-            decide(Optional.empty());
-        }
-        decided.onServerEnd();
-    }
-
-    @Override
-    public void onClose(boolean reset) {
-        if (decided != null) {
-            decided.onClose(reset);
-        }
+    void decideWithout(String reason) {
+        decide(Optional.empty());
     }
 
     private void decide(Optional<String> host) {

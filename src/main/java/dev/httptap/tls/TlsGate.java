@@ -22,16 +22,13 @@ import java.util.function.Supplier;
  * connection (behind a {@link HostGate} when there is an egress policy), with the held bytes replayed
  * first so nothing is lost or reordered.
  */
-final class TlsGate implements FlowHandler {
+final class TlsGate extends HoldingHandler {
     private final FlowId flow;
     private final InetSocketAddress upstream;
     private final FlowPeers peers;
     private final InterceptionContext context;
     private final Supplier<FlowHandler> plain;
     private final Supplier<FlowObserver> https;
-    private final HeldBytes held = new HeldBytes(ClientHelloParser.MAX_HELLO_BYTES + 1024);
-    /** Who handles the connection once decided; null while undecided. */
-    private FlowHandler decided;
 
     /**
      * @param plain the handler for a connection that is not TLS
@@ -39,6 +36,7 @@ final class TlsGate implements FlowHandler {
      */
     TlsGate(FlowId flow, InetSocketAddress upstream, FlowPeers peers, InterceptionContext context,
             Supplier<FlowHandler> plain, Supplier<FlowObserver> https) {
+        super(ClientHelloParser.MAX_HELLO_BYTES + 1024);
         this.flow = flow;
         this.upstream = upstream;
         this.peers = peers;
@@ -48,17 +46,8 @@ final class TlsGate implements FlowHandler {
     }
 
     @Override
-    public void onClientData(ByteBuffer data) {
-        if (decided != null) {
-            decided.onClientData(data);
-            return;
-        }
-        if (!held.add(data)) {
-            passThrough("more than a ClientHello's worth of bytes without one");
-            decided.onClientData(data);
-            return;
-        }
-        ClientHelloParser.Result result = ClientHelloParser.parse(held.view());
+    void read(ByteBuffer heldSoFar) {
+        ClientHelloParser.Result result = ClientHelloParser.parse(heldSoFar);
         if (result instanceof ClientHelloParser.Result.Hello hello) {
             intercept(hello.hello());
         } else if (result instanceof ClientHelloParser.Result.NotTls notTls) {
@@ -67,34 +56,8 @@ final class TlsGate implements FlowHandler {
     }
 
     @Override
-    public void onServerData(ByteBuffer data) {
-        if (decided == null) {
-            passThrough("the server spoke first");
-        }
-        decided.onServerData(data);
-    }
-
-    @Override
-    public void onClientEnd() {
-        if (decided == null) {
-            passThrough("the client finished sending before a ClientHello");
-        }
-        decided.onClientEnd();
-    }
-
-    @Override
-    public void onServerEnd() {
-        if (decided == null) {
-            passThrough("the server finished sending first");
-        }
-        decided.onServerEnd();
-    }
-
-    @Override
-    public void onClose(boolean reset) {
-        if (decided != null) {
-            decided.onClose(reset);
-        }
+    void decideWithout(String reason) {
+        passThrough(reason);
     }
 
     private void intercept(ClientHello hello) {

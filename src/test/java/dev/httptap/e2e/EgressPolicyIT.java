@@ -76,22 +76,30 @@ class EgressPolicyIT {
                 () -> assertEquals(0, other.connectionsAccepted()));
     }
 
-    /** python looks the alias up, then connects to the address it got: the name still decides, and names the line. */
-    @Test
-    void aNameResolvedThenConnectedByAddressIsDecidedByTheName() {
+    /**
+     * python looks {@code name} up, prints the address, GETs /hello from it on {@code allowed}'s port, then
+     * connects to it on {@code other}'s port and prints "refused" if refused.
+     */
+    private Httptap resolveThenDial(String name) {
         String script = "import socket, sys, urllib.request\n"
-                + "address = socket.getaddrinfo('" + HOST + "', None, socket.AF_INET)[0][4][0]\n"
+                + "address = socket.getaddrinfo('" + name + "', None, socket.AF_INET)[0][4][0]\n"
+                + "print(address)\n"
                 + "print(urllib.request.urlopen('http://%s:%s/hello' % (address, sys.argv[1])).read().decode(), end='')\n"
                 + "try:\n"
                 + "    socket.create_connection((address, int(sys.argv[2])), timeout=10)\n"
                 + "except ConnectionRefusedError as e:\n"
                 + "    print('refused')\n";
-        ProcessRun run = Httptap.command("python3", "-c", script, String.valueOf(allowed.port()), String.valueOf(other.port()))
-                .flags("--allow", HOST + ":" + allowed.port()).run();
+        return Httptap.command("python3", "-c", script, String.valueOf(allowed.port()), String.valueOf(other.port()));
+    }
+
+    /** python looks the alias up, then connects to the address it got: the name still decides, and names the line. */
+    @Test
+    void aNameResolvedThenConnectedByAddressIsDecidedByTheName() {
+        ProcessRun run = resolveThenDial(HOST).flags("--allow", HOST + ":" + allowed.port()).run();
 
         assertAll(run.describe(),
                 () -> assertEquals(0, run.exitCode()),
-                () -> assertEquals(HELLO + "refused\n", run.programStdout()),
+                () -> assertEquals(Httptap.HOST_ADDRESS + "\n" + HELLO + "refused\n", run.programStdout()),
                 () -> assertEquals(List.of("<--- BLOCKED " + HOST + ":" + other.port() + " (no --allow matches)"),
                         blockedLines(run)),
                 () -> assertTrue(run.stdoutLines().contains("<--- 200 http://" + Httptap.HOST_ADDRESS + ":" + allowed.port()
@@ -107,16 +115,7 @@ class EgressPolicyIT {
         try (NxdomainResolver resolver = NxdomainResolver.startKnowing("registry.test",
                 (Inet4Address) InetAddress.getByName(Httptap.HOST_ADDRESS))) {
             Path resolvConf = Files.writeString(dir.resolve("resolv.conf"), "nameserver " + resolver.address().getHostAddress() + "\n");
-            String script = "import socket, sys, urllib.request\n"
-                    + "address = socket.getaddrinfo('registry.test', None, socket.AF_INET)[0][4][0]\n"
-                    + "print(address)\n"
-                    + "print(urllib.request.urlopen('http://%s:%s/hello' % (address, sys.argv[1])).read().decode(), end='')\n"
-                    + "try:\n"
-                    + "    socket.create_connection((address, int(sys.argv[2])), timeout=10)\n"
-                    + "except ConnectionRefusedError as e:\n"
-                    + "    print('refused')\n";
-            ProcessRun run = Httptap.command("python3", "-c", script, String.valueOf(allowed.port()), String.valueOf(other.port()))
-                    .flags("--allow", "registry.test:" + allowed.port())
+            ProcessRun run = resolveThenDial("registry.test").flags("--allow", "registry.test:" + allowed.port())
                     .wrappedIn("unshare", "-m", "sh", "-c", "mount --bind \"$0\" /etc/resolv.conf && exec \"$@\"",
                             resolvConf.toString())
                     .run();
