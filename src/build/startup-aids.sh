@@ -5,8 +5,8 @@
 #   target/httptap.jsa          an AppCDS archive of the classes a run loads, made by a training run:
 #                               curl fetching a page from a server this script starts on 127.0.0.1, over
 #                               HTTP and, where openssl can make its certificate, over HTTPS (so the TCP,
-#                               DNS, HTTP and the JSSE interception classes are in it), else ./httptap --
-#                               true, else --version where namespaces are not allowed.
+#                               DNS, HTTP, HTTP/2 with node's server, gzip and TLS interception classes are
+#                               in it), else ./httptap -- true, else --version where namespaces are not allowed.
 #   target/httptap.aot          instead of the .jsa when the JVM ./httptap runs is JDK 25 or later: the
 #                               JDK's ahead-of-time cache (JEP 483/514/515: classes loaded and linked, and
 #                               method profiles, so the JIT starts warm), made by the same training run;
@@ -57,17 +57,35 @@ train() {
         && mv -f "$archive.partial" "$archive"
 }
 
-# A training request needs a server: python3's, on 127.0.0.1, on ports the kernel picks, serving an
-# empty directory ($dir/www) over HTTP and, when make_certificate made $dir/server.pem, over HTTPS too,
-# stopped when this script ends. Sets $port, $tls_port (empty without HTTPS) and $server (its pid).
+# A training request needs a server, on 127.0.0.1, on ports the kernel picks, stopped when this script
+# ends. Sets $port, $tls_port (empty without HTTPS) and $server (its pid). node's (training-server.js) when
+# node is installed and make_certificate made $dir/server.pem: HTTP, and HTTPS with h2 and http/1.1, gzip'ed
+# bodies (the first HTTP/2 exchange of a run took ~150 ms longer than an HTTP/1.1 one with Jetty's HPACK
+# classes outside the archive); else python3's, serving an empty directory over HTTP and HTTPS (HTTP/1.0).
 server=""
 port=""
 tls_port=""
 dir=""
 start_local_server() {
-    command -v python3 >/dev/null && command -v curl >/dev/null || return 1
+    command -v curl >/dev/null || return 1
     dir="$(mktemp -d)" && mkdir "$dir/www" || return 1
     make_certificate
+    if command -v node >/dev/null && [[ -f $dir/server.pem ]]; then
+        node "$home/src/build/training-server.js" "$dir/server.pem" "$dir/server.key" >"$dir.port" 2>/dev/null &
+    elif command -v python3 >/dev/null; then
+        start_python_server
+    else
+        return 1
+    fi
+    server=$!
+    for _ in $(seq 50); do
+        read -r port tls_port < "$dir.port" 2>/dev/null
+        [[ -n $port ]] && return 0
+        sleep 0.1
+    done
+    return 1
+}
+start_python_server() {
     python3 -c '
 import http.server, os, ssl, sys, threading
 certificates = sys.argv[2]
@@ -84,13 +102,6 @@ if os.path.exists(os.path.join(certificates, "server.pem")):
     ports.append(serve(lambda sock: context.wrap_socket(sock, server_side=True)))
 print(" ".join(ports), flush=True)
 threading.Event().wait()' "$dir/www" "$dir" >"$dir.port" 2>/dev/null &
-    server=$!
-    for _ in $(seq 50); do
-        read -r port tls_port < "$dir.port" 2>/dev/null
-        [[ -n $port ]] && return 0
-        sleep 0.1
-    done
-    return 1
 }
 stop_local_server() {
     [[ -n $server ]] && kill "$server" 2>/dev/null
@@ -118,8 +129,10 @@ make_certificate() {
 train_with_requests() {
     start_local_server || return 1
     local http="http://host.httptap.local:$port/"
-    if [[ -n $tls_port ]] && train --ca-file "$dir/ca.pem" -- curl -sf -o /dev/null -o /dev/null --max-time 30 \
-            "$http" "https://host.httptap.local:$tls_port/"; then
+    local https="https://host.httptap.local:$tls_port/"
+    # Each URL once: gzip'ed over HTTP, over HTTPS with h2 where the server offers it, and with HTTP/1.1.
+    if [[ -n $tls_port ]] && train --ca-file "$dir/ca.pem" -- curl -sf --compressed --max-time 30 \
+            -o /dev/null "$http" -o /dev/null "$https" --next -sf --http1.1 --max-time 30 -o /dev/null "$https"; then
         return 0
     fi
     train -- curl -s -o /dev/null --max-time 30 "$http"

@@ -1,6 +1,7 @@
 package dev.httptap.cli;
 
 import dev.httptap.files.RunDirectory;
+import dev.httptap.http2.Http2Connection;
 import dev.httptap.log.Log;
 import dev.httptap.relay.DnsObserver;
 import dev.httptap.relay.EgressGate;
@@ -307,6 +308,7 @@ final class Tap {
                 try (SignalForwarding forwarding = sandbox.adopted() ? SignalForwarding.none() : SignalForwarding.install(sandbox)) {
                     sandbox.release();
                     relayStarted.complete(null);
+                    inBackground("httptap-http2-setup", Http2Connection::prepare);
                     afterRelease.run();
                     exitCode = sandbox.waitFor();
                 }
@@ -341,6 +343,13 @@ final class Tap {
         Log.error("the command succeeded, but the egress policy blocked it %d time%s: exiting with %d (--fail-on-blocked)",
                 blocked, blocked == 1 ? "" : "s", EgressSettings.EXIT_BLOCKED);
         return EgressSettings.EXIT_BLOCKED;
+    }
+
+    /** Start-up work that later exchanges would otherwise wait for, on a daemon thread of its own. */
+    private static void inBackground(String name, Runnable work) {
+        Thread thread = new Thread(work, name);
+        thread.setDaemon(true);
+        thread.start();
     }
 
     /** The sandbox's TUN device, wrapped to print every TCP packet only when --dump-tcp asks (free otherwise). */

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -263,8 +264,27 @@ public final class ChildTrust {
         return Files.setPosixFilePermissions(file, readableByAll); // a strict umask (077) took "r--r--" away
     }
 
-    /** Truncates and writes the same file, so a bind mount of it shows the new content. */
+    /**
+     * Fills an empty file in place (same inode), so that mounts made before it was filled show the content;
+     * replaces one with content by renaming a new file over it, so that a child of a concurrent run reading
+     * it through its mount reads the old content whole instead of a truncated file. (A kept CA's files are
+     * written again when the system's CAs change; the run doing it then shows its own child the old
+     * bundle, which holds the same CA.)
+     */
     private static void rewrite(Path file, byte[] content) throws IOException {
-        Files.write(file, content, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+        if (Files.size(file) == 0) {
+            Files.write(file, content, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+            return;
+        }
+        Set<PosixFilePermission> readableByAll = PosixFilePermissions.fromString("rw-r--r--");
+        Path replacement = Files.createTempFile(file.getParent(), file.getFileName() + ".", ".new",
+                PosixFilePermissions.asFileAttribute(readableByAll));
+        try {
+            Files.setPosixFilePermissions(replacement, readableByAll); // a strict umask took "r--r--" away
+            Files.write(replacement, content, StandardOpenOption.WRITE);
+            Files.move(replacement, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(replacement);
+        }
     }
 }

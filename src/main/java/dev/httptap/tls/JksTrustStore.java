@@ -3,17 +3,20 @@ package dev.httptap.tls;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * Adds one trusted certificate to the bytes of a JKS key store (the format of Debian's and OpenJDK's
- * {@code cacerts}) without parsing the certificates already in it: parsing the JDK's ~140 CAs to build a new
- * store cost tens of milliseconds of CPU while the child was starting.
+ * Reads the certificates of a JKS key store (the format of Debian's and OpenJDK's {@code cacerts}), and adds
+ * one to its bytes, both without parsing the certificates in it: parsing the JDK's ~140 CAs costs tens of
+ * milliseconds of CPU in a cold JVM, while the child starts or before its first TLS connection is checked.
  *
  * <p>The format: the magic number, version 2, the entry count, the entries, then a SHA-1 digest over the
  * password (UTF-16BE), the words "Mighty Aphrodite" and everything before it. A trusted certificate entry is
@@ -63,6 +66,42 @@ final class JksTrustStore {
         ByteBuffer.wrap(result).putInt(COUNT_OFFSET, header.getInt(COUNT_OFFSET) + 1);
         System.arraycopy(digest(password, result, bytes.size()), 0, result, bytes.size(), DIGEST_LENGTH);
         return Optional.of(result);
+    }
+
+    /**
+     * The encoded certificates of a version-2 JKS store holding trusted certificates only, as stored (not
+     * parsed); empty for any other store. The digest is not checked, as the JDK does not check it when it
+     * loads its trust store without a password.
+     */
+    static Optional<List<byte[]>> trustedCertificates(byte[] store) {
+        ByteBuffer in = ByteBuffer.wrap(store);
+        try {
+            if (in.getInt() != MAGIC || in.getInt() != VERSION) {
+                return Optional.empty();
+            }
+            int count = in.getInt();
+            List<byte[]> certificates = new ArrayList<>(Math.max(0, Math.min(count, 4096)));
+            for (int i = 0; i < count; i++) {
+                if (in.getInt() != TRUSTED_CERTIFICATE) {
+                    return Optional.empty();
+                }
+                skipUtf(in); // alias
+                in.getLong(); // creation time
+                skipUtf(in); // certificate type
+                byte[] certificate = new byte[in.getInt()];
+                in.get(certificate);
+                certificates.add(certificate);
+            }
+            return Optional.of(certificates);
+        } catch (BufferUnderflowException | IllegalArgumentException | NegativeArraySizeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Skips a string as DataOutput.writeUTF wrote it: its length in bytes, then those bytes. */
+    private static void skipUtf(ByteBuffer in) {
+        int length = Short.toUnsignedInt(in.getShort());
+        in.position(in.position() + length);
     }
 
     private static byte[] digest(char[] password, byte[] content, int length) {

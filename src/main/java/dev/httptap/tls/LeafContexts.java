@@ -6,6 +6,10 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
@@ -15,36 +19,79 @@ import org.bouncycastle.asn1.x509.GeneralName;
  * Server-side TLS contexts presenting a leaf from the run's CA, one per server name (or address when the
  * client sent no SNI), made on first use and kept for the run, at most {@link #MAX_ENTRIES}, least
  * recently used first out. The CA itself may still be in the making when this is built.
+ *
+ * <p>A leaf can be {@link #prepare prepared} on a thread of its own while the real server's handshake runs,
+ * since its name is known from the child's ClientHello: the first leaf of a run costs ~30 ms of a cold JVM
+ * (key pair, Bouncy Castle's certificate builder, the signature), which then overlaps the server's
+ * certificate check instead of following it.
  */
 public final class LeafContexts {
     static final int MAX_ENTRIES = 512;
 
     private final Future<CertificateAuthority> authority;
-    private final Map<String, SSLContext> contexts;
+    private final Map<String, CompletableFuture<SSLContext>> contexts;
+    /** Where leaves are issued: one daemon thread in a run, the caller's thread in tests. */
+    private final Executor issuer;
     private CertificateAuthority untrusted;
 
     public LeafContexts(Future<CertificateAuthority> authority) {
-        this(authority, MAX_ENTRIES);
+        this(authority, MAX_ENTRIES, Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "httptap-leaves");
+            thread.setDaemon(true);
+            return thread;
+        }));
     }
 
-    LeafContexts(Future<CertificateAuthority> authority, int maxEntries) {
+    LeafContexts(Future<CertificateAuthority> authority, int maxEntries, Executor issuer) {
         this.authority = authority;
+        this.issuer = issuer;
         this.contexts = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, SSLContext> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<String, CompletableFuture<SSLContext>> eldest) {
                 return size() > maxEntries;
             }
         };
     }
 
+    /** Starts issuing the leaf that {@link #forName} or {@link #forAddress} will return for these, if not made yet. */
+    void prepare(Optional<String> serverName, InetAddress address) {
+        if (serverName.isPresent()) {
+            issuing(serverName.get());
+        } else {
+            issuing(address);
+        }
+    }
+
     /** The context for a DNS name the client asked for. */
-    public synchronized SSLContext forName(String serverName) {
-        return contexts.computeIfAbsent("dns:" + serverName, key -> context(authority().issue(serverName)));
+    public SSLContext forName(String serverName) {
+        return join(issuing(serverName));
     }
 
     /** The context for an address, when the client sent no name. */
-    public synchronized SSLContext forAddress(InetAddress address) {
-        return contexts.computeIfAbsent("ip:" + address.getHostAddress(), key -> context(authority().issue(address)));
+    public SSLContext forAddress(InetAddress address) {
+        return join(issuing(address));
+    }
+
+    private synchronized CompletableFuture<SSLContext> issuing(String serverName) {
+        return contexts.computeIfAbsent("dns:" + serverName,
+                key -> CompletableFuture.supplyAsync(() -> context(authority().issue(serverName)), issuer));
+    }
+
+    private synchronized CompletableFuture<SSLContext> issuing(InetAddress address) {
+        return contexts.computeIfAbsent("ip:" + address.getHostAddress(),
+                key -> CompletableFuture.supplyAsync(() -> context(authority().issue(address)), issuer));
+    }
+
+    /** The leaf's context, or the reason it could not be made, as thrown where it was made. */
+    private static SSLContext join(CompletableFuture<SSLContext> issued) {
+        try {
+            return issued.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
     }
 
     /**
@@ -54,7 +101,8 @@ public final class LeafContexts {
     synchronized SSLContext withDefect(ServerDefect defect, Optional<String> serverName, InetAddress address) {
         GeneralName name = serverName.map(CertificateAuthority::dnsName).orElseGet(() -> CertificateAuthority.address(address));
         return contexts.computeIfAbsent(defect + ":" + name.getName(),
-                key -> context(defect.leaf(authority(), untrusted(), name, Instant.now())));
+                key -> CompletableFuture.completedFuture(context(defect.leaf(authority(), untrusted(), name, Instant.now()))))
+                .join();
     }
 
     /** A CA that nothing trusts, made the first time a server's issuer is not trusted. */

@@ -91,6 +91,8 @@ final class TlsInterceptor implements FlowHandler {
             ByteBuffer clientHello, FlowPeers peers, FlowObserver observer, InterceptionContext context) {
         TlsInterceptor interceptor = new TlsInterceptor(flow, upstream, hello, server, peers, observer, context);
         interceptor.earlyClientBytes.add(clientHello);
+        // The child's leaf is made beside the server's handshake, which it would otherwise follow.
+        context.leaves().prepare(hello.serverName(), flow.server().getAddress());
         try {
             interceptor.upstream.start();
         } catch (SSLException e) {

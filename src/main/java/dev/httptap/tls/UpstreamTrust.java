@@ -80,17 +80,19 @@ public final class UpstreamTrust {
         return contexts.get().fallsBackAfter(server, failure);
     }
 
-    private static TrustManager verifyingManager(List<X509Certificate> userAnchors) throws GeneralSecurityException {
-        return new TlsThirteenAuthType((X509ExtendedTrustManager) jdkManager(userAnchors));
+    private static TrustManager verifyingManager(List<X509Certificate> userAnchors) {
+        return new TlsThirteenAuthType(jdkManager(userAnchors));
     }
 
-    private static TrustManager jdkManager(List<X509Certificate> userAnchors) throws GeneralSecurityException {
-        if (userAnchors.isEmpty()) {
-            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            factory.init((KeyStore) null);
-            return factory.getTrustManagers()[0];
-        }
-        return new UserAnchorsFirst(managerOver(userAnchors), () -> {
+    /**
+     * The JDK's check over its default trust store and {@code userAnchors}, trying first the anchors a chain
+     * names ({@link LikelyAnchorsFirst}). The whole store is parsed only for a chain those do not vouch for
+     * (refusals, mostly), then once: on that first call where the store could be indexed, else on a thread of
+     * its own from the start, since every chain needs it.
+     */
+    private static X509ExtendedTrustManager jdkManager(List<X509Certificate> userAnchors) {
+        Optional<AnchorIndex> stored = AnchorIndex.ofDefaultTrustStore();
+        Supplier<X509ExtendedTrustManager> makeAll = () -> {
             try {
                 List<X509Certificate> all = new ArrayList<>(List.of(defaultAnchors()));
                 all.addAll(userAnchors);
@@ -98,11 +100,41 @@ public final class UpstreamTrust {
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException(e.getMessage(), e);
             }
-        });
+        };
+        Supplier<X509ExtendedTrustManager> all = stored.isPresent()
+                ? new Memo<>(makeAll)
+                : TlsStartup.inBackground("httptap-trust-store", makeAll)::join;
+        return new LikelyAnchorsFirst(new LikelyAnchors(userAnchors, stored, UpstreamTrust::managerOver), all);
+    }
+
+    /** {@code make}'s result, made at the first call (one caller at a time); a failure is thrown at each call. */
+    private static final class Memo<T> implements Supplier<T> {
+        private final Supplier<T> make;
+        private T made;
+        private RuntimeException failure;
+
+        Memo(Supplier<T> make) {
+            this.make = make;
+        }
+
+        @Override
+        public synchronized T get() {
+            if (made == null && failure == null) {
+                try {
+                    made = make.get();
+                } catch (RuntimeException e) {
+                    failure = e;
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+            return made;
+        }
     }
 
     /** The JDK's checks (PKIX path, validity, the name as HTTPS checks it) over these anchors only. */
-    private static X509ExtendedTrustManager managerOver(List<X509Certificate> certificates) throws GeneralSecurityException {
+    static X509ExtendedTrustManager managerOver(List<X509Certificate> certificates) throws GeneralSecurityException {
         KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
         try {
             anchors.load(null, null);

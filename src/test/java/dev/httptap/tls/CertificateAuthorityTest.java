@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
@@ -12,7 +13,9 @@ import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPublicKey;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
@@ -89,11 +92,34 @@ class CertificateAuthorityTest {
 
     @Test
     void leafContextsAreKeptPerNameWithinABound() {
-        LeafContexts contexts = new LeafContexts(CompletableFuture.completedFuture(ca), 2);
+        LeafContexts contexts = new LeafContexts(CompletableFuture.completedFuture(ca), 2, Runnable::run);
         assertSame(contexts.forName("a.test"), contexts.forName("a.test"));
         assertNotSame(contexts.forName("a.test"), contexts.forName("b.test"));
         contexts.forName("c.test");
         assertEquals(2, contexts.size());
+    }
+
+    @Test
+    void aPreparedLeafIsIssuedOnTheIssuerAndThenServedFromIt() throws Exception {
+        List<Runnable> issuer = new ArrayList<>();
+        LeafContexts contexts = new LeafContexts(CompletableFuture.completedFuture(ca), 4, issuer::add);
+        contexts.prepare(Optional.of("a.test"), InetAddress.getByAddress(new byte[] {(byte) 192, 0, 2, 10}));
+        contexts.prepare(Optional.empty(), InetAddress.getByAddress(new byte[] {(byte) 192, 0, 2, 11}));
+        contexts.prepare(Optional.of("a.test"), InetAddress.getByAddress(new byte[] {(byte) 192, 0, 2, 12}));
+        assertEquals(2, issuer.size()); // once per name or address
+        issuer.forEach(Runnable::run);
+        assertSame(contexts.forName("a.test"), contexts.forName("a.test"));
+        assertSame(contexts.forAddress(InetAddress.getByAddress(new byte[] {(byte) 192, 0, 2, 11})),
+                contexts.forAddress(InetAddress.getByAddress(new byte[] {(byte) 192, 0, 2, 11})));
+        assertEquals(2, issuer.size());
+    }
+
+    @Test
+    void aLeafThatCannotBeIssuedFailsWithTheCasReason() {
+        LeafContexts contexts = new LeafContexts(CompletableFuture.failedFuture(new IllegalStateException("no key")),
+                4, Runnable::run);
+        IllegalStateException failure = assertThrows(IllegalStateException.class, () -> contexts.forName("a.test"));
+        assertTrue(failure.getMessage().contains("no key"), failure.getMessage());
     }
 
     private static byte[] keyIdentifier(X509Certificate certificate) {

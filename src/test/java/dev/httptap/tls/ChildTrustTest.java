@@ -1,14 +1,18 @@
 package dev.httptap.tls;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyStore;
 import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +36,27 @@ class ChildTrustTest {
         assertTrue(bundle.endsWith(Pem.certificate(ca.certificate())));
         for (Path system : ChildTrust.bundleTargets()) {
             assertTrue(bundle.startsWith(Files.readString(system).substring(0, 100)), "starts with " + system);
+        }
+    }
+
+    @Test
+    void filledFilesAreReplacedWholeSoThatAReaderOfTheOldOnesReadsThemToTheEnd() throws Exception {
+        ChildTrust trust = ChildTrust.prepare(dir);
+        trust.write(ca);
+        byte[] before = Files.readAllBytes(trust.bundle());
+        CertificateAuthority next = CertificateAuthority.create(Instant.now());
+
+        try (InputStream concurrentReader = Files.newInputStream(trust.bundle())) {
+            trust.write(next);
+
+            assertArrayEquals(before, concurrentReader.readAllBytes());
+        }
+        assertTrue(Files.readString(trust.bundle()).endsWith(Pem.certificate(next.certificate())));
+        assertEquals(Pem.certificate(next.certificate()), Files.readString(trust.caCertificate()));
+        assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(trust.bundle())));
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of("ca-bundle.crt", "cacerts", "httptap-ca.crt"),
+                    files.map(file -> file.getFileName().toString()).sorted().toList(), "no temporary file left");
         }
     }
 

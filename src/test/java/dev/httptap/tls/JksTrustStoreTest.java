@@ -8,10 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.security.KeyFactory;
 import java.security.KeyStore;
+import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Byte-level addition to a JKS store, checked by loading the result with the JDK's own JKS reader. */
@@ -81,10 +87,47 @@ class JksTrustStoreTest {
                 java.util.Arrays.copyOfRange(added, 12, store.length - 20));
     }
 
-    private static byte[] jks(X509Certificate certificate) throws Exception {
+    @Test
+    void theStoredCertificatesAreReadAsTheyAreEncoded() throws Exception {
+        byte[] store = jks(FIRST, OURS);
+
+        List<byte[]> read = JksTrustStore.trustedCertificates(store).orElseThrow();
+
+        assertEquals(2, read.size());
+        assertEquals(Set.of(ByteBuffer.wrap(FIRST.getEncoded()), ByteBuffer.wrap(OURS.getEncoded())),
+                Set.of(ByteBuffer.wrap(read.get(0)), ByteBuffer.wrap(read.get(1))));
+    }
+
+    @Test
+    void onlyAWholeJksOfTrustedCertificatesIsRead() throws Exception {
+        byte[] store = jks(FIRST);
+        KeyStore pkcs12 = KeyStore.getInstance("PKCS12");
+        pkcs12.load(null, null);
+        pkcs12.setCertificateEntry("first", FIRST);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        pkcs12.store(out, PASSWORD);
+        CertificateAuthority ca = CertificateAuthority.create(Instant.now());
+        KeyStore withKey = KeyStore.getInstance("JKS");
+        withKey.load(null, null);
+        PrivateKey key = KeyFactory.getInstance("EC").generatePrivate(
+                new PKCS8EncodedKeySpec(Pem.decode(ca.privateKeyPem(), "PRIVATE KEY")));
+        withKey.setKeyEntry("key", key, PASSWORD, new X509Certificate[] {ca.certificate()});
+        ByteArrayOutputStream keyed = new ByteArrayOutputStream();
+        withKey.store(keyed, PASSWORD);
+
+        assertEquals(Optional.empty(), JksTrustStore.trustedCertificates(out.toByteArray()));
+        assertEquals(Optional.empty(), JksTrustStore.trustedCertificates(keyed.toByteArray()));
+        assertEquals(Optional.empty(), JksTrustStore.trustedCertificates(java.util.Arrays.copyOf(store, store.length / 2)));
+        assertEquals(Optional.empty(), JksTrustStore.trustedCertificates(new byte[3]));
+    }
+
+    private static byte[] jks(X509Certificate... certificates) throws Exception {
         KeyStore store = KeyStore.getInstance("JKS");
         store.load(null, null);
-        store.setCertificateEntry("first", certificate);
+        store.setCertificateEntry("first", certificates[0]);
+        for (int i = 1; i < certificates.length; i++) {
+            store.setCertificateEntry("more-" + i, certificates[i]);
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         store.store(out, PASSWORD);
         return out.toByteArray();

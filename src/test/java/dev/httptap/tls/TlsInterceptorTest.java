@@ -62,7 +62,7 @@ class TlsInterceptorTest {
     private final CertificateAuthority serverCa = CertificateAuthority.create(Instant.now());
     private final CertificateAuthority httptapCa = CertificateAuthority.create(Instant.now());
     /** The leaves httptap shows children, kept across the connections of a test as across those of a run. */
-    private final LeafContexts httptapLeaves = new LeafContexts(CompletableFuture.completedFuture(httptapCa));
+    private final LeafContexts httptapLeaves = new LeafContexts(CompletableFuture.completedFuture(httptapCa), LeafContexts.MAX_ENTRIES, Runnable::run);
     private final RecordingListener listener = new RecordingListener();
     private final RejectingClients rejecting = new RejectingClients();
     private final RecordingPlainHandlers plain = new RecordingPlainHandlers();
@@ -543,7 +543,7 @@ class TlsInterceptorTest {
 
     private InMemoryConnection connect(SSLContext clientContext, UpstreamTrust trust, String serverName,
             String... protocols) {
-        return connect(clientContext, trust, new LeafContexts(CompletableFuture.completedFuture(serverCa)).forName(serverName),
+        return connect(clientContext, trust, new LeafContexts(CompletableFuture.completedFuture(serverCa), LeafContexts.MAX_ENTRIES, Runnable::run).forName(serverName),
                 protocols);
     }
 

@@ -9,12 +9,12 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
+import java.util.Optional;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
 import org.junit.jupiter.api.Test;
 
-class UserAnchorsFirstTest {
+class LikelyAnchorsFirstTest {
     private static final X509Certificate[] CHAIN = new X509Certificate[0];
 
     /** Accepts every chain, or refuses every one with {@code refusal}; records each check. */
@@ -65,30 +65,27 @@ class UserAnchorsFirstTest {
         }
     }
 
-    @Test
-    void aServerTheFilesCasVouchForNeverWaitsForTheTrustStore() throws Exception {
-        Verdict user = new Verdict(null);
-        CountDownLatch never = new CountDownLatch(1);
-        UserAnchorsFirst trust = new UserAnchorsFirst(user, () -> {
-            try {
-                never.await(); // the JDK's trust store, still being parsed
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            throw new IllegalStateException("never made");
-        });
-
-        trust.checkServerTrusted(CHAIN, "ECDHE_ECDSA", (SSLEngine) null);
-
-        assertEquals(List.of("ECDHE_ECDSA"), user.checks);
+    /** The full manager, which these tests must not ask for. */
+    private static X509ExtendedTrustManager notNeeded() {
+        throw new AssertionError("the whole trust store was asked for");
     }
 
     @Test
-    void anyOtherServerGetsTheFullManagersVerdict() throws Exception {
+    void aServerTheLikelyAnchorsVouchForNeverWaitsForTheTrustStore() throws Exception {
+        Verdict likely = new Verdict(null);
+        LikelyAnchorsFirst trust = new LikelyAnchorsFirst(chain -> Optional.of(likely), LikelyAnchorsFirstTest::notNeeded);
+
+        trust.checkServerTrusted(CHAIN, "ECDHE_ECDSA", (SSLEngine) null);
+
+        assertEquals(List.of("ECDHE_ECDSA"), likely.checks);
+    }
+
+    @Test
+    void aServerTheyRefuseGetsTheFullManagersVerdict() throws Exception {
         CertificateException expired = new CertificateException("certificate expired");
         Verdict all = new Verdict(expired);
-        UserAnchorsFirst trust = new UserAnchorsFirst(new Verdict(new CertificateException("no path to the file's CA")),
-                () -> all);
+        LikelyAnchorsFirst trust = new LikelyAnchorsFirst(
+                chain -> Optional.of(new Verdict(new CertificateException("no path to the file's CA"))), () -> all);
 
         CertificateException thrown = assertThrows(CertificateException.class,
                 () -> trust.checkServerTrusted(CHAIN, "ECDHE_ECDSA", (SSLEngine) null));
@@ -98,8 +95,18 @@ class UserAnchorsFirstTest {
     }
 
     @Test
+    void aChainNamingNoKnownAnchorGoesToTheFullManager() throws Exception {
+        Verdict all = new Verdict(null);
+        LikelyAnchorsFirst trust = new LikelyAnchorsFirst(chain -> Optional.empty(), () -> all);
+
+        trust.checkServerTrusted(CHAIN, "GENERIC", (SSLEngine) null);
+
+        assertEquals(List.of("GENERIC"), all.checks);
+    }
+
+    @Test
     void aTrustStoreThatCannotBeLoadedIsARefusalThatSaysSo() {
-        UserAnchorsFirst trust = new UserAnchorsFirst(new Verdict(new CertificateException("no path")),
+        LikelyAnchorsFirst trust = new LikelyAnchorsFirst(chain -> Optional.of(new Verdict(new CertificateException("no path"))),
                 () -> {
                     throw new IllegalStateException("cacerts: Permission denied");
                 });
