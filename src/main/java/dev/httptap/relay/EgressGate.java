@@ -127,8 +127,8 @@ public final class EgressGate implements ServerNameCheck {
         }
         if (admission.deniedUnlessNamed != null) {
             admission.blocked = true;
-            report(new Blocked(admission.destination, "tcp", admission.deniedUnlessNamed,
-                    "connection reset once connected: no server name"));
+            report(new Blocked(admission.destination, source.protocolWithoutName(), admission.deniedUnlessNamed,
+                    source.refusalWithoutName()));
             return false;
         }
         return true;

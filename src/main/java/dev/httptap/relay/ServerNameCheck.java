@@ -9,17 +9,31 @@ import java.util.Optional;
  * the address, or by the address; the handler above it asks again when it knows more. Loop thread only.
  */
 public interface ServerNameCheck {
-    /** Where the name came from, and so how a refused child is told. */
+    /** Where the name came from, and so how a refused child is told, with a name and without one. */
     enum Source {
-        TLS_SERVER_NAME("tls", "TLS alert access_denied"),
-        HTTP_HOST("http", "HTTP 403 Forbidden");
+        TLS_SERVER_NAME("tls", "TLS alert access_denied", "tls", "TLS alert access_denied, no server name"),
+        HTTP_HOST("http", "HTTP 403 Forbidden", "tcp", "connection reset once connected, no server name");
 
         private final String protocol;
         private final String refusal;
+        private final String protocolWithoutName;
+        private final String refusalWithoutName;
 
-        Source(String protocol, String refusal) {
+        Source(String protocol, String refusal, String protocolWithoutName, String refusalWithoutName) {
             this.protocol = protocol;
             this.refusal = refusal;
+            this.protocolWithoutName = protocolWithoutName;
+            this.refusalWithoutName = refusalWithoutName;
+        }
+
+        /** {@link #protocol()} when the bytes named no server (not HTTP/1, no SNI). */
+        public String protocolWithoutName() {
+            return protocolWithoutName;
+        }
+
+        /** {@link #refusal()} when the bytes named no server. */
+        public String refusalWithoutName() {
+            return refusalWithoutName;
         }
 
         /** As {@link dev.httptap.event.Blocked#protocol()}. */

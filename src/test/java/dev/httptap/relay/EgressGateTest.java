@@ -120,8 +120,13 @@ class EgressGateTest {
 
         assertTrue(gate.admits(named, Optional.of("registry.test"), TLS), "the SNI allows it");
         assertFalse(gate.admits(unnamed, Optional.empty(), TLS), "no name came: the address decides");
-        assertEquals(List.of(new Blocked("192.0.2.8:443", "tcp", "no --allow matches",
-                "connection reset once connected: no server name")), events);
+        FlowId plain = to("192.0.2.8", 80);
+        gate.watch(plain, gate.admitConnection(plain).orElseThrow(), new NothingHandler());
+        assertFalse(gate.admits(plain, Optional.empty(), ServerNameCheck.Source.HTTP_HOST));
+        assertEquals(List.of(
+                new Blocked("192.0.2.8:443", "tls", "no --allow matches", "TLS alert access_denied, no server name"),
+                new Blocked("192.0.2.8:80", "tcp", "no --allow matches", "connection reset once connected, no server name")),
+                events);
         assertFalse(gate(false, false, "10.0.0.0/8").admitConnection(unnamed).isPresent(),
                 "no glob could allow a name: refused at once");
     }
