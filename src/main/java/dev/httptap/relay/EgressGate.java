@@ -22,8 +22,8 @@ import java.util.regex.Pattern;
  * command used for its address (its DNS answer's name, or the host alias's name), else the address. A
  * connection to an address the command named by no name, which only an allow glob could admit, is dialled
  * and decided once its ClientHello or HTTP request names the server ({@link #admits}); every other one is
- * decided again then, by that name. With --audit it also tallies the
- * bytes of what it lets through. Tells an {@link EgressListener}. Loop thread only.
+ * decided again then, by that name. With --audit it also tallies the bytes of what it lets through. Tells
+ * an {@link EgressListener}. Loop thread only.
  */
 public final class EgressGate implements ServerNameCheck {
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
