@@ -135,6 +135,24 @@ final class Options {
     @Option(names = "--allow-quic", description = "Relay QUIC (UDP port 443) instead of refusing it, which makes clients fall back to TCP where httptap sees HTTP.")
     boolean allowQuic;
 
+    @Option(names = "--allow", paramLabel = "PATTERN", description = "Let the command reach only matching destinations (and those other --allow rules name): a host glob, IP address or CIDR, with an optional port (*.example.com, registry.example.org:443, 10.0.0.0/8); repeatable.")
+    List<String> allow;
+
+    @Option(names = "--deny", paramLabel = "PATTERN", description = "Keep the command from reaching matching destinations, even ones an --allow names; patterns as --allow; repeatable.")
+    List<String> deny;
+
+    @Option(names = "--policy", paramLabel = "FILE", description = "Read allow and deny rules from FILE: 'allow PATTERN' or 'deny PATTERN', one a line, '#' comments; repeatable.")
+    List<String> policyFiles;
+
+    @Option(names = "--deny-dns", description = "Answer NXDOMAIN to DNS queries for names the policy denies on every port (by default they are answered).")
+    boolean denyDns;
+
+    @Option(names = "--fail-on-blocked", description = "Exit with status 3 when the command succeeded but the policy blocked something.")
+    boolean failOnBlocked;
+
+    @Option(names = "--audit", description = "At exit, print the destinations reached (with protocol and bytes) as a --policy file.")
+    boolean audit;
+
     @Parameters(paramLabel = "COMMAND", arity = "0..*", description = "The command to run and its arguments (default: /bin/sh).")
     List<String> command = new ArrayList<>();
 
@@ -163,7 +181,13 @@ final class Options {
             new EarlyStartPlan.Flag("--har-max-body", true, true),
             new EarlyStartPlan.Flag("--dump-har", true, true),
             new EarlyStartPlan.Flag("--dump-jsonl", true, true),
-            new EarlyStartPlan.Flag("--summary", false, true));
+            new EarlyStartPlan.Flag("--summary", false, true),
+            new EarlyStartPlan.Flag("--allow", true, true), // a bad pattern is reported even when nothing was sent
+            new EarlyStartPlan.Flag("--deny", true, true),
+            new EarlyStartPlan.Flag("--policy", true, true), // so is a bad file
+            new EarlyStartPlan.Flag("--deny-dns", false, false),
+            new EarlyStartPlan.Flag("--fail-on-blocked", false, true), // the exit status is decided at the end
+            new EarlyStartPlan.Flag("--audit", false, true));
 
     /**
      * The environment variables {@link #applyEnvironment} reads: set, they change a run, and no plan holds
@@ -246,7 +270,13 @@ final class Options {
                 Map.entry("--dump-har", new QuickOption(true, (options, value) -> options.dumpHar = value)),
                 Map.entry("--dump-jsonl", new QuickOption(true, (options, value) -> options.dumpJsonl = value)),
                 Map.entry("--filter", new QuickOption(true, (options, value) -> options.filter = value)),
-                Map.entry("--passthrough", new QuickOption(true, (options, value) -> options.passThrough = List.of(value))));
+                Map.entry("--passthrough", new QuickOption(true, (options, value) -> options.passThrough = List.of(value))),
+                Map.entry("--allow", new QuickOption(true, (options, value) -> options.allow = List.of(value))),
+                Map.entry("--deny", new QuickOption(true, (options, value) -> options.deny = List.of(value))),
+                Map.entry("--policy", new QuickOption(true, (options, value) -> options.policyFiles = List.of(value))),
+                Map.entry("--deny-dns", new QuickOption(false, (options, value) -> options.denyDns = true)),
+                Map.entry("--fail-on-blocked", new QuickOption(false, (options, value) -> options.failOnBlocked = true)),
+                Map.entry("--audit", new QuickOption(false, (options, value) -> options.audit = true)));
     }
 
     /**

@@ -1,6 +1,9 @@
 package dev.httptap.cli;
 
 import dev.httptap.body.DecoderQueue;
+import dev.httptap.event.Blocked;
+import dev.httptap.event.EgressListener;
+import dev.httptap.event.EgressListeners;
 import dev.httptap.event.ExchangeClock;
 import dev.httptap.event.ExchangeListener;
 import dev.httptap.event.ExchangeListeners;
@@ -11,9 +14,11 @@ import dev.httptap.relay.DnsObserver;
 import dev.httptap.relay.PassThroughCause;
 import dev.httptap.relay.Relay;
 import dev.httptap.relay.UpstreamObserver;
+import dev.httptap.sink.AuditReport;
+import dev.httptap.sink.BlockedReport;
 import dev.httptap.sink.DecodedLengths;
 import dev.httptap.sink.DnsJsonLines;
-import dev.httptap.sink.HostNames;
+import dev.httptap.relay.HostNames;
 import dev.httptap.sink.HostSummary;
 import dev.httptap.sink.JsonLinesWriter;
 import dev.httptap.sink.PassThroughReport;
@@ -38,14 +43,16 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Everything that hears about exchanges in one run: the terminal printer and, as asked, the HAR file,
  * the JSON lines and the host summary, behind the run's filter and the decoded lengths (measured on a
  * decoder thread of their own, see {@link DecodedLengths}); and what hears how reaching each server
  * went: the error lines (which name servers by the child's DNS answers), the PASSTHROUGH lines and records,
- * and the HAR's connect times. {@link #close()} lets the decoding under way finish (bounded), finishes the
- * files and prints the summary; it runs when the run ends and, through a shutdown hook, when the JVM is stopped
+ * and the HAR's connect times; and what hears the egress policy: the BLOCKED lines and records, the
+ * summary's BLOCKED column, the audit. {@link #close()} lets the decoding under way finish (bounded), finishes
+ * the files and prints the summary and the audit; it runs when the run ends and, through a shutdown hook, when the JVM is stopped
  * some other way, so the HAR file is always complete. Closing twice does nothing.
  */
 final class Sinks implements AutoCloseable {
@@ -67,12 +74,31 @@ final class Sinks implements AutoCloseable {
     private final UpstreamErrorPrinter errors;
     private final ScheduledExecutorService timer;
     private final UpstreamObserver upstreams;
+    /** Null without --audit. */
+    private final AuditReport audit;
+    private final EgressListener egress;
+    private final AtomicLong blocked = new AtomicLong();
     private final Thread shutdownHook = new Thread(this::finish, "httptap-sinks-shutdown");
     private boolean finished;
 
     private Sinks(ExchangeListener sinks, HarWriter har, JsonLinesWriter jsonLines, HostSummary summary,
-            PrintStream output, boolean colour, ConnectionTimings timings) {
+            PrintStream output, boolean colour, ConnectionTimings timings, AuditReport audit) {
         this.names = new HostNames();
+        this.audit = audit;
+        List<EgressListener> egressListeners = new ArrayList<>(List.of(
+                new BlockedReport(output, colour, jsonLines, ExchangeClock.SYSTEM), new EgressListener() {
+                    @Override
+                    public void onBlocked(Blocked refused) {
+                        blocked.incrementAndGet();
+                    }
+                }));
+        if (summary != null) {
+            egressListeners.add(summary);
+        }
+        if (audit != null) {
+            egressListeners.add(audit);
+        }
+        this.egress = EgressListeners.of(egressListeners);
         this.timer = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "httptap-sink-timer");
             thread.setDaemon(true);
@@ -90,9 +116,9 @@ final class Sinks implements AutoCloseable {
         this.output = output;
     }
 
-    /** {@code colour}: the error lines', as the printer's. */
+    /** {@code colour}: the error lines', as the printer's; {@code audit}: --audit. */
     static Sinks open(RecordingSettings settings, TerminalPrinter printer, PrintStream output, boolean colour,
-            Path privateDir) throws TapException {
+            Path privateDir, boolean audit) throws TapException {
         ConnectionTimings timings = settings.harFile() == null ? null : new ConnectionTimings();
         HarWriter har = settings.harFile() == null ? null : openHar(settings, privateDir, timings);
         JsonLinesWriter jsonLines = settings.jsonLines() == null ? null : openJsonLines(settings.jsonLines());
@@ -108,7 +134,8 @@ final class Sinks implements AutoCloseable {
         if (har != null) {
             listeners.add(har); // it filters itself, as it must forget the exchanges that turn out unwanted
         }
-        Sinks sinks = new Sinks(ExchangeListeners.of(listeners), har, jsonLines, summary, output, colour, timings);
+        Sinks sinks = new Sinks(ExchangeListeners.of(listeners), har, jsonLines, summary, output, colour, timings,
+                audit ? new AuditReport() : null);
         if (printer.hasLiveLines()) {
             sinks.timer.scheduleAtFixedRate(() -> printOverdue(printer), LIVE_LINE_CHECK_MILLIS, LIVE_LINE_CHECK_MILLIS,
                     TimeUnit.MILLISECONDS);
@@ -152,6 +179,21 @@ final class Sinks implements AutoCloseable {
      */
     void deliverOn(Relay relay) {
         listener.deliverOn(relay::execute);
+    }
+
+    /** For the relay's egress policy: what it blocked and, with --audit, what it let through. */
+    EgressListener egressListener() {
+        return egress;
+    }
+
+    /** The names the child's DNS answers gave addresses, learnt through {@link #dnsObserver}. */
+    HostNames names() {
+        return names;
+    }
+
+    /** How many connections, datagrams and DNS queries the egress policy refused so far. */
+    long blockedCount() {
+        return blocked.get();
     }
 
     /** For the relay and the TLS interceptor: how reaching each server went. */
@@ -201,6 +243,9 @@ final class Sinks implements AutoCloseable {
         synchronized (output) {
             if (summary != null) {
                 output.print(summary.render());
+            }
+            if (audit != null) {
+                output.print(audit.render());
             }
             output.flush();
         }

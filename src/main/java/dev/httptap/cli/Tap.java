@@ -4,9 +4,11 @@ import dev.httptap.files.RunDirectory;
 import dev.httptap.http2.Http2Connection;
 import dev.httptap.log.Log;
 import dev.httptap.relay.DnsObserver;
+import dev.httptap.relay.EgressGate;
 import dev.httptap.relay.FlowHandlerFactory;
 import dev.httptap.relay.Relay;
 import dev.httptap.relay.RelayConfig;
+import dev.httptap.relay.ServerNameCheck;
 import dev.httptap.relay.UpstreamObserver;
 import dev.httptap.sandbox.BindMount;
 import dev.httptap.sandbox.EarlyStartPlan;
@@ -288,13 +290,17 @@ final class Tap {
         RoundFlush printedLines = new RoundFlush(output);
         try (Sandbox sandbox = starter.start();
                 Sinks sinks = Sinks.open(settings.recording(), terminalPrinter(printedLines), output, colour,
-                        privateDir)) {
+                        privateDir, settings.egress().audit())) {
             HttpSniffer sniffer = new HttpSniffer(sinks.listener(),
                     new SniffOptions(settings.httpPorts(), settings.httpsPorts()));
-            Interception interception = interception(sniffer, tls, sinks.upstreamObserver(), awaitTrust);
+            EgressSettings policy = settings.egress();
+            EgressGate egress = new EgressGate(policy.policy(), policy.denyDns(), policy.audit(), sinks.names(),
+                    sinks.egressListener());
+            Interception interception = interception(sniffer, tls, sinks.upstreamObserver(), egress, awaitTrust);
             DnsObserver dns = sinks.dnsObserver(settings.printDns() ? new DnsPrinter(output, colour) : DnsObserver.NONE);
             try (Relay relay = new Relay(device(sandbox), relayConfig(ipv6), interception, dns, sinks.upstreamObserver())) {
                 relay.atEndOfEachRound(printedLines::endRound);
+                relay.enforce(egress);
                 sinks.deliverOn(relay);
                 relay.start();
                 int exitCode;
@@ -314,7 +320,7 @@ final class Tap {
                 // Closing the device before the relay wakes the relay's reader at once; otherwise it
                 // notices the stop only when its poll times out (up to 100 ms added to every run).
                 sandbox.close();
-                return exitCode;
+                return withPolicyBreach(exitCode, sinks.blockedCount());
             }
         } catch (SandboxException e) {
             throw new TapException(e.getMessage(), e);
@@ -324,6 +330,19 @@ final class Tap {
             Thread.currentThread().interrupt();
             throw new TapException("interrupted while waiting for the command", e);
         }
+    }
+
+    /**
+     * With --fail-on-blocked, {@link EgressSettings#EXIT_BLOCKED} in place of the command's success when the
+     * policy blocked something, so that CI fails on a breach; any other exit code is the command's own.
+     */
+    private int withPolicyBreach(int exitCode, long blocked) {
+        if (exitCode != 0 || blocked == 0 || !settings.egress().failOnBlocked()) {
+            return exitCode;
+        }
+        Log.error("the command succeeded, but the egress policy blocked it %d time%s: exiting with %d (--fail-on-blocked)",
+                blocked, blocked == 1 ? "" : "s", EgressSettings.EXIT_BLOCKED);
+        return EgressSettings.EXIT_BLOCKED;
     }
 
     /** Start-up work that later exchanges would otherwise wait for, on a daemon thread of its own. */
@@ -339,14 +358,15 @@ final class Tap {
     }
 
     /** HTTPS interception around the plain sniffer, once the child's trust files are filled (if they wait for it). */
-    private Interception interception(HttpSniffer sniffer, TlsStartup tls, UpstreamObserver upstreams, boolean awaitTrust)
-            throws TapException {
+    private Interception interception(HttpSniffer sniffer, TlsStartup tls, UpstreamObserver upstreams,
+            ServerNameCheck serverNames, boolean awaitTrust) throws TapException {
         try {
             if (awaitTrust) {
                 tls.awaitChildTrust();
             }
             return new Interception(FlowHandlerFactory.observing(sniffer), sniffer.https(), settings.httpPorts(),
-                    tls.context().withUpstreamObserver(upstreams).withPassThrough(settings.passThrough()));
+                    tls.context().withUpstreamObserver(upstreams).withPassThrough(settings.passThrough())
+                            .withServerNameCheck(serverNames));
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new TapException(e.getMessage(), e);
         }

@@ -34,6 +34,7 @@ record TapSettings(
         RecordingSettings recording,
         boolean allowQuic,
         boolean dumpTcp,
+        EgressSettings egress,
         List<String> notes) {
     /** Bound on --max-body-print: every exchange in flight may hold that much (plus slack) while printing. */
     static final int MAX_BODY_PRINT_LIMIT = 16 * 1024 * 1024;
@@ -91,6 +92,7 @@ record TapSettings(
                 RecordingSettings.from(options),
                 options.allowQuic,
                 options.dumpTcp,
+                EgressSettings.from(options),
                 List.copyOf(notes));
     }
 

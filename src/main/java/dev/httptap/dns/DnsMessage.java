@@ -2,7 +2,6 @@ package dev.httptap.dns;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -13,7 +12,11 @@ import java.util.List;
 public final class DnsMessage {
     static final int HEADER_LENGTH = 12;
     private static final int FLAG_QR = 0x8000;
+    private static final int FLAG_AA = 0x0400;
     private static final int FLAG_RD = 0x0100;
+    private static final int FLAG_RA = 0x0080;
+    private static final int OPCODE_MASK = 0x7800;
+    private static final int RCODE_NXDOMAIN = 3;
 
     private final byte[] headerAndQuestions;
     private final List<DnsQuestion> questions;
@@ -96,9 +99,24 @@ public final class DnsMessage {
         return headerAndQuestions.length;
     }
 
-    /** The header and question section exactly as received. */
-    byte[] headerAndQuestions() {
-        return Arrays.copyOf(headerAndQuestions, headerAndQuestions.length);
+    /**
+     * The start of an authoritative answer to this query, with room for {@code recordBytes} more: its ID
+     * and questions, QR, AA and RA set, its opcode and RD kept, {@code rcode}, and {@code answers} answer
+     * records counted (none of the other sections: an EDNS query may get a reply without OPT).
+     */
+    ByteBuffer startAnswer(int rcode, int answers, int recordBytes) {
+        ByteBuffer reply = ByteBuffer.allocate(headerAndQuestions.length + recordBytes);
+        reply.put(headerAndQuestions);
+        reply.putShort(2, (short) (FLAG_QR | FLAG_AA | FLAG_RA | (flags() & (OPCODE_MASK | FLAG_RD)) | rcode));
+        reply.putShort(6, (short) answers);
+        reply.putShort(8, (short) 0); // authority records
+        reply.putShort(10, (short) 0); // additional records
+        return reply;
+    }
+
+    /** NXDOMAIN for this query: the name does not exist. */
+    public static ByteBuffer nxdomain(DnsMessage query) {
+        return query.startAnswer(RCODE_NXDOMAIN, 0, 0).flip();
     }
 
     private int u16(int offset) {

@@ -13,11 +13,6 @@ import java.nio.ByteBuffer;
 public final class LocalZone {
     /** Short, so that a later run with another alias address is not shadowed by a cache for long. */
     static final int TTL_SECONDS = 60;
-    private static final int FLAG_QR = 0x8000;
-    private static final int FLAG_AA = 0x0400;
-    private static final int FLAG_RD = 0x0100;
-    private static final int FLAG_RA = 0x0080;
-    private static final int OPCODE_MASK = 0x7800;
     private static final int POINTER_TO_FIRST_QUESTION = 0xc000 | DnsMessage.HEADER_LENGTH;
     /** Name pointer, type, class, TTL and data length before the address of a record. */
     private static final int RECORD_FIXED_BYTES = 12;
@@ -51,15 +46,8 @@ public final class LocalZone {
         DnsQuestion question = query.questions().get(0);
         byte[] address = addressFor(question);
         int type = question.type();
-        byte[] headerAndQuestion = query.headerAndQuestions();
-        ByteBuffer reply = ByteBuffer.allocate(headerAndQuestion.length
-                + (address != null ? RECORD_FIXED_BYTES + address.length : 0));
-        reply.put(headerAndQuestion);
-        int flags = FLAG_QR | FLAG_AA | FLAG_RA | (query.flags() & (OPCODE_MASK | FLAG_RD));
-        reply.putShort(2, (short) flags);
-        reply.putShort(6, (short) (address != null ? 1 : 0)); // answers
-        reply.putShort(8, (short) 0); // authority records
-        reply.putShort(10, (short) 0); // additional records: an EDNS query may get a reply without OPT
+        ByteBuffer reply = address == null ? query.startAnswer(0, 0, 0)
+                : query.startAnswer(0, 1, RECORD_FIXED_BYTES + address.length);
         if (address != null) {
             reply.putShort((short) POINTER_TO_FIRST_QUESTION)
                     .putShort((short) type)

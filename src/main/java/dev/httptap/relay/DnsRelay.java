@@ -52,11 +52,13 @@ final class DnsRelay {
     private final Map<FlowId, List<PendingQuery>> pending = new HashMap<>();
     private final DatagramFlow.Receiver answers = this::onAnswer;
     private final DnsObserver observer;
+    private final EgressGate egress;
 
     DnsRelay(Selector selector, Clock clock, UdpSender child, ByteBuffer scratch, LocalZone zone,
             List<InetSocketAddress> servers, int maxFlows, long idleNanos, long serverTimeoutNanos,
-            DnsObserver observer) {
+            DnsObserver observer, EgressGate egress) {
         this.selector = selector;
+        this.egress = egress;
         this.clock = clock;
         this.child = child;
         this.scratch = scratch;
@@ -80,8 +82,9 @@ final class DnsRelay {
             Log.verbose("%s: dropping a DNS response sent as a query", id);
             return;
         }
-        if (zone.owns(query)) {
-            ByteBuffer answer = zone.answer(query);
+        boolean denied = query.questions().size() == 1 && egress.deniesLookup(query.questions().get(0).name());
+        if (denied || zone.owns(query)) {
+            ByteBuffer answer = denied ? DnsMessage.nxdomain(query) : zone.answer(query);
             report(() -> observer.onQuery(id, payload.asReadOnlyBuffer()));
             report(() -> observer.onAnswer(id, answer.asReadOnlyBuffer()));
             child.sendUdp(id, answer);

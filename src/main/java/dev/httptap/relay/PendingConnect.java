@@ -13,11 +13,14 @@ final class PendingConnect implements ChannelHandler {
     final InetSocketAddress upstream;
     /** When the dial began, for the HAR's connect time. */
     final long dialStartNanos;
+    /** What the egress policy keeps of the connection. */
+    final EgressGate.Admission admission;
     final ExpiryList.Entry<PendingConnect> timeout = new ExpiryList.Entry<>(this);
 
     PendingConnect(TcpRelay relay, TcpConnectRequest request, SocketChannel socket, InetSocketAddress upstream,
-            long dialStartNanos) {
+            long dialStartNanos, EgressGate.Admission admission) {
         this.dialStartNanos = dialStartNanos;
+        this.admission = admission;
         this.relay = relay;
         this.request = request;
         this.socket = socket;

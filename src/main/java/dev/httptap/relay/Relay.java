@@ -53,6 +53,7 @@ public final class Relay implements AutoCloseable {
     /** Counted down on the loop thread once no TCP connection is left, after {@link #awaitTcpEnd} asked. */
     private CountDownLatch tcpEnded;
     private Runnable roundEnd = () -> { };
+    private EgressGate egress = EgressGate.open();
     private final RepeatedFailure stackFailures = new RepeatedFailure("the network stack failed on a packet");
     private final RepeatedFailure deviceFailures = new RepeatedFailure("writing to the TUN device failed");
 
@@ -101,6 +102,14 @@ public final class Relay implements AutoCloseable {
         roundEnd = task;
     }
 
+    /** Decides every new flow by {@code gate}'s egress policy (by default all go). Call before {@link #start()}. */
+    public synchronized void enforce(EgressGate gate) {
+        if (state != State.NEW) {
+            throw new IllegalStateException("relay already " + state);
+        }
+        egress = gate;
+    }
+
     /**
      * Runs {@code task} on the loop thread soon, from any thread (waking the loop when it waits): for work
      * that must run where the connections' events are heard. After {@link #start()}; a task given once the
@@ -124,16 +133,23 @@ public final class Relay implements AutoCloseable {
         AddressMap addresses = new AddressMap(config.gateway(), config.hostAliasAddress(), config.ipv6());
         LocalZone zone = new LocalZone(config.hostAliasName(), config.hostAliasAddress(),
                 config.ipv6() == null ? null : config.ipv6().hostAlias());
+        egress.knowAlias(config.hostAliasName(), config.hostAliasAddress());
+        if (config.ipv6() != null) {
+            egress.knowAlias(config.hostAliasName(), config.ipv6().hostAlias());
+        }
         tcp = new TcpRelay(loop.selector(), clock, scratch, budget, config.tcpConnectTimeout().toNanos(),
-                withDnsOverTcp(addresses), upstreamObserver);
+                withDnsOverTcp(addresses), upstreamObserver, egress);
         UdpRefuser refuser = (flow, payload) -> stack.refuse(flow, payload);
-        udp = new UdpRelay(loop.selector(), clock, addresses, (flow, payload) -> stack.sendUdp(flow, payload),
+        udp = new UdpRelay(loop.selector(), clock, addresses, (flow, payload) -> {
+                    egress.replied(flow, payload.remaining());
+                    stack.sendUdp(flow, payload);
+                },
                 refuser, config.allowQuic(), scratch, config.maxUdpFlows(),
                 config.udpIdleTimeout().toNanos());
         dns = new DnsRelay(loop.selector(), clock, (flow, payload) -> stack.sendUdp(flow, payload), scratch, zone,
                 config.dnsServers(), config.maxUdpFlows(), config.dnsIdleTimeout().toNanos(),
-                config.dnsServerTimeout().toNanos(), dnsObserver);
-        FlowRouter router = new FlowRouter(addresses, config.dnsServers().get(0), tcp, udp, dns, refuser);
+                config.dnsServerTimeout().toNanos(), dnsObserver, egress);
+        FlowRouter router = new FlowRouter(addresses, config.dnsServers().get(0), tcp, udp, dns, refuser, egress);
         stack = stacks.create(new PacketOutput() {
             @Override
             public void send(ByteBuffer packet) {

@@ -26,6 +26,7 @@ final class TcpRelay {
     private final Clock clock;
     private final FlowHandlerFactory handlers;
     private final UpstreamObserver upstreams;
+    private final EgressGate egress;
     private final ByteBuffer scratch;
     private final BufferBudget budget;
     private final ExpiryList<PendingConnect> connectTimeouts;
@@ -33,8 +34,9 @@ final class TcpRelay {
 
     /** {@code scratch}: the loop's shared buffer of {@link Splice#SERVER_READ_BYTES}, lent to each splice. */
     TcpRelay(Selector selector, Clock clock, ByteBuffer scratch, BufferBudget budget, long connectTimeoutNanos,
-            FlowHandlerFactory handlers, UpstreamObserver upstreams) {
+            FlowHandlerFactory handlers, UpstreamObserver upstreams, EgressGate egress) {
         this.selector = selector;
+        this.egress = egress;
         this.budget = budget;
         this.upstreams = upstreams;
         this.scratch = scratch;
@@ -43,14 +45,17 @@ final class TcpRelay {
         this.connectTimeouts = new ExpiryList<>(connectTimeoutNanos, this::connectTimedOut);
     }
 
-    /** Dials {@code upstream} for the child's SYN; the request is answered once the dial completes. */
-    void connect(TcpConnectRequest request, InetSocketAddress upstream) {
+    /**
+     * Dials {@code upstream} for the child's SYN, which {@code admission} let through; the request is
+     * answered once the dial completes.
+     */
+    void connect(TcpConnectRequest request, InetSocketAddress upstream, EgressGate.Admission admission) {
         SocketChannel socket = null;
         try {
             socket = SocketChannel.open();
             socket.configureBlocking(false);
             socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            PendingConnect pending = new PendingConnect(this, request, socket, upstream, clock.nanoTime());
+            PendingConnect pending = new PendingConnect(this, request, socket, upstream, clock.nanoTime(), admission);
             if (socket.connect(upstream)) {
                 socket.register(selector, 0, pending);
                 connected(pending);
@@ -98,7 +103,8 @@ final class TcpRelay {
         TcpConnection connection = pending.request.accept(splice);
         Log.verbose("%s: connected to %s", connection.flow(), pending.upstream);
         report(() -> upstreams.onConnected(connection.flow(), pending.upstream, pending.dialStartNanos, clock.nanoTime()));
-        splice.start(connection, openHandler(connection, pending.upstream, splice));
+        splice.start(connection, egress.watch(connection.flow(), pending.admission,
+                openHandler(connection, pending.upstream, splice)));
     }
 
     /** A factory that throws leaves the connection relayed unchanged and unobserved. */

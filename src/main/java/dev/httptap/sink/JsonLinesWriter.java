@@ -25,8 +25,9 @@ import java.io.PrintStream;
  * The body sizes are as sent ({@code requestBodySize}, {@code responseBodySize}: without transfer framing,
  * still content-coded); {@code responseContentSize} is the response body decoded from its Content-Encoding
  * (HAR's {@code content.size}), or as sent with {@code responseNotDecoded} saying why when it could not be.
- * {@link DnsJsonLines} writes the DNS queries' lines (type "dns") and {@link PassThroughReport} the servers
- * passed through (type "passthrough") through the same writer.
+ * {@link DnsJsonLines} writes the DNS queries' lines (type "dns"), {@link PassThroughReport} the servers
+ * passed through (type "passthrough") and {@link BlockedReport} what the egress policy blocked (type
+ * "blocked") through the same writer.
  */
 public final class JsonLinesWriter implements ExchangeListener, AutoCloseable {
     private static final JsonFactory JSON = new JsonFactory();

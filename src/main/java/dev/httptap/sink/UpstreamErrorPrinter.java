@@ -1,6 +1,7 @@
 package dev.httptap.sink;
 
 import dev.httptap.log.TerminalText;
+import dev.httptap.relay.HostNames;
 import dev.httptap.relay.UpstreamObserver;
 import dev.httptap.stack.FlowId;
 import java.io.PrintStream;

@@ -35,7 +35,7 @@ public final class Interception implements FlowHandlerFactory {
     @Override
     public FlowHandler open(FlowId flow, InetSocketAddress upstream, FlowPeers peers) {
         if (plainPorts.contains(flow.server().getPort())) {
-            return plain.open(flow, upstream, peers);
+            return HostGate.before(flow, peers, context.serverNames(), () -> plain.open(flow, upstream, peers));
         }
         return new TlsGate(flow, upstream, peers, context, () -> plain.open(flow, upstream, peers),
                 () -> SafeObserver.open(https, flow, upstream));

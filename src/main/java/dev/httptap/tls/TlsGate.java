@@ -5,6 +5,7 @@ import dev.httptap.relay.FlowHandler;
 import dev.httptap.relay.FlowObserver;
 import dev.httptap.relay.FlowPeers;
 import dev.httptap.relay.PassThroughCause;
+import dev.httptap.relay.ServerNameCheck;
 import dev.httptap.stack.FlowId;
 import dev.httptap.wire.IpAddress;
 import java.net.InetSocketAddress;
@@ -18,18 +19,16 @@ import java.util.function.Supplier;
  * the child refused httptap's certificate for that server before, or it offers only protocols other than
  * HTTP/1.1 and h2 (those pass through untouched).
  * Anything else, a server that speaks first or a client that hangs up, makes it a plain relayed
- * connection, with the held bytes replayed first so nothing is lost or reordered.
+ * connection (behind a {@link HostGate} when there is an egress policy), with the held bytes replayed
+ * first so nothing is lost or reordered.
  */
-final class TlsGate implements FlowHandler {
+final class TlsGate extends HoldingHandler {
     private final FlowId flow;
     private final InetSocketAddress upstream;
     private final FlowPeers peers;
     private final InterceptionContext context;
     private final Supplier<FlowHandler> plain;
     private final Supplier<FlowObserver> https;
-    private final HeldBytes held = new HeldBytes(ClientHelloParser.MAX_HELLO_BYTES + 1024);
-    /** Who handles the connection once decided; null while undecided. */
-    private FlowHandler decided;
 
     /**
      * @param plain the handler for a connection that is not TLS
@@ -37,6 +36,7 @@ final class TlsGate implements FlowHandler {
      */
     TlsGate(FlowId flow, InetSocketAddress upstream, FlowPeers peers, InterceptionContext context,
             Supplier<FlowHandler> plain, Supplier<FlowObserver> https) {
+        super(ClientHelloParser.MAX_HELLO_BYTES + 1024);
         this.flow = flow;
         this.upstream = upstream;
         this.peers = peers;
@@ -46,17 +46,8 @@ final class TlsGate implements FlowHandler {
     }
 
     @Override
-    public void onClientData(ByteBuffer data) {
-        if (decided != null) {
-            decided.onClientData(data);
-            return;
-        }
-        if (!held.add(data)) {
-            passThrough("more than a ClientHello's worth of bytes without one");
-            decided.onClientData(data);
-            return;
-        }
-        ClientHelloParser.Result result = ClientHelloParser.parse(held.view());
+    void read(ByteBuffer heldSoFar) {
+        ClientHelloParser.Result result = ClientHelloParser.parse(heldSoFar);
         if (result instanceof ClientHelloParser.Result.Hello hello) {
             intercept(hello.hello());
         } else if (result instanceof ClientHelloParser.Result.NotTls notTls) {
@@ -65,37 +56,17 @@ final class TlsGate implements FlowHandler {
     }
 
     @Override
-    public void onServerData(ByteBuffer data) {
-        if (decided == null) {
-            passThrough("the server spoke first");
-        }
-        decided.onServerData(data);
-    }
-
-    @Override
-    public void onClientEnd() {
-        if (decided == null) {
-            passThrough("the client finished sending before a ClientHello");
-        }
-        decided.onClientEnd();
-    }
-
-    @Override
-    public void onServerEnd() {
-        if (decided == null) {
-            passThrough("the server finished sending first");
-        }
-        decided.onServerEnd();
-    }
-
-    @Override
-    public void onClose(boolean reset) {
-        if (decided != null) {
-            decided.onClose(reset);
-        }
+    void decideWithout(String reason) {
+        passThrough(reason);
     }
 
     private void intercept(ClientHello hello) {
+        if (!context.serverNames().admits(flow, hello.serverName(), ServerNameCheck.Source.TLS_SERVER_NAME)) {
+            Log.verbose("%s: TLS to %s, which the egress policy denies: refusing", flow, hello.serverName().orElse("no name"));
+            held.take();
+            decided = RefusedConnection.withTlsAlert(peers);
+            return;
+        }
         String server = hello.serverName().map(name -> name + ":" + flow.server().getPort())
                 .orElseGet(() -> IpAddress.of(flow.server().getAddress()).withPort(flow.server().getPort()));
         if (context.passThrough().stream().anyMatch(pattern -> pattern.matches(hello.serverName(), flow.server()))) {
@@ -128,7 +99,7 @@ final class TlsGate implements FlowHandler {
 
     private void passThrough(String reason) {
         Log.verbose("%s: not intercepting TLS: %s", flow, reason);
-        decided = plain.get();
+        decided = HostGate.before(flow, peers, context.serverNames(), plain);
         if (!held.isEmpty()) {
             decided.onClientData(held.take());
         }

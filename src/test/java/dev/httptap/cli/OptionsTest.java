@@ -138,6 +138,8 @@ class OptionsTest {
                 new String[] {"--ca-file=/tmp/ca.pem", "--dump-jsonl=a=b.jsonl", "--filter=host=*.example.com,status=4xx"},
                 new String[] {"--filter", "method=POST", "--head"},
                 new String[] {"--passthrough", "*.example.com", "--", "curl"},
+                new String[] {"--allow", "*.example.com:443", "--deny=10.0.0.0/8", "--policy", "ci.policy", "--deny-dns",
+                    "--fail-on-blocked", "--audit", "--", "curl"},
                 new String[] {"--head"});
         for (String[] line : lines) {
             Options quick = Options.withoutPicocli(line).orElseThrow(() -> new AssertionError(List.of(line)));
@@ -151,6 +153,7 @@ class OptionsTest {
                 new String[] {"-v", "--verbose", "--", "true"},
                 new String[] {"--head", "--head", "true"},
                 new String[] {"--passthrough", "a.test", "--passthrough=b.test:8443", "true"},
+                new String[] {"--allow", "a.test", "--allow", "b.test", "true"},
                 new String[] {"--head=true", "true"},
                 new String[] {"--ca-file"},
                 new String[] {"--ca-file", "-v", "true"},

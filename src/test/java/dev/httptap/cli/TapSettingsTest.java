@@ -6,13 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.httptap.policy.Rule;
 import dev.httptap.sandbox.InsideIds;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class TapSettingsTest {
@@ -97,6 +101,21 @@ class TapSettingsTest {
                 "--passthrough=pinned.test:8443", "--passthrough", "[::1]", "--", "true").passThrough().toString());
         assertEquals("[]", settings("--", "true").passThrough().toString());
         assertEquals("--passthrough 'a.test:0': '0' is not a port (1-65535)", refusal("--passthrough", "a.test:0"));
+    }
+
+    @Test
+    void theEgressPolicyTakesThePolicyFilesThenTheAllowsThenTheDenies(@TempDir Path dir)
+            throws IOException {
+        Path file = Files.writeString(dir.resolve("ci.policy"), "allow registry.test:443\n");
+        EgressSettings egress = settings("--deny", "evil.test", "--allow", "*.example.com", "--policy", file.toString(),
+                "--deny-dns", "--audit", "--", "true").egress();
+        assertEquals(List.of(file + ":1 allow registry.test:443", "--allow *.example.com", "--deny evil.test"),
+                egress.policy().rules().stream().map(Rule::origin).toList());
+        assertTrue(egress.denyDns() && egress.audit() && !egress.failOnBlocked());
+        assertTrue(settings("--", "true").egress().policy().allowsEverything());
+        assertEquals("--allow 'a.test:0': '0' is not a port (1-65535)", refusal("--allow", "a.test:0"));
+        assertEquals("--deny '10.0.0.0/40': '/40' is not a prefix length (0-32)", refusal("--deny", "10.0.0.0/40"));
+        assertTrue(refusal("--policy", dir.resolve("missing").toString()).startsWith("--policy " + dir.resolve("missing") + ": cannot read it"));
     }
 
     @Test

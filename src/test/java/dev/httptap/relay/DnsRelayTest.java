@@ -49,7 +49,7 @@ class DnsRelayTest {
         LocalZone zone = new LocalZone("host.httptap.local", RelayConfig.ipv4(169, 254, 77, 65));
         relay = harness.onLoop(() -> new DnsRelay(harness.loop.selector(), harness.loop.clock(), child,
                 ByteBuffer.allocateDirect(Splice.SERVER_READ_BYTES), zone, servers, 16,
-                TimeUnit.SECONDS.toNanos(10), TimeUnit.MILLISECONDS.toNanos(50), observer));
+                TimeUnit.SECONDS.toNanos(10), TimeUnit.MILLISECONDS.toNanos(50), observer, EgressGate.open()));
         harness.addTimers(relay::expire, relay::closeAll);
     }
 

@@ -54,7 +54,7 @@ class TcpRelayTest {
                     public void onConnectFailed(FlowId flow, InetSocketAddress upstream, String reason) {
                         upstreamEvents.add("failed " + flow.equals(FLOW) + " " + reason);
                     }
-                }));
+                }, EgressGate.open()));
         harness.addTimers(relay::expire, relay::closeAll);
         server = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     }
@@ -290,7 +290,7 @@ class TcpRelayTest {
         server.close();
         FakeConnectRequest request = new FakeConnectRequest(new FakeTcpConnection(FLOW, 0));
 
-        harness.onLoop(() -> relay.connect(request, closedPort));
+        harness.onLoop(() -> relay.connect(request, closedPort, EgressGate.Admission.UNWATCHED));
 
         await("the dial is answered", () -> request.answer() != FakeConnectRequest.Answer.NONE);
         assertEquals(FakeConnectRequest.Answer.REFUSED, request.answer());
@@ -448,7 +448,7 @@ class TcpRelayTest {
     private FakeConnectRequest connect(FakeTcpConnection child) throws IOException {
         FakeConnectRequest request = new FakeConnectRequest(child);
         InetSocketAddress address = (InetSocketAddress) server.getLocalAddress();
-        harness.onLoop(() -> relay.connect(request, address));
+        harness.onLoop(() -> relay.connect(request, address, EgressGate.Admission.UNWATCHED));
         await("the dial is answered", () -> request.answer() != FakeConnectRequest.Answer.NONE);
         assertEquals(FakeConnectRequest.Answer.ACCEPTED, request.answer());
         lastRequest = request;

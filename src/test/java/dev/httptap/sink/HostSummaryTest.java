@@ -2,6 +2,7 @@ package dev.httptap.sink;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.httptap.event.Blocked;
 import dev.httptap.event.Exchange;
 import dev.httptap.event.Headers;
 import dev.httptap.event.Outcome;
@@ -25,11 +26,14 @@ class HostSummaryTest {
         summary.onExchangeFinished(exchange("b.example:8000", 404, Outcome.COMPLETE, 12, 20));
         summary.onExchangeFinished(exchange("b.example:8000", 200, Outcome.CLOSED_MID_RESPONSE, 0, 100));
         summary.onExchangeFinished(exchange("a.example:80", 503, Outcome.COMPLETE, 5, 7));
+        summary.onBlocked(new Blocked("c.example:443", "tcp", "no --allow matches", "connection reset"));
+        summary.onBlocked(new Blocked("c.example:443", "tls", "--deny c.example", "TLS alert access_denied"));
 
         assertEquals(String.join(System.lineSeparator(),
-                "HOST            REQUESTS    2XX    3XX    4XX    5XX    CUT    BYTES SENT    BYTES RECV",
-                "a.example              2      0      1      0      1      0             5             7",
-                "b.example:8000         3      1      0      1      0      1            12          1376",
+                "HOST            REQUESTS    2XX    3XX    4XX    5XX    CUT  BLOCKED    BYTES SENT    BYTES RECV",
+                "a.example              2      0      1      0      1      0        0             5             7",
+                "b.example:8000         3      1      0      1      0      1        0            12          1376",
+                "c.example:443          0      0      0      0      0      0        2             0             0",
                 ""), summary.render());
     }
 

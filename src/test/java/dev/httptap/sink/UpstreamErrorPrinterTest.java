@@ -2,6 +2,7 @@ package dev.httptap.sink;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.httptap.relay.HostNames;
 import dev.httptap.stack.FlowId;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -1,16 +1,17 @@
-package dev.httptap.sink;
+package dev.httptap.relay;
 
 import dev.httptap.dns.DnsFormatException;
 import dev.httptap.dns.DnsRecord;
 import dev.httptap.dns.DnsResponse;
 import dev.httptap.dns.DnsType;
-import dev.httptap.relay.DnsObserver;
 import dev.httptap.stack.FlowId;
 import dev.httptap.wire.IpAddress;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The names the child looked up, by the addresses the answers gave it, so that a connection to an address
@@ -47,9 +48,18 @@ public final class HostNames implements DnsObserver {
     }
 
     /** "name:port" when the child looked the address up, else "address:port" ("[v6]:port"). */
-    public synchronized String describe(InetSocketAddress destination) {
-        IpAddress address = IpAddress.of(destination.getAddress());
-        String name = namesByAddress.get(address.toString());
-        return name == null ? address.withPort(destination.getPort()) : name + ":" + destination.getPort();
+    public String describe(InetSocketAddress destination) {
+        return describe(name(destination.getAddress()), destination);
+    }
+
+    /** The name the child looked {@code address} up by, the latest if several. */
+    public synchronized Optional<String> name(InetAddress address) {
+        return Optional.ofNullable(namesByAddress.get(IpAddress.of(address).toString()));
+    }
+
+    /** "name:port" with a name, else "address:port" ("[v6]:port"). */
+    static String describe(Optional<String> name, InetSocketAddress destination) {
+        return name.map(known -> known + ":" + destination.getPort())
+                .orElseGet(() -> IpAddress.of(destination.getAddress()).withPort(destination.getPort()));
     }
 }

@@ -1,0 +1,73 @@
+package dev.httptap.relay;
+
+import dev.httptap.stack.FlowId;
+import java.util.Optional;
+
+/**
+ * The egress policy's second look at a connection, once its first bytes name the server (the TLS SNI, or
+ * the Host field of a plain HTTP request): the relay decided at the SYN by the name the child's DNS gave
+ * the address, or by the address; the handler above it asks again when it knows more. Loop thread only.
+ */
+public interface ServerNameCheck {
+    /** Where the name came from, and so how a refused child is told, with a name and without one. */
+    enum Source {
+        TLS_SERVER_NAME("tls", "TLS alert access_denied", "tls", "TLS alert access_denied, no server name"),
+        HTTP_HOST("http", "HTTP 403 Forbidden", "tcp", "connection reset once connected, no server name");
+
+        private final String protocol;
+        private final String refusal;
+        private final String protocolWithoutName;
+        private final String refusalWithoutName;
+
+        Source(String protocol, String refusal, String protocolWithoutName, String refusalWithoutName) {
+            this.protocol = protocol;
+            this.refusal = refusal;
+            this.protocolWithoutName = protocolWithoutName;
+            this.refusalWithoutName = refusalWithoutName;
+        }
+
+        /** {@link #protocol()} when the bytes named no server (not HTTP/1, no SNI). */
+        public String protocolWithoutName() {
+            return protocolWithoutName;
+        }
+
+        /** {@link #refusal()} when the bytes named no server. */
+        public String refusalWithoutName() {
+            return refusalWithoutName;
+        }
+
+        /** As {@link dev.httptap.event.Blocked#protocol()}. */
+        public String protocol() {
+            return protocol;
+        }
+
+        /** As {@link dev.httptap.event.Blocked#refusal()}. */
+        public String refusal() {
+            return refusal;
+        }
+    }
+
+    /**
+     * Whether {@code flow} may go on, now that its server name is known ({@code serverName}, from
+     * {@code source}), or known to be absent (empty: no SNI, not HTTP, no Host). A refusal has been
+     * reported; the caller refuses the child.
+     */
+    boolean admits(FlowId flow, Optional<String> serverName, Source source);
+
+    /** Whether names matter at all: false when there is no policy, so no bytes need holding for them. */
+    default boolean decidesNames() {
+        return true;
+    }
+
+    ServerNameCheck ALL = new ServerNameCheck() {
+        @Override
+        public boolean admits(FlowId flow, Optional<String> serverName, Source source) {
+            return true;
+        }
+
+        @Override
+        public boolean decidesNames() {
+            return false;
+        }
+    };
+}
