@@ -32,7 +32,8 @@ import dev.httptap.tls.ChildTrust;
 import dev.httptap.tls.Interception;
 import dev.httptap.tls.TlsStartup;
 import dev.httptap.tun.PacketDevice;
-import dev.httptap.tun.TracingDevice;
+import dev.httptap.tun.ObservedDevice;
+import dev.httptap.tun.TcpTracer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URISyntaxException;
@@ -287,13 +288,15 @@ final class Tap {
         RoundFlush printedLines = new RoundFlush(output);
         try (Sandbox sandbox = starter.start();
                 Sinks sinks = Sinks.open(settings.recording(), terminalPrinter(printedLines), output, colour,
-                        privateDir)) {
+                        privateDir);
+                Captures captures = Captures.open(settings.capture(), settings.tunName(), settings.command())) {
             HttpSniffer sniffer = new HttpSniffer(sinks.listener(),
                     new SniffOptions(settings.httpPorts(), settings.httpsPorts()));
-            Interception interception = interception(sniffer, tls, sinks.upstreamObserver(), awaitTrust);
+            Interception interception = interception(sniffer, tls, sinks.upstreamObserver(), captures, awaitTrust);
             DnsObserver dns = sinks.dnsObserver(settings.printDns() ? new DnsPrinter(output, colour) : DnsObserver.NONE);
-            try (Relay relay = new Relay(device(sandbox), relayConfig(ipv6), interception, dns, sinks.upstreamObserver())) {
-                relay.atEndOfEachRound(printedLines::endRound);
+            try (Relay relay = new Relay(captures.observe(device(sandbox)), relayConfig(ipv6), interception, dns,
+                    sinks.upstreamObserver())) {
+                relay.atEndOfEachRound(captures.afterRound(printedLines::endRound));
                 sinks.deliverOn(relay);
                 relay.start();
                 int exitCode;
@@ -326,18 +329,18 @@ final class Tap {
 
     /** The sandbox's TUN device, wrapped to print every TCP packet only when --dump-tcp asks (free otherwise). */
     private PacketDevice device(Sandbox sandbox) {
-        return settings.dumpTcp() ? new TracingDevice(sandbox.device(), output) : sandbox.device();
+        return settings.dumpTcp() ? new ObservedDevice(sandbox.device(), new TcpTracer(output)) : sandbox.device();
     }
 
     /** HTTPS interception around the plain sniffer, once the child's trust files are filled (if they wait for it). */
-    private Interception interception(HttpSniffer sniffer, TlsStartup tls, UpstreamObserver upstreams, boolean awaitTrust)
-            throws TapException {
+    private Interception interception(HttpSniffer sniffer, TlsStartup tls, UpstreamObserver upstreams, Captures captures,
+            boolean awaitTrust) throws TapException {
         try {
             if (awaitTrust) {
                 tls.awaitChildTrust();
             }
             return new Interception(FlowHandlerFactory.observing(sniffer), sniffer.https(), settings.httpPorts(),
-                    tls.context().withUpstreamObserver(upstreams).withPassThrough(settings.passThrough()));
+                    captures.withSecrets(tls.context().withUpstreamObserver(upstreams).withPassThrough(settings.passThrough())));
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new TapException(e.getMessage(), e);
         }

@@ -32,6 +32,7 @@ record TapSettings(
         int maxBodyPrint,
         boolean printDns,
         RecordingSettings recording,
+        CaptureSettings capture,
         boolean allowQuic,
         boolean dumpTcp,
         List<String> notes) {
@@ -89,6 +90,7 @@ record TapSettings(
                 options.maxBodyPrint,
                 options.printDns,
                 RecordingSettings.from(options),
+                CaptureSettings.from(options),
                 options.allowQuic,
                 options.dumpTcp,
                 List.copyOf(notes));

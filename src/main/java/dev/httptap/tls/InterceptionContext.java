@@ -6,20 +6,27 @@ import java.util.List;
 
 /**
  * What every intercepted connection of a run shares: how servers are checked, the leaves, memory, the
- * destinations the user wants passed through untouched ({@code --passthrough}), and who hears about
- * handshakes, rejected servers and connections passed through.
+ * destinations the user wants passed through untouched ({@code --passthrough}), who hears about
+ * handshakes, rejected servers and connections passed through, and who hears the TLS secrets of the
+ * child's side (null: nobody, and the run's own TLS library serves that side).
  */
 public record InterceptionContext(UpstreamTrust trust, LeafContexts leaves, RejectingClients rejecting,
-        List<DestinationPattern> passThrough, UpstreamObserver upstreams) {
+        List<DestinationPattern> passThrough, UpstreamObserver upstreams, SecretListener secrets) {
     public InterceptionContext(UpstreamTrust trust, LeafContexts leaves, RejectingClients rejecting) {
-        this(trust, leaves, rejecting, List.of(), UpstreamObserver.NONE);
+        this(trust, leaves, rejecting, List.of(), UpstreamObserver.NONE, null);
     }
 
     public InterceptionContext withUpstreamObserver(UpstreamObserver observer) {
-        return new InterceptionContext(trust, leaves, rejecting, passThrough, observer);
+        return new InterceptionContext(trust, leaves, rejecting, passThrough, observer, secrets);
     }
 
     public InterceptionContext withPassThrough(List<DestinationPattern> patterns) {
-        return new InterceptionContext(trust, leaves, rejecting, List.copyOf(patterns), upstreams);
+        return new InterceptionContext(trust, leaves, rejecting, List.copyOf(patterns), upstreams, secrets);
+    }
+
+    /** The child's side told {@code listener} its secrets, through leaves that can tell them. */
+    public InterceptionContext withSecretListener(SecretListener listener) {
+        return new InterceptionContext(trust, leaves.loggingSecretsTo(listener), rejecting, passThrough, upstreams,
+                listener);
     }
 }

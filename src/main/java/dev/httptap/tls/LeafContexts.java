@@ -20,21 +20,35 @@ public final class LeafContexts {
     static final int MAX_ENTRIES = 512;
 
     private final Future<CertificateAuthority> authority;
+    private final TlsLibrary library;
     private final Map<String, SSLContext> contexts;
     private CertificateAuthority untrusted;
 
     public LeafContexts(Future<CertificateAuthority> authority) {
-        this(authority, MAX_ENTRIES);
+        this(authority, MAX_ENTRIES, TlsLibrary.chosen());
     }
 
     LeafContexts(Future<CertificateAuthority> authority, int maxEntries) {
+        this(authority, maxEntries, TlsLibrary.chosen());
+    }
+
+    private LeafContexts(Future<CertificateAuthority> authority, int maxEntries, TlsLibrary library) {
         this.authority = authority;
+        this.library = library;
         this.contexts = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, SSLContext> eldest) {
                 return size() > maxEntries;
             }
         };
+    }
+
+    /**
+     * Leaves of the same CA whose handshakes tell {@code listener} their TLS secrets: Bouncy Castle's TLS
+     * instead of the run's library, the only one that gives them (see {@link SecretLoggingCrypto}).
+     */
+    LeafContexts loggingSecretsTo(SecretListener listener) {
+        return new LeafContexts(authority, MAX_ENTRIES, TlsLibrary.loggingSecrets(listener));
     }
 
     /** The context for a DNS name the client asked for. */
@@ -80,9 +94,9 @@ public final class LeafContexts {
         }
     }
 
-    private static SSLContext context(IssuedCertificate certificate) {
+    private SSLContext context(IssuedCertificate certificate) {
         try {
-            SSLContext context = TlsLibrary.chosen().newContext();
+            SSLContext context = library.newContext();
             context.init(new KeyManager[] {new LeafKeyManager(certificate)}, null, null);
             return context;
         } catch (GeneralSecurityException e) {

@@ -1,0 +1,140 @@
+package dev.httptap.capture;
+
+import dev.httptap.log.Log;
+import dev.httptap.tun.PacketObserver;
+import dev.httptap.wire.PacketSummary.Direction;
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Instant;
+
+/**
+ * The pcapng file of {@code --dump-pcap}, written as packets pass: the header blocks at once, then each
+ * packet and each batch of TLS secrets as it comes, buffered and pushed out by {@link #flush()} (the relay
+ * calls it after each round of work, so a reader such as {@code tshark -i -} sees packets within a round).
+ * Nothing is held beyond the buffer. Once {@code maxBytes} would be passed, the capture stops with one note;
+ * a write that fails stops it too. Safe for the threads that read and write the TUN device at once.
+ */
+public final class CaptureFile implements PacketObserver, AutoCloseable {
+    private static final int BUFFER_BYTES = 64 * 1024;
+
+    private final OutputStream out;
+    private final boolean closeOut;
+    private final String name;
+    private final long maxBytes;
+    private final Clock clock;
+    private long written;
+    /** No more blocks: the size limit was reached, or the file closed or failed. */
+    private boolean stopped;
+    /** The stream failed or was closed: not even a flush is tried. */
+    private boolean broken;
+
+    /** Microseconds since the epoch, the file's timestamp unit. */
+    @FunctionalInterface
+    public interface Clock {
+        long micros();
+
+        Clock SYSTEM = () -> {
+            Instant now = Instant.now();
+            return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+        };
+    }
+
+    CaptureFile(OutputStream out, boolean closeOut, String name, long maxBytes, Clock clock, byte[] headers) throws IOException {
+        this.out = new BufferedOutputStream(out, BUFFER_BYTES);
+        this.closeOut = closeOut;
+        this.name = name;
+        this.maxBytes = maxBytes;
+        this.clock = clock;
+        this.out.write(headers);
+        this.out.flush();
+        this.written = headers.length;
+    }
+
+    /**
+     * Opens {@code target} ("-" for standard output) and writes the section and interface headers, which
+     * say what the file is: the packets of {@code command} on the TUN device {@code tunName}.
+     */
+    public static CaptureFile open(String target, long maxBytes, String version, String tunName, String command)
+            throws IOException {
+        boolean stdout = target.equals("-");
+        OutputStream out = stdout ? new FileOutputStream(FileDescriptor.out) : PrivateFile.open(Path.of(target));
+        byte[] section = PcapngBlocks.sectionHeader("httptap " + version,
+                "httptap: every packet of the command '" + command + "' on its TUN device, with the TLS secrets of the"
+                        + " connections httptap intercepted");
+        byte[] iface = PcapngBlocks.interfaceDescription(tunName,
+                "the command's side of httptap's TUN device (raw IP: outgoing = sent by the command)");
+        byte[] headers = new byte[section.length + iface.length];
+        System.arraycopy(section, 0, headers, 0, section.length);
+        System.arraycopy(iface, 0, headers, section.length, iface.length);
+        return new CaptureFile(out, !stdout, stdout ? "standard output" : target, maxBytes, Clock.SYSTEM, headers);
+    }
+
+    /**
+     * One packet, either way, stamped with the time now: for a packet the command sent, the time the relay read
+     * it, so packets the kernel queued before a read share that read's time.
+     */
+    @Override
+    public synchronized void onPacket(ByteBuffer packet, Direction direction) {
+        if (!stopped) {
+            append(PcapngBlocks.enhancedPacket(clock.micros(), packet));
+        }
+    }
+
+    /** Key log lines, written before any packet that follows: the packets they decrypt come after. */
+    public synchronized void secrets(String keyLogLines) {
+        if (!stopped) {
+            append(PcapngBlocks.decryptionSecrets(keyLogLines));
+        }
+    }
+
+    public synchronized void flush() {
+        if (broken) {
+            return;
+        }
+        try {
+            out.flush();
+        } catch (IOException e) {
+            fail(e);
+        }
+    }
+
+    private void append(byte[] block) {
+        if (maxBytes > 0 && written + block.length > maxBytes) {
+            stopped = true;
+            Log.error("--pcap-max-size %d reached: the capture in %s stops here (%d bytes)", maxBytes, name, written);
+            flush();
+            return;
+        }
+        try {
+            out.write(block);
+            written += block.length;
+        } catch (IOException e) {
+            fail(e);
+        }
+    }
+
+    private void fail(IOException e) {
+        stopped = true;
+        broken = true;
+        Log.error("cannot write the capture to %s, it stops here: %s", name, e.getMessage());
+    }
+
+    @Override
+    public synchronized void close() {
+        flush();
+        stopped = true;
+        broken = true;
+        if (closeOut) {
+            try {
+                out.close();
+            } catch (IOException e) {
+                Log.error("cannot close the capture %s: %s", name, e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package dev.httptap.tls;
+
+import java.security.SecureRandom;
+import org.bouncycastle.jcajce.util.JcaJceHelper;
+import org.bouncycastle.tls.crypto.TlsSecret;
+import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
+import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
+
+/**
+ * Bouncy Castle's JCA crypto for TLS, whose TLS 1.3 key schedule is made of {@link LoggedSecret}s: it starts
+ * from {@link #hkdfInit}, the early secret's zeros, and every secret derived from there on reports itself.
+ * Secrets derived outside a {@link SecretScope} (the upstream side never is in one) go unreported.
+ */
+final class SecretLoggingCrypto extends JcaTlsCrypto {
+    private final SecretListener listener;
+
+    private SecretLoggingCrypto(JcaJceHelper helper, SecureRandom entropy, SecureRandom nonceEntropy,
+            SecretListener listener) {
+        super(helper, entropy, nonceEntropy);
+        this.listener = listener;
+    }
+
+    /** The provider Bouncy Castle's JSSE asks for its crypto. */
+    static JcaTlsCryptoProvider provider(SecretListener listener) {
+        return new JcaTlsCryptoProvider() {
+            @Override
+            public JcaTlsCrypto create(SecureRandom keyRandom, SecureRandom nonceRandom) {
+                return new SecretLoggingCrypto(getHelper(), keyRandom, nonceRandom, listener);
+            }
+        };
+    }
+
+    @Override
+    public TlsSecret hkdfInit(int cryptoHashAlgorithm) {
+        return LoggedSecret.of(this, super.hkdfInit(cryptoHashAlgorithm));
+    }
+
+    void derived(String keyLogLabel, byte[] secret) {
+        String clientRandom = SecretScope.clientRandom();
+        if (clientRandom != null) {
+            listener.onSecret(keyLogLabel, clientRandom, secret);
+        }
+    }
+}
