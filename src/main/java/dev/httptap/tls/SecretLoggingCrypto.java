@@ -23,9 +23,19 @@ final class SecretLoggingCrypto extends JcaTlsCrypto {
     /** The provider Bouncy Castle's JSSE asks for its crypto. */
     static JcaTlsCryptoProvider provider(SecretListener listener) {
         return new JcaTlsCryptoProvider() {
+            /**
+             * The JDK's default SecureRandom for what SSLContext.init leaves null: Bouncy Castle's own choice
+             * would be a "DEFAULT" one, which only its JCA provider has.
+             */
+            @Override
+            public JcaTlsCrypto create(SecureRandom random) {
+                return create(random, new SecureRandom());
+            }
+
             @Override
             public JcaTlsCrypto create(SecureRandom keyRandom, SecureRandom nonceRandom) {
-                return new SecretLoggingCrypto(getHelper(), keyRandom, nonceRandom, listener);
+                return new SecretLoggingCrypto(getHelper(), keyRandom == null ? new SecureRandom() : keyRandom,
+                        nonceRandom, listener);
             }
         };
     }
