@@ -20,9 +20,4 @@ record CaptureSettings(String pcap, long pcapMaxBytes, Path keyLog) {
         return new CaptureSettings(options.dumpPcap, options.pcapMaxSize,
                 options.keylog == null ? null : Path.of(options.keylog));
     }
-
-    /** Whether the child's TLS secrets are wanted, by the capture or the key log. */
-    boolean wantsSecrets() {
-        return pcap != null || keyLog != null;
-    }
 }
