@@ -30,6 +30,8 @@ public class TlsEngineBench {
         Engines engines = switch (name) {
             case "jsse" -> jsse(null);
             case "conscrypt" -> jsse(org.conscrypt.Conscrypt.newProvider());
+            // httptap's child side when a capture asks for the TLS secrets (both sides here).
+            case "bcjsse" -> jsse(new org.bouncycastle.jsse.provider.BouncyCastleJsseProvider());
             default -> boringSsl();
         };
         if (args[1].equals("cold")) {

@@ -67,7 +67,7 @@ public final class CaptureFile implements PacketObserver, AutoCloseable {
                 "httptap: every packet of the command '" + command + "' on its TUN device, with the TLS secrets of the"
                         + " connections httptap intercepted");
         byte[] iface = PcapngBlocks.interfaceDescription(tunName,
-                "the command's side of httptap's TUN device (raw IP: outgoing = sent by the command)");
+                "the command's side of httptap's TUN device (raw IP; outbound: sent by the command)");
         byte[] headers = new byte[section.length + iface.length];
         System.arraycopy(section, 0, headers, 0, section.length);
         System.arraycopy(iface, 0, headers, section.length, iface.length);
@@ -81,7 +81,7 @@ public final class CaptureFile implements PacketObserver, AutoCloseable {
     @Override
     public synchronized void onPacket(ByteBuffer packet, Direction direction) {
         if (!stopped) {
-            append(PcapngBlocks.enhancedPacket(clock.micros(), packet));
+            append(PcapngBlocks.enhancedPacket(clock.micros(), packet, direction == Direction.OUTGOING));
         }
     }
 

@@ -26,6 +26,12 @@ public final class PcapngBlocks {
     private static final short SHB_USER_APPLICATION = 4;
     private static final short IF_NAME = 2;
     private static final short IF_DESCRIPTION = 3;
+    private static final short EPB_FLAGS = 2;
+    /** epb_flags' direction bits: the packet came in to the interface, or went out of it. */
+    private static final int INBOUND = 1;
+    private static final int OUTBOUND = 2;
+    /** epb_flags (4 bytes of header, 4 of value) and the end of the options. */
+    private static final int PACKET_OPTIONS_BYTES = 12;
     /** Fixed fields of a block: type, total length at both ends. */
     private static final int FRAME_BYTES = 12;
 
@@ -47,12 +53,18 @@ public final class PcapngBlocks {
         return block(INTERFACE_DESCRIPTION, body);
     }
 
-    /** One packet of interface 0, seen at {@code micros} since the epoch; {@code packet} is read from its position, not moved. */
-    public static byte[] enhancedPacket(long micros, ByteBuffer packet) {
+    /**
+     * One packet of interface 0, seen at {@code micros} since the epoch, with its direction as seen from the
+     * command's interface: {@code outbound} when the command sent it. {@code packet} is read from its position,
+     * not moved.
+     */
+    public static byte[] enhancedPacket(long micros, ByteBuffer packet, boolean outbound) {
         int length = packet.remaining();
-        ByteBuffer body = body(20 + padded(length));
+        ByteBuffer body = body(20 + padded(length) + PACKET_OPTIONS_BYTES);
         body.putInt(0).putInt((int) (micros >>> 32)).putInt((int) micros).putInt(length).putInt(length);
         body.put(body.position(), packet, packet.position(), length);
+        body.position(body.position() + padded(length));
+        body.putShort(EPB_FLAGS).putShort((short) 4).putInt(outbound ? OUTBOUND : INBOUND).putShort(OPT_END).putShort((short) 0);
         return block(ENHANCED_PACKET, body);
     }
 

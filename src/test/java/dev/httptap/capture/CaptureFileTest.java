@@ -26,14 +26,14 @@ class CaptureFileTest {
 
         capture.flush();
 
-        assertArrayEquals(concat(HEADERS, PcapngBlocks.enhancedPacket(7, PACKET.duplicate()),
-                PcapngBlocks.decryptionSecrets("X r s\n"), PcapngBlocks.enhancedPacket(7, PACKET.duplicate())),
+        assertArrayEquals(concat(HEADERS, PcapngBlocks.enhancedPacket(7, PACKET.duplicate(), true),
+                PcapngBlocks.decryptionSecrets("X r s\n"), PcapngBlocks.enhancedPacket(7, PACKET.duplicate(), false)),
                 out.toByteArray());
     }
 
     @Test
     void theLimitStopsTheCaptureBeforeTheBlockThatWouldPassIt() throws IOException {
-        int packetBlock = PcapngBlocks.enhancedPacket(7, PACKET.duplicate()).length;
+        int packetBlock = PcapngBlocks.enhancedPacket(7, PACKET.duplicate(), true).length;
         CaptureFile capture = new CaptureFile(out, true, "test", HEADERS.length + 2L * packetBlock + 1, () -> 7, HEADERS);
         for (int i = 0; i < 5; i++) {
             capture.onPacket(PACKET.duplicate(), Direction.OUTGOING);

@@ -31,19 +31,22 @@ class PcapngBlocksTest {
     }
 
     @Test
-    void enhancedPacketCarriesTheTimestampHalvesBothLengthsAndThePaddedPacket() {
+    void enhancedPacketCarriesTheTimestampHalvesBothLengthsThePaddedPacketAndItsDirection() {
         ByteBuffer buffer = ByteBuffer.wrap(HexFormat.of().parseHex("ffff45010203040000"));
         buffer.position(2).limit(7);
 
-        byte[] block = PcapngBlocks.enhancedPacket(0x0000000100000002L, buffer);
+        byte[] block = PcapngBlocks.enhancedPacket(0x0000000100000002L, buffer, true);
 
-        assertEquals("06000000" + "28000000"
+        assertEquals("06000000" + "34000000"
                         + "00000000" // interface 0
                         + "01000000" + "02000000" // timestamp high, low
                         + "05000000" + "05000000" // captured, original length
                         + "4501020304000000"
-                        + "28000000",
+                        + "0200" + "0400" + "02000000" // epb_flags: outbound
+                        + "00000000"
+                        + "34000000",
                 hex(block));
+        assertEquals("01000000", hex(PcapngBlocks.enhancedPacket(0, buffer, false)).substring(80, 88), "inbound");
         assertEquals(2, buffer.position(), "the packet's buffer is left where it was");
     }
 
