@@ -21,6 +21,8 @@ import java.time.Instant;
  */
 public final class CaptureFile implements PacketObserver, AutoCloseable {
     private static final int BUFFER_BYTES = 64 * 1024;
+    /** How much of the command line the file's comment quotes (a pcapng option holds at most 65,535 bytes). */
+    private static final int COMMAND_QUOTED_CHARS = 1024;
 
     private final OutputStream out;
     private final boolean closeOut;
@@ -63,8 +65,10 @@ public final class CaptureFile implements PacketObserver, AutoCloseable {
             throws IOException {
         boolean stdout = target.equals("-");
         OutputStream out = stdout ? new FileOutputStream(FileDescriptor.out) : PrivateFile.open(Path.of(target));
+        String quoted = command.length() <= COMMAND_QUOTED_CHARS ? command
+                : command.substring(0, COMMAND_QUOTED_CHARS) + "...";
         byte[] section = PcapngBlocks.sectionHeader("httptap " + version,
-                "httptap: every packet of the command '" + command + "' on its TUN device, with the TLS secrets of the"
+                "httptap: every packet of the command '" + quoted + "' on its TUN device, with the TLS secrets of the"
                         + " connections httptap intercepted");
         byte[] iface = PcapngBlocks.interfaceDescription(tunName,
                 "the command's side of httptap's TUN device (raw IP; outbound: sent by the command)");

@@ -81,7 +81,11 @@ public final class PcapngBlocks {
     private static byte[] options(Option... options) {
         int size = 4;
         for (Option option : options) {
-            size += 4 + padded(utf8(option.value()).length);
+            int length = utf8(option.value()).length;
+            if (length > 0xFFFF) {
+                throw new IllegalArgumentException("a pcapng option holds at most 65535 bytes, not " + length);
+            }
+            size += 4 + padded(length);
         }
         ByteBuffer out = body(size);
         for (Option option : options) {
