@@ -1,7 +1,11 @@
 package dev.httptap.tls;
 
+import java.security.Provider;
 import java.security.SecureRandom;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.bouncycastle.jcajce.util.JcaJceHelper;
+import org.bouncycastle.jsse.provider.BouncyCastleJsseProvider;
 import org.bouncycastle.tls.crypto.TlsSecret;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
@@ -12,6 +16,14 @@ import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
  * Secrets derived outside a {@link SecretScope} (the upstream side never is in one) go unreported.
  */
 final class SecretLoggingCrypto extends JcaTlsCrypto {
+    /**
+     * Bouncy Castle's JSSE logs every connection and the security properties it reads through java.util.logging,
+     * to standard error: silenced, as httptap says what matters itself. Held, since the logging keeps only weak
+     * references to loggers, which would take the level with them; here, so that runs without a capture never
+     * start java.util.logging.
+     */
+    private static final Logger BOUNCY_CASTLE_JSSE_LOG = Logger.getLogger("org.bouncycastle.jsse");
+
     private final SecretListener listener;
 
     private SecretLoggingCrypto(JcaJceHelper helper, SecureRandom entropy, SecureRandom nonceEntropy,
@@ -20,8 +32,17 @@ final class SecretLoggingCrypto extends JcaTlsCrypto {
         this.listener = listener;
     }
 
+    /**
+     * Bouncy Castle's JSSE with this crypto, as a plain JCA provider: callers (TlsLibrary) name no Bouncy Castle
+     * TLS class, so that runs without a capture never load one.
+     */
+    static Provider jsseProvider(SecretListener listener) {
+        BOUNCY_CASTLE_JSSE_LOG.setLevel(Level.OFF);
+        return new BouncyCastleJsseProvider(false, cryptoProvider(listener));
+    }
+
     /** The provider Bouncy Castle's JSSE asks for its crypto. */
-    static JcaTlsCryptoProvider provider(SecretListener listener) {
+    private static JcaTlsCryptoProvider cryptoProvider(SecretListener listener) {
         return new JcaTlsCryptoProvider() {
             /**
              * The JDK's default SecureRandom for what SSLContext.init leaves null: Bouncy Castle's own choice

@@ -6,11 +6,8 @@ import java.security.Provider;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
-import org.bouncycastle.jsse.provider.BouncyCastleJsseProvider;
 import org.conscrypt.Conscrypt;
 
 /**
@@ -29,13 +26,6 @@ public final class TlsLibrary {
     private static final class Chosen {
         static final TlsLibrary LIBRARY = choose(System.getenv());
     }
-
-    /**
-     * Bouncy Castle's JSSE logs every connection and the security properties it reads through java.util.logging,
-     * to standard error: silenced, as httptap says what matters itself. Held here, since the logging keeps only
-     * weak references to loggers, which would take the level with them.
-     */
-    private static final Logger BOUNCY_CASTLE_JSSE_LOG = Logger.getLogger("org.bouncycastle.jsse");
 
     /** Conscrypt's or Bouncy Castle's provider; null for JSSE, the JDK's default. */
     private final Provider provider;
@@ -82,8 +72,7 @@ public final class TlsLibrary {
      * {@link SecretLoggingCrypto}): for the child's side of the connections when a capture asks for the secrets.
      */
     static TlsLibrary loggingSecrets(SecretListener listener) {
-        BOUNCY_CASTLE_JSSE_LOG.setLevel(Level.OFF);
-        return new TlsLibrary(new BouncyCastleJsseProvider(false, SecretLoggingCrypto.provider(listener)));
+        return new TlsLibrary(SecretLoggingCrypto.jsseProvider(listener));
     }
 
     static TlsLibrary jsse() {
