@@ -4,6 +4,7 @@ import dev.httptap.log.Log;
 import dev.httptap.tun.PacketObserver;
 import dev.httptap.wire.PacketSummary.Direction;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -13,14 +14,20 @@ import java.nio.file.Path;
 import java.time.Instant;
 
 /**
- * The pcapng file of {@code --dump-pcap}, written as packets pass: the header blocks at once, then each
- * packet and each batch of TLS secrets as it comes, buffered and pushed out by {@link #flush()} (the relay
- * calls it after each round of work, so a reader such as {@code tshark -i -} sees packets within a round).
- * Nothing is held beyond the buffer. Once {@code maxBytes} would be passed, the capture stops with one note;
- * a write that fails stops it too. Safe for the threads that read and write the TUN device at once.
+ * The pcapng file of {@code --dump-pcap}, written as packets pass: the header blocks at once, then the
+ * packets of each round of the relay's work, pushed out by {@link #flush()} at the round's end (so a reader
+ * such as {@code tshark -i -} sees them within a round), with the TLS secrets derived during the round ahead
+ * of them. That matters for TLS 1.2, whose master secret the server derives from the client's last handshake
+ * flight, in the same packet as the first record it protects (the client's Finished): the secret is known
+ * only once that packet is read, but goes before it in the file. (TLS 1.3's secrets exist before any record
+ * they protect is sent; going earlier does no harm.) At most {@link #MAX_HELD_BYTES} of a round's packets are
+ * held; past that they are written at once. Once {@code maxBytes} would be passed, the capture stops with one
+ * note; a write that fails stops it too. Safe for the threads that read and write the TUN device at once.
  */
 public final class CaptureFile implements PacketObserver, AutoCloseable {
     private static final int BUFFER_BYTES = 64 * 1024;
+    /** A round's packets held back at most, so that its secrets can go ahead of them. */
+    static final int MAX_HELD_BYTES = 4 * 1024 * 1024;
     /** How much of the command line the file's comment quotes (a pcapng option holds at most 65,535 bytes). */
     private static final int COMMAND_QUOTED_CHARS = 1024;
 
@@ -29,6 +36,9 @@ public final class CaptureFile implements PacketObserver, AutoCloseable {
     private final String name;
     private final long maxBytes;
     private final Clock clock;
+    /** This round's packet blocks, not yet written. */
+    private final ByteArrayOutputStream held = new ByteArrayOutputStream();
+    /** Bytes written and held. */
     private long written;
     /** No more blocks: the size limit was reached, or the file closed or failed. */
     private boolean stopped;
@@ -84,19 +94,26 @@ public final class CaptureFile implements PacketObserver, AutoCloseable {
      */
     @Override
     public synchronized void onPacket(ByteBuffer packet, Direction direction) {
-        if (!stopped) {
-            append(PcapngBlocks.enhancedPacket(clock.micros(), packet, direction == Direction.OUTGOING));
+        byte[] block = PcapngBlocks.enhancedPacket(clock.micros(), packet, direction == Direction.OUTGOING);
+        if (fits(block)) {
+            held.writeBytes(block);
+            if (held.size() > MAX_HELD_BYTES) {
+                writeHeld();
+            }
         }
     }
 
-    /** Key log lines, written before any packet that follows: the packets they decrypt come after. */
+    /** Key log lines, written ahead of the round's packets: the packets they decrypt come after. */
     public synchronized void secrets(String keyLogLines) {
-        if (!stopped) {
-            append(PcapngBlocks.decryptionSecrets(keyLogLines));
+        byte[] block = PcapngBlocks.decryptionSecrets(keyLogLines);
+        if (fits(block)) {
+            write(block);
         }
     }
 
+    /** Writes the round's packets and pushes out everything written. */
     public synchronized void flush() {
+        writeHeld();
         if (broken) {
             return;
         }
@@ -107,16 +124,33 @@ public final class CaptureFile implements PacketObserver, AutoCloseable {
         }
     }
 
-    private void append(byte[] block) {
+    /** Counts {@code block} in, unless it would pass the size limit: then the capture stops, with a note. */
+    private boolean fits(byte[] block) {
+        if (stopped) {
+            return false;
+        }
         if (maxBytes > 0 && written + block.length > maxBytes) {
             stopped = true;
             Log.error("--pcap-max-size %d reached: the capture in %s stops here (%d bytes)", maxBytes, name, written);
-            flush();
+            return false;
+        }
+        written += block.length;
+        return true;
+    }
+
+    private void writeHeld() {
+        if (held.size() > 0) {
+            write(held.toByteArray());
+            held.reset();
+        }
+    }
+
+    private void write(byte[] bytes) {
+        if (broken) {
             return;
         }
         try {
-            out.write(block);
-            written += block.length;
+            out.write(bytes);
         } catch (IOException e) {
             fail(e);
         }

@@ -2,13 +2,16 @@ package dev.httptap.tls;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Set;
 import org.bouncycastle.tls.crypto.TlsSecret;
 import org.bouncycastle.tls.crypto.impl.AbstractTlsSecret;
 import org.bouncycastle.tls.crypto.impl.jcajce.JceTlsSecret;
 
 /**
- * A secret of Bouncy Castle's TLS 1.3 key schedule (RFC 8446 7.1) whose descendants are LoggedSecrets too, so
- * that each traffic secret is seen as Derive-Secret makes it: its HKDF-Expand-Label's label tells which it is.
+ * A secret of Bouncy Castle's TLS whose descendants are LoggedSecrets too, so that each secret a key log
+ * names is seen as it is made: in TLS 1.3's key schedule (RFC 8446 7.1) each traffic secret, which its
+ * HKDF-Expand-Label's label tells; in TLS 1.2 the master secret (RFC 5246 8.1, RFC 7627), which its PRF label
+ * tells.
  */
 final class LoggedSecret extends JceTlsSecret {
     /** HkdfLabel labels (with RFC 8446's "tls13 " prefix) and the NSS key log labels of what they derive. */
@@ -18,6 +21,9 @@ final class LoggedSecret extends JceTlsSecret {
             "tls13 c ap traffic", "CLIENT_TRAFFIC_SECRET_0",
             "tls13 s ap traffic", "SERVER_TRAFFIC_SECRET_0",
             "tls13 exp master", "EXPORTER_SECRET");
+
+    /** TLS 1.2's PRF labels that make the master secret, with and without the extended master secret. */
+    private static final Set<String> MASTER_SECRET_LABELS = Set.of("master secret", "extended master secret");
 
     private final SecretLoggingCrypto logging;
 
@@ -44,6 +50,15 @@ final class LoggedSecret extends JceTlsSecret {
         String keyLogLabel = KEY_LOG_LABELS.get(labelOf(info));
         if (keyLogLabel != null) {
             logging.derived(keyLogLabel, copyData(derived));
+        }
+        return derived;
+    }
+
+    @Override
+    public synchronized TlsSecret deriveUsingPRF(int prfAlgorithm, String label, byte[] seed, int length) {
+        LoggedSecret derived = of(logging, super.deriveUsingPRF(prfAlgorithm, label, seed, length));
+        if (MASTER_SECRET_LABELS.contains(label)) {
+            logging.derived("CLIENT_RANDOM", copyData(derived));
         }
         return derived;
     }

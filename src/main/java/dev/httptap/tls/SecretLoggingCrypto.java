@@ -1,19 +1,25 @@
 package dev.httptap.tls;
 
+import java.io.IOException;
 import java.security.Provider;
 import java.security.SecureRandom;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.bouncycastle.jcajce.util.JcaJceHelper;
 import org.bouncycastle.jsse.provider.BouncyCastleJsseProvider;
+import org.bouncycastle.tls.crypto.TlsAgreement;
+import org.bouncycastle.tls.crypto.TlsECConfig;
+import org.bouncycastle.tls.crypto.TlsECDomain;
 import org.bouncycastle.tls.crypto.TlsSecret;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
 
 /**
- * Bouncy Castle's JCA crypto for TLS, whose TLS 1.3 key schedule is made of {@link LoggedSecret}s: it starts
- * from {@link #hkdfInit}, the early secret's zeros, and every secret derived from there on reports itself.
- * Secrets derived outside a {@link SecretScope} (the upstream side never is in one) go unreported.
+ * Bouncy Castle's JCA crypto for TLS, whose secrets are {@link LoggedSecret}s: TLS 1.3's key schedule starts
+ * from {@link #hkdfInit}, the early secret's zeros, and TLS 1.2's from the ECDHE agreement's pre-master secret
+ * ({@link #createECDomain}: httptap's leaves have EC keys, so ECDHE is the only key exchange they do); every
+ * secret derived from either reports itself. Secrets derived outside a {@link SecretScope} (the upstream side
+ * never is in one) go unreported.
  */
 final class SecretLoggingCrypto extends JcaTlsCrypto {
     /**
@@ -64,6 +70,36 @@ final class SecretLoggingCrypto extends JcaTlsCrypto {
     @Override
     public TlsSecret hkdfInit(int cryptoHashAlgorithm) {
         return LoggedSecret.of(this, super.hkdfInit(cryptoHashAlgorithm));
+    }
+
+    @Override
+    public TlsECDomain createECDomain(TlsECConfig ecConfig) {
+        TlsECDomain domain = super.createECDomain(ecConfig);
+        return () -> new LoggedAgreement(domain.createECDH());
+    }
+
+    /** An ECDH(E) agreement whose shared secret is a {@link LoggedSecret}. */
+    private final class LoggedAgreement implements TlsAgreement {
+        private final TlsAgreement agreement;
+
+        LoggedAgreement(TlsAgreement agreement) {
+            this.agreement = agreement;
+        }
+
+        @Override
+        public byte[] generateEphemeral() throws IOException {
+            return agreement.generateEphemeral();
+        }
+
+        @Override
+        public void receivePeerValue(byte[] peerValue) throws IOException {
+            agreement.receivePeerValue(peerValue);
+        }
+
+        @Override
+        public TlsSecret calculateSecret() throws IOException {
+            return LoggedSecret.of(SecretLoggingCrypto.this, agreement.calculateSecret());
+        }
     }
 
     void derived(String keyLogLabel, byte[] secret) {

@@ -450,10 +450,6 @@ final class TlsInterceptor implements FlowHandler {
         @Override
         public void handshakeDone() {
             Log.verbose("%s: TLS with the client established for %s", flow, server);
-            String protocol = downstream.engine().getSession().getProtocol();
-            if (context.secrets() != null && !protocol.equals("TLSv1.3")) {
-                Log.verbose("%s: %s with the client: its secrets cannot be captured (TLS 1.3's only)", flow, protocol);
-            }
             state = State.RELAYING;
             context.upstreams().onHandshake(flow, startNanos, System.nanoTime());
             if (!earlyServerBytes.isEmpty()) {

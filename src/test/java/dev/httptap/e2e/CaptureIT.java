@@ -93,6 +93,29 @@ class CaptureIT {
                         "NSS key log lines: " + keys));
     }
 
+    /** TLS 1.2's master secret is known only once the client's last flight is read, yet goes ahead of it. */
+    @Test
+    void httpsOverTls12IsDecryptedWithTheSecretsInside() throws IOException {
+        Path capture = dir.resolve("tls12.pcapng");
+        Path keyLog = dir.resolve("tls12.keys");
+        String url = "https://" + Httptap.HOST + ":" + https.port() + "/hello";
+        ProcessRun run = Httptap.command("curl", "-sS", "--http1.1", "--tlsv1.2", "--tls-max", "1.2", url)
+                .flags("--ca-file", caFile.toString(), "--dump-pcap", capture.toString(), "--keylog", keyLog.toString())
+                .run();
+
+        List<String> keys = Files.readAllLines(keyLog);
+        assertAll(run.describe(),
+                () -> assertEquals(0, run.exitCode()),
+                () -> assertEquals(List.of("200 /hello"), printedExchanges(run)),
+                () -> assertEquals(printedExchanges(run), tsharkExchanges(capture, "http", "http.request.uri",
+                        "http.response.code")),
+                () -> assertEquals(List.of("TLSv1.2"), Tshark.fields(capture, "tls.handshake.type == 2",
+                        "tls.handshake.version").stream().map(version -> version.equals("0x0303") ? "TLSv1.2" : version)
+                        .toList()),
+                () -> assertEquals(1, keys.size(), "one line: " + keys),
+                () -> assertTrue(keys.get(0).matches("CLIENT_RANDOM [0-9a-f]{64} [0-9a-f]{96}"), keys.get(0)));
+    }
+
     @Test
     void httpsOverHttp2IsDecryptedWithTheSecretsInside() {
         Path capture = dir.resolve("h2.pcapng");
