@@ -127,6 +127,21 @@ class TlsInterceptorTest {
         assertEquals(RESPONSE, connection[0].clientText());
     }
 
+    /** TLS 1.2: the master secret, as the key log's CLIENT_RANDOM, once the client's key exchange is read. */
+    @Test
+    void aTls12ConnectionTellsItsMasterSecret() throws Exception {
+        List<String> heard = new java.util.ArrayList<>();
+        secrets = (label, random, secret) -> heard.add(label + " " + secret.length);
+        InMemoryConnection connection = connect(clientTrusting(httptapCa.certificate(), "TLSv1.2"), trustingServerCa());
+        connection.handshake();
+        connection.clientSends(REQUEST);
+        connection.serverSends(RESPONSE);
+
+        assertEquals("TLSv1.2", connection.client.engine().getSession().getProtocol());
+        assertEquals(List.of("CLIENT_RANDOM 48"), heard);
+        assertEquals(RESPONSE, connection.clientText());
+    }
+
     /** How many TLS records in {@code bytes} (whole records, back to back) are of type application_data. */
     private static int encryptedRecords(byte[] bytes) {
         int count = 0;
@@ -628,13 +643,18 @@ class TlsInterceptorTest {
     }
 
     private static SSLContext clientTrusting(X509Certificate anchor) {
+        return clientTrusting(anchor, "TLS");
+    }
+
+    /** {@code protocol}: the SSLContext's, e.g. "TLSv1.2" for a client that offers nothing newer. */
+    private static SSLContext clientTrusting(X509Certificate anchor, String protocol) {
         try {
             KeyStore anchors = KeyStore.getInstance("PKCS12");
             anchors.load(null, null);
             anchors.setCertificateEntry("anchor", anchor);
             TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             factory.init(anchors);
-            SSLContext context = SSLContext.getInstance("TLS");
+            SSLContext context = SSLContext.getInstance(protocol);
             context.init(null, factory.getTrustManagers(), null);
             return context;
         } catch (Exception e) {
