@@ -139,10 +139,14 @@ public final class CaptureFile implements PacketObserver, AutoCloseable {
     }
 
     private void writeHeld() {
-        if (held.size() > 0) {
-            write(held.toByteArray());
-            held.reset();
+        if (held.size() > 0 && !broken) {
+            try {
+                held.writeTo(out);
+            } catch (IOException e) {
+                fail(e);
+            }
         }
+        held.reset();
     }
 
     private void write(byte[] bytes) {
