@@ -14,6 +14,9 @@ record CaptureSettings(String pcap, long pcapMaxBytes, Path keyLog) {
         if (options.dumpPcap != null && options.dumpPcap.isEmpty()) {
             throw new IllegalArgumentException("--dump-pcap needs a file name, or '-' for standard output");
         }
+        if ("-".equals(options.dumpPcap) && "-".equals(options.dumpJsonl)) {
+            throw new IllegalArgumentException("--dump-pcap and --dump-jsonl cannot both write to standard output");
+        }
         if (options.keylog != null && (options.keylog.isEmpty() || options.keylog.equals("-"))) {
             throw new IllegalArgumentException("--keylog needs a file name");
         }

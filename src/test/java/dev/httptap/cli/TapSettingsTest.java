@@ -66,6 +66,9 @@ class TapSettingsTest {
         assertEquals(new CaptureSettings(null, 0, null), settings().capture());
         assertEquals("--pcap-max-size must be 0 (no limit) or more bytes",
                 assertThrows(IllegalArgumentException.class, () -> settings("--pcap-max-size", "-1")).getMessage());
+        assertEquals("--dump-pcap and --dump-jsonl cannot both write to standard output",
+                assertThrows(IllegalArgumentException.class, () -> settings("--dump-pcap", "-", "--dump-jsonl", "-"))
+                        .getMessage());
         assertEquals("--keylog needs a file name",
                 assertThrows(IllegalArgumentException.class, () -> settings("--keylog", "-")).getMessage());
     }
