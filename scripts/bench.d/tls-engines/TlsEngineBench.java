@@ -30,6 +30,12 @@ public class TlsEngineBench {
         Engines engines = switch (name) {
             case "jsse" -> jsse(null);
             case "conscrypt" -> jsse(org.conscrypt.Conscrypt.newProvider());
+            // httptap's child side when a capture asks for the TLS secrets (both sides here).
+            case "bcjsse" -> {
+                // Bouncy Castle's TLS takes its "DEFAULT" SecureRandom from its own JCA provider.
+                java.security.Security.addProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider());
+                yield jsse(new org.bouncycastle.jsse.provider.BouncyCastleJsseProvider());
+            }
             default -> boringSsl();
         };
         if (args[1].equals("cold")) {
@@ -99,7 +105,9 @@ public class TlsEngineBench {
         try (FileInputStream in = new FileInputStream("keys.p12")) {
             keys.load(in, "bench".toCharArray());
         }
-        KeyManagerFactory keyManagers = KeyManagerFactory.getInstance("SunX509");
+        // Bouncy Castle's TLS names key types its own way ("EC/secp256r1"), which only its key managers know.
+        KeyManagerFactory keyManagers = provider != null && provider.getName().equals("BCJSSE")
+                ? KeyManagerFactory.getInstance("PKIX", provider) : KeyManagerFactory.getInstance("SunX509");
         keyManagers.init(keys, "bench".toCharArray());
         SSLContext serverContext = provider == null ? SSLContext.getInstance("TLS") : SSLContext.getInstance("TLS", provider);
         serverContext.init(keyManagers.getKeyManagers(), null, null);

@@ -67,7 +67,8 @@ public final class Main {
         }
         settings.notes().forEach(note -> Log.error("%s", note));
 
-        PrintStream output = flushingOnRequest(options.stderr);
+        // A capture on standard output leaves it to the capture alone (and the command's own output).
+        PrintStream output = flushingOnRequest(options.stderr || "-".equals(settings.capture().pcap()));
         Log.configure(options.verbose, System.err);
         try {
             return new Tap(settings, output).run();

@@ -93,6 +93,15 @@ final class Options {
     @Option(names = "--dump-jsonl", paramLabel = "FILE", description = "Write one JSON object per exchange to FILE ('-' for standard output), a line each.")
     String dumpJsonl;
 
+    @Option(names = "--dump-pcap", paramLabel = "FILE", description = "Write every packet of the command, with the TLS secrets of its intercepted connections, to FILE as pcapng ('-' for standard output), for Wireshark and tshark.")
+    String dumpPcap;
+
+    @Option(names = "--pcap-max-size", paramLabel = "BYTES", description = "Stop the --dump-pcap capture once it would grow past BYTES (default: no limit).")
+    long pcapMaxSize;
+
+    @Option(names = "--keylog", paramLabel = "FILE", description = "Write the TLS secrets of the command's intercepted connections to FILE, in the NSS key log (SSLKEYLOGFILE) format.")
+    String keylog;
+
     @Option(names = "--summary", description = "At exit, print a table of the hosts contacted: requests, statuses, bytes each way.")
     boolean summary;
 
@@ -162,7 +171,9 @@ final class Options {
     /**
      * The options that leave the sandbox as an early-start plan made it (EarlyStartPlan): only the
      * relay's behaviour and httptap's output depend on them. The ones whose output matters even when the
-     * command sends nothing (files, a table) make the launcher wait for the JVM whatever happens.
+     * command sends nothing (files, a table) make the launcher wait for the JVM whatever happens. The capture
+     * options are not here: a capture starts with the command's first packet, and its TLS needs another
+     * library on the child's side, so such runs start the command from the JVM.
      */
     static final List<EarlyStartPlan.Flag> EARLY_FLAGS = List.of(
             new EarlyStartPlan.Flag("-v", false, false),
@@ -269,6 +280,8 @@ final class Options {
                 Map.entry("--ca-file", new QuickOption(true, (options, value) -> options.caFile = value)),
                 Map.entry("--dump-har", new QuickOption(true, (options, value) -> options.dumpHar = value)),
                 Map.entry("--dump-jsonl", new QuickOption(true, (options, value) -> options.dumpJsonl = value)),
+                Map.entry("--dump-pcap", new QuickOption(true, (options, value) -> options.dumpPcap = value)),
+                Map.entry("--keylog", new QuickOption(true, (options, value) -> options.keylog = value)),
                 Map.entry("--filter", new QuickOption(true, (options, value) -> options.filter = value)),
                 Map.entry("--passthrough", new QuickOption(true, (options, value) -> options.passThrough = List.of(value))),
                 Map.entry("--allow", new QuickOption(true, (options, value) -> options.allow = List.of(value))),

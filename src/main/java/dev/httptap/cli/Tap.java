@@ -34,8 +34,9 @@ import dev.httptap.tls.CertificateAuthority;
 import dev.httptap.tls.ChildTrust;
 import dev.httptap.tls.Interception;
 import dev.httptap.tls.TlsStartup;
+import dev.httptap.tun.ObservedDevice;
 import dev.httptap.tun.PacketDevice;
-import dev.httptap.tun.TracingDevice;
+import dev.httptap.tun.TcpTracer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URISyntaxException;
@@ -290,16 +291,18 @@ final class Tap {
         RoundFlush printedLines = new RoundFlush(output);
         try (Sandbox sandbox = starter.start();
                 Sinks sinks = Sinks.open(settings.recording(), terminalPrinter(printedLines), output, colour,
-                        privateDir, settings.egress().audit())) {
+                        privateDir, settings.egress().audit());
+                Captures captures = Captures.open(settings.capture(), settings.tunName(), settings.command())) {
             HttpSniffer sniffer = new HttpSniffer(sinks.listener(),
                     new SniffOptions(settings.httpPorts(), settings.httpsPorts()));
             EgressSettings policy = settings.egress();
             EgressGate egress = new EgressGate(policy.policy(), policy.denyDns(), policy.audit(), sinks.names(),
                     sinks.egressListener());
-            Interception interception = interception(sniffer, tls, sinks.upstreamObserver(), egress, awaitTrust);
+            Interception interception = interception(sniffer, tls, sinks.upstreamObserver(), egress, captures, awaitTrust);
             DnsObserver dns = sinks.dnsObserver(settings.printDns() ? new DnsPrinter(output, colour) : DnsObserver.NONE);
-            try (Relay relay = new Relay(device(sandbox), relayConfig(ipv6), interception, dns, sinks.upstreamObserver())) {
-                relay.atEndOfEachRound(printedLines::endRound);
+            try (Relay relay = new Relay(captures.observe(device(sandbox)), relayConfig(ipv6), interception, dns,
+                    sinks.upstreamObserver())) {
+                relay.atEndOfEachRound(captures.afterRound(printedLines::endRound));
                 relay.enforce(egress);
                 sinks.deliverOn(relay);
                 relay.start();
@@ -354,19 +357,19 @@ final class Tap {
 
     /** The sandbox's TUN device, wrapped to print every TCP packet only when --dump-tcp asks (free otherwise). */
     private PacketDevice device(Sandbox sandbox) {
-        return settings.dumpTcp() ? new TracingDevice(sandbox.device(), output) : sandbox.device();
+        return settings.dumpTcp() ? new ObservedDevice(sandbox.device(), new TcpTracer(output)) : sandbox.device();
     }
 
     /** HTTPS interception around the plain sniffer, once the child's trust files are filled (if they wait for it). */
     private Interception interception(HttpSniffer sniffer, TlsStartup tls, UpstreamObserver upstreams,
-            ServerNameCheck serverNames, boolean awaitTrust) throws TapException {
+            ServerNameCheck serverNames, Captures captures, boolean awaitTrust) throws TapException {
         try {
             if (awaitTrust) {
                 tls.awaitChildTrust();
             }
             return new Interception(FlowHandlerFactory.observing(sniffer), sniffer.https(), settings.httpPorts(),
-                    tls.context().withUpstreamObserver(upstreams).withPassThrough(settings.passThrough())
-                            .withServerNameCheck(serverNames));
+                    captures.withSecrets(tls.context().withUpstreamObserver(upstreams).withPassThrough(settings.passThrough())
+                            .withServerNameCheck(serverNames)));
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new TapException(e.getMessage(), e);
         }

@@ -4,10 +4,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What httptap needs from a TLS ClientHello: the server name the client asked for (SNI) and the
- * application protocols it offered (ALPN), in its order of preference.
+ * What httptap needs from a TLS ClientHello: the server name the client asked for (SNI), the
+ * application protocols it offered (ALPN), in its order of preference, and its random (64 lowercase hex
+ * digits), which names the connection in a key log.
  */
-public record ClientHello(Optional<String> serverName, List<String> applicationProtocols) {
+public record ClientHello(Optional<String> serverName, List<String> applicationProtocols, String random) {
     public ClientHello {
         applicationProtocols = List.copyOf(applicationProtocols);
     }

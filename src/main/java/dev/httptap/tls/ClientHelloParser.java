@@ -3,6 +3,7 @@ package dev.httptap.tls;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -105,14 +106,15 @@ public final class ClientHelloParser {
     }
 
     private static ClientHello body(ByteBuffer body) throws MalformedHello {
-        skip(body, 2 + 32, "version and random");
+        skip(body, 2, "version");
+        String random = HexFormat.of().formatHex(bytes(body, 32, "random"));
         vector(body, 1, "session id");
         vector(body, 2, "cipher suites");
         vector(body, 1, "compression methods");
         Optional<String> serverName = Optional.empty();
         List<String> protocols = List.of();
         if (!body.hasRemaining()) {
-            return new ClientHello(serverName, protocols); // a ClientHello may end before its extensions
+            return new ClientHello(serverName, protocols, random); // a ClientHello may end before its extensions
         }
         ByteBuffer extensions = vector(body, 2, "extensions");
         if (body.hasRemaining()) {
@@ -127,7 +129,7 @@ public final class ClientHelloParser {
                 protocols = protocols(data);
             }
         }
-        return new ClientHello(serverName, protocols);
+        return new ClientHello(serverName, protocols, random);
     }
 
     private static Optional<String> serverName(ByteBuffer extension) throws MalformedHello {
@@ -187,6 +189,16 @@ public final class ClientHelloParser {
             throw new MalformedHello(what + " cut short");
         }
         in.position(in.position() + count);
+    }
+
+    /** The next {@code count} bytes, the buffer moved past them. */
+    private static byte[] bytes(ByteBuffer in, int count, String what) throws MalformedHello {
+        if (in.remaining() < count) {
+            throw new MalformedHello(what + " cut short");
+        }
+        byte[] bytes = new byte[count];
+        in.get(bytes);
+        return bytes;
     }
 
     private static final class MalformedHello extends Exception {

@@ -8,24 +8,32 @@ import java.util.List;
 /**
  * What every intercepted connection of a run shares: how servers are checked, the leaves, memory, the
  * destinations the user wants passed through untouched ({@code --passthrough}), who hears about
- * handshakes, rejected servers and connections passed through, and the egress policy's check of the
- * server names.
+ * handshakes, rejected servers and connections passed through, the egress policy's check of the server
+ * names, and who hears the TLS secrets of the child's side (null: nobody, and the run's own TLS library
+ * serves that side).
  */
 public record InterceptionContext(UpstreamTrust trust, LeafContexts leaves, RejectingClients rejecting,
-        List<DestinationPattern> passThrough, UpstreamObserver upstreams, ServerNameCheck serverNames) {
+        List<DestinationPattern> passThrough, UpstreamObserver upstreams, ServerNameCheck serverNames,
+        SecretListener secrets) {
     public InterceptionContext(UpstreamTrust trust, LeafContexts leaves, RejectingClients rejecting) {
-        this(trust, leaves, rejecting, List.of(), UpstreamObserver.NONE, ServerNameCheck.ALL);
+        this(trust, leaves, rejecting, List.of(), UpstreamObserver.NONE, ServerNameCheck.ALL, null);
     }
 
     public InterceptionContext withUpstreamObserver(UpstreamObserver observer) {
-        return new InterceptionContext(trust, leaves, rejecting, passThrough, observer, serverNames);
+        return new InterceptionContext(trust, leaves, rejecting, passThrough, observer, serverNames, secrets);
     }
 
     public InterceptionContext withPassThrough(List<DestinationPattern> patterns) {
-        return new InterceptionContext(trust, leaves, rejecting, List.copyOf(patterns), upstreams, serverNames);
+        return new InterceptionContext(trust, leaves, rejecting, List.copyOf(patterns), upstreams, serverNames, secrets);
     }
 
     public InterceptionContext withServerNameCheck(ServerNameCheck check) {
-        return new InterceptionContext(trust, leaves, rejecting, passThrough, upstreams, check);
+        return new InterceptionContext(trust, leaves, rejecting, passThrough, upstreams, check, secrets);
+    }
+
+    /** The child's side told {@code listener} its secrets, through leaves that can tell them. */
+    public InterceptionContext withSecretListener(SecretListener listener) {
+        return new InterceptionContext(trust, leaves.loggingSecretsTo(listener), rejecting, passThrough, upstreams,
+                serverNames, listener);
     }
 }

@@ -32,6 +32,7 @@ public final class LeafContexts {
     private final Map<String, CompletableFuture<SSLContext>> contexts;
     /** Where leaves are issued: one daemon thread in a run, the caller's thread in tests. */
     private final Executor issuer;
+    private final TlsLibrary library;
     private CertificateAuthority untrusted;
 
     public LeafContexts(Future<CertificateAuthority> authority) {
@@ -43,8 +44,13 @@ public final class LeafContexts {
     }
 
     LeafContexts(Future<CertificateAuthority> authority, int maxEntries, Executor issuer) {
+        this(authority, maxEntries, issuer, TlsLibrary.chosen());
+    }
+
+    private LeafContexts(Future<CertificateAuthority> authority, int maxEntries, Executor issuer, TlsLibrary library) {
         this.authority = authority;
         this.issuer = issuer;
+        this.library = library;
         this.contexts = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, CompletableFuture<SSLContext>> eldest) {
@@ -60,6 +66,14 @@ public final class LeafContexts {
         } else {
             issuing(address);
         }
+    }
+
+    /**
+     * Leaves of the same CA whose handshakes tell {@code listener} their TLS secrets: Bouncy Castle's TLS
+     * instead of the run's library, the only one that gives them (see {@link SecretLoggingCrypto}).
+     */
+    LeafContexts loggingSecretsTo(SecretListener listener) {
+        return new LeafContexts(authority, MAX_ENTRIES, issuer, TlsLibrary.loggingSecrets(listener));
     }
 
     /** The context for a DNS name the client asked for. */
@@ -128,9 +142,9 @@ public final class LeafContexts {
         }
     }
 
-    private static SSLContext context(IssuedCertificate certificate) {
+    private SSLContext context(IssuedCertificate certificate) {
         try {
-            SSLContext context = TlsLibrary.chosen().newContext();
+            SSLContext context = library.newContext();
             context.init(new KeyManager[] {new LeafKeyManager(certificate)}, null, null);
             return context;
         } catch (GeneralSecurityException e) {

@@ -27,7 +27,17 @@ final class LeafKeyManager extends X509ExtendedKeyManager {
 
     @Override
     public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
-        return certificate.key().getAlgorithm().equals(keyType) ? ALIAS : null;
+        return fits(keyType, certificate.key().getAlgorithm()) ? ALIAS : null;
+    }
+
+    /**
+     * Whether a key of {@code algorithm} serves the key type asked for: the JDK and Conscrypt name it ("EC");
+     * Bouncy Castle's TLS, the capture runs' child side, adds the curve in TLS 1.3 ("EC/secp256r1") and names
+     * the key exchange in TLS 1.2 ("ECDHE_ECDSA" for an EC key).
+     */
+    static boolean fits(String keyType, String algorithm) {
+        return keyType.equals(algorithm) || keyType.startsWith(algorithm + "/")
+                || (algorithm.equals("EC") && keyType.equals("ECDHE_ECDSA"));
     }
 
     @Override

@@ -33,6 +33,8 @@ final class TlsEndpoint {
 
     private final SSLEngine engine;
     private final Output output;
+    /** The ClientHello's random when this endpoint's secrets are logged ({@link SecretScope}); else null. */
+    private final String secretsOf;
     /** Network bytes not yet unwrapped, in write mode. */
     private ByteBuffer networkIn;
     private ByteBuffer networkOut;
@@ -41,8 +43,14 @@ final class TlsEndpoint {
     private boolean advancing;
 
     TlsEndpoint(SSLEngine engine, Output output) {
+        this(engine, output, null);
+    }
+
+    /** {@code secretsOf}: the client random the secrets this engine derives are reported under, or null. */
+    TlsEndpoint(SSLEngine engine, Output output, String secretsOf) {
         this.engine = engine;
         this.output = output;
+        this.secretsOf = secretsOf;
         SSLSession session = engine.getSession();
         this.networkIn = ByteBuffer.allocate(session.getPacketBufferSize());
         this.networkOut = ByteBuffer.allocate(session.getPacketBufferSize());
@@ -77,12 +85,28 @@ final class TlsEndpoint {
 
     /** Starts the handshake; a client sends its ClientHello now. */
     void start() throws SSLException {
+        if (secretsOf != null) {
+            inScope(this::begin);
+            return;
+        }
+        begin();
+    }
+
+    private void begin() throws SSLException {
         engine.beginHandshake();
         advance();
     }
 
     /** Takes all of {@code bytes} from the peer. */
     void receive(ByteBuffer bytes) throws SSLException {
+        if (secretsOf != null) {
+            inScope(() -> take(bytes));
+            return;
+        }
+        take(bytes);
+    }
+
+    private void take(ByteBuffer bytes) throws SSLException {
         ByteBuffer input = bytes.duplicate();
         while (input.hasRemaining()) {
             if (!networkIn.hasRemaining()) {
@@ -102,6 +126,14 @@ final class TlsEndpoint {
 
     /** Encrypts all of {@code plaintext} for the peer. */
     void send(ByteBuffer plaintext) throws SSLException {
+        if (secretsOf != null) {
+            inScope(() -> encrypt(plaintext));
+            return;
+        }
+        encrypt(plaintext);
+    }
+
+    private void encrypt(ByteBuffer plaintext) throws SSLException {
         ByteBuffer input = plaintext.duplicate();
         for (int round = 0; input.hasRemaining() && !engine.isOutboundDone(); round++) {
             checkRounds(round);
@@ -118,6 +150,21 @@ final class TlsEndpoint {
             if (wrap(EMPTY).bytesProduced() == 0) {
                 break;
             }
+        }
+    }
+
+    /** Engine work whose derived secrets are this connection's. */
+    @FunctionalInterface
+    private interface EngineWork {
+        void run() throws SSLException;
+    }
+
+    private void inScope(EngineWork work) throws SSLException {
+        String previous = SecretScope.enter(secretsOf);
+        try {
+            work.run();
+        } finally {
+            SecretScope.restore(previous);
         }
     }
 

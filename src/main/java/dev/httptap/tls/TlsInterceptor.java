@@ -265,7 +265,8 @@ final class TlsInterceptor implements FlowHandler {
     private void startClientSide(String protocol) {
         state = State.CLIENT_HANDSHAKE;
         try {
-            downstream = new TlsEndpoint(clientEngine(protocol), new ClientSide());
+            downstream = new TlsEndpoint(clientEngine(protocol), new ClientSide(),
+                    context.secrets() == null ? null : hello.random());
             downstream.start();
         } catch (RuntimeException | SSLException e) {
             giveUp("cannot start TLS with the client: " + e.getMessage());

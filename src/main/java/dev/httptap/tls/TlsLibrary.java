@@ -27,7 +27,7 @@ public final class TlsLibrary {
         static final TlsLibrary LIBRARY = choose(System.getenv());
     }
 
-    /** Conscrypt's provider; null for JSSE, the JDK's default. */
+    /** Conscrypt's or Bouncy Castle's provider; null for JSSE, the JDK's default. */
     private final Provider provider;
 
     private TlsLibrary(Provider provider) {
@@ -65,6 +65,14 @@ public final class TlsLibrary {
             }
             return jsse();
         }
+    }
+
+    /**
+     * Bouncy Castle's TLS, pure Java, telling {@code listener} each TLS 1.3 secret it derives (see
+     * {@link SecretLoggingCrypto}): for the child's side of the connections when a capture asks for the secrets.
+     */
+    static TlsLibrary loggingSecrets(SecretListener listener) {
+        return new TlsLibrary(SecretLoggingCrypto.jsseProvider(listener));
     }
 
     static TlsLibrary jsse() {

@@ -116,7 +116,8 @@ class OptionsTest {
         String help = new CommandLine(new Options()).getUsageMessage();
         for (String flag : List.of("--verbose", "--version", "--no-new-user-namespace", "--stderr", "--tun", "--subnet",
                 "--gateway", "--user", "--uid", "--gid", "--stack", "--no-overlay", "--dump-tcp", "--dump-har", "--http", "--https", "--head", "--body",
-                "--max-body-print", "--print-dns", "--no-exit", "--ca-file", "--insecure")) {
+                "--max-body-print", "--print-dns", "--no-exit", "--ca-file", "--insecure", "--dump-pcap", "--pcap-max-size",
+                "--keylog")) {
             assertTrue(help.contains(flag), flag + " missing from --help");
         }
     }
@@ -137,6 +138,7 @@ class OptionsTest {
                 new String[] {"--ca-file", "/tmp/ca.pem", "--dump-har", "x.har", "--", "curl"},
                 new String[] {"--ca-file=/tmp/ca.pem", "--dump-jsonl=a=b.jsonl", "--filter=host=*.example.com,status=4xx"},
                 new String[] {"--filter", "method=POST", "--head"},
+                new String[] {"--dump-pcap", "x.pcapng", "--keylog=keys.txt", "--", "curl"},
                 new String[] {"--passthrough", "*.example.com", "--", "curl"},
                 new String[] {"--allow", "*.example.com:443", "--deny=10.0.0.0/8", "--policy", "ci.policy", "--deny-dns",
                     "--fail-on-blocked", "--audit", "--", "curl"},
@@ -160,6 +162,8 @@ class OptionsTest {
                 new String[] {"--ca-file="},
                 new String[] {"--dump-har", "@x", "true"},
                 new String[] {"--max-body-print", "10", "true"},
+                new String[] {"--dump-pcap", "-", "true"},
+                new String[] {"--pcap-max-size", "1000", "true"},
                 new String[] {"-v", "", "true"},
                 new String[] {"--tun", "x", "true"},
                 new String[] {"--help"},

@@ -64,6 +64,20 @@ class TapSettingsTest {
     }
 
     @Test
+    void captureOptionsAreChecked() {
+        CaptureSettings capture = settings("--dump-pcap", "-", "--pcap-max-size", "1000", "--keylog", "keys.txt").capture();
+        assertEquals(new CaptureSettings("-", 1000, java.nio.file.Path.of("keys.txt")), capture);
+        assertEquals(new CaptureSettings(null, 0, null), settings().capture());
+        assertEquals("--pcap-max-size must be 0 (no limit) or more bytes",
+                assertThrows(IllegalArgumentException.class, () -> settings("--pcap-max-size", "-1")).getMessage());
+        assertEquals("--dump-pcap and --dump-jsonl cannot both write to standard output",
+                assertThrows(IllegalArgumentException.class, () -> settings("--dump-pcap", "-", "--dump-jsonl", "-"))
+                        .getMessage());
+        assertEquals("--keylog needs a file name",
+                assertThrows(IllegalArgumentException.class, () -> settings("--keylog", "-")).getMessage());
+    }
+
+    @Test
     void quicIsRefusedUnlessAllowed() {
         assertFalse(settings().allowQuic());
         assertTrue(settings("--allow-quic").allowQuic());

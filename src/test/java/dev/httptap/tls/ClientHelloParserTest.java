@@ -25,7 +25,8 @@ class ClientHelloParserTest {
     void readsSniAndAlpnFromCurl() throws IOException {
         byte[] hello = golden("curl-client-hello.hex");
         Result result = ClientHelloParser.parse(ByteBuffer.wrap(hello));
-        assertEquals(new Result.Hello(new ClientHello(Optional.of("example.test"), List.of("h2", "http/1.1")),
+        assertEquals(new Result.Hello(new ClientHello(Optional.of("example.test"), List.of("h2", "http/1.1"),
+                HexFormat.of().formatHex(hello, 11, 43)),
                 hello.length), result);
     }
 
@@ -33,8 +34,8 @@ class ClientHelloParserTest {
     void readsSniAndAlpnFromOpenssl() throws IOException {
         byte[] hello = golden("openssl-client-hello.hex");
         Result result = ClientHelloParser.parse(ByteBuffer.wrap(hello));
-        assertEquals(new Result.Hello(new ClientHello(Optional.of("files.example.test"), List.of("http/1.1")),
-                hello.length), result);
+        assertEquals(new Result.Hello(new ClientHello(Optional.of("files.example.test"), List.of("http/1.1"),
+                HexFormat.of().formatHex(hello, 11, 43)), hello.length), result);
     }
 
     @Test

@@ -21,6 +21,8 @@ final class InMemoryConnection implements FlowPeers {
     private final Queue<byte[]> handlerToClient = new ArrayDeque<>();
     final ByteArrayOutputStream clientReceived = new ByteArrayOutputStream();
     final ByteArrayOutputStream serverReceived = new ByteArrayOutputStream();
+    /** Raw bytes httptap sent the child, TLS records included. */
+    final ByteArrayOutputStream clientRaw = new ByteArrayOutputStream();
     /** Raw bytes that reached the server: what a passed-through connection shows. */
     final ByteArrayOutputStream serverRaw = new ByteArrayOutputStream();
     final TlsEndpoint client;
@@ -136,7 +138,9 @@ final class InMemoryConnection implements FlowPeers {
 
     @Override
     public void sendToClient(ByteBuffer bytes) {
-        handlerToClient.add(copy(bytes));
+        byte[] copy = copy(bytes);
+        clientRaw.writeBytes(copy);
+        handlerToClient.add(copy);
     }
 
     @Override

@@ -72,6 +72,8 @@ class TlsInterceptorTest {
     private final List<String> passedThrough = new java.util.ArrayList<>();
     /** The run's --passthrough patterns. */
     private List<DestinationPattern> passThroughPatterns = List.of();
+    /** Who hears the child side's TLS secrets (--dump-pcap, --keylog); null for nobody. */
+    private SecretListener secrets;
 
     @TempDir
     Path dir;
@@ -98,6 +100,55 @@ class TlsInterceptorTest {
         assertEquals(httptapCa.certificate().getSubjectX500Principal(), shown.getIssuerX500Principal());
         assertEquals(List.of(List.of(2, HOST)), List.copyOf(shown.getSubjectAlternativeNames()));
         assertFalse(connection.reset);
+    }
+
+    /**
+     * With a capture, each TLS 1.3 secret of the child's side is told, under the ClientHello's random, before
+     * any record it protects reaches the child: while only the plaintext ServerHello (and the compatibility
+     * ChangeCipherSpec) have gone out, none encrypted. The exchange crosses as without.
+     */
+    @Test
+    void eachSecretIsToldBeforeAnyRecordItProtectsReachesTheChild() throws Exception {
+        List<String> heard = new java.util.ArrayList<>();
+        InMemoryConnection[] connection = new InMemoryConnection[1];
+        secrets = (label, random, secret) -> heard.add(label + " " + random + ", "
+                + encryptedRecords(connection[0].clientRaw.toByteArray()) + " encrypted records sent");
+        connection[0] = connect(clientTrusting(httptapCa.certificate()), trustingServerCa());
+        connection[0].handshake();
+        connection[0].clientSends(REQUEST);
+        connection[0].serverSends(RESPONSE);
+
+        String random = heard.isEmpty() ? "" : heard.get(0).split("[ ,]")[1];
+        assertTrue(random.matches("[0-9a-f]{64}"), random);
+        assertEquals(List.of("CLIENT_HANDSHAKE_TRAFFIC_SECRET", "SERVER_HANDSHAKE_TRAFFIC_SECRET", "CLIENT_TRAFFIC_SECRET_0",
+                        "SERVER_TRAFFIC_SECRET_0", "EXPORTER_SECRET").stream()
+                        .map(label -> label + " " + random + ", 0 encrypted records sent").toList(),
+                heard);
+        assertEquals(RESPONSE, connection[0].clientText());
+    }
+
+    /** TLS 1.2: the master secret, as the key log's CLIENT_RANDOM, once the client's key exchange is read. */
+    @Test
+    void aTls12ConnectionTellsItsMasterSecret() throws Exception {
+        List<String> heard = new java.util.ArrayList<>();
+        secrets = (label, random, secret) -> heard.add(label + " " + secret.length);
+        InMemoryConnection connection = connect(clientTrusting(httptapCa.certificate(), "TLSv1.2"), trustingServerCa());
+        connection.handshake();
+        connection.clientSends(REQUEST);
+        connection.serverSends(RESPONSE);
+
+        assertEquals("TLSv1.2", connection.client.engine().getSession().getProtocol());
+        assertEquals(List.of("CLIENT_RANDOM 48"), heard);
+        assertEquals(RESPONSE, connection.clientText());
+    }
+
+    /** How many TLS records in {@code bytes} (whole records, back to back) are of type application_data. */
+    private static int encryptedRecords(byte[] bytes) {
+        int count = 0;
+        for (int at = 0; at + 5 <= bytes.length; at += 5 + (((bytes[at + 3] & 0xff) << 8) | (bytes[at + 4] & 0xff))) {
+            count += bytes[at] == 23 ? 1 : 0;
+        }
+        return count;
     }
 
     @Test
@@ -576,6 +627,9 @@ class TlsInterceptorTest {
                         passedThrough.add(server + " " + cause);
                     }
                 });
+        if (secrets != null) {
+            context = context.withSecretListener(secrets);
+        }
         HttpSniffer sniffer = new HttpSniffer(listener, SniffOptions.defaults(), ExchangeClock.SYSTEM);
         connection.handler = new Interception(plain, sniffer.https(), Set.of(80), context)
                 .open(FLOW, new InetSocketAddress("127.0.0.1", 443), connection);
@@ -589,13 +643,18 @@ class TlsInterceptorTest {
     }
 
     private static SSLContext clientTrusting(X509Certificate anchor) {
+        return clientTrusting(anchor, "TLS");
+    }
+
+    /** {@code protocol}: the SSLContext's, e.g. "TLSv1.2" for a client that offers nothing newer. */
+    private static SSLContext clientTrusting(X509Certificate anchor, String protocol) {
         try {
             KeyStore anchors = KeyStore.getInstance("PKCS12");
             anchors.load(null, null);
             anchors.setCertificateEntry("anchor", anchor);
             TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             factory.init(anchors);
-            SSLContext context = SSLContext.getInstance("TLS");
+            SSLContext context = SSLContext.getInstance(protocol);
             context.init(null, factory.getTrustManagers(), null);
             return context;
         } catch (Exception e) {

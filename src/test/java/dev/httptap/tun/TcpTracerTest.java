@@ -20,14 +20,14 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The {@code --dump-tcp} decorator over an in-memory device. */
-class TracingDeviceTest {
+/** The {@code --dump-tcp} lines, through the observing decorator over an in-memory device. */
+class TcpTracerTest {
     private static final Ipv4Address CHILD = Ipv4Address.of(10, 1, 1, 100);
     private static final Ipv4Address SERVER = Ipv4Address.of(169, 254, 77, 65);
 
     private final FakeDevice fake = new FakeDevice();
     private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
-    private final TracingDevice device = new TracingDevice(fake, new PrintStream(printed, true, StandardCharsets.UTF_8));
+    private final ObservedDevice device = new ObservedDevice(fake, new TcpTracer(new PrintStream(printed, true, StandardCharsets.UTF_8)));
 
     @Test
     void readPacketsArePrintedAsFromTheChildAndLandWhereTheDeviceWroteThem() throws Exception {
