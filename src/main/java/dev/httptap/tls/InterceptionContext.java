@@ -9,31 +9,36 @@ import java.util.List;
  * What every intercepted connection of a run shares: how servers are checked, the leaves, memory, the
  * destinations the user wants passed through untouched ({@code --passthrough}), who hears about
  * handshakes, rejected servers and connections passed through, the egress policy's check of the server
- * names, and who hears the TLS secrets of the child's side (null: nobody, and the run's own TLS library
- * serves that side).
+ * names, who hears the TLS secrets of the child's side (null: nobody, and the run's own TLS library
+ * serves that side), and what runs when a child first offers HTTP/2 (work its connection would otherwise
+ * wait for, started beside the handshakes).
  */
 public record InterceptionContext(UpstreamTrust trust, LeafContexts leaves, RejectingClients rejecting,
         List<DestinationPattern> passThrough, UpstreamObserver upstreams, ServerNameCheck serverNames,
-        SecretListener secrets) {
+        SecretListener secrets, Runnable h2Offered) {
     public InterceptionContext(UpstreamTrust trust, LeafContexts leaves, RejectingClients rejecting) {
-        this(trust, leaves, rejecting, List.of(), UpstreamObserver.NONE, ServerNameCheck.ALL, null);
+        this(trust, leaves, rejecting, List.of(), UpstreamObserver.NONE, ServerNameCheck.ALL, null, () -> {});
     }
 
     public InterceptionContext withUpstreamObserver(UpstreamObserver observer) {
-        return new InterceptionContext(trust, leaves, rejecting, passThrough, observer, serverNames, secrets);
+        return new InterceptionContext(trust, leaves, rejecting, passThrough, observer, serverNames, secrets, h2Offered);
     }
 
     public InterceptionContext withPassThrough(List<DestinationPattern> patterns) {
-        return new InterceptionContext(trust, leaves, rejecting, List.copyOf(patterns), upstreams, serverNames, secrets);
+        return new InterceptionContext(trust, leaves, rejecting, List.copyOf(patterns), upstreams, serverNames, secrets, h2Offered);
     }
 
     public InterceptionContext withServerNameCheck(ServerNameCheck check) {
-        return new InterceptionContext(trust, leaves, rejecting, passThrough, upstreams, check, secrets);
+        return new InterceptionContext(trust, leaves, rejecting, passThrough, upstreams, check, secrets, h2Offered);
+    }
+
+    public InterceptionContext whenH2Offered(Runnable action) {
+        return new InterceptionContext(trust, leaves, rejecting, passThrough, upstreams, serverNames, secrets, action);
     }
 
     /** The child's side told {@code listener} its secrets, through leaves that can tell them. */
     public InterceptionContext withSecretListener(SecretListener listener) {
         return new InterceptionContext(trust, leaves.loggingSecretsTo(listener), rejecting, passThrough, upstreams,
-                serverNames, listener);
+                serverNames, listener, h2Offered);
     }
 }

@@ -93,6 +93,9 @@ final class TlsInterceptor implements FlowHandler {
         interceptor.earlyClientBytes.add(clientHello);
         // The child's leaf is made beside the server's handshake, which it would otherwise follow.
         context.leaves().prepare(hello.serverName(), flow.server().getAddress());
+        if (hello.applicationProtocols().contains(H2)) {
+            context.h2Offered().run();
+        }
         try {
             interceptor.upstream.start();
         } catch (SSLException e) {

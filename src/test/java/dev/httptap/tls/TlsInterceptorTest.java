@@ -62,6 +62,8 @@ class TlsInterceptorTest {
     private final CertificateAuthority serverCa = CertificateAuthority.create(Instant.now());
     private final CertificateAuthority httptapCa = CertificateAuthority.create(Instant.now());
     /** The leaves httptap shows children, kept across the connections of a test as across those of a run. */
+    /** How often the context was told a child offered h2. */
+    private int h2Offers;
     private final LeafContexts httptapLeaves = new LeafContexts(CompletableFuture.completedFuture(httptapCa), LeafContexts.MAX_ENTRIES, Runnable::run);
     private final RecordingListener listener = new RecordingListener();
     private final RejectingClients rejecting = new RejectingClients();
@@ -196,6 +198,14 @@ class TlsInterceptorTest {
         assertEquals(response, connection.clientText());
         assertEquals("finished GET https://" + HOST + "/items 200 COMPLETE 0/5", listener.events.get(listener.events.size() - 1));
         assertEquals("HTTP/2", listener.finished.get(0).request().version());
+    }
+
+    @Test
+    void httpTwoSetUpStartsWhenAClientOffersH2AndOnlyThen() throws IOException {
+        connect(clientTrusting(httptapCa.certificate()), trustingServerCa(), HOST, "http/1.1").handshake();
+        assertEquals(0, h2Offers);
+        connect(clientTrusting(httptapCa.certificate()), trustingServerCa(), HOST, "h2", "http/1.1").handshake();
+        assertEquals(1, h2Offers);
     }
 
     @Test
@@ -630,6 +640,7 @@ class TlsInterceptorTest {
         if (secrets != null) {
             context = context.withSecretListener(secrets);
         }
+        context = context.whenH2Offered(() -> h2Offers++);
         HttpSniffer sniffer = new HttpSniffer(listener, SniffOptions.defaults(), ExchangeClock.SYSTEM);
         connection.handler = new Interception(plain, sniffer.https(), Set.of(80), context)
                 .open(FLOW, new InetSocketAddress("127.0.0.1", 443), connection);
