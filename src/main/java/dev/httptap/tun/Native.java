@@ -106,12 +106,14 @@ public final class Native {
      * Binds through jnr-ffi's reflection loader, not its default one, which generates a class with ASM:
      * ASM's classes are too old for the start-up archive, and generating cost ~80 ms more CPU (and a C2
      * compile of ASM) on the path to the child's first request. The price is ~100 ns more per call, next
-     * to the system call itself. {@code failImmediately} makes every function's invoker here, in the
-     * background, instead of at its first call.
+     * to the system call itself. Each function's invoker is made at its first call (~2-5 ms each in a cold
+     * JVM), so a run makes only those it uses: making all of them here in the background first
+     * ({@code failImmediately}) kept the main thread waiting ~20-40 ms longer for the binding before the relay
+     * could start (first plain request 268-285 ms against 243-249, alternating runs; docs/benchmarks.md).
      */
     private static <T> T bind(Class<T> calls) {
         System.setProperty("jnr.ffi.asm.enabled", "false"); // read once, by the loader jnr-ffi picks
-        return LibraryLoader.create(calls).failImmediately().load("c");
+        return LibraryLoader.create(calls).load("c");
     }
 
     private static <T> void settle(CompletableFuture<T> result, Supplier<T> work) {
