@@ -24,7 +24,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * {@code --dump-pcap} and {@code --keylog}: tshark, given nothing but the capture, reads the exchanges
  * httptap printed, in clear for HTTPS too (TLS 1.3 and 1.2, HTTP/1.1 and HTTP/2: the secrets travel inside
- * the file), and DNS; a capture cut by SIGINT, SIGTERM or {@code --pcap-max-size} still reads.
+ * the file), and DNS; a capture cut by SIGINT, SIGTERM or {@code --pcap-max-size} still reads. A client
+ * refusing httptap's CA is told as without a capture.
  */
 class CaptureIT {
     private static final Pattern EXCHANGE = Pattern.compile("<--- (\\d{3}) (\\S+) \\(");
@@ -130,6 +131,25 @@ class CaptureIT {
                 () -> assertEquals(List.of("200 /hello"), printedExchanges(run)),
                 () -> assertEquals(List.of("/hello"), Tshark.fields(capture, "http2.headers.path", "http2.headers.path")),
                 () -> assertEquals(List.of("200"), Tshark.fields(capture, "http2.headers.status", "http2.headers.status")));
+    }
+
+    /**
+     * A JVM trusting the server's CA only refuses httptap's leaf with an alert, which Bouncy Castle's TLS (the
+     * child's side of a capture run) words its own way: still a refusal, reported once and then passed through.
+     */
+    @Test
+    void aClientRefusingHttptapsCaIsReportedAndThenPassedThroughAsWithoutACapture() throws Exception {
+        String url = "https://" + Httptap.HOST + ":" + https.port() + "/hello";
+        ProcessRun run = OwnTrustJvm.command(dir, caFile, OwnTrustJvm.ALERTING, url, LocalHttpServer.HELLO_BODY)
+                .flags("--ca-file", caFile.toString(), "--keylog", dir.resolve("refused.keys").toString()).run();
+
+        assertAll(run.describe(),
+                () -> assertEquals(0, run.exitCode()),
+                () -> assertTrue(run.programStdout().startsWith("refused\n"), "the first connection refused the CA"),
+                () -> assertTrue(run.programStdout().endsWith("\n" + LocalHttpServer.HELLO_BODY), "the last one passed through"),
+                () -> assertEquals(List.of("<--- PASSTHROUGH " + Httptap.HOST + ":" + https.port()
+                        + ": the client does not trust httptap's CA"), ProcessRun.exchangeLines(run.stdoutLines())),
+                () -> assertEquals("", run.stderrText()));
     }
 
     /** Ctrl-C (SIGINT, as from a terminal's kill) or SIGTERM ends the command, and the capture still reads. */
