@@ -2,6 +2,7 @@ package dev.httptap.tls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -74,6 +75,8 @@ class TlsInterceptorTest {
     private List<DestinationPattern> passThroughPatterns = List.of();
     /** Who hears the child side's TLS secrets (--dump-pcap, --keylog); null for nobody. */
     private SecretListener secrets;
+    /** The leaves shown the child when {@link #secrets} is set, made on the first connection. */
+    private LeafContexts loggingLeaves;
 
     @TempDir
     Path dir;
@@ -424,6 +427,35 @@ class TlsInterceptorTest {
         assertEquals(1, childTrust.serverChecks, "the second connection resumed: no certificate to check");
     }
 
+    /**
+     * A TLS 1.2 child resuming its session under a capture derives no master secret: the session's is told again,
+     * under the new connection's random, so that its records decrypt even where the first connection is not
+     * in the capture. Told once per connection.
+     */
+    @Test
+    void aTls12ChildResumingItsSessionTellsTheMasterSecretUnderItsNewRandom() throws Exception {
+        List<String> heard = new java.util.ArrayList<>();
+        secrets = (label, random, secret) -> heard.add(label + " " + random + " " + java.util.HexFormat.of().formatHex(secret));
+        UpstreamTrust trust = trustingServerCa();
+        CountingTrust childTrust = new CountingTrust();
+        SSLContext child = SSLContext.getInstance("TLSv1.2");
+        child.init(null, new javax.net.ssl.TrustManager[] {childTrust}, null);
+        for (int i = 0; i < 2; i++) {
+            InMemoryConnection connection = connect(child, trust);
+            connection.handshake();
+            connection.clientSends(REQUEST);
+            connection.serverSends(RESPONSE);
+            assertEquals(RESPONSE, connection.clientText());
+        }
+        assertEquals(1, childTrust.serverChecks, "the second connection resumed: no certificate to check");
+        assertEquals(2, heard.size(), heard::toString);
+        String[] first = heard.get(0).split(" ");
+        String[] second = heard.get(1).split(" ");
+        assertEquals(List.of("CLIENT_RANDOM", "CLIENT_RANDOM"), List.of(first[0], second[0]));
+        assertNotEquals(first[1], second[1], "each under its own connection's random");
+        assertEquals(first[2], second[2], "the session's one master secret");
+    }
+
     @Test
     void aServerThatFailedVerificationIsCheckedAgainOnEveryConnection() throws IOException {
         UpstreamTrust systemDefaults = UpstreamTrust.create(Optional.empty(), false);
@@ -639,7 +671,10 @@ class TlsInterceptorTest {
                     }
                 });
         if (secrets != null) {
-            context = context.withSecretListener(secrets);
+            // The run's one set of leaves that tell secrets, whose session caches its connections share.
+            loggingLeaves = loggingLeaves != null ? loggingLeaves : httptapLeaves.loggingSecretsTo(secrets);
+            context = new InterceptionContext(context.trust(), loggingLeaves, context.rejecting(), context.passThrough(),
+                    context.upstreams(), context.serverNames(), secrets);
         }
         HttpSniffer sniffer = new HttpSniffer(listener, SniffOptions.defaults(), ExchangeClock.SYSTEM);
         connection.handler = new Interception(plain, sniffer.https(), Set.of(80), context)
