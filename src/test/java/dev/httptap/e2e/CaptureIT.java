@@ -32,6 +32,25 @@ class CaptureIT {
     private static final Set<String> TLS13_LABELS = Set.of("CLIENT_HANDSHAKE_TRAFFIC_SECRET",
             "SERVER_HANDSHAKE_TRAFFIC_SECRET", "CLIENT_TRAFFIC_SECRET_0", "SERVER_TRAFFIC_SECRET_0", "EXPORTER_SECRET");
 
+    /**
+     * GETs argv[3:] from host argv[1], port argv[2], over TLS 1.2, a connection each, each resuming the session of
+     * the one before; prints whether each resumed.
+     */
+    private static final String RESUMING_TLS12_CLIENT = """
+            import socket, ssl, sys
+            host, port = sys.argv[1], int(sys.argv[2])
+            context = ssl.create_default_context()
+            context.maximum_version = ssl.TLSVersion.TLSv1_2
+            session = None
+            for path in sys.argv[3:]:
+                with context.wrap_socket(socket.create_connection((host, port)), server_hostname=host, session=session) as tls:
+                    tls.sendall(f"GET {path} HTTP/1.1\\r\\nHost: {host}:{port}\\r\\nConnection: close\\r\\n\\r\\n".encode())
+                    while tls.recv(65536):
+                        pass
+                    print(tls.session_reused)
+                    session = tls.session
+            """;
+
     @TempDir
     static Path dir;
     private static Path caFile;
@@ -117,6 +136,29 @@ class CaptureIT {
                         .toList()),
                 () -> assertEquals(1, keys.size(), "one line: " + keys),
                 () -> assertTrue(keys.get(0).matches("CLIENT_RANDOM [0-9a-f]{64} [0-9a-f]{96}"), keys.get(0)));
+    }
+
+    /**
+     * A TLS 1.2 client resuming its session on a second connection: the abbreviated handshake derives no master
+     * secret, yet the key log has a line for each connection's random, and both read in clear.
+     */
+    @Test
+    void aResumedTls12SessionIsLoggedUnderItsOwnRandom() throws IOException {
+        Path capture = dir.resolve("resumed.pcapng");
+        Path keyLog = dir.resolve("resumed.keys");
+        ProcessRun run = Httptap.command("python3", "-c", RESUMING_TLS12_CLIENT, Httptap.HOST,
+                        Integer.toString(https.port()), "/hello", "/nothing-here")
+                .flags("--ca-file", caFile.toString(), "--dump-pcap", capture.toString(), "--keylog", keyLog.toString())
+                .run();
+
+        List<String> keyedRandoms = Files.readAllLines(keyLog).stream().map(line -> line.split(" ")[1]).toList();
+        assertAll(run.describe(),
+                () -> assertEquals(0, run.exitCode()),
+                () -> assertEquals("False\nTrue\n", run.programStdout(), "the second connection resumed"),
+                () -> assertEquals(Tshark.fields(capture, "tls.handshake.type == 1", "tls.handshake.random"), keyedRandoms,
+                        "a CLIENT_RANDOM line for each ClientHello"),
+                () -> assertEquals(List.of("200 /hello", "404 /nothing-here"), tsharkExchanges(capture, "http",
+                        "http.request.uri", "http.response.code")));
     }
 
     @Test
