@@ -413,18 +413,26 @@ class TlsInterceptorTest {
     /** Conscrypt issues no session tickets unless asked to, and a TLS 1.3 client resumes only with one. */
     @Test
     void theChildResumesItsSessionOnItsNextConnection() throws Exception {
+        assertEquals(1, serverChecksOverTwoConnections("TLS"), "the second connection resumed: no certificate to check");
+    }
+
+    /**
+     * How many times a child of {@code protocol} (its SSLContext's) checked the server's certificate over two
+     * connections, each with an exchange, with a session cache between them.
+     */
+    private int serverChecksOverTwoConnections(String protocol) throws Exception {
         UpstreamTrust trust = trustingServerCa();
         CountingTrust childTrust = new CountingTrust();
-        SSLContext child = SSLContext.getInstance("TLS");
+        SSLContext child = SSLContext.getInstance(protocol);
         child.init(null, new javax.net.ssl.TrustManager[] {childTrust}, null);
         for (int i = 0; i < 2; i++) {
             InMemoryConnection connection = connect(child, trust);
             connection.handshake();
             connection.clientSends(REQUEST);
-            connection.serverSends(RESPONSE); // the ticket comes with the first records after the handshake
+            connection.serverSends(RESPONSE); // a TLS 1.3 ticket comes with the first records after the handshake
             assertEquals(RESPONSE, connection.clientText());
         }
-        assertEquals(1, childTrust.serverChecks, "the second connection resumed: no certificate to check");
+        return childTrust.serverChecks;
     }
 
     /**
@@ -436,18 +444,7 @@ class TlsInterceptorTest {
     void aTls12ChildResumingItsSessionTellsTheMasterSecretUnderItsNewRandom() throws Exception {
         List<String> heard = new java.util.ArrayList<>();
         secrets = (label, random, secret) -> heard.add(label + " " + random + " " + java.util.HexFormat.of().formatHex(secret));
-        UpstreamTrust trust = trustingServerCa();
-        CountingTrust childTrust = new CountingTrust();
-        SSLContext child = SSLContext.getInstance("TLSv1.2");
-        child.init(null, new javax.net.ssl.TrustManager[] {childTrust}, null);
-        for (int i = 0; i < 2; i++) {
-            InMemoryConnection connection = connect(child, trust);
-            connection.handshake();
-            connection.clientSends(REQUEST);
-            connection.serverSends(RESPONSE);
-            assertEquals(RESPONSE, connection.clientText());
-        }
-        assertEquals(1, childTrust.serverChecks, "the second connection resumed: no certificate to check");
+        assertEquals(1, serverChecksOverTwoConnections("TLSv1.2"), "the second connection resumed: no certificate to check");
         assertEquals(2, heard.size(), heard::toString);
         String[] first = heard.get(0).split(" ");
         String[] second = heard.get(1).split(" ");
