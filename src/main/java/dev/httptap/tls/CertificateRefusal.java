@@ -8,7 +8,7 @@ import javax.net.ssl.SSLException;
 
 /**
  * Tells a child that refused httptap's certificate from one whose handshake failed otherwise, in JSSE's
- * words or BoringSSL's. Only a fatal
+ * words, BoringSSL's or Bouncy Castle's (the child's side of a capture run). Only a fatal
  * alert about the certificate (RFC 8446 section 6.2), encrypted or in the clear, is a refusal: the child checked the leaf and did not
  * trust it, and will again; so is a TLS 1.3 child hanging up right after it read httptap's whole flight
  * ({@link #holdsChangeCipherSpec}). A close or reset before that is not (a client racing two connections
@@ -34,7 +34,11 @@ final class CertificateRefusal {
             String message = cause.getMessage();
             if (message != null && message.startsWith(RECEIVED_ALERT)) {
                 String alert = message.substring(RECEIVED_ALERT.length()).trim();
-                return CERTIFICATE_ALERTS.containsValue(alert) ? Optional.of(alert) : Optional.empty();
+                return certificateAlertNamed(alert);
+            }
+            Optional<String> bouncyCastle = BouncyCastleAlert.receivedIn(cause);
+            if (bouncyCastle.isPresent()) {
+                return certificateAlertNamed(bouncyCastle.get());
             }
             Optional<BoringSslError> boringSsl = BoringSslError.in(message);
             if (boringSsl.isPresent()) {
@@ -43,6 +47,10 @@ final class CertificateRefusal {
             }
         }
         return Optional.empty();
+    }
+
+    private static Optional<String> certificateAlertNamed(String alert) {
+        return CERTIFICATE_ALERTS.containsValue(alert) ? Optional.of(alert) : Optional.empty();
     }
 
     /**

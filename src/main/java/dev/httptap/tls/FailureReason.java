@@ -5,7 +5,10 @@ import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
 import javax.net.ssl.SSLException;
 
-/** A TLS failure in words for the user: the root cause, without Java's class names or BoringSSL's codes. */
+/**
+ * A TLS failure in words for the user: the root cause, without Java's class names or BoringSSL's and Bouncy
+ * Castle's codes.
+ */
 final class FailureReason {
     private FailureReason() {}
 
@@ -27,6 +30,9 @@ final class FailureReason {
         if (message == null) {
             return cause.getClass().getSimpleName();
         }
-        return BoringSslError.in(message).map(BoringSslError::words).orElse(message);
+        Throwable root = cause;
+        return BoringSslError.in(message).map(BoringSslError::words)
+                .or(() -> BouncyCastleAlert.receivedIn(root).map(alert -> "Received fatal alert: " + alert))
+                .orElse(message);
     }
 }

@@ -26,6 +26,8 @@ final class LoggedSecret extends JceTlsSecret {
     private static final Set<String> MASTER_SECRET_LABELS = Set.of("master secret", "extended master secret");
 
     private final SecretLoggingCrypto logging;
+    /** The client random this TLS 1.2 master secret was told under; null for any other secret. */
+    private String masterSecretOf;
 
     LoggedSecret(SecretLoggingCrypto crypto, byte[] data) {
         super(crypto, data);
@@ -58,9 +60,24 @@ final class LoggedSecret extends JceTlsSecret {
     public synchronized TlsSecret deriveUsingPRF(int prfAlgorithm, String label, byte[] seed, int length) {
         LoggedSecret derived = of(logging, super.deriveUsingPRF(prfAlgorithm, label, seed, length));
         if (MASTER_SECRET_LABELS.contains(label)) {
-            logging.derived("CLIENT_RANDOM", copyData(derived));
+            derived.masterSecretOf = logging.derived("CLIENT_RANDOM", copyData(derived));
         }
         return derived;
+    }
+
+    /**
+     * A copy of this secret, as Bouncy Castle takes one into the session a full handshake makes and out of the
+     * session a resumed handshake (TLS 1.2's abbreviated one, which derives no master secret) takes up. A master
+     * secret taken up by a connection other than the one it was told for is told again, under that one's random.
+     */
+    synchronized LoggedSecret adopted() {
+        LoggedSecret copy = new LoggedSecret(logging, copyData(this));
+        copy.masterSecretOf = masterSecretOf;
+        String connection = SecretScope.clientRandom();
+        if (masterSecretOf != null && connection != null && !connection.equals(masterSecretOf)) {
+            copy.masterSecretOf = logging.derived("CLIENT_RANDOM", copyData(copy));
+        }
+        return copy;
     }
 
     /** The label of an HkdfLabel (uint16 length, opaque label<7..255>, opaque context<0..255>), or "". */

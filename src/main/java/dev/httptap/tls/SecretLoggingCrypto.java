@@ -18,7 +18,7 @@ import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
  * Bouncy Castle's JCA crypto for TLS, whose secrets are {@link LoggedSecret}s: TLS 1.3's key schedule starts
  * from {@link #hkdfInit}, the early secret's zeros, and TLS 1.2's from the ECDHE agreement's pre-master secret
  * ({@link #createECDomain}: httptap's leaves have EC keys, so ECDHE is the only key exchange they do); every
- * secret derived from either reports itself. Secrets derived outside a {@link SecretScope} (the upstream side
+ * secret derived from either reports itself, and a resumed TLS 1.2 session's master secret again ({@link #adoptSecret}). Secrets derived outside a {@link SecretScope} (the upstream side
  * never is in one) go unreported.
  */
 final class SecretLoggingCrypto extends JcaTlsCrypto {
@@ -102,10 +102,18 @@ final class SecretLoggingCrypto extends JcaTlsCrypto {
         }
     }
 
-    void derived(String keyLogLabel, byte[] secret) {
+    /** TLS 1.2's master secret as a session keeps it, and as a connection resuming that session takes it up. */
+    @Override
+    public TlsSecret adoptSecret(TlsSecret secret) {
+        return secret instanceof LoggedSecret logged ? logged.adopted() : super.adoptSecret(secret);
+    }
+
+    /** Tells the listener {@code secret} of the connection driven on this thread; returns its client random, or null. */
+    String derived(String keyLogLabel, byte[] secret) {
         String clientRandom = SecretScope.clientRandom();
         if (clientRandom != null) {
             listener.onSecret(keyLogLabel, clientRandom, secret);
         }
+        return clientRandom;
     }
 }

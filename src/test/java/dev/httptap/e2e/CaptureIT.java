@@ -24,12 +24,32 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * {@code --dump-pcap} and {@code --keylog}: tshark, given nothing but the capture, reads the exchanges
  * httptap printed, in clear for HTTPS too (TLS 1.3 and 1.2, HTTP/1.1 and HTTP/2: the secrets travel inside
- * the file), and DNS; a capture cut by SIGINT, SIGTERM or {@code --pcap-max-size} still reads.
+ * the file), and DNS; a capture cut by SIGINT, SIGTERM or {@code --pcap-max-size} still reads. A client
+ * refusing httptap's CA is told as without a capture.
  */
 class CaptureIT {
     private static final Pattern EXCHANGE = Pattern.compile("<--- (\\d{3}) (\\S+) \\(");
     private static final Set<String> TLS13_LABELS = Set.of("CLIENT_HANDSHAKE_TRAFFIC_SECRET",
             "SERVER_HANDSHAKE_TRAFFIC_SECRET", "CLIENT_TRAFFIC_SECRET_0", "SERVER_TRAFFIC_SECRET_0", "EXPORTER_SECRET");
+
+    /**
+     * GETs argv[3:] from host argv[1], port argv[2], over TLS 1.2, a connection each, each resuming the session of
+     * the one before; prints whether each resumed.
+     */
+    private static final String RESUMING_TLS12_CLIENT = """
+            import socket, ssl, sys
+            host, port = sys.argv[1], int(sys.argv[2])
+            context = ssl.create_default_context()
+            context.maximum_version = ssl.TLSVersion.TLSv1_2
+            session = None
+            for path in sys.argv[3:]:
+                with context.wrap_socket(socket.create_connection((host, port)), server_hostname=host, session=session) as tls:
+                    tls.sendall(f"GET {path} HTTP/1.1\\r\\nHost: {host}:{port}\\r\\nConnection: close\\r\\n\\r\\n".encode())
+                    while tls.recv(65536):
+                        pass
+                    print(tls.session_reused)
+                    session = tls.session
+            """;
 
     @TempDir
     static Path dir;
@@ -118,6 +138,29 @@ class CaptureIT {
                 () -> assertTrue(keys.get(0).matches("CLIENT_RANDOM [0-9a-f]{64} [0-9a-f]{96}"), keys.get(0)));
     }
 
+    /**
+     * A TLS 1.2 client resuming its session on a second connection: the abbreviated handshake derives no master
+     * secret, yet the key log has a line for each connection's random, and both read in clear.
+     */
+    @Test
+    void aResumedTls12SessionIsLoggedUnderItsOwnRandom() throws IOException {
+        Path capture = dir.resolve("resumed.pcapng");
+        Path keyLog = dir.resolve("resumed.keys");
+        ProcessRun run = Httptap.command("python3", "-c", RESUMING_TLS12_CLIENT, Httptap.HOST,
+                        Integer.toString(https.port()), "/hello", "/nothing-here")
+                .flags("--ca-file", caFile.toString(), "--dump-pcap", capture.toString(), "--keylog", keyLog.toString())
+                .run();
+
+        List<String> keyedRandoms = Files.readAllLines(keyLog).stream().map(line -> line.split(" ")[1]).toList();
+        assertAll(run.describe(),
+                () -> assertEquals(0, run.exitCode()),
+                () -> assertEquals("False\nTrue\n", run.programStdout(), "the second connection resumed"),
+                () -> assertEquals(Tshark.fields(capture, "tls.handshake.type == 1", "tls.handshake.random"), keyedRandoms,
+                        "a CLIENT_RANDOM line for each ClientHello"),
+                () -> assertEquals(List.of("200 /hello", "404 /nothing-here"), tsharkExchanges(capture, "http",
+                        "http.request.uri", "http.response.code")));
+    }
+
     @Test
     void httpsOverHttp2IsDecryptedWithTheSecretsInside() {
         Path capture = dir.resolve("h2.pcapng");
@@ -130,6 +173,25 @@ class CaptureIT {
                 () -> assertEquals(List.of("200 /hello"), printedExchanges(run)),
                 () -> assertEquals(List.of("/hello"), Tshark.fields(capture, "http2.headers.path", "http2.headers.path")),
                 () -> assertEquals(List.of("200"), Tshark.fields(capture, "http2.headers.status", "http2.headers.status")));
+    }
+
+    /**
+     * A JVM trusting the server's CA only refuses httptap's leaf with an alert, which Bouncy Castle's TLS (the
+     * child's side of a capture run) words its own way: still a refusal, reported once and then passed through.
+     */
+    @Test
+    void aClientRefusingHttptapsCaIsReportedAndThenPassedThroughAsWithoutACapture() throws Exception {
+        String url = "https://" + Httptap.HOST + ":" + https.port() + "/hello";
+        ProcessRun run = OwnTrustJvm.command(dir, caFile, OwnTrustJvm.ALERTING, url, LocalHttpServer.HELLO_BODY)
+                .flags("--ca-file", caFile.toString(), "--keylog", dir.resolve("refused.keys").toString()).run();
+
+        assertAll(run.describe(),
+                () -> assertEquals(0, run.exitCode()),
+                () -> assertTrue(run.programStdout().startsWith("refused\n"), "the first connection refused the CA"),
+                () -> assertTrue(run.programStdout().endsWith("\n" + LocalHttpServer.HELLO_BODY), "the last one passed through"),
+                () -> assertEquals(List.of("<--- PASSTHROUGH " + Httptap.HOST + ":" + https.port()
+                        + ": the client does not trust httptap's CA"), ProcessRun.exchangeLines(run.stdoutLines())),
+                () -> assertEquals("", run.stderrText()));
     }
 
     /** Ctrl-C (SIGINT, as from a terminal's kill) or SIGTERM ends the command, and the capture still reads. */

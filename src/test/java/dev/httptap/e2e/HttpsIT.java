@@ -7,14 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -36,64 +32,6 @@ class HttpsIT {
     /** host.httptap.local's IPv6 alias, written out in full as a user might type it. */
     private static final String HOST_V6_IN_FULL = "fd77:6874:7470:0:0:0:a9fe:4d41";
     private static final String HOST_V6 = "[fd77:6874:7470::a9fe:4d41]";
-    /**
-     * Two requests racing on connections of their own, then one more, with HttpsURLConnection (as most Java
-     * clients, it sends an alert when it refuses a certificate; java.net.http's HttpClient just hangs up):
-     * without help a JVM whose trust store lacks httptap's CA refuses the first ones, and the last one
-     * reaches the server, passed through.
-     */
-    private static final String OWN_TRUST_CLIENT = """
-            import java.net.URL;
-            import java.util.concurrent.CompletableFuture;
-            import java.util.concurrent.Executor;
-
-            public class OwnTrust {
-                public static void main(String[] args) throws Exception {
-                    URL url = new URL(args[0]);
-                    Executor ownThread = task -> {
-                        Thread thread = new Thread(task);
-                        thread.setDaemon(true);
-                        thread.start();
-                    };
-                    CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> get(url), ownThread);
-                    CompletableFuture<String> second = CompletableFuture.supplyAsync(() -> get(url), ownThread);
-                    System.out.println(first.get().equals(args[1]) ? "ok" : first.get());
-                    System.out.println(second.get().equals(args[1]) ? "ok" : second.get());
-                    System.out.print(get(url));
-                }
-
-                static String get(URL url) {
-                    try (var in = url.openConnection().getInputStream()) {
-                        return new String(in.readAllBytes());
-                    } catch (Exception e) {
-                        return "refused";
-                    }
-                }
-            }
-            """;
-
-    /** java.net.http's HttpClient, which refuses a certificate by hanging up: twice in turn. */
-    private static final String SILENT_CLIENT = """
-            import java.net.URI;
-            import java.net.http.HttpClient;
-            import java.net.http.HttpRequest;
-            import java.net.http.HttpResponse;
-
-            public class Silent {
-                public static void main(String[] args) throws Exception {
-                    HttpRequest request = HttpRequest.newBuilder(URI.create(args[0])).build();
-                    for (int i = 0; i < 2; i++) {
-                        try {
-                            System.out.print(HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()).body());
-                        } catch (java.io.IOException e) {
-                            System.out.println("refused");
-                        }
-                    }
-                }
-            }
-            """;
-
-
     @TempDir
     Path dir;
     private Path caFile;
@@ -363,7 +301,7 @@ class HttpsIT {
 
     @Test
     void aJdkHttpClientRefusingByHangingUpIsReportedAndThenPassedThrough() throws Exception {
-        ProcessRun run = ownTrustJvm("Silent", SILENT_CLIENT).flags("--ca-file", caFile.toString()).run();
+        ProcessRun run = OwnTrustJvm.command(dir, caFile, OwnTrustJvm.SILENT, base + "/hello", HELLO).flags("--ca-file", caFile.toString()).run();
         assertAll(run.describe(),
                 () -> assertEquals(0, run.exitCode()),
                 () -> assertEquals("refused\n" + HELLO, run.programStdout()),
@@ -415,24 +353,7 @@ class HttpsIT {
     }
 
     private Httptap ownTrustJvm() throws Exception {
-        return ownTrustJvm("OwnTrust", OWN_TRUST_CLIENT);
-    }
-
-    /** {@code program} (the source of class {@code name}) run with a trust store of its own, holding the server's CA. */
-    private Httptap ownTrustJvm(String name, String program) throws Exception {
-        Path source = dir.resolve(name + ".java");
-        Files.writeString(source, program);
-        Path store = dir.resolve("own-trust.p12");
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        try (InputStream pem = Files.newInputStream(caFile)) {
-            trust.setCertificateEntry("own-ca", CertificateFactory.getInstance("X.509").generateCertificate(pem));
-        }
-        try (OutputStream out = Files.newOutputStream(store)) {
-            trust.store(out, "changeit".toCharArray());
-        }
-        return Httptap.command("java", "-Djavax.net.ssl.trustStore=" + store, "-Djavax.net.ssl.trustStorePassword=changeit",
-                source.toString(), base + "/hello", HELLO);
+        return OwnTrustJvm.command(dir, caFile, OwnTrustJvm.ALERTING, base + "/hello", HELLO);
     }
 
     private static boolean portIsFree(int port) {

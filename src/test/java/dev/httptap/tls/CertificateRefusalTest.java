@@ -8,6 +8,9 @@ import java.nio.ByteBuffer;
 import java.util.Optional;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
+import org.bouncycastle.tls.AlertDescription;
+import org.bouncycastle.tls.TlsFatalAlert;
+import org.bouncycastle.tls.TlsFatalAlertReceived;
 import org.junit.jupiter.api.Test;
 
 class CertificateRefusalTest {
@@ -31,6 +34,19 @@ class CertificateRefusalTest {
                 new SSLException("error:10000410:SSL routines:OPENSSL_internal:SSLV3_ALERT_HANDSHAKE_FAILURE")));
         assertEquals(Optional.empty(), CertificateRefusal.alertOf(
                 new SSLException("error:1000009c:SSL routines:OPENSSL_internal:HTTP_REQUEST")), "not an alert");
+    }
+
+    /** Bouncy Castle's TLS, the child's side of a capture run, wraps the alert it read in an SSLException. */
+    @Test
+    void aCertificateAlertBouncyCastleReadIsARefusalAndOtherFailuresAreNot() {
+        assertEquals(Optional.of("certificate_unknown"), CertificateRefusal.alertOf(
+                new SSLException(new TlsFatalAlertReceived(AlertDescription.certificate_unknown))));
+        assertEquals(Optional.of("unknown_ca"), CertificateRefusal.alertOf(
+                new SSLException("handshake", new TlsFatalAlertReceived(AlertDescription.unknown_ca))));
+        assertEquals(Optional.empty(), CertificateRefusal.alertOf(
+                new SSLException(new TlsFatalAlertReceived(AlertDescription.handshake_failure))));
+        assertEquals(Optional.empty(), CertificateRefusal.alertOf(
+                new SSLException(new TlsFatalAlert(AlertDescription.bad_certificate))), "an alert httptap sent");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.httptap.tls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -76,6 +77,8 @@ class TlsInterceptorTest {
     private List<DestinationPattern> passThroughPatterns = List.of();
     /** Who hears the child side's TLS secrets (--dump-pcap, --keylog); null for nobody. */
     private SecretListener secrets;
+    /** The leaves shown the child when {@link #secrets} is set, made on the first connection. */
+    private LeafContexts loggingLeaves;
 
     @TempDir
     Path dir;
@@ -420,18 +423,44 @@ class TlsInterceptorTest {
     /** Conscrypt issues no session tickets unless asked to, and a TLS 1.3 client resumes only with one. */
     @Test
     void theChildResumesItsSessionOnItsNextConnection() throws Exception {
+        assertEquals(1, serverChecksOverTwoConnections("TLS"), "the second connection resumed: no certificate to check");
+    }
+
+    /**
+     * How many times a child of {@code protocol} (its SSLContext's) checked the server's certificate over two
+     * connections, each with an exchange, with a session cache between them.
+     */
+    private int serverChecksOverTwoConnections(String protocol) throws Exception {
         UpstreamTrust trust = trustingServerCa();
         CountingTrust childTrust = new CountingTrust();
-        SSLContext child = SSLContext.getInstance("TLS");
+        SSLContext child = SSLContext.getInstance(protocol);
         child.init(null, new javax.net.ssl.TrustManager[] {childTrust}, null);
         for (int i = 0; i < 2; i++) {
             InMemoryConnection connection = connect(child, trust);
             connection.handshake();
             connection.clientSends(REQUEST);
-            connection.serverSends(RESPONSE); // the ticket comes with the first records after the handshake
+            connection.serverSends(RESPONSE); // a TLS 1.3 ticket comes with the first records after the handshake
             assertEquals(RESPONSE, connection.clientText());
         }
-        assertEquals(1, childTrust.serverChecks, "the second connection resumed: no certificate to check");
+        return childTrust.serverChecks;
+    }
+
+    /**
+     * A TLS 1.2 child resuming its session under a capture derives no master secret: the session's is told again,
+     * under the new connection's random, so that its records decrypt even where the first connection is not
+     * in the capture. Told once per connection.
+     */
+    @Test
+    void aTls12ChildResumingItsSessionTellsTheMasterSecretUnderItsNewRandom() throws Exception {
+        List<String> heard = new java.util.ArrayList<>();
+        secrets = (label, random, secret) -> heard.add(label + " " + random + " " + java.util.HexFormat.of().formatHex(secret));
+        assertEquals(1, serverChecksOverTwoConnections("TLSv1.2"), "the second connection resumed: no certificate to check");
+        assertEquals(2, heard.size(), heard::toString);
+        String[] first = heard.get(0).split(" ");
+        String[] second = heard.get(1).split(" ");
+        assertEquals(List.of("CLIENT_RANDOM", "CLIENT_RANDOM"), List.of(first[0], second[0]));
+        assertNotEquals(first[1], second[1], "each under its own connection's random");
+        assertEquals(first[2], second[2], "the session's one master secret");
     }
 
     @Test
@@ -457,6 +486,17 @@ class TlsInterceptorTest {
 
     @Test
     void aClientRefusingTheCertificateIsRememberedAndLaterPassedThrough() throws IOException {
+        assertRefusalIsRememberedAndLaterPassedThrough();
+    }
+
+    /** With a capture the child's side is Bouncy Castle's TLS, which words the alert it read its own way. */
+    @Test
+    void aClientRefusingTheCertificateUnderACaptureIsRememberedAndLaterPassedThrough() throws IOException {
+        secrets = (label, random, secret) -> { };
+        assertRefusalIsRememberedAndLaterPassedThrough();
+    }
+
+    private void assertRefusalIsRememberedAndLaterPassedThrough() throws IOException {
         UpstreamTrust trust = trustingServerCa();
         InMemoryConnection refusing = connect(clientTrusting(serverCa.certificate()), trust);
         refusing.handshake();
@@ -638,7 +678,10 @@ class TlsInterceptorTest {
                     }
                 });
         if (secrets != null) {
-            context = context.withSecretListener(secrets);
+            // The run's one set of leaves that tell secrets, whose session caches its connections share.
+            loggingLeaves = loggingLeaves != null ? loggingLeaves : httptapLeaves.loggingSecretsTo(secrets);
+            context = new InterceptionContext(context.trust(), loggingLeaves, context.rejecting(), context.passThrough(),
+                    context.upstreams(), context.serverNames(), secrets);
         }
         context = context.whenH2Offered(() -> h2Offers++);
         HttpSniffer sniffer = new HttpSniffer(listener, SniffOptions.defaults(), ExchangeClock.SYSTEM);
