@@ -681,7 +681,7 @@ class TlsInterceptorTest {
             // The run's one set of leaves that tell secrets, whose session caches its connections share.
             loggingLeaves = loggingLeaves != null ? loggingLeaves : httptapLeaves.loggingSecretsTo(secrets);
             context = new InterceptionContext(context.trust(), loggingLeaves, context.rejecting(), context.passThrough(),
-                    context.upstreams(), context.serverNames(), secrets);
+                    context.upstreams(), context.serverNames(), secrets, () -> h2Offers++);
         }
         context = context.whenH2Offered(() -> h2Offers++);
         HttpSniffer sniffer = new HttpSniffer(listener, SniffOptions.defaults(), ExchangeClock.SYSTEM);
