@@ -73,6 +73,11 @@ final class MessageReader {
         return state == State.HEAD;
     }
 
+    /** The start line of a head still arriving, once it is whole; null when none is. */
+    String wholeStartLineSoFar() {
+        return state == State.HEAD ? head.wholeStartLine() : null;
+    }
+
     /** The start line of a head still arriving; null when none is. */
     String startLineSoFar() {
         return state == State.HEAD ? head.startLineSoFar() : null;

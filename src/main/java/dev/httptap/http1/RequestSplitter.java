@@ -55,6 +55,12 @@ public final class RequestSplitter {
     public String read(ByteBuffer data) {
         try {
             reader.read(data);
+            // A client speaking another protocol line by line waits for an answer before any head ends.
+            String line = reader.wholeStartLineSoFar();
+            if (line != null && !StartLines.looksLikeRequest(line)) {
+                reader.stop();
+                return "not an HTTP/1 request line: " + Printable.excerpt(line);
+            }
             return null;
         } catch (Http1Exception e) {
             reader.stop();
