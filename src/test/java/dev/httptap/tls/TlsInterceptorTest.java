@@ -170,7 +170,7 @@ class TlsInterceptorTest {
 
         assertEquals(REQUEST, connection.serverText());
         assertEquals(RESPONSE + "HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                + "Content-Length: 47\r\nConnection: close\r\n\r\nhttptap: the egress policy blocks denied.test:443\n",
+                + "Content-Length: 50\r\nConnection: close\r\n\r\nhttptap: the egress policy blocks denied.test:443\n",
                 connection.clientText());
         assertEquals(List.of(HOST + " TLS_SERVER_NAME", HOST + " HTTP_HOST", "denied.test HTTP_HOST"), asked);
         assertTrue(connection.clientEnded);
