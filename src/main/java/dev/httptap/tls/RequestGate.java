@@ -99,12 +99,13 @@ final class RequestGate implements FlowHandler, RequestSplitter.Listener {
     public boolean onHead(RequestHead head) {
         sawRequest = true;
         Optional<String> name = serverName(head);
-        if (!check.admits(flow, name, ServerNameCheck.Source.HTTP_HOST)) {
+        Optional<String> refusal = check.refusal(flow, name, ServerNameCheck.Source.HTTP_HOST);
+        if (refusal.isPresent()) {
             held.take();
             state = State.REFUSED;
             if (name.isPresent()) {
                 Log.verbose("%s: a request for %s, which the egress policy denies: 403", flow, name.get());
-                RefusedConnection.withHttpForbidden(peers, name.get() + ":" + flow.server().getPort());
+                RefusedConnection.withHttpForbidden(peers, name.get() + ":" + flow.server().getPort(), refusal.get());
             } else {
                 Log.verbose("%s: a request that names no server, which the egress policy allows only by name: resetting", flow);
                 peers.reset();

@@ -167,7 +167,7 @@ class EgressPolicyIT {
                     .flags("--ca-file", caFile.toString(), "--allow", HOST).run();
 
             assertAll(run.describe(),
-                    () -> assertEquals("httptap: the egress policy blocks fronted.test:" + tls.port() + "\n403\ncurl=0\n",
+                    () -> assertEquals("httptap: the egress policy blocks fronted.test:" + tls.port() + " (no --allow matches)\n403\ncurl=0\n",
                             run.programStdout()),
                     () -> assertEquals(List.of("<--- BLOCKED fronted.test:" + tls.port() + " (no --allow matches; HTTP 403 Forbidden)"),
                             blockedLines(run)),
@@ -186,7 +186,7 @@ class EgressPolicyIT {
 
         assertAll(run.describe(),
                 () -> assertEquals(HELLO + "200 1\nhttptap: the egress policy blocks fronted.test:" + allowed.port()
-                        + "\n403 0\ncurl=0\n", run.programStdout(), "the second request went on the first connection"),
+                        + " (no --allow matches)\n403 0\ncurl=0\n", run.programStdout(), "the second request went on the first connection"),
                 () -> assertEquals(1, allowed.connectionsAccepted()),
                 () -> assertEquals(List.of("<--- BLOCKED fronted.test:" + allowed.port() + " (no --allow matches; HTTP 403 Forbidden)"),
                         blockedLines(run)),
@@ -203,7 +203,7 @@ class EgressPolicyIT {
                 .flags("--allow", HOST).run();
 
         assertAll(run.describe(),
-                () -> assertEquals("httptap: the egress policy blocks fronted.test:" + allowed.port() + "\n403\n",
+                () -> assertEquals("httptap: the egress policy blocks fronted.test:" + allowed.port() + " (no --allow matches)\n403\n",
                         run.programStdout()),
                 () -> assertEquals(List.of("<--- BLOCKED fronted.test:" + allowed.port() + " (no --allow matches; HTTP 403 Forbidden)"),
                         blockedLines(run)),

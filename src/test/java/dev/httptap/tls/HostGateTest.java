@@ -43,7 +43,7 @@ class HostGateTest {
     private FlowHandler gate(boolean allow) {
         ServerNameCheck check = (flow, name, source) -> {
             asked.add(name.orElse("-") + " " + source);
-            return allow;
+            return allow ? Optional.empty() : Optional.of("--deny evil.test");
         };
         FlowHandler plain = RecordingPeers.recordingHandler(plainEvents);
         return HostGate.before(FLOW, peers, check, () -> plain);
@@ -70,8 +70,8 @@ class HostGateTest {
 
         assertEquals(List.of(), plainEvents);
         assertEquals(List.of("to client HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                        + "Content-Length: 49\r\nConnection: close\r\n\r\n",
-                "to client httptap: the egress policy blocks evil.test:8001\n", "end client", "end server"), peerEvents);
+                        + "Content-Length: 68\r\nConnection: close\r\n\r\n",
+                "to client httptap: the egress policy blocks evil.test:8001 (--deny evil.test)\n", "end client", "end server"), peerEvents);
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Every request of a connection, fed as bytes, decided by its server name before its bytes go on. */
@@ -20,14 +21,14 @@ class RequestGateTest {
     private static final String ALLOWED = "GET /a HTTP/1.1\r\nHost: allowed.test\r\n\r\n";
     private static final String DENIED = "GET /b HTTP/1.1\r\nHost: denied.test:8001\r\n\r\n";
     private static final String FORBIDDEN = "to client HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain; charset=utf-8\r\n"
-            + "Content-Length: 51\r\nConnection: close\r\n\r\n";
+            + "Content-Length: 72\r\nConnection: close\r\n\r\n";
 
     private final List<String> asked = new ArrayList<>();
     private final RecordingPeers peers = new RecordingPeers();
     private final List<String> passed = new ArrayList<>();
     private final FlowHandler gate = RequestGate.before(FLOW, peers, (flow, name, source) -> {
         asked.add(name.orElse("-"));
-        return !name.orElse("").equals("denied.test");
+        return name.filter("denied.test"::equals).map(denied -> "--deny denied.test");
     }, RecordingPeers.recordingHandler(passed));
 
     private void client(String text) {
@@ -48,7 +49,7 @@ class RequestGateTest {
         assertEquals(List.of("allowed.test", "denied.test"), asked);
         assertEquals(List.of("client " + ALLOWED, "server HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"), passed,
                 "nothing of the denied request goes on");
-        assertEquals(List.of(FORBIDDEN, "to client httptap: the egress policy blocks denied.test:8001\n",
+        assertEquals(List.of(FORBIDDEN, "to client httptap: the egress policy blocks denied.test:8001 (--deny denied.test)\n",
                 "end client", "end server"), peers.events);
     }
 
@@ -90,7 +91,7 @@ class RequestGateTest {
         client("SSH-2.0-OpenSSH_9.2\r\n");
         assertEquals(List.of("client SSH-2.0-OpenSSH_9.2\r\n"), passed);
 
-        RequestGate.before(FLOW, peers, (flow, name, source) -> true, RecordingPeers.recordingHandler(new ArrayList<>()))
+        RequestGate.before(FLOW, peers, (flow, name, source) -> Optional.empty(), RecordingPeers.recordingHandler(new ArrayList<>()))
                 .onClientData(ByteBuffer.wrap((ALLOWED + "\u0001\u0002 not http\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1)));
         assertEquals(List.of("reset"), peers.events);
     }
@@ -125,7 +126,7 @@ class RequestGateTest {
 
     @Test
     void aRequestNamingNoServerIsResetWhenOnlyANameCouldAdmitIt() {
-        FlowHandler strict = RequestGate.before(FLOW, peers, (flow, name, source) -> name.isPresent(),
+        FlowHandler strict = RequestGate.before(FLOW, peers, (flow, name, source) -> name.isPresent() ? Optional.empty() : Optional.of("no --allow matches"),
                 RecordingPeers.recordingHandler(passed));
         strict.onClientData(ByteBuffer.wrap("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1)));
         assertEquals(List.of("reset"), peers.events);

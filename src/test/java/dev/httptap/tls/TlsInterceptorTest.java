@@ -160,7 +160,7 @@ class TlsInterceptorTest {
         List<String> asked = new java.util.ArrayList<>();
         serverNames = (flow, name, source) -> {
             asked.add(name.orElse("-") + " " + source);
-            return !name.equals(Optional.of("denied.test"));
+            return name.filter("denied.test"::equals).map(denied -> "--deny denied.test");
         };
         InMemoryConnection connection = connect(clientTrusting(httptapCa.certificate()), trustingServerCa());
         connection.handshake();
@@ -170,7 +170,7 @@ class TlsInterceptorTest {
 
         assertEquals(REQUEST, connection.serverText());
         assertEquals(RESPONSE + "HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                + "Content-Length: 50\r\nConnection: close\r\n\r\nhttptap: the egress policy blocks denied.test:443\n",
+                + "Content-Length: 71\r\nConnection: close\r\n\r\nhttptap: the egress policy blocks denied.test:443 (--deny denied.test)\n",
                 connection.clientText());
         assertEquals(List.of(HOST + " TLS_SERVER_NAME", HOST + " HTTP_HOST", "denied.test HTTP_HOST"), asked);
         assertTrue(connection.clientEnded);
