@@ -23,8 +23,9 @@ import java.util.regex.Pattern;
  * there would come after the request's bytes were on their way. So the gate holds the client's bytes from
  * the start of each request head until the head is whole and decided ({@link RequestSplitter} finds the
  * heads, framing bodies as the HTTP/1 layer does), and passes body bytes straight on. An allowed head goes
- * on whole and in order; a denied one gets a 403 and the connection closes (as {@link HostGate} does), its
- * bytes and everything after never reaching the server. A request is named by its absolute-form target's
+ * on whole and in order; a denied one gets a 403 at once and the connection closes (as {@link HostGate}
+ * does), its bytes and everything after never reaching the server, nor the server's bytes the child (a
+ * request pipelined before the denied one loses its answer: the gate does not follow responses). A request is named by its absolute-form target's
  * authority, else its Host field (RFC 9112 section 3.2), without the port: the policy decides by the
  * connection's port, where the bytes go.
  *
@@ -126,8 +127,12 @@ final class RequestGate implements FlowHandler, RequestSplitter.Listener {
         passReadSoFar();
     }
 
+    /** After a refusal the child has its 403 and its end: what the server still sends is dropped. */
     @Override
     public void onServerData(ByteBuffer data) {
+        if (state == State.REFUSED) {
+            return;
+        }
         if (state == State.CHECKING && !sawRequest) {
             Log.verbose("%s: the server spoke before any request: passed on as decided by the address", flow);
             passHeldAndStop();
