@@ -134,6 +134,11 @@ final class HeadReader {
         return new String(bytes, 0, Math.min(end, START_LINE_EXCERPT_BYTES), StandardCharsets.ISO_8859_1);
     }
 
+    /** The start line of a head still arriving once it is whole (without its LF); null before. */
+    String wholeStartLine() {
+        return lineStart == 0 ? null : new String(bytes, 0, lineStart - 1, StandardCharsets.ISO_8859_1);
+    }
+
     /** The head that {@link #read} just completed; the reader is then ready for the next one. */
     RawHead take() throws Http1Exception {
         RawHead head;

@@ -68,6 +68,16 @@ final class MessageReader {
         return state == State.HEAD ? head.bytesSoFar() : 0;
     }
 
+    /** Whether the next byte read belongs to a head (none of the current message is left). */
+    boolean betweenBodies() {
+        return state == State.HEAD;
+    }
+
+    /** The start line of a head still arriving, once it is whole; null when none is. */
+    String wholeStartLineSoFar() {
+        return state == State.HEAD ? head.wholeStartLine() : null;
+    }
+
     /** The start line of a head still arriving; null when none is. */
     String startLineSoFar() {
         return state == State.HEAD ? head.startLineSoFar() : null;

@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * with RST, as a closed port) and each UDP datagram (ICMP port unreachable) is decided by the name the
  * command used for its address (its DNS answer's name, or the host alias's name), else the address. A
  * connection to an address the command named by no name, which only an allow glob could admit, is dialled
- * and decided once its ClientHello or HTTP request names the server ({@link #admits}); every other one is
+ * and decided once its ClientHello or HTTP request names the server ({@link #refusal}); every other one is
  * decided again then, by that name. With --audit it also tallies the bytes of what it lets through. Tells
  * an {@link EgressListener}. Loop thread only.
  */
@@ -86,7 +86,7 @@ public final class EgressGate implements ServerNameCheck {
 
     /**
      * The handler of a connection {@link #admitConnection} let through, now connected: followed while it
-     * lives, so that {@link #admits} can decide it again, and tallied for the audit.
+     * lives, so that {@link #refusal} can decide it again, and tallied for the audit.
      */
     FlowHandler watch(FlowId flow, Admission admission, FlowHandler handler) {
         if (admission == Admission.UNWATCHED) {
@@ -108,10 +108,10 @@ public final class EgressGate implements ServerNameCheck {
 
     /** An address written as the name ({@code Host: 169.254.77.65}) names no server: the address decides. */
     @Override
-    public boolean admits(FlowId flow, Optional<String> name, Source source) {
+    public Optional<String> refusal(FlowId flow, Optional<String> name, Source source) {
         Admission admission = live.get(flow);
         if (admission == null) {
-            return true;
+            return Optional.empty();
         }
         Optional<String> serverName = name.filter(text -> !IPV4.matcher(text).matches() && Ipv6Address.ofLiteral(text).isEmpty());
         if (serverName.isPresent()) {
@@ -120,18 +120,18 @@ public final class EgressGate implements ServerNameCheck {
             if (!verdict.allowed()) {
                 admission.blocked = true;
                 report(new Blocked(admission.destination, source.protocol(), verdict.reason(), source.refusal()));
-                return false;
+                return Optional.of(verdict.reason());
             }
             admission.deniedUnlessNamed = null;
-            return true;
+            return Optional.empty();
         }
         if (admission.deniedUnlessNamed != null) {
             admission.blocked = true;
             report(new Blocked(admission.destination, source.protocolWithoutName(), admission.deniedUnlessNamed,
                     source.refusalWithoutName()));
-            return false;
+            return Optional.of(admission.deniedUnlessNamed);
         }
-        return true;
+        return Optional.empty();
     }
 
     /** Whether the child's datagram may be sent on; a refusal is reported, a datagram sent tallied. */

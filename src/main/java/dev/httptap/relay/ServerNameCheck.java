@@ -48,11 +48,11 @@ public interface ServerNameCheck {
     }
 
     /**
-     * Whether {@code flow} may go on, now that its server name is known ({@code serverName}, from
-     * {@code source}), or known to be absent (empty: no SNI, not HTTP, no Host). A refusal has been
-     * reported; the caller refuses the child.
+     * Why {@code flow} may not go on, now that its server name is known ({@code serverName}, from
+     * {@code source}), or known to be absent (empty: no SNI, not HTTP, no Host): the rule, as a BLOCKED
+     * line names it; empty when it may. A refusal has been reported; the caller refuses the child.
      */
-    boolean admits(FlowId flow, Optional<String> serverName, Source source);
+    Optional<String> refusal(FlowId flow, Optional<String> serverName, Source source);
 
     /** Whether names matter at all: false when there is no policy, so no bytes need holding for them. */
     default boolean decidesNames() {
@@ -61,8 +61,8 @@ public interface ServerNameCheck {
 
     ServerNameCheck ALL = new ServerNameCheck() {
         @Override
-        public boolean admits(FlowId flow, Optional<String> serverName, Source source) {
-            return true;
+        public Optional<String> refusal(FlowId flow, Optional<String> serverName, Source source) {
+            return Optional.empty();
         }
 
         @Override

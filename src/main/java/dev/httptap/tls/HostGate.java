@@ -50,7 +50,8 @@ final class HostGate extends HoldingHandler {
     }
 
     private void decide(Optional<String> host) {
-        if (check.admits(flow, host, ServerNameCheck.Source.HTTP_HOST)) {
+        Optional<String> refusal = check.refusal(flow, host, ServerNameCheck.Source.HTTP_HOST);
+        if (refusal.isEmpty()) {
             decided = plain.get();
             if (!held.isEmpty()) {
                 decided.onClientData(held.take());
@@ -60,7 +61,7 @@ final class HostGate extends HoldingHandler {
         held.take();
         if (host.isPresent()) {
             Log.verbose("%s: an HTTP request for %s, which the egress policy denies: 403", flow, host.get());
-            decided = RefusedConnection.withHttpForbidden(peers, host.get() + ":" + flow.server().getPort());
+            decided = RefusedConnection.withHttpForbidden(peers, host.get() + ":" + flow.server().getPort(), refusal.get());
         } else {
             Log.verbose("%s: no server name came, and the egress policy allows the address only by name: resetting", flow);
             decided = RefusedConnection.withReset(peers);

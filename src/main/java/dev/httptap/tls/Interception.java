@@ -8,6 +8,7 @@ import dev.httptap.relay.SafeObserver;
 import dev.httptap.stack.FlowId;
 import java.net.InetSocketAddress;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The run's connection handlers: on every port but the {@code --http} ones, a connection that opens with
@@ -34,10 +35,12 @@ public final class Interception implements FlowHandlerFactory {
 
     @Override
     public FlowHandler open(FlowId flow, InetSocketAddress upstream, FlowPeers peers) {
+        Supplier<FlowHandler> checkedPlain = () -> RequestGate.before(flow, peers, context.serverNames(),
+                plain.open(flow, upstream, peers));
         if (plainPorts.contains(flow.server().getPort())) {
-            return HostGate.before(flow, peers, context.serverNames(), () -> plain.open(flow, upstream, peers));
+            return HostGate.before(flow, peers, context.serverNames(), checkedPlain);
         }
-        return new TlsGate(flow, upstream, peers, context, () -> plain.open(flow, upstream, peers),
+        return new TlsGate(flow, upstream, peers, context, checkedPlain,
                 () -> SafeObserver.open(https, flow, upstream));
     }
 }

@@ -31,11 +31,11 @@ final class RefusedConnection implements FlowHandler {
         return connection;
     }
 
-    /** Answers 403 in HTTP/1.1, whose body names {@code server}, and closes both sides now. */
-    static FlowHandler withHttpForbidden(FlowPeers peers, String server) {
+    /** Answers 403 in HTTP/1.1, whose body names {@code server} and the {@code rule} denying it, and closes both sides now. */
+    static FlowHandler withHttpForbidden(FlowPeers peers, String server, String rule) {
         RefusedConnection connection = new RefusedConnection(peers);
         connection.refused = true;
-        byte[] body = ("httptap: the egress policy blocks " + server + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] body = ("httptap: the egress policy blocks " + server + " (" + rule + ")\n").getBytes(StandardCharsets.UTF_8);
         String head = "HTTP/1.1 403 Forbidden\r\n"
                 + "Content-Type: text/plain; charset=utf-8\r\n"
                 + "Content-Length: " + body.length + "\r\n"

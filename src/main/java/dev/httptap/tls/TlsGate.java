@@ -61,7 +61,7 @@ final class TlsGate extends HoldingHandler {
     }
 
     private void intercept(ClientHello hello) {
-        if (!context.serverNames().admits(flow, hello.serverName(), ServerNameCheck.Source.TLS_SERVER_NAME)) {
+        if (context.serverNames().refusal(flow, hello.serverName(), ServerNameCheck.Source.TLS_SERVER_NAME).isPresent()) {
             Log.verbose("%s: TLS to %s, which the egress policy denies: refusing", flow, hello.serverName().orElse("no name"));
             held.take();
             decided = RefusedConnection.withTlsAlert(peers);

@@ -67,6 +67,11 @@ final class TlsInterceptor implements FlowHandler {
     private boolean clientReadOurFlight;
     /** The child's bytes held before its handshake could start are being handed to it. */
     private boolean replayingEarlyBytes;
+    /**
+     * The plaintext once both handshakes are done: shown to the observer and sent on, each HTTP/1 request
+     * first checked by the egress policy ({@link RequestGate}); null until the child's side starts.
+     */
+    private FlowHandler plaintext;
     /** When the child's ClientHello was complete, for the HAR's ssl time. */
     private final long startNanos = System.nanoTime();
 
@@ -267,6 +272,9 @@ final class TlsInterceptor implements FlowHandler {
 
     private void startClientSide(String protocol) {
         state = State.CLIENT_HANDSHAKE;
+        PlaintextPeers plaintextPeers = new PlaintextPeers();
+        FlowHandler relayed = FlowHandler.observing(observer, plaintextPeers);
+        plaintext = H2.equals(protocol) ? relayed : RequestGate.before(flow, plaintextPeers, context.serverNames(), relayed);
         try {
             downstream = new TlsEndpoint(clientEngine(protocol), new ClientSide(),
                     context.secrets() == null ? null : hello.random());
@@ -414,15 +422,14 @@ final class TlsInterceptor implements FlowHandler {
         }
 
         @Override
-        public void application(ByteBuffer plaintext) {
-            observer.onServerData(plaintext.asReadOnlyBuffer());
+        public void application(ByteBuffer bytes) {
             if (state != State.RELAYING) {
-                if (!earlyServerBytes.add(plaintext)) {
+                if (!earlyServerBytes.add(bytes)) {
                     giveUp("the server sent too much before the client's handshake finished");
                 }
                 return;
             }
-            sendToClient(plaintext);
+            plaintext.onServerData(bytes);
         }
 
         @Override
@@ -439,17 +446,12 @@ final class TlsInterceptor implements FlowHandler {
         }
 
         @Override
-        public void application(ByteBuffer plaintext) {
+        public void application(ByteBuffer bytes) {
             if (serverFailure != null) {
-                answerBadGateway(plaintext);
+                answerBadGateway(bytes);
                 return;
             }
-            observer.onClientData(plaintext.asReadOnlyBuffer());
-            try {
-                upstream.send(plaintext);
-            } catch (SSLException e) {
-                giveUp("TLS with the server failed: " + FailureReason.of(e));
-            }
+            plaintext.onClientData(bytes);
         }
 
         @Override
@@ -458,7 +460,7 @@ final class TlsInterceptor implements FlowHandler {
             state = State.RELAYING;
             context.upstreams().onHandshake(flow, startNanos, System.nanoTime());
             if (!earlyServerBytes.isEmpty()) {
-                sendToClient(earlyServerBytes.take());
+                plaintext.onServerData(earlyServerBytes.take());
             }
         }
     }
@@ -468,6 +470,40 @@ final class TlsInterceptor implements FlowHandler {
             downstream.send(plaintext);
         } catch (SSLException e) {
             giveUp("TLS with the client failed: " + FailureReason.of(e));
+        }
+    }
+
+    /** The plaintext's two ends: what is sent is encrypted for that side; an end is TLS's close, then TCP's. */
+    private final class PlaintextPeers implements FlowPeers {
+        @Override
+        public void sendToServer(ByteBuffer bytes) {
+            try {
+                upstream.send(bytes);
+            } catch (SSLException e) {
+                giveUp("TLS with the server failed: " + FailureReason.of(e));
+            }
+        }
+
+        @Override
+        public void sendToClient(ByteBuffer bytes) {
+            TlsInterceptor.this.sendToClient(bytes);
+        }
+
+        @Override
+        public void endServer() {
+            closeQuietly(upstream);
+            peers.endServer();
+        }
+
+        @Override
+        public void endClient() {
+            closeQuietly(downstream);
+            peers.endClient();
+        }
+
+        @Override
+        public void reset() {
+            giveUp("the egress policy refused the connection");
         }
     }
 }

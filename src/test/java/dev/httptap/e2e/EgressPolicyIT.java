@@ -153,6 +153,48 @@ class EgressPolicyIT {
         }
     }
 
+    /**
+     * Domain fronting: the ClientHello names an allowed server, the request inside asks for another host. The
+     * request is checked too: a 403 inside TLS, and the server sees nothing of it.
+     */
+    @Test
+    void aRequestInsideTlsForADeniedHostGets403() throws IOException {
+        TestPki pki = TestPki.create();
+        Path caFile = pki.writeCaPem(dir);
+        try (LocalHttpServer tls = LocalHttpServer.startTls(pki.serverContext())) {
+            ProcessRun run = Httptap.command("sh", "-c", "curl -sS --http1.1 -H 'Host: fronted.test' -w '%{http_code}\\n' https://"
+                            + HOST + ":" + tls.port() + "/hello; echo curl=$?")
+                    .flags("--ca-file", caFile.toString(), "--allow", HOST).run();
+
+            assertAll(run.describe(),
+                    () -> assertEquals("httptap: the egress policy blocks fronted.test:" + tls.port() + " (no --allow matches)\n403\ncurl=0\n",
+                            run.programStdout()),
+                    () -> assertEquals(List.of("<--- BLOCKED fronted.test:" + tls.port() + " (no --allow matches; HTTP 403 Forbidden)"),
+                            blockedLines(run)),
+                    () -> assertEquals(List.of(), ProcessRun.exchangeLines(run.stdoutLines()).stream()
+                            .filter(line -> !line.startsWith("<--- BLOCKED")).toList(), "no exchange reached the server"));
+        }
+    }
+
+    /** Two requests on one kept-alive connection, the second for a denied host: 200, then 403 and the end of it. */
+    @Test
+    void aLaterRequestOnAKeptAliveConnectionIsCheckedToo() {
+        String url = "http://" + HOST + ":" + allowed.port() + "/hello";
+        ProcessRun run = Httptap.command("sh", "-c", "curl -sS -w '%{http_code} %{num_connects}\\n' " + url
+                        + " --next -H 'Host: fronted.test' -w '%{http_code} %{num_connects}\\n' " + url + "; echo curl=$?")
+                .flags("--allow", HOST).run();
+
+        assertAll(run.describe(),
+                () -> assertEquals(HELLO + "200 1\nhttptap: the egress policy blocks fronted.test:" + allowed.port()
+                        + " (no --allow matches)\n403 0\ncurl=0\n", run.programStdout(), "the second request went on the first connection"),
+                () -> assertEquals(1, allowed.connectionsAccepted()),
+                () -> assertEquals(List.of("<--- BLOCKED fronted.test:" + allowed.port() + " (no --allow matches; HTTP 403 Forbidden)"),
+                        blockedLines(run)),
+                () -> assertEquals(List.of("---> GET " + url, "<--- 200 " + url + " (15 bytes)"),
+                        ProcessRun.exchangeLines(run.stdoutLines()).stream()
+                                .filter(line -> !line.startsWith("<--- BLOCKED")).toList(), "only the first reached the server"));
+    }
+
     /** The connection is to an allowed name; its request asks for another host: a 403, and the server sees nothing. */
     @Test
     void aPlainRequestForADeniedHostGets403() {
@@ -161,7 +203,7 @@ class EgressPolicyIT {
                 .flags("--allow", HOST).run();
 
         assertAll(run.describe(),
-                () -> assertEquals("httptap: the egress policy blocks fronted.test:" + allowed.port() + "\n403\n",
+                () -> assertEquals("httptap: the egress policy blocks fronted.test:" + allowed.port() + " (no --allow matches)\n403\n",
                         run.programStdout()),
                 () -> assertEquals(List.of("<--- BLOCKED fronted.test:" + allowed.port() + " (no --allow matches; HTTP 403 Forbidden)"),
                         blockedLines(run)),

@@ -104,9 +104,9 @@ class EgressGateTest {
         FlowId flow = to("192.0.2.7", 443);
         gate.watch(flow, gate.admitConnection(flow).orElseThrow(), new NothingHandler());
 
-        assertFalse(gate.admits(flow, Optional.of("evil.test"), TLS));
-        assertTrue(gate.admits(flow, Optional.of("REGISTRY.test"), TLS));
-        assertTrue(gate.admits(flow, Optional.empty(), TLS), "allowed by its DNS name already");
+        assertFalse(gate.refusal(flow, Optional.of("evil.test"), TLS).isEmpty());
+        assertTrue(gate.refusal(flow, Optional.of("REGISTRY.test"), TLS).isEmpty());
+        assertTrue(gate.refusal(flow, Optional.empty(), TLS).isEmpty(), "allowed by its DNS name already");
         assertEquals(List.of(new Blocked("evil.test:443", "tls", "no --allow matches", "TLS alert access_denied")), events);
     }
 
@@ -118,11 +118,11 @@ class EgressGateTest {
         gate.watch(named, gate.admitConnection(named).orElseThrow(), new NothingHandler());
         gate.watch(unnamed, gate.admitConnection(unnamed).orElseThrow(), new NothingHandler());
 
-        assertTrue(gate.admits(named, Optional.of("registry.test"), TLS), "the SNI allows it");
-        assertFalse(gate.admits(unnamed, Optional.empty(), TLS), "no name came: the address decides");
+        assertTrue(gate.refusal(named, Optional.of("registry.test"), TLS).isEmpty(), "the SNI allows it");
+        assertFalse(gate.refusal(unnamed, Optional.empty(), TLS).isEmpty(), "no name came: the address decides");
         FlowId plain = to("192.0.2.8", 80);
         gate.watch(plain, gate.admitConnection(plain).orElseThrow(), new NothingHandler());
-        assertFalse(gate.admits(plain, Optional.empty(), ServerNameCheck.Source.HTTP_HOST));
+        assertFalse(gate.refusal(plain, Optional.empty(), ServerNameCheck.Source.HTTP_HOST).isEmpty());
         assertEquals(List.of(
                 new Blocked("192.0.2.8:443", "tls", "no --allow matches", "TLS alert access_denied, no server name"),
                 new Blocked("192.0.2.8:80", "tcp", "no --allow matches", "connection reset once connected, no server name")),
@@ -137,9 +137,9 @@ class EgressGateTest {
         FlowId flow = to("169.254.77.65", 8001);
         gate.watch(flow, gate.admitConnection(flow).orElseThrow(), new NothingHandler());
 
-        assertTrue(gate.admits(flow, Optional.of("169.254.77.65"), ServerNameCheck.Source.HTTP_HOST), "an address names nothing");
-        assertTrue(gate.admits(flow, Optional.of("fd77:6874:7470::a9fe:4d41"), ServerNameCheck.Source.HTTP_HOST));
-        assertFalse(gate.admits(flow, Optional.of("fronted.test"), ServerNameCheck.Source.HTTP_HOST));
+        assertTrue(gate.refusal(flow, Optional.of("169.254.77.65"), ServerNameCheck.Source.HTTP_HOST).isEmpty(), "an address names nothing");
+        assertTrue(gate.refusal(flow, Optional.of("fd77:6874:7470::a9fe:4d41"), ServerNameCheck.Source.HTTP_HOST).isEmpty());
+        assertFalse(gate.refusal(flow, Optional.of("fronted.test"), ServerNameCheck.Source.HTTP_HOST).isEmpty());
         assertEquals(List.of(new Blocked("fronted.test:8001", "http", "no --allow matches", "HTTP 403 Forbidden")), events);
         assertTrue(gate(false, false).decidesNames() == false && gate.decidesNames(), "names matter only with rules");
     }
@@ -177,7 +177,7 @@ class EgressGateTest {
         EgressGate.Admission admission = gate.admitConnection(flow).orElseThrow();
         NothingHandler handler = new NothingHandler();
         assertTrue(gate.watch(flow, admission, handler) == handler, "the handler itself, no tallying");
-        assertTrue(gate.admits(flow, Optional.of("anything.test"), TLS));
+        assertTrue(gate.refusal(flow, Optional.of("anything.test"), TLS).isEmpty());
     }
 
     @Test

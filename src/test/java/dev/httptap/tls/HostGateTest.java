@@ -3,7 +3,6 @@ package dev.httptap.tls;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.httptap.relay.FlowHandler;
-import dev.httptap.relay.FlowPeers;
 import dev.httptap.relay.ServerNameCheck;
 import dev.httptap.stack.FlowId;
 import java.net.InetSocketAddress;
@@ -20,7 +19,8 @@ class HostGateTest {
             new InetSocketAddress("169.254.77.65", 8001));
 
     private final List<String> asked = new ArrayList<>();
-    private final List<String> peerEvents = new ArrayList<>();
+    private final RecordingPeers peers = new RecordingPeers();
+    private final List<String> peerEvents = peers.events;
     private final List<String> plainEvents = new ArrayList<>();
 
     private static HostField.Reading read(String text) {
@@ -43,29 +43,10 @@ class HostGateTest {
     private FlowHandler gate(boolean allow) {
         ServerNameCheck check = (flow, name, source) -> {
             asked.add(name.orElse("-") + " " + source);
-            return allow;
+            return allow ? Optional.empty() : Optional.of("--deny evil.test");
         };
-        FlowHandler plain = new FlowHandler() {
-            @Override
-            public void onClientData(ByteBuffer data) {
-                plainEvents.add("client " + StandardCharsets.ISO_8859_1.decode(data));
-            }
-
-            @Override
-            public void onServerData(ByteBuffer data) {
-                plainEvents.add("server " + StandardCharsets.ISO_8859_1.decode(data));
-            }
-
-            @Override
-            public void onClientEnd() {}
-
-            @Override
-            public void onServerEnd() {}
-
-            @Override
-            public void onClose(boolean reset) {}
-        };
-        return HostGate.before(FLOW, new RecordingPeers(), check, () -> plain);
+        FlowHandler plain = RecordingPeers.recordingHandler(plainEvents);
+        return HostGate.before(FLOW, peers, check, () -> plain);
     }
 
     @Test
@@ -89,8 +70,8 @@ class HostGateTest {
 
         assertEquals(List.of(), plainEvents);
         assertEquals(List.of("to client HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                        + "Content-Length: 49\r\nConnection: close\r\n\r\n",
-                "to client httptap: the egress policy blocks evil.test:8001\n", "end client", "end server"), peerEvents);
+                        + "Content-Length: 68\r\nConnection: close\r\n\r\n",
+                "to client httptap: the egress policy blocks evil.test:8001 (--deny evil.test)\n", "end client", "end server"), peerEvents);
     }
 
     @Test
@@ -110,32 +91,5 @@ class HostGateTest {
             return plain;
         });
         assertEquals(List.of(handler), made);
-    }
-
-    private final class RecordingPeers implements FlowPeers {
-        @Override
-        public void sendToServer(ByteBuffer bytes) {
-            peerEvents.add("to server " + StandardCharsets.UTF_8.decode(bytes));
-        }
-
-        @Override
-        public void sendToClient(ByteBuffer bytes) {
-            peerEvents.add("to client " + StandardCharsets.UTF_8.decode(bytes));
-        }
-
-        @Override
-        public void endServer() {
-            peerEvents.add("end server");
-        }
-
-        @Override
-        public void endClient() {
-            peerEvents.add("end client");
-        }
-
-        @Override
-        public void reset() {
-            peerEvents.add("reset");
-        }
     }
 }

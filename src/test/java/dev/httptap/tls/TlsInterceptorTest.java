@@ -15,6 +15,7 @@ import dev.httptap.relay.FlowHandler;
 import dev.httptap.relay.FlowHandlerFactory;
 import dev.httptap.relay.FlowObserver;
 import dev.httptap.relay.PassThroughCause;
+import dev.httptap.relay.ServerNameCheck;
 import dev.httptap.relay.UpstreamObserver;
 import dev.httptap.sniff.HttpSniffer;
 import dev.httptap.sniff.SniffOptions;
@@ -75,6 +76,8 @@ class TlsInterceptorTest {
     private final List<String> passedThrough = new java.util.ArrayList<>();
     /** The run's --passthrough patterns. */
     private List<DestinationPattern> passThroughPatterns = List.of();
+    /** The egress policy's check of server names. */
+    private ServerNameCheck serverNames = ServerNameCheck.ALL;
     /** Who hears the child side's TLS secrets (--dump-pcap, --keylog); null for nobody. */
     private SecretListener secrets;
     /** The leaves shown the child when {@link #secrets} is set, made on the first connection. */
@@ -154,6 +157,29 @@ class TlsInterceptorTest {
             count += bytes[at] == 23 ? 1 : 0;
         }
         return count;
+    }
+
+    /** Domain fronting: the SNI is allowed, a later request on the connection names a denied server. */
+    @Test
+    void aRequestInsideForADeniedHostGets403AndNeverReachesTheServer() throws Exception {
+        List<String> asked = new java.util.ArrayList<>();
+        serverNames = (flow, name, source) -> {
+            asked.add(name.orElse("-") + " " + source);
+            return name.filter("denied.test"::equals).map(denied -> "--deny denied.test");
+        };
+        InMemoryConnection connection = connect(clientTrusting(httptapCa.certificate()), trustingServerCa());
+        connection.handshake();
+        connection.clientSends(REQUEST);
+        connection.serverSends(RESPONSE);
+        connection.clientSends("GET /secret HTTP/1.1\r\nHost: denied.test\r\n\r\n");
+
+        assertEquals(REQUEST, connection.serverText());
+        assertEquals(RESPONSE + "HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                + "Content-Length: 71\r\nConnection: close\r\n\r\nhttptap: the egress policy blocks denied.test:443 (--deny denied.test)\n",
+                connection.clientText());
+        assertEquals(List.of(HOST + " TLS_SERVER_NAME", HOST + " HTTP_HOST", "denied.test HTTP_HOST"), asked);
+        assertTrue(connection.clientEnded);
+        assertTrue(connection.serverEnded);
     }
 
     @Test
@@ -666,6 +692,7 @@ class TlsInterceptorTest {
         InMemoryConnection connection = new InMemoryConnection(client, server);
         InterceptionContext context = new InterceptionContext(trust, httptapLeaves, rejecting)
                 .withPassThrough(passThroughPatterns)
+                .withServerNameCheck(serverNames)
                 .withUpstreamObserver(new UpstreamObserver() {
                     @Override
                     public void onServerRejected(FlowId flow, String server, String reason) {

@@ -1,0 +1,218 @@
+package dev.httptap.tls;
+
+import dev.httptap.event.RequestHead;
+import dev.httptap.http1.RequestSplitter;
+import dev.httptap.log.Log;
+import dev.httptap.policy.HostPort;
+import dev.httptap.relay.FlowHandler;
+import dev.httptap.relay.FlowPeers;
+import dev.httptap.relay.ServerNameCheck;
+import dev.httptap.stack.FlowId;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The egress policy's check of every HTTP/1 request on a connection, not only its first: on a kept-alive
+ * connection, or inside an intercepted TLS connection whose server name was allowed, a later request may
+ * name another server (domain fronting), which the server at that address may well serve.
+ *
+ * <p>Why a gate in front of the handler, and not a veto by the HTTP/1 observer: the relay hands each
+ * client byte to the server as soon as the observer has seen it, and the observer only watches; a veto
+ * there would come after the request's bytes were on their way. So the gate holds the client's bytes from
+ * the start of each request head until the head is whole and decided ({@link RequestSplitter} finds the
+ * heads, framing bodies as the HTTP/1 layer does), and passes body bytes straight on. An allowed head goes
+ * on whole and in order; a denied one gets a 403 at once and the connection closes (as {@link HostGate}
+ * does), its bytes and everything after never reaching the server, nor the server's bytes the child (a
+ * request pipelined before the denied one loses its answer: the gate does not follow responses). A request is named by its absolute-form target's
+ * authority, else its Host field (RFC 9112 section 3.2), without the port: the policy decides by the
+ * connection's port, where the bytes go.
+ *
+ * <p>Bytes that are not HTTP/1 requests: before the first request, the connection was decided by its
+ * address (or by {@link HostGate}) and is passed on untouched; after one, it is reset, as a request the
+ * gate cannot read could be one a server reads. After a request asking to switch protocols (Upgrade, or
+ * CONNECT), a server answering 101 (or 2xx to CONNECT) makes the rest another protocol, passed on
+ * untouched. Only when there is a policy: without one, the handler itself, at no cost.
+ */
+final class RequestGate implements FlowHandler, RequestSplitter.Listener {
+    /** A head longer than the HTTP/1 layer reads is refused by the splitter before this is reached. */
+    private static final int MAX_HELD_BYTES = 128 * 1024;
+    private static final Pattern SWITCHING_STATUS = Pattern.compile("HTTP/1\\.\\d 101[\\s\\S]*");
+    private static final Pattern TUNNEL_STATUS = Pattern.compile("HTTP/1\\.\\d 2\\d\\d[\\s\\S]*");
+
+    private enum State { CHECKING, PASSING, REFUSED }
+
+    private final FlowId flow;
+    private final FlowPeers peers;
+    private final ServerNameCheck check;
+    private final FlowHandler inner;
+    private final RequestSplitter splitter = new RequestSplitter(this);
+    private final HeldBytes held = new HeldBytes(MAX_HELD_BYTES);
+    private State state = State.CHECKING;
+    private boolean sawRequest;
+    /** The pattern of a server's answer that switches protocols, after a request that asked; null else. */
+    private Pattern switchingAnswer;
+    /** The client bytes being read, and where the part not yet passed on or held starts. */
+    private ByteBuffer reading;
+    private int unhandled;
+
+    private RequestGate(FlowId flow, FlowPeers peers, ServerNameCheck check, FlowHandler inner) {
+        this.flow = flow;
+        this.peers = peers;
+        this.check = check;
+        this.inner = inner;
+    }
+
+    /** {@code inner} itself when there is no policy, else a gate in front of it, refusing through {@code peers}. */
+    static FlowHandler before(FlowId flow, FlowPeers peers, ServerNameCheck check, FlowHandler inner) {
+        return check.decidesNames() ? new RequestGate(flow, peers, check, inner) : inner;
+    }
+
+    @Override
+    public void onClientData(ByteBuffer data) {
+        if (state != State.CHECKING) {
+            if (state == State.PASSING) {
+                inner.onClientData(data);
+            }
+            return;
+        }
+        reading = data.duplicate();
+        unhandled = reading.position();
+        String notRequests = splitter.read(reading);
+        if (state == State.REFUSED) {
+            return;
+        }
+        if (notRequests != null) {
+            stopChecking(notRequests);
+            return;
+        }
+        ByteBuffer rest = reading.slice(unhandled, reading.limit() - unhandled);
+        if (!splitter.betweenRequests()) {
+            inner.onClientData(rest);
+        } else if (!held.add(rest)) {
+            stopChecking("a request head longer than the gate holds");
+        }
+        reading = null;
+    }
+
+    @Override
+    public boolean onHead(RequestHead head) {
+        sawRequest = true;
+        Optional<String> name = serverName(head);
+        Optional<String> refusal = check.refusal(flow, name, ServerNameCheck.Source.HTTP_HOST);
+        if (refusal.isPresent()) {
+            held.take();
+            state = State.REFUSED;
+            if (name.isPresent()) {
+                Log.verbose("%s: a request for %s, which the egress policy denies: 403", flow, name.get());
+                RefusedConnection.withHttpForbidden(peers, name.get() + ":" + flow.server().getPort(), refusal.get());
+            } else {
+                Log.verbose("%s: a request that names no server, which the egress policy allows only by name: resetting", flow);
+                peers.reset();
+            }
+            return false;
+        }
+        if (head.method().equalsIgnoreCase("CONNECT")) {
+            switchingAnswer = TUNNEL_STATUS;
+        } else if (head.headers().contains("Upgrade")) {
+            switchingAnswer = SWITCHING_STATUS;
+        }
+        passReadSoFar();
+        return true;
+    }
+
+    @Override
+    public void onRequestEnd() {
+        passReadSoFar();
+    }
+
+    /** After a refusal the child has its 403 and its end: what the server still sends is dropped. */
+    @Override
+    public void onServerData(ByteBuffer data) {
+        if (state == State.REFUSED) {
+            return;
+        }
+        if (state == State.CHECKING && !sawRequest) {
+            Log.verbose("%s: the server spoke before any request: passed on as decided by the address", flow);
+            passHeldAndStop();
+        } else if (switchingAnswer != null && state == State.CHECKING
+                && switchingAnswer.matcher(StandardCharsets.ISO_8859_1.decode(data.duplicate())).matches()) {
+            Log.verbose("%s: the server switched protocols: the rest is not checked as HTTP/1", flow);
+            passHeldAndStop();
+        }
+        inner.onServerData(data);
+    }
+
+    /** Bytes held before any request are not one (the connection was decided by its address); after one, dropped. */
+    @Override
+    public void onClientEnd() {
+        if (state == State.CHECKING && !sawRequest) {
+            passHeldAndStop();
+        }
+        inner.onClientEnd();
+    }
+
+    @Override
+    public void onServerEnd() {
+        inner.onServerEnd();
+    }
+
+    @Override
+    public void onClose(boolean reset) {
+        inner.onClose(reset);
+    }
+
+    /** The held bytes and those read up to the reader's position go on, in order. */
+    private void passReadSoFar() {
+        if (!held.isEmpty()) {
+            inner.onClientData(held.take());
+        }
+        if (reading.position() > unhandled) {
+            inner.onClientData(reading.slice(unhandled, reading.position() - unhandled));
+            unhandled = reading.position();
+        }
+    }
+
+    /** The bytes are no (more) HTTP/1 requests, for {@code why}. */
+    private void stopChecking(String why) {
+        if (sawRequest) {
+            Log.verbose("%s: after a request, bytes the egress policy cannot check (%s): resetting", flow, why);
+            held.take();
+            state = State.REFUSED;
+            peers.reset();
+            return;
+        }
+        Log.verbose("%s: not HTTP/1 requests (%s): passed on as decided by the address", flow, why);
+        reading.position(reading.limit());
+        passHeldAndStop();
+    }
+
+    /** Everything held and read goes on, and so does everything after, unchecked. */
+    private void passHeldAndStop() {
+        state = State.PASSING;
+        if (reading != null) {
+            passReadSoFar();
+        } else if (!held.isEmpty()) {
+            inner.onClientData(held.take());
+        }
+    }
+
+    /** The absolute-form target's authority, else the Host field; without the port; empty when neither names one. */
+    private static Optional<String> serverName(RequestHead head) {
+        String target = head.target();
+        int scheme = target.indexOf("://");
+        String authority;
+        if (scheme > 0 && target.charAt(0) != '/') {
+            int end = scheme + 3;
+            while (end < target.length() && "/?#".indexOf(target.charAt(end)) < 0) {
+                end++;
+            }
+            authority = target.substring(scheme + 3, end);
+            authority = authority.substring(authority.lastIndexOf('@') + 1);
+        } else {
+            authority = head.headers().first("Host").orElse("");
+        }
+        return HostPort.split(authority.trim()).map(HostPort::host).filter(host -> !host.isEmpty());
+    }
+}

@@ -1,0 +1,143 @@
+package dev.httptap.tls;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import dev.httptap.relay.FlowHandler;
+import dev.httptap.relay.ServerNameCheck;
+import dev.httptap.stack.FlowId;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Every request of a connection, fed as bytes, decided by its server name before its bytes go on. */
+class RequestGateTest {
+    private static final FlowId FLOW = new FlowId(new InetSocketAddress("10.1.1.100", 40000),
+            new InetSocketAddress("169.254.77.65", 8001));
+    private static final String ALLOWED = "GET /a HTTP/1.1\r\nHost: allowed.test\r\n\r\n";
+    private static final String DENIED = "GET /b HTTP/1.1\r\nHost: denied.test:8001\r\n\r\n";
+    private static final String FORBIDDEN = "to client HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain; charset=utf-8\r\n"
+            + "Content-Length: 72\r\nConnection: close\r\n\r\n";
+
+    private final List<String> asked = new ArrayList<>();
+    private final RecordingPeers peers = new RecordingPeers();
+    private final List<String> passed = new ArrayList<>();
+    private final FlowHandler gate = RequestGate.before(FLOW, peers, (flow, name, source) -> {
+        asked.add(name.orElse("-"));
+        return name.filter("denied.test"::equals).map(denied -> "--deny denied.test");
+    }, RecordingPeers.recordingHandler(passed));
+
+    private void client(String text) {
+        gate.onClientData(ByteBuffer.wrap(text.getBytes(StandardCharsets.ISO_8859_1)).asReadOnlyBuffer());
+    }
+
+    private void server(String text) {
+        gate.onServerData(ByteBuffer.wrap(text.getBytes(StandardCharsets.ISO_8859_1)).asReadOnlyBuffer());
+    }
+
+    @Test
+    void anAllowedRequestThenADeniedOneOnTheSameConnection() {
+        client(ALLOWED);
+        server("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+        client(DENIED);
+        client("more");
+
+        assertEquals(List.of("allowed.test", "denied.test"), asked);
+        assertEquals(List.of("client " + ALLOWED, "server HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"), passed,
+                "nothing of the denied request goes on");
+        assertEquals(List.of(FORBIDDEN, "to client httptap: the egress policy blocks denied.test:8001 (--deny denied.test)\n",
+                "end client", "end server"), peers.events);
+    }
+
+    @Test
+    void aDeniedRequestPipelinedInOneChunkAfterAnAllowedOneWithABody() {
+        String post = "POST /a HTTP/1.1\r\nHost: allowed.test\r\nContent-Length: 4\r\n\r\nbody";
+        client(post + DENIED);
+
+        server("HTTP/1.1 200 OK\r\n");
+        assertEquals(List.of("client " + post.substring(0, post.length() - 4), "client body"), passed,
+                "nor does the server's late answer reach the child after its 403");
+        assertEquals(FORBIDDEN, peers.events.get(0));
+    }
+
+    @Test
+    void aHeadIsHeldUntilWholeAndBodiesGoOnAsTheyCome() {
+        client("POST /a HTTP/1.1\r\nHo");
+        assertEquals(List.of(), asked);
+        assertEquals(List.of(), passed);
+        client("st: allowed.test\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nab");
+        client("c\r\n0\r\n\r\n" + ALLOWED.substring(0, 10));
+        assertEquals(List.of("allowed.test"), asked);
+        client(ALLOWED.substring(10));
+
+        assertEquals(List.of("allowed.test", "allowed.test"), asked);
+        assertEquals(List.of("client POST /a HTTP/1.1\r\nHo", "client st: allowed.test\r\nTransfer-Encoding: chunked\r\n\r\n",
+                "client 3\r\nab", "client c\r\n0\r\n\r\n", "client " + ALLOWED.substring(0, 10), "client " + ALLOWED.substring(10)),
+                passed);
+        assertEquals(List.of(), peers.events);
+    }
+
+    @Test
+    void anAbsoluteFormTargetNamesTheServerOverTheHostField() {
+        client("GET http://user@denied.test:8001/x HTTP/1.1\r\nHost: allowed.test\r\n\r\n");
+        assertEquals(List.of("denied.test"), asked);
+        assertEquals(List.of(), passed);
+    }
+
+    @Test
+    void bytesThatAreNotRequestsPassBeforeAnyRequestAndResetAfterOne() {
+        client("SSH-2.0-OpenSSH_9.2\r\n");
+        assertEquals(List.of("client SSH-2.0-OpenSSH_9.2\r\n"), passed);
+
+        RequestGate.before(FLOW, peers, (flow, name, source) -> Optional.empty(), RecordingPeers.recordingHandler(new ArrayList<>()))
+                .onClientData(ByteBuffer.wrap((ALLOWED + "\u0001\u0002 not http\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1)));
+        assertEquals(List.of("reset"), peers.events);
+    }
+
+    @Test
+    void aServerSpeakingFirstMakesTheConnectionUnchecked() {
+        client("EHLO x");
+        server("220 ready\r\n");
+        client("\r\nMAIL FROM:<a@b>\r\n");
+        assertEquals(List.of("client EHLO x", "server 220 ready\r\n", "client \r\nMAIL FROM:<a@b>\r\n"), passed);
+        assertEquals(List.of(), asked);
+    }
+
+    @Test
+    void afterA101TheRestIsAnotherProtocol() {
+        String upgrade = "GET /ws HTTP/1.1\r\nHost: allowed.test\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n";
+        client(upgrade);
+        server("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n");
+        client("\u0081\u0005hello");
+        assertEquals(List.of("client " + upgrade, "server HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n",
+                "client \u0081\u0005hello"), passed);
+    }
+
+    @Test
+    void anUpgradeTheServerDeclinesKeepsTheConnectionChecked() {
+        client("GET / HTTP/1.1\r\nHost: allowed.test\r\nUpgrade: h2c\r\n\r\n");
+        server("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+        client(DENIED);
+        assertEquals(List.of("allowed.test", "denied.test"), asked);
+        assertEquals(FORBIDDEN, peers.events.get(0));
+    }
+
+    @Test
+    void aRequestNamingNoServerIsResetWhenOnlyANameCouldAdmitIt() {
+        FlowHandler strict = RequestGate.before(FLOW, peers, (flow, name, source) -> name.isPresent() ? Optional.empty() : Optional.of("no --allow matches"),
+                RecordingPeers.recordingHandler(passed));
+        strict.onClientData(ByteBuffer.wrap("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1)));
+        assertEquals(List.of("reset"), peers.events);
+        assertEquals(List.of(), passed);
+    }
+
+    @Test
+    void withoutAPolicyTheHandlerItself() {
+        FlowHandler inner = RecordingPeers.recordingHandler(passed);
+        assertSame(inner, RequestGate.before(FLOW, peers, ServerNameCheck.ALL, inner));
+    }
+}
