@@ -1,7 +1,5 @@
 package dev.httptap.sink;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.httptap.dns.DnsFormatException;
 import dev.httptap.dns.DnsMessage;
@@ -34,7 +32,6 @@ import java.util.Map;
 public final class DnsJsonLines implements DnsObserver {
     /** Queries waiting for their answer, to date them; resolvers have a few in flight, so this is plenty. */
     static final int MAX_PENDING_QUERIES = 1024;
-    private static final JsonFactory JSON = new JsonFactory();
 
     private final JsonLinesWriter out;
     private final ExchangeClock clock;
@@ -90,7 +87,7 @@ public final class DnsJsonLines implements DnsObserver {
     /** {@code responseCode} is -1 when no answer came. */
     private byte[] line(QueryStart start, List<DnsQuestion> questions, int responseCode, List<DnsRecord> answers) {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream(256);
-        try (JsonGenerator json = JSON.createGenerator(buffer, JsonEncoding.UTF8)) {
+        try (JsonGenerator json = JsonLinesWriter.newGenerator(buffer)) {
             json.writeStartObject();
             json.writeStringField("type", "dns");
             json.writeStringField("startedDateTime", ExchangeTimes.isoMillis(start.epochMillis()));

@@ -30,12 +30,18 @@ import java.io.PrintStream;
  * "blocked") through the same writer.
  */
 public final class JsonLinesWriter implements ExchangeListener, AutoCloseable {
+    /** Made when this class is first used, so that runs without --dump-jsonl load no Jackson. */
     private static final JsonFactory JSON = new JsonFactory();
 
     private final OutputStream out;
     private final boolean closeOut;
     private final ExchangeClock clock;
     private boolean failed;
+
+    /** A generator for one line into {@code buffer}: the other writers of lines share this class's factory. */
+    static JsonGenerator newGenerator(OutputStream buffer) throws IOException {
+        return JSON.createGenerator(buffer, JsonEncoding.UTF8);
+    }
 
     /** {@code closeOut}: false for standard output, which others still use. */
     public JsonLinesWriter(OutputStream out, boolean closeOut, ExchangeClock clock) {
@@ -77,7 +83,7 @@ public final class JsonLinesWriter implements ExchangeListener, AutoCloseable {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream(512);
         ExchangeTimes times = ExchangeTimes.of(exchange, clock.nanoTime());
         ResponseHead response = exchange.response().orElse(null);
-        try (JsonGenerator json = JSON.createGenerator(buffer, JsonEncoding.UTF8)) {
+        try (JsonGenerator json = newGenerator(buffer)) {
             json.writeStartObject();
             json.writeStringField("type", "http");
             json.writeStringField("startedDateTime", times.started());

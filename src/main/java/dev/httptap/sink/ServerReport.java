@@ -1,7 +1,5 @@
 package dev.httptap.sink;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.httptap.event.ExchangeClock;
 import java.io.ByteArrayOutputStream;
@@ -18,7 +16,6 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ServerReport {
     /** Servers remembered as reported; beyond this many, each is reported every time (memory stays bounded). */
     static final int MAX_SERVERS = 4096;
-    private static final JsonFactory JSON = new JsonFactory();
 
     private final PrintStream out;
     /** Null without --dump-jsonl. */
@@ -51,7 +48,7 @@ final class ServerReport {
 
     private byte[] record(String type, String... fields) {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream(160);
-        try (JsonGenerator json = JSON.createGenerator(buffer, JsonEncoding.UTF8)) {
+        try (JsonGenerator json = JsonLinesWriter.newGenerator(buffer)) {
             json.writeStartObject();
             json.writeStringField("type", type);
             json.writeStringField("startedDateTime", ExchangeTimes.isoMillis(clock.epochMillis()));
