@@ -13,7 +13,8 @@ import java.util.function.Supplier;
 /**
  * The run's connection handlers: on every port but the {@code --http} ones, a connection that opens with
  * a TLS ClientHello is intercepted and its plaintext watched by the HTTPS observers; every other connection
- * is relayed as before, watched by the plain observers.
+ * is relayed as before, watched by the plain observers, unless it opens an HTTP proxy's CONNECT tunnel
+ * ({@link ConnectTunnel}), whose inside is treated as a connection of its own to the tunnel's server.
  */
 public final class Interception implements FlowHandlerFactory {
     private final FlowHandlerFactory plain;
@@ -35,12 +36,20 @@ public final class Interception implements FlowHandlerFactory {
 
     @Override
     public FlowHandler open(FlowId flow, InetSocketAddress upstream, FlowPeers peers) {
-        Supplier<FlowHandler> checkedPlain = () -> RequestGate.before(flow, peers, context.serverNames(),
-                plain.open(flow, upstream, peers));
+        // A plain connection may be to an HTTP proxy: a CONNECT tunnel in it is a connection of its own.
+        Supplier<FlowHandler> plainOrTunnel = () -> new ConnectTunnel(flow, checkedPlain(flow, upstream, peers),
+                tunnel -> gate(tunnel, tunnel.server(), peers, () -> checkedPlain(tunnel, tunnel.server(), peers)));
         if (plainPorts.contains(flow.server().getPort())) {
-            return HostGate.before(flow, peers, context.serverNames(), checkedPlain);
+            return HostGate.before(flow, peers, context.serverNames(), plainOrTunnel);
         }
-        return new TlsGate(flow, upstream, peers, context, checkedPlain,
-                () -> SafeObserver.open(https, flow, upstream));
+        return gate(flow, upstream, peers, plainOrTunnel);
+    }
+
+    private FlowHandler checkedPlain(FlowId flow, InetSocketAddress upstream, FlowPeers peers) {
+        return RequestGate.before(flow, peers, context.serverNames(), plain.open(flow, upstream, peers));
+    }
+
+    private FlowHandler gate(FlowId flow, InetSocketAddress upstream, FlowPeers peers, Supplier<FlowHandler> plainHandler) {
+        return new TlsGate(flow, upstream, peers, context, plainHandler, () -> SafeObserver.open(https, flow, upstream));
     }
 }

@@ -1,0 +1,82 @@
+package dev.httptap.e2e;
+
+import static dev.httptap.e2e.ClientAssertions.assertClientRun;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A command behind an HTTP proxy (HTTPS_PROXY, curl -x): its HTTPS requests go through CONNECT tunnels, and
+ * httptap shows each request inside them, not only the CONNECT.
+ */
+class ProxyTunnelIT {
+    private static final String HELLO = LocalHttpServer.HELLO_BODY;
+    private static final TestPki PKI = TestPki.create();
+
+    @TempDir
+    Path dir;
+    private Path caFile;
+    private LocalHttpServer server;
+    private ConnectProxy proxy;
+    private String proxyUrl;
+    private String target;
+
+    @BeforeEach
+    void start() throws IOException {
+        server = LocalHttpServer.startTls(PKI.serverContext());
+        proxy = ConnectProxy.start();
+        caFile = PKI.writeCaPem(dir);
+        proxyUrl = "http://" + Httptap.HOST + ":" + proxy.port();
+        target = Httptap.HOST + ":" + server.port();
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        proxy.close();
+        server.close();
+    }
+
+    @Test
+    void curlThroughAProxyShowsTheRequestsInsideItsTunnel() {
+        String url = "https://" + target + "/hello?via=proxy";
+        ProcessRun run = tapped("curl", "-sS", "-x", proxyUrl, url);
+        assertClientRun(Route.TAPPED, run, HELLO, connect(), Exchange.withBody("GET", url, 200, HELLO));
+        assertEquals(List.of(target), proxy.targets(), () -> "one tunnel, asked of the proxy: " + proxy.failures());
+    }
+
+    @Test
+    void pythonWithHttpsProxySetShowsItsRequests() {
+        String url = "https://" + target + "/echo";
+        String script = "import os, urllib.request\n"
+                + "os.environ['https_proxy'] = '" + proxyUrl + "'\n"
+                + "request = urllib.request.Request('" + url + "', data=b'through the tunnel')\n"
+                + "print(urllib.request.urlopen(request).read().decode(), end='')\n";
+        ProcessRun run = tapped("python3", "-c", script);
+        assertClientRun(Route.TAPPED, run, "through the tunnel", connect(),
+                Exchange.withBody("POST", url, 200, "through the tunnel"));
+    }
+
+    @Test
+    void aTunnelTheServerRefusesToVerifyFailsAsItWouldDirectly() {
+        // The proxy reaches the test's server, whose certificate does not name other.test: httptap checks it as
+        // the child would, and the child fails verification (curl exit 60) instead of talking to it.
+        String otherTarget = "other.test:" + server.port();
+        ProcessRun run = tapped("curl", "-sS", "-x", proxyUrl, "https://" + otherTarget + "/hello");
+        assertEquals(60, run.exitCode(), run.describe());
+        assertEquals(List.of(otherTarget), proxy.targets());
+    }
+
+    private Exchange connect() {
+        return new Exchange("CONNECT", "http://" + target, 200, 0);
+    }
+
+    private ProcessRun tapped(String... command) {
+        return Httptap.command(command).flags("--ca-file", caFile.toString()).run();
+    }
+}

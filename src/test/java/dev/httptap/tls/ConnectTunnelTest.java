@@ -1,0 +1,155 @@
+package dev.httptap.tls;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.httptap.relay.FlowHandler;
+import dev.httptap.stack.FlowId;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Which bytes of a connection to an HTTP proxy go to the plain handler, and which to a CONNECT tunnel's. */
+class ConnectTunnelTest {
+    private static final FlowId TO_PROXY = new FlowId(new InetSocketAddress("10.1.1.100", 40000),
+            new InetSocketAddress("169.254.77.65", 3128));
+    private static final String CONNECT = "CONNECT api.example.test:443 HTTP/1.1\r\nHost: api.example.test:443\r\n\r\n";
+    private static final String ESTABLISHED = "HTTP/1.1 200 Connection established\r\n\r\n";
+
+    private final List<String> plainEvents = new ArrayList<>();
+    private final List<String> tunnelEvents = new ArrayList<>();
+    private final List<FlowId> tunnelFlows = new ArrayList<>();
+    private final ConnectTunnel watch = new ConnectTunnel(TO_PROXY, RecordingPeers.recordingHandler(plainEvents), flow -> {
+        tunnelFlows.add(flow);
+        return RecordingPeers.recordingHandler(tunnelEvents);
+    });
+
+    private static ByteBuffer bytes(String text) {
+        return ByteBuffer.wrap(text.getBytes(StandardCharsets.ISO_8859_1)).asReadOnlyBuffer();
+    }
+
+    @Test
+    void afterTheProxysTwoHundredTheBytesAreTheTunnels() {
+        watch.onClientData(bytes(CONNECT));
+        watch.onServerData(bytes(ESTABLISHED));
+        watch.onClientData(bytes("<ClientHello>"));
+        watch.onServerData(bytes("<ServerHello>"));
+        watch.onClientEnd();
+        watch.onServerEnd();
+        watch.onClose(false);
+
+        assertEquals(List.of("client " + CONNECT, "server " + ESTABLISHED), plainEvents);
+        assertEquals(List.of("client <ClientHello>", "server <ServerHello>", "client end", "server end"), tunnelEvents);
+        assertEquals(List.of(new FlowId(TO_PROXY.client(), new InetSocketAddress(TO_PROXY.server().getAddress(), 443))),
+                tunnelFlows, "a name's tunnel: the target's port at the proxy's address (httptap looks up no name)");
+    }
+
+    @Test
+    void bytesSentBeforeTheAnswerWaitForIt() {
+        watch.onClientData(bytes(CONNECT + "<ClientHello"));
+        watch.onClientData(bytes(" part two>"));
+        assertEquals(List.of("client " + CONNECT), plainEvents, "held until the proxy answers");
+
+        watch.onServerData(bytes("HTTP/1.1 200 OK\r\n"));
+        watch.onServerData(bytes("Via: proxy\r\n\r\n<ServerHello>"));
+
+        assertEquals(List.of("client " + CONNECT, "server HTTP/1.1 200 OK\r\n", "server Via: proxy\r\n\r\n"), plainEvents);
+        assertEquals(List.of("server <ServerHello>", "client <ClientHello part two>"), tunnelEvents);
+    }
+
+    @Test
+    void anInterimAnswerIsFollowedByTheFinalOne() {
+        watch.onClientData(bytes(CONNECT));
+        watch.onServerData(bytes("HTTP/1.1 100 Continue\r\n\r\n" + ESTABLISHED));
+        watch.onClientData(bytes("<ClientHello>"));
+        assertEquals(List.of("client " + CONNECT, "server HTTP/1.1 100 Continue\r\n\r\n", "server " + ESTABLISHED), plainEvents);
+        assertEquals(List.of("client <ClientHello>"), tunnelEvents);
+    }
+
+    @Test
+    void aRefusedConnectLeavesTheConnectionPlain() {
+        String refusal = "HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n";
+        String retry = "CONNECT api.example.test:443 HTTP/1.1\r\nProxy-Authorization: Basic eA==\r\n\r\n";
+        watch.onClientData(bytes(CONNECT));
+        watch.onClientData(bytes(retry));
+        watch.onServerData(bytes(refusal));
+        watch.onServerData(bytes(ESTABLISHED));
+        watch.onClientData(bytes("<ClientHello>"));
+
+        assertEquals(List.of("client " + CONNECT, "client " + retry, "server " + refusal, "server " + ESTABLISHED,
+                "client <ClientHello>"), plainEvents, "relayed and shown as before, in order");
+        assertEquals(List.of(), tunnelFlows);
+    }
+
+    @Test
+    void otherFirstRequestsLeaveTheConnectionPlain() {
+        String get = "GET http://api.example.test/ HTTP/1.1\r\nHost: api.example.test\r\n\r\n";
+        watch.onClientData(bytes(get));
+        watch.onClientData(bytes(CONNECT));
+        watch.onServerData(bytes(ESTABLISHED));
+        assertEquals(List.of("client " + get, "client " + CONNECT, "server " + ESTABLISHED), plainEvents);
+        assertEquals(List.of(), tunnelFlows);
+    }
+
+    @Test
+    void aTunnelToAnAddressIsAFlowToThatAddress() {
+        watch.onClientData(bytes("CONNECT [fd00::5]:8443 HTTP/1.1\r\n\r\n"));
+        watch.onServerData(bytes(ESTABLISHED));
+        watch.onClientData(bytes("CONNECT 10.0.0.7:443 HTTP/1.1\r\n\r\n")); // inside the tunnel: not looked at
+        assertEquals(List.of(new FlowId(TO_PROXY.client(), new InetSocketAddress("fd00::5", 8443))), tunnelFlows);
+        assertEquals(List.of("client CONNECT 10.0.0.7:443 HTTP/1.1\r\n\r\n"), tunnelEvents);
+    }
+
+    @Test
+    void connectWithoutAUsablePortIsNotATunnel() {
+        for (String target : List.of("api.example.test", "api.example.test:0", "api.example.test:99999", ":443",
+                "[fd00::5", "api.example.test:https")) {
+            List<String> events = new ArrayList<>();
+            ConnectTunnel other = new ConnectTunnel(TO_PROXY, RecordingPeers.recordingHandler(events), flow -> {
+                throw new AssertionError("no tunnel for " + target);
+            });
+            String request = "CONNECT " + target + " HTTP/1.1\r\n\r\n";
+            other.onClientData(bytes(request));
+            other.onServerData(bytes(ESTABLISHED));
+            assertEquals(List.of("client " + request, "server " + ESTABLISHED), events, target);
+        }
+    }
+
+    @Test
+    void aHeadTooLongForAConnectIsRelayedAsItIs() {
+        String longHead = "CONNECT api.example.test:443 HTTP/1.1\r\nX: " + "y".repeat(ConnectTunnel.MAX_HEAD_BYTES);
+        watch.onClientData(bytes(longHead));
+        watch.onClientData(bytes("\r\n\r\n"));
+        watch.onServerData(bytes(ESTABLISHED));
+        assertEquals(List.of("client " + longHead, "client \r\n\r\n", "server " + ESTABLISHED), plainEvents);
+        assertEquals(List.of(), tunnelFlows);
+    }
+
+    @Test
+    void moreThanAHelloBeforeTheAnswerIsRelayedAsItIs() {
+        String flood = "z".repeat(ConnectTunnel.MAX_HELD_BYTES + 1);
+        watch.onClientData(bytes(CONNECT));
+        watch.onClientData(bytes(flood));
+        watch.onServerData(bytes(ESTABLISHED));
+        assertEquals(List.of("client " + CONNECT, "client " + flood, "server " + ESTABLISHED), plainEvents);
+        assertEquals(List.of(), tunnelFlows);
+    }
+
+    @Test
+    void theProxyClosingBeforeItAnswersHandsTheHeldBytesToThePlainHandler() {
+        watch.onClientData(bytes(CONNECT + "<early>"));
+        watch.onClientEnd();
+        watch.onServerEnd();
+        assertEquals(List.of("client " + CONNECT, "client <early>", "client end", "server end"), plainEvents);
+    }
+
+    @Test
+    void headsMayEndInBareLineFeeds() {
+        watch.onClientData(bytes("CONNECT api.example.test:443 HTTP/1.1\n\n"));
+        watch.onServerData(bytes("HTTP/1.0 200 Connection established\n\n"));
+        watch.onClientData(bytes("<ClientHello>"));
+        assertEquals(List.of("client <ClientHello>"), tunnelEvents);
+    }
+}
