@@ -134,6 +134,31 @@ public final class EgressGate implements ServerNameCheck {
         return Optional.empty();
     }
 
+    /**
+     * A tunnel is decided by the name inside it (else its address) on its own port, and a refusal counts
+     * against the connection to the proxy that carries it, whose own destination stays the proxy's.
+     */
+    @Override
+    public ServerNameCheck inTunnelsOf(FlowId outer) {
+        return (tunnel, name, source) -> {
+            Admission admission = live.get(outer);
+            if (admission == null) {
+                return Optional.empty();
+            }
+            Optional<String> serverName = name.filter(text -> !IPV4.matcher(text).matches() && Ipv6Address.ofLiteral(text).isEmpty());
+            Verdict verdict = policy.decide(serverName, tunnel.server());
+            if (verdict.allowed()) {
+                return Optional.empty();
+            }
+            admission.blocked = true;
+            report(serverName.isPresent()
+                    ? new Blocked(serverName.get() + ":" + tunnel.server().getPort(), source.protocol(), verdict.reason(), source.refusal())
+                    : new Blocked(HostNames.describe(Optional.empty(), tunnel.server()), source.protocolWithoutName(),
+                            verdict.reason(), source.refusalWithoutName()));
+            return Optional.of(verdict.reason());
+        };
+    }
+
     /** Whether the child's datagram may be sent on; a refusal is reported, a datagram sent tallied. */
     boolean admitsDatagram(FlowId flow, int bytes) {
         if (policy.allowsEverything() && !audit) {

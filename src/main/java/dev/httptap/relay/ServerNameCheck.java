@@ -54,6 +54,15 @@ public interface ServerNameCheck {
      */
     Optional<String> refusal(FlowId flow, Optional<String> serverName, Source source);
 
+    /**
+     * The check of the connections a child makes through a proxy's CONNECT tunnels carried by {@code outer}
+     * (each a flow of its own, which the relay never dialled): decided like {@code outer}'s, on the tunnel's
+     * server. Without a policy, this check itself.
+     */
+    default ServerNameCheck inTunnelsOf(FlowId outer) {
+        return this;
+    }
+
     /** Whether names matter at all: false when there is no policy, so no bytes need holding for them. */
     default boolean decidesNames() {
         return true;

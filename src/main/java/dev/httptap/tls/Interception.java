@@ -37,19 +37,22 @@ public final class Interception implements FlowHandlerFactory {
     @Override
     public FlowHandler open(FlowId flow, InetSocketAddress upstream, FlowPeers peers) {
         // A plain connection may be to an HTTP proxy: a CONNECT tunnel in it is a connection of its own.
-        Supplier<FlowHandler> plainOrTunnel = () -> new ConnectTunnel(flow, checkedPlain(flow, upstream, peers),
-                tunnel -> gate(tunnel, tunnel.server(), peers, () -> checkedPlain(tunnel, tunnel.server(), peers)));
+        InterceptionContext inTunnels = context.withServerNameCheck(context.serverNames().inTunnelsOf(flow));
+        Supplier<FlowHandler> plainOrTunnel = () -> new ConnectTunnel(flow, checkedPlain(flow, upstream, peers, context),
+                tunnel -> gate(tunnel, tunnel.server(), peers, inTunnels,
+                        () -> checkedPlain(tunnel, tunnel.server(), peers, inTunnels)));
         if (plainPorts.contains(flow.server().getPort())) {
             return HostGate.before(flow, peers, context.serverNames(), plainOrTunnel);
         }
-        return gate(flow, upstream, peers, plainOrTunnel);
+        return gate(flow, upstream, peers, context, plainOrTunnel);
     }
 
-    private FlowHandler checkedPlain(FlowId flow, InetSocketAddress upstream, FlowPeers peers) {
+    private FlowHandler checkedPlain(FlowId flow, InetSocketAddress upstream, FlowPeers peers, InterceptionContext context) {
         return RequestGate.before(flow, peers, context.serverNames(), plain.open(flow, upstream, peers));
     }
 
-    private FlowHandler gate(FlowId flow, InetSocketAddress upstream, FlowPeers peers, Supplier<FlowHandler> plainHandler) {
+    private FlowHandler gate(FlowId flow, InetSocketAddress upstream, FlowPeers peers, InterceptionContext context,
+            Supplier<FlowHandler> plainHandler) {
         return new TlsGate(flow, upstream, peers, context, plainHandler, () -> SafeObserver.open(https, flow, upstream));
     }
 }

@@ -1,7 +1,9 @@
 package dev.httptap.e2e;
 
 import static dev.httptap.e2e.ClientAssertions.assertClientRun;
+import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -56,9 +58,11 @@ class ProxyTunnelIT {
         String script = "import os, urllib.request\n"
                 + "os.environ['https_proxy'] = '" + proxyUrl + "'\n"
                 + "request = urllib.request.Request('" + url + "', data=b'through the tunnel')\n"
-                + "print(urllib.request.urlopen(request).read().decode(), end='')\n";
+                + "body = urllib.request.urlopen(request).read().decode()\n"
+                // one write: httptap prints its lines on the same stdout (see CaptureIT)
+                + "import sys; sys.stdout.write(body + '\\n')\n";
         ProcessRun run = tapped("python3", "-c", script);
-        assertClientRun(Route.TAPPED, run, "through the tunnel", connect(),
+        assertClientRun(Route.TAPPED, run, "through the tunnel\n", connect(),
                 Exchange.withBody("POST", url, 200, "through the tunnel"));
     }
 
@@ -70,6 +74,21 @@ class ProxyTunnelIT {
         ProcessRun run = tapped("curl", "-sS", "-x", proxyUrl, "https://" + otherTarget + "/hello");
         assertEquals(60, run.exitCode(), run.describe());
         assertEquals(List.of(otherTarget), proxy.targets());
+    }
+
+    @Test
+    void theEgressPolicyDecidesTheServerNamedInsideTheTunnel() {
+        // The proxy is asked for an allowed target, but the TLS inside names another server (domain fronting
+        // through a proxy): refused by the policy as a direct connection would be, before any request.
+        String fronted = "other.test:" + server.port();
+        ProcessRun run = Httptap.command("curl", "-sS", "-x", proxyUrl, "--connect-to", fronted + ":" + target,
+                "https://" + fronted + "/hello").flags("--ca-file", caFile.toString(), "--allow", Httptap.HOST).run();
+        assertAll(run.describe(),
+                () -> assertEquals(35, run.exitCode(), "curl: TLS alert"),
+                () -> assertEquals(List.of(target), proxy.targets(), "the CONNECT itself was allowed"),
+                () -> assertTrue(run.stdoutLines().contains(
+                        "<--- BLOCKED " + fronted + " (no --allow matches; TLS alert access_denied)"), "BLOCKED line"),
+                () -> assertTrue(run.stdoutLines().stream().noneMatch(line -> line.startsWith("---> GET")), "no request"));
     }
 
     private Exchange connect() {

@@ -111,6 +111,23 @@ class EgressGateTest {
     }
 
     @Test
+    void aTunnelThroughAProxyIsDecidedByItsOwnNameAndPort() {
+        EgressGate gate = gate(false, false, "host.httptap.local:3128", "registry.test:443");
+        FlowId toProxy = to("169.254.77.65", 3128);
+        gate.watch(toProxy, gate.admitConnection(toProxy).orElseThrow(), new NothingHandler());
+        ServerNameCheck tunnels = gate.inTunnelsOf(toProxy);
+        FlowId tunnel = to("169.254.77.65", 443);
+
+        assertTrue(tunnels.refusal(tunnel, Optional.of("registry.test"), TLS).isEmpty());
+        assertFalse(tunnels.refusal(tunnel, Optional.of("evil.test"), TLS).isEmpty());
+        assertFalse(tunnels.refusal(to("169.254.77.65", 8443), Optional.of("registry.test"), TLS).isEmpty(), "another port");
+        assertTrue(gate.inTunnelsOf(to("169.254.77.65", 9999)).refusal(tunnel, Optional.of("evil.test"), TLS).isEmpty(),
+                "a connection the gate does not follow (no policy on it) decides nothing");
+        assertEquals(List.of(new Blocked("evil.test:443", "tls", "no --allow matches", "TLS alert access_denied"),
+                new Blocked("registry.test:8443", "tls", "no --allow matches", "TLS alert access_denied")), events);
+    }
+
+    @Test
     void anAddressWithoutANameWaitsForTheServerNameWhenOnlyAGlobCouldAllowIt() {
         EgressGate gate = gate(false, false, "registry.test:443");
         FlowId named = to("192.0.2.7", 443);
