@@ -20,10 +20,11 @@ import java.util.function.Function;
  * and the plain handler, which saw the CONNECT exchange, sees nothing more. Without this, a command behind
  * HTTPS_PROXY showed one CONNECT line per connection and none of its requests.
  *
- * <p>Only a connection's first request is looked at: a CONNECT after other requests, after a refusal (a 407
- * asking for credentials, answered on the same connection) or with a head over {@value #MAX_HEAD_BYTES}
- * bytes leaves the connection plain, relayed and shown as before. The child's bytes after its CONNECT
- * are held until the proxy's answer says whose they are.
+ * <p>Only CONNECTs that open a connection are looked at, with the retries that follow a refusal with a
+ * Content-Length (a 407 asking for credentials, answered on the same connection): a CONNECT after another
+ * request, after a refusal whose body has no length, or with a head over {@value #MAX_HEAD_BYTES} bytes
+ * leaves the connection plain, relayed and shown as before. The child's bytes after its CONNECT are held
+ * until the proxy's answer says whose they are.
  */
 final class ConnectTunnel implements FlowHandler {
     /** Heads longer than this are not a tunnel's (a CONNECT head carries a few short fields). */
@@ -42,6 +43,8 @@ final class ConnectTunnel implements FlowHandler {
     private FlowId target;
     private FlowHandler tunnel;
     private boolean clientEndHeld;
+    /** What is left of a refusal's body, on its way to the child before the answer to a retry. */
+    private long refusalBodyLeft;
 
     /**
      * @param plain the handler of the connection as it is (to the proxy)
@@ -69,7 +72,8 @@ final class ConnectTunnel implements FlowHandler {
         switch (state) {
             case TUNNEL -> tunnel.onServerData(data);
             case AWAITING_ANSWER -> readAnswerHead(data);
-            default -> plain.onServerData(data);
+            case REQUEST_HEAD -> passRefusalBody(data);
+            case PLAIN -> plain.onServerData(data);
         }
     }
 
@@ -132,6 +136,14 @@ final class ConnectTunnel implements FlowHandler {
 
     private void readAnswerHead(ByteBuffer chunk) {
         ByteBuffer data = chunk.duplicate();
+        if (refusalBodyLeft > 0) {
+            int bodyPart = (int) Math.min(refusalBodyLeft, data.remaining());
+            passRefusalBody(data.slice(data.position(), bodyPart));
+            data.position(data.position() + bodyPart);
+            if (!data.hasRemaining()) {
+                return;
+            }
+        }
         int headEnd = head.scan(data);
         if (headEnd == HeadScanner.MORE) {
             plain.onServerData(data);
@@ -153,8 +165,7 @@ final class ConnectTunnel implements FlowHandler {
             return;
         }
         if (status < 200 || status >= 300) {
-            becomePlain();
-            plain.onServerData(data);
+            refused(data, headEnd);
             return;
         }
         plain.onServerData(data.slice(data.position(), headEnd - data.position()));
@@ -171,6 +182,50 @@ final class ConnectTunnel implements FlowHandler {
         if (clientEndHeld) {
             tunnel.onClientEnd();
         }
+    }
+
+    /**
+     * A refusal: with a body of known length, the child may ask again on the same connection (with the
+     * credentials a 407 asked for), so the next request is looked at as the first was; else the connection
+     * stays plain.
+     */
+    private void refused(ByteBuffer data, int headEnd) {
+        long bodyLength = refusalBodyLength();
+        if (bodyLength < 0) {
+            becomePlain();
+            plain.onServerData(data);
+            return;
+        }
+        plain.onServerData(data.slice(data.position(), headEnd - data.position()));
+        data.position(headEnd);
+        refusalBodyLeft = bodyLength;
+        state = State.REQUEST_HEAD;
+        head.reset();
+        ByteBuffer held = heldClientBytes.take();
+        boolean endHeld = clientEndHeld;
+        clientEndHeld = false;
+        if (held.hasRemaining()) {
+            readRequestHead(held);
+        }
+        if (endHeld) {
+            onClientEnd();
+        }
+        if (data.hasRemaining()) {
+            onServerData(data);
+        }
+    }
+
+    /** The length of the answer's body from its Content-Length, or -1 (chunked, or until the proxy closes). */
+    private long refusalBodyLength() {
+        if (head.field("transfer-encoding").isPresent()) {
+            return -1;
+        }
+        return head.field("content-length").filter(value -> value.matches("[0-9]{1,15}")).map(Long::parseLong).orElse(-1L);
+    }
+
+    private void passRefusalBody(ByteBuffer data) {
+        refusalBodyLeft = Math.max(0, refusalBodyLeft - data.remaining());
+        plain.onServerData(data);
     }
 
     /** The proxy refused, or answered with something else: the held bytes were the child's next request. */
@@ -281,6 +336,18 @@ final class ConnectTunnel implements FlowHandler {
 
         void reset() {
             length = 0;
+        }
+
+        /** The value of the head's first field named {@code lowerCaseName} (any case), trimmed. */
+        Optional<String> field(String lowerCaseName) {
+            String[] lines = new String(bytes, 0, length, StandardCharsets.ISO_8859_1).split("\r?\n");
+            for (int i = 1; i < lines.length; i++) {
+                int colon = lines[i].indexOf(':');
+                if (colon > 0 && lines[i].substring(0, colon).trim().equalsIgnoreCase(lowerCaseName)) {
+                    return Optional.of(lines[i].substring(colon + 1).trim());
+                }
+            }
+            return Optional.empty();
         }
 
         /** CRLF CRLF, or LF LF as lenient servers and clients send it. */

@@ -9,31 +9,50 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An HTTP proxy that only tunnels: it answers {@code CONNECT name:port} with 200 and joins the connection to
  * this machine's 127.0.0.1 at that port, whatever the name (so a tunnel to host.httptap.local reaches the
- * test's server), and notes each target it was asked for.
+ * test's server), and notes each target it was asked for. Made with credentials, it first refuses a CONNECT
+ * without them with a 407 (a body of known length, the connection kept), as proxies that ask for them do.
  */
 final class ConnectProxy implements AutoCloseable {
     private static final int MAX_HEAD_BYTES = 8192;
 
-    private final TcpServerFixture server;
-    private final List<String> targets = new CopyOnWriteArrayList<>();
+    private static final String REFUSAL_BODY = "credentials, please\n";
 
-    private ConnectProxy() throws IOException {
+    private final TcpServerFixture server;
+    /** The Proxy-Authorization value a CONNECT must carry; null when any goes. */
+    private final String authorization;
+    private final List<String> targets = new CopyOnWriteArrayList<>();
+    private final AtomicInteger connections = new AtomicInteger();
+
+    private ConnectProxy(String authorization) throws IOException {
+        this.authorization = authorization;
         server = TcpServerFixture.start(50, this::serve);
     }
 
     static ConnectProxy start() throws IOException {
-        return new ConnectProxy();
+        return new ConnectProxy(null);
+    }
+
+    /** A proxy that asks for Basic credentials {@code user:password} first. */
+    static ConnectProxy withCredentials(String user, String password) throws IOException {
+        return new ConnectProxy("Basic " + java.util.Base64.getEncoder()
+                .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
     }
 
     int port() {
         return server.port();
     }
 
-    /** The CONNECT targets asked for, in order. */
+    /** The connections accepted so far. */
+    int connections() {
+        return connections.get();
+    }
+
+    /** The CONNECT targets asked for, in order ("refused" for each 407). */
     List<String> targets() {
         return List.copyOf(targets);
     }
@@ -43,7 +62,17 @@ final class ConnectProxy implements AutoCloseable {
     }
 
     private void serve(Socket client) throws IOException, InterruptedException {
-        String requestLine = head(client.getInputStream()).lines().findFirst().orElse("");
+        connections.incrementAndGet();
+        String head = head(client.getInputStream());
+        while (authorization != null && !head.isEmpty()
+                && head.lines().noneMatch(line -> line.equalsIgnoreCase("Proxy-Authorization: " + authorization))) {
+            targets.add("refused");
+            client.getOutputStream().write(("HTTP/1.1 407 Proxy Authentication Required\r\n"
+                    + "Proxy-Authenticate: Basic realm=\"test\"\r\nContent-Length: " + REFUSAL_BODY.length() + "\r\n\r\n"
+                    + REFUSAL_BODY).getBytes(StandardCharsets.US_ASCII));
+            head = head(client.getInputStream());
+        }
+        String requestLine = head.lines().findFirst().orElse("");
         String[] parts = requestLine.split(" ");
         if (parts.length != 3 || !parts[0].equals("CONNECT")) {
             client.getOutputStream().write("HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\n\r\n"

@@ -53,6 +53,20 @@ class ProxyTunnelIT {
     }
 
     @Test
+    void aProxyAskingForCredentialsIsAnsweredOnTheSameConnection() throws IOException {
+        // curl --proxy-anyauth asks without credentials first, reads the 407, and asks again with them.
+        try (ConnectProxy asking = ConnectProxy.withCredentials("user", "secret")) {
+            String askingUrl = "http://" + Httptap.HOST + ":" + asking.port();
+            String url = "https://" + target + "/hello";
+            ProcessRun run = tapped("curl", "-sS", "--proxy-anyauth", "-U", "user:secret", "-x", askingUrl, url);
+            Exchange refused = new Exchange("CONNECT", "http://" + target, 407, "credentials, please\n".length());
+            assertClientRun(Route.TAPPED, run, HELLO, refused, connect(), Exchange.withBody("GET", url, 200, HELLO));
+            assertEquals(List.of("refused", target), asking.targets(), () -> asking.failures().toString());
+            assertEquals(1, asking.connections(), "the retry came on the same connection");
+        }
+    }
+
+    @Test
     void pythonWithHttpsProxySetShowsItsRequests() {
         String url = "https://" + target + "/echo";
         String script = "import os, urllib.request\n"

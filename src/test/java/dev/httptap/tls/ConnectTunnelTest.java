@@ -69,8 +69,38 @@ class ConnectTunnelTest {
     }
 
     @Test
-    void aRefusedConnectLeavesTheConnectionPlain() {
-        String refusal = "HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n";
+    void aRetryAfterARefusalWithCredentialsOpensTheTunnel() {
+        String refusal = "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic\r\nContent-Length: 6\r\n\r\n";
+        String retry = "CONNECT api.example.test:443 HTTP/1.1\r\nProxy-Authorization: Basic eA==\r\n\r\n";
+        watch.onClientData(bytes(CONNECT));
+        watch.onServerData(bytes(refusal + "den"));
+        watch.onServerData(bytes("ied"));
+        watch.onClientData(bytes(retry));
+        watch.onServerData(bytes(ESTABLISHED));
+        watch.onClientData(bytes("<ClientHello>"));
+
+        assertEquals(List.of("client " + CONNECT, "server " + refusal, "server den", "server ied", "client " + retry,
+                "server " + ESTABLISHED), plainEvents);
+        assertEquals(List.of("client <ClientHello>"), tunnelEvents);
+    }
+
+    @Test
+    void aRetrySentBeforeTheRefusalsBodyWaitsForItsOwnAnswer() {
+        String refusal = "HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 6\r\n\r\n";
+        String retry = "CONNECT api.example.test:443 HTTP/1.1\r\nProxy-Authorization: Basic eA==\r\n\r\n";
+        watch.onClientData(bytes(CONNECT));
+        watch.onClientData(bytes(retry));
+        watch.onServerData(bytes(refusal));
+        watch.onServerData(bytes("denied" + ESTABLISHED));
+        watch.onClientData(bytes("<ClientHello>"));
+        assertEquals(List.of("client " + CONNECT, "server " + refusal, "client " + retry, "server denied",
+                "server " + ESTABLISHED), plainEvents);
+        assertEquals(List.of("client <ClientHello>"), tunnelEvents);
+    }
+
+    @Test
+    void aRefusalWithoutABodyLengthLeavesTheConnectionPlain() {
+        String refusal = "HTTP/1.1 407 Proxy Authentication Required\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n";
         String retry = "CONNECT api.example.test:443 HTTP/1.1\r\nProxy-Authorization: Basic eA==\r\n\r\n";
         watch.onClientData(bytes(CONNECT));
         watch.onClientData(bytes(retry));
