@@ -141,18 +141,42 @@ class PackageManagersIT {
         }
     }
 
-    /** apt with a configuration of its own (APT_CONFIG): none of the machine's sources, lists or settings. */
     private void aptUpdatesAndDownloads(RepositoryServer repository) throws IOException {
         byte[] deb = TinyPackages.debian(dir, site);
-        // As root apt downloads as the user _apt, and says so on stderr when _apt cannot reach where the files go.
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Runs runs = runBothWays(repository, List.of(), (base, name) -> new String[] {"env",
-                "APT_CONFIG=" + TinyPackages.aptConfiguration(dir.resolve(name + "-apt"), base, name.equals("direct") ? caFile : null),
-                "sh", "-c", "apt-get -q update && cd \"$1\" && apt-get -q download " + TinyPackages.NAME,
-                "sh", Files.setPosixFilePermissions(Files.createDirectories(dir.resolve(name)),
-                        PosixFilePermissions.fromString("rwxrwxrwx")).toString()});
+        Runs runs = runBothWays(repository, List.of(),
+                (base, name) -> aptGet(base, name, name.equals("direct") ? caFile : null));
         assertSameAndPrinted(runs, "GET /" + TinyPackages.DEB);
         assertArrayEquals(deb, Files.readAllBytes(dir.resolve("tapped").resolve(Path.of(TinyPackages.DEB).getFileName())));
+    }
+
+    /**
+     * apt told to trust its own CA file only (Acquire::https::CaInfo) refuses httptap's certificate, as GnuTLS
+     * does (no alert: a close_notify or a reset after its ChangeCipherSpec); its retry passes through.
+     */
+    @Test
+    void aptTrustingOnlyItsOwnCaIsPassedThroughAfterItsFirstRefusal() throws IOException {
+        byte[] deb = TinyPackages.debian(dir, site);
+        ProcessRun run = Httptap.command(aptGet(server.base(Httptap.HOST), "tapped", caFile))
+                .flags("--ca-file", caFile.toString()).run();
+        assertAll(run.describe(),
+                () -> assertEquals(0, run.exitCode()),
+                () -> assertEquals(List.of("<--- PASSTHROUGH " + server.base(Httptap.HOST).substring("https://".length())
+                        + ": the client does not trust httptap's CA"), ProcessRun.exchangeLines(run.stdoutLines())),
+                () -> assertEquals("", run.stderrText()));
+        assertArrayEquals(deb, Files.readAllBytes(dir.resolve("tapped").resolve(Path.of(TinyPackages.DEB).getFileName())));
+    }
+
+    /**
+     * apt-get update, then download into NAME, with a configuration of its own (APT_CONFIG): none of the
+     * machine's sources, lists or settings; {@code caInfo}: the only CA its https method trusts, or null.
+     */
+    private String[] aptGet(String base, String name, Path caInfo) throws IOException {
+        // As root apt downloads as the user _apt, and says so on stderr when _apt cannot reach where the files go.
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path into = Files.setPosixFilePermissions(Files.createDirectories(dir.resolve(name)),
+                PosixFilePermissions.fromString("rwxrwxrwx"));
+        return new String[] {"env", "APT_CONFIG=" + TinyPackages.aptConfiguration(dir.resolve(name + "-apt"), base, caInfo),
+            "sh", "-c", "apt-get -q update && cd \"$1\" && apt-get -q download " + TinyPackages.NAME, "sh", into.toString()};
     }
 
     /** The two runs of one client command against {@code repository}, and what it answered each. */

@@ -553,6 +553,51 @@ class TlsInterceptorTest {
         assertEquals(List.of(HOST + ":443 UNTRUSTED_CA"), passedThrough);
     }
 
+    /** GnuTLS (apt) at times resets instead, after its ChangeCipherSpec. */
+    @Test
+    void aClientResettingRightAfterReadingTheLeafIsTakenForARefusal() throws IOException {
+        InMemoryConnection resetting = connect(clientTrusting(serverCa.certificate()), trustingServerCa());
+        resetting.clientSilentOnFailure = true;
+        resetting.handshake();
+        assertNotNull(resetting.clientFailure);
+        resetting.handler.onClose(true);
+
+        assertTrue(rejecting.contains(HOST + ":443"));
+        assertEquals(List.of(HOST + ":443 UNTRUSTED_CA"), passedThrough);
+    }
+
+    /**
+     * GnuTLS (apt) refuses with a close_notify under its handshake keys in place of its Finished, which the
+     * engine takes for a broken handshake: here a record of that size the engine cannot read either.
+     */
+    @Test
+    void aClientSendingARecordInPlaceOfItsFinishedAfterReadingTheLeafIsTakenForARefusal() throws IOException {
+        InMemoryConnection closing = connect(clientTrusting(serverCa.certificate()), trustingServerCa());
+        closing.clientSilentOnFailure = true;
+        closing.handshake();
+        assertNotNull(closing.clientFailure);
+        byte[] encryptedAlert = new byte[5 + 19];
+        encryptedAlert[0] = 23; // application_data, as every TLS 1.3 record under keys
+        encryptedAlert[1] = 3;
+        encryptedAlert[2] = 3;
+        encryptedAlert[4] = 19; // a 2-byte alert, its content type and a 16-byte tag
+        closing.handler.onClientData(ByteBuffer.wrap(encryptedAlert));
+
+        assertTrue(closing.reset);
+        assertTrue(rejecting.contains(HOST + ":443"));
+        assertEquals(List.of(HOST + ":443 UNTRUSTED_CA"), passedThrough);
+    }
+
+    @Test
+    void aClientResettingBeforeReadingTheLeafIsNotTakenForARefusal() throws IOException {
+        InMemoryConnection leaving = connect(clientTrusting(httptapCa.certificate()), trustingServerCa());
+        leaving.clientDeaf = true;
+        leaving.handshake();
+        leaving.handler.onClose(true);
+        assertFalse(rejecting.contains(HOST + ":443"));
+        assertEquals(List.of(), passedThrough);
+    }
+
     @Test
     void aDestinationNamedByAPassthroughPatternIsNeverInterceptedNotEvenFirst() throws IOException {
         passThroughPatterns = List.of(DestinationPattern.parse("other.test"), DestinationPattern.parse("*.example.test:443"));
