@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIServerName;
@@ -542,28 +543,13 @@ class TlsInterceptorTest {
     /** java.net.http's HttpClient refuses a certificate by hanging up, after its ChangeCipherSpec. */
     @Test
     void aClientHangingUpRightAfterReadingTheLeafIsTakenForARefusal() throws IOException {
-        UpstreamTrust trust = trustingServerCa();
-        InMemoryConnection silent = connect(clientTrusting(serverCa.certificate()), trust);
-        silent.clientSilentOnFailure = true;
-        silent.handshake();
-        assertNotNull(silent.clientFailure);
-        silent.handler.onClientEnd();
-
-        assertTrue(rejecting.contains(HOST + ":443"));
-        assertEquals(List.of(HOST + ":443 UNTRUSTED_CA"), passedThrough);
+        assertTakenForARefusal(silent -> silent.handler.onClientEnd());
     }
 
     /** GnuTLS (apt) at times resets instead, after its ChangeCipherSpec. */
     @Test
     void aClientResettingRightAfterReadingTheLeafIsTakenForARefusal() throws IOException {
-        InMemoryConnection resetting = connect(clientTrusting(serverCa.certificate()), trustingServerCa());
-        resetting.clientSilentOnFailure = true;
-        resetting.handshake();
-        assertNotNull(resetting.clientFailure);
-        resetting.handler.onClose(true);
-
-        assertTrue(rejecting.contains(HOST + ":443"));
-        assertEquals(List.of(HOST + ":443 UNTRUSTED_CA"), passedThrough);
+        assertTakenForARefusal(silent -> silent.handler.onClose(true));
     }
 
     /**
@@ -572,18 +558,25 @@ class TlsInterceptorTest {
      */
     @Test
     void aClientSendingARecordInPlaceOfItsFinishedAfterReadingTheLeafIsTakenForARefusal() throws IOException {
-        InMemoryConnection closing = connect(clientTrusting(serverCa.certificate()), trustingServerCa());
-        closing.clientSilentOnFailure = true;
-        closing.handshake();
-        assertNotNull(closing.clientFailure);
         byte[] encryptedAlert = new byte[5 + 19];
         encryptedAlert[0] = 23; // application_data, as every TLS 1.3 record under keys
         encryptedAlert[1] = 3;
         encryptedAlert[2] = 3;
         encryptedAlert[4] = 19; // a 2-byte alert, its content type and a 16-byte tag
-        closing.handler.onClientData(ByteBuffer.wrap(encryptedAlert));
+        assertTakenForARefusal(silent -> {
+            silent.handler.onClientData(ByteBuffer.wrap(encryptedAlert));
+            assertTrue(silent.reset);
+        });
+    }
 
-        assertTrue(closing.reset);
+    /** A child refusing the leaf without an alert (after its ChangeCipherSpec), then leaving as {@code leaving} does. */
+    private void assertTakenForARefusal(Consumer<InMemoryConnection> leaving) throws IOException {
+        InMemoryConnection silent = connect(clientTrusting(serverCa.certificate()), trustingServerCa());
+        silent.clientSilentOnFailure = true;
+        silent.handshake();
+        assertNotNull(silent.clientFailure);
+        leaving.accept(silent);
+
         assertTrue(rejecting.contains(HOST + ":443"));
         assertEquals(List.of(HOST + ":443 UNTRUSTED_CA"), passedThrough);
     }
