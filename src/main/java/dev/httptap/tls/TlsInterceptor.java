@@ -214,6 +214,11 @@ final class TlsInterceptor implements FlowHandler {
 
     @Override
     public void onClose(boolean reset) {
+        if (reset && state == State.CLIENT_HANDSHAKE && clientReadOurFlight) {
+            // A child leaving with bytes of ours unread resets rather than ends (GnuTLS at times): after its
+            // ChangeCipherSpec, the same refusal as a hang-up (onClientEnd).
+            clientRefused("it reset the connection after reading httptap's handshake");
+        }
         state = State.CLOSED;
         observer.onClose(reset);
     }
@@ -292,13 +297,18 @@ final class TlsInterceptor implements FlowHandler {
     /**
      * The child's handshake failed. A certificate alert means it does not trust httptap's CA (pinning, a
      * private trust store), or refused the defective leaf as it would the server's certificate: either way
-     * its later connections to this server pass through, to judge the server itself. Anything else fails
-     * this connection only.
+     * its later connections to this server pass through, to judge the server itself. So does a failure on
+     * what a child that read httptap's whole flight sent in place of its Finished: GnuTLS (apt's https) refuses
+     * a certificate with a close_notify under the handshake keys, which the engine takes for a broken
+     * handshake. Anything else fails this connection only.
      */
     private void clientHandshakeFailed(SSLException failure, ByteBuffer records) {
         Optional<String> alert = CertificateRefusal.alertOf(failure).or(() -> CertificateRefusal.plaintextAlertIn(records));
         if (alert.isPresent()) {
             clientRefused("alert " + alert.get());
+        } else if (clientReadOurFlight) {
+            clientRefused("it ended the handshake after reading httptap's, without a certificate alert: "
+                    + FailureReason.of(failure));
         } else if (serverDefect != null) {
             Log.verbose("%s: the client refused the certificate %s, as it would the server's: %s", flow,
                     serverDefect, FailureReason.of(failure));

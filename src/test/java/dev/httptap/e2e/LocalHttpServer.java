@@ -25,7 +25,7 @@ import javax.net.ssl.SSLServerSocket;
  * An HTTP/1.1 server on 127.0.0.1 (ephemeral port) written on plain sockets, so every byte of framing is
  * known to the tests. One thread per connection; connections are kept alive as HTTP/1.1 allows.
  *
- * <p>Endpoints:
+ * <p>Endpoints, unless the server is started with a {@link Responder} of its own:
  * <ul>
  *   <li>{@code GET /hello}: {@link #HELLO_BODY} with a Content-Length.</li>
  *   <li>{@code GET /bytes/N}: N bytes of {@link DeterministicContent}, streamed.</li>
@@ -45,14 +45,21 @@ final class LocalHttpServer implements AutoCloseable {
     static final int SLOW_PAUSE_MILLIS = 200;
     static final String GZIP_TEXT = "this text travelled gzip-compressed\n".repeat(20);
 
+    /** What answers each request, on the connection's thread; the connection stays aligned whatever it reads. */
+    interface Responder {
+        void respond(RequestHead head, RequestBody body, ResponseWriter response) throws IOException;
+    }
+
     private final ServerSocket listener;
+    private final Responder responder;
     private final AtomicInteger connections = new AtomicInteger();
     private final List<InetAddress> peers = new CopyOnWriteArrayList<>();
     private final List<String> failures = new CopyOnWriteArrayList<>();
     private final AtomicReference<UploadReceipt> lastUpload = new AtomicReference<>();
 
-    private LocalHttpServer(ServerSocket listener) {
+    private LocalHttpServer(ServerSocket listener, Responder responder) {
         this.listener = listener;
+        this.responder = responder != null ? responder : this::respond;
     }
 
     static LocalHttpServer start() throws IOException {
@@ -61,7 +68,12 @@ final class LocalHttpServer implements AutoCloseable {
 
     /** The same server on another local address, e.g. ::1. */
     static LocalHttpServer start(InetAddress bindTo) throws IOException {
-        return start(new ServerSocket(0, 50, bindTo));
+        return start(new ServerSocket(0, 50, bindTo), null);
+    }
+
+    /** Plain HTTP on 127.0.0.1, answered by {@code responder} instead of the fixture endpoints. */
+    static LocalHttpServer start(Responder responder) throws IOException {
+        return start(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), responder);
     }
 
     /** The same server over HTTPS with {@code tls}'s certificate, offering HTTP/1.1 by ALPN. */
@@ -71,15 +83,24 @@ final class LocalHttpServer implements AutoCloseable {
 
     /** The HTTPS server on another local address, e.g. ::1. */
     static LocalHttpServer startTls(SSLContext tls, InetAddress bindTo) throws IOException {
+        return startTls(tls, bindTo, null);
+    }
+
+    /** HTTPS on 127.0.0.1, answered by {@code responder} instead of the fixture endpoints. */
+    static LocalHttpServer startTls(SSLContext tls, Responder responder) throws IOException {
+        return startTls(tls, InetAddress.getLoopbackAddress(), responder);
+    }
+
+    private static LocalHttpServer startTls(SSLContext tls, InetAddress bindTo, Responder responder) throws IOException {
         SSLServerSocket socket = (SSLServerSocket) tls.getServerSocketFactory().createServerSocket(0, 50, bindTo);
         SSLParameters parameters = socket.getSSLParameters();
         parameters.setApplicationProtocols(new String[] {"http/1.1"});
         socket.setSSLParameters(parameters);
-        return start(socket);
+        return start(socket, responder);
     }
 
-    private static LocalHttpServer start(ServerSocket socket) {
-        LocalHttpServer server = new LocalHttpServer(socket);
+    private static LocalHttpServer start(ServerSocket socket, Responder responder) {
+        LocalHttpServer server = new LocalHttpServer(socket, responder);
         Thread acceptor = new Thread(server::acceptLoop, "http-fixture-accept");
         acceptor.setDaemon(true);
         acceptor.start();
@@ -152,7 +173,7 @@ final class LocalHttpServer implements AutoCloseable {
                 if (head.hasToken("expect", "100-continue")) {
                     response.continueInterim();
                 }
-                respond(head, body, response);
+                responder.respond(head, body, response);
                 body.drain();
             }
         } catch (IOException | RuntimeException e) {

@@ -83,6 +83,15 @@ final class OwnTrustJvm {
             throws IOException, GeneralSecurityException {
         Path source = dir.resolve(program.className() + ".java");
         Files.writeString(source, program.source());
+        List<String> command = new ArrayList<>(List.of("java"));
+        command.addAll(trustOnly(dir, caFile));
+        command.add(source.toString());
+        command.addAll(List.of(args));
+        return Httptap.command(command.toArray(String[]::new));
+    }
+
+    /** The JVM options that make {@code caFile}'s CA the only one trusted, through a trust store written in {@code dir}. */
+    static List<String> trustOnly(Path dir, Path caFile) throws IOException, GeneralSecurityException {
         Path store = dir.resolve("own-trust.p12");
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
@@ -92,9 +101,6 @@ final class OwnTrustJvm {
         try (OutputStream out = Files.newOutputStream(store)) {
             trust.store(out, "changeit".toCharArray());
         }
-        List<String> command = new ArrayList<>(List.of("java", "-Djavax.net.ssl.trustStore=" + store,
-                "-Djavax.net.ssl.trustStorePassword=changeit", source.toString()));
-        command.addAll(List.of(args));
-        return Httptap.command(command.toArray(String[]::new));
+        return List.of("-Djavax.net.ssl.trustStore=" + store, "-Djavax.net.ssl.trustStorePassword=changeit");
     }
 }

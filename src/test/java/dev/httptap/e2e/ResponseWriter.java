@@ -30,19 +30,20 @@ final class ResponseWriter {
 
     /** A whole response with a Content-Length body and extra header lines ("Name: value"). */
     void fixed(int status, byte[] body, String... extraHeaders) throws IOException {
-        head(status, "Content-Length: " + body.length + "\r\n" + String.join("\r\n", extraHeaders));
+        startFixed(status, body.length, extraHeaders);
         out.write(body);
         out.flush();
     }
 
-    /** The head of a Content-Length response; the caller writes exactly {@code length} bytes. */
-    OutputStream startFixed(int status, long length) throws IOException {
-        head(status, "Content-Length: " + length);
+    /** The head of a Content-Length response, with extra header lines; the caller writes exactly {@code length} bytes. */
+    OutputStream startFixed(int status, long length, String... extraHeaders) throws IOException {
+        head(status, "Content-Length: " + length + "\r\n" + String.join("\r\n", extraHeaders));
         return out;
     }
 
-    void startChunked(int status) throws IOException {
-        head(status, "Transfer-Encoding: chunked");
+    /** The head of a chunked response, with extra header lines ("Name: value"). */
+    void startChunked(int status, String... extraHeaders) throws IOException {
+        head(status, "Transfer-Encoding: chunked\r\n" + String.join("\r\n", extraHeaders));
     }
 
     void chunk(byte[] data, int offset, int length) throws IOException {

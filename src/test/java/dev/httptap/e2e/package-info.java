@@ -1,6 +1,7 @@
 /**
- * End-to-end tests: real programs (curl, wget, python3, ping, getent) run under {@code ./httptap} against
- * fixtures this package starts on 127.0.0.1, and nothing else on the network.
+ * End-to-end tests: real programs (curl, wget, python3, node, java, ping, getent, browsers, and the package
+ * managers git, npm, pip, mvn and apt-get) run under {@code ./httptap} against fixtures this package starts on
+ * 127.0.0.1, and nothing else on the network.
  *
  * <p>Running: {@code scripts/test} runs everything; one class with
  * {@code mvn -o verify -Dit.test=HttpClientsIT}; unit tests of the fixtures with

@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIServerName;
@@ -542,15 +543,52 @@ class TlsInterceptorTest {
     /** java.net.http's HttpClient refuses a certificate by hanging up, after its ChangeCipherSpec. */
     @Test
     void aClientHangingUpRightAfterReadingTheLeafIsTakenForARefusal() throws IOException {
-        UpstreamTrust trust = trustingServerCa();
-        InMemoryConnection silent = connect(clientTrusting(serverCa.certificate()), trust);
+        assertTakenForARefusal(silent -> silent.handler.onClientEnd());
+    }
+
+    /** GnuTLS (apt) at times resets instead, after its ChangeCipherSpec. */
+    @Test
+    void aClientResettingRightAfterReadingTheLeafIsTakenForARefusal() throws IOException {
+        assertTakenForARefusal(silent -> silent.handler.onClose(true));
+    }
+
+    /**
+     * GnuTLS (apt) refuses with a close_notify under its handshake keys in place of its Finished, which the
+     * engine takes for a broken handshake: here a record of that size the engine cannot read either.
+     */
+    @Test
+    void aClientSendingARecordInPlaceOfItsFinishedAfterReadingTheLeafIsTakenForARefusal() throws IOException {
+        byte[] encryptedAlert = new byte[5 + 19];
+        encryptedAlert[0] = 23; // application_data, as every TLS 1.3 record under keys
+        encryptedAlert[1] = 3;
+        encryptedAlert[2] = 3;
+        encryptedAlert[4] = 19; // a 2-byte alert, its content type and a 16-byte tag
+        assertTakenForARefusal(silent -> {
+            silent.handler.onClientData(ByteBuffer.wrap(encryptedAlert));
+            assertTrue(silent.reset);
+        });
+    }
+
+    /** A child refusing the leaf without an alert (after its ChangeCipherSpec), then leaving as {@code leaving} does. */
+    private void assertTakenForARefusal(Consumer<InMemoryConnection> leaving) throws IOException {
+        InMemoryConnection silent = connect(clientTrusting(serverCa.certificate()), trustingServerCa());
         silent.clientSilentOnFailure = true;
         silent.handshake();
         assertNotNull(silent.clientFailure);
-        silent.handler.onClientEnd();
+        leaving.accept(silent);
 
         assertTrue(rejecting.contains(HOST + ":443"));
         assertEquals(List.of(HOST + ":443 UNTRUSTED_CA"), passedThrough);
+    }
+
+    @Test
+    void aClientResettingBeforeReadingTheLeafIsNotTakenForARefusal() throws IOException {
+        InMemoryConnection leaving = connect(clientTrusting(httptapCa.certificate()), trustingServerCa());
+        leaving.clientDeaf = true;
+        leaving.handshake();
+        leaving.handler.onClose(true);
+        assertFalse(rejecting.contains(HOST + ":443"));
+        assertEquals(List.of(), passedThrough);
     }
 
     @Test
