@@ -1,6 +1,7 @@
 package dev.httptap.tls;
 
 import dev.httptap.event.RequestHead;
+import dev.httptap.http2.Http2Gate;
 import dev.httptap.http1.RequestSplitter;
 import dev.httptap.log.Log;
 import dev.httptap.policy.HostPort;
@@ -10,6 +11,7 @@ import dev.httptap.relay.ServerNameCheck;
 import dev.httptap.stack.FlowId;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -33,12 +35,19 @@ import java.util.regex.Pattern;
  * address (or by {@link HostGate}) and is passed on untouched; after one, it is reset, as a request the
  * gate cannot read could be one a server reads. After a request asking to switch protocols (Upgrade, or
  * CONNECT), a server answering 101 (or 2xx to CONNECT) makes the rest another protocol, passed on
- * untouched. Only when there is a policy: without one, the handler itself, at no cost.
+ * untouched, but for h2c: a connection that opens with HTTP/2's preface (h2c with prior knowledge, whose
+ * server may have sent its SETTINGS first) or switches to h2c goes on through an {@link Http2Gate}, which
+ * checks each of its requests.
+ * Only when there is a policy: without one, the handler itself, at no cost.
  */
 final class RequestGate implements FlowHandler, RequestSplitter.Listener {
     /** A head longer than the HTTP/1 layer reads is refused by the splitter before this is reached. */
     private static final int MAX_HELD_BYTES = 128 * 1024;
     private static final Pattern SWITCHING_STATUS = Pattern.compile("HTTP/1\\.\\d 101[\\s\\S]*");
+    /** The server's bytes held before any request while they may be an h2c server's SETTINGS. */
+    private static final int MAX_SERVER_SETTINGS_BYTES = 16 * 1024;
+    private static final int SETTINGS_FRAME = 0x4;
+    private static final byte[] H2_PREFACE_LINE = "PRI * HTTP/2.0\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final Pattern TUNNEL_STATUS = Pattern.compile("HTTP/1\\.\\d 2\\d\\d[\\s\\S]*");
 
     private enum State { CHECKING, PASSING, REFUSED }
@@ -47,12 +56,18 @@ final class RequestGate implements FlowHandler, RequestSplitter.Listener {
     private final FlowPeers peers;
     private final ServerNameCheck check;
     private final FlowHandler inner;
+    /** Where bytes go on: {@code inner}, or an {@link Http2Gate} in front of it once the client spoke h2c. */
+    private FlowHandler onward;
     private final RequestSplitter splitter = new RequestSplitter(this);
     private final HeldBytes held = new HeldBytes(MAX_HELD_BYTES);
+    /** A copy of what the server sent before any request, while it looks like HTTP/2, passed on already. */
+    private final HeldBytes serverSoFar = new HeldBytes(MAX_SERVER_SETTINGS_BYTES);
     private State state = State.CHECKING;
     private boolean sawRequest;
     /** The pattern of a server's answer that switches protocols, after a request that asked; null else. */
     private Pattern switchingAnswer;
+    /** The last request asked to switch to h2c, whose requests are checked too once the server agrees. */
+    private boolean upgradingToH2c;
     /** The client bytes being read, and where the part not yet passed on or held starts. */
     private ByteBuffer reading;
     private int unhandled;
@@ -62,6 +77,7 @@ final class RequestGate implements FlowHandler, RequestSplitter.Listener {
         this.peers = peers;
         this.check = check;
         this.inner = inner;
+        this.onward = inner;
     }
 
     /** {@code inner} itself when there is no policy, else a gate in front of it, refusing through {@code peers}. */
@@ -73,7 +89,7 @@ final class RequestGate implements FlowHandler, RequestSplitter.Listener {
     public void onClientData(ByteBuffer data) {
         if (state != State.CHECKING) {
             if (state == State.PASSING) {
-                inner.onClientData(data);
+                onward.onClientData(data);
             }
             return;
         }
@@ -89,7 +105,7 @@ final class RequestGate implements FlowHandler, RequestSplitter.Listener {
         }
         ByteBuffer rest = reading.slice(unhandled, reading.limit() - unhandled);
         if (!splitter.betweenRequests()) {
-            inner.onClientData(rest);
+            onward.onClientData(rest);
         } else if (!held.add(rest)) {
             stopChecking("a request head longer than the gate holds");
         }
@@ -118,6 +134,7 @@ final class RequestGate implements FlowHandler, RequestSplitter.Listener {
         } else if (head.headers().contains("Upgrade")) {
             switchingAnswer = SWITCHING_STATUS;
         }
+        upgradingToH2c = head.headers().first("Upgrade").filter(protocol -> protocol.trim().equalsIgnoreCase("h2c")).isPresent();
         passReadSoFar();
         return true;
     }
@@ -134,14 +151,21 @@ final class RequestGate implements FlowHandler, RequestSplitter.Listener {
             return;
         }
         if (state == State.CHECKING && !sawRequest) {
+            if (serverSoFar.add(data) && opensLikeHttp2(serverSoFar.view())) {
+                onward.onServerData(data); // an h2c server may send its SETTINGS before the client's preface
+                return;
+            }
             Log.verbose("%s: the server spoke before any request: passed on as decided by the address", flow);
             passHeldAndStop();
         } else if (switchingAnswer != null && state == State.CHECKING
                 && switchingAnswer.matcher(StandardCharsets.ISO_8859_1.decode(data.duplicate())).matches()) {
+            if (upgradingToH2c && switchedToH2c(data)) {
+                return;
+            }
             Log.verbose("%s: the server switched protocols: the rest is not checked as HTTP/1", flow);
             passHeldAndStop();
         }
-        inner.onServerData(data);
+        onward.onServerData(data);
     }
 
     /** Bytes held before any request are not one (the connection was decided by its address); after one, dropped. */
@@ -150,26 +174,26 @@ final class RequestGate implements FlowHandler, RequestSplitter.Listener {
         if (state == State.CHECKING && !sawRequest) {
             passHeldAndStop();
         }
-        inner.onClientEnd();
+        onward.onClientEnd();
     }
 
     @Override
     public void onServerEnd() {
-        inner.onServerEnd();
+        onward.onServerEnd();
     }
 
     @Override
     public void onClose(boolean reset) {
-        inner.onClose(reset);
+        onward.onClose(reset);
     }
 
     /** The held bytes and those read up to the reader's position go on, in order. */
     private void passReadSoFar() {
         if (!held.isEmpty()) {
-            inner.onClientData(held.take());
+            onward.onClientData(held.take());
         }
         if (reading.position() > unhandled) {
-            inner.onClientData(reading.slice(unhandled, reading.position() - unhandled));
+            onward.onClientData(reading.slice(unhandled, reading.position() - unhandled));
             unhandled = reading.position();
         }
     }
@@ -183,8 +207,13 @@ final class RequestGate implements FlowHandler, RequestSplitter.Listener {
             peers.reset();
             return;
         }
-        Log.verbose("%s: not HTTP/1 requests (%s): passed on as decided by the address", flow, why);
         reading.position(reading.limit());
+        if (opensWithHttp2Preface()) {
+            Log.verbose("%s: HTTP/2 with prior knowledge: each request is checked as HTTP/2", flow);
+            onward = Http2Gate.after(flow, peers, check, inner, serverSoFar.take());
+        } else {
+            Log.verbose("%s: not HTTP/1 requests (%s): passed on as decided by the address", flow, why);
+        }
         passHeldAndStop();
     }
 
@@ -194,8 +223,51 @@ final class RequestGate implements FlowHandler, RequestSplitter.Listener {
         if (reading != null) {
             passReadSoFar();
         } else if (!held.isEmpty()) {
-            inner.onClientData(held.take());
+            onward.onClientData(held.take());
         }
+    }
+
+    /**
+     * After a 101 to h2c, both sides speak HTTP/2 from the end of its head (in {@code data}, the server's
+     * bytes that begin with it): an {@link Http2Gate} checks each later request, stream 1 being the one that
+     * asked. False, and nothing done, when the head does not end in these bytes.
+     */
+    private boolean switchedToH2c(ByteBuffer data) {
+        int headEnd = -1;
+        for (int at = data.position(); at + 3 < data.limit() && headEnd < 0; at++) {
+            if (data.get(at) == '\r' && data.get(at + 1) == '\n' && data.get(at + 2) == '\r' && data.get(at + 3) == '\n') {
+                headEnd = at + 4;
+            }
+        }
+        if (headEnd < 0) {
+            return false;
+        }
+        Log.verbose("%s: the server switched to h2c: each later request is checked as HTTP/2", flow);
+        onward.onServerData(data.slice(data.position(), headEnd - data.position()));
+        onward = Http2Gate.afterUpgrade(flow, peers, check, inner);
+        passHeldAndStop();
+        if (headEnd < data.limit()) {
+            onward.onServerData(data.slice(headEnd, data.limit() - headEnd));
+        }
+        return true;
+    }
+
+    /** Whether the client's bytes, all held or being read, open with the first line of HTTP/2's preface. */
+    private boolean opensWithHttp2Preface() {
+        byte[] start = new byte[H2_PREFACE_LINE.length];
+        ByteBuffer first = held.view();
+        int fromHeld = Math.min(first.remaining(), start.length);
+        first.get(start, 0, fromHeld);
+        ByteBuffer rest = reading.duplicate().position(unhandled);
+        int fromReading = Math.min(rest.remaining(), start.length - fromHeld);
+        rest.get(start, fromHeld, fromReading);
+        return fromHeld + fromReading == start.length && Arrays.equals(start, H2_PREFACE_LINE);
+    }
+
+    /** Whether a server's first bytes may be an HTTP/2 server's: a SETTINGS frame on stream 0. */
+    private static boolean opensLikeHttp2(ByteBuffer server) {
+        int length = server.remaining();
+        return length < 4 || (server.get(3) == SETTINGS_FRAME && (length < 9 || (server.getInt(5) & 0x7fff_ffff) == 0));
     }
 
     /** The absolute-form target's authority, else the Host field; without the port; empty when neither names one. */

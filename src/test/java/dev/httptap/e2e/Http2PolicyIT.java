@@ -1,0 +1,146 @@
+package dev.httptap.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The egress policy checks every HTTP/2 request by its :authority, over TLS and in h2c, against node's
+ * http2 servers the test starts on 127.0.0.1 (which answer any authority, as a CDN would): a request for a
+ * denied host on a connection to an allowed one gets a 403 on its stream, the server never hears of it,
+ * and the connection's other streams go on.
+ */
+class Http2PolicyIT {
+    private static final String HOST = Httptap.HOST;
+
+    @TempDir
+    static Path dir;
+    private static Path caFile;
+    private static NodeHttp2Server tls;
+    private static NodeHttp2Server plain;
+
+    @BeforeAll
+    static void startServers() throws IOException {
+        TestPki pki = TestPki.create();
+        caFile = pki.writeCaPem(dir);
+        tls = NodeHttp2Server.startTls(dir, pki.writeServerPem(dir));
+        plain = NodeHttp2Server.startPlain(dir);
+    }
+
+    @AfterAll
+    static void stopServers() throws InterruptedException {
+        tls.close();
+        plain.close();
+    }
+
+    private static String forbidden(int port) {
+        return "httptap: the egress policy blocks fronted.test:" + port + " (no --allow matches)\n";
+    }
+
+    private static List<String> blockedLines(ProcessRun run) {
+        return run.stdoutLines().stream().filter(line -> line.startsWith("<--- BLOCKED")).toList();
+    }
+
+    /** What the command printed, before httptap's summary or audit at the end. */
+    private static String commandOutput(ProcessRun run) {
+        return run.programStdout().lines().takeWhile(line -> !line.startsWith("HOST ") && !line.startsWith("# httptap --audit"))
+                .map(line -> line + "\n").collect(Collectors.joining());
+    }
+
+    private static List<String> exchangeLines(ProcessRun run) {
+        return ProcessRun.exchangeLines(run.stdoutLines()).stream().filter(line -> !line.startsWith("<--- BLOCKED")).toList();
+    }
+
+    /** node's client: SNI and connection to the allowed alias, one stream for fronted.test, then one for the alias. */
+    @Test
+    void aStreamForADeniedAuthorityGets403AndTheNextStreamOnTheSessionWorks() throws IOException {
+        String origin = "https://" + HOST + ":" + tls.port();
+        Path records = dir.resolve("fronted.jsonl");
+        ProcessRun run = Httptap.command("node", NodeHttp2Server.script(dir, "h2-client.js").toString(), origin,
+                        "fronted", "fronted.test:" + tls.port())
+                .flags("--ca-file", caFile.toString(), "--allow", HOST, "--dump-jsonl", records.toString(), "--fail-on-blocked")
+                .run();
+        String jsonLines = Files.readString(records, StandardCharsets.UTF_8);
+
+        assertAll(run.describe(),
+                () -> assertEquals("403 " + forbidden(tls.port()) + "200 " + HOST + ":" + tls.port() + " /seen\n",
+                        run.programStdout(), "the server saw only the second stream"),
+                () -> assertEquals(List.of("<--- BLOCKED fronted.test:" + tls.port()
+                        + " (no --allow matches; HTTP/2 403 Forbidden)"), blockedLines(run)),
+                () -> assertEquals(List.of("---> GET " + origin + "/seen", "<--- 200 " + origin + "/seen ("
+                        + (HOST + ":" + tls.port() + " /seen\n").length() + " bytes)"), exchangeLines(run)),
+                () -> assertTrue(jsonLines.contains("\"destination\":\"fronted.test:" + tls.port() + "\",\"protocol\":\"http\","
+                        + "\"rule\":\"no --allow matches\",\"refusal\":\"HTTP/2 403 Forbidden\"}"), jsonLines),
+                () -> assertEquals(3, run.exitCode(), "--fail-on-blocked"));
+    }
+
+    /** curl sends its Host header as :authority in HTTP/2; --next reuses the connection. */
+    @Test
+    void curlsHostHeaderOverH2IsCheckedAndTheConnectionStaysUsable() {
+        String url = "https://" + HOST + ":" + tls.port() + "/hello";
+        String format = " %{http_code} %{http_version} %{num_connects}\\n";
+        ProcessRun run = Httptap.command("sh", "-c", "curl -sS --http2 -H 'Host: fronted.test:" + tls.port() + "' -w '"
+                        + format + "' " + url + " --next --http2 -w '" + format + "' " + url)
+                .flags("--ca-file", caFile.toString(), "--allow", HOST, "--summary").run();
+
+        assertAll(run.describe(),
+                () -> assertEquals(0, run.exitCode()),
+                () -> assertEquals(forbidden(tls.port()) + " 403 2 1\nhello over h2 /hello\n 200 2 0\n", commandOutput(run),
+                        "the second request went on the first connection"),
+                () -> assertEquals(List.of("<--- BLOCKED fronted.test:" + tls.port()
+                        + " (no --allow matches; HTTP/2 403 Forbidden)"), blockedLines(run)),
+                () -> assertEquals(List.of("---> GET " + url, "<--- 200 " + url + " (21 bytes)"), exchangeLines(run)),
+                () -> assertTrue(run.stdoutLines().stream().anyMatch(line -> line.matches("fronted\\.test:" + tls.port()
+                        + " +0 +0 +0 +0 +0 +0 +1 .*")), "the summary's BLOCKED column"));
+    }
+
+    /** h2c with prior knowledge: the same, and the audit counts the connection, which reached the alias. */
+    @Test
+    void h2cWithPriorKnowledgeIsCheckedStreamByStream() {
+        String url = "http://" + HOST + ":" + plain.port() + "/hello";
+        String format = " %{http_code} %{num_connects}\\n";
+        ProcessRun run = Httptap.command("sh", "-c", "curl -sS --http2-prior-knowledge -w '" + format + "' " + url
+                        + " --next --http2-prior-knowledge -H 'Host: fronted.test' -w '" + format + "' " + url
+                        + " --next --http2-prior-knowledge -w '" + format + "' " + url)
+                .flags("--allow", HOST, "--audit").run();
+
+        assertAll(run.describe(),
+                () -> assertEquals(0, run.exitCode()),
+                () -> assertEquals("hello over h2 /hello\n 200 1\n" + forbidden(plain.port()) + " 403 0\nhello over h2 /hello\n 200 0\n",
+                        commandOutput(run)),
+                () -> assertEquals(List.of("<--- BLOCKED fronted.test:" + plain.port()
+                        + " (no --allow matches; HTTP/2 403 Forbidden)"), blockedLines(run)),
+                () -> assertEquals(4, exchangeLines(run).size(), "two exchanges reached the server"),
+                () -> assertTrue(run.stdoutLines().stream().anyMatch(line -> line.matches("allow " + HOST + ":" + plain.port()
+                        + " +# tcp: 1 connection, .*")), "the audit counts the connection"));
+    }
+
+    /** h2c by Upgrade: the request that asks is checked as HTTP/1, the streams after the 101 as HTTP/2. */
+    @Test
+    void h2cByUpgradeIsCheckedAfterIts101() throws IOException {
+        try (TcpServerFixture server = TcpServerFixture.start(10, new H2cUpgradeServer())) {
+            String url = "http://" + HOST + ":" + server.port() + "/hello";
+            ProcessRun run = Httptap.command("sh", "-c", "curl -sS --http2 -w ' %{num_connects}\\n' " + url
+                            + " --next --http2 -H 'Host: fronted.test' -w ' %{num_connects}\\n' " + url)
+                    .flags("--allow", HOST).run();
+
+            assertAll(run.describe(),
+                    () -> assertEquals(0, run.exitCode()),
+                    () -> assertEquals(H2cUpgradeServer.body(1) + " 1\n" + forbidden(server.port()) + " 0\n", commandOutput(run)),
+                    () -> assertEquals(List.of("<--- BLOCKED fronted.test:" + server.port()
+                            + " (no --allow matches; HTTP/2 403 Forbidden)"), blockedLines(run)),
+                    () -> assertEquals(List.of(), server.failures()));
+        }
+    }
+}
