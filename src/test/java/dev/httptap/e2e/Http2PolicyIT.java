@@ -62,24 +62,37 @@ class Http2PolicyIT {
         return ProcessRun.exchangeLines(run.stdoutLines()).stream().filter(line -> !line.startsWith("<--- BLOCKED")).toList();
     }
 
-    /** node's client: SNI and connection to the allowed alias, one stream for fronted.test, then one for the alias. */
+    /** node's client, one session: a stream for fronted.test, then one asking the server what it was sent. */
+    private static Httptap fronted(String origin, int port) {
+        return Httptap.command("node", NodeHttp2Server.script(dir, "h2-client.js").toString(), origin, "fronted",
+                "fronted.test:" + port);
+    }
+
+    /** The server's answer to /seen lists what it was sent (by earlier tests too): never the refused /steal. */
+    private static void assertRefusedThenSeen(ProcessRun run, String origin, int port) {
+        String output = commandOutput(run);
+        String seen = HOST + ":" + port + " /seen\n";
+        assertAll(run.describe(),
+                () -> assertTrue(output.startsWith("403 " + forbidden(port) + "200 ") && output.endsWith(seen), output),
+                () -> assertTrue(!output.contains("/steal"), "the server never saw the refused stream"),
+                () -> assertEquals(List.of("<--- BLOCKED fronted.test:" + port + " (no --allow matches; HTTP/2 403 Forbidden)"),
+                        blockedLines(run)),
+                () -> assertEquals(List.of("---> GET " + origin + "/seen"), exchangeLines(run).subList(0, 1)),
+                () -> assertTrue(exchangeLines(run).get(1).startsWith("<--- 200 " + origin + "/seen ("), run::describe));
+    }
+
+    /** Over TLS: SNI and connection to the allowed alias, the refused stream's :authority another host. */
     @Test
     void aStreamForADeniedAuthorityGets403AndTheNextStreamOnTheSessionWorks() throws IOException {
         String origin = "https://" + HOST + ":" + tls.port();
         Path records = dir.resolve("fronted.jsonl");
-        ProcessRun run = Httptap.command("node", NodeHttp2Server.script(dir, "h2-client.js").toString(), origin,
-                        "fronted", "fronted.test:" + tls.port())
+        ProcessRun run = fronted(origin, tls.port())
                 .flags("--ca-file", caFile.toString(), "--allow", HOST, "--dump-jsonl", records.toString(), "--fail-on-blocked")
                 .run();
         String jsonLines = Files.readString(records, StandardCharsets.UTF_8);
 
+        assertRefusedThenSeen(run, origin, tls.port());
         assertAll(run.describe(),
-                () -> assertEquals("403 " + forbidden(tls.port()) + "200 " + HOST + ":" + tls.port() + " /seen\n",
-                        run.programStdout(), "the server saw only the second stream"),
-                () -> assertEquals(List.of("<--- BLOCKED fronted.test:" + tls.port()
-                        + " (no --allow matches; HTTP/2 403 Forbidden)"), blockedLines(run)),
-                () -> assertEquals(List.of("---> GET " + origin + "/seen", "<--- 200 " + origin + "/seen ("
-                        + (HOST + ":" + tls.port() + " /seen\n").length() + " bytes)"), exchangeLines(run)),
                 () -> assertTrue(jsonLines.contains("\"destination\":\"fronted.test:" + tls.port() + "\",\"protocol\":\"http\","
                         + "\"rule\":\"no --allow matches\",\"refusal\":\"HTTP/2 403 Forbidden\"}"), jsonLines),
                 () -> assertEquals(3, run.exitCode(), "--fail-on-blocked"));
@@ -105,23 +118,18 @@ class Http2PolicyIT {
                         + " +0 +0 +0 +0 +0 +0 +1 .*")), "the summary's BLOCKED column"));
     }
 
-    /** h2c with prior knowledge: the same, and the audit counts the connection, which reached the alias. */
+    /**
+     * h2c with prior knowledge: the same, and the audit counts the connection, which reached the alias.
+     * (curl 7.88 fails its own second request on a reused h2c connection, with or without httptap: node here.)
+     */
     @Test
     void h2cWithPriorKnowledgeIsCheckedStreamByStream() {
-        String url = "http://" + HOST + ":" + plain.port() + "/hello";
-        String format = " %{http_code} %{num_connects}\\n";
-        ProcessRun run = Httptap.command("sh", "-c", "curl -sS --http2-prior-knowledge -w '" + format + "' " + url
-                        + " --next --http2-prior-knowledge -H 'Host: fronted.test' -w '" + format + "' " + url
-                        + " --next --http2-prior-knowledge -w '" + format + "' " + url)
-                .flags("--allow", HOST, "--audit").run();
+        String origin = "http://" + HOST + ":" + plain.port();
+        ProcessRun run = fronted(origin, plain.port()).flags("--allow", HOST, "--audit").run();
 
+        assertRefusedThenSeen(run, origin, plain.port());
         assertAll(run.describe(),
                 () -> assertEquals(0, run.exitCode()),
-                () -> assertEquals("hello over h2 /hello\n 200 1\n" + forbidden(plain.port()) + " 403 0\nhello over h2 /hello\n 200 0\n",
-                        commandOutput(run)),
-                () -> assertEquals(List.of("<--- BLOCKED fronted.test:" + plain.port()
-                        + " (no --allow matches; HTTP/2 403 Forbidden)"), blockedLines(run)),
-                () -> assertEquals(4, exchangeLines(run).size(), "two exchanges reached the server"),
                 () -> assertTrue(run.stdoutLines().stream().anyMatch(line -> line.matches("allow " + HOST + ":" + plain.port()
                         + " +# tcp: 1 connection, .*")), "the audit counts the connection"));
     }
