@@ -3,6 +3,7 @@ package dev.httptap.tls;
 import dev.httptap.event.RequestHead;
 import dev.httptap.http2.Http2Gate;
 import dev.httptap.http1.RequestSplitter;
+import dev.httptap.http1.ResponseSplitter;
 import dev.httptap.log.Log;
 import dev.httptap.policy.HostPort;
 import dev.httptap.relay.FlowHandler;
@@ -25,9 +26,10 @@ import java.util.regex.Pattern;
  * there would come after the request's bytes were on their way. So the gate holds the client's bytes from
  * the start of each request head until the head is whole and decided ({@link RequestSplitter} finds the
  * heads, framing bodies as the HTTP/1 layer does), and passes body bytes straight on. An allowed head goes
- * on whole and in order; a denied one gets a 403 at once and the connection closes (as {@link HostGate}
- * does), its bytes and everything after never reaching the server, nor the server's bytes the child (a
- * request pipelined before the denied one loses its answer: the gate does not follow responses). A request is named by its absolute-form target's
+ * on whole and in order; a denied one gets a 403 and the connection closes (as {@link HostGate} does),
+ * its bytes and everything after never reaching the server. The 403 comes once the server has answered
+ * the requests pipelined before the denied one ({@link ResponseSplitter} follows its answers), so none of
+ * those is lost; what the server sends after it is dropped. A request is named by its absolute-form target's
  * authority, else its Host field (RFC 9112 section 3.2), without the port: the policy decides by the
  * connection's port, where the bytes go.
  *
@@ -50,7 +52,8 @@ final class RequestGate implements FlowHandler, RequestSplitter.Listener {
     private static final byte[] H2_PREFACE_LINE = "PRI * HTTP/2.0\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final Pattern TUNNEL_STATUS = Pattern.compile("HTTP/1\\.\\d 2\\d\\d[\\s\\S]*");
 
-    private enum State { CHECKING, PASSING, REFUSED }
+    /** ANSWERING: a request was refused, and its 403 waits for the answers to those pipelined before it. */
+    private enum State { CHECKING, PASSING, ANSWERING, REFUSED }
 
     private final FlowId flow;
     private final FlowPeers peers;
@@ -59,6 +62,12 @@ final class RequestGate implements FlowHandler, RequestSplitter.Listener {
     /** Where bytes go on: {@code inner}, or an {@link Http2Gate} in front of it once the client spoke h2c. */
     private FlowHandler onward;
     private final RequestSplitter splitter = new RequestSplitter(this);
+    private final ResponseSplitter responses = new ResponseSplitter();
+    /** The server's bytes stopped making sense as answers: a refusal cannot wait for them. */
+    private boolean answersLost;
+    /** While ANSWERING: the refused request's server ("name:port") and the rule, for its 403. */
+    private String refusedServer;
+    private String refusedRule;
     private final HeldBytes held = new HeldBytes(MAX_HELD_BYTES);
     /** A copy of what the server sent before any request, while it looks like HTTP/2, passed on already. */
     private final HeldBytes serverSoFar = new HeldBytes(MAX_SERVER_SETTINGS_BYTES);
@@ -96,8 +105,8 @@ final class RequestGate implements FlowHandler, RequestSplitter.Listener {
         reading = data.duplicate();
         unhandled = reading.position();
         String notRequests = splitter.read(reading);
-        if (state == State.REFUSED) {
-            return;
+        if (state != State.CHECKING) {
+            return; // refused
         }
         if (notRequests != null) {
             stopChecking(notRequests);
@@ -122,7 +131,10 @@ final class RequestGate implements FlowHandler, RequestSplitter.Listener {
             state = State.REFUSED;
             if (name.isPresent()) {
                 Log.verbose("%s: a request for %s, which the egress policy denies: 403", flow, name.get());
-                RefusedConnection.withHttpForbidden(peers, name.get() + ":" + flow.server().getPort(), refusal.get());
+                refusedServer = name.get() + ":" + flow.server().getPort();
+                refusedRule = refusal.get();
+                state = State.ANSWERING;
+                refuseOnceAnswered();
             } else {
                 Log.verbose("%s: a request that names no server, which the egress policy allows only by name: resetting", flow);
                 peers.reset();
@@ -135,6 +147,7 @@ final class RequestGate implements FlowHandler, RequestSplitter.Listener {
             switchingAnswer = SWITCHING_STATUS;
         }
         upgradingToH2c = head.headers().first("Upgrade").filter(protocol -> protocol.trim().equalsIgnoreCase("h2c")).isPresent();
+        responses.expect(head);
         passReadSoFar();
         return true;
     }
@@ -144,11 +157,17 @@ final class RequestGate implements FlowHandler, RequestSplitter.Listener {
         passReadSoFar();
     }
 
-    /** After a refusal the child has its 403 and its end: what the server still sends is dropped. */
+    /**
+     * After a refusal the child has its 403 and its end: what the server still sends is dropped. Before the
+     * 403, the server's answers to the requests pipelined before the refused one go on.
+     */
     @Override
     public void onServerData(ByteBuffer data) {
         if (state == State.REFUSED) {
             return;
+        }
+        if (sawRequest && state != State.PASSING && !answersLost) {
+            answersLost = responses.read(data.duplicate()) != null;
         }
         if (state == State.CHECKING && !sawRequest) {
             if (serverSoFar.add(data) && opensLikeHttp2(serverSoFar.view())) {
@@ -166,6 +185,19 @@ final class RequestGate implements FlowHandler, RequestSplitter.Listener {
             passHeldAndStop();
         }
         onward.onServerData(data);
+        if (state == State.ANSWERING) {
+            refuseOnceAnswered();
+        }
+    }
+
+    /** The refused request's 403 and the end of both sides, once the requests before it are answered. */
+    private void refuseOnceAnswered() {
+        if (responses.answeredAll() || answersLost) {
+            state = State.REFUSED;
+            RefusedConnection.withHttpForbidden(peers, refusedServer, refusedRule);
+        } else {
+            Log.verbose("%s: the 403 waits for the answers to the requests pipelined before", flow);
+        }
     }
 
     /** Bytes held before any request are not one (the connection was decided by its address); after one, dropped. */
@@ -174,11 +206,17 @@ final class RequestGate implements FlowHandler, RequestSplitter.Listener {
         if (state == State.CHECKING && !sawRequest) {
             passHeldAndStop();
         }
-        onward.onClientEnd();
+        if (state != State.ANSWERING) { // the 403 ends the server's side
+            onward.onClientEnd();
+        }
     }
 
     @Override
     public void onServerEnd() {
+        if (state == State.ANSWERING) { // a 403 now could land inside an answer cut short
+            Log.verbose("%s: the server ended before answering the requests pipelined before the refused one: no 403", flow);
+            state = State.REFUSED;
+        }
         onward.onServerEnd();
     }
 

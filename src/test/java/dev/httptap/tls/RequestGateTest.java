@@ -56,14 +56,39 @@ class RequestGateTest {
     }
 
     @Test
-    void aDeniedRequestPipelinedInOneChunkAfterAnAllowedOneWithABody() {
+    void aDeniedRequestPipelinedAfterAnAllowedOneIsAnsweredAfterIt() {
         String post = "POST /a HTTP/1.1\r\nHost: allowed.test\r\nContent-Length: 4\r\n\r\nbody";
         client(post + DENIED);
+        assertEquals(List.of(), peers.events, "the 403 waits for the answer to the request before it");
 
+        server("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n");
+        assertEquals(List.of(), peers.events);
+        server("ok");
         server("HTTP/1.1 200 OK\r\n");
-        assertEquals(List.of("client " + post.substring(0, post.length() - 4), "client body"), passed,
-                "nor does the server's late answer reach the child after its 403");
+        assertEquals(List.of("client " + post.substring(0, post.length() - 4), "client body",
+                "server HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n", "server ok"), passed,
+                "the answer goes on; what the server sends after the 403 does not");
+        assertEquals(List.of(FORBIDDEN, "to client httptap: the egress policy blocks denied.test:8001 (--deny denied.test)\n",
+                "end client", "end server"), peers.events);
+    }
+
+    @Test
+    void aHeadRequestsAnswerHasNoBodyAndAnInterimAnswerIsNone() {
+        client("HEAD /a HTTP/1.1\r\nHost: allowed.test\r\n\r\n" + ALLOWED + DENIED);
+        server("HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nHTTP/1.1 100 Continue\r\n\r\n");
+        assertEquals(List.of(), peers.events);
+        server("HTTP/1.1 204 No Content\r\n\r\n");
         assertEquals(FORBIDDEN, peers.events.get(0));
+    }
+
+    @Test
+    void aServerEndingBeforeItsAnswersLeavesTheRefusedRequestUnanswered() {
+        client(ALLOWED + DENIED);
+        server("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\ncut");
+        gate.onServerEnd();
+        server("more");
+        assertEquals(List.of("client " + ALLOWED, "server HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\ncut", "server end"), passed);
+        assertEquals(List.of(), peers.events, "no 403 inside the cut answer");
     }
 
     @Test
