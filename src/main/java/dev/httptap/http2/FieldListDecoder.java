@@ -170,8 +170,8 @@ final class FieldListDecoder {
                 throw new Http2Exception("HPACK: a Huffman string cut short");
             }
             return text;
-        } catch (EncodingException e) {
-            throw new Http2Exception("HPACK: " + e.getMessage());
+        } catch (EncodingException | RuntimeException e) {
+            throw new Http2Exception("HPACK: a bad Huffman string: " + e.getMessage());
         }
     }
 }

@@ -475,8 +475,10 @@ public final class Http2Gate implements FlowHandler {
         return out;
     }
 
+    /** The frames before the one that stops the gate went on, as they would have in an earlier read. */
     private void stop(String why) {
-        Log.verbose("%s: HTTP/2 the egress policy cannot check (%s): resetting", flow, why);
+        Log.verbose("%s: HTTP/2 that the egress policy cannot check (%s): resetting", flow, why);
+        passReadSoFar();
         state = State.STOPPED;
         peers.reset();
     }
