@@ -26,22 +26,16 @@ class Http2PolicyIT {
 
     @TempDir
     static Path dir;
-    private static Path caFile;
-    private static NodeHttp2Server tls;
-    private static NodeHttp2Server plain;
+    private static NodeHttp2Servers servers;
 
     @BeforeAll
     static void startServers() throws IOException {
-        TestPki pki = TestPki.create();
-        caFile = pki.writeCaPem(dir);
-        tls = NodeHttp2Server.startTls(dir, pki.writeServerPem(dir));
-        plain = NodeHttp2Server.startPlain(dir);
+        servers = NodeHttp2Servers.start(dir);
     }
 
     @AfterAll
     static void stopServers() throws InterruptedException {
-        tls.close();
-        plain.close();
+        servers.close();
     }
 
     private static String forbidden(int port) {
@@ -84,16 +78,16 @@ class Http2PolicyIT {
     /** Over TLS: SNI and connection to the allowed alias, the refused stream's :authority another host. */
     @Test
     void aStreamForADeniedAuthorityGets403AndTheNextStreamOnTheSessionWorks() throws IOException {
-        String origin = "https://" + HOST + ":" + tls.port();
+        String origin = "https://" + HOST + ":" + servers.tls().port();
         Path records = dir.resolve("fronted.jsonl");
-        ProcessRun run = fronted(origin, tls.port())
-                .flags("--ca-file", caFile.toString(), "--allow", HOST, "--dump-jsonl", records.toString(), "--fail-on-blocked")
+        ProcessRun run = fronted(origin, servers.tls().port())
+                .flags("--ca-file", servers.caFile().toString(), "--allow", HOST, "--dump-jsonl", records.toString(), "--fail-on-blocked")
                 .run();
         String jsonLines = Files.readString(records, StandardCharsets.UTF_8);
 
-        assertRefusedThenSeen(run, origin, tls.port());
+        assertRefusedThenSeen(run, origin, servers.tls().port());
         assertAll(run.describe(),
-                () -> assertTrue(jsonLines.contains("\"destination\":\"fronted.test:" + tls.port() + "\",\"protocol\":\"http\","
+                () -> assertTrue(jsonLines.contains("\"destination\":\"fronted.test:" + servers.tls().port() + "\",\"protocol\":\"http\","
                         + "\"rule\":\"no --allow matches\",\"refusal\":\"HTTP/2 403 Forbidden\"}"), jsonLines),
                 () -> assertEquals(3, run.exitCode(), "--fail-on-blocked"));
     }
@@ -101,20 +95,20 @@ class Http2PolicyIT {
     /** curl sends its Host header as :authority in HTTP/2; --next reuses the connection. */
     @Test
     void curlsHostHeaderOverH2IsCheckedAndTheConnectionStaysUsable() {
-        String url = "https://" + HOST + ":" + tls.port() + "/hello";
+        String url = "https://" + HOST + ":" + servers.tls().port() + "/hello";
         String format = " %{http_code} %{http_version} %{num_connects}\\n";
-        ProcessRun run = Httptap.command("sh", "-c", "curl -sS --http2 -H 'Host: fronted.test:" + tls.port() + "' -w '"
+        ProcessRun run = Httptap.command("sh", "-c", "curl -sS --http2 -H 'Host: fronted.test:" + servers.tls().port() + "' -w '"
                         + format + "' " + url + " --next --http2 -w '" + format + "' " + url)
-                .flags("--ca-file", caFile.toString(), "--allow", HOST, "--summary").run();
+                .flags("--ca-file", servers.caFile().toString(), "--allow", HOST, "--summary").run();
 
         assertAll(run.describe(),
                 () -> assertEquals(0, run.exitCode()),
-                () -> assertEquals(forbidden(tls.port()) + " 403 2 1\nhello over h2 /hello\n 200 2 0\n", commandOutput(run),
+                () -> assertEquals(forbidden(servers.tls().port()) + " 403 2 1\nhello over h2 /hello\n 200 2 0\n", commandOutput(run),
                         "the second request went on the first connection"),
-                () -> assertEquals(List.of("<--- BLOCKED fronted.test:" + tls.port()
+                () -> assertEquals(List.of("<--- BLOCKED fronted.test:" + servers.tls().port()
                         + " (no --allow matches; HTTP/2 403 Forbidden)"), blockedLines(run)),
                 () -> assertEquals(List.of("---> GET " + url, "<--- 200 " + url + " (21 bytes)"), exchangeLines(run)),
-                () -> assertTrue(run.stdoutLines().stream().anyMatch(line -> line.matches("fronted\\.test:" + tls.port()
+                () -> assertTrue(run.stdoutLines().stream().anyMatch(line -> line.matches("fronted\\.test:" + servers.tls().port()
                         + " +0 +0 +0 +0 +0 +0 +1 .*")), "the summary's BLOCKED column"));
     }
 
@@ -124,13 +118,13 @@ class Http2PolicyIT {
      */
     @Test
     void h2cWithPriorKnowledgeIsCheckedStreamByStream() {
-        String origin = "http://" + HOST + ":" + plain.port();
-        ProcessRun run = fronted(origin, plain.port()).flags("--allow", HOST, "--audit").run();
+        String origin = "http://" + HOST + ":" + servers.plain().port();
+        ProcessRun run = fronted(origin, servers.plain().port()).flags("--allow", HOST, "--audit").run();
 
-        assertRefusedThenSeen(run, origin, plain.port());
+        assertRefusedThenSeen(run, origin, servers.plain().port());
         assertAll(run.describe(),
                 () -> assertEquals(0, run.exitCode()),
-                () -> assertTrue(run.stdoutLines().stream().anyMatch(line -> line.matches("allow " + HOST + ":" + plain.port()
+                () -> assertTrue(run.stdoutLines().stream().anyMatch(line -> line.matches("allow " + HOST + ":" + servers.plain().port()
                         + " +# tcp: 1 connection, .*")), "the audit counts the connection"));
     }
 

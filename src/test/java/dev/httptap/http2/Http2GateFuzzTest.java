@@ -6,10 +6,8 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.httptap.fuzz.FuzzedPieces;
 import dev.httptap.relay.FlowHandler;
-import dev.httptap.relay.FlowPeers;
 import dev.httptap.relay.ServerNameCheck;
 import dev.httptap.stack.FlowId;
-import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.HexFormat;
@@ -57,67 +55,13 @@ class Http2GateFuzzTest {
 
     /** What the server and the client were sent, in hex, and whether the connection was reset. */
     private static String outcome(byte[] bytes, int[] cuts) {
-        ByteArrayOutputStream toServer = new ByteArrayOutputStream();
-        ByteArrayOutputStream toClient = new ByteArrayOutputStream();
-        StringBuilder ends = new StringBuilder();
-        FlowHandler inner = new FlowHandler() {
-            @Override
-            public void onClientData(ByteBuffer piece) {
-                toServer.writeBytes(bytesOf(piece));
-            }
-
-            @Override
-            public void onServerData(ByteBuffer piece) {
-                toClient.writeBytes(bytesOf(piece));
-            }
-
-            @Override
-            public void onClientEnd() {}
-
-            @Override
-            public void onServerEnd() {}
-
-            @Override
-            public void onClose(boolean reset) {}
-        };
-        FlowPeers peers = new FlowPeers() {
-            @Override
-            public void sendToServer(ByteBuffer piece) {
-                toServer.writeBytes(bytesOf(piece));
-            }
-
-            @Override
-            public void sendToClient(ByteBuffer piece) {
-                toClient.writeBytes(bytesOf(piece));
-            }
-
-            @Override
-            public void endServer() {
-                ends.append(" end server");
-            }
-
-            @Override
-            public void endClient() {
-                ends.append(" end client");
-            }
-
-            @Override
-            public void reset() {
-                ends.append(" reset");
-            }
-        };
-        FlowHandler gate = Http2Gate.before(FLOW, peers, CHECK, inner);
+        GateEnds sides = new GateEnds();
+        FlowHandler gate = Http2Gate.before(FLOW, sides.peers, CHECK, sides.inner);
         gate.onServerData(ByteBuffer.wrap(new Http2Frames().settings().take()).asReadOnlyBuffer());
         for (ByteBuffer piece : FuzzedPieces.pieces(bytes, cuts)) {
             gate.onClientData(piece.asReadOnlyBuffer());
         }
-        return "server " + HexFormat.of().formatHex(toServer.toByteArray()) + "\nclient "
-                + HexFormat.of().formatHex(toClient.toByteArray()) + "\n" + ends;
-    }
-
-    private static byte[] bytesOf(ByteBuffer piece) {
-        byte[] bytes = new byte[piece.remaining()];
-        piece.duplicate().get(bytes);
-        return bytes;
+        return "server " + HexFormat.of().formatHex(sides.toServer.toByteArray()) + "\nclient "
+                + HexFormat.of().formatHex(sides.toClient.toByteArray()) + "\n" + sides.ends;
     }
 }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 
 import dev.httptap.event.Header;
 import dev.httptap.relay.FlowHandler;
-import dev.httptap.relay.FlowPeers;
 import dev.httptap.relay.ServerNameCheck;
 import dev.httptap.stack.FlowId;
 import java.io.ByteArrayOutputStream;
@@ -31,72 +30,14 @@ class Http2GateTest {
             + FORBIDDEN.length() + "]";
 
     private final List<String> asked = new ArrayList<>();
-    private final List<String> ends = new ArrayList<>();
-    private final ByteArrayOutputStream toServer = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream toClient = new ByteArrayOutputStream();
+    private final GateEnds sides = new GateEnds();
     private final Http2Frames client = new Http2Frames().preface().settings();
     private final Http2Frames server = new Http2Frames().settings();
     private final ServerNameCheck check = (flow, name, port, source) -> {
         asked.add(name.orElse("-") + ":" + port);
         return name.filter(host -> host.startsWith("denied")).map(denied -> "--deny denied.test");
     };
-    private final FlowHandler inner = new FlowHandler() {
-        @Override
-        public void onClientData(ByteBuffer data) {
-            toServer.writeBytes(bytesOf(data));
-        }
-
-        @Override
-        public void onServerData(ByteBuffer data) {
-            toClient.writeBytes(bytesOf(data));
-        }
-
-        @Override
-        public void onClientEnd() {
-            ends.add("client end");
-        }
-
-        @Override
-        public void onServerEnd() {
-            ends.add("server end");
-        }
-
-        @Override
-        public void onClose(boolean reset) {}
-    };
-    private final FlowPeers peers = new FlowPeers() {
-        @Override
-        public void sendToServer(ByteBuffer bytes) {
-            throw new AssertionError("the gate sends to the server through its inner handler");
-        }
-
-        @Override
-        public void sendToClient(ByteBuffer bytes) {
-            toClient.writeBytes(bytesOf(bytes));
-        }
-
-        @Override
-        public void endServer() {
-            ends.add("end server");
-        }
-
-        @Override
-        public void endClient() {
-            ends.add("end client");
-        }
-
-        @Override
-        public void reset() {
-            ends.add("reset");
-        }
-    };
-    private final FlowHandler gate = Http2Gate.before(FLOW, peers, check, inner);
-
-    private static byte[] bytesOf(ByteBuffer data) {
-        byte[] bytes = new byte[data.remaining()];
-        data.duplicate().get(bytes);
-        return bytes;
-    }
+    private final FlowHandler gate = Http2Gate.before(FLOW, sides.peers, check, sides.inner);
 
     private void client(byte[] bytes) {
         gate.onClientData(ByteBuffer.wrap(bytes).asReadOnlyBuffer());
@@ -107,11 +48,11 @@ class Http2GateTest {
     }
 
     private List<String> serverSaw() throws Http2Exception {
-        return FrameTranscript.ofClient(toServer.toByteArray());
+        return FrameTranscript.ofClient(sides.toServer.toByteArray());
     }
 
     private List<String> clientSaw() throws Http2Exception {
-        return FrameTranscript.ofServer(toClient.toByteArray());
+        return FrameTranscript.ofServer(sides.toClient.toByteArray());
     }
 
     @Test
@@ -121,7 +62,7 @@ class Http2GateTest {
                 .data(1, true, "body").request(3, true, "GET", "https", "allowed.test:443", "/b").take();
         client(sent);
 
-        assertArrayEquals(sent, toServer.toByteArray());
+        assertArrayEquals(sent, sides.toServer.toByteArray());
         assertEquals(List.of("allowed.test:443", "allowed.test:443"), asked);
         assertEquals(List.of("SETTINGS"), clientSaw());
     }
@@ -141,11 +82,11 @@ class Http2GateTest {
                 "DATA 1 end mine",
                 "HEADERS 5 end [:method: GET, :scheme: https, :authority: allowed.test, :path: /b, x-secret: s3cret, x-token: t1]"),
                 serverSaw());
-        String seen = new String(toServer.toByteArray(), StandardCharsets.ISO_8859_1);
+        String seen = new String(sides.toServer.toByteArray(), StandardCharsets.ISO_8859_1);
         assertFalse(seen.contains("denied") || seen.contains("steal") || seen.contains("stolen"), seen);
         assertEquals(List.of("SETTINGS", "HEADERS 3 " + FORBIDDEN_HEAD, "DATA 3 end " + FORBIDDEN, "RST_STREAM 3 0",
                 "WINDOW_UPDATE 0 6", "WINDOW_UPDATE 0 4"), clientSaw(), "the dropped DATA is credited back");
-        assertEquals(List.of(), ends);
+        assertEquals(List.of(), sides.ends);
     }
 
     @Test
@@ -162,7 +103,7 @@ class Http2GateTest {
         ByteArrayOutputStream expected = new ByteArrayOutputStream();
         expected.writeBytes(before);
         expected.writeBytes(after);
-        assertArrayEquals(expected.toByteArray(), toServer.toByteArray());
+        assertArrayEquals(expected.toByteArray(), sides.toServer.toByteArray());
         assertEquals(List.of("SETTINGS", "HEADERS 3 " + FORBIDDEN_HEAD, "DATA 3 end " + FORBIDDEN), clientSaw());
     }
 
@@ -236,19 +177,19 @@ class Http2GateTest {
 
     @Test
     void aRequestNamingNoServerResetsWhenOnlyANameCouldAdmitIt() throws Exception {
-        FlowHandler strict = Http2Gate.before(FLOW, peers, (flow, name, port, source) ->
-                name.isPresent() ? Optional.empty() : Optional.of("no --allow matches"), inner);
+        FlowHandler strict = Http2Gate.before(FLOW, sides.peers, (flow, name, port, source) ->
+                name.isPresent() ? Optional.empty() : Optional.of("no --allow matches"), sides.inner);
         strict.onClientData(ByteBuffer.wrap(client.headers(1, true, LiteralBlock.of(List.of(new Header(":method", "GET"),
                 new Header(":scheme", "https"), new Header(":path", "/")), -1)).take()));
 
-        assertEquals(List.of("reset"), ends);
+        assertEquals(List.of("reset"), sides.ends);
         assertEquals(List.of("preface", "SETTINGS"), serverSaw());
     }
 
     @Test
     void framesThatBreakHttp2AfterThePrefaceReset() throws Exception {
         client(client.frame(FrameHeader.CONTINUATION, FrameHeader.FLAG_END_HEADERS, 1, new byte[] {(byte) 0x82}).take());
-        assertEquals(List.of("reset"), ends);
+        assertEquals(List.of("reset"), sides.ends);
 
         server(server.take());
         assertEquals(List.of(), clientSaw(), "nothing goes on after a reset");
@@ -260,13 +201,13 @@ class Http2GateTest {
         client(request);
         server("HTTP/1.1 200 OK\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
 
-        assertArrayEquals(request, toServer.toByteArray());
-        assertEquals("HTTP/1.1 200 OK\r\n\r\n", toClient.toString(StandardCharsets.US_ASCII));
+        assertArrayEquals(request, sides.toServer.toByteArray());
+        assertEquals("HTTP/1.1 200 OK\r\n\r\n", sides.toClient.toString(StandardCharsets.US_ASCII));
         assertEquals(List.of(), asked);
     }
 
     @Test
     void withoutAPolicyTheHandlerItself() {
-        assertSame(inner, Http2Gate.before(FLOW, peers, ServerNameCheck.ALL, inner));
+        assertSame(sides.inner, Http2Gate.before(FLOW, sides.peers, ServerNameCheck.ALL, sides.inner));
     }
 }
