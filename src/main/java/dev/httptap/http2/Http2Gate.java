@@ -23,8 +23,9 @@ import java.util.Optional;
  * anything else on its stream), and the client gets a 403 on that stream whose body names the rule, while
  * its other streams go on. Only when there is a policy: without one, the handler itself, at no cost.
  *
- * <p>Why a 403 rather than RST_STREAM(REFUSED_STREAM): REFUSED_STREAM says "not processed, retry", and curl
- * does, on new connections, before failing with an unclear error; a 403 is an answer every client shows.
+ * <p>Why a 403 rather than RST_STREAM(REFUSED_STREAM): REFUSED_STREAM says "not processed, retry" (RFC 9113
+ * section 8.7), and curl retries, on new connections, so the user would never see why; a 403 whose body
+ * says why is an answer every client shows.
  *
  * <p>HPACK: the client's encoder and the server's decoder share a dynamic table that every header block
  * may change, in order. The gate keeps its own copy ({@link FieldListDecoder}), fed every client block. A
@@ -34,7 +35,7 @@ import java.util.Optional;
  * the server's table holds and leave it empty. Until such a drop, blocks pass on as they came, byte for byte.
  * The 403's own block is literals too, so the client's table (the server encoder's) is never touched; it
  * carries no table size update, which a client that lowered its SETTINGS_HEADER_TABLE_SIZE expects at the
- * start of the next block it is sent (none of curl, node, python or browsers lowers it).
+ * start of the next block it is sent (curl and node leave it at its default).
  *
  * <p>Flow control: a dropped DATA frame used the client's connection window, which the server, never seeing
  * it, would never credit back; the gate credits it with a WINDOW_UPDATE of its own. The 403's body uses the
