@@ -128,6 +128,20 @@ class Http2PolicyIT {
                         + " +# tcp: 1 connection, .*")), "the audit counts the connection"));
     }
 
+    @Test
+    void curlWithPriorKnowledgeGets403ForADeniedHost() {
+        String url = "http://" + HOST + ":" + servers.plain().port() + "/hello";
+        ProcessRun run = Httptap.command("curl", "-sS", "--http2-prior-knowledge", "-H", "Host: fronted.test",
+                "-w", " %{http_code} %{http_version}\n", url).flags("--allow", HOST).run();
+
+        assertAll(run.describe(),
+                () -> assertEquals(0, run.exitCode()),
+                () -> assertEquals(forbidden(servers.plain().port()) + " 403 2\n", commandOutput(run)),
+                () -> assertEquals(List.of("<--- BLOCKED fronted.test:" + servers.plain().port()
+                        + " (no --allow matches; HTTP/2 403 Forbidden)"), blockedLines(run)),
+                () -> assertEquals(List.of(), exchangeLines(run), "nothing reached the server"));
+    }
+
     /** h2c by Upgrade: the request that asks is checked as HTTP/1, the streams after the 101 as HTTP/2. */
     @Test
     void h2cByUpgradeIsCheckedAfterIts101() throws IOException {
