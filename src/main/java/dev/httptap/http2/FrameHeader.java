@@ -1,5 +1,6 @@
 package dev.httptap.http2;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 
 /** The 9 bytes in front of every HTTP/2 frame (RFC 9113 section 4.1). */
@@ -29,6 +30,21 @@ record FrameHeader(int length, int type, int flags, int streamId) {
         int length = (bytes.get(at) & 0xff) << 16 | (bytes.get(at + 1) & 0xff) << 8 | (bytes.get(at + 2) & 0xff);
         int streamId = bytes.getInt(at + 5) & 0x7fff_ffff; // the top bit is reserved
         return new FrameHeader(length, bytes.get(at + 3) & 0xff, bytes.get(at + 4) & 0xff, streamId);
+    }
+
+    /** Writes a frame: this layout's 9 bytes, then {@code payload}. */
+    static void write(ByteArrayOutputStream out, int type, int flags, int streamId, byte[] payload) {
+        int length = payload.length;
+        out.write(length >>> 16);
+        out.write(length >>> 8);
+        out.write(length);
+        out.write(type);
+        out.write(flags);
+        out.write(streamId >>> 24);
+        out.write(streamId >>> 16);
+        out.write(streamId >>> 8);
+        out.write(streamId);
+        out.writeBytes(payload);
     }
 
     boolean has(int flag) {

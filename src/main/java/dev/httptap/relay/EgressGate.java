@@ -106,22 +106,32 @@ public final class EgressGate implements ServerNameCheck {
         return !policy.allowsEverything();
     }
 
-    /** An address written as the name ({@code Host: 169.254.77.65}) names no server: the address decides. */
+    /**
+     * An address written as the name ({@code Host: 169.254.77.65}) names no server: the address decides.
+     * A refused request on a connection that an earlier name let through leaves it named, and tallied, as
+     * that one: it reached that server.
+     */
     @Override
-    public Optional<String> refusal(FlowId flow, Optional<String> name, Source source) {
+    public Optional<String> refusal(FlowId flow, Optional<String> name, int port, Source source) {
         Admission admission = live.get(flow);
         if (admission == null) {
             return Optional.empty();
         }
         Optional<String> serverName = name.filter(text -> !IPV4.matcher(text).matches() && Ipv6Address.ofLiteral(text).isEmpty());
         if (serverName.isPresent()) {
-            admission.destination = serverName.get() + ":" + flow.server().getPort();
-            Verdict verdict = policy.decide(serverName, flow.server());
+            String destination = serverName.get() + ":" + port;
+            Verdict verdict = policy.decide(serverName, new InetSocketAddress(flow.server().getAddress(), port));
             if (!verdict.allowed()) {
-                admission.blocked = true;
-                report(new Blocked(admission.destination, source.protocol(), verdict.reason(), source.refusal()));
+                if (!admission.named) {
+                    admission.destination = destination;
+                    admission.blocked = true;
+                }
+                report(new Blocked(destination, source.protocol(), verdict.reason(), source.refusal()));
                 return Optional.of(verdict.reason());
             }
+            admission.destination = destination;
+            admission.named = true;
+            admission.blocked = false;
             admission.deniedUnlessNamed = null;
             return Optional.empty();
         }
@@ -140,20 +150,21 @@ public final class EgressGate implements ServerNameCheck {
      */
     @Override
     public ServerNameCheck inTunnelsOf(FlowId outer) {
-        return (tunnel, name, source) -> {
+        return (tunnel, name, port, source) -> {
             Admission admission = live.get(outer);
             if (admission == null) {
                 return Optional.empty();
             }
             Optional<String> serverName = name.filter(text -> !IPV4.matcher(text).matches() && Ipv6Address.ofLiteral(text).isEmpty());
-            Verdict verdict = policy.decide(serverName, tunnel.server());
+            InetSocketAddress server = new InetSocketAddress(tunnel.server().getAddress(), port);
+            Verdict verdict = policy.decide(serverName, server);
             if (verdict.allowed()) {
                 return Optional.empty();
             }
             admission.blocked = true;
             report(serverName.isPresent()
-                    ? new Blocked(serverName.get() + ":" + tunnel.server().getPort(), source.protocol(), verdict.reason(), source.refusal())
-                    : new Blocked(HostNames.describe(Optional.empty(), tunnel.server()), source.protocolWithoutName(),
+                    ? new Blocked(serverName.get() + ":" + port, source.protocol(), verdict.reason(), source.refusal())
+                    : new Blocked(HostNames.describe(Optional.empty(), server), source.protocolWithoutName(),
                             verdict.reason(), source.refusalWithoutName()));
             return Optional.of(verdict.reason());
         };
@@ -224,6 +235,9 @@ public final class EgressGate implements ServerNameCheck {
         String destination;
         /** The policy's reason to deny the address unless a server name admits it; null when allowed. */
         String deniedUnlessNamed;
+        /** A server name the connection gave was allowed: it reached that server. */
+        boolean named;
+        /** Refused before anything reached a server: not tallied. */
         boolean blocked;
 
         Admission(String destination, String deniedUnlessNamed) {

@@ -12,7 +12,8 @@ public interface ServerNameCheck {
     /** Where the name came from, and so how a refused child is told, with a name and without one. */
     enum Source {
         TLS_SERVER_NAME("tls", "TLS alert access_denied", "tls", "TLS alert access_denied, no server name"),
-        HTTP_HOST("http", "HTTP 403 Forbidden", "tcp", "connection reset once connected, no server name");
+        HTTP_HOST("http", "HTTP 403 Forbidden", "tcp", "connection reset once connected, no server name"),
+        HTTP2_AUTHORITY("http", "HTTP/2 403 Forbidden", "tcp", "connection reset once connected, no server name");
 
         private final String protocol;
         private final String refusal;
@@ -49,10 +50,21 @@ public interface ServerNameCheck {
 
     /**
      * Why {@code flow} may not go on, now that its server name is known ({@code serverName}, from
-     * {@code source}), or known to be absent (empty: no SNI, not HTTP, no Host): the rule, as a BLOCKED
-     * line names it; empty when it may. A refusal has been reported; the caller refuses the child.
+     * {@code source}), or known to be absent (empty: no SNI, not HTTP, no Host), for its server's port
+     * {@code port} (the connection's, unless the request named another): the rule, as a BLOCKED line names
+     * it; empty when it may. A refusal has been reported; the caller refuses the child.
      */
-    Optional<String> refusal(FlowId flow, Optional<String> serverName, Source source);
+    Optional<String> refusal(FlowId flow, Optional<String> serverName, int port, Source source);
+
+    /** {@link #refusal(FlowId, Optional, int, Source)} on the connection's port. */
+    default Optional<String> refusal(FlowId flow, Optional<String> serverName, Source source) {
+        return refusal(flow, serverName, flow.server().getPort(), source);
+    }
+
+    /** What a child refused in HTTP is told, in the body of its 403: the server ("name:port") and the rule. */
+    static String forbiddenText(String server, String rule) {
+        return "httptap: the egress policy blocks " + server + " (" + rule + ")\n";
+    }
 
     /**
      * The check of the connections a child makes through a proxy's CONNECT tunnels carried by {@code outer}
@@ -70,7 +82,7 @@ public interface ServerNameCheck {
 
     ServerNameCheck ALL = new ServerNameCheck() {
         @Override
-        public Optional<String> refusal(FlowId flow, Optional<String> serverName, Source source) {
+        public Optional<String> refusal(FlowId flow, Optional<String> serverName, int port, Source source) {
             return Optional.empty();
         }
 

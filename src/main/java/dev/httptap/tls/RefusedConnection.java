@@ -2,6 +2,7 @@ package dev.httptap.tls;
 
 import dev.httptap.relay.FlowHandler;
 import dev.httptap.relay.FlowPeers;
+import dev.httptap.relay.ServerNameCheck;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -35,7 +36,7 @@ final class RefusedConnection implements FlowHandler {
     static FlowHandler withHttpForbidden(FlowPeers peers, String server, String rule) {
         RefusedConnection connection = new RefusedConnection(peers);
         connection.refused = true;
-        byte[] body = ("httptap: the egress policy blocks " + server + " (" + rule + ")\n").getBytes(StandardCharsets.UTF_8);
+        byte[] body = ServerNameCheck.forbiddenText(server, rule).getBytes(StandardCharsets.UTF_8);
         String head = "HTTP/1.1 403 Forbidden\r\n"
                 + "Content-Type: text/plain; charset=utf-8\r\n"
                 + "Content-Length: " + body.length + "\r\n"

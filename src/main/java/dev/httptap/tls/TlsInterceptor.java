@@ -1,5 +1,6 @@
 package dev.httptap.tls;
 
+import dev.httptap.http2.Http2Gate;
 import dev.httptap.log.Log;
 import dev.httptap.relay.FlowHandler;
 import dev.httptap.relay.FlowObserver;
@@ -68,8 +69,9 @@ final class TlsInterceptor implements FlowHandler {
     /** The child's bytes held before its handshake could start are being handed to it. */
     private boolean replayingEarlyBytes;
     /**
-     * The plaintext once both handshakes are done: shown to the observer and sent on, each HTTP/1 request
-     * first checked by the egress policy ({@link RequestGate}); null until the child's side starts.
+     * The plaintext once both handshakes are done: shown to the observer and sent on, each HTTP/1 or HTTP/2
+     * request first checked by the egress policy ({@link RequestGate}, {@link Http2Gate}); null until the
+     * child's side starts.
      */
     private FlowHandler plaintext;
     /** When the child's ClientHello was complete, for the HAR's ssl time. */
@@ -279,7 +281,8 @@ final class TlsInterceptor implements FlowHandler {
         state = State.CLIENT_HANDSHAKE;
         PlaintextPeers plaintextPeers = new PlaintextPeers();
         FlowHandler relayed = FlowHandler.observing(observer, plaintextPeers);
-        plaintext = H2.equals(protocol) ? relayed : RequestGate.before(flow, plaintextPeers, context.serverNames(), relayed);
+        plaintext = H2.equals(protocol) ? Http2Gate.before(flow, plaintextPeers, context.serverNames(), relayed)
+                : RequestGate.before(flow, plaintextPeers, context.serverNames(), relayed);
         try {
             downstream = new TlsEndpoint(clientEngine(protocol), new ClientSide(),
                     context.secrets() == null ? null : hello.random());

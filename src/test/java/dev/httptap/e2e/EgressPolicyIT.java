@@ -195,6 +195,28 @@ class EgressPolicyIT {
                                 .filter(line -> !line.startsWith("<--- BLOCKED")).toList(), "only the first reached the server"));
     }
 
+    /** Two requests written at once, the second for a denied host: the first still gets its answer, then the 403. */
+    @Test
+    void aDeniedRequestPipelinedAfterAnAllowedOneIsAnsweredAfterIt() {
+        String script = "import re, socket, sys\n"
+                + "s = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=10)\n"
+                + "s.sendall(b'GET /hello HTTP/1.1\\r\\nHost: " + HOST + "\\r\\n\\r\\n'"
+                + " b'GET /hello HTTP/1.1\\r\\nHost: fronted.test\\r\\n\\r\\n')\n"
+                + "answer = b''\n"
+                + "while True:\n"
+                + "    chunk = s.recv(65536)\n"
+                + "    if not chunk:\n"
+                + "        break\n"
+                + "    answer += chunk\n"
+                + "print(re.findall(r'HTTP/1\\.1 \\d\\d\\d', answer.decode()))\n";
+        ProcessRun run = Httptap.command("python3", "-c", script, HOST, String.valueOf(allowed.port())).flags("--allow", HOST).run();
+
+        assertAll(run.describe(),
+                () -> assertEquals("['HTTP/1.1 200', 'HTTP/1.1 403']\n", run.programStdout()),
+                () -> assertEquals(List.of("<--- BLOCKED fronted.test:" + allowed.port() + " (no --allow matches; HTTP 403 Forbidden)"),
+                        blockedLines(run)));
+    }
+
     /** The connection is to an allowed name; its request asks for another host: a 403, and the server sees nothing. */
     @Test
     void aPlainRequestForADeniedHostGets403() {

@@ -22,26 +22,22 @@ import org.junit.jupiter.api.io.TempDir;
 class Http2IT {
     @TempDir
     static Path dir;
+    private static NodeHttp2Servers servers;
     private static Path caFile;
-    private static NodeHttp2Server tls;
-    private static NodeHttp2Server plain;
     private static String https;
     private static String h2c;
 
     @BeforeAll
     static void startServers() throws IOException {
-        TestPki pki = TestPki.create();
-        caFile = pki.writeCaPem(dir);
-        tls = NodeHttp2Server.startTls(dir, pki.writeServerPem(dir));
-        plain = NodeHttp2Server.startPlain(dir);
-        https = "https://" + Httptap.HOST + ":" + tls.port();
-        h2c = "http://" + Httptap.HOST + ":" + plain.port();
+        servers = NodeHttp2Servers.start(dir);
+        caFile = servers.caFile();
+        https = "https://" + Httptap.HOST + ":" + servers.tls().port();
+        h2c = "http://" + Httptap.HOST + ":" + servers.plain().port();
     }
 
     @AfterAll
     static void stopServers() throws InterruptedException {
-        tls.close();
-        plain.close();
+        servers.close();
     }
 
     @Test

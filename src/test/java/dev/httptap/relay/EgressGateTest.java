@@ -188,6 +188,37 @@ class EgressGateTest {
     }
 
     @Test
+    void aConnectionANameLetThroughIsTalliedAsThatOneThoughALaterRequestWasDenied() {
+        EgressGate gate = gate(false, true, "allowed.test", "host.httptap.local");
+        FlowId flow = to("169.254.77.65", 443);
+        FlowHandler handler = gate.watch(flow, gate.admitConnection(flow).orElseThrow(), new NothingHandler());
+        assertTrue(gate.refusal(flow, Optional.of("allowed.test"), TLS).isEmpty());
+        assertFalse(gate.refusal(flow, Optional.of("fronted.test"), ServerNameCheck.Source.HTTP2_AUTHORITY).isEmpty());
+        handler.onClientData(ByteBuffer.allocate(10));
+        handler.onClose(false);
+
+        FlowId refusedAtOnce = to("169.254.77.65", 8001);
+        FlowHandler other = gate.watch(refusedAtOnce, gate.admitConnection(refusedAtOnce).orElseThrow(), new NothingHandler());
+        assertFalse(gate.refusal(refusedAtOnce, Optional.of("fronted.test"), ServerNameCheck.Source.HTTP_HOST).isEmpty());
+        other.onClose(false);
+
+        assertEquals(List.of(new Blocked("fronted.test:443", "http", "no --allow matches", "HTTP/2 403 Forbidden"),
+                new Reached("allowed.test:443", "tcp", 10, 0),
+                new Blocked("fronted.test:8001", "http", "no --allow matches", "HTTP 403 Forbidden")), events,
+                "a connection refused at its first request reached nothing");
+    }
+
+    @Test
+    void aRequestNamingAnotherPortIsDecidedOnThatPort() {
+        EgressGate gate = gate(false, false, "allowed.test:443", "host.httptap.local:443");
+        FlowId flow = to("169.254.77.65", 443);
+        gate.watch(flow, gate.admitConnection(flow).orElseThrow(), new NothingHandler());
+        assertTrue(gate.refusal(flow, Optional.of("allowed.test"), 443, ServerNameCheck.Source.HTTP2_AUTHORITY).isEmpty());
+        assertFalse(gate.refusal(flow, Optional.of("allowed.test"), 8443, ServerNameCheck.Source.HTTP2_AUTHORITY).isEmpty());
+        assertEquals(List.of(new Blocked("allowed.test:8443", "http", "no --allow matches", "HTTP/2 403 Forbidden")), events);
+    }
+
+    @Test
     void withoutPolicyOrAuditNothingIsFollowed() {
         EgressGate gate = EgressGate.open();
         FlowId flow = to("192.0.2.7", 443);

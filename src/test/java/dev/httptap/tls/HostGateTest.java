@@ -41,7 +41,7 @@ class HostGateTest {
     }
 
     private FlowHandler gate(boolean allow) {
-        ServerNameCheck check = (flow, name, source) -> {
+        ServerNameCheck check = (flow, name, port, source) -> {
             asked.add(name.orElse("-") + " " + source);
             return allow ? Optional.empty() : Optional.of("--deny evil.test");
         };

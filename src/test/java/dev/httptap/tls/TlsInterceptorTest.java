@@ -164,7 +164,7 @@ class TlsInterceptorTest {
     @Test
     void aRequestInsideForADeniedHostGets403AndNeverReachesTheServer() throws Exception {
         List<String> asked = new java.util.ArrayList<>();
-        serverNames = (flow, name, source) -> {
+        serverNames = (flow, name, port, source) -> {
             asked.add(name.orElse("-") + " " + source);
             return name.filter("denied.test"::equals).map(denied -> "--deny denied.test");
         };

@@ -3,14 +3,16 @@
 //   grpc         /grpc, printing its grpc-status trailer
 //   push         /push, printing the body and then the pushed stream's path and body
 //   show PATH    PATH, printing the status and then the body
+//   fronted AUTHORITY  /steal with :authority AUTHORITY, then /seen on the same connection, printing the
+//                status and the body of each
 const http2 = require('http2');
 const [origin, mode, argument] = process.argv.slice(2);
 const session = http2.connect(origin);
 session.on('error', error => { console.error(error.message); process.exit(1); });
 
-function get(path, onTrailers, onResponse) {
+function get(path, onTrailers, onResponse, authority) {
   return new Promise((resolve, reject) => {
-    const request = session.request({':path': path});
+    const request = session.request(authority ? {':path': path, ':authority': authority} : {':path': path});
     let body = '';
     request.setEncoding('utf8');
     if (onTrailers) request.on('trailers', onTrailers);
@@ -36,6 +38,10 @@ async function run() {
     }));
     console.log((await get('/push')).trim());
     console.log(await pushed);
+  } else if (mode === 'fronted') {
+    const status = headers => process.stdout.write(headers[':status'] + ' ');
+    process.stdout.write(await get('/steal', undefined, status, argument));
+    process.stdout.write(await get('/seen', undefined, status));
   } else if (mode === 'show') {
     process.stdout.write(await get(argument, undefined, headers => console.log(headers[':status'])));
   }

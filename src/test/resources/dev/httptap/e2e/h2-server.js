@@ -2,13 +2,22 @@
 // Usage: node h2-server.js tls KEY CERT | node h2-server.js plain
 //   /grpc        a gRPC-like answer: 200, one length-prefixed message, then trailers grpc-status 0
 //   /push        pushes /pushed.css before answering (when the client allows pushes)
+//   /seen        the :authority and :path of every request this server was sent, one a line
 //   anything     "received N" for a request with a body, "hello over h2 PATH" otherwise
 const http2 = require('http2');
 const fs = require('fs');
 const [mode, keyFile, certFile] = process.argv.slice(2);
 
+const seen = [];
+
 function answer(stream, headers) {
   const path = headers[':path'];
+  seen.push(headers[':authority'] + ' ' + path);
+  if (path === '/seen') {
+    stream.respond({':status': 200, 'content-type': 'text/plain'});
+    stream.end(seen.join('\n') + '\n');
+    return;
+  }
   if (path === '/grpc') {
     stream.respond({':status': 200, 'content-type': 'application/grpc'}, {waitForTrailers: true});
     stream.on('wantTrailers', () => stream.sendTrailers({'grpc-status': '0', 'grpc-message': 'OK'}));
