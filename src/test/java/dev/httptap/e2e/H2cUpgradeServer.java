@@ -7,6 +7,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -49,6 +50,13 @@ final class H2cUpgradeServer implements TcpServerFixture.Handler {
                 in.readFully(header);
             } catch (EOFException e) {
                 return;
+            } catch (SocketException e) {
+                // A client that exits with bytes still unread in its socket resets the connection instead of
+                // closing it (seen once in 5 runs of Http2PolicyIT under the suite): that is its end too.
+                if ("Connection reset".equals(e.getMessage())) {
+                    return;
+                }
+                throw e;
             }
             ByteBuffer fields = ByteBuffer.wrap(header);
             int length = (fields.get() & 0xff) << 16 | (fields.get() & 0xff) << 8 | (fields.get() & 0xff);
