@@ -416,9 +416,8 @@ class TcpRelayTest {
      */
     @Test
     void aRedialReplacesTheServerConnectionWithTheHeldBytesFirst() throws IOException {
-        handlersToUse = (flow, upstream, peers) -> new RedialingHandler(peers);
         FakeTcpConnection child = new FakeTcpConnection(FLOW, FakeTcpConnection.UNLIMITED);
-        FakeConnectRequest request = connect(child);
+        FakeConnectRequest request = connectRedialing(child);
         SocketChannel first = server.accept();
         childSends(request, child, "hello".getBytes(US_ASCII));
         assertArrayEquals("probe".getBytes(US_ASCII), readExactly(first, 5));
@@ -441,9 +440,8 @@ class TcpRelayTest {
 
     @Test
     void aRefusedRedialResetsTheChild() throws IOException {
-        handlersToUse = (flow, upstream, peers) -> new RedialingHandler(peers);
         FakeTcpConnection child = new FakeTcpConnection(FLOW, FakeTcpConnection.UNLIMITED);
-        FakeConnectRequest request = connect(child);
+        FakeConnectRequest request = connectRedialing(child);
         SocketChannel first = server.accept();
         server.close(); // nothing listens for the second dial
         childSends(request, child, "hello".getBytes(US_ASCII));
@@ -453,6 +451,11 @@ class TcpRelayTest {
         await("the child is reset", child::aborted);
         assertEquals(0, harness.onLoop(relay::spliceCount));
         first.close();
+    }
+
+    private FakeConnectRequest connectRedialing(FakeTcpConnection child) throws IOException {
+        handlersToUse = (flow, upstream, peers) -> new RedialingHandler(peers);
+        return connect(child);
     }
 
     /**

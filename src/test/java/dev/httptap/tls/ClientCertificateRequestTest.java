@@ -18,7 +18,6 @@ import dev.httptap.stack.FlowId;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,7 +29,6 @@ import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -79,7 +77,7 @@ class ClientCertificateRequestTest {
     @ValueSource(strings = {"TLS", "TLSv1.2"})
     void theConnectionStartsAgainUntouchedWithTheChildsHeldBytes(String protocol) throws Exception {
         SSLContext server = serverContext();
-        InMemoryConnection connection = connect(clientTrusting(serverCa.certificate(), protocol), server);
+        InMemoryConnection connection = connect(TlsInterceptorTest.clientTrusting(serverCa.certificate(), protocol), server);
         connection.redialedServer = askingEngine(server);
         connection.handshake();
         connection.clientSends(REQUEST);
@@ -102,7 +100,7 @@ class ClientCertificateRequestTest {
     /** Inside a proxy's tunnel no new connection can be had: the handshake goes on, without a certificate. */
     @Test
     void wherePeersCannotRedialTheHandshakeGoesOnWithoutACertificate() throws Exception {
-        InMemoryConnection connection = connect(clientTrusting(httptapCa.certificate(), "TLS"), serverContext());
+        InMemoryConnection connection = connect(TlsInterceptorTest.clientTrusting(httptapCa.certificate(), "TLS"), serverContext());
         connection.handshake();
         connection.clientSends(REQUEST);
         connection.serverSends(RESPONSE);
@@ -150,16 +148,5 @@ class ClientCertificateRequestTest {
         connection.handler = new Interception((flow, upstream, peers) -> FlowHandler.observing(FlowObserver.NONE, peers),
                 sniffer.https(), Set.of(80), context).open(FLOW, new InetSocketAddress("127.0.0.1", 443), connection);
         return connection;
-    }
-
-    private static SSLContext clientTrusting(X509Certificate anchor, String protocol) throws Exception {
-        KeyStore anchors = KeyStore.getInstance("PKCS12");
-        anchors.load(null, null);
-        anchors.setCertificateEntry("anchor", anchor);
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(anchors);
-        SSLContext context = SSLContext.getInstance(protocol);
-        context.init(null, factory.getTrustManagers(), null);
-        return context;
     }
 }

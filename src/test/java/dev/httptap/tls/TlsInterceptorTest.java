@@ -766,7 +766,7 @@ class TlsInterceptorTest {
     }
 
     /** {@code protocol}: the SSLContext's, e.g. "TLSv1.2" for a client that offers nothing newer. */
-    private static SSLContext clientTrusting(X509Certificate anchor, String protocol) {
+    static SSLContext clientTrusting(X509Certificate anchor, String protocol) {
         try {
             KeyStore anchors = KeyStore.getInstance("PKCS12");
             anchors.load(null, null);
