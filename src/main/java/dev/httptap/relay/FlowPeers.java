@@ -22,4 +22,14 @@ public interface FlowPeers {
 
     /** Resets both sides at once. */
     void reset();
+
+    /**
+     * Drops the server's connection, unread bytes and all, and dials the same address again: what is sent
+     * to the server from now on waits for the new connection and goes to it, and what the server sends is
+     * the new connection's. A failed dial resets the child. Returns false, changing nothing, where these
+     * peers cannot dial again (inside a proxy's tunnel, where a new connection would reach the proxy).
+     */
+    default boolean redial() {
+        return false;
+    }
 }

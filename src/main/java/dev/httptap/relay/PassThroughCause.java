@@ -5,7 +5,9 @@ public enum PassThroughCause {
     /** The child refused httptap's certificate (its own trust store, pinning). */
     UNTRUSTED_CA("the client does not trust httptap's CA"),
     /** The destination matches a --passthrough pattern. */
-    PASSTHROUGH_OPTION("--passthrough");
+    PASSTHROUGH_OPTION("--passthrough"),
+    /** The server asks for a client certificate, which only the child has and which cannot cross httptap. */
+    CLIENT_CERTIFICATE("the server asks for a client certificate");
 
     private final String words;
 

@@ -36,11 +36,13 @@ final class Splice implements TcpConnection.Listener, ChannelHandler, FlowPeers 
 
     private enum State { RELAYING, CLOSED }
 
-    private final SocketChannel socket;
-    private final SelectionKey key;
+    private SocketChannel socket;
+    private SelectionKey key;
     private final ByteBuffer scratch;
     private final ByteBuffer scratchView;
     private final Consumer<Splice> onClosed;
+    /** Dials this splice's destination again ({@link #redial}), answering with {@link #redialed}. */
+    private final Consumer<Splice> redialer;
     private final PendingBytes toServer;
     private final PendingBytes toClient;
     private FlowHandler handler;
@@ -54,6 +56,8 @@ final class Splice implements TcpConnection.Listener, ChannelHandler, FlowPeers 
     private boolean serverOutputShut;
     private boolean clientEndRequested;
     private boolean clientOutputShut;
+    /** The server's connection was dropped and a new one is being dialled: bytes for it wait. */
+    private boolean redialing;
     private int interestOps;
 
     /**
@@ -61,9 +65,10 @@ final class Splice implements TcpConnection.Listener, ChannelHandler, FlowPeers 
      *     outlives one call
      * @param budget   where the bytes waiting in the splice are counted; it limits reads from the child
      * @param onClosed told once, when the splice has released its socket
+     * @param redialer dials the destination again for {@link #redial}, never answering within the call
      */
     Splice(SocketChannel socket, SelectionKey key, ByteBuffer scratch, BufferBudget budget,
-            Consumer<Splice> onClosed) {
+            Consumer<Splice> onClosed, Consumer<Splice> redialer) {
         this.socket = socket;
         this.toServer = new PendingBytes(budget.account());
         this.toClient = new PendingBytes(budget.account());
@@ -71,6 +76,7 @@ final class Splice implements TcpConnection.Listener, ChannelHandler, FlowPeers 
         this.scratch = scratch;
         this.scratchView = scratch.asReadOnlyBuffer();
         this.onClosed = onClosed;
+        this.redialer = redialer;
         this.interestOps = key.interestOps();
         key.attach(this);
     }
@@ -170,7 +176,7 @@ final class Splice implements TcpConnection.Listener, ChannelHandler, FlowPeers 
         if (state != State.RELAYING || serverEndRequested) {
             return;
         }
-        if (toServer.isEmpty() && !writeToServer(bytes)) {
+        if (toServer.isEmpty() && !redialing && !writeToServer(bytes)) {
             return;
         }
         if (bytes.hasRemaining()) {
@@ -211,6 +217,34 @@ final class Splice implements TcpConnection.Listener, ChannelHandler, FlowPeers 
         }
     }
 
+    @Override
+    public boolean redial() {
+        if (state != State.RELAYING) {
+            return false;
+        }
+        Log.verbose("%s: dropping the server's connection and dialling it again", connection.flow());
+        closeSocket(false);
+        toServer.release();
+        serverFinished = false;
+        serverEndRequested = false;
+        serverOutputShut = false;
+        redialing = true;
+        redialer.accept(this);
+        return true;
+    }
+
+    /** The new server connection {@link #redial} asked for: what waited for it goes out, and it is read. */
+    void redialed(SocketChannel newSocket, SelectionKey newKey) {
+        socket = newSocket;
+        key = newKey;
+        interestOps = newKey.interestOps();
+        newKey.attach(this);
+        redialing = false;
+        flushToServer();
+        pumpToServer();
+        updateInterest();
+    }
+
     // Reading.
 
     private void pumpToServer() {
@@ -230,7 +264,7 @@ final class Splice implements TcpConnection.Listener, ChannelHandler, FlowPeers 
     }
 
     private void pumpToClient() {
-        if (!canRead(toClient, toServer) || serverFinished) {
+        if (!canRead(toClient, toServer) || serverFinished || redialing) {
             return;
         }
         int room = Math.min(connection.writable(), SERVER_READ_BYTES);
@@ -282,7 +316,7 @@ final class Splice implements TcpConnection.Listener, ChannelHandler, FlowPeers 
     // Writing.
 
     private void flushToServer() {
-        if (state != State.RELAYING) {
+        if (state != State.RELAYING || redialing) {
             return;
         }
         try {
@@ -341,14 +375,7 @@ final class Splice implements TcpConnection.Listener, ChannelHandler, FlowPeers 
         state = State.CLOSED;
         toServer.release();
         toClient.release();
-        try {
-            if (reset) {
-                socket.setOption(StandardSocketOptions.SO_LINGER, 0);
-            }
-            socket.close();
-        } catch (IOException e) {
-            Log.verbose("%s: closing the server socket: %s", connection.flow(), e.getMessage());
-        }
+        closeSocket(reset);
         try {
             handler.onClose(reset);
         } catch (Throwable e) {
@@ -357,8 +384,20 @@ final class Splice implements TcpConnection.Listener, ChannelHandler, FlowPeers 
         onClosed.accept(this);
     }
 
+    /** Closes the server's socket (with RST when {@code reset}); its key goes with it. */
+    private void closeSocket(boolean reset) {
+        try {
+            if (reset && socket.isOpen()) {
+                socket.setOption(StandardSocketOptions.SO_LINGER, 0);
+            }
+            socket.close();
+        } catch (IOException e) {
+            Log.verbose("%s: closing the server socket: %s", connection.flow(), e.getMessage());
+        }
+    }
+
     private void updateInterest() {
-        if (state != State.RELAYING) {
+        if (state != State.RELAYING || redialing) {
             return;
         }
         int wanted = 0;

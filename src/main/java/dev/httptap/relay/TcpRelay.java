@@ -30,6 +30,7 @@ final class TcpRelay {
     private final ByteBuffer scratch;
     private final BufferBudget budget;
     private final ExpiryList<PendingConnect> connectTimeouts;
+    private final ExpiryList<Redial> redialTimeouts;
     private final Set<Splice> splices = new HashSet<>();
 
     /** {@code scratch}: the loop's shared buffer of {@link Splice#SERVER_READ_BYTES}, lent to each splice. */
@@ -43,6 +44,8 @@ final class TcpRelay {
         this.clock = clock;
         this.handlers = handlers;
         this.connectTimeouts = new ExpiryList<>(connectTimeoutNanos, this::connectTimedOut);
+        this.redialTimeouts = new ExpiryList<>(connectTimeoutNanos,
+                redial -> redialFailed(redial, new IOException("timed out")));
     }
 
     /**
@@ -52,9 +55,7 @@ final class TcpRelay {
     void connect(TcpConnectRequest request, InetSocketAddress upstream, EgressGate.Admission admission) {
         SocketChannel socket = null;
         try {
-            socket = SocketChannel.open();
-            socket.configureBlocking(false);
-            socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            socket = openSocket();
             PendingConnect pending = new PendingConnect(this, request, socket, upstream, clock.nanoTime(), admission);
             if (socket.connect(upstream)) {
                 socket.register(selector, 0, pending);
@@ -69,9 +70,58 @@ final class TcpRelay {
         }
     }
 
+    /**
+     * Dials {@code upstream}, already admitted for {@code splice}'s connection, again: the answer comes from
+     * the loop even when the dial completes at once, as the splice is inside a call of its handler.
+     */
+    private void redial(Splice splice, InetSocketAddress upstream) {
+        SocketChannel socket = null;
+        try {
+            socket = openSocket();
+            Redial redial = new Redial(this, splice, socket, upstream);
+            // A connected socket is writable at once: the loop answers on its next round.
+            socket.register(selector, socket.connect(upstream) ? SelectionKey.OP_WRITE : SelectionKey.OP_CONNECT, redial);
+            redialTimeouts.touch(redial.timeout, clock.nanoTime());
+        } catch (IOException e) {
+            closeQuietly(socket);
+            Log.verbose("cannot dial %s again: %s", upstream, e.getMessage());
+            splice.reset();
+        }
+    }
+
+    void redialed(Redial redial) {
+        redialTimeouts.remove(redial.timeout);
+        if (redial.splice.isClosed()) {
+            closeQuietly(redial.socket); // the child left while the server was dialled
+            return;
+        }
+        SelectionKey key = redial.socket.keyFor(selector);
+        key.interestOps(0);
+        redial.splice.redialed(redial.socket, key);
+    }
+
+    void redialFailed(Redial redial, IOException error) {
+        redialTimeouts.remove(redial.timeout);
+        closeQuietly(redial.socket);
+        Log.verbose("cannot dial %s again, resetting the connection: %s", redial.upstream, error.getMessage());
+        redial.splice.reset();
+    }
+
+    private static SocketChannel openSocket() throws IOException {
+        SocketChannel socket = SocketChannel.open();
+        try {
+            socket.configureBlocking(false);
+            socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            return socket;
+        } catch (IOException e) {
+            closeQuietly(socket);
+            throw e;
+        }
+    }
+
     /** Times out dials that took too long; returns the next deadline. */
     long expire(long now) {
-        return connectTimeouts.expire(now);
+        return Math.min(connectTimeouts.expire(now), redialTimeouts.expire(now));
     }
 
     /** Connections being relayed now. */
@@ -90,6 +140,7 @@ final class TcpRelay {
             closeQuietly(pending.socket);
             pending.request.refuse();
         });
+        redialTimeouts.drain(redial -> closeQuietly(redial.socket));
         for (Splice splice : new ArrayList<>(splices)) {
             splice.abort();
         }
@@ -98,7 +149,8 @@ final class TcpRelay {
     void connected(PendingConnect pending) {
         connectTimeouts.remove(pending.timeout);
         SelectionKey key = pending.socket.keyFor(selector);
-        Splice splice = new Splice(pending.socket, key, scratch, budget, splices::remove);
+        Splice splice = new Splice(pending.socket, key, scratch, budget, splices::remove,
+                again -> redial(again, pending.upstream));
         splices.add(splice);
         TcpConnection connection = pending.request.accept(splice);
         Log.verbose("%s: connected to %s", connection.flow(), pending.upstream);

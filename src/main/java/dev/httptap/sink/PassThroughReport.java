@@ -13,13 +13,15 @@ import java.io.PrintStream;
  * <pre>
  * &lt;--- PASSTHROUGH pinned.test:8443: the client does not trust httptap's CA
  * &lt;--- PASSTHROUGH pinned.test:8443 (--passthrough)
+ * &lt;--- PASSTHROUGH mtls.test:443 (the server asks for a client certificate)
  * </pre>
  * and, with --dump-jsonl, a record of its own:
  * <pre>
  * {"type":"passthrough","startedDateTime":"2026-12-04T06:10:00.000Z","server":"pinned.test:8443",
  *  "cause":"UNTRUSTED_CA","reason":"the client does not trust httptap's CA"}
  * </pre>
- * ({@code cause} {@code PASSTHROUGH_OPTION}, reason "--passthrough", for the option). Connections racing
+ * ({@code cause} {@code PASSTHROUGH_OPTION}, reason "--passthrough", for the option; {@code CLIENT_CERTIFICATE}
+ * for a server asking for a client certificate). Connections racing
  * to the same server are one report. --filter, which chooses exchanges, does not apply.
  */
 public final class PassThroughReport implements UpstreamObserver {
@@ -37,7 +39,7 @@ public final class PassThroughReport implements UpstreamObserver {
     @Override
     public void onPassThrough(FlowId flow, String server, PassThroughCause cause) {
         String line = palette.note("<--- PASSTHROUGH " + TerminalText.safe(server)
-                + (cause == PassThroughCause.PASSTHROUGH_OPTION ? " (" + cause.words() + ")" : ": " + cause.words()));
+                + (cause == PassThroughCause.UNTRUSTED_CA ? ": " + cause.words() : " (" + cause.words() + ")"));
         report.once(server, line, "passthrough", "server", server, "cause", cause.name(), "reason", cause.words());
     }
 }

@@ -39,7 +39,7 @@ public final class Interception implements FlowHandlerFactory {
         // A plain connection may be to an HTTP proxy: a CONNECT tunnel in it is a connection of its own.
         InterceptionContext inTunnels = context.withServerNameCheck(context.serverNames().inTunnelsOf(flow));
         Supplier<FlowHandler> plainOrTunnel = () -> new ConnectTunnel(flow, checkedPlain(flow, upstream, peers, context),
-                tunnel -> gate(tunnel, tunnel.server(), peers, inTunnels,
+                tunnel -> gate(tunnel, tunnel.server(), new TunnelPeers(peers), inTunnels,
                         () -> checkedPlain(tunnel, tunnel.server(), peers, inTunnels)));
         if (plainPorts.contains(flow.server().getPort())) {
             return HostGate.before(flow, peers, context.serverNames(), plainOrTunnel);

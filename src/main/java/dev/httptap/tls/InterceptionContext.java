@@ -13,32 +13,32 @@ import java.util.List;
  * serves that side), and what runs when a child first offers HTTP/2 (work its connection would otherwise
  * wait for, started beside the handshakes).
  */
-public record InterceptionContext(UpstreamTrust trust, LeafContexts leaves, RejectingClients rejecting,
+public record InterceptionContext(UpstreamTrust trust, LeafContexts leaves, UntouchedServers untouched,
         List<DestinationPattern> passThrough, UpstreamObserver upstreams, ServerNameCheck serverNames,
         SecretListener secrets, Runnable h2Offered) {
-    public InterceptionContext(UpstreamTrust trust, LeafContexts leaves, RejectingClients rejecting) {
-        this(trust, leaves, rejecting, List.of(), UpstreamObserver.NONE, ServerNameCheck.ALL, null, () -> {});
+    public InterceptionContext(UpstreamTrust trust, LeafContexts leaves, UntouchedServers untouched) {
+        this(trust, leaves, untouched, List.of(), UpstreamObserver.NONE, ServerNameCheck.ALL, null, () -> {});
     }
 
     public InterceptionContext withUpstreamObserver(UpstreamObserver observer) {
-        return new InterceptionContext(trust, leaves, rejecting, passThrough, observer, serverNames, secrets, h2Offered);
+        return new InterceptionContext(trust, leaves, untouched, passThrough, observer, serverNames, secrets, h2Offered);
     }
 
     public InterceptionContext withPassThrough(List<DestinationPattern> patterns) {
-        return new InterceptionContext(trust, leaves, rejecting, List.copyOf(patterns), upstreams, serverNames, secrets, h2Offered);
+        return new InterceptionContext(trust, leaves, untouched, List.copyOf(patterns), upstreams, serverNames, secrets, h2Offered);
     }
 
     public InterceptionContext withServerNameCheck(ServerNameCheck check) {
-        return new InterceptionContext(trust, leaves, rejecting, passThrough, upstreams, check, secrets, h2Offered);
+        return new InterceptionContext(trust, leaves, untouched, passThrough, upstreams, check, secrets, h2Offered);
     }
 
     public InterceptionContext whenH2Offered(Runnable action) {
-        return new InterceptionContext(trust, leaves, rejecting, passThrough, upstreams, serverNames, secrets, action);
+        return new InterceptionContext(trust, leaves, untouched, passThrough, upstreams, serverNames, secrets, action);
     }
 
     /** The child's side told {@code listener} its secrets, through leaves that can tell them. */
     public InterceptionContext withSecretListener(SecretListener listener) {
-        return new InterceptionContext(trust, leaves.loggingSecretsTo(listener), rejecting, passThrough, upstreams,
+        return new InterceptionContext(trust, leaves.loggingSecretsTo(listener), untouched, passThrough, upstreams,
                 serverNames, listener, h2Offered);
     }
 }

@@ -16,7 +16,7 @@ import java.util.function.Supplier;
 /**
  * Holds a new connection's first client bytes until they say whether it is TLS. A complete ClientHello
  * hands the connection to a {@link TlsInterceptor}, unless a --passthrough pattern names its destination,
- * the child refused httptap's certificate for that server before, or it offers only protocols other than
+ * an earlier connection there could not be intercepted ({@link UntouchedServers}), or it offers only protocols other than
  * HTTP/1.1 and h2 (those pass through untouched).
  * Anything else, a server that speaks first or a client that hangs up, makes it a plain relayed
  * connection (behind a {@link HostGate} when there is an egress policy), with the held bytes replayed
@@ -75,8 +75,8 @@ final class TlsGate extends HoldingHandler {
             passUntouched();
             return;
         }
-        if (context.rejecting().contains(server)) {
-            Log.verbose("%s: TLS to %s, whose client refused httptap's certificate before: passing through", flow, server);
+        if (context.untouched().contains(server)) {
+            Log.verbose("%s: TLS to %s, which could not be intercepted earlier in this run: passing through", flow, server);
             passUntouched();
             return;
         }

@@ -32,6 +32,11 @@ import javax.net.ssl.SSLParameters;
  * certificate alert, or by hanging up right after reading it) is reported (a PASSTHROUGH line), and its
  * later connections to the same server pass through untouched; a child that hangs up before it read the
  * leaf is not held to it.
+ *
+ * <p>A server that asks for a client certificate can only be given the child's own, which cannot cross an
+ * intercepted connection ({@link CertificateRequests}): httptap drops its connection to the server and has
+ * the relay dial it again, the child's held bytes sent first, and from then on relays the bytes untouched
+ * (a PASSTHROUGH line); later connections to that server pass through at their ClientHello.
  */
 final class TlsInterceptor implements FlowHandler {
     static final String HTTP_1_1 = "http/1.1";
@@ -44,7 +49,7 @@ final class TlsInterceptor implements FlowHandler {
     /** A fatal handshake_failure alert in a plaintext record (RFC 8446 section 6), as a server sends it before its hello. */
     private static final byte[] HANDSHAKE_FAILURE = {21, 3, 3, 0, 2, 2, 40};
 
-    private enum State { SERVER_HANDSHAKE, CLIENT_HANDSHAKE, RELAYING, CLOSED }
+    private enum State { SERVER_HANDSHAKE, CLIENT_HANDSHAKE, RELAYING, PASSING, CLOSED }
 
     private final FlowId flow;
     private final InetSocketAddress upstreamAddress;
@@ -74,6 +79,8 @@ final class TlsInterceptor implements FlowHandler {
      * child's side starts.
      */
     private FlowHandler plaintext;
+    /** The bytes relayed as they are, once the server asked for a client certificate; null until then. */
+    private FlowHandler untouched;
     /** When the child's ClientHello was complete, for the HAR's ssl time. */
     private final long startNanos = System.nanoTime();
 
@@ -113,6 +120,10 @@ final class TlsInterceptor implements FlowHandler {
 
     @Override
     public void onClientData(ByteBuffer data) {
+        if (state == State.PASSING) {
+            untouched.onClientData(data);
+            return;
+        }
         if (state == State.CLOSED) {
             return;
         }
@@ -143,12 +154,19 @@ final class TlsInterceptor implements FlowHandler {
 
     @Override
     public void onServerData(ByteBuffer data) {
+        if (state == State.PASSING) {
+            untouched.onServerData(data);
+            return;
+        }
         if (state == State.CLOSED || serverFailure != null) {
             return; // an unverified server is never listened to
         }
         try {
             upstream.receive(data);
         } catch (SSLException e) {
+            if (passedThroughForCertificate()) {
+                return; // it failed on the empty certificate httptap had to give
+            }
             if (context.trust().fallsBackAfter(server, e)) {
                 Log.verbose("%s: %s sent a handshake message larger than Conscrypt reads; its later connections use JSSE",
                         flow, server);
@@ -162,6 +180,9 @@ final class TlsInterceptor implements FlowHandler {
             }
             return;
         }
+        if (passedThroughForCertificate()) {
+            return;
+        }
         if (!upstream.isHandshakeDone() && upstream.holdsNonTlsRecord()) {
             serverLost("the TLS handshake failed", "the server sent bytes that are not TLS", true);
             return;
@@ -173,6 +194,10 @@ final class TlsInterceptor implements FlowHandler {
 
     @Override
     public void onClientEnd() {
+        if (state == State.PASSING) {
+            untouched.onClientEnd();
+            return;
+        }
         if (state == State.CLIENT_HANDSHAKE) {
             if (clientReadOurFlight) {
                 clientRefused("it hung up after reading httptap's handshake, without an alert");
@@ -200,6 +225,10 @@ final class TlsInterceptor implements FlowHandler {
 
     @Override
     public void onServerEnd() {
+        if (state == State.PASSING) {
+            untouched.onServerEnd();
+            return;
+        }
         if (serverFailure != null || state == State.CLOSED) {
             return;
         }
@@ -231,6 +260,35 @@ final class TlsInterceptor implements FlowHandler {
         Log.verbose("%s: TLS with %s established (%s, ALPN %s)", flow, server,
                 upstream.engine().getSession().getProtocol(), protocol == null || protocol.isEmpty() ? "none" : protocol);
         startClientSide(protocol);
+    }
+
+    /**
+     * Whether the connection passes through because the server asked for a client certificate in the step
+     * just taken (see the class comment), or did before. Inside a proxy's tunnel, where the relay cannot dial
+     * the server again, the handshake goes on without a certificate, as the server may allow.
+     */
+    private boolean passedThroughForCertificate() {
+        if (state == State.PASSING) {
+            return true;
+        }
+        if (!context.trust().takeCertificateRequest()) {
+            return false;
+        }
+        State before = state;
+        state = State.PASSING; // the old connection's last bytes are not the new one's
+        if (!peers.redial()) {
+            state = before;
+            Log.verbose("%s: %s asks for a client certificate, which httptap cannot pass on here: going on without one",
+                    flow, server);
+            return false;
+        }
+        Log.verbose("%s: %s asks for a client certificate, which only the client has: passing the connection "
+                + "through, and its later ones", flow, server);
+        context.untouched().remember(server);
+        context.upstreams().onPassThrough(flow, server, PassThroughCause.CLIENT_CERTIFICATE);
+        untouched = FlowHandler.observing(FlowObserver.NONE, peers);
+        untouched.onClientData(earlyClientBytes.take());
+        return true;
     }
 
     /**
@@ -335,7 +393,7 @@ final class TlsInterceptor implements FlowHandler {
      * trusts the server's private CA (pinning) then reaches it.
      */
     private void clientRefused(String how) {
-        context.rejecting().remember(server);
+        context.untouched().remember(server);
         if (serverDefect != null) {
             Log.verbose("%s: the client refused the certificate %s, as it would the server's (%s)", flow,
                     serverDefect, how);
@@ -431,11 +489,16 @@ final class TlsInterceptor implements FlowHandler {
     private final class ServerSide implements TlsEndpoint.Output {
         @Override
         public void network(ByteBuffer bytes) {
-            peers.sendToServer(bytes);
+            if (state != State.PASSING) {
+                peers.sendToServer(bytes);
+            }
         }
 
         @Override
         public void application(ByteBuffer bytes) {
+            if (state == State.PASSING) {
+                return;
+            }
             if (state != State.RELAYING) {
                 if (!earlyServerBytes.add(bytes)) {
                     giveUp("the server sent too much before the client's handshake finished");
@@ -447,7 +510,10 @@ final class TlsInterceptor implements FlowHandler {
 
         @Override
         public void handshakeDone() {
-            serverReady();
+            // TLS 1.3: the client's handshake is done before the server can refuse its empty certificate.
+            if (!passedThroughForCertificate()) {
+                serverReady();
+            }
         }
     }
 

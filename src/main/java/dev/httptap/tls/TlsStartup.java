@@ -83,7 +83,7 @@ public final class TlsStartup implements AutoCloseable {
     public InterceptionContext context() {
         join(userAnchors);
         UpstreamTrust trust = UpstreamTrust.deferred(() -> join(upstreamTrust), !insecure);
-        return new InterceptionContext(trust, new LeafContexts(authority), new RejectingClients());
+        return new InterceptionContext(trust, new LeafContexts(authority), new UntouchedServers());
     }
 
     /**

@@ -4,6 +4,7 @@ import java.security.GeneralSecurityException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManager;
 
@@ -22,6 +23,7 @@ final class UpstreamContexts {
 
     private final TlsLibrary library;
     private final TrustManager trust;
+    private final CertificateRequests certificateRequests = new CertificateRequests();
     private final SSLContext chosen;
     private final Set<String> jsseServers = ConcurrentHashMap.newKeySet();
     /** Made when the first server needs it. */
@@ -50,6 +52,11 @@ final class UpstreamContexts {
         return jsseServers.add(server);
     }
 
+    /** Whether a server asked this thread's last handshake step for a client certificate; forgets it. */
+    boolean takeCertificateRequest() {
+        return certificateRequests.takeAsked();
+    }
+
     private synchronized SSLContext jsse() {
         if (jsse == null) {
             try {
@@ -63,7 +70,7 @@ final class UpstreamContexts {
 
     private SSLContext context(TlsLibrary of) throws GeneralSecurityException {
         SSLContext context = of.newContext();
-        context.init(null, new TrustManager[] {trust}, null);
+        context.init(new KeyManager[] {certificateRequests}, new TrustManager[] {trust}, null);
         return context;
     }
 }

@@ -73,6 +73,14 @@ public final class UpstreamTrust {
     }
 
     /**
+     * Whether the server of this thread's last step of an engine from {@link #newEngine} asked for a client
+     * certificate ({@link CertificateRequests}); forgets it.
+     */
+    boolean takeCertificateRequest() {
+        return contexts.get().takeCertificateRequest();
+    }
+
+    /**
      * Whether {@code failure} of the engine for {@code server} was one that JSSE would not have: later
      * connections there are then made with JSSE ({@link UpstreamContexts#fallsBackAfter}).
      */

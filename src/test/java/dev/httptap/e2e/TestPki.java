@@ -27,20 +27,29 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * The test's own private PKI, made with Bouncy Castle independently of httptap's CA code: a CA, and a
- * server certificate from it for host.httptap.local and 127.0.0.1 (or one with a {@link Flaw}). httptap
+ * server certificate from it for host.httptap.local and 127.0.0.1 (or one with a {@link Flaw}), and a client
+ * certificate from it ({@link #writeClientPem}, for servers that ask for one). httptap
  * trusts the CA only through {@code --ca-file}, like a company's private CA.
  */
 final class TestPki {
+    /** The common name of the client certificate. */
+    static final String CLIENT_NAME = "httptap e2e client";
+
     private final X509Certificate ca;
     private final SSLContext serverContext;
     private final X509Certificate server;
     private final PrivateKey serverKey;
+    private final X509Certificate client;
+    private final PrivateKey clientKey;
 
-    private TestPki(X509Certificate ca, SSLContext serverContext, X509Certificate server, PrivateKey serverKey) {
+    private TestPki(X509Certificate ca, SSLContext serverContext, X509Certificate server, PrivateKey serverKey,
+            X509Certificate client, PrivateKey clientKey) {
         this.ca = ca;
         this.serverContext = serverContext;
         this.server = server;
         this.serverKey = serverKey;
+        this.client = client;
+        this.clientKey = clientKey;
     }
 
     /** The server's key and certificate as PEM files, for servers that are not Java (node). */
@@ -95,7 +104,13 @@ final class TestPki {
             managers.init(keys, new char[0]);
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(managers.getKeyManagers(), null, null);
-            return new TestPki(ca, context, server, serverKeys.getPrivate());
+            KeyPair clientKeys = rsaKeys();
+            X509Certificate client = new JcaX509CertificateConverter().getCertificate(
+                    new JcaX509v3CertificateBuilder(caName, BigInteger.valueOf(now.toEpochMilli() + 2),
+                            Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(1))),
+                            new X500Name("CN=" + CLIENT_NAME), clientKeys.getPublic())
+                            .build(new JcaContentSignerBuilder("SHA256withRSA").build(caKeys.getPrivate())));
+            return new TestPki(ca, context, server, serverKeys.getPrivate(), client, clientKeys.getPrivate());
         } catch (Exception e) {
             throw new IllegalStateException("cannot make the test PKI", e);
         }
@@ -115,6 +130,12 @@ final class TestPki {
     PemFiles writeServerPem(Path dir) throws IOException {
         return new PemFiles(writePem(dir.resolve("server-key.pem"), "PRIVATE KEY", serverKey.getEncoded()),
                 writePem(dir.resolve("server-cert.pem"), "CERTIFICATE", encoded(server)));
+    }
+
+    /** Writes the client's private key (PKCS#8) and certificate as PEM into {@code dir}. */
+    PemFiles writeClientPem(Path dir) throws IOException {
+        return new PemFiles(writePem(dir.resolve("client-key.pem"), "PRIVATE KEY", clientKey.getEncoded()),
+                writePem(dir.resolve("client-cert.pem"), "CERTIFICATE", encoded(client)));
     }
 
     private static byte[] encoded(X509Certificate certificate) throws IOException {

@@ -410,6 +410,91 @@ class TcpRelayTest {
         }
     }
 
+    /**
+     * The first server connection is dropped for a new one: the server that answered "ask" never hears of the
+     * child again, the new one gets the held bytes first and then the child's, and answers the child itself.
+     */
+    @Test
+    void aRedialReplacesTheServerConnectionWithTheHeldBytesFirst() throws IOException {
+        FakeTcpConnection child = new FakeTcpConnection(FLOW, FakeTcpConnection.UNLIMITED);
+        FakeConnectRequest request = connectRedialing(child);
+        SocketChannel first = server.accept();
+        childSends(request, child, "hello".getBytes(US_ASCII));
+        assertArrayEquals("probe".getBytes(US_ASCII), readExactly(first, 5));
+        first.write(ByteBuffer.wrap("ask".getBytes(US_ASCII)));
+
+        SocketChannel second = server.accept();
+        assertArrayEquals("hello".getBytes(US_ASCII), readExactly(second, 5), "the held bytes, first");
+        assertEquals(-1, first.read(ByteBuffer.allocate(1)), "the first connection is closed");
+        childSends(request, child, " again".getBytes(US_ASCII));
+        assertArrayEquals(" again".getBytes(US_ASCII), readExactly(second, 6));
+        second.write(ByteBuffer.wrap("answer".getBytes(US_ASCII)));
+        second.shutdownOutput();
+        await("the new server's FIN reaches the child", child::outputShutdown);
+
+        assertEquals("answer", new String(child.receivedByChild(), US_ASCII), "nothing of the first server's");
+        assertFalse(child.aborted());
+        first.close();
+        second.close();
+    }
+
+    @Test
+    void aRefusedRedialResetsTheChild() throws IOException {
+        FakeTcpConnection child = new FakeTcpConnection(FLOW, FakeTcpConnection.UNLIMITED);
+        FakeConnectRequest request = connectRedialing(child);
+        SocketChannel first = server.accept();
+        server.close(); // nothing listens for the second dial
+        childSends(request, child, "hello".getBytes(US_ASCII));
+        readExactly(first, 5);
+        first.write(ByteBuffer.wrap("ask".getBytes(US_ASCII)));
+
+        await("the child is reset", child::aborted);
+        assertEquals(0, harness.onLoop(relay::spliceCount));
+        first.close();
+    }
+
+    private FakeConnectRequest connectRedialing(FakeTcpConnection child) throws IOException {
+        handlersToUse = (flow, upstream, peers) -> new RedialingHandler(peers);
+        return connect(child);
+    }
+
+    /**
+     * Holds the child's bytes and sends "probe" in their place; the server's answer makes it dial again and
+     * send the held bytes to the new connection, forwarding everything from then on.
+     */
+    private static final class RedialingHandler extends ForwardingHandler {
+        private final FlowPeers peers;
+        private final java.io.ByteArrayOutputStream held = new java.io.ByteArrayOutputStream();
+        private boolean redialed;
+
+        RedialingHandler(FlowPeers peers) {
+            super(peers);
+            this.peers = peers;
+        }
+
+        @Override
+        public void onClientData(ByteBuffer data) {
+            if (redialed) {
+                super.onClientData(data);
+                return;
+            }
+            byte[] bytes = new byte[data.remaining()];
+            data.get(bytes);
+            held.writeBytes(bytes);
+            peers.sendToServer(ByteBuffer.wrap("probe".getBytes(US_ASCII)));
+        }
+
+        @Override
+        public void onServerData(ByteBuffer data) {
+            if (redialed) {
+                super.onServerData(data);
+                return;
+            }
+            redialed = peers.redial();
+            peers.sendToServer(ByteBuffer.wrap(held.toByteArray()));
+        }
+    }
+
     private static class ForwardingHandler implements FlowHandler {
         private final FlowPeers peers;
 

@@ -48,6 +48,16 @@ class PassThroughReportTest {
     }
 
     @Test
+    void aServerAskingForAClientCertificateIsSaidInBracketsWithItsCauseInTheRecord() {
+        report(false, true).onPassThrough(FIRST, "mtls.test:443", PassThroughCause.CLIENT_CERTIFICATE);
+
+        assertEquals("<--- PASSTHROUGH mtls.test:443 (the server asks for a client certificate)\n", text(terminal));
+        assertEquals("{\"type\":\"passthrough\",\"startedDateTime\":\"" + ExchangeTimes.isoMillis(Exchanges.START_MILLIS)
+                + "\",\"server\":\"mtls.test:443\",\"cause\":\"CLIENT_CERTIFICATE\","
+                + "\"reason\":\"the server asks for a client certificate\"}\n", text(jsonLines));
+    }
+
+    @Test
     void inColourTheLineIsANotesYellowAndControlCharactersAreEscaped() {
         report(true, false).onPassThrough(FIRST, "evil\u001b[2J.test:443", PassThroughCause.UNTRUSTED_CA);
 

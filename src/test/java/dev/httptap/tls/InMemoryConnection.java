@@ -23,10 +23,15 @@ final class InMemoryConnection implements FlowPeers {
     final ByteArrayOutputStream serverReceived = new ByteArrayOutputStream();
     /** Raw bytes httptap sent the child, TLS records included. */
     final ByteArrayOutputStream clientRaw = new ByteArrayOutputStream();
-    /** Raw bytes that reached the server: what a passed-through connection shows. */
+    /** Raw bytes that reached the server (the new one after a redial): what a passed-through connection shows. */
     final ByteArrayOutputStream serverRaw = new ByteArrayOutputStream();
+    /** Raw bytes the child sent, TLS records included. */
+    final ByteArrayOutputStream clientSentRaw = new ByteArrayOutputStream();
     final TlsEndpoint client;
-    final TlsEndpoint server;
+    TlsEndpoint server;
+    /** The server engine a {@link #redial} reaches; null where there is no redialling (a proxy's tunnel). */
+    SSLEngine redialedServer;
+    int redials;
     FlowHandler handler;
     /** Delivers the child's bytes to the handler one at a time, as the worst network would. */
     boolean clientBytesOneByOne;
@@ -82,6 +87,7 @@ final class InMemoryConnection implements FlowPeers {
             boolean moved = false;
             byte[] bytes;
             while ((bytes = clientToHandler.poll()) != null && !reset) {
+                clientSentRaw.writeBytes(bytes);
                 int step = clientBytesOneByOne ? 1 : bytes.length;
                 for (int offset = 0; offset < bytes.length && !reset; offset += step) {
                     handler.onClientData(ByteBuffer.wrap(bytes, offset, step).slice().asReadOnlyBuffer());
@@ -156,6 +162,25 @@ final class InMemoryConnection implements FlowPeers {
     @Override
     public void reset() {
         reset = true;
+    }
+
+    /** The old server's bytes either way are dropped; {@link #redialedServer} answers from now on. */
+    @Override
+    public boolean redial() {
+        if (redialedServer == null) {
+            return false;
+        }
+        redials++;
+        handlerToServer.clear();
+        serverToHandler.clear();
+        serverRaw.reset();
+        server = new TlsEndpoint(redialedServer, new Collecting(serverToHandler, serverReceived));
+        try {
+            server.start();
+        } catch (SSLException e) {
+            throw new AssertionError(e);
+        }
+        return true;
     }
 
     private static byte[] copy(ByteBuffer bytes) {

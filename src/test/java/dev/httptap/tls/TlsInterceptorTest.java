@@ -69,7 +69,7 @@ class TlsInterceptorTest {
     private int h2Offers;
     private final LeafContexts httptapLeaves = new LeafContexts(CompletableFuture.completedFuture(httptapCa), LeafContexts.MAX_ENTRIES, Runnable::run);
     private final RecordingListener listener = new RecordingListener();
-    private final RejectingClients rejecting = new RejectingClients();
+    private final UntouchedServers untouched = new UntouchedServers();
     private final RecordingPlainHandlers plain = new RecordingPlainHandlers();
     /** What the error lines would say: "server: reason" for each server that could not be talked to. */
     private final List<String> rejections = new java.util.ArrayList<>();
@@ -296,7 +296,7 @@ class TlsInterceptorTest {
         assertEquals("", connection.serverText());
         assertTrue(connection.clientEnded, "the child's connection ends as a server ends it after an alert");
         assertFalse(connection.reset);
-        assertTrue(rejecting.contains(HOST + ":443"), "later connections pass through: the child judges the server itself");
+        assertTrue(untouched.contains(HOST + ":443"), "later connections pass through: the child judges the server itself");
         assertEquals(List.of(), listener.events);
     }
 
@@ -529,7 +529,7 @@ class TlsInterceptorTest {
         refusing.handshake();
         assertNotNull(refusing.clientFailure);
         assertTrue(refusing.reset);
-        assertTrue(rejecting.contains(HOST + ":443"));
+        assertTrue(untouched.contains(HOST + ":443"));
 
         assertEquals(List.of(HOST + ":443 UNTRUSTED_CA"), passedThrough, "the refusal is reported");
 
@@ -577,7 +577,7 @@ class TlsInterceptorTest {
         assertNotNull(silent.clientFailure);
         leaving.accept(silent);
 
-        assertTrue(rejecting.contains(HOST + ":443"));
+        assertTrue(untouched.contains(HOST + ":443"));
         assertEquals(List.of(HOST + ":443 UNTRUSTED_CA"), passedThrough);
     }
 
@@ -587,7 +587,7 @@ class TlsInterceptorTest {
         leaving.clientDeaf = true;
         leaving.handshake();
         leaving.handler.onClose(true);
-        assertFalse(rejecting.contains(HOST + ":443"));
+        assertFalse(untouched.contains(HOST + ":443"));
         assertEquals(List.of(), passedThrough);
     }
 
@@ -638,7 +638,7 @@ class TlsInterceptorTest {
         connection.clientSends(REQUEST);
         assertNull(connection.clientFailure, "the child's handshake completed");
         assertEquals(REQUEST, connection.serverText());
-        assertFalse(rejecting.contains(HOST + ".:443"));
+        assertFalse(untouched.contains(HOST + ".:443"));
         X509Certificate shown = (X509Certificate) connection.client.engine().getSession().getPeerCertificates()[0];
         assertEquals(List.of(List.of(2, HOST)), List.copyOf(shown.getSubjectAlternativeNames()));
     }
@@ -651,7 +651,7 @@ class TlsInterceptorTest {
         leaving.handshake();
         leaving.handler.onClientEnd();
         assertTrue(leaving.reset);
-        assertFalse(rejecting.contains(HOST + ":443"));
+        assertFalse(untouched.contains(HOST + ":443"));
 
         InMemoryConnection later = connect(clientTrusting(httptapCa.certificate()), trust);
         later.handshake();
@@ -728,7 +728,7 @@ class TlsInterceptorTest {
         server.setHandshakeApplicationProtocolSelector((engine, offered) -> offered.contains("http/1.1") ? "http/1.1" : "");
 
         InMemoryConnection connection = new InMemoryConnection(client, server);
-        InterceptionContext context = new InterceptionContext(trust, httptapLeaves, rejecting)
+        InterceptionContext context = new InterceptionContext(trust, httptapLeaves, untouched)
                 .withPassThrough(passThroughPatterns)
                 .withServerNameCheck(serverNames)
                 .withUpstreamObserver(new UpstreamObserver() {
@@ -745,7 +745,7 @@ class TlsInterceptorTest {
         if (secrets != null) {
             // The run's one set of leaves that tell secrets, whose session caches its connections share.
             loggingLeaves = loggingLeaves != null ? loggingLeaves : httptapLeaves.loggingSecretsTo(secrets);
-            context = new InterceptionContext(context.trust(), loggingLeaves, context.rejecting(), context.passThrough(),
+            context = new InterceptionContext(context.trust(), loggingLeaves, context.untouched(), context.passThrough(),
                     context.upstreams(), context.serverNames(), secrets, () -> h2Offers++);
         }
         context = context.whenH2Offered(() -> h2Offers++);
@@ -766,7 +766,7 @@ class TlsInterceptorTest {
     }
 
     /** {@code protocol}: the SSLContext's, e.g. "TLSv1.2" for a client that offers nothing newer. */
-    private static SSLContext clientTrusting(X509Certificate anchor, String protocol) {
+    static SSLContext clientTrusting(X509Certificate anchor, String protocol) {
         try {
             KeyStore anchors = KeyStore.getInstance("PKCS12");
             anchors.load(null, null);
