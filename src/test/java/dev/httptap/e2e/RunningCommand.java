@@ -36,11 +36,14 @@ final class RunningCommand {
         this.stderrPump = pump(process.getErrorStream(), stderr, "stderr");
     }
 
-    /** Starts {@code command} with stdin from /dev/null and an environment free of proxy settings. */
+    /** Starts {@code command} with stdin from /dev/null and an environment free of proxy settings and PYTHONUNBUFFERED. */
     static RunningCommand start(List<String> command) {
         ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         // A proxy setting would send the clients around the tap (or to the internet): never inherit one.
         builder.environment().keySet().removeIf(name -> name.toLowerCase(Locale.ROOT).endsWith("_proxy"));
+        // CI sets it; python's print then writes a line and its newline apart, and httptap's own lines, on the
+        // same stdout, can land between them. Python clients run as on a developer's machine.
+        builder.environment().remove("PYTHONUNBUFFERED");
         try {
             return new RunningCommand(command, builder.start());
         } catch (IOException e) {
