@@ -134,7 +134,7 @@ final class Tap {
         Log.verbose("the command started before the JVM (pid %d)", early.pid());
         CompletableFuture<Void> relayStarted = new CompletableFuture<>();
         try (TlsStartup tls = TlsStartup.begin(settings.caFile(), settings.insecure(), () -> CaStore.load(early.caDir()),
-                relayStarted)) {
+                relayStarted, relayStarted)) {
             return serve(() -> Sandbox.adopt(early.pid(), LeadEnvironment.CONTROL_FD), privateDir, chooseIpv6(), tls,
                     false, relayStarted, () -> {});
         }
@@ -167,7 +167,7 @@ final class Tap {
             // Trust files still to fill: the CA's work starts now, overlapping the sandbox's start, and the
             // child waits for it. Filled ones: it waits until the relay runs, and the child does not.
             CompletableFuture<?> gate = trustReady ? relayStarted : CompletableFuture.completedFuture(null);
-            try (TlsStartup tls = TlsStartup.begin(settings.caFile(), settings.insecure(), authority, gate)) {
+            try (TlsStartup tls = TlsStartup.begin(settings.caFile(), settings.insecure(), authority, gate, relayStarted)) {
                 TunIpv6 ipv6 = chooseIpv6();
                 Path resolvConfDir = slot.map(CaStore.Slot::dir).orElse(privateDir);
                 SandboxSpec spec = sandboxSpec(resolvConfDir, trust).withIpv6(ipv6)

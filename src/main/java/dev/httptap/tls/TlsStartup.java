@@ -1,5 +1,6 @@
 package dev.httptap.tls;
 
+import dev.httptap.tun.Native;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -8,13 +9,15 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
  * The slow parts of a run's TLS set-up, started on their own threads as the run begins so that they
  * overlap the sandbox's start: the CA's key and certificate (Bouncy Castle loading, key generation) with the
  * child's trust files, and the upstream trust (JSSE loading, parsing the JDK's trust store), each tens of
- * milliseconds of CPU at start-up.
+ * milliseconds of CPU at start-up. Then, with the CA made and the relay running, a {@link TlsRehearsal} plays one
+ * connection in memory, so that a child that does not ask at once finds the TLS path warm.
  */
 public final class TlsStartup implements AutoCloseable {
     /** The CA's work, once allowed to start. */
@@ -24,27 +27,38 @@ public final class TlsStartup implements AutoCloseable {
     private final CompletableFuture<List<X509Certificate>> userAnchors;
     private final CompletableFuture<UpstreamTrust> upstreamTrust;
     private final boolean insecure;
+    /** Set when the child's first TLS connection asks for the upstream trust: the rehearsal then stops. */
+    private final AtomicBoolean childConnected;
 
     private TlsStartup(CompletableFuture<Supplier<CertificateAuthority>> gatedAuthority,
             CompletableFuture<CertificateAuthority> authority, CompletableFuture<List<X509Certificate>> userAnchors,
-            CompletableFuture<UpstreamTrust> upstreamTrust, boolean insecure) {
+            CompletableFuture<UpstreamTrust> upstreamTrust, boolean insecure, AtomicBoolean childConnected) {
         this.gatedAuthority = gatedAuthority;
         this.authority = authority;
         this.userAnchors = userAnchors;
         this.upstreamTrust = upstreamTrust;
         this.insecure = insecure;
+        this.childConnected = childConnected;
     }
 
     /**
      * Starts the CA and the upstream trust on threads of their own, once {@code gate} completes: at once
      * when the child's trust files wait for the CA, after the relay has started when they are ready (a kept
      * CA), so that loading TLS does not compete with the start for the two cores. {@code authority} loads or
-     * makes the CA, filling the child's trust files as needed.
+     * makes the CA, filling the child's trust files as needed. Once the CA is there and {@code relayStarted}
+     * completes, a {@link TlsRehearsal} warms the TLS path until the child's first TLS connection.
      */
     public static TlsStartup begin(Optional<Path> caFile, boolean insecure, Supplier<CertificateAuthority> authority,
-            CompletableFuture<?> gate) {
+            CompletableFuture<?> gate, CompletableFuture<?> relayStarted) {
         JsseLimits.apply(); // before anything loads JSSE
-        return begin(caFile, insecure, gate.thenApply(ignored -> authority));
+        TlsStartup startup = begin(caFile, insecure, gate.thenApply(ignored -> authority));
+        startup.authority.thenCombine(relayStarted, (ca, ignored) -> ca).thenAcceptAsync(
+                ca -> {
+                    Native.lowerThisThreadsPriority(); // it should take only CPU that the child and relay leave
+                    TlsRehearsal.play(ca, ca.certificate(), TlsLibrary.chosen(), () -> !startup.childConnected.get());
+                },
+                work -> daemon("httptap-rehearsal", work).start());
+        return startup;
     }
 
     private static TlsStartup begin(Optional<Path> caFile, boolean insecure,
@@ -63,7 +77,7 @@ public final class TlsStartup implements AutoCloseable {
             settled(authority);
             return UpstreamTrust.create(join(userAnchors), insecure);
         });
-        return new TlsStartup(gatedAuthority, authority, userAnchors, upstreamTrust, insecure);
+        return new TlsStartup(gatedAuthority, authority, userAnchors, upstreamTrust, insecure, new AtomicBoolean());
     }
 
     /**
@@ -82,7 +96,10 @@ public final class TlsStartup implements AutoCloseable {
      */
     public InterceptionContext context() {
         join(userAnchors);
-        UpstreamTrust trust = UpstreamTrust.deferred(() -> join(upstreamTrust), !insecure);
+        UpstreamTrust trust = UpstreamTrust.deferred(() -> {
+            childConnected.set(true);
+            return join(upstreamTrust);
+        }, !insecure);
         return new InterceptionContext(trust, new LeafContexts(authority), new UntouchedServers());
     }
 
@@ -129,15 +146,19 @@ public final class TlsStartup implements AutoCloseable {
     /** A daemon thread of its own: the common pool has a single thread on a two-core machine. */
     static <T> CompletableFuture<T> inBackground(String name, Supplier<T> work) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        Thread thread = new Thread(() -> {
+        daemon(name, () -> {
             try {
                 result.complete(work.get());
             } catch (RuntimeException | Error e) {
                 result.completeExceptionally(e);
             }
-        }, name);
-        thread.setDaemon(true);
-        thread.start();
+        }).start();
         return result;
+    }
+
+    private static Thread daemon(String name, Runnable work) {
+        Thread thread = new Thread(work, name);
+        thread.setDaemon(true);
+        return thread;
     }
 }
