@@ -396,7 +396,7 @@ public final class Http2Gate implements FlowHandler {
             stop("a request that names no server, which the egress policy allows only by name");
             return false;
         }
-        String server = name.get() + ":" + port;
+        String server = HostPort.join(name.get(), port);
         Log.verbose("%s: stream %d asks for %s, which the egress policy denies: 403", flow, stream, server);
         refuse(stream, requestEnded, ServerNameCheck.forbiddenText(server, rule.get()));
         return false;

@@ -24,4 +24,9 @@ public record HostPort(String host, String port) {
         }
         return Optional.of(new HostPort(text.substring(0, colon), text.substring(colon + 1)));
     }
+
+    /** {@code host:port}, an IPv6 literal in brackets ({@code [fd77::1]:8080}), as {@link #split} reads it back. */
+    public static String join(String host, int port) {
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    }
 }

@@ -1,6 +1,7 @@
 package dev.httptap.tls;
 
 import dev.httptap.log.Log;
+import dev.httptap.policy.HostPort;
 import dev.httptap.relay.FlowHandler;
 import dev.httptap.relay.FlowPeers;
 import dev.httptap.relay.ServerNameCheck;
@@ -61,7 +62,8 @@ final class HostGate extends HoldingHandler {
         held.take();
         if (host.isPresent()) {
             Log.verbose("%s: an HTTP request for %s, which the egress policy denies: 403", flow, host.get());
-            decided = RefusedConnection.withHttpForbidden(peers, host.get() + ":" + flow.server().getPort(), refusal.get());
+            decided = RefusedConnection.withHttpForbidden(peers, HostPort.join(host.get(), flow.server().getPort()),
+                    refusal.get());
         } else {
             Log.verbose("%s: no server name came, and the egress policy allows the address only by name: resetting", flow);
             decided = RefusedConnection.withReset(peers);

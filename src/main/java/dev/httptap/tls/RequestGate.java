@@ -136,7 +136,7 @@ final class RequestGate implements FlowHandler, RequestSplitter.Listener {
             state = State.REFUSED;
             if (name.isPresent()) {
                 Log.verbose("%s: a request for %s, which the egress policy denies: 403", flow, name.get());
-                refusedServer = name.get() + ":" + port;
+                refusedServer = HostPort.join(name.get(), port);
                 refusedRule = refusal.get();
                 state = State.ANSWERING;
                 refuseOnceAnswered();

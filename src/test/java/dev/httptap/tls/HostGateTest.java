@@ -75,6 +75,14 @@ class HostGateTest {
     }
 
     @Test
+    void aDeniedIpv6HostIsNamedInBracketsInThe403() {
+        FlowHandler gate = gate(false);
+        gate.onClientData(ByteBuffer.wrap("GET / HTTP/1.1\r\nHost: [fd77::1]\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
+
+        assertEquals("to client httptap: the egress policy blocks [fd77::1]:8001 (--deny evil.test)\n", peerEvents.get(1));
+    }
+
+    @Test
     void aServerSpeakingFirstIsDecidedWithoutAName() {
         FlowHandler gate = gate(false);
         gate.onServerData(ByteBuffer.wrap("220 smtp ready\r\n".getBytes(StandardCharsets.US_ASCII)));

@@ -74,7 +74,7 @@ class RequestGateTest {
         }, RecordingPeers.recordingHandler(passed)).onClientData(ByteBuffer.wrap(
                 "CONNECT [fd00::7]:8443 HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1)).asReadOnlyBuffer());
         assertEquals(List.of("registry.test:443", "fd00::7:8443"), decided);
-        assertTrue(proxyPeers.events.contains("to client httptap: the egress policy blocks fd00::7:8443 (no --allow matches)\n"),
+        assertTrue(proxyPeers.events.contains("to client httptap: the egress policy blocks [fd00::7]:8443 (no --allow matches)\n"),
                 proxyPeers.events::toString);
     }
 
