@@ -28,7 +28,7 @@ interface PacketStack extends UdpSender, UdpRefuser {
     /** The real stack, its connections' buffers counted in {@code budget}. */
     static Factory networkStack(StackConfig config, BufferBudget budget, Clock clock) {
         return (output, forwarder) -> {
-            NetworkStack stack = new NetworkStack(config, budget, clock, output, forwarder);
+            NetworkStack stack = new NetworkStack(config, budget, clock, output, forwarder, KernelRandom.open());
             return new PacketStack() {
                 @Override
                 public void receive(ByteBuffer packet) {

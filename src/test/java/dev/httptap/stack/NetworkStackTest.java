@@ -142,7 +142,7 @@ class NetworkStackTest {
 
     @Test
     void exceptionsFromCallbacksNeverEscapeReceive() {
-        NetworkStack stack = new NetworkStack(StackConfig.defaults(), child.clock, child.output, new Forwarder() {
+        NetworkStack stack = new NetworkStack(StackConfig.defaults(), BufferBudget.unlimited(), child.clock, child.output, new Forwarder() {
             @Override
             public void onTcpConnectRequest(TcpConnectRequest request) {
                 throw new IllegalStateException("forwarder bug");
@@ -152,7 +152,7 @@ class NetworkStackTest {
             public void onUdpDatagram(FlowId flow, ByteBuffer payload) {
                 throw new IllegalStateException("forwarder bug");
             }
-        });
+        }, () -> 1000);
         stack.receive(synPacket());
         stack.receive(udpPacket(1, 2, new byte[1]));
         assertEquals(2, stack.stats().drops(DropReason.INTERNAL_ERROR));
