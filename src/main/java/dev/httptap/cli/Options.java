@@ -2,13 +2,12 @@ package dev.httptap.cli;
 
 import dev.httptap.sandbox.EarlyStartPlan;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
+import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.BiConsumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -222,8 +221,7 @@ final class Options {
             }
         }
         Options options = new Options();
-        // By identity: a record's own hashCode costs ~17 ms of method-handle set-up on its first call, at start.
-        Set<QuickOption> given = Collections.newSetFromMap(new IdentityHashMap<>());
+        Set<QuickOption> given = EnumSet.noneOf(QuickOption.class);
         int i = 0;
         for (; i < args.length && args[i].startsWith("-") && !args[i].equals("--"); i++) {
             String arg = args[i];
@@ -232,11 +230,11 @@ final class Options {
             if (option == null || !given.add(option)) {
                 return Optional.empty();
             }
-            if (!option.takesValue()) {
+            if (!option.takesValue) {
                 if (equals >= 0) {
                     return Optional.empty();
                 }
-                option.setter().accept(options, null);
+                option.set(options, null);
                 continue;
             }
             String value = equals >= 0 ? arg.substring(equals + 1) : (i + 1 < args.length ? args[++i] : "");
@@ -244,7 +242,7 @@ final class Options {
             if (value.isEmpty() || value.startsWith("-") || value.startsWith("@")) {
                 return Optional.empty();
             }
-            option.setter().accept(options, value);
+            option.set(options, value);
         }
         if (i < args.length && args[i].equals("--")) {
             i++;
@@ -256,40 +254,69 @@ final class Options {
         return Optional.of(options);
     }
 
-    /** An option {@link #withoutPicocli} understands: a flag, or an option with one text value. */
-    private record QuickOption(boolean takesValue, BiConsumer<Options, String> setter) {}
+    /**
+     * An option {@link #withoutPicocli} understands: a flag, or an option with one text value. A switch, not a
+     * lambda per option: linking 27 lambdas cost ~8 ms of method-handle set-up at every start.
+     */
+    private enum QuickOption {
+        VERBOSE(false, "-v", "--verbose"), STDERR(false, "--stderr"), NO_OVERLAY(false, "--no-overlay"),
+        DUMP_TCP(false, "--dump-tcp"), SUMMARY(false, "--summary"), INSECURE(false, "--insecure"),
+        FRESH_CA(false, "--fresh-ca"), HEAD(false, "--head"), BODY(false, "--body"), PRINT_DNS(false, "--print-dns"),
+        NO_EXIT(false, "--no-exit"), ALLOW_QUIC(false, "--allow-quic"), CA_FILE(true, "--ca-file"),
+        DUMP_HAR(true, "--dump-har"), DUMP_JSONL(true, "--dump-jsonl"), DUMP_PCAP(true, "--dump-pcap"),
+        KEYLOG(true, "--keylog"), FILTER(true, "--filter"), PASSTHROUGH(true, "--passthrough"), ALLOW(true, "--allow"),
+        DENY(true, "--deny"), POLICY(true, "--policy"), DENY_DNS(false, "--deny-dns"),
+        FAIL_ON_BLOCKED(false, "--fail-on-blocked"), AUDIT(false, "--audit");
+
+        final boolean takesValue;
+        final String[] names;
+
+        QuickOption(boolean takesValue, String... names) {
+            this.takesValue = takesValue;
+            this.names = names;
+        }
+
+        void set(Options options, String value) {
+            switch (this) {
+                case VERBOSE -> options.verbose = true;
+                case STDERR -> options.stderr = true;
+                case NO_OVERLAY -> options.noOverlay = true;
+                case DUMP_TCP -> options.dumpTcp = true;
+                case SUMMARY -> options.summary = true;
+                case INSECURE -> options.insecure = true;
+                case FRESH_CA -> options.freshCa = true;
+                case HEAD -> options.head = true;
+                case BODY -> options.body = true;
+                case PRINT_DNS -> options.printDns = true;
+                case NO_EXIT -> options.noExit = true;
+                case ALLOW_QUIC -> options.allowQuic = true;
+                case CA_FILE -> options.caFile = value;
+                case DUMP_HAR -> options.dumpHar = value;
+                case DUMP_JSONL -> options.dumpJsonl = value;
+                case DUMP_PCAP -> options.dumpPcap = value;
+                case KEYLOG -> options.keylog = value;
+                case FILTER -> options.filter = value;
+                case PASSTHROUGH -> options.passThrough = List.of(value);
+                case ALLOW -> options.allow = List.of(value);
+                case DENY -> options.deny = List.of(value);
+                case POLICY -> options.policyFiles = List.of(value);
+                case DENY_DNS -> options.denyDns = true;
+                case FAIL_ON_BLOCKED -> options.failOnBlocked = true;
+                case AUDIT -> options.audit = true;
+            }
+        }
+    }
 
     private static final Map<String, QuickOption> QUICK_OPTIONS = quickOptions();
 
     private static Map<String, QuickOption> quickOptions() {
-        QuickOption verbose = new QuickOption(false, (options, value) -> options.verbose = true);
-        return Map.ofEntries(
-                Map.entry("-v", verbose),
-                Map.entry("--verbose", verbose),
-                Map.entry("--stderr", new QuickOption(false, (options, value) -> options.stderr = true)),
-                Map.entry("--no-overlay", new QuickOption(false, (options, value) -> options.noOverlay = true)),
-                Map.entry("--dump-tcp", new QuickOption(false, (options, value) -> options.dumpTcp = true)),
-                Map.entry("--summary", new QuickOption(false, (options, value) -> options.summary = true)),
-                Map.entry("--insecure", new QuickOption(false, (options, value) -> options.insecure = true)),
-                Map.entry("--fresh-ca", new QuickOption(false, (options, value) -> options.freshCa = true)),
-                Map.entry("--head", new QuickOption(false, (options, value) -> options.head = true)),
-                Map.entry("--body", new QuickOption(false, (options, value) -> options.body = true)),
-                Map.entry("--print-dns", new QuickOption(false, (options, value) -> options.printDns = true)),
-                Map.entry("--no-exit", new QuickOption(false, (options, value) -> options.noExit = true)),
-                Map.entry("--allow-quic", new QuickOption(false, (options, value) -> options.allowQuic = true)),
-                Map.entry("--ca-file", new QuickOption(true, (options, value) -> options.caFile = value)),
-                Map.entry("--dump-har", new QuickOption(true, (options, value) -> options.dumpHar = value)),
-                Map.entry("--dump-jsonl", new QuickOption(true, (options, value) -> options.dumpJsonl = value)),
-                Map.entry("--dump-pcap", new QuickOption(true, (options, value) -> options.dumpPcap = value)),
-                Map.entry("--keylog", new QuickOption(true, (options, value) -> options.keylog = value)),
-                Map.entry("--filter", new QuickOption(true, (options, value) -> options.filter = value)),
-                Map.entry("--passthrough", new QuickOption(true, (options, value) -> options.passThrough = List.of(value))),
-                Map.entry("--allow", new QuickOption(true, (options, value) -> options.allow = List.of(value))),
-                Map.entry("--deny", new QuickOption(true, (options, value) -> options.deny = List.of(value))),
-                Map.entry("--policy", new QuickOption(true, (options, value) -> options.policyFiles = List.of(value))),
-                Map.entry("--deny-dns", new QuickOption(false, (options, value) -> options.denyDns = true)),
-                Map.entry("--fail-on-blocked", new QuickOption(false, (options, value) -> options.failOnBlocked = true)),
-                Map.entry("--audit", new QuickOption(false, (options, value) -> options.audit = true)));
+        Map<String, QuickOption> byName = new HashMap<>();
+        for (QuickOption option : QuickOption.values()) {
+            for (String name : option.names) {
+                byName.put(name, option);
+            }
+        }
+        return byName;
     }
 
     /**
