@@ -134,7 +134,7 @@ final class Tap {
         Log.verbose("the command started before the JVM (pid %d)", early.pid());
         CompletableFuture<Void> relayStarted = new CompletableFuture<>();
         try (TlsStartup tls = TlsStartup.begin(settings.caFile(), settings.insecure(), () -> CaStore.load(early.caDir()),
-                relayStarted, relayStarted)) {
+                relayStarted, relayStarted).authorityOnlyReads()) {
             return serve(() -> Sandbox.adopt(early.pid(), LeadEnvironment.CONTROL_FD), privateDir, chooseIpv6(), tls,
                     false, relayStarted, () -> {});
         }
