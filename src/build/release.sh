@@ -43,7 +43,8 @@ echo "httptap $version release: bin/httptap never builds" > "$root/lib/release"
 [[ -d $target/jffi ]] && cp -r "$target/jffi" "$root/lib/"
 if [[ -f $target/conscrypt/libconscrypt_openjdk_jni-linux-$arch.so ]]; then
     mkdir "$root/lib/conscrypt"
-    cp "$target/conscrypt/libconscrypt_openjdk_jni-linux-$arch.so" "$root/lib/conscrypt/"
+    cp "$target/conscrypt/libconscrypt_openjdk_jni-linux-$arch.so" "$target/conscrypt/native-signatures.security" \
+        "$root/lib/conscrypt/"
 fi
 cp "$target/classes/native/httptap-helper" "$root/libexec/"
 cp "$home/LICENSE" "$root/"

@@ -3,6 +3,7 @@ package dev.httptap.tls;
 import dev.httptap.log.Log;
 import java.security.NoSuchAlgorithmException;
 import java.security.Provider;
+import java.security.Security;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -82,7 +83,20 @@ public final class TlsLibrary {
     /** Throws {@link LinkageError} when Conscrypt's native library cannot load here. */
     static TlsLibrary conscrypt() {
         Conscrypt.checkAvailability();
-        return new TlsLibrary(Conscrypt.newProvider());
+        Provider provider = Conscrypt.newProvider();
+        installLast(provider);
+        return new TlsLibrary(provider);
+    }
+
+    /**
+     * Makes {@code provider} known to the JCA, after every other: it is then used only where asked for by name,
+     * or where the launcher's security properties prefer it (ECDSA signatures, see
+     * src/main/conscrypt/native-signatures.security); nothing else changes provider.
+     */
+    private static synchronized void installLast(Provider provider) {
+        if (Security.getProvider(provider.getName()) == null) {
+            Security.addProvider(provider);
+        }
     }
 
     boolean isJsse() {

@@ -2,8 +2,14 @@ package dev.httptap.tls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.Provider;
+import java.security.Security;
+import java.security.Signature;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -23,5 +29,26 @@ class TlsLibraryTest {
     void eachMakesItsOwnContexts() throws Exception {
         assertEquals("SunJSSE", TlsLibrary.jsse().newContext().getProvider().getName());
         assertTrue(TlsLibrary.conscrypt().newContext().getProvider().getName().startsWith("Conscrypt"));
+    }
+
+    /**
+     * The launcher's security properties prefer, for ECDSA signatures, a provider by name: Conscrypt installs
+     * under that name, last, and offers each of those signatures; the default order is otherwise untouched.
+     */
+    @Test
+    void conscryptIsInstalledLastUnderTheNameTheLauncherPrefers() throws Exception {
+        TlsLibrary.conscrypt();
+        Provider[] providers = Security.getProviders();
+        assertEquals("Conscrypt", providers[providers.length - 1].getName());
+        String preferred = Files.readAllLines(Path.of("src/main/conscrypt/native-signatures.security")).stream()
+                .filter(line -> line.startsWith("jdk.security.provider.preferred="))
+                .findFirst().orElseThrow().substring("jdk.security.provider.preferred=".length());
+        for (String entry : preferred.split(",")) {
+            String[] typeAlgorithmProvider = entry.split("[.:]");
+            assertEquals("Conscrypt", typeAlgorithmProvider[2], entry);
+            assertNotNull(providers[providers.length - 1].getService(typeAlgorithmProvider[0], typeAlgorithmProvider[1]), entry);
+        }
+        assertEquals("SunEC", Signature.getInstance("SHA256withECDSA").getProvider().getName(),
+                "without the launcher's properties, the JDK's order");
     }
 }
