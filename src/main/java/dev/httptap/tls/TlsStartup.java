@@ -77,6 +77,9 @@ public final class TlsStartup implements AutoCloseable {
             // files: only TLS connections need them, and until then the child's start should not share the
             // two cores with them (started at once, the first HTTPS exchange of a run was no sooner).
             settled(authority);
+            if (!insecure) {
+                daemon("httptap-jdk-anchors", UpstreamTrust::loadJdkAnchors).start();
+            }
             return UpstreamTrust.create(join(userAnchors), insecure);
         });
         return new TlsStartup(gatedAuthority, authority, userAnchors, upstreamTrust, insecure, new AtomicBoolean());

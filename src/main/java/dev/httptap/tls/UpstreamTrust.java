@@ -1,6 +1,7 @@
 package dev.httptap.tls;
 
 import dev.httptap.files.IoFailure;
+import dev.httptap.log.Log;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
@@ -155,6 +156,21 @@ public final class UpstreamTrust {
         TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         factory.init(anchors);
         return (X509ExtendedTrustManager) factory.getTrustManagers()[0];
+    }
+
+    /**
+     * Has the JDK read its own trust store into {@code sun.security.util.AnchorCertificates} now, beside the
+     * start of the child's first TLS connection: the JDK's name check of every verified server asks whether
+     * the chain ends at one of those CAs (for its wildcard rules), and the first ask parsed all ~145 of them
+     * on the relay thread, interpreted: ~50 ms of the first HTTPS exchange. Loading a JDK-internal class
+     * touches none of its members; where it does not exist, nothing happens.
+     */
+    static void loadJdkAnchors() {
+        try {
+            Class.forName("sun.security.util.AnchorCertificates", true, null);
+        } catch (ClassNotFoundException | LinkageError e) {
+            Log.verbose("the JDK's anchor list was not loaded ahead: %s", e);
+        }
     }
 
     /** The JDK's default trusted CAs. */
