@@ -1,6 +1,5 @@
 package dev.httptap.tls;
 
-import dev.httptap.tun.Native;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -47,16 +46,19 @@ public final class TlsStartup implements AutoCloseable {
      * Starts the CA and the upstream trust on threads of their own, once {@code gate} completes: at once
      * when the child's trust files wait for the CA, after the relay has started when they are ready (a kept
      * CA), so that loading TLS does not compete with the start for the two cores. {@code authority} loads or
-     * makes the CA, filling the child's trust files as needed. Once the CA is there and {@code relayStarted}
-     * completes, a {@link TlsRehearsal} warms the TLS path until the child's first TLS connection.
+     * makes the CA, filling the child's trust files as needed. Once the upstream trust is made (after the CA)
+     * and {@code relayStarted} completes, a {@link TlsRehearsal} warms the TLS path until the child's first TLS
+     * connection. Not sooner, and not at a lower priority: what it would be first to initialise (Conscrypt,
+     * the leaf key), the trust's thread and the first connection would wait for; niced, that wait had been
+     * 100-115 ms.
      */
     public static TlsStartup begin(Optional<Path> caFile, boolean insecure, Supplier<CertificateAuthority> authority,
             CompletableFuture<?> gate, CompletableFuture<?> relayStarted) {
         JsseLimits.apply(); // before anything loads JSSE
         TlsStartup startup = begin(caFile, insecure, gate.thenApply(ignored -> authority));
-        startup.authority.thenCombine(relayStarted, (ca, ignored) -> ca).thenAcceptAsync(
-                ca -> {
-                    Native.lowerThisThreadsPriority(); // it should take only CPU that the child and relay leave
+        startup.upstreamTrust.thenCombine(relayStarted, (trust, ignored) -> trust).thenAcceptAsync(
+                trust -> {
+                    CertificateAuthority ca = startup.authority.join();
                     TlsRehearsal.play(ca, ca.certificate(), TlsLibrary.chosen(), () -> !startup.childConnected.get());
                 },
                 work -> daemon("httptap-rehearsal", work).start());
@@ -75,7 +77,10 @@ public final class TlsStartup implements AutoCloseable {
         CompletableFuture<UpstreamTrust> upstreamTrust = inBackground("httptap-trust", () -> {
             // Loading the trust store and JSSE's set-up (~130 ms of CPU at start-up) wait for the child's trust
             // files: only TLS connections need them, and until then the child's start should not share the
-            // two cores with them (started at once, the first HTTPS exchange of a run was no sooner).
+            // two cores with them (started at once, the first HTTPS exchange of a run was no sooner). The TLS
+            // library loads beside the CA (Conscrypt: 27-38 ms on a cold JVM), then the trust needs them both.
+            settled(gatedAuthority);
+            TlsLibrary.chosen();
             settled(authority);
             if (!insecure) {
                 daemon("httptap-jdk-anchors", UpstreamTrust::loadJdkAnchors).start();

@@ -87,14 +87,5 @@ public interface LibC {
     /** send(2): the relay sends empty UDP datagrams with it, which Java's DatagramChannel cannot. */
     int send(int fd, Pointer buffer, long length, int flags);
 
-    // Background work that should use only idle CPU.
-
-    int PRIO_PROCESS = 0;
-    /** The lowest priority an ordinary process may give itself. */
-    int NICE_LOWEST = 19;
-
-    /** setpriority(2); on Linux {@code PRIO_PROCESS} with {@code who} 0 sets the calling thread's nice value. */
-    int setpriority(int which, int who, int priority);
-
     String strerror(int errno);
 }

@@ -66,14 +66,6 @@ public final class Native {
         return LastError.getLastError(runtime());
     }
 
-    /**
-     * Gives the calling thread the lowest scheduling priority (nice 19), so that it runs on CPU nobody else
-     * wants; false if the kernel refused.
-     */
-    public static boolean lowerThisThreadsPriority() {
-        return libc().setpriority(LibC.PRIO_PROCESS, 0, LibC.NICE_LOWEST) == 0;
-    }
-
     /** The text for an error number, e.g. "Permission denied". */
     public static String errorText(int errno) {
         return libc().strerror(errno);
