@@ -84,19 +84,11 @@ public final class TlsLibrary {
     static TlsLibrary conscrypt() {
         Conscrypt.checkAvailability();
         Provider provider = Conscrypt.newProvider();
-        installLast(provider);
+        // Known to the JCA after every other provider (a second one of the same name is not added): used only
+        // where asked for by name, or where the launcher's security properties prefer it (ECDSA signatures, see
+        // src/main/conscrypt/native-signatures.security); nothing else changes provider.
+        Security.addProvider(provider);
         return new TlsLibrary(provider);
-    }
-
-    /**
-     * Makes {@code provider} known to the JCA, after every other: it is then used only where asked for by name,
-     * or where the launcher's security properties prefer it (ECDSA signatures, see
-     * src/main/conscrypt/native-signatures.security); nothing else changes provider.
-     */
-    private static synchronized void installLast(Provider provider) {
-        if (Security.getProvider(provider.getName()) == null) {
-            Security.addProvider(provider);
-        }
     }
 
     boolean isJsse() {

@@ -27,19 +27,18 @@ public final class TlsStartup implements AutoCloseable {
     private final CompletableFuture<UpstreamTrust> upstreamTrust;
     private final boolean insecure;
     /** Set when the child's first TLS connection asks for the upstream trust: the rehearsal then stops. */
-    private final AtomicBoolean childConnected;
+    private final AtomicBoolean childConnected = new AtomicBoolean();
     /** Whether the CA's work writes files the caller deletes after {@link #close()}, which must then wait for it. */
     private boolean authorityWritesFiles = true;
 
     private TlsStartup(CompletableFuture<Supplier<CertificateAuthority>> gatedAuthority,
             CompletableFuture<CertificateAuthority> authority, CompletableFuture<List<X509Certificate>> userAnchors,
-            CompletableFuture<UpstreamTrust> upstreamTrust, boolean insecure, AtomicBoolean childConnected) {
+            CompletableFuture<UpstreamTrust> upstreamTrust, boolean insecure) {
         this.gatedAuthority = gatedAuthority;
         this.authority = authority;
         this.userAnchors = userAnchors;
         this.upstreamTrust = upstreamTrust;
         this.insecure = insecure;
-        this.childConnected = childConnected;
     }
 
     /**
@@ -87,7 +86,7 @@ public final class TlsStartup implements AutoCloseable {
             }
             return UpstreamTrust.create(join(userAnchors), insecure);
         });
-        return new TlsStartup(gatedAuthority, authority, userAnchors, upstreamTrust, insecure, new AtomicBoolean());
+        return new TlsStartup(gatedAuthority, authority, userAnchors, upstreamTrust, insecure);
     }
 
     /**
