@@ -60,11 +60,6 @@ public interface LibC {
 
     long write(int fd, @In byte[] buffer, long count);
 
-    /** readv(2) and writev(2) over {@code count} 16-byte {@code struct iovec}s (address, length). */
-    long readv(int fd, Pointer iov, int count);
-
-    long writev(int fd, Pointer iov, int count);
-
     /** fcntl(2) is variadic; an int third argument travels in the same register either way on LP64 Linux. */
     int fcntl(int fd, int command, int argument);
 

@@ -148,7 +148,7 @@ public final class TunDevice implements PacketDevice {
     /** Returns the packet's length, or -1 if none is queued (or the read was interrupted by a signal). */
     private int readOnce(ByteBuffer dst) throws IOException {
         setPacket(readVector, dst);
-        long read = libc.readv(fd, readVector, 2);
+        long read = VectorCalls.readv(fd, readVector.address(), 2);
         if (read >= VirtioNetHeader.LENGTH) {
             int length = (int) read - VirtioNetHeader.LENGTH;
             dst.position(dst.position() + length);
@@ -159,7 +159,7 @@ public final class TunDevice implements PacketDevice {
             readErrors.incrementAndGet();
             throw new IOException("the TUN device gave " + read + " bytes, less than its packet header");
         }
-        int errno = Native.errno();
+        int errno = VectorCalls.errno();
         if (errno == LibC.EAGAIN || errno == LibC.EINTR) {
             return -1;
         }
@@ -200,11 +200,11 @@ public final class TunDevice implements PacketDevice {
         VirtioNetHeader.describe(packet, writeHeader);
         setPacket(writeVector, packet);
         int length = packet.remaining();
-        long written = libc.writev(fd, writeVector, 2);
+        long written = VectorCalls.writev(fd, writeVector.address(), 2);
         if (written == VirtioNetHeader.LENGTH + length) {
             packetsWritten.incrementAndGet();
         } else {
-            String reason = written < 0 ? Native.lastErrorText() : "short write of " + written + " bytes";
+            String reason = written < 0 ? Native.errorText(VectorCalls.errno()) : "short write of " + written + " bytes";
             droppedWrites.incrementAndGet();
             Log.verbose("TUN device dropped a %d-byte packet: %s", length, reason);
         }
