@@ -31,11 +31,13 @@ final class FieldListDecoder {
     private int tableBytes;
     private int tableCapacity = INITIAL_TABLE_BYTES;
     private boolean changedTable;
+    private boolean resizedTable;
 
     /** The fields of one complete header block, in order. */
     List<Header> decode(ByteBuffer block) throws Http2Exception {
         ByteBuffer bytes = block.duplicate();
         changedTable = false;
+        resizedTable = false;
         List<Header> fields = new ArrayList<>();
         long listBytes = 0;
         while (bytes.hasRemaining()) {
@@ -67,6 +69,11 @@ final class FieldListDecoder {
     /** Whether the last block decoded added to the dynamic table or resized it. */
     boolean changedTable() {
         return changedTable;
+    }
+
+    /** Whether the last block decoded opened with a dynamic table size update. */
+    boolean resizedTable() {
+        return resizedTable;
     }
 
     private Header entry(int index) throws Http2Exception {
@@ -111,6 +118,7 @@ final class FieldListDecoder {
             throw new Http2Exception("HPACK: a dynamic table of " + capacity + " bytes");
         }
         changedTable = true;
+        resizedTable = true;
         tableCapacity = capacity;
         evictDownTo(capacity);
     }

@@ -45,7 +45,7 @@ public final class H2cUpgrade {
     }
 
     /** The client's SETTINGS, sent base64url-encoded in the request's HTTP2-Settings field; none when unreadable. */
-    private static ByteBuffer clientSettings(Headers headers) {
+    public static ByteBuffer clientSettings(Headers headers) {
         try {
             return ByteBuffer.wrap(Base64.getUrlDecoder().decode(headers.first("HTTP2-Settings").orElse("").trim()));
         } catch (IllegalArgumentException e) {

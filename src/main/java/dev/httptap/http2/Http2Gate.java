@@ -32,10 +32,16 @@ import java.util.Optional;
  * dropped block that changed the table would leave the server's copy behind, and the client's later blocks
  * would decode to other fields there; so from then on the gate re-encodes every block it passes on as
  * literals ({@link LiteralBlock}), the first after a table size update to 0: they mean the same whatever
- * the server's table holds and leave it empty. Until such a drop, blocks pass on as they came, byte for byte.
- * The 403's own block is literals too, so the client's table (the server encoder's) is never touched; it
- * carries no table size update, which a client that lowered its SETTINGS_HEADER_TABLE_SIZE expects at the
- * start of the next block it is sent (curl and node leave it at its default).
+ * the server's table holds and leave it empty. So does every block after one of the client's that opened
+ * with a table size update (passed on or dropped), which the server's decoder may insist on (a lowered
+ * SETTINGS_HEADER_TABLE_SIZE). Until such a drop, blocks pass on as they came, byte for byte.
+ * The 403's own block is literals too, so the client's table (the server encoder's) keeps its entries; it
+ * opens with the table size updates the client's decoder expects where it goes ({@link ClientTableLimit}).
+ *
+ * <p>Streams: a header block on a stream the client opened before is trailers, which carry no pseudo-header
+ * fields (RFC 9113 section 8.1); one with them, or on a stream the server opened (a pushed one, even), is a
+ * request the policy would not have decided, and resets the connection as a server must. Streams the server
+ * pushes are its own (even) and never among the refused ones, so the client's frames on them pass on.
  *
  * <p>Flow control: a dropped DATA frame used the client's connection window, which the server, never seeing
  * it, would never credit back; the gate credits it with a WINDOW_UPDATE of its own. The 403's body uses the
@@ -69,6 +75,7 @@ public final class Http2Gate implements FlowHandler {
     private final FlowHandler inner;
     private final ServerStream server;
     private final FieldListDecoder decoder = new FieldListDecoder();
+    private final ClientTableLimit tableLimit = new ClientTableLimit();
     private final LinkedHashSet<Integer> refused = new LinkedHashSet<>();
     private final ByteBuffer frameHeader = ByteBuffer.allocate(FrameHeader.SIZE);
     private State state = State.PREFACE;
@@ -84,7 +91,8 @@ public final class Http2Gate implements FlowHandler {
     private int lastPassedOn;
     /** A dropped header block changed the dynamic table: blocks are re-encoded from then on. */
     private boolean outOfStep;
-    private boolean emptiedServerTable;
+    /** The next re-encoded block opens with a table size update (to 0): the server's decoder may expect one. */
+    private boolean tableUpdateOwed;
     /** The window a stream of the client's starts with (its SETTINGS_INITIAL_WINDOW_SIZE). */
     private long clientStreamWindow = ServerStream.INITIAL_WINDOW;
     /** The client bytes being read, where the current step started, and where bytes passing on started. */
@@ -97,7 +105,7 @@ public final class Http2Gate implements FlowHandler {
         this.peers = peers;
         this.check = check;
         this.inner = inner;
-        this.server = new ServerStream(inner::onServerData, peers::sendToClient);
+        this.server = new ServerStream(inner::onServerData, peers::sendToClient, tableLimit);
     }
 
     /** {@code inner} itself when there is no policy, else a gate in front of it, refusing through {@code peers}. */
@@ -118,10 +126,13 @@ public final class Http2Gate implements FlowHandler {
 
     /**
      * A gate for a connection switched to h2c by {@code Upgrade}, from the end of the server's 101 on:
-     * stream 1, the request that asked, was checked as HTTP/1 and is open.
+     * stream 1, the request that asked, was checked as HTTP/1 and is open; the server took the client's
+     * {@code settings} (the payload of its HTTP2-Settings field) with the 101.
      */
-    public static FlowHandler afterUpgrade(FlowId flow, FlowPeers peers, ServerNameCheck check, FlowHandler inner) {
+    public static FlowHandler afterUpgrade(FlowId flow, FlowPeers peers, ServerNameCheck check, FlowHandler inner,
+            ByteBuffer settings) {
         Http2Gate gate = new Http2Gate(flow, peers, check, inner);
+        gate.tableLimit.agreed(settings);
         gate.lastOpened = 1;
         gate.lastPassedOn = 1;
         return gate;
@@ -303,7 +314,7 @@ public final class Http2Gate implements FlowHandler {
                     return Fate.PASS;
                 }
                 if (header.length() > 0) { // the server will not credit what it never sees
-                    server.add(frameBytes(FrameHeader.WINDOW_UPDATE, 0, 0, ByteBuffer.allocate(4).putInt(0, header.length())));
+                    server.add(frameBytes(FrameHeader.WINDOW_UPDATE, 0, 0, ByteBuffer.allocate(4).putInt(0, header.length())).toByteArray());
                 }
                 if (header.has(FrameHeader.FLAG_END_STREAM)) {
                     refused.remove(stream);
@@ -345,7 +356,8 @@ public final class Http2Gate implements FlowHandler {
         return (stream % 2 == 1 && stream > lastPassedOn) || (!refused.isEmpty() && refused.contains(stream));
     }
 
-    private void readSettings(ByteBuffer settings) {
+    private void readSettings(ByteBuffer settings) throws Http2Exception {
+        tableLimit.sent(settings);
         for (int at = 0; at + SETTING_BYTES <= settings.limit(); at += SETTING_BYTES) {
             if ((settings.getShort(at) & 0xffff) == SETTING_INITIAL_WINDOW_SIZE) {
                 clientStreamWindow = settings.getInt(at + 2) & 0xffff_ffffL;
@@ -361,26 +373,40 @@ public final class Http2Gate implements FlowHandler {
         block = null;
         List<Header> fields = decoder.decode(whole.block());
         int stream = whole.streamId();
-        if (stream % 2 == 1 && stream > lastOpened) {
+        boolean opens = stream % 2 == 1 && stream > lastOpened;
+        if (!opens && fields.stream().anyMatch(field -> field.name().startsWith(":"))) {
+            throw new Http2Exception("a request head on stream " + stream + ", which it cannot open");
+        }
+        tableUpdateOwed |= decoder.resizedTable();
+        if (opens) {
             lastOpened = stream;
             if (!admits(stream, fields, whole.endsStream())) {
-                outOfStep |= decoder.changedTable();
+                dropped();
                 return;
             }
             lastPassedOn = stream;
         } else if (isDropped(stream)) {
-            outOfStep |= decoder.changedTable(); // trailers of a refused request
+            dropped(); // trailers of a refused request
             if (whole.endsStream()) {
                 refused.remove(stream);
             }
             return;
         }
         if (!outOfStep) {
+            tableUpdateOwed = false; // the block carries the client's own
             passOn(whole.frames());
             return;
         }
-        passOn(whole.framesWith(LiteralBlock.of(fields, emptiedServerTable ? -1 : 0)));
-        emptiedServerTable = true;
+        passOn(whole.framesWith(tableUpdateOwed ? LiteralBlock.of(fields, 0) : LiteralBlock.of(fields)));
+        tableUpdateOwed = false;
+    }
+
+    /** A header block was dropped: if it changed the table, the server's is behind from now on, and is emptied. */
+    private void dropped() {
+        if (decoder.changedTable() && !outOfStep) {
+            outOfStep = true;
+            tableUpdateOwed = true;
+        }
     }
 
     /** Whether the request opening {@code stream} may go on; if not, it is refused (or the connection reset). */
@@ -414,17 +440,19 @@ public final class Http2Gate implements FlowHandler {
         boolean withBody = body.length <= Math.min(clientStreamWindow, HeldBlock.MAX_FRAME_BYTES) && server.roomFor(body.length);
         List<Header> head = List.of(new Header(":status", "403"), new Header("content-type", "text/plain; charset=utf-8"),
                 new Header("content-length", Integer.toString(withBody ? body.length : 0)));
-        ByteArrayOutputStream answer = new ByteArrayOutputStream();
-        FrameHeader.write(answer, FrameHeader.HEADERS, FrameHeader.FLAG_END_HEADERS | (withBody ? 0 : FrameHeader.FLAG_END_STREAM),
-                stream, LiteralBlock.of(head, -1));
         if (withBody) {
-            FrameHeader.write(answer, FrameHeader.DATA, FrameHeader.FLAG_END_STREAM, stream, body);
             server.gateSent(body.length);
         }
-        if (!requestEnded) { // the rest of the request is not wanted (RFC 9113 section 8.1)
-            FrameHeader.write(answer, FrameHeader.RST_STREAM, 0, stream, ByteBuffer.allocate(4).putInt(NO_ERROR).array());
-        }
-        server.add(answer);
+        server.add(answer -> { // written where it goes among the server's frames, which decides its table size updates
+            FrameHeader.write(answer, FrameHeader.HEADERS, FrameHeader.FLAG_END_HEADERS | (withBody ? 0 : FrameHeader.FLAG_END_STREAM),
+                    stream, LiteralBlock.of(head, tableLimit.updatesDue()));
+            if (withBody) {
+                FrameHeader.write(answer, FrameHeader.DATA, FrameHeader.FLAG_END_STREAM, stream, body);
+            }
+            if (!requestEnded) { // the rest of the request is not wanted (RFC 9113 section 8.1)
+                FrameHeader.write(answer, FrameHeader.RST_STREAM, 0, stream, ByteBuffer.allocate(4).putInt(NO_ERROR).array());
+            }
+        });
     }
 
     /** The request's {@code :authority}, else its Host field, without user information; empty when neither. */

@@ -9,7 +9,7 @@ import java.util.List;
  * A header block that neither reads nor writes the receiver's dynamic table (RFC 7541): every field a
  * literal, never indexed (the form an intermediary must keep for fields so sent, and harmless for the
  * rest), names and values as they are, without Huffman coding. So it decodes the same whatever that table
- * holds, and leaves it as it was, except for an optional table size update in front.
+ * holds, and leaves it as it was, except for the dynamic table size updates it may open with.
  */
 final class LiteralBlock {
     private static final int NEVER_INDEXED = 0x10;
@@ -17,10 +17,10 @@ final class LiteralBlock {
 
     private LiteralBlock() {}
 
-    /** {@code fields} as literals, after a table size update to {@code tableSize} unless that is negative. */
-    static byte[] of(List<Header> fields, int tableSize) {
+    /** {@code fields} as literals, after a table size update to each of {@code tableSizes}. */
+    static byte[] of(List<Header> fields, long... tableSizes) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(64 * fields.size() + 8);
-        if (tableSize >= 0) {
+        for (long tableSize : tableSizes) {
             integer(out, SIZE_UPDATE, 5, tableSize);
         }
         for (Header field : fields) {
@@ -38,18 +38,18 @@ final class LiteralBlock {
     }
 
     /** RFC 7541 section 5.1: {@code value} in a {@code prefixBits}-bit prefix after the {@code flags} bits. */
-    private static void integer(ByteArrayOutputStream out, int flags, int prefixBits, int value) {
+    private static void integer(ByteArrayOutputStream out, int flags, int prefixBits, long value) {
         int max = (1 << prefixBits) - 1;
         if (value < max) {
-            out.write(flags | value);
+            out.write(flags | (int) value);
             return;
         }
         out.write(flags | max);
-        int rest = value - max;
+        long rest = value - max;
         while (rest >= 0x80) {
-            out.write((rest & 0x7f) | 0x80);
+            out.write((int) (rest & 0x7f) | 0x80);
             rest >>>= 7;
         }
-        out.write(rest);
+        out.write((int) rest);
     }
 }

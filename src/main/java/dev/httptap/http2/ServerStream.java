@@ -2,6 +2,8 @@ package dev.httptap.http2;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -10,7 +12,9 @@ import java.util.function.Consumer;
  * client between the server's frames, after its SETTINGS (which must come first) and never inside a frame
  * or a header block (whose frames must follow each other). It also keeps the client's connection window,
  * which the server's DATA and the gate's both use: the gate's DATA is repaid out of the client's next
- * WINDOW_UPDATEs before they go on, so the server never counts on room the gate took.
+ * WINDOW_UPDATEs before they go on, so the server never counts on room the gate took. And it tells the
+ * {@link ClientTableLimit} where the client reads the server's SETTINGS ACKs and header blocks, which decide
+ * how a block of the gate's must open where it goes.
  */
 final class ServerStream {
     /** Every connection window starts so (RFC 9113 section 6.9.2). */
@@ -18,8 +22,10 @@ final class ServerStream {
 
     private final Consumer<ByteBuffer> onward;
     private final Consumer<ByteBuffer> toClient;
+    private final ClientTableLimit tableLimit;
     private final ByteBuffer header = ByteBuffer.allocate(FrameHeader.SIZE);
-    private final ByteArrayOutputStream waiting = new ByteArrayOutputStream();
+    /** The gate's frames, each written when it goes, as what it says may depend on what the client read before. */
+    private final List<Consumer<ByteArrayOutputStream>> waiting = new ArrayList<>();
     private int payloadLeft;
     private boolean sawFirstFrame;
     private boolean inHeaderBlock;
@@ -31,10 +37,12 @@ final class ServerStream {
     /**
      * @param onward where the server's bytes go (unchanged, in order)
      * @param toClient where the gate's frames go, between them
+     * @param tableLimit told of the server's SETTINGS ACKs and header blocks as the client reads them
      */
-    ServerStream(Consumer<ByteBuffer> onward, Consumer<ByteBuffer> toClient) {
+    ServerStream(Consumer<ByteBuffer> onward, Consumer<ByteBuffer> toClient, ClientTableLimit tableLimit) {
         this.onward = onward;
         this.toClient = toClient;
+        this.tableLimit = tableLimit;
     }
 
     /** Follows server bytes that went to the client before the gate started. */
@@ -50,7 +58,7 @@ final class ServerStream {
         ByteBuffer view = bytes.duplicate();
         int start = view.position();
         while (view.hasRemaining()) {
-            if (isBetweenFrames() && waiting.size() > 0) {
+            if (isBetweenFrames() && !waiting.isEmpty()) {
                 passFrom(view, start);
                 start = view.position();
                 sendWaiting();
@@ -64,8 +72,13 @@ final class ServerStream {
     }
 
     /** Frames of the gate's for the client: sent now when the server is between frames, else at the next place. */
-    void add(ByteArrayOutputStream frames) {
-        waiting.writeBytes(frames.toByteArray());
+    void add(byte[] frames) {
+        add(out -> out.writeBytes(frames));
+    }
+
+    /** Frames of the gate's for the client, written by {@code frames} when they go (now, or at the next place). */
+    void add(Consumer<ByteArrayOutputStream> frames) {
+        waiting.add(frames);
         if (isBetweenFrames()) {
             sendWaiting();
         }
@@ -104,11 +117,13 @@ final class ServerStream {
     }
 
     private void sendWaiting() {
-        if (waiting.size() == 0) {
+        if (waiting.isEmpty()) {
             return;
         }
-        toClient.accept(ByteBuffer.wrap(waiting.toByteArray()));
-        waiting.reset();
+        ByteArrayOutputStream frames = new ByteArrayOutputStream();
+        waiting.forEach(writer -> writer.accept(frames));
+        waiting.clear();
+        toClient.accept(ByteBuffer.wrap(frames.toByteArray()));
     }
 
     /** Reads a frame header, or skips payload. */
@@ -131,7 +146,15 @@ final class ServerStream {
         payloadLeft = frame.length();
         switch (frame.type()) {
             case FrameHeader.DATA -> clientWindow -= frame.length();
-            case FrameHeader.HEADERS, FrameHeader.PUSH_PROMISE -> inHeaderBlock = !frame.has(FrameHeader.FLAG_END_HEADERS);
+            case FrameHeader.HEADERS, FrameHeader.PUSH_PROMISE -> { // a pushed request's block is in the same HPACK context
+                inHeaderBlock = !frame.has(FrameHeader.FLAG_END_HEADERS);
+                tableLimit.blockStarted();
+            }
+            case FrameHeader.SETTINGS -> {
+                if (frame.has(FrameHeader.FLAG_ACK) && frame.streamId() == 0) {
+                    tableLimit.acknowledged();
+                }
+            }
             case FrameHeader.CONTINUATION -> inHeaderBlock &= !frame.has(FrameHeader.FLAG_END_HEADERS);
             default -> { }
         }

@@ -1,6 +1,7 @@
 package dev.httptap.tls;
 
 import dev.httptap.event.RequestHead;
+import dev.httptap.http2.H2cUpgrade;
 import dev.httptap.http2.Http2Gate;
 import dev.httptap.http1.RequestSplitter;
 import dev.httptap.http1.ResponseSplitter;
@@ -75,8 +76,11 @@ final class RequestGate implements FlowHandler, RequestSplitter.Listener {
     private boolean sawRequest;
     /** The pattern of a server's answer that switches protocols, after a request that asked; null else. */
     private Pattern switchingAnswer;
-    /** The last request asked to switch to h2c, whose requests are checked too once the server agrees. */
-    private boolean upgradingToH2c;
+    /**
+     * When the last request asked to switch to h2c, whose requests are checked too once the server agrees:
+     * the client's settings it carried (the server takes them with its 101); null else.
+     */
+    private ByteBuffer h2cSettings;
     /** The client bytes being read, and where the part not yet passed on or held starts. */
     private ByteBuffer reading;
     private int unhandled;
@@ -151,7 +155,8 @@ final class RequestGate implements FlowHandler, RequestSplitter.Listener {
         } else if (head.headers().contains("Upgrade")) {
             switchingAnswer = SWITCHING_STATUS;
         }
-        upgradingToH2c = head.headers().first("Upgrade").filter(protocol -> protocol.trim().equalsIgnoreCase("h2c")).isPresent();
+        h2cSettings = head.headers().first("Upgrade").filter(protocol -> protocol.trim().equalsIgnoreCase("h2c")).isPresent()
+                ? H2cUpgrade.clientSettings(head.headers()) : null;
         responses.expect(head);
         passReadSoFar();
         return true;
@@ -183,7 +188,7 @@ final class RequestGate implements FlowHandler, RequestSplitter.Listener {
             passHeldAndStop();
         } else if (switchingAnswer != null && state == State.CHECKING
                 && switchingAnswer.matcher(StandardCharsets.ISO_8859_1.decode(data.duplicate())).matches()) {
-            if (upgradingToH2c && switchedToH2c(data)) {
+            if (h2cSettings != null && switchedToH2c(data)) {
                 return;
             }
             Log.verbose("%s: the server switched protocols: the rest is not checked as HTTP/1", flow);
@@ -287,7 +292,7 @@ final class RequestGate implements FlowHandler, RequestSplitter.Listener {
         }
         Log.verbose("%s: the server switched to h2c: each later request is checked as HTTP/2", flow);
         onward.onServerData(data.slice(data.position(), headEnd - data.position()));
-        onward = Http2Gate.afterUpgrade(flow, peers, check, inner);
+        onward = Http2Gate.afterUpgrade(flow, peers, check, inner, h2cSettings);
         passHeldAndStop();
         if (headEnd < data.limit()) {
             onward.onServerData(data.slice(headEnd, data.limit() - headEnd));

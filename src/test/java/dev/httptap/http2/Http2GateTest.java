@@ -14,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -48,11 +49,11 @@ class Http2GateTest {
     }
 
     private List<String> serverSaw() throws Http2Exception {
-        return FrameTranscript.ofClient(sides.toServer.toByteArray());
+        return FrameTranscript.ofClient(sides.toServer.toByteArray(), sides.toClient.toByteArray());
     }
 
     private List<String> clientSaw() throws Http2Exception {
-        return FrameTranscript.ofServer(sides.toClient.toByteArray());
+        return FrameTranscript.ofServer(sides.toClient.toByteArray(), sides.toServer.toByteArray());
     }
 
     @Test
@@ -94,7 +95,7 @@ class Http2GateTest {
         server(server.take());
         byte[] before = client.request(1, true, "GET", "https", "allowed.test", "/a").take();
         byte[] denied = client.headers(3, true, LiteralBlock.of(List.of(new Header(":method", "GET"),
-                new Header(":scheme", "https"), new Header(":authority", "denied.test"), new Header(":path", "/")), -1)).take();
+                new Header(":scheme", "https"), new Header(":authority", "denied.test"), new Header(":path", "/")))).take();
         byte[] after = client.request(5, true, "GET", "https", "allowed.test", "/b").take();
         client(before);
         client(denied);
@@ -169,7 +170,7 @@ class Http2GateTest {
         server(server.take());
         client(client.request(1, true, "GET", "https", "allowed.test:8443", "/").headers(3, true, LiteralBlock.of(List.of(
                 new Header(":method", "GET"), new Header(":scheme", "https"), new Header(":path", "/"),
-                new Header("host", "denied.test")), -1)).take());
+                new Header("host", "denied.test")))).take());
 
         assertEquals(List.of("allowed.test:8443", "denied.test:443"), asked);
         assertEquals(List.of("SETTINGS", "HEADERS 3 " + FORBIDDEN_HEAD, "DATA 3 end " + FORBIDDEN), clientSaw());
@@ -180,7 +181,7 @@ class Http2GateTest {
         FlowHandler strict = Http2Gate.before(FLOW, sides.peers, (flow, name, port, source) ->
                 name.isPresent() ? Optional.empty() : Optional.of("no --allow matches"), sides.inner);
         strict.onClientData(ByteBuffer.wrap(client.headers(1, true, LiteralBlock.of(List.of(new Header(":method", "GET"),
-                new Header(":scheme", "https"), new Header(":path", "/")), -1)).take()));
+                new Header(":scheme", "https"), new Header(":path", "/")))).take()));
 
         assertEquals(List.of("reset"), sides.ends);
         assertEquals(List.of("preface", "SETTINGS"), serverSaw());
@@ -204,6 +205,137 @@ class Http2GateTest {
         assertArrayEquals(request, sides.toServer.toByteArray());
         assertEquals("HTTP/1.1 200 OK\r\n\r\n", sides.toClient.toString(StandardCharsets.US_ASCII));
         assertEquals(List.of(), asked);
+    }
+
+    /**
+     * The client lowered its table to 0; the server's SETTINGS ACK makes a table size update due at the start
+     * of the next block the client reads. A 403 placed after the ACK carries it (nghttp2 fails the connection
+     * without), one placed before does not (the old limit still holds), and the server's next block, which
+     * carries its own, decodes.
+     */
+    @Test
+    void aClientThatLoweredItsTableGetsTheUpdateDueIn403sAfterTheServersAck() throws Exception {
+        client(client.settingsHeaderTableSize(0).request(1, true, "GET", "https", "allowed.test", "/a").take());
+        server(server.settingsAck().response(1, false, 200, "x-served", "by-origin").take());
+        client(client.request(3, true, "GET", "https", "denied.test", "/").take());
+        server(server.settingsAck().encoderTableCapacity(0).take());
+        client(client.request(5, true, "GET", "https", "denied.test", "/").request(7, true, "GET", "https", "allowed.test", "/b").take());
+        server(server.response(7, true, 200, "x-served", "by-origin").take());
+
+        assertEquals(List.of("SETTINGS", "SETTINGS ack", "HEADERS 1 [:status: 200, x-served: by-origin]",
+                "HEADERS 3 " + FORBIDDEN_HEAD, "DATA 3 end " + FORBIDDEN, "SETTINGS ack",
+                "HEADERS 5 " + FORBIDDEN_HEAD, "DATA 5 end " + FORBIDDEN, "HEADERS 7 end [:status: 200, x-served: by-origin]"),
+                clientSaw());
+        assertEquals(List.of(), tableSizeUpdatesTo(3), "before the ACK the old limit holds");
+        assertEquals(List.of(0L), tableSizeUpdatesTo(5));
+    }
+
+    /** The server's block after the ACK carried the update: the 403 after it carries none, and leaves the new entry alone. */
+    @Test
+    void afterTheServersOwnUpdateThe403CarriesNone() throws Exception {
+        client(client.settingsHeaderTableSize(100).request(1, false, "POST", "https", "allowed.test", "/a").take());
+        server(server.settingsAck().settingsAck().encoderTableCapacity(100).response(1, false, 200, "x-new", "v").take());
+        client(client.request(3, true, "GET", "https", "denied.test", "/").take());
+        server(server.trailers(1, "x-new", "v").take());
+
+        assertEquals(List.of("SETTINGS", "SETTINGS ack", "SETTINGS ack", "HEADERS 1 [:status: 200, x-new: v]",
+                "HEADERS 3 " + FORBIDDEN_HEAD, "DATA 3 end " + FORBIDDEN, "HEADERS 1 end [x-new: v]"), clientSaw());
+        assertEquals(List.of(), tableSizeUpdatesTo(3));
+    }
+
+    /** Lowered to 0 and raised again before any block: the smallest first, then the last (RFC 7541 section 4.2). */
+    @Test
+    void severalLimitsBeforeABlockAreSignalledSmallestThenLast() throws Exception {
+        client(client.settingsHeaderTableSize(0).settingsHeaderTableSize(4096).take());
+        server(server.settingsAck().settingsAck().settingsAck().take());
+        client(client.request(1, true, "GET", "https", "denied.test", "/").take());
+
+        assertEquals(List.of("SETTINGS", "SETTINGS ack", "SETTINGS ack", "SETTINGS ack", "HEADERS 1 " + FORBIDDEN_HEAD,
+                "DATA 1 end " + FORBIDDEN), clientSaw());
+        assertEquals(List.of(0L, 4096L), tableSizeUpdatesTo(1));
+    }
+
+    @Test
+    void aRaisedLimitNeedsNoUpdate() throws Exception {
+        client(client.settingsHeaderTableSize(65536).take());
+        server(server.settingsAck().settingsAck().take());
+        client(client.request(1, true, "GET", "https", "denied.test", "/").take());
+
+        assertEquals(List.of("SETTINGS", "SETTINGS ack", "SETTINGS ack", "HEADERS 1 " + FORBIDDEN_HEAD,
+                "DATA 1 end " + FORBIDDEN), clientSaw());
+        assertEquals(List.of(), tableSizeUpdatesTo(1));
+    }
+
+    /** The 403 was decided while the server's ACK was cut short: it goes after the ACK, so it carries the update. */
+    @Test
+    void theUpdatesAreDecidedWhereThe403Goes() throws Exception {
+        client(client.settingsHeaderTableSize(0).take());
+        server(server.settingsAck().take());
+        byte[] ack = server.settingsAck().take();
+        server(Arrays.copyOf(ack, 5));
+        client(client.request(1, true, "GET", "https", "denied.test", "/").take());
+        server(Arrays.copyOfRange(ack, 5, ack.length));
+
+        assertEquals(List.of("SETTINGS", "SETTINGS ack", "SETTINGS ack", "HEADERS 1 " + FORBIDDEN_HEAD,
+                "DATA 1 end " + FORBIDDEN), clientSaw());
+        assertEquals(List.of(0L), tableSizeUpdatesTo(1));
+    }
+
+    /**
+     * The server lowered its own table after the gate had emptied it: the client's encoder signals the new
+     * limit, and the block the gate re-encodes in its place must open with an update too.
+     */
+    @Test
+    void reencodedBlocksCarryAnUpdateWhereTheClientsBlockHadOne() throws Exception {
+        server(server.take());
+        client(client.request(1, true, "GET", "https", "denied.test", "/", "x-secret", "s3cret")
+                .request(3, true, "GET", "https", "allowed.test", "/a", "x-secret", "s3cret").take());
+        server(server.settingsHeaderTableSize(8192).settingsHeaderTableSize(100).take());
+        client(client.settingsAck().settingsAck().settingsAck().encoderTableCapacity(100)
+                .request(5, true, "GET", "https", "allowed.test", "/b", "x-secret", "s3cret").take());
+
+        assertEquals(List.of("preface", "SETTINGS",
+                "HEADERS 3 end [:method: GET, :scheme: https, :authority: allowed.test, :path: /a, x-secret: s3cret]",
+                "SETTINGS ack", "SETTINGS ack", "SETTINGS ack",
+                "HEADERS 5 end [:method: GET, :scheme: https, :authority: allowed.test, :path: /b, x-secret: s3cret]"), serverSaw());
+    }
+
+    /**
+     * A pushed stream's PUSH_PROMISE is a block of the server's like its HEADERS: the 403 waits for its end
+     * and, after it, carries no update. The client's frames on the pushed stream pass on; a request head on
+     * a stream the client opened before (or on a pushed one) resets the connection before the server sees it.
+     */
+    @Test
+    void pushedStreamsAreTheServersAndARequestHeadOnAnOpenedStreamResets() throws Exception {
+        client(client.settingsHeaderTableSize(0).request(1, true, "GET", "https", "allowed.test", "/push").take());
+        byte[] promise = server.settingsAck().settingsAck().encoderTableCapacity(0).pushPromise(1, 2, "allowed.test", "/pushed.css").take();
+        promise[FrameHeader.SIZE * 3 + 4] &= ~FrameHeader.FLAG_END_HEADERS; // the block goes on in a CONTINUATION
+        server(promise);
+        client(client.request(3, true, "GET", "https", "denied.test", "/").windowUpdate(2, 100).rstStream(2, 8).take());
+        server(server.frame(FrameHeader.CONTINUATION, FrameHeader.FLAG_END_HEADERS, 1, new byte[0]).take());
+        client(client.request(1, true, "GET", "https", "denied.test", "/again").take());
+
+        assertEquals(List.of("SETTINGS", "SETTINGS ack", "SETTINGS ack", "PUSH_PROMISE 1 promises 2 [:method: GET, :scheme: https, "
+                + ":authority: allowed.test, :path: /pushed.css]", "HEADERS 3 " + FORBIDDEN_HEAD, "DATA 3 end " + FORBIDDEN), clientSaw());
+        assertEquals(List.of(), tableSizeUpdatesTo(3));
+        assertEquals(List.of("preface", "SETTINGS", "SETTINGS",
+                "HEADERS 1 end [:method: GET, :scheme: https, :authority: allowed.test, :path: /push]",
+                "WINDOW_UPDATE 2 100", "RST_STREAM 2 8"), serverSaw());
+        assertEquals(List.of("reset"), sides.ends);
+    }
+
+    /** The table size updates at the start of the gate's header block (one HEADERS frame) on {@code stream} to the client. */
+    private List<Long> tableSizeUpdatesTo(int stream) {
+        ByteBuffer in = ByteBuffer.wrap(sides.toClient.toByteArray());
+        while (in.remaining() >= FrameHeader.SIZE) {
+            FrameHeader frame = FrameHeader.parse(in);
+            int payload = in.position() + FrameHeader.SIZE;
+            in.position(payload + frame.length());
+            if (frame.type() == FrameHeader.HEADERS && frame.streamId() == stream) {
+                return TableSizeRules.updatesAtStart(ByteBuffer.wrap(in.array(), payload, frame.length()));
+            }
+        }
+        throw new AssertionError("no HEADERS on stream " + stream);
     }
 
     @Test
