@@ -92,6 +92,21 @@ class Http2PolicyIT {
                 () -> assertEquals(3, run.exitCode(), "--fail-on-blocked"));
     }
 
+    /**
+     * node's client lowers its HPACK table to 0 and waits for the server's ACK: its decoder (nghttp2) then
+     * fails the connection unless the next header block it reads, the 403 here, opens with a table size
+     * update; the server's response after it carries its own.
+     */
+    @Test
+    void aClientThatLoweredItsHeaderTableReadsThe403AndTheNextResponse() {
+        String origin = "https://" + HOST + ":" + servers.tls().port();
+        ProcessRun run = Httptap.command("node", NodeHttp2Server.script(dir, "h2-client.js").toString(), origin, "fronted",
+                "fronted.test:" + servers.tls().port(), "0").flags("--ca-file", servers.caFile().toString(), "--allow", HOST).run();
+
+        assertRefusedThenSeen(run, origin, servers.tls().port());
+        assertEquals(0, run.exitCode(), run::describe);
+    }
+
     /** curl sends its Host header as :authority in HTTP/2; --next reuses the connection. */
     @Test
     void curlsHostHeaderOverH2IsCheckedAndTheConnectionStaysUsable() {

@@ -3,11 +3,12 @@
 //   grpc         /grpc, printing its grpc-status trailer
 //   push         /push, printing the body and then the pushed stream's path and body
 //   show PATH    PATH, printing the status and then the body
-//   fronted AUTHORITY  /steal with :authority AUTHORITY, then /seen on the same connection, printing the
-//                status and the body of each
+//   fronted AUTHORITY [TABLE_SIZE]  /steal with :authority AUTHORITY, then /seen on the same connection,
+//                printing the status and the body of each; with TABLE_SIZE, the client's SETTINGS_HEADER_TABLE_SIZE,
+//                and the requests wait until the server has acknowledged it
 const http2 = require('http2');
-const [origin, mode, argument] = process.argv.slice(2);
-const session = http2.connect(origin);
+const [origin, mode, argument, tableSize] = process.argv.slice(2);
+const session = http2.connect(origin, tableSize ? {settings: {headerTableSize: Number(tableSize)}} : {});
 session.on('error', error => { console.error(error.message); process.exit(1); });
 
 function get(path, onTrailers, onResponse, authority) {
@@ -39,6 +40,7 @@ async function run() {
     console.log((await get('/push')).trim());
     console.log(await pushed);
   } else if (mode === 'fronted') {
+    if (tableSize) await new Promise(resolve => session.once('localSettings', resolve));
     const status = headers => process.stdout.write(headers[':status'] + ' ');
     process.stdout.write(await get('/steal', undefined, status, argument));
     process.stdout.write(await get('/seen', undefined, status));
