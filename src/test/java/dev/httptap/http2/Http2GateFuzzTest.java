@@ -1,6 +1,7 @@
 package dev.httptap.http2;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
@@ -10,14 +11,18 @@ import dev.httptap.relay.ServerNameCheck;
 import dev.httptap.stack.FlowId;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * The egress policy's HTTP/2 gate on client frames built from fuzzed fields (requests for allowed and
  * denied servers, in one frame or in CONTINUATION pieces, DATA, any other frame) or on arbitrary bytes:
  * it never throws, and what each side is sent, and whether the connection is reset, do not depend on how
- * the client's bytes are split.
+ * the client's bytes are split. And on a conversation of both sides in any order (a client lowering its
+ * HPACK table, requests allowed and denied; a server acknowledging, answering, pushing), each side reads
+ * every header block it is sent, under nghttp2's rules for table size updates.
  */
 class Http2GateFuzzTest {
     private static final FlowId FLOW = new FlowId(new InetSocketAddress("10.1.1.100", 40000),
@@ -51,6 +56,66 @@ class Http2GateFuzzTest {
             }
         }
         return frames.take();
+    }
+
+    @FuzzTest
+    void bothSidesReadEveryHeaderBlock(FuzzedDataProvider data) throws Http2Exception {
+        GateEnds sides = new GateEnds();
+        FlowHandler gate = Http2Gate.before(FLOW, sides.peers, CHECK, sides.inner);
+        Http2Frames client = new Http2Frames().preface().settings();
+        Http2Frames server = new Http2Frames().settings();
+        ArrayDeque<Integer> unacknowledged = new ArrayDeque<>(List.of(-1)); // the table size each SETTINGS asks for
+        ArrayDeque<Integer> unanswered = new ArrayDeque<>();
+        int tableSize = 4096;
+        int nextStream = 1;
+        gate.onClientData(ByteBuffer.wrap(client.take()).asReadOnlyBuffer());
+        gate.onServerData(ByteBuffer.wrap(server.take()).asReadOnlyBuffer());
+        for (int step = data.consumeInt(1, 24); step > 0 && data.remainingBytes() > 0; step--) {
+            switch (data.consumeInt(0, 5)) {
+                case 0 -> { // only ever lower: a Jetty encoder then signals as RFC 7541 section 4.2 asks
+                    tableSize = data.consumeInt(0, tableSize);
+                    unacknowledged.add(tableSize);
+                    client.settingsHeaderTableSize(tableSize);
+                }
+                case 1, 2 -> {
+                    boolean denied = data.consumeBoolean();
+                    client.request(nextStream, true, "GET", "https", denied ? "denied.test" : "allowed.test", "/" + nextStream,
+                            "x-same", "v", "x-n", Integer.toString(nextStream));
+                    if (!denied) {
+                        unanswered.add(nextStream);
+                    }
+                    nextStream += 2;
+                }
+                case 3 -> {
+                    Integer asked = unacknowledged.poll();
+                    if (asked != null) {
+                        server.settingsAck();
+                        if (asked >= 0) {
+                            server.encoderTableCapacity(asked);
+                        }
+                    }
+                }
+                case 4 -> {
+                    Integer stream = unanswered.poll();
+                    if (stream != null) {
+                        server.response(stream, true, 200, "x-same", "v", "x-n", Integer.toString(stream));
+                    }
+                }
+                default -> {
+                    if (!unanswered.isEmpty()) {
+                        server.pushPromise(unanswered.peek(), 2 * nextStream, "allowed.test", "/pushed" + nextStream);
+                    }
+                }
+            }
+            gate.onClientData(ByteBuffer.wrap(client.take()).asReadOnlyBuffer());
+            gate.onServerData(ByteBuffer.wrap(server.take()).asReadOnlyBuffer());
+        }
+        byte[] toServer = sides.toServer.toByteArray();
+        byte[] toClient = sides.toClient.toByteArray();
+        String seen = String.join("\n", FrameTranscript.ofServer(toClient, toServer)) + "\n"
+                + String.join("\n", FrameTranscript.ofClient(toServer, toClient));
+        assertFalse(seen.contains("COMPRESSION_ERROR") || seen.contains("malformed"), seen);
+        assertEquals(List.of(), sides.ends);
     }
 
     /** What the server and the client were sent, in hex, and whether the connection was reset. */
