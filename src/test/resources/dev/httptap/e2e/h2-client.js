@@ -41,9 +41,13 @@ async function run() {
     console.log(await pushed);
   } else if (mode === 'fronted') {
     if (tableSize) await new Promise(resolve => session.once('localSettings', resolve));
-    const status = headers => process.stdout.write(headers[':status'] + ' ');
-    process.stdout.write(await get('/steal', undefined, status, argument));
-    process.stdout.write(await get('/seen', undefined, status));
+    // Status and body in one write: httptap's own lines share this stdout and must not land mid-line.
+    const statuses = [];
+    const status = headers => statuses.push(headers[':status']);
+    const stolen = await get('/steal', undefined, status, argument);
+    process.stdout.write(statuses[0] + ' ' + stolen);
+    const seen = await get('/seen', undefined, status);
+    process.stdout.write(statuses[1] + ' ' + seen);
   } else if (mode === 'show') {
     process.stdout.write(await get(argument, undefined, headers => console.log(headers[':status'])));
   }
