@@ -20,8 +20,6 @@ final class HeadReader {
     private static final int MAX_LEADING_EMPTY_LINES = 8;
     /** Enough of a start line to tell a request from other bytes. */
     private static final int START_LINE_EXCERPT_BYTES = 256;
-    /** Bytes copied at a time while looking for a line's end: most header lines fit in one block. */
-    private static final int COPY_BLOCK_BYTES = 128;
 
     private final HeadOverflow overflow = new HeadOverflow();
     private byte[] bytes = new byte[1024];
@@ -60,10 +58,9 @@ final class HeadReader {
     }
 
     /**
-     * Copies the bytes before the next LF, a block at a time, and looks for the LF in the copy (reading a
-     * buffer byte by byte cost more than the rest of the head's parsing); true if {@code data} is left at
-     * that LF, false if it was used up first or the head outgrew its bound. Blocks are short so that the
-     * bytes after the head (a body) are not copied for every line.
+     * Copies the bytes before the next LF in one go (heads are read a buffer at a time, not a byte at a
+     * time); true if {@code data} is left at that LF, false if it was used up first or the head outgrew
+     * its bound.
      */
     private boolean appendUpToLineEnd(ByteBuffer data) throws Http1Exception {
         int start = data.position();
@@ -71,22 +68,14 @@ final class HeadReader {
         int scanEnd = Math.min(limit, start + MAX_HEAD_BYTES - 1 - length); // one byte kept for the LF
         boolean startLine = lineStart == 0;
         int end = start;
-        while (end < scanEnd) {
-            int block = Math.min(COPY_BLOCK_BYTES, scanEnd - end);
-            int at = length + end - start;
-            ensureCapacity(at + block);
-            data.get(end, bytes, at, block);
-            int lineEnd = indexOfLf(at, at + block);
+        while (end < scanEnd && data.get(end) != '\n') {
             if (startLine) {
-                checkStartLineBytes(at, lineEnd < 0 ? at + block : lineEnd);
+                checkStartLineByte(data.get(end));
             }
-            if (lineEnd >= 0) {
-                end += lineEnd - at;
-                break;
-            }
-            end += block;
+            end++;
         }
-        data.position(end);
+        ensureCapacity(length + end - start);
+        data.get(bytes, length, end - start);
         length += end - start;
         if (end == limit) {
             return false;
@@ -96,15 +85,6 @@ final class HeadReader {
             return false;
         }
         return true;
-    }
-
-    private int indexOfLf(int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (bytes[i] == '\n') {
-                return i;
-            }
-        }
-        return -1;
     }
 
     /** Skips bytes up to the next LF, which it consumes; true if it got there. */
@@ -139,12 +119,6 @@ final class HeadReader {
      * CR, tab, VT, FF (whitespace servers split request lines on), visible ASCII and any byte above 0x7f
      * (obs-text); other control bytes mean this is not HTTP/1.
      */
-    private void checkStartLineBytes(int from, int to) throws Http1Exception {
-        for (int i = from; i < to; i++) {
-            checkStartLineByte(bytes[i]);
-        }
-    }
-
     private static void checkStartLineByte(byte b) throws Http1Exception {
         if (!(b == '\r' || b == '\t' || b == 0x0b || b == '\f' || (b >= 0x20 && b != 0x7f) || b < 0)) {
             throw new Http1Exception("control byte 0x" + Integer.toHexString(b & 0xff) + " in a start line");
