@@ -35,7 +35,7 @@ public final class ExchangeFilter {
 
     /** Whether the finished (or abandoned) exchange is wanted. */
     public boolean matches(Exchange exchange) {
-        return terms.stream().allMatch(term -> term.matches(exchange, false));
+        return allMatch(exchange, false);
     }
 
     /** Whether the filter looks at responses (a status term), so that a request alone cannot settle it. */
@@ -45,7 +45,17 @@ public final class ExchangeFilter {
 
     /** Whether it may still be wanted, judging by what is known so far (the status may not be). */
     public boolean mayMatch(Exchange exchange) {
-        return terms.stream().allMatch(term -> term.matches(exchange, true));
+        return allMatch(exchange, true);
+    }
+
+    /** A plain loop: it runs several times per exchange, where a stream's allocations showed in profiles. */
+    private boolean allMatch(Exchange exchange, boolean unknownStatusMatches) {
+        for (Term term : terms) {
+            if (!term.matches(exchange, unknownStatusMatches)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private enum Key { HOST, METHOD, STATUS }

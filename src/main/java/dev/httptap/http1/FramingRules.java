@@ -28,16 +28,15 @@ final class FramingRules {
 
     static BodyFraming request(RequestHead request) {
         Headers headers = request.headers();
-        if (headers.contains("Transfer-Encoding")) {
-            if (!isChunkedLast(headers)) {
+        List<String> transferEncodings = headers.all("Transfer-Encoding");
+        if (!transferEncodings.isEmpty()) {
+            if (!isChunkedLast(transferEncodings)) {
                 return BodyFraming.unknown(unknownEnd("Transfer-Encoding", headers));
             }
             return BodyFraming.CHUNKED;
         }
-        if (headers.contains("Content-Length")) {
-            return contentLength(headers);
-        }
-        return BodyFraming.NONE;
+        List<String> contentLengths = headers.all("Content-Length");
+        return contentLengths.isEmpty() ? BodyFraming.NONE : contentLength(contentLengths, headers);
     }
 
     static BodyFraming response(RequestHead request, ResponseHead response) {
@@ -49,13 +48,12 @@ final class FramingRules {
             return BodyFraming.NONE;
         }
         Headers headers = response.headers();
-        if (headers.contains("Transfer-Encoding")) {
-            return isChunkedLast(headers) ? BodyFraming.CHUNKED : BodyFraming.UNTIL_CLOSE;
+        List<String> transferEncodings = headers.all("Transfer-Encoding");
+        if (!transferEncodings.isEmpty()) {
+            return isChunkedLast(transferEncodings) ? BodyFraming.CHUNKED : BodyFraming.UNTIL_CLOSE;
         }
-        if (headers.contains("Content-Length")) {
-            return contentLength(headers);
-        }
-        return BodyFraming.UNTIL_CLOSE;
+        List<String> contentLengths = headers.all("Content-Length");
+        return contentLengths.isEmpty() ? BodyFraming.UNTIL_CLOSE : contentLength(contentLengths, headers);
     }
 
     /** After a 101, or a 2xx to CONNECT, the connection carries something other than HTTP/1. */
@@ -67,23 +65,29 @@ final class FramingRules {
         return request.method().equals("CONNECT") && response.status() >= 200 && response.status() < 300;
     }
 
-    private static boolean isChunkedLast(Headers headers) {
-        List<String> values = headers.all("Transfer-Encoding");
+    private static boolean isChunkedLast(List<String> values) {
         String last = values.get(values.size() - 1);
         int comma = last.lastIndexOf(',');
         return last.substring(comma + 1).trim().toLowerCase(Locale.ROOT).equals("chunked");
     }
 
-    /** Repeated values ("5, 5" or two fields) count as one when they agree (RFC 9110 section 8.6). */
-    private static BodyFraming contentLength(Headers headers) {
+    /**
+     * Repeated values ("5, 5" or two fields) count as one when they agree (RFC 9110 section 8.6). Items are
+     * read in place, without splitting the value: every response with a length comes through here.
+     */
+    private static BodyFraming contentLength(List<String> values, Headers headers) {
         long length = -1;
-        for (String value : headers.all("Content-Length")) {
-            for (String item : value.split(",", -1)) {
-                long parsed = parseLength(item.trim());
+        for (String value : values) {
+            int itemStart = 0;
+            while (itemStart <= value.length()) {
+                int comma = value.indexOf(',', itemStart);
+                int itemEnd = comma < 0 ? value.length() : comma;
+                long parsed = parseLength(value, itemStart, itemEnd);
                 if (parsed < 0 || (length >= 0 && parsed != length)) {
                     return BodyFraming.unknown(unknownEnd("Content-Length", headers));
                 }
                 length = parsed;
+                itemStart = itemEnd + 1;
             }
         }
         return BodyFraming.fixed(length);
@@ -94,14 +98,22 @@ final class FramingRules {
                 + "), the rest of this direction is counted as its body";
     }
 
-    /** The length, or -1 when {@code digits} is no length. */
-    private static long parseLength(String digits) {
-        if (digits.isEmpty() || digits.length() > MAX_LENGTH_DIGITS) {
+    /** The length written in {@code text[start, end)} (around which String.trim's whitespace is ignored), or -1. */
+    private static long parseLength(String text, int start, int end) {
+        int from = start;
+        int to = end;
+        while (from < to && text.charAt(from) <= ' ') {
+            from++;
+        }
+        while (to > from && text.charAt(to - 1) <= ' ') {
+            to--;
+        }
+        if (from == to || to - from > MAX_LENGTH_DIGITS) {
             return -1;
         }
         long value = 0;
-        for (int i = 0; i < digits.length(); i++) {
-            char c = digits.charAt(i);
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
             if (c < '0' || c > '9') {
                 return -1;
             }

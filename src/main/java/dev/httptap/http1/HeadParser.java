@@ -35,23 +35,42 @@ final class HeadParser {
 
     /** {@code notes}: what the reader already left out of {@code bytes}. */
     static RawHead parse(byte[] bytes, int length, List<String> notes) throws Http1Exception {
-        List<String> lines = splitLines(bytes, length);
         HeadParser parser = new HeadParser(notes);
-        for (int i = 1; i < lines.size(); i++) {
-            parser.line(lines.get(i));
+        String startLine = null;
+        int start = 0;
+        for (int i = 0; i <= length; i++) {
+            if (i == length || bytes[i] == '\n') {
+                int end = i;
+                while (end > start && bytes[end - 1] == '\r') {
+                    end--;
+                }
+                if (end > start && startLine == null) {
+                    startLine = latin1(bytes, start, end);
+                } else if (end > start) {
+                    parser.line(bytes, start, end);
+                }
+                start = i + 1;
+            }
         }
-        return new RawHead(lines.get(0), Headers.of(parser.fields), parser.notes());
+        if (startLine == null) { // the reader never ends a head before a start line
+            throw new Http1Exception("a head without a start line");
+        }
+        return new RawHead(startLine, Headers.of(parser.fields), parser.notes());
     }
 
-    private void line(String line) throws Http1Exception {
-        boolean folded = line.charAt(0) == ' ' || line.charAt(0) == '\t';
-        int colon = line.indexOf(':');
+    /**
+     * One field line, {@code bytes[start, end)} without its CR LF, read straight from the bytes: a String is
+     * made for the name and the value only, not for the line (heads are parsed once per message).
+     */
+    private void line(byte[] bytes, int start, int end) throws Http1Exception {
+        boolean folded = isSpace(bytes[start]);
+        int colon = indexOf(bytes, start, end, (byte) ':');
         if (folded && !fields.isEmpty()) {
-            unfold(line);
-        } else if (folded || colon <= 0) {
-            skip(line); // RFC 9112 section 2.2 lets a recipient ignore a folded first line
+            unfold(bytes, start, end);
+        } else if (folded || colon <= start) {
+            skip(latin1(bytes, start, end)); // RFC 9112 section 2.2 lets a recipient ignore a folded first line
         } else {
-            add(new Header(line.substring(0, colon), trim(line.substring(colon + 1))));
+            add(new Header(latin1(bytes, start, colon), trimmed(bytes, colon + 1, end)));
         }
     }
 
@@ -86,41 +105,43 @@ final class HeadParser {
         return List.copyOf(notes);
     }
 
-    /** Lines without their CR LF; the head ends just before its blank line, so none is empty but by folding. */
-    private static List<String> splitLines(byte[] bytes, int length) {
-        List<String> lines = new ArrayList<>();
-        int start = 0;
-        for (int i = 0; i <= length; i++) {
-            if (i == length || bytes[i] == '\n') {
-                int end = i;
-                while (end > start && bytes[end - 1] == '\r') {
-                    end--;
-                }
-                if (end > start) {
-                    lines.add(new String(bytes, start, end - start, StandardCharsets.ISO_8859_1));
-                }
-                start = i + 1;
-            }
-        }
-        return lines;
-    }
-
     /** A continuation of the last field kept; one of an omitted field is omitted with it. */
-    private void unfold(String continuation) {
+    private void unfold(byte[] bytes, int start, int end) {
         if (omittedFields > 0) {
             return;
         }
         Header last = fields.remove(fields.size() - 1);
-        String more = trim(continuation);
+        String more = trimmed(bytes, start, end);
         fields.add(new Header(last.name(), more.isEmpty() ? last.value() : last.value() + " " + more));
     }
 
-    /** Strips optional whitespace (SP and HTAB) from both ends. */
-    private static String trim(String value) {
-        return Tokens.strip(value, HeadParser::isSpace);
+    /** {@code bytes[start, end)} without optional whitespace (SP and HTAB) at either end. */
+    private static String trimmed(byte[] bytes, int start, int end) {
+        int from = start;
+        int to = end;
+        while (from < to && isSpace(bytes[from])) {
+            from++;
+        }
+        while (to > from && isSpace(bytes[to - 1])) {
+            to--;
+        }
+        return latin1(bytes, from, to);
     }
 
-    private static boolean isSpace(int c) {
-        return c == ' ' || c == '\t';
+    private static int indexOf(byte[] bytes, int start, int end, byte wanted) {
+        for (int i = start; i < end; i++) {
+            if (bytes[i] == wanted) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static String latin1(byte[] bytes, int start, int end) {
+        return new String(bytes, start, end - start, StandardCharsets.ISO_8859_1);
+    }
+
+    private static boolean isSpace(byte b) {
+        return b == ' ' || b == '\t';
     }
 }

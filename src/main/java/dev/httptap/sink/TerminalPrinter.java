@@ -141,10 +141,8 @@ public final class TerminalPrinter implements ExchangeListener {
         String request = early != null ? early.text : requestPart(exchange, captured);
         String response = responsePart(exchange, captured);
         synchronized (out) {
-            if (early == null || !early.printedEarly) {
-                out.print(request);
-            }
-            out.print(response);
+            // One print, not two: each goes through the stream's encoder and buffers on its own.
+            out.print(early == null || !early.printedEarly ? request + response : response);
         }
         flush.flushSoon();
     }

@@ -62,6 +62,32 @@ class HeadParserTest {
     }
 
     @Test
+    void oddWhitespaceNonAsciiBytesAndFoldingKeepTheirExactShape() throws Http1Exception {
+        RawHead head = parse("GET /p HTTP/1.1\r\r\n\t: tab-folded before any field\r\nA:\r\n"
+                + "B: \t x \t y\t \r\r\n \t \r\nC:v\u00e9\u00ff\u0080\nD :: \r\n\t more:\t\r\n"
+                + "E\t: z\rq\r\nHost: [fd77:6874:7470::1]:8080\r\n\r\n");
+        assertEquals("GET /p HTTP/1.1", head.startLine());
+        assertEquals(List.of(new Header("A", ""), new Header("B", "x \t y"), new Header("C", "v\u00e9\u00ff\u0080"),
+                new Header("D ", ": more:"), new Header("E\t", "z\rq"), new Header("Host", "[fd77:6874:7470::1]:8080")),
+                head.headers().asList());
+        assertEquals(List.of("head has 1 line(s) that are no header field, first \"\\x09: tab-folded before any field\""),
+                head.notes());
+    }
+
+    @Test
+    void aHugeHeadKeepsItsFirstFieldsAndFoldsOnlyKeptOnes() throws Http1Exception {
+        StringBuilder request = new StringBuilder("GET / HTTP/1.1\r\n");
+        for (int i = 0; i < HeadParser.MAX_HEADER_COUNT + 3; i++) {
+            request.append("X-").append(i).append(":").append("v".repeat(100)).append("\r\n");
+        }
+        RawHead head = parse(request.append(" folded after an omitted field\r\nTransfer-Encoding: chunked\r\n"
+                + " folded onto a framing field\r\n\r\n").toString());
+        assertEquals(HeadParser.MAX_HEADER_COUNT + 1, head.headers().size());
+        assertEquals(new Header("Transfer-Encoding", "chunked"), head.headers().get(HeadParser.MAX_HEADER_COUNT));
+        assertEquals(List.of("3 header fields after the first 256 are not shown"), head.notes());
+    }
+
+    @Test
     void fieldsBeyondTheCountAreNotShownButFramingFieldsAreKept() throws Http1Exception {
         StringBuilder request = new StringBuilder("POST / HTTP/1.1\r\n");
         for (int i = 0; i < HeadParser.MAX_HEADER_COUNT + 44; i++) {
