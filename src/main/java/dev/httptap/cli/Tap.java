@@ -57,6 +57,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import sun.misc.Signal;
@@ -132,7 +133,7 @@ final class Tap {
      */
     private int runEarly(LeadEnvironment.EarlyStart early, Path privateDir) throws TapException {
         Log.verbose("the command started before the JVM (pid %d)", early.pid());
-        CompletableFuture<Void> relayStarted = new CompletableFuture<>();
+        CompletableFuture<LongSupplier> relayStarted = new CompletableFuture<>();
         try (TlsStartup tls = TlsStartup.begin(settings.caFile(), settings.insecure(), () -> CaStore.load(early.caDir()),
                 relayStarted, relayStarted).authorityOnlyReads()) {
             return serve(() -> Sandbox.adopt(early.pid(), LeadEnvironment.CONTROL_FD), privateDir, chooseIpv6(), tls,
@@ -149,7 +150,7 @@ final class Tap {
         Path trustDir = privateDir;
         RunDirectory sharedTrustDir = null;
         try {
-            CompletableFuture<Void> relayStarted = new CompletableFuture<>();
+            CompletableFuture<LongSupplier> relayStarted = new CompletableFuture<>();
             ChildTrust trust;
             Supplier<CertificateAuthority> authority;
             boolean trustReady = slot.isPresent() && slot.get().ready();
@@ -284,11 +285,11 @@ final class Tap {
 
     /**
      * Serves the sandbox's network until the command ends. {@code awaitTrust}: the child's trust files wait
-     * for the CA, and so does the child. {@code relayStarted} completes once the command runs and is served;
-     * {@code afterRelease} runs then.
+     * for the CA, and so does the child. {@code relayStarted} completes once the command runs and is served,
+     * with the time the relay has waited for work; {@code afterRelease} runs then.
      */
     private int serve(SandboxStarter starter, Path privateDir, TunIpv6 ipv6, TlsStartup tls, boolean awaitTrust,
-            CompletableFuture<Void> relayStarted, Runnable afterRelease) throws TapException {
+            CompletableFuture<LongSupplier> relayStarted, Runnable afterRelease) throws TapException {
         RoundFlush printedLines = new RoundFlush(output);
         try (Sandbox sandbox = starter.start();
                 Sinks sinks = Sinks.open(settings.recording(), terminalPrinter(printedLines), output, colour,
@@ -311,7 +312,7 @@ final class Tap {
                 // An adopted command's lead process passes signals on itself.
                 try (SignalForwarding forwarding = sandbox.adopted() ? SignalForwarding.none() : SignalForwarding.install(sandbox)) {
                     sandbox.release();
-                    relayStarted.complete(null);
+                    relayStarted.complete(relay::idleNanos);
                     afterRelease.run();
                     exitCode = sandbox.waitFor();
                 }

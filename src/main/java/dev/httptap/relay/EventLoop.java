@@ -34,8 +34,12 @@ final class EventLoop implements AutoCloseable {
     private final Thread thread;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
-    private final Consumer<SelectionKey> dispatch = EventLoop::dispatch;
+    private final Consumer<SelectionKey> dispatch = this::dispatch;
     private volatile boolean running;
+    /** Time the loop waited for work, its current wait not included; written by the loop thread only. */
+    private volatile long waitedNanos;
+    /** When the loop's current wait began; 0 while it works. */
+    private volatile long waitingSince;
     private Turn turn;
     private final RepeatedFailure turnFailures = new RepeatedFailure("a relay turn failed, carrying on");
 
@@ -97,6 +101,20 @@ final class EventLoop implements AutoCloseable {
         }
     }
 
+    /**
+     * How long the loop has waited for work in all, up to {@code now} (its clock's): a loop that has work but
+     * no CPU to do it does not count as waiting. From any thread.
+     */
+    long idleNanos(long now) {
+        while (true) {
+            long since = waitingSince;
+            long waited = waitedNanos;
+            if (waitingSince == since) { // no wait began or ended between the two reads
+                return since == 0 ? waited : waited + Math.max(0, now - since);
+            }
+        }
+    }
+
     private void loop() {
         try {
             while (running) {
@@ -141,11 +159,27 @@ final class EventLoop implements AutoCloseable {
     private void select(long deadline, long now) throws IOException {
         if (!tasks.isEmpty() || deadline - now <= 0) {
             selector.selectNow(dispatch);
-        } else if (deadline == Long.MAX_VALUE) {
-            selector.select(dispatch);
-        } else {
-            long millis = Math.max(1, (deadline - now + 999_999) / 1_000_000);
-            selector.select(dispatch, millis);
+            return;
+        }
+        waitingSince = clock.nanoTime();
+        try {
+            if (deadline == Long.MAX_VALUE) {
+                selector.select(dispatch);
+            } else {
+                long millis = Math.max(1, (deadline - now + 999_999) / 1_000_000);
+                selector.select(dispatch, millis);
+            }
+        } finally {
+            endWait(); // woken without an event, or the wait failed
+        }
+    }
+
+    /** The wait ends where the first event is dispatched: handling events is work. */
+    private void endWait() {
+        long since = waitingSince;
+        if (since != 0) {
+            waitedNanos += clock.nanoTime() - since; // one writer: no lost updates
+            waitingSince = 0;
         }
     }
 
@@ -160,7 +194,8 @@ final class EventLoop implements AutoCloseable {
         }
     }
 
-    private static void dispatch(SelectionKey key) {
+    private void dispatch(SelectionKey key) {
+        endWait();
         if (!key.isValid()) {
             return; // closed by a handler that ran earlier in this turn
         }

@@ -123,6 +123,16 @@ public final class Relay implements AutoCloseable {
         running.execute(task);
     }
 
+    /**
+     * How long the loop has waited for work so far, in nanoseconds of the relay's clock (0 before
+     * {@link #start()}), from any thread: an idle relay's count keeps pace with the clock, a busy one's (or
+     * one starved of CPU) stands still.
+     */
+    public long idleNanos() {
+        EventLoop running = loop;
+        return running == null ? 0 : running.idleNanos(clock.nanoTime());
+    }
+
     /** Starts the loop (and the reader thread, if there is one); returns once they run. */
     public synchronized void start() throws IOException {
         if (state != State.NEW) {

@@ -9,14 +9,17 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
  * The slow parts of a run's TLS set-up, started on their own threads as the run begins so that they
  * overlap the sandbox's start: the CA's key and certificate (Bouncy Castle loading, key generation) with the
  * child's trust files, and the upstream trust (JSSE loading, parsing the JDK's trust store), each tens of
- * milliseconds of CPU at start-up. Then, with the CA made and the relay running, a {@link TlsRehearsal} plays one
- * connection in memory, so that a child that does not ask at once finds the TLS path warm.
+ * milliseconds of CPU at start-up. Then, with the CA made and the relay running and idle ({@link QuietRelay}),
+ * a {@link TlsRehearsal} plays one connection in memory, so that a child that does not ask at once finds the
+ * TLS path warm.
  */
 public final class TlsStartup implements AutoCloseable {
     /** The CA's work, once allowed to start. */
@@ -45,20 +48,24 @@ public final class TlsStartup implements AutoCloseable {
      * Starts the CA and the upstream trust on threads of their own, once {@code gate} completes: at once
      * when the child's trust files wait for the CA, after the relay has started when they are ready (a kept
      * CA), so that loading TLS does not compete with the start for the two cores. {@code authority} loads or
-     * makes the CA, filling the child's trust files as needed. Once the upstream trust is made (after the CA)
-     * and {@code relayStarted} completes, a {@link TlsRehearsal} warms the TLS path until the child's first TLS
+     * makes the CA, filling the child's trust files as needed. {@code relayStarted} completes once the relay
+     * runs, with how long it has waited for work (its {@code idleNanos}); once the upstream trust is made (after
+     * the CA) and the relay is idle, a {@link TlsRehearsal} warms the TLS path until the child's first TLS
      * connection. Not sooner, and not at a lower priority: what it would be first to initialise (Conscrypt,
      * the leaf key), the trust's thread and the first connection would wait for; niced, that wait had been
      * 100-115 ms.
      */
     public static TlsStartup begin(Optional<Path> caFile, boolean insecure, Supplier<CertificateAuthority> authority,
-            CompletableFuture<?> gate, CompletableFuture<?> relayStarted) {
+            CompletableFuture<?> gate, CompletableFuture<? extends LongSupplier> relayStarted) {
         JsseLimits.apply(); // before anything loads JSSE
         TlsStartup startup = begin(caFile, insecure, gate.thenApply(ignored -> authority));
-        startup.upstreamTrust.thenCombine(relayStarted, (trust, ignored) -> trust).thenAcceptAsync(
-                trust -> {
+        BooleanSupplier childConnected = startup.childConnected::get;
+        startup.upstreamTrust.thenCombine(relayStarted, (trust, idleNanos) -> idleNanos).thenAcceptAsync(
+                idleNanos -> {
                     CertificateAuthority ca = startup.authority.join();
-                    TlsRehearsal.play(ca, ca.certificate(), TlsLibrary.chosen(), () -> !startup.childConnected.get());
+                    if (new QuietRelay(idleNanos).await(childConnected)) {
+                        TlsRehearsal.play(ca, ca.certificate(), TlsLibrary.chosen(), () -> !childConnected.getAsBoolean());
+                    }
                 },
                 work -> daemon("httptap-rehearsal", work).start());
         return startup;
