@@ -287,9 +287,14 @@ public final class Http1Connection implements FlowObserver {
     private final class RequestSide implements MessageReader.Handler {
         @Override
         public BodyFraming onHead(RawHead raw) throws Http1Exception {
-            // A line shaped like a request that cannot be read is worth a line, not silence.
-            sawRequest |= StartLines.looksLikeRequest(raw.startLine());
-            RequestHead head = StartLines.request(raw);
+            RequestHead head;
+            try {
+                head = StartLines.request(raw);
+            } catch (Http1Exception e) {
+                // A line shaped like a request that cannot be read is worth a line, not silence.
+                sawRequest |= StartLines.looksLikeRequest(raw.startLine());
+                throw e;
+            }
             sawRequest = true;
             if (awaitingResponse.size() >= MAX_PIPELINED_REQUESTS) {
                 throw new Http1Exception("more than " + MAX_PIPELINED_REQUESTS + " requests awaiting responses");
