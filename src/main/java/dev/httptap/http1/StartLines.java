@@ -52,16 +52,17 @@ final class StartLines {
         String line = head.startLine();
         int firstSpace = line.indexOf(' ');
         String version = firstSpace < 0 ? line : line.substring(0, firstSpace);
-        String rest = firstSpace < 0 ? "" : line.substring(firstSpace + 1);
-        if (!isHttp1(version) || rest.length() < 3 || !isDigits(rest.substring(0, 3))
-                || (rest.length() > 3 && rest.charAt(3) != ' ')) {
+        int code = firstSpace + 1; // read in place: every response passes here
+        int restLength = firstSpace < 0 ? 0 : line.length() - code;
+        if (!isHttp1(version) || restLength < 3 || !isDigits(line, code, code + 3)
+                || (restLength > 3 && line.charAt(code + 3) != ' ')) {
             throw new Http1Exception("not an HTTP/1 status line: " + Printable.excerpt(line));
         }
-        int status = Integer.parseInt(rest.substring(0, 3));
+        int status = (line.charAt(code) - '0') * 100 + (line.charAt(code + 1) - '0') * 10 + (line.charAt(code + 2) - '0');
         if (status < 100) {
             throw new Http1Exception("status code below 100: " + Printable.excerpt(line));
         }
-        String reason = rest.length() > 3 ? rest.substring(4) : "";
+        String reason = restLength > 3 ? line.substring(code + 4) : "";
         return new ResponseHead(status, reason, version, head.headers());
     }
 
@@ -100,8 +101,9 @@ final class StartLines {
         return version.length() == 8 && version.startsWith("HTTP/1.") && Character.isDigit(version.charAt(7));
     }
 
-    private static boolean isDigits(String text) {
-        for (int i = 0; i < text.length(); i++) {
+    /** Whether {@code text[from, to)} is ASCII digits only. */
+    private static boolean isDigits(String text, int from, int to) {
+        for (int i = from; i < to; i++) {
             char c = text.charAt(i);
             if (c < '0' || c > '9') {
                 return false;

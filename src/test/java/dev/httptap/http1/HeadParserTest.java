@@ -150,5 +150,12 @@ class HeadParserTest {
         assertThrows(Http1Exception.class, () -> StartLines.response(parse("HTTP/1.1 20 OK\r\n\r\n")));
         assertThrows(Http1Exception.class, () -> StartLines.response(parse("HTTP/1.1 2000 OK\r\n\r\n")));
         assertThrows(Http1Exception.class, () -> StartLines.response(parse("ICY 200 OK\r\n\r\n")));
+        ResponseHead emptyReason = StartLines.response(parse("HTTP/1.1 599 \r\n\r\n"));
+        assertEquals(List.of(599, ""), List.of(emptyReason.status(), emptyReason.reason()));
+        Http1Exception low = assertThrows(Http1Exception.class, () -> StartLines.response(parse("HTTP/1.1 099 X\r\n\r\n")));
+        assertTrue(low.getMessage().startsWith("status code below 100"), low.getMessage());
+        for (String bad : List.of("HTTP/1.1 2x0 OK", "HTTP/1.1 20\u0662 OK", "HTTP/1.1 -20 OK", "HTTP/1.1 200OK", "HTTP/1.1")) {
+            assertThrows(Http1Exception.class, () -> StartLines.response(parse(bad + "\r\n\r\n")), bad);
+        }
     }
 }
