@@ -20,6 +20,8 @@ final class QuietRelay {
      * first packets or the servers' answers before the child's traffic gets going.
      */
     static final int QUIET_PROBES = 3;
+    /** After a busy probe, the pause before the next: each look wakes this thread, which costs a busy machine. */
+    static final long BUSY_PAUSE_NANOS = 200_000_000;
 
     /** Sleeps; interruptible, so that a run's end is not held back. */
     interface Sleeper {
@@ -43,8 +45,8 @@ final class QuietRelay {
 
     /**
      * Returns true once the relay waited at least {@link #QUIET_PERCENT} % of each of {@link #QUIET_PROBES}
-     * probes in a row of {@link #PROBE_NANOS}; false as soon as {@code stop} holds (looked at before each
-     * probe) or the thread is interrupted.
+     * probes in a row of {@link #PROBE_NANOS}, with a pause of {@link #BUSY_PAUSE_NANOS} after each busy one;
+     * false as soon as {@code stop} holds (looked at before each probe) or the thread is interrupted.
      */
     boolean await(BooleanSupplier stop) {
         try {
@@ -54,8 +56,10 @@ final class QuietRelay {
                 long idleBefore = idleNanos.getAsLong();
                 sleeper.sleep(PROBE_NANOS);
                 long idle = idleNanos.getAsLong() - idleBefore;
-                quietInARow = idle * 100 >= (clock.getAsLong() - start) * QUIET_PERCENT ? quietInARow + 1 : 0;
-                if (quietInARow == QUIET_PROBES) {
+                if (idle * 100 < (clock.getAsLong() - start) * QUIET_PERCENT) {
+                    quietInARow = 0;
+                    sleeper.sleep(BUSY_PAUSE_NANOS);
+                } else if (++quietInARow == QUIET_PROBES) {
                     return true;
                 }
             }

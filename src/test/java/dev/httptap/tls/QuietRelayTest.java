@@ -27,11 +27,17 @@ class QuietRelayTest {
             this.idlePercent = List.of(idlePercent).iterator();
         }
 
+        int pauses;
+
         QuietRelay quiet() {
             return new QuietRelay(() -> idle, () -> now, nanos -> {
-                probes++;
                 long took = nanos + overslept;
-                idle += took * idlePercent.next() / 100;
+                if (nanos == QuietRelay.BUSY_PAUSE_NANOS) {
+                    pauses++;
+                } else {
+                    probes++;
+                    idle += took * idlePercent.next() / 100;
+                }
                 now += took;
             });
         }
@@ -55,6 +61,7 @@ class QuietRelayTest {
         ScriptedRelay relay = new ScriptedRelay(0, 0L, 30L, QuietRelay.QUIET_PERCENT - 1, 95L, 100L, 90L);
         assertTrue(relay.quiet().await(() -> false));
         assertEquals(6, relay.probes, "one probe per busy interval, then the quiet ones");
+        assertEquals(3, relay.pauses, "a pause after each busy probe");
     }
 
     @Test
