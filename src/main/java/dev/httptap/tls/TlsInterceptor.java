@@ -58,6 +58,8 @@ final class TlsInterceptor implements FlowHandler {
     private final FlowPeers peers;
     private final FlowObserver observer;
     private final InterceptionContext context;
+    /** Looks for an https:// proxy's CONNECT tunnels in HTTP/1 plaintext: TLS in TLS, the inner one intercepted too. */
+    private final TunnelWatch tunnels;
     private final HeldBytes earlyClientBytes = new HeldBytes(MAX_EARLY_BYTES);
     private final HeldBytes earlyServerBytes = new HeldBytes(MAX_EARLY_BYTES);
     private final TlsEndpoint upstream;
@@ -85,7 +87,7 @@ final class TlsInterceptor implements FlowHandler {
     private final long startNanos = System.nanoTime();
 
     private TlsInterceptor(FlowId flow, InetSocketAddress upstreamAddress, ClientHello hello, String server,
-            FlowPeers peers, FlowObserver observer, InterceptionContext context) {
+            FlowPeers peers, FlowObserver observer, InterceptionContext context, TunnelWatch tunnels) {
         this.flow = flow;
         this.upstreamAddress = upstreamAddress;
         this.hello = hello;
@@ -93,6 +95,7 @@ final class TlsInterceptor implements FlowHandler {
         this.peers = peers;
         this.observer = observer;
         this.context = context;
+        this.tunnels = tunnels;
         this.upstream = new TlsEndpoint(serverEngine(), new ServerSide());
     }
 
@@ -102,8 +105,9 @@ final class TlsInterceptor implements FlowHandler {
      * the memory of refusing clients name it.
      */
     static TlsInterceptor start(FlowId flow, InetSocketAddress upstream, ClientHello hello, String server,
-            ByteBuffer clientHello, FlowPeers peers, FlowObserver observer, InterceptionContext context) {
-        TlsInterceptor interceptor = new TlsInterceptor(flow, upstream, hello, server, peers, observer, context);
+            ByteBuffer clientHello, FlowPeers peers, FlowObserver observer, InterceptionContext context,
+            TunnelWatch tunnels) {
+        TlsInterceptor interceptor = new TlsInterceptor(flow, upstream, hello, server, peers, observer, context, tunnels);
         interceptor.earlyClientBytes.add(clientHello);
         // The child's leaf is made beside the server's handshake, which it would otherwise follow.
         context.leaves().prepare(hello.serverName(), flow.server().getAddress());
@@ -251,7 +255,11 @@ final class TlsInterceptor implements FlowHandler {
             clientRefused("it reset the connection after reading httptap's handshake");
         }
         state = State.CLOSED;
-        observer.onClose(reset);
+        if (plaintext != null) {
+            plaintext.onClose(reset); // reaches the observer, and a tunnel's own handler inside
+        } else {
+            observer.onClose(reset);
+        }
     }
 
     /** The server checked out: the child gets a certificate for the same name and the same protocol. */
@@ -340,7 +348,7 @@ final class TlsInterceptor implements FlowHandler {
         PlaintextPeers plaintextPeers = new PlaintextPeers();
         FlowHandler relayed = FlowHandler.observing(observer, plaintextPeers);
         plaintext = H2.equals(protocol) ? Http2Gate.before(flow, plaintextPeers, context.serverNames(), relayed)
-                : RequestGate.before(flow, plaintextPeers, context.serverNames(), relayed);
+                : tunnels.around(flow, plaintextPeers, RequestGate.before(flow, plaintextPeers, context.serverNames(), relayed));
         try {
             downstream = new TlsEndpoint(clientEngine(protocol), new ClientSide(),
                     context.secrets() == null ? null : hello.random());
