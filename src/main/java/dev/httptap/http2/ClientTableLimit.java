@@ -2,6 +2,7 @@ package dev.httptap.http2;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 
 /**
  * The limit the client's SETTINGS_HEADER_TABLE_SIZE puts on the HPACK dynamic table of the header blocks it
@@ -23,8 +24,6 @@ final class ClientTableLimit {
     private static final long INITIAL = 4096;
     /** SETTINGS frames with a table size the server has not acknowledged yet; real clients have one or two. */
     static final int MAX_UNACKNOWLEDGED = 1024;
-    private static final int SETTING_HEADER_TABLE_SIZE = 0x1;
-    private static final int SETTING_BYTES = 6;
 
     /** The client's SETTINGS frames that carry a table size, by number: {number, smallest size, last size}. */
     private final ArrayDeque<long[]> unacknowledged = new ArrayDeque<>();
@@ -91,13 +90,7 @@ final class ClientTableLimit {
 
     /** The smallest and the last SETTINGS_HEADER_TABLE_SIZE in a SETTINGS payload; null when it has none. */
     private static long[] sizesIn(ByteBuffer settings) {
-        long[] sizes = null;
-        for (int at = settings.position(); at + SETTING_BYTES <= settings.limit(); at += SETTING_BYTES) {
-            if ((settings.getShort(at) & 0xffff) == SETTING_HEADER_TABLE_SIZE) {
-                long size = settings.getInt(at + 2) & 0xffff_ffffL;
-                sizes = sizes == null ? new long[] {size, size} : new long[] {Math.min(sizes[0], size), size};
-            }
-        }
-        return sizes;
+        long[] sizes = SettingsPayload.values(settings, SettingsPayload.HEADER_TABLE_SIZE);
+        return sizes.length == 0 ? null : new long[] {Arrays.stream(sizes).min().getAsLong(), sizes[sizes.length - 1]};
     }
 }

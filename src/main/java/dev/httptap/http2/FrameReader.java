@@ -17,8 +17,6 @@ final class FrameReader {
     /** Control frames (SETTINGS, RST_STREAM, GOAWAY) are held whole; GOAWAY's debug data is the only long part. */
     static final int MAX_CONTROL_FRAME_BYTES = 64 * 1024;
 
-    private static final int SETTING_HEADER_TABLE_SIZE = 0x1;
-    private static final int SETTING_SIZE = 6;
 
     /** What the frames say. Buffers are read-only views valid only during the call. */
     interface Handler {
@@ -135,8 +133,8 @@ final class FrameReader {
             }
             case FrameHeader.SETTINGS -> {
                 requireStream(false);
-                if (frame.length() % SETTING_SIZE != 0) {
-                    throw new Http2Exception("a SETTINGS frame of " + frame.length() + " bytes, not a multiple of " + SETTING_SIZE);
+                if (frame.length() % SettingsPayload.ENTRY_BYTES != 0) {
+                    throw new Http2Exception("a SETTINGS frame of " + frame.length() + " bytes, not a multiple of " + SettingsPayload.ENTRY_BYTES);
                 }
                 hold(MAX_CONTROL_FRAME_BYTES);
             }
@@ -275,13 +273,8 @@ final class FrameReader {
 
     /** The last SETTINGS_HEADER_TABLE_SIZE among {@code settings} (a SETTINGS frame's payload), if any. */
     static OptionalLong headerTableSize(ByteBuffer settings) {
-        OptionalLong size = OptionalLong.empty();
-        for (int at = settings.position(); at + SETTING_SIZE <= settings.limit(); at += SETTING_SIZE) {
-            if ((settings.getShort(at) & 0xffff) == SETTING_HEADER_TABLE_SIZE) {
-                size = OptionalLong.of(settings.getInt(at + 2) & 0xffff_ffffL);
-            }
-        }
-        return size;
+        long[] sizes = SettingsPayload.values(settings, SettingsPayload.HEADER_TABLE_SIZE);
+        return sizes.length == 0 ? OptionalLong.empty() : OptionalLong.of(sizes[sizes.length - 1]);
     }
 
     private void startData() throws Http2Exception {

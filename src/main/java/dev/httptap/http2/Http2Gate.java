@@ -60,8 +60,6 @@ public final class Http2Gate implements FlowHandler {
     static final int MAX_REFUSED_STREAMS = 1024;
     /** SETTINGS and WINDOW_UPDATE are held whole to be read; real ones are a few dozen bytes. */
     private static final int MAX_HELD_CONTROL_BYTES = 64 * 1024;
-    private static final int SETTING_INITIAL_WINDOW_SIZE = 0x4;
-    private static final int SETTING_BYTES = 6;
     private static final int NO_ERROR = 0x0;
 
     private enum State { PREFACE, FRAME_HEADER, PAYLOAD, UNCHECKED, STOPPED }
@@ -358,10 +356,9 @@ public final class Http2Gate implements FlowHandler {
 
     private void readSettings(ByteBuffer settings) throws Http2Exception {
         tableLimit.sent(settings);
-        for (int at = 0; at + SETTING_BYTES <= settings.limit(); at += SETTING_BYTES) {
-            if ((settings.getShort(at) & 0xffff) == SETTING_INITIAL_WINDOW_SIZE) {
-                clientStreamWindow = settings.getInt(at + 2) & 0xffff_ffffL;
-            }
+        long[] windows = SettingsPayload.values(settings, SettingsPayload.INITIAL_WINDOW_SIZE);
+        if (windows.length > 0) {
+            clientStreamWindow = windows[windows.length - 1];
         }
     }
 
