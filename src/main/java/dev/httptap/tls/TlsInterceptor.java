@@ -37,6 +37,11 @@ import javax.net.ssl.SSLParameters;
  * intercepted connection ({@link CertificateRequests}): httptap drops its connection to the server and has
  * the relay dial it again, the child's held bytes sent first, and from then on relays the bytes untouched
  * (a PASSTHROUGH line); later connections to that server pass through at their ClientHello.
+ *
+ * <p>TLS in TLS (an {@code https://} proxy's CONNECT, found by {@link TunnelWatch}): the tunnel's interceptor
+ * has this one's {@link PlaintextPeers} for peers and shares only the context; its sends re-enter this one's
+ * endpoints from their callbacks, as a 502 does, which {@link TlsEndpoint} allows. TCP ends go through the
+ * plaintext's handlers like its bytes, so the inside sees each half-close as behind an {@code http://} proxy.
  */
 final class TlsInterceptor implements FlowHandler {
     static final String HTTP_1_1 = "http/1.1";
@@ -58,7 +63,7 @@ final class TlsInterceptor implements FlowHandler {
     private final FlowPeers peers;
     private final FlowObserver observer;
     private final InterceptionContext context;
-    /** Looks for an https:// proxy's CONNECT tunnels in HTTP/1 plaintext: TLS in TLS, the inner one intercepted too. */
+    /** Looks for an https:// proxy's CONNECT tunnels in the HTTP/1 plaintext (see the class comment). */
     private final TunnelWatch tunnels;
     private final HeldBytes earlyClientBytes = new HeldBytes(MAX_EARLY_BYTES);
     private final HeldBytes earlyServerBytes = new HeldBytes(MAX_EARLY_BYTES);
@@ -216,13 +221,13 @@ final class TlsInterceptor implements FlowHandler {
             state = State.CLOSED; // the child gave up waiting: nothing to report on either side
             peers.endClient();
         }
+        if (state == State.RELAYING && serverFailure == null) {
+            plaintext.onClientEnd(); // through the HTTP layers (and a tunnel's inside) to PlaintextPeers.endServer
+            return;
+        }
         if (state == State.RELAYING) {
             observer.onClientEnd();
-            if (serverFailure == null) {
-                closeQuietly(upstream);
-            } else {
-                peers.endClient(); // the child is done with its 502 or never asked: nothing more to say
-            }
+            peers.endClient(); // the child is done with its 502 or never asked: nothing more to say
         }
         peers.endServer();
     }
@@ -238,6 +243,10 @@ final class TlsInterceptor implements FlowHandler {
         }
         if (!upstream.isHandshakeDone()) {
             serverLost("the TLS handshake failed", "the server closed the connection", false);
+            return;
+        }
+        if (state == State.RELAYING) {
+            plaintext.onServerEnd(); // through the HTTP layers (and a tunnel's inside) to PlaintextPeers.endClient
             return;
         }
         observer.onServerEnd();
@@ -348,7 +357,8 @@ final class TlsInterceptor implements FlowHandler {
         PlaintextPeers plaintextPeers = new PlaintextPeers();
         FlowHandler relayed = FlowHandler.observing(observer, plaintextPeers);
         plaintext = H2.equals(protocol) ? Http2Gate.before(flow, plaintextPeers, context.serverNames(), relayed)
-                : tunnels.around(flow, plaintextPeers, RequestGate.before(flow, plaintextPeers, context.serverNames(), relayed));
+                : tunnels.around(flow, plaintextPeers, context,
+                        RequestGate.before(flow, plaintextPeers, context.serverNames(), relayed));
         try {
             downstream = new TlsEndpoint(clientEngine(protocol), new ClientSide(),
                     context.secrets() == null ? null : hello.random());
@@ -590,7 +600,7 @@ final class TlsInterceptor implements FlowHandler {
 
         @Override
         public void reset() {
-            giveUp("the egress policy refused the connection");
+            giveUp("the plaintext's handler reset the connection (the egress policy, or a tunnel's TLS inside)");
         }
     }
 }

@@ -11,13 +11,12 @@ import dev.httptap.stack.FlowId;
  */
 @FunctionalInterface
 interface TunnelWatch {
-    /** Leaves connections as they are: no tunnel is looked for. */
-    TunnelWatch NONE = (flow, peers, connection) -> connection;
-
     /**
      * @param peers the ends of {@code flow}, through which a tunnel's handler sends (for a TLS proxy: encrypted
      *     for the child and the proxy)
+     * @param context the one {@code flow} was decided in: a tunnel's check counts against that connection,
+     *     so a tunnel inside a tunnel is still decided by the policy
      * @param connection the handler of the connection as it is, which sees a tunnel's opening exchange
      */
-    FlowHandler around(FlowId flow, FlowPeers peers, FlowHandler connection);
+    FlowHandler around(FlowId flow, FlowPeers peers, InterceptionContext context, FlowHandler connection);
 }
