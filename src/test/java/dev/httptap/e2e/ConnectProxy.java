@@ -10,12 +10,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 
 /**
  * An HTTP proxy that only tunnels: it answers {@code CONNECT name:port} with 200 and joins the connection to
  * this machine's 127.0.0.1 at that port, whatever the name (so a tunnel to host.httptap.local reaches the
  * test's server), and notes each target it was asked for. Made with credentials, it first refuses a CONNECT
  * without them with a 407 (a body of known length, the connection kept), as proxies that ask for them do.
+ * Made with a TLS context, it is an {@code https://} proxy: the child speaks TLS to it, CONNECT inside.
  */
 final class ConnectProxy implements AutoCloseable {
     private static final int MAX_HEAD_BYTES = 8192;
@@ -25,22 +28,30 @@ final class ConnectProxy implements AutoCloseable {
     private final TcpServerFixture server;
     /** The Proxy-Authorization value a CONNECT must carry; null when any goes. */
     private final String authorization;
+    /** The proxy's TLS, for an https:// proxy; null for a plain one. */
+    private final SSLContext tls;
     private final List<String> targets = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
 
-    private ConnectProxy(String authorization) throws IOException {
+    private ConnectProxy(String authorization, SSLContext tls) throws IOException {
         this.authorization = authorization;
+        this.tls = tls;
         server = TcpServerFixture.start(50, this::serve);
     }
 
     static ConnectProxy start() throws IOException {
-        return new ConnectProxy(null);
+        return new ConnectProxy(null, null);
+    }
+
+    /** An https:// proxy, whose certificate is {@code tls}'s. */
+    static ConnectProxy startTls(SSLContext tls) throws IOException {
+        return new ConnectProxy(null, tls);
     }
 
     /** A proxy that asks for Basic credentials {@code user:password} first. */
     static ConnectProxy withCredentials(String user, String password) throws IOException {
         return new ConnectProxy("Basic " + java.util.Base64.getEncoder()
-                .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+                .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)), null);
     }
 
     int port() {
@@ -61,8 +72,9 @@ final class ConnectProxy implements AutoCloseable {
         return server.failures();
     }
 
-    private void serve(Socket client) throws IOException, InterruptedException {
+    private void serve(Socket accepted) throws IOException, InterruptedException {
         connections.incrementAndGet();
+        Socket client = tls == null ? accepted : overTls(accepted);
         String head = head(client.getInputStream());
         while (authorization != null && !head.isEmpty()
                 && head.lines().noneMatch(line -> line.equalsIgnoreCase("Proxy-Authorization: " + authorization))) {
@@ -89,6 +101,13 @@ final class ConnectProxy implements AutoCloseable {
             pump(upstream, client);
             toServer.join(10_000);
         }
+    }
+
+    private Socket overTls(Socket accepted) throws IOException {
+        SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(accepted, null, accepted.getPort(), true);
+        socket.setUseClientMode(false);
+        socket.startHandshake();
+        return socket;
     }
 
     /** Reads up to the head's empty line, byte by byte, so that nothing after it is consumed. */

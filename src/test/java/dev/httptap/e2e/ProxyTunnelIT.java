@@ -105,8 +105,40 @@ class ProxyTunnelIT {
                 () -> assertTrue(run.stdoutLines().stream().noneMatch(line -> line.startsWith("---> GET")), "no request"));
     }
 
+    @Test
+    void curlThroughAnHttpsProxyShowsTheRequestsInsideItsTunnel() throws IOException {
+        // TLS to the proxy, CONNECT inside it, TLS to the server inside the tunnel: curl trusts httptap's CA for
+        // both with its default bundle (mounted over), and httptap checks both real certificates (--ca-file).
+        try (ConnectProxy tlsProxy = ConnectProxy.startTls(PKI.serverContext())) {
+            String url = "https://" + target + "/hello?via=https-proxy";
+            ProcessRun run = tapped("curl", "-sS", "--proxy", "https://" + Httptap.HOST + ":" + tlsProxy.port(), url);
+            assertClientRun(Route.TAPPED, run, HELLO, connectOverTls(), Exchange.withBody("GET", url, 200, HELLO));
+            assertEquals(List.of(target), tlsProxy.targets(), () -> "one tunnel: " + tlsProxy.failures());
+        }
+    }
+
+    @Test
+    void pythonRequestsWithAnHttpsProxyShowsItsRequests() throws IOException {
+        try (ConnectProxy tlsProxy = ConnectProxy.startTls(PKI.serverContext())) {
+            String url = "https://" + target + "/echo";
+            String script = "import os, sys, requests\n"
+                    + "os.environ['https_proxy'] = 'https://" + Httptap.HOST + ":" + tlsProxy.port() + "'\n"
+                    + "body = requests.post('" + url + "', data=b'through two TLS').text\n"
+                    + "sys.stdout.write(body + '\\n')\n";
+            ProcessRun run = tapped("python3", "-c", script);
+            assertClientRun(Route.TAPPED, run, "through two TLS\n", connectOverTls(),
+                    Exchange.withBody("POST", url, 200, "through two TLS"));
+            assertEquals(List.of(target), tlsProxy.targets(), () -> tlsProxy.failures().toString());
+        }
+    }
+
     private Exchange connect() {
         return new Exchange("CONNECT", "http://" + target, 200, 0);
+    }
+
+    /** An https:// proxy's CONNECT, shown as the intercepted exchange it is. */
+    private Exchange connectOverTls() {
+        return new Exchange("CONNECT", "https://" + target, 200, 0);
     }
 
     private ProcessRun tapped(String... command) {
