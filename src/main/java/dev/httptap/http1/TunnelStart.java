@@ -5,6 +5,7 @@ import dev.httptap.event.ResponseHead;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Follows a child's HTTP/1 conversation with a proxy to where a CONNECT tunnel starts in each direction.
@@ -41,7 +42,7 @@ public final class TunnelStart {
         if (connect != null) {
             throw new IllegalStateException("the CONNECT's answer decides what the next bytes are");
         }
-        read(requests, data);
+        read(requests, data, StartLines::looksLikeRequest);
     }
 
     /**
@@ -49,7 +50,7 @@ public final class TunnelStart {
      * answer: its head when it opened the tunnel, its body when it refused (no CONNECT is pending then).
      */
     public void readResponses(ByteBuffer data) {
-        read(responses, data);
+        read(responses, data, line -> line.startsWith("HTTP/"));
     }
 
     /** The CONNECT read and not answered yet. */
@@ -67,12 +68,18 @@ public final class TunnelStart {
         return lost;
     }
 
-    private void read(MessageReader reader, ByteBuffer data) {
+    /** {@code startLine}: whether a whole start line may begin a head of this direction. */
+    private void read(MessageReader reader, ByteBuffer data, Predicate<String> startLine) {
         if (lost || opened) {
             return;
         }
         try {
             reader.read(data);
+            // Another protocol, line by line, waits for an answer before any head ends: not one to follow.
+            String line = reader.wholeStartLineSoFar();
+            if (line != null && !startLine.test(line)) {
+                lose();
+            }
         } catch (Http1Exception e) {
             lose();
         }

@@ -12,6 +12,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A command behind an HTTP proxy (HTTPS_PROXY, curl -x): its HTTPS requests go through CONNECT tunnels, and
@@ -52,14 +54,16 @@ class ProxyTunnelIT {
         assertEquals(List.of(target), proxy.targets(), () -> "one tunnel, asked of the proxy: " + proxy.failures());
     }
 
-    @Test
-    void aProxyAskingForCredentialsIsAnsweredOnTheSameConnection() throws IOException {
-        // curl --proxy-anyauth asks without credentials first, reads the 407, and asks again with them.
-        try (ConnectProxy asking = ConnectProxy.withCredentials("user", "secret")) {
+    @ParameterizedTest(name = "its 407 in chunks: {0}")
+    @ValueSource(booleans = {false, true})
+    void aProxyAskingForCredentialsIsAnsweredOnTheSameConnection(boolean chunked) throws IOException {
+        // curl --proxy-anyauth asks without credentials first, reads the 407 (its body after a Content-Length,
+        // or in chunks), and asks again with them on the same connection.
+        try (ConnectProxy asking = ConnectProxy.withCredentials("user", "secret", chunked)) {
             String askingUrl = "http://" + Httptap.HOST + ":" + asking.port();
             String url = "https://" + target + "/hello";
             ProcessRun run = tapped("curl", "-sS", "--proxy-anyauth", "-U", "user:secret", "-x", askingUrl, url);
-            Exchange refused = new Exchange("CONNECT", "http://" + target, 407, "credentials, please\n".length());
+            Exchange refused = new Exchange("CONNECT", "http://" + target, 407, ConnectProxy.REFUSAL_BODY.length());
             assertClientRun(Route.TAPPED, run, HELLO, refused, connect(), Exchange.withBody("GET", url, 200, HELLO));
             assertEquals(List.of("refused", target), asking.targets(), () -> asking.failures().toString());
             assertEquals(1, asking.connections(), "the retry came on the same connection");
@@ -130,6 +134,36 @@ class ProxyTunnelIT {
                     Exchange.withBody("POST", url, 200, "through two TLS"));
             assertEquals(List.of(target), tlsProxy.targets(), () -> tlsProxy.failures().toString());
         }
+    }
+
+    @Test
+    void aConnectAfterAnotherRequestOnTheSameProxyConnectionIsFollowed() {
+        // python's own sockets: a GET in absolute form to the proxy, then CONNECT on the same connection, then
+        // TLS inside it (trusting httptap's CA through the bundle httptap mounts over the system's).
+        String forwardedUrl = "http://" + Httptap.HOST + ":" + server.port() + "/elsewhere";
+        String url = "https://" + target + "/hello";
+        String script = String.join("\n",
+                "import http.client, socket, ssl, sys",
+                "sock = socket.create_connection(('" + Httptap.HOST + "', " + proxy.port() + "))",
+                "def ask(head):",
+                "    sock.sendall(head.encode())",
+                "    answer = http.client.HTTPResponse(sock, method=head.split()[0])",
+                "    answer.begin()",
+                "    return answer.read() if answer.status != 200 or head.startswith('GET') else b''",
+                "first = ask('GET " + forwardedUrl + " HTTP/1.1\\r\\nHost: " + Httptap.HOST + "\\r\\n\\r\\n')",
+                "ask('CONNECT " + target + " HTTP/1.1\\r\\nHost: " + target + "\\r\\n\\r\\n')",
+                "tls = ssl.create_default_context().wrap_socket(sock, server_hostname='" + Httptap.HOST + "')",
+                "inside = http.client.HTTPSConnection('" + target + "')",
+                "inside.sock = tls",
+                "inside.request('GET', '/hello')",
+                "sys.stdout.write(first.decode() + inside.getresponse().read().decode())",
+                "");
+        ProcessRun run = tapped("python3", "-c", script);
+        assertClientRun(Route.TAPPED, run, ConnectProxy.FORWARDED_BODY + HELLO,
+                Exchange.withBody("GET", forwardedUrl, 200, ConnectProxy.FORWARDED_BODY), connect(),
+                Exchange.withBody("GET", url, 200, HELLO));
+        assertEquals(List.of("GET " + forwardedUrl, target), proxy.targets(), () -> proxy.failures().toString());
+        assertEquals(1, proxy.connections());
     }
 
     private Exchange connect() {

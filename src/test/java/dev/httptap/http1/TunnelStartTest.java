@@ -54,7 +54,9 @@ class TunnelStartTest {
                 {"\u0016\u0003\u0001 a ClientHello", ""},
                 {"POST http://a.test/ HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n", ""},
                 {tooMany, ""},
+                {"PING\r\n", ""}, // a protocol line by line, no head to end
                 {"", "HTTP/1.1 200 OK\r\n\r\n"}, // an answer to nothing: a server that speaks first
+                {"GET http://a.test/ HTTP/1.1\r\n\r\n", "+PONG\r\n"},
                 {CONNECT, "HTTP/1.1 407 Proxy Authentication Required\r\n\r\n"}, // refused to the close
         };
         for (String[] exchange : cases) {
