@@ -120,8 +120,8 @@ class HttpsProxyTunnelTest {
                         "finished GET https://" + TARGET + "/items 200 COMPLETE 0/13"), finished()),
                 () -> assertTrue(connection.childToTarget.isInboundDone(), "the target's close_notify, inside"),
                 () -> assertTrue(connection.childToProxy.isInboundDone(), "the proxy's close_notify"),
-                () -> assertTrue(connection.childEnded, "the proxy's FIN"),
-                () -> assertFalse(connection.proxyEnded),
+                () -> assertTrue(connection.clientEnded, "the proxy's FIN"),
+                () -> assertFalse(connection.serverEnded),
                 () -> assertFalse(connection.reset));
     }
 
@@ -140,8 +140,8 @@ class HttpsProxyTunnelTest {
         assertAll(
                 () -> assertTrue(connection.target.isInboundDone(), "close_notify to the target, inside the tunnel"),
                 () -> assertTrue(connection.proxy.isInboundDone(), "close_notify to the proxy"),
-                () -> assertTrue(connection.proxyEnded, "the FIN, passed on"),
-                () -> assertFalse(connection.childEnded),
+                () -> assertTrue(connection.serverEnded, "the FIN, passed on"),
+                () -> assertFalse(connection.clientEnded),
                 () -> assertFalse(connection.reset),
                 () -> assertNull(connection.failure));
     }
@@ -160,7 +160,7 @@ class HttpsProxyTunnelTest {
                         + connection.failure),
                 () -> assertEquals(CONNECT, ProxiedTlsConnection.text(connection.proxyRead), "nothing after the CONNECT"),
                 () -> assertEquals(0, connection.targetReceived.size()),
-                () -> assertTrue(connection.proxyEnded && connection.childEnded, "both sides ended"),
+                () -> assertTrue(connection.serverEnded && connection.clientEnded, "both sides ended"),
                 () -> assertFalse(connection.reset));
     }
 

@@ -1,13 +1,11 @@
 package dev.httptap.tls;
 
 import dev.httptap.relay.FlowHandler;
-import dev.httptap.relay.FlowPeers;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Queue;
-import java.util.function.Consumer;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 
@@ -19,11 +17,9 @@ import javax.net.ssl.SSLException;
  * threads. The proxy reads one request head, answers it with {@link #proxyAnswer} and joins the rest to the
  * target, as a tunnelling proxy does.
  */
-final class ProxiedTlsConnection implements FlowPeers {
+final class ProxiedTlsConnection extends QueuedPeers {
     private final Queue<byte[]> childToHandler = new ArrayDeque<>();
     private final Queue<byte[]> proxyToHandler = new ArrayDeque<>();
-    private final Queue<byte[]> handlerToProxy = new ArrayDeque<>();
-    private final Queue<byte[]> handlerToChild = new ArrayDeque<>();
     /** The plaintext the proxy decrypted and the child's outer client decrypted, not yet acted on. */
     private final Queue<byte[]> proxyPlaintext = new ArrayDeque<>();
     private final Queue<byte[]> childPlaintext = new ArrayDeque<>();
@@ -46,16 +42,13 @@ final class ProxiedTlsConnection implements FlowPeers {
     /** The plaintext the target and the child's inner client received. */
     final ByteArrayOutputStream targetReceived = new ByteArrayOutputStream();
     final ByteArrayOutputStream childReceived = new ByteArrayOutputStream();
-    boolean reset;
-    boolean proxyEnded;
-    boolean childEnded;
     SSLException failure;
 
     ProxiedTlsConnection(SSLEngine childToProxy, SSLEngine proxy, SSLEngine childToTarget, SSLEngine target) {
-        this.childToProxy = new TlsEndpoint(childToProxy, new Queued(childToHandler, childPlaintext::add));
-        this.proxy = new TlsEndpoint(proxy, new Queued(proxyToHandler, proxyPlaintext::add));
-        this.childToTarget = new TlsEndpoint(childToTarget, new Queued(innerChildRecords, childReceived::writeBytes));
-        this.target = new TlsEndpoint(target, new Queued(targetRecords, targetReceived::writeBytes));
+        this.childToProxy = new TlsEndpoint(childToProxy, new QueuedOutput(childToHandler, childPlaintext::add));
+        this.proxy = new TlsEndpoint(proxy, new QueuedOutput(proxyToHandler, proxyPlaintext::add));
+        this.childToTarget = new TlsEndpoint(childToTarget, new QueuedOutput(innerChildRecords, childReceived::writeBytes));
+        this.target = new TlsEndpoint(target, new QueuedOutput(targetRecords, targetReceived::writeBytes));
     }
 
     /** The TLS handshake with the proxy. */
@@ -97,8 +90,8 @@ final class ProxiedTlsConnection implements FlowPeers {
         for (int round = 0; round < 1000; round++) {
             boolean moved = deliver(childToHandler, bytes -> handler.onClientData(bytes.asReadOnlyBuffer()))
                     | deliver(proxyToHandler, bytes -> handler.onServerData(bytes.asReadOnlyBuffer()))
-                    | deliver(handlerToProxy, proxy::receive)
-                    | deliver(handlerToChild, childToProxy::receive)
+                    | deliver(toServer, proxy::receive)
+                    | deliver(toClient, childToProxy::receive)
                     | deliver(proxyPlaintext, this::proxyReads)
                     | deliver(childPlaintext, this::childReads)
                     | deliver(targetRecords, proxy::send)
@@ -190,60 +183,5 @@ final class ProxiedTlsConnection implements FlowPeers {
 
     private static ByteBuffer bytes(String text) {
         return ByteBuffer.wrap(text.getBytes(StandardCharsets.ISO_8859_1));
-    }
-
-    @Override
-    public void sendToServer(ByteBuffer bytes) {
-        handlerToProxy.add(copy(bytes));
-    }
-
-    @Override
-    public void sendToClient(ByteBuffer bytes) {
-        handlerToChild.add(copy(bytes));
-    }
-
-    @Override
-    public void endServer() {
-        proxyEnded = true;
-    }
-
-    @Override
-    public void endClient() {
-        childEnded = true;
-    }
-
-    @Override
-    public void reset() {
-        reset = true;
-    }
-
-    private static byte[] copy(ByteBuffer bytes) {
-        byte[] copy = new byte[bytes.remaining()];
-        bytes.get(copy);
-        return copy;
-    }
-
-    /** Queues an endpoint's network bytes, and hands on a copy of its plaintext. */
-    private static final class Queued implements TlsEndpoint.Output {
-        private final Queue<byte[]> network;
-        private final Consumer<byte[]> plaintext;
-
-        Queued(Queue<byte[]> network, Consumer<byte[]> plaintext) {
-            this.network = network;
-            this.plaintext = plaintext;
-        }
-
-        @Override
-        public void network(ByteBuffer bytes) {
-            network.add(copy(bytes));
-        }
-
-        @Override
-        public void application(ByteBuffer bytes) {
-            plaintext.accept(copy(bytes));
-        }
-
-        @Override
-        public void handshakeDone() {}
     }
 }
