@@ -15,8 +15,8 @@ import java.util.function.Predicate;
  * is awaited after those to the requests before it: a 2xx, and the rest of both streams is the tunnel's
  * ({@link #isOpened}); a refusal, read to the end of its body (a length or chunks), and the child may ask
  * again on the same connection. The watch is lost ({@link #isLost}) on a request in origin form (the
- * connection is to a server, not a proxy), a switch to another protocol, bytes that are not HTTP/1, or a
- * refusal whose body runs to the connection's close (nothing can follow it), or more than
+ * connection is to a server, not a proxy), a switch to another protocol, bytes that are not HTTP/1, an
+ * answer whose body runs to the connection's close (no CONNECT can follow it), or more than
  * {@value #MAX_UNANSWERED} requests awaiting answers. Sans-IO.
  */
 public final class TunnelStart {
@@ -132,8 +132,8 @@ public final class TunnelStart {
                 finalResponse = !head.isInformational();
                 opened = finalResponse && FramingRules.switchesProtocols(request, head);
                 BodyFraming framing = FramingRules.response(request, head);
-                if (finalResponse && request == connect && framing.kind() == BodyFraming.Kind.UNTIL_CLOSE) {
-                    throw new Http1Exception("a refusal that ends the connection");
+                if (finalResponse && framing.kind() == BodyFraming.Kind.UNTIL_CLOSE) {
+                    throw new Http1Exception("an answer that ends the connection: nothing follows it");
                 }
                 return framing;
             }

@@ -58,6 +58,7 @@ class TunnelStartTest {
                 {"", "HTTP/1.1 200 OK\r\n\r\n"}, // an answer to nothing: a server that speaks first
                 {"GET http://a.test/ HTTP/1.1\r\n\r\n", "+PONG\r\n"},
                 {CONNECT, "HTTP/1.1 407 Proxy Authentication Required\r\n\r\n"}, // refused to the close
+                {"GET http://a.test/ HTTP/1.1\r\n\r\n", "HTTP/1.0 200 OK\r\n\r\n"}, // answered to the close
         };
         for (String[] exchange : cases) {
             TunnelStart other = new TunnelStart();

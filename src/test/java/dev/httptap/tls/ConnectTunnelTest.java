@@ -237,4 +237,70 @@ class ConnectTunnelTest {
         watch.onClientData(bytes("<ClientHello>"));
         assertEquals(List.of("client <ClientHello>"), tunnelEvents);
     }
+
+    /**
+     * Whatever the two sides send, in whatever pieces and order, each side's bytes reach the plain handler and
+     * then the tunnel's, in order and unaltered: nothing is lost when the conversation is not followed.
+     */
+    @Test
+    void noBytesAreLostOrReorderedWhateverTheSidesSend() {
+        String[] clientPieces = {CONNECT, "GET http://a.test/ HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc",
+                "GET / HTTP/1.1\r\n\r\n", "<ClientHello>", "\u0016\u0003\u0001\u0000", "CONNECT :0 HTTP/1.1\r\n\r\n"};
+        String[] serverPieces = {ESTABLISHED, "HTTP/1.1 407 No\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nno\r\n0\r\n\r\n",
+                "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", "HTTP/1.1 100 Continue\r\n\r\n", "<ServerHello>",
+                "HTTP/1.0 200 OK\r\n\r\n"};
+        java.util.Random random = new java.util.Random(7);
+        for (int round = 0; round < 500; round++) {
+            StringBuilder[] seen = {new StringBuilder(), new StringBuilder(), new StringBuilder(), new StringBuilder()};
+            ConnectTunnel tunnel = new ConnectTunnel(TO_PROXY, bytesInto(seen[0], seen[1]), flow -> bytesInto(seen[2], seen[3]));
+            StringBuilder clientSent = new StringBuilder();
+            StringBuilder serverSent = new StringBuilder();
+            for (int step = 0; step < 8; step++) {
+                boolean client = random.nextBoolean();
+                String[] pieces = client ? clientPieces : serverPieces;
+                String piece = pieces[random.nextInt(pieces.length)];
+                int cut = random.nextInt(piece.length() + 1);
+                for (String part : new String[] {piece.substring(0, cut), piece.substring(cut)}) {
+                    if (part.isEmpty()) {
+                        continue;
+                    }
+                    (client ? clientSent : serverSent).append(part);
+                    if (client) {
+                        tunnel.onClientData(bytes(part));
+                    } else {
+                        tunnel.onServerData(bytes(part));
+                    }
+                }
+            }
+            tunnel.onClientEnd();
+            tunnel.onServerEnd();
+            String context = "round " + round + ": " + clientSent + " / " + serverSent;
+            assertEquals(clientSent.toString(), seen[0].toString() + seen[2], context);
+            assertEquals(serverSent.toString(), seen[1].toString() + seen[3], context);
+        }
+    }
+
+    /** A handler appending the client's bytes to {@code client} and the server's to {@code server}. */
+    private static FlowHandler bytesInto(StringBuilder client, StringBuilder server) {
+        return new FlowHandler() {
+            @Override
+            public void onClientData(ByteBuffer data) {
+                client.append(StandardCharsets.ISO_8859_1.decode(data));
+            }
+
+            @Override
+            public void onServerData(ByteBuffer data) {
+                server.append(StandardCharsets.ISO_8859_1.decode(data));
+            }
+
+            @Override
+            public void onClientEnd() {}
+
+            @Override
+            public void onServerEnd() {}
+
+            @Override
+            public void onClose(boolean reset) {}
+        };
+    }
 }
