@@ -148,9 +148,9 @@ public final class Exchange {
         if (request.method().equals("CONNECT")) {
             return connection.scheme() + "://" + target;
         }
-        String host = request.headers().first("Host").filter(value -> !value.isEmpty())
-                .orElseGet(connection::destination);
-        return RequestUrl.of(connection.scheme(), host, connection.flow().server().getPort(), target);
+        String host = request.headers().first("Host").orElse("");
+        return RequestUrl.of(connection.scheme(), host.isEmpty() ? connection.destination() : host,
+                connection.flow().server().getPort(), target);
     }
 
     private static boolean isAbsoluteUrl(String target) {

@@ -52,11 +52,14 @@ public final class Headers implements Iterable<Header> {
         return Optional.empty();
     }
 
-    /** The values of every field called {@code name}, in any case, in order. */
+    /** The values of every field called {@code name}, in any case, in order; unmodifiable when there are none. */
     public List<String> all(String name) {
-        List<String> values = new ArrayList<>(1);
+        List<String> values = List.of(); // most lookups find nothing: a list only when they do
         for (Header field : fields) {
             if (field.name().equalsIgnoreCase(name)) {
+                if (values.isEmpty()) {
+                    values = new ArrayList<>(1);
+                }
                 values.add(field.value());
             }
         }

@@ -2,7 +2,6 @@ package dev.httptap.event;
 
 import dev.httptap.policy.HostPort;
 import dev.httptap.wire.Ipv6Address;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -47,17 +46,27 @@ public final class RequestUrl {
 
     /** {@code connectionPort} is added when the authority names none and it is not the default; -1 never. */
     static String authority(String scheme, String authority, int connectionPort) {
+        int colon = authority.indexOf(':');
+        if (!authority.startsWith("[") && colon == authority.lastIndexOf(':')) {
+            // A name or an IPv4 address, maybe with a port (nearly every request): HostPort's own reading of
+            // it, without its Optional and record, for it is made once per request.
+            return colon < 0 ? withPort(scheme, authority, null, connectionPort)
+                    : withPort(scheme, authority.substring(0, colon), authority.substring(colon + 1), connectionPort);
+        }
         Optional<HostPort> split = HostPort.split(authority);
         if (split.isEmpty()) {
             return authority;
         }
         String host = split.get().host();
-        boolean literal = host.indexOf(':') >= 0 || authority.startsWith("[");
-        String shownHost = literal ? Ipv6Address.ofLiteral(host).map(address -> "[" + address + "]").orElse(null) : host;
+        String shownHost = Ipv6Address.ofLiteral(host).map(address -> "[" + address + "]").orElse(null);
         if (shownHost == null) {
             return authority; // brackets around something else than an IPv6 literal: shown as written
         }
-        String port = split.get().port();
+        return withPort(scheme, shownHost, split.get().port(), connectionPort);
+    }
+
+    /** {@code shownHost} with the port written ({@code port}, maybe null or empty) or used, unless the default. */
+    private static String withPort(String scheme, String shownHost, String port, int connectionPort) {
         int defaultPort = defaultPort(scheme);
         if (port == null || port.isEmpty()) {
             return connectionPort > 0 && connectionPort != defaultPort ? shownHost + ":" + connectionPort : shownHost;
@@ -67,10 +76,9 @@ public final class RequestUrl {
 
     /** The port a URL of {@code scheme} means when it names none; -1 for schemes without one here. */
     private static int defaultPort(String scheme) {
-        return switch (scheme.toLowerCase(Locale.ROOT)) {
-            case "http", "ws" -> 80;
-            case "https", "wss" -> 443;
-            default -> -1;
-        };
+        if (scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("ws")) {
+            return 80;
+        }
+        return scheme.equalsIgnoreCase("https") || scheme.equalsIgnoreCase("wss") ? 443 : -1;
     }
 }

@@ -7,8 +7,10 @@ import dev.httptap.event.ConnectionInfo;
 import dev.httptap.event.DecodedLength;
 import dev.httptap.event.Exchange;
 import dev.httptap.event.ExchangeListener;
+import dev.httptap.event.ResponseHead;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -76,9 +78,13 @@ public final class DecodedLengths implements ExchangeListener {
     /** A 206's body is a range of the coded stream, which has no decoded length of its own: it counts as sent. */
     @Override
     public void onResponseHead(Exchange exchange) {
-        exchange.response().filter(head -> head.status() != PARTIAL_CONTENT)
-                .flatMap(head -> BodyDecoder.meter(head.headers().all("Content-Encoding")))
-                .ifPresent(meter -> bodies.put(exchange, decoder.add(meter, measuredMeter -> measured(exchange, measuredMeter))));
+        ResponseHead head = exchange.response().orElse(null);
+        List<String> codings = head == null || head.status() == PARTIAL_CONTENT ? List.of()
+                : head.headers().all("Content-Encoding");
+        if (!codings.isEmpty()) { // plain bodies (most) need no meter
+            BodyDecoder.meter(codings).ifPresent(meter ->
+                    bodies.put(exchange, decoder.add(meter, measuredMeter -> measured(exchange, measuredMeter))));
+        }
         next.onResponseHead(exchange);
     }
 

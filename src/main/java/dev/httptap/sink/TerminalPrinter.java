@@ -174,9 +174,14 @@ public final class TerminalPrinter implements ExchangeListener {
 
     /** The request line, its fields (--head) and its body (--body). */
     private String requestPart(Exchange exchange, CapturedBodies captured) {
-        StringBuilder block = new StringBuilder();
-        block.append(palette.request("---> " + TerminalText.safe(exchange.request().method()) + " "
-                + TerminalText.safe(exchange.url())));
+        String method = TerminalText.safe(exchange.request().method());
+        String url = TerminalText.safe(exchange.url());
+        String line = palette.request(new StringBuilder(method.length() + url.length() + 6).append("---> ").append(method)
+                .append(' ').append(url).toString());
+        if (!options.heads() && captured == null) {
+            return line; // the line alone, as most runs print it
+        }
+        StringBuilder block = new StringBuilder(line);
         Headers requestHeaders = exchange.request().headers();
         appendHead(block, "> ", requestHeaders);
         if (captured != null) {
@@ -188,9 +193,12 @@ public final class TerminalPrinter implements ExchangeListener {
     /** Everything after the request: the response line, its fields and body, notes, or why there is none. */
     private String responsePart(Exchange exchange, CapturedBodies captured) {
         String url = TerminalText.safe(exchange.url());
-        StringBuilder block = new StringBuilder();
         Optional<ResponseHead> response = exchange.response();
         Optional<String> notFollowed = exchange.notFollowedReason();
+        if (response.isPresent() && !options.heads() && captured == null && exchange.notes().isEmpty()) {
+            return responseLine(exchange, response.get(), url, notFollowed); // the line alone, as most runs print it
+        }
+        StringBuilder block = new StringBuilder();
         if (response.isEmpty() && notFollowed.isEmpty()) {
             block.append(palette.failure("<--- (no response) " + url));
         } else if (response.isPresent()) {
@@ -236,18 +244,29 @@ public final class TerminalPrinter implements ExchangeListener {
 
     /** The response's line; a response whose rest could not be followed says why in it, on one line. */
     private String responseLine(Exchange exchange, ResponseHead response, String url, Optional<String> notFollowed) {
-        String incomplete = notFollowed.map(reason -> ", incomplete: cannot follow the rest: " + TerminalText.safe(reason))
-                .orElse(exchange.outcome().isCutShort() ? ", incomplete" : "");
-        return palette.status(response.status(),
-                "<--- " + response.status() + " " + url + " (" + bodySize(exchange) + incomplete + ")");
+        // Plain appends, no Optional chains: this runs for every exchange, first interpreted, then compiled.
+        StringBuilder line = new StringBuilder(url.length() + 32).append("<--- ").append(response.status()).append(' ')
+                .append(url).append(" (");
+        appendBodySize(line, exchange);
+        if (notFollowed.isPresent()) {
+            line.append(", incomplete: cannot follow the rest: ").append(TerminalText.safe(notFollowed.get()));
+        } else if (exchange.outcome().isCutShort()) {
+            line.append(", incomplete");
+        }
+        return palette.status(response.status(), line.append(')').toString());
     }
 
     /** "1234 bytes", decoded when it was content-coded; as sent, and why, when it could not be decoded. */
-    private static String bodySize(Exchange exchange) {
-        return exchange.decodedResponseLength()
-                .map(decoded -> decoded.isKnown() ? decoded.bytes() + " bytes"
-                        : exchange.responseBodyBytes() + " bytes, " + TerminalText.safe(decoded.problem().orElse("")))
-                .orElse(exchange.responseBodyBytes() + " bytes");
+    private static void appendBodySize(StringBuilder line, Exchange exchange) {
+        DecodedLength decoded = exchange.decodedResponseLength().orElse(null);
+        if (decoded != null && decoded.isKnown()) {
+            line.append(decoded.bytes()).append(" bytes");
+            return;
+        }
+        line.append(exchange.responseBodyBytes()).append(" bytes");
+        if (decoded != null) {
+            line.append(", ").append(TerminalText.safe(decoded.problem().orElse("")));
+        }
     }
 
     private void appendHead(StringBuilder block, String marker, Headers headers) {

@@ -25,7 +25,8 @@ import java.nio.charset.StandardCharsets;
  * printer with live lines), for the request and answer `wrk` and nginx exchange in `scripts/bench`'s
  * keep-alive measurement. Not a test (no timing assertions): run it with
  * {@code mvn -q dependency:build-classpath -Dmdep.outputFile=target/classpath}, then
- * {@code java -XX:+UseSerialGC -cp target/classes:target/test-classes:$(cat target/classpath) dev.httptap.http1.ObservationBenchmark}.
+ * {@code java -XX:+UseSerialGC -cp target/classes:target/test-classes:$(cat target/classpath) dev.httptap.http1.ObservationBenchmark}
+ * (add the JIT options of {@code ./httptap}'s {@code jvm=} line for a first figure like a run's).
  */
 public final class ObservationBenchmark {
     private static final int EXCHANGES = 2_000_000;
@@ -38,16 +39,28 @@ public final class ObservationBenchmark {
             + "Connection: keep-alive\r\nETag: \"6931e3c0-40\"\r\nAccept-Ranges: bytes\r\n\r\n" + "x".repeat(64))
             .getBytes(StandardCharsets.ISO_8859_1);
 
+    /** The first exchanges of a fresh JVM, as in a short run: interpreted, then compiled while they run. */
+    private static final int COLD_EXCHANGES = 100_000;
+    /** The whole process's CPU, the compiler threads' included: in a cold JVM they cost as much as the work. */
+    private static final com.sun.management.OperatingSystemMXBean PROCESS =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
     public static void main(String[] args) {
-        for (int round = 0; round < 5; round++) {
+        long processBefore = PROCESS.getProcessCpuTime();
+        exchanges(COLD_EXCHANGES);
+        System.out.printf("first %d exchanges of this JVM: %.0f ns of process CPU each (compilers included)%n",
+                COLD_EXCHANGES, (PROCESS.getProcessCpuTime() - processBefore) / (double) COLD_EXCHANGES);
+        int rounds = args.length > 0 && args[0].equals("cold") ? 0 : 5;
+        for (int round = 0; round < rounds; round++) {
             long cpuBefore = THREAD.getCurrentThreadCpuTime();
-            double wall = nanosPerExchange();
+            double wall = exchanges(EXCHANGES);
             double cpu = (THREAD.getCurrentThreadCpuTime() - cpuBefore) / (double) EXCHANGES;
             System.out.printf("%.0f ns per exchange (%.0f ns of CPU)%n", wall, cpu);
         }
     }
 
-    private static double nanosPerExchange() {
+    /** Wall time per exchange of {@code count} exchanges on a new connection. */
+    private static double exchanges(int count) {
         PrintStream sink = new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
         TerminalPrinter printer = new TerminalPrinter(sink, PrintOptions.linesOnly(false), new RoundFlush(sink), true);
         DecodedLengths listener = new DecodedLengths(ExchangeListeners.of(new FilteredListener(ExchangeFilter.ALL, printer)),
@@ -58,10 +71,10 @@ public final class ObservationBenchmark {
         ByteBuffer request = ByteBuffer.allocateDirect(REQUEST.length).put(REQUEST).flip();
         ByteBuffer response = ByteBuffer.allocateDirect(RESPONSE.length).put(RESPONSE).flip();
         long start = System.nanoTime();
-        for (int i = 0; i < EXCHANGES; i++) {
+        for (int i = 0; i < count; i++) {
             connection.onClientData(request.duplicate());
             connection.onServerData(response.duplicate());
         }
-        return (System.nanoTime() - start) / (double) EXCHANGES;
+        return (System.nanoTime() - start) / (double) count;
     }
 }
