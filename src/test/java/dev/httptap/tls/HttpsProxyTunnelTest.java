@@ -15,6 +15,8 @@ import dev.httptap.sniff.HttpSniffer;
 import dev.httptap.sniff.SniffOptions;
 import dev.httptap.stack.FlowId;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -44,6 +46,7 @@ class HttpsProxyTunnelTest {
     private static final String TARGET = "api.example.test";
     private static final FlowId TO_PROXY = new FlowId(new InetSocketAddress("10.1.1.100", 40000),
             new InetSocketAddress("192.0.2.10", 3129));
+    private static final FlowId TO_PLAIN_PROXY = new FlowId(TO_PROXY.client(), new InetSocketAddress("192.0.2.10", 3128));
     private static final String CONNECT = "CONNECT " + TARGET + ":443 HTTP/1.1\r\nHost: " + TARGET + ":443\r\n\r\n";
     private static final String REQUEST = "GET /items HTTP/1.1\r\nHost: " + TARGET + "\r\n\r\n";
     private static final String RESPONSE = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
@@ -53,9 +56,14 @@ class HttpsProxyTunnelTest {
     private final LeafContexts serverLeaves = new LeafContexts(CompletableFuture.completedFuture(serverCa),
             LeafContexts.MAX_ENTRIES, Runnable::run);
     private final RecordingListener listener = new RecordingListener();
-    /** The server names the egress policy was asked about, and the one it refuses (null: none). */
+    /**
+     * The server names the egress policy was asked about, each after the ports of the connections whose
+     * tunnels it was derived for ("in 3129: name:443"), and the one it refuses (null: none).
+     */
     private final List<String> checkedNames = new ArrayList<>();
     private String deniedName;
+    /** The child reaches the https:// proxy through a plain http:// proxy's tunnel first (a tunnel in a tunnel). */
+    private boolean throughPlainProxy;
 
     @TempDir
     Path dir;
@@ -64,19 +72,41 @@ class HttpsProxyTunnelTest {
     /** The child's connection to the proxy, its TLS done; its client inside the tunnel will ask for {@code innerName}. */
     private ProxiedTlsConnection open(String innerName) throws Exception {
         Path pem = Files.writeString(dir.resolve("server-ca.pem"), Pem.certificate(serverCa.certificate()));
-        ServerNameCheck names = (flow, name, port, source) -> {
-            checkedNames.add(name.orElse("-") + ":" + port);
-            return name.filter(text -> text.equals(deniedName)).map(denied -> "deny " + denied);
-        };
         InterceptionContext context = new InterceptionContext(UpstreamTrust.create(Optional.of(pem), false),
                 new LeafContexts(CompletableFuture.completedFuture(httptapCa), LeafContexts.MAX_ENTRIES, Runnable::run),
-                new UntouchedServers()).withServerNameCheck(names);
+                new UntouchedServers()).withServerNameCheck(names(""));
         ProxiedTlsConnection opened = new ProxiedTlsConnection(child(PROXY), server(PROXY), child(innerName), server(TARGET));
         HttpSniffer sniffer = new HttpSniffer(listener, SniffOptions.defaults(), ExchangeClock.SYSTEM);
-        opened.handler = new Interception((flow, upstream, peers) -> FlowHandler.observing(FlowObserver.NONE, peers),
-                sniffer.https(), Set.of(80), context).open(TO_PROXY, new InetSocketAddress("127.0.0.1", 3129), opened);
+        FlowId flow = throughPlainProxy ? TO_PLAIN_PROXY : TO_PROXY;
+        opened.handler = new Interception((ignored, upstream, peers) -> FlowHandler.observing(FlowObserver.NONE, peers),
+                sniffer.https(), Set.of(80), context).open(flow, new InetSocketAddress("127.0.0.1", flow.server().getPort()),
+                opened);
+        if (throughPlainProxy) {
+            String plainConnect = "CONNECT " + PROXY + ":3129 HTTP/1.1\r\n\r\n";
+            String established = "HTTP/1.1 200 Connection established\r\n\r\n";
+            opened.handler.onClientData(ByteBuffer.wrap(plainConnect.getBytes(StandardCharsets.US_ASCII)));
+            opened.handler.onServerData(ByteBuffer.wrap(established.getBytes(StandardCharsets.US_ASCII)));
+            assertEquals(plainConnect, new String(opened.toServer.remove(), StandardCharsets.US_ASCII));
+            assertEquals(established, new String(opened.toClient.remove(), StandardCharsets.US_ASCII));
+        }
         opened.handshake();
         return opened;
+    }
+
+    /** The egress policy's check, as derived for the tunnels of the connections named in {@code path}. */
+    private ServerNameCheck names(String path) {
+        return new ServerNameCheck() {
+            @Override
+            public Optional<String> refusal(FlowId flow, Optional<String> name, int port, Source source) {
+                checkedNames.add(path + name.orElse("-") + ":" + port);
+                return name.filter(text -> text.equals(deniedName)).map(denied -> "deny " + denied);
+            }
+
+            @Override
+            public ServerNameCheck inTunnelsOf(FlowId outer) {
+                return names(path + "in " + outer.server().getPort() + ": ");
+            }
+        };
     }
 
     @Test
@@ -92,7 +122,8 @@ class HttpsProxyTunnelTest {
                 () -> assertEquals(connection.proxyAnswer, ProxiedTlsConnection.text(connection.childRead)),
                 () -> assertEquals(REQUEST, ProxiedTlsConnection.text(connection.targetReceived)),
                 () -> assertEquals(RESPONSE, ProxiedTlsConnection.text(connection.childReceived)),
-                () -> assertEquals(List.of(PROXY + ":3129", TARGET + ":443", TARGET + ":443", TARGET + ":443"), checkedNames,
+                () -> assertEquals(List.of(PROXY + ":3129", TARGET + ":443", "in 3129: " + TARGET + ":443",
+                        "in 3129: " + TARGET + ":443"), checkedNames,
                         "the SNI to the proxy, the CONNECT target, the SNI inside, the request's Host inside"),
                 () -> assertEquals(List.of("finished CONNECT https://" + TARGET + ":443 200 COMPLETE 0/0",
                         "finished GET https://" + TARGET + "/items 200 COMPLETE 0/5"), finished()),
@@ -155,13 +186,35 @@ class HttpsProxyTunnelTest {
         connection.openTunnel();
 
         assertAll(
-                () -> assertEquals(List.of(PROXY + ":3129", TARGET + ":443", deniedName + ":443"), checkedNames),
+                () -> assertEquals(List.of(PROXY + ":3129", TARGET + ":443", "in 3129: " + deniedName + ":443"), checkedNames),
                 () -> assertTrue(String.valueOf(connection.failure).contains("access_denied"), () -> "the child's TLS: "
                         + connection.failure),
                 () -> assertEquals(CONNECT, ProxiedTlsConnection.text(connection.proxyRead), "nothing after the CONNECT"),
                 () -> assertEquals(0, connection.targetReceived.size()),
                 () -> assertTrue(connection.serverEnded && connection.clientEnded, "both sides ended"),
                 () -> assertFalse(connection.reset));
+    }
+
+    @Test
+    void aTunnelInATunnelIsCheckedAsTheConnectionCarryingIt() throws Exception {
+        // http:// proxy (3128) -> TLS to the https:// proxy (3129) -> CONNECT -> TLS to the target: each check is
+        // derived from the one of the connection carrying the tunnel, so back to the real connection's, which the
+        // policy knows (derived from the run's check for a tunnel's own flow, it would know nothing, and allow all).
+        throughPlainProxy = true;
+        connection = open(TARGET);
+        connection.childSendsToProxy(CONNECT);
+        connection.openTunnel();
+        connection.childSendsToTarget(REQUEST);
+        connection.targetSends(RESPONSE);
+
+        assertAll(
+                () -> assertEquals(List.of("-:3128", PROXY + ":3129", "in 3128: " + PROXY + ":3129",
+                        "in 3128: " + TARGET + ":443", "in 3128: in 3129: " + TARGET + ":443",
+                        "in 3128: in 3129: " + TARGET + ":443"), checkedNames, "the connection (no name), the plain "
+                        + "CONNECT, the SNI to the proxy, the CONNECT inside, the SNI and the Host inside that"),
+                () -> assertEquals(RESPONSE, ProxiedTlsConnection.text(connection.childReceived)),
+                () -> assertEquals(List.of("finished CONNECT https://" + TARGET + ":443 200 COMPLETE 0/0",
+                        "finished GET https://" + TARGET + "/items 200 COMPLETE 0/5"), finished()));
     }
 
     private List<String> finished() {
