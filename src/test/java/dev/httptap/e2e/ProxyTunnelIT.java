@@ -98,12 +98,24 @@ class ProxyTunnelIT {
     void theEgressPolicyDecidesTheServerNamedInsideTheTunnel() {
         // The proxy is asked for an allowed target, but the TLS inside names another server (domain fronting
         // through a proxy): refused by the policy as a direct connection would be, before any request.
+        assertFrontingRefused(proxy, proxyUrl);
+    }
+
+    @Test
+    void theEgressPolicyDecidesTheServerNamedInsideAnHttpsProxysTunnel() throws IOException {
+        try (ConnectProxy tlsProxy = ConnectProxy.startTls(PKI.serverContext())) {
+            assertFrontingRefused(tlsProxy, "https://" + Httptap.HOST + ":" + tlsProxy.port());
+        }
+    }
+
+    /** curl asks {@code via} for a tunnel to the allowed target, then names another server in the TLS inside. */
+    private void assertFrontingRefused(ConnectProxy via, String viaUrl) {
         String fronted = "other.test:" + server.port();
-        ProcessRun run = Httptap.command("curl", "-sS", "-x", proxyUrl, "--connect-to", fronted + ":" + target,
+        ProcessRun run = Httptap.command("curl", "-sS", "--proxy", viaUrl, "--connect-to", fronted + ":" + target,
                 "https://" + fronted + "/hello").flags("--ca-file", caFile.toString(), "--allow", Httptap.HOST).run();
         assertAll(run.describe(),
                 () -> assertEquals(35, run.exitCode(), "curl: TLS alert"),
-                () -> assertEquals(List.of(target), proxy.targets(), "the CONNECT itself was allowed"),
+                () -> assertEquals(List.of(target), via.targets(), "the CONNECT itself was allowed"),
                 () -> assertTrue(run.stdoutLines().contains(
                         "<--- BLOCKED " + fronted + " (no --allow matches; TLS alert access_denied)"), "BLOCKED line"),
                 () -> assertTrue(run.stdoutLines().stream().noneMatch(line -> line.startsWith("---> GET")), "no request"));
