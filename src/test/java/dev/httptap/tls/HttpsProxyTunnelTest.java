@@ -111,11 +111,7 @@ class HttpsProxyTunnelTest {
 
     @Test
     void theRequestsInsideTheTunnelAreShownDecryptedAndCrossUnchanged() throws Exception {
-        connection = open(TARGET);
-        connection.childSendsToProxy(CONNECT);
-        connection.openTunnel();
-        connection.childSendsToTarget(REQUEST);
-        connection.targetSends(RESPONSE);
+        askThroughTheTunnel(RESPONSE);
 
         assertAll(
                 () -> assertEquals(CONNECT, ProxiedTlsConnection.text(connection.proxyRead), "the proxy's CONNECT"),
@@ -135,12 +131,8 @@ class HttpsProxyTunnelTest {
 
     @Test
     void theTargetsEndReachesTheExchangeInsideAndTheChild() throws Exception {
-        connection = open(TARGET);
         // A response that ends with the connection: only the end passed inside the tunnel finishes it.
-        connection.childSendsToProxy(CONNECT);
-        connection.openTunnel();
-        connection.childSendsToTarget(REQUEST);
-        connection.targetSends("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nuntil the end");
+        askThroughTheTunnel("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nuntil the end");
         connection.closes(connection.target);
         connection.closes(connection.proxy);
         connection.handler.onServerEnd();
@@ -158,13 +150,9 @@ class HttpsProxyTunnelTest {
 
     @Test
     void theChildsEndReachesTheConnectionInsideTheTunnel() throws Exception {
-        connection = open(TARGET);
         // The child hangs up without closing either TLS: its FIN ends the inner connection as it would
         // behind an http:// proxy, with httptap's close_notify to the target, then the proxy's.
-        connection.childSendsToProxy(CONNECT);
-        connection.openTunnel();
-        connection.childSendsToTarget(REQUEST);
-        connection.targetSends(RESPONSE);
+        askThroughTheTunnel(RESPONSE);
         connection.handler.onClientEnd();
         connection.run();
 
@@ -201,11 +189,7 @@ class HttpsProxyTunnelTest {
         // derived from the one of the connection carrying the tunnel, so back to the real connection's, which the
         // policy knows (derived from the run's check for a tunnel's own flow, it would know nothing, and allow all).
         throughPlainProxy = true;
-        connection = open(TARGET);
-        connection.childSendsToProxy(CONNECT);
-        connection.openTunnel();
-        connection.childSendsToTarget(REQUEST);
-        connection.targetSends(RESPONSE);
+        askThroughTheTunnel(RESPONSE);
 
         assertAll(
                 () -> assertEquals(List.of("-:3128", PROXY + ":3129", "in 3128: " + PROXY + ":3129",
@@ -215,6 +199,15 @@ class HttpsProxyTunnelTest {
                 () -> assertEquals(RESPONSE, ProxiedTlsConnection.text(connection.childReceived)),
                 () -> assertEquals(List.of("finished CONNECT https://" + TARGET + ":443 200 COMPLETE 0/0",
                         "finished GET https://" + TARGET + "/items 200 COMPLETE 0/5"), finished()));
+    }
+
+    /** Opens the connection, the tunnel inside it and TLS inside that; sends {@link #REQUEST}, answered with {@code response}. */
+    private void askThroughTheTunnel(String response) throws Exception {
+        connection = open(TARGET);
+        connection.childSendsToProxy(CONNECT);
+        connection.openTunnel();
+        connection.childSendsToTarget(REQUEST);
+        connection.targetSends(response);
     }
 
     private List<String> finished() {
