@@ -37,14 +37,23 @@ public final class Interception implements FlowHandlerFactory {
     @Override
     public FlowHandler open(FlowId flow, InetSocketAddress upstream, FlowPeers peers) {
         // A plain connection may be to an HTTP proxy: a CONNECT tunnel in it is a connection of its own.
-        InterceptionContext inTunnels = context.withServerNameCheck(context.serverNames().inTunnelsOf(flow));
-        Supplier<FlowHandler> plainOrTunnel = () -> new ConnectTunnel(flow, checkedPlain(flow, upstream, peers, context),
-                tunnel -> gate(tunnel, tunnel.server(), new TunnelPeers(peers), inTunnels,
-                        () -> checkedPlain(tunnel, tunnel.server(), peers, inTunnels)));
+        Supplier<FlowHandler> plainOrTunnel = () -> tunnels(flow, peers, context, checkedPlain(flow, upstream, peers, context));
         if (plainPorts.contains(flow.server().getPort())) {
             return HostGate.before(flow, peers, context.serverNames(), plainOrTunnel);
         }
         return gate(flow, upstream, peers, context, plainOrTunnel);
+    }
+
+    /**
+     * Watches {@code connection}, to a proxy maybe, for CONNECT tunnels, whose inside is handled as the child's
+     * own connection to the tunnel's server; {@code peers} are the connection's (an https:// proxy's
+     * plaintext ends), through which the tunnel's bytes go, so a tunnel in a tunnel is followed too, decided
+     * by the policy as the one around it ({@code context}: the check of the connection carrying it).
+     */
+    private FlowHandler tunnels(FlowId flow, FlowPeers peers, InterceptionContext context, FlowHandler connection) {
+        InterceptionContext inTunnels = context.withServerNameCheck(context.serverNames().inTunnelsOf(flow));
+        return new ConnectTunnel(flow, connection, tunnel -> gate(tunnel, tunnel.server(), new TunnelPeers(peers),
+                inTunnels, () -> checkedPlain(tunnel, tunnel.server(), peers, inTunnels)));
     }
 
     private FlowHandler checkedPlain(FlowId flow, InetSocketAddress upstream, FlowPeers peers, InterceptionContext context) {
@@ -53,6 +62,7 @@ public final class Interception implements FlowHandlerFactory {
 
     private FlowHandler gate(FlowId flow, InetSocketAddress upstream, FlowPeers peers, InterceptionContext context,
             Supplier<FlowHandler> plainHandler) {
-        return new TlsGate(flow, upstream, peers, context, plainHandler, () -> SafeObserver.open(https, flow, upstream));
+        return new TlsGate(flow, upstream, peers, context, plainHandler, () -> SafeObserver.open(https, flow, upstream),
+                this::tunnels);
     }
 }

@@ -29,13 +29,15 @@ final class TlsGate extends HoldingHandler {
     private final InterceptionContext context;
     private final Supplier<FlowHandler> plain;
     private final Supplier<FlowObserver> https;
+    private final TunnelWatch tunnels;
 
     /**
      * @param plain the handler for a connection that is not TLS
      * @param https the observer of an intercepted connection's plaintext
+     * @param tunnels what looks for a proxy's CONNECT tunnels in an intercepted connection's HTTP/1 plaintext
      */
     TlsGate(FlowId flow, InetSocketAddress upstream, FlowPeers peers, InterceptionContext context,
-            Supplier<FlowHandler> plain, Supplier<FlowObserver> https) {
+            Supplier<FlowHandler> plain, Supplier<FlowObserver> https, TunnelWatch tunnels) {
         super(ClientHelloParser.MAX_HELLO_BYTES + 1024);
         this.flow = flow;
         this.upstream = upstream;
@@ -43,6 +45,7 @@ final class TlsGate extends HoldingHandler {
         this.context = context;
         this.plain = plain;
         this.https = https;
+        this.tunnels = tunnels;
     }
 
     @Override
@@ -88,7 +91,8 @@ final class TlsGate extends HoldingHandler {
             return;
         }
         Log.verbose("%s: TLS to %s, intercepting", flow, server);
-        decided = TlsInterceptor.start(flow, upstream, hello, server, held.take(), peers, https.get(), context);
+        decided = TlsInterceptor.start(flow, upstream, hello, server, held.take(), peers, https.get(), context,
+                tunnels);
     }
 
     /** Relays the TLS connection as it is, unobserved. */

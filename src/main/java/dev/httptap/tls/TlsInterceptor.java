@@ -37,6 +37,11 @@ import javax.net.ssl.SSLParameters;
  * intercepted connection ({@link CertificateRequests}): httptap drops its connection to the server and has
  * the relay dial it again, the child's held bytes sent first, and from then on relays the bytes untouched
  * (a PASSTHROUGH line); later connections to that server pass through at their ClientHello.
+ *
+ * <p>TLS in TLS (an {@code https://} proxy's CONNECT, found by {@link TunnelWatch}): the tunnel's interceptor
+ * has this one's {@link PlaintextPeers} for peers and shares only the context; its sends re-enter this one's
+ * endpoints from their callbacks, as a 502 does, which {@link TlsEndpoint} allows. TCP ends go through the
+ * plaintext's handlers like its bytes, so the inside sees each half-close as behind an {@code http://} proxy.
  */
 final class TlsInterceptor implements FlowHandler {
     static final String HTTP_1_1 = "http/1.1";
@@ -58,6 +63,8 @@ final class TlsInterceptor implements FlowHandler {
     private final FlowPeers peers;
     private final FlowObserver observer;
     private final InterceptionContext context;
+    /** Looks for an https:// proxy's CONNECT tunnels in the HTTP/1 plaintext (see the class comment). */
+    private final TunnelWatch tunnels;
     private final HeldBytes earlyClientBytes = new HeldBytes(MAX_EARLY_BYTES);
     private final HeldBytes earlyServerBytes = new HeldBytes(MAX_EARLY_BYTES);
     private final TlsEndpoint upstream;
@@ -85,7 +92,7 @@ final class TlsInterceptor implements FlowHandler {
     private final long startNanos = System.nanoTime();
 
     private TlsInterceptor(FlowId flow, InetSocketAddress upstreamAddress, ClientHello hello, String server,
-            FlowPeers peers, FlowObserver observer, InterceptionContext context) {
+            FlowPeers peers, FlowObserver observer, InterceptionContext context, TunnelWatch tunnels) {
         this.flow = flow;
         this.upstreamAddress = upstreamAddress;
         this.hello = hello;
@@ -93,6 +100,7 @@ final class TlsInterceptor implements FlowHandler {
         this.peers = peers;
         this.observer = observer;
         this.context = context;
+        this.tunnels = tunnels;
         this.upstream = new TlsEndpoint(serverEngine(), new ServerSide());
     }
 
@@ -102,8 +110,9 @@ final class TlsInterceptor implements FlowHandler {
      * the memory of refusing clients name it.
      */
     static TlsInterceptor start(FlowId flow, InetSocketAddress upstream, ClientHello hello, String server,
-            ByteBuffer clientHello, FlowPeers peers, FlowObserver observer, InterceptionContext context) {
-        TlsInterceptor interceptor = new TlsInterceptor(flow, upstream, hello, server, peers, observer, context);
+            ByteBuffer clientHello, FlowPeers peers, FlowObserver observer, InterceptionContext context,
+            TunnelWatch tunnels) {
+        TlsInterceptor interceptor = new TlsInterceptor(flow, upstream, hello, server, peers, observer, context, tunnels);
         interceptor.earlyClientBytes.add(clientHello);
         // The child's leaf is made beside the server's handshake, which it would otherwise follow.
         context.leaves().prepare(hello.serverName(), flow.server().getAddress());
@@ -212,13 +221,13 @@ final class TlsInterceptor implements FlowHandler {
             state = State.CLOSED; // the child gave up waiting: nothing to report on either side
             peers.endClient();
         }
+        if (state == State.RELAYING && serverFailure == null) {
+            plaintext.onClientEnd(); // through the HTTP layers (and a tunnel's inside) to PlaintextPeers.endServer
+            return;
+        }
         if (state == State.RELAYING) {
             observer.onClientEnd();
-            if (serverFailure == null) {
-                closeQuietly(upstream);
-            } else {
-                peers.endClient(); // the child is done with its 502 or never asked: nothing more to say
-            }
+            peers.endClient(); // the child is done with its 502 or never asked: nothing more to say
         }
         peers.endServer();
     }
@@ -236,6 +245,10 @@ final class TlsInterceptor implements FlowHandler {
             serverLost("the TLS handshake failed", "the server closed the connection", false);
             return;
         }
+        if (state == State.RELAYING) {
+            plaintext.onServerEnd(); // through the HTTP layers (and a tunnel's inside) to PlaintextPeers.endClient
+            return;
+        }
         observer.onServerEnd();
         if (downstream != null) {
             closeQuietly(downstream);
@@ -251,7 +264,11 @@ final class TlsInterceptor implements FlowHandler {
             clientRefused("it reset the connection after reading httptap's handshake");
         }
         state = State.CLOSED;
-        observer.onClose(reset);
+        if (plaintext != null) {
+            plaintext.onClose(reset); // reaches the observer, and a tunnel's own handler inside
+        } else {
+            observer.onClose(reset);
+        }
     }
 
     /** The server checked out: the child gets a certificate for the same name and the same protocol. */
@@ -340,7 +357,8 @@ final class TlsInterceptor implements FlowHandler {
         PlaintextPeers plaintextPeers = new PlaintextPeers();
         FlowHandler relayed = FlowHandler.observing(observer, plaintextPeers);
         plaintext = H2.equals(protocol) ? Http2Gate.before(flow, plaintextPeers, context.serverNames(), relayed)
-                : RequestGate.before(flow, plaintextPeers, context.serverNames(), relayed);
+                : tunnels.around(flow, plaintextPeers, context,
+                        RequestGate.before(flow, plaintextPeers, context.serverNames(), relayed));
         try {
             downstream = new TlsEndpoint(clientEngine(protocol), new ClientSide(),
                     context.secrets() == null ? null : hello.random());
@@ -582,7 +600,7 @@ final class TlsInterceptor implements FlowHandler {
 
         @Override
         public void reset() {
-            giveUp("the egress policy refused the connection");
+            giveUp("the plaintext's handler reset the connection (the egress policy, or a tunnel's TLS inside)");
         }
     }
 }

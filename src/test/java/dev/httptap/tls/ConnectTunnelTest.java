@@ -64,7 +64,7 @@ class ConnectTunnelTest {
         watch.onClientData(bytes(CONNECT));
         watch.onServerData(bytes("HTTP/1.1 100 Continue\r\n\r\n" + ESTABLISHED));
         watch.onClientData(bytes("<ClientHello>"));
-        assertEquals(List.of("client " + CONNECT, "server HTTP/1.1 100 Continue\r\n\r\n", "server " + ESTABLISHED), plainEvents);
+        assertEquals(List.of("client " + CONNECT, "server HTTP/1.1 100 Continue\r\n\r\n" + ESTABLISHED), plainEvents);
         assertEquals(List.of("client <ClientHello>"), tunnelEvents);
     }
 
@@ -79,7 +79,7 @@ class ConnectTunnelTest {
         watch.onServerData(bytes(ESTABLISHED));
         watch.onClientData(bytes("<ClientHello>"));
 
-        assertEquals(List.of("client " + CONNECT, "server " + refusal, "server den", "server ied", "client " + retry,
+        assertEquals(List.of("client " + CONNECT, "server " + refusal + "den", "server ied", "client " + retry,
                 "server " + ESTABLISHED), plainEvents);
         assertEquals(List.of("client <ClientHello>"), tunnelEvents);
     }
@@ -93,33 +93,87 @@ class ConnectTunnelTest {
         watch.onServerData(bytes(refusal));
         watch.onServerData(bytes("denied" + ESTABLISHED));
         watch.onClientData(bytes("<ClientHello>"));
-        assertEquals(List.of("client " + CONNECT, "server " + refusal, "client " + retry, "server denied",
-                "server " + ESTABLISHED), plainEvents);
+        assertEquals(List.of("client " + CONNECT, "server " + refusal, "server denied", "client " + retry,
+                "server " + ESTABLISHED), plainEvents, "the retry goes on once the refusal is whole");
         assertEquals(List.of("client <ClientHello>"), tunnelEvents);
     }
 
     @Test
-    void aRefusalWithoutABodyLengthLeavesTheConnectionPlain() {
-        String refusal = "HTTP/1.1 407 Proxy Authentication Required\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n";
+    void aRetryAfterAChunkedRefusalOpensTheTunnel() {
+        String refusal = "HTTP/1.1 407 Proxy Authentication Required\r\nTransfer-Encoding: chunked\r\n\r\n";
         String retry = "CONNECT api.example.test:443 HTTP/1.1\r\nProxy-Authorization: Basic eA==\r\n\r\n";
         watch.onClientData(bytes(CONNECT));
         watch.onClientData(bytes(retry));
-        watch.onServerData(bytes(refusal));
-        watch.onServerData(bytes(ESTABLISHED));
+        watch.onServerData(bytes(refusal + "6\r\ndenied\r\n"));
+        watch.onServerData(bytes("0\r\n\r\n" + ESTABLISHED + "<ServerHello>"));
         watch.onClientData(bytes("<ClientHello>"));
 
-        assertEquals(List.of("client " + CONNECT, "client " + retry, "server " + refusal, "server " + ESTABLISHED,
-                "client <ClientHello>"), plainEvents, "relayed and shown as before, in order");
+        assertEquals(List.of("client " + CONNECT, "server " + refusal + "6\r\ndenied\r\n", "server 0\r\n\r\n",
+                "client " + retry, "server " + ESTABLISHED), plainEvents);
+        assertEquals(List.of("server <ServerHello>", "client <ClientHello>"), tunnelEvents);
+    }
+
+    @Test
+    void aRefusalWhoseBodyRunsToTheCloseLeavesTheConnectionPlain() {
+        // Nothing can follow such an answer on the connection: what the child sent after its CONNECT goes on.
+        String refusal = "HTTP/1.1 403 Forbidden\r\n\r\nnot here";
+        watch.onClientData(bytes(CONNECT + "<early>"));
+        watch.onServerData(bytes(refusal));
+        watch.onServerEnd();
+        assertEquals(List.of("client " + CONNECT, "client <early>", "server " + refusal, "server end"), plainEvents);
         assertEquals(List.of(), tunnelFlows);
     }
 
     @Test
-    void otherFirstRequestsLeaveTheConnectionPlain() {
-        String get = "GET http://api.example.test/ HTTP/1.1\r\nHost: api.example.test\r\n\r\n";
+    void aConnectAfterAnotherRequestToTheProxyOpensTheTunnel() {
+        // curl fetching http:// then https:// through one proxy: a GET in absolute form, then CONNECT on the same connection.
+        String get = "GET http://api.example.test/a HTTP/1.1\r\nHost: api.example.test\r\n\r\n";
+        String answer = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n";
         watch.onClientData(bytes(get));
+        watch.onServerData(bytes(answer));
+        watch.onClientData(bytes(CONNECT + "<ClientHello>"));
+        watch.onServerData(bytes(ESTABLISHED));
+
+        assertEquals(List.of("client " + get, "server " + answer, "client " + CONNECT, "server " + ESTABLISHED), plainEvents);
+        assertEquals(List.of("client <ClientHello>"), tunnelEvents);
+    }
+
+    @Test
+    void aConnectPipelinedAfterAnotherRequestIsAnsweredAfterIt() {
+        String post = "POST http://api.example.test/a HTTP/1.1\r\nContent-Length: 19\r\n\r\n"
+                + "HTTP/1.1 200 OK\r\n\r\n"; // a body that looks like an answer is a body
+        String answer = "HTTP/1.1 200 OK\r\nContent-Length: 19\r\n\r\nHTTP/1.1 200 OK\r\n\r\n";
+        watch.onClientData(bytes(post + CONNECT + "<ClientHello>"));
+        watch.onServerData(bytes(answer));
+        assertEquals(List.of(), tunnelFlows, "the POST's answer is no answer to the CONNECT");
+        watch.onServerData(bytes(ESTABLISHED));
+
+        assertEquals(List.of("client " + post + CONNECT, "server " + answer, "server " + ESTABLISHED), plainEvents);
+        assertEquals(List.of("client <ClientHello>"), tunnelEvents);
+    }
+
+    @Test
+    void aRequestInOriginFormIsToAServerNotAProxy() {
+        String get = "GET /a HTTP/1.1\r\nHost: api.example.test\r\n\r\n";
+        String answer = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+        watch.onClientData(bytes(get));
+        watch.onServerData(bytes(answer));
         watch.onClientData(bytes(CONNECT));
         watch.onServerData(bytes(ESTABLISHED));
-        assertEquals(List.of("client " + get, "client " + CONNECT, "server " + ESTABLISHED), plainEvents);
+        assertEquals(List.of("client " + get, "server " + answer, "client " + CONNECT, "server " + ESTABLISHED), plainEvents);
+        assertEquals(List.of(), tunnelFlows);
+    }
+
+    @Test
+    void aSwitchToAnotherProtocolEndsTheWatch() {
+        String upgrade = "GET http://api.example.test/ws HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n";
+        String switched = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n";
+        watch.onClientData(bytes(upgrade));
+        watch.onServerData(bytes(switched));
+        watch.onClientData(bytes(CONNECT)); // a websocket message, whatever it looks like
+        watch.onServerData(bytes(ESTABLISHED));
+        assertEquals(List.of("client " + upgrade, "server " + switched, "client " + CONNECT, "server " + ESTABLISHED),
+                plainEvents);
         assertEquals(List.of(), tunnelFlows);
     }
 
@@ -148,13 +202,14 @@ class ConnectTunnelTest {
     }
 
     @Test
-    void aHeadTooLongForAConnectIsRelayedAsItIs() {
-        String longHead = "CONNECT api.example.test:443 HTTP/1.1\r\nX: " + "y".repeat(ConnectTunnel.MAX_HEAD_BYTES);
+    void aHeadLongerThanAnyReadGoesOnWhole() {
+        // The HTTP/1 layer keeps 64 KiB of a head and skips the rest: the proxy still gets every byte.
+        String longHead = "CONNECT api.example.test:443 HTTP/1.1\r\nX: " + "y".repeat(70_000);
         watch.onClientData(bytes(longHead));
-        watch.onClientData(bytes("\r\n\r\n"));
+        watch.onClientData(bytes("\r\n\r\n<ClientHello>"));
         watch.onServerData(bytes(ESTABLISHED));
         assertEquals(List.of("client " + longHead, "client \r\n\r\n", "server " + ESTABLISHED), plainEvents);
-        assertEquals(List.of(), tunnelFlows);
+        assertEquals(List.of("client <ClientHello>"), tunnelEvents);
     }
 
     @Test
@@ -181,5 +236,71 @@ class ConnectTunnelTest {
         watch.onServerData(bytes("HTTP/1.0 200 Connection established\n\n"));
         watch.onClientData(bytes("<ClientHello>"));
         assertEquals(List.of("client <ClientHello>"), tunnelEvents);
+    }
+
+    /**
+     * Whatever the two sides send, in whatever pieces and order, each side's bytes reach the plain handler and
+     * then the tunnel's, in order and unaltered: nothing is lost when the conversation is not followed.
+     */
+    @Test
+    void noBytesAreLostOrReorderedWhateverTheSidesSend() {
+        String[] clientPieces = {CONNECT, "GET http://a.test/ HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc",
+                "GET / HTTP/1.1\r\n\r\n", "<ClientHello>", "\u0016\u0003\u0001\u0000", "CONNECT :0 HTTP/1.1\r\n\r\n"};
+        String[] serverPieces = {ESTABLISHED, "HTTP/1.1 407 No\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nno\r\n0\r\n\r\n",
+                "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", "HTTP/1.1 100 Continue\r\n\r\n", "<ServerHello>",
+                "HTTP/1.0 200 OK\r\n\r\n"};
+        java.util.Random random = new java.util.Random(7);
+        for (int round = 0; round < 500; round++) {
+            StringBuilder[] seen = {new StringBuilder(), new StringBuilder(), new StringBuilder(), new StringBuilder()};
+            ConnectTunnel tunnel = new ConnectTunnel(TO_PROXY, bytesInto(seen[0], seen[1]), flow -> bytesInto(seen[2], seen[3]));
+            StringBuilder clientSent = new StringBuilder();
+            StringBuilder serverSent = new StringBuilder();
+            for (int step = 0; step < 8; step++) {
+                boolean client = random.nextBoolean();
+                String[] pieces = client ? clientPieces : serverPieces;
+                String piece = pieces[random.nextInt(pieces.length)];
+                int cut = random.nextInt(piece.length() + 1);
+                for (String part : new String[] {piece.substring(0, cut), piece.substring(cut)}) {
+                    if (part.isEmpty()) {
+                        continue;
+                    }
+                    (client ? clientSent : serverSent).append(part);
+                    if (client) {
+                        tunnel.onClientData(bytes(part));
+                    } else {
+                        tunnel.onServerData(bytes(part));
+                    }
+                }
+            }
+            tunnel.onClientEnd();
+            tunnel.onServerEnd();
+            String context = "round " + round + ": " + clientSent + " / " + serverSent;
+            assertEquals(clientSent.toString(), seen[0].toString() + seen[2], context);
+            assertEquals(serverSent.toString(), seen[1].toString() + seen[3], context);
+        }
+    }
+
+    /** A handler appending the client's bytes to {@code client} and the server's to {@code server}. */
+    private static FlowHandler bytesInto(StringBuilder client, StringBuilder server) {
+        return new FlowHandler() {
+            @Override
+            public void onClientData(ByteBuffer data) {
+                client.append(StandardCharsets.ISO_8859_1.decode(data));
+            }
+
+            @Override
+            public void onServerData(ByteBuffer data) {
+                server.append(StandardCharsets.ISO_8859_1.decode(data));
+            }
+
+            @Override
+            public void onClientEnd() {}
+
+            @Override
+            public void onServerEnd() {}
+
+            @Override
+            public void onClose(boolean reset) {}
+        };
     }
 }

@@ -1,7 +1,6 @@
 package dev.httptap.tls;
 
 import dev.httptap.relay.FlowHandler;
-import dev.httptap.relay.FlowPeers;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -14,11 +13,9 @@ import javax.net.ssl.SSLException;
  * {@link FlowHandler} in memory: what each side emits is queued and delivered in rounds, no sockets, no
  * threads. Records the plaintext each end received and what the handler did to the connection.
  */
-final class InMemoryConnection implements FlowPeers {
+final class InMemoryConnection extends QueuedPeers {
     private final Queue<byte[]> clientToHandler = new ArrayDeque<>();
     private final Queue<byte[]> serverToHandler = new ArrayDeque<>();
-    private final Queue<byte[]> handlerToServer = new ArrayDeque<>();
-    private final Queue<byte[]> handlerToClient = new ArrayDeque<>();
     final ByteArrayOutputStream clientReceived = new ByteArrayOutputStream();
     final ByteArrayOutputStream serverReceived = new ByteArrayOutputStream();
     /** Raw bytes httptap sent the child, TLS records included. */
@@ -41,15 +38,12 @@ final class InMemoryConnection implements FlowPeers {
     boolean clientSilentOnFailure;
     /** Keeps what is sent to the server from its engine: the test answers with bytes of its own. */
     boolean serverDeaf;
-    boolean reset;
-    boolean serverEnded;
-    boolean clientEnded;
     SSLException clientFailure;
     SSLException serverFailure;
 
     InMemoryConnection(SSLEngine clientEngine, SSLEngine serverEngine) {
-        client = new TlsEndpoint(clientEngine, new Collecting(clientToHandler, clientReceived));
-        server = new TlsEndpoint(serverEngine, new Collecting(serverToHandler, serverReceived));
+        client = new TlsEndpoint(clientEngine, new QueuedOutput(clientToHandler, clientReceived::writeBytes));
+        server = new TlsEndpoint(serverEngine, new QueuedOutput(serverToHandler, serverReceived::writeBytes));
     }
 
     /** Starts both engines and runs until nothing moves. */
@@ -98,7 +92,7 @@ final class InMemoryConnection implements FlowPeers {
                 handler.onServerData(ByteBuffer.wrap(bytes).asReadOnlyBuffer());
                 moved = true;
             }
-            while ((bytes = handlerToServer.poll()) != null) {
+            while ((bytes = toServer.poll()) != null) {
                 serverRaw.writeBytes(bytes);
                 if (serverFailure == null && !serverDeaf) {
                     try {
@@ -109,7 +103,7 @@ final class InMemoryConnection implements FlowPeers {
                 }
                 moved = true;
             }
-            while ((bytes = handlerToClient.poll()) != null) {
+            while ((bytes = toClient.poll()) != null) {
                 if (clientFailure == null && !clientDeaf) {
                     try {
                         client.receive(ByteBuffer.wrap(bytes));
@@ -138,30 +132,9 @@ final class InMemoryConnection implements FlowPeers {
     }
 
     @Override
-    public void sendToServer(ByteBuffer bytes) {
-        handlerToServer.add(copy(bytes));
-    }
-
-    @Override
     public void sendToClient(ByteBuffer bytes) {
-        byte[] copy = copy(bytes);
-        clientRaw.writeBytes(copy);
-        handlerToClient.add(copy);
-    }
-
-    @Override
-    public void endServer() {
-        serverEnded = true;
-    }
-
-    @Override
-    public void endClient() {
-        clientEnded = true;
-    }
-
-    @Override
-    public void reset() {
-        reset = true;
+        clientRaw.writeBytes(copy(bytes.duplicate()));
+        super.sendToClient(bytes);
     }
 
     /** The old server's bytes either way are dropped; {@link #redialedServer} answers from now on. */
@@ -171,44 +144,15 @@ final class InMemoryConnection implements FlowPeers {
             return false;
         }
         redials++;
-        handlerToServer.clear();
+        toServer.clear();
         serverToHandler.clear();
         serverRaw.reset();
-        server = new TlsEndpoint(redialedServer, new Collecting(serverToHandler, serverReceived));
+        server = new TlsEndpoint(redialedServer, new QueuedOutput(serverToHandler, serverReceived::writeBytes));
         try {
             server.start();
         } catch (SSLException e) {
             throw new AssertionError(e);
         }
         return true;
-    }
-
-    private static byte[] copy(ByteBuffer bytes) {
-        byte[] copy = new byte[bytes.remaining()];
-        bytes.get(copy);
-        return copy;
-    }
-
-    private static final class Collecting implements TlsEndpoint.Output {
-        private final Queue<byte[]> network;
-        private final ByteArrayOutputStream plaintext;
-
-        Collecting(Queue<byte[]> network, ByteArrayOutputStream plaintext) {
-            this.network = network;
-            this.plaintext = plaintext;
-        }
-
-        @Override
-        public void network(ByteBuffer bytes) {
-            network.add(copy(bytes));
-        }
-
-        @Override
-        public void application(ByteBuffer bytes) {
-            plaintext.write(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
-        }
-
-        @Override
-        public void handshakeDone() {}
     }
 }
