@@ -45,6 +45,9 @@ public final class BodyDecoder {
      * or empty when it has no content coding (its length is the length sent).
      */
     public static Optional<LengthMeter> meter(List<String> contentEncodingValues) {
+        if (contentEncodingValues.isEmpty()) {
+            return Optional.empty(); // most bodies: nothing to read the codings of, asked for every response
+        }
         Codings codings = Codings.of(contentEncodingValues);
         if (codings.refusal != null) {
             return Optional.of(new LengthMeter(codings.shortRefusal));

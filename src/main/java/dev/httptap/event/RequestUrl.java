@@ -46,18 +46,14 @@ public final class RequestUrl {
 
     /** {@code connectionPort} is added when the authority names none and it is not the default; -1 never. */
     static String authority(String scheme, String authority, int connectionPort) {
-        int colon = authority.indexOf(':');
-        if (!authority.startsWith("[") && colon == authority.lastIndexOf(':')) {
-            // A name or an IPv4 address, maybe with a port (nearly every request): HostPort's own reading of
-            // it, without its Optional and record, for it is made once per request.
-            return colon < 0 ? withPort(scheme, authority, null, connectionPort)
-                    : withPort(scheme, authority.substring(0, colon), authority.substring(colon + 1), connectionPort);
-        }
         Optional<HostPort> split = HostPort.split(authority);
         if (split.isEmpty()) {
             return authority;
         }
         String host = split.get().host();
+        if (host.indexOf(':') < 0 && !authority.startsWith("[")) {
+            return withPort(scheme, host, split.get().port(), connectionPort); // a name or an IPv4 address
+        }
         String shownHost = Ipv6Address.ofLiteral(host).map(address -> "[" + address + "]").orElse(null);
         if (shownHost == null) {
             return authority; // brackets around something else than an IPv6 literal: shown as written

@@ -10,7 +10,6 @@ import dev.httptap.event.ExchangeListener;
 import dev.httptap.event.ResponseHead;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -79,10 +78,8 @@ public final class DecodedLengths implements ExchangeListener {
     @Override
     public void onResponseHead(Exchange exchange) {
         ResponseHead head = exchange.response().orElse(null);
-        List<String> codings = head == null || head.status() == PARTIAL_CONTENT ? List.of()
-                : head.headers().all("Content-Encoding");
-        if (!codings.isEmpty()) { // plain bodies (most) need no meter
-            BodyDecoder.meter(codings).ifPresent(meter ->
+        if (head != null && head.status() != PARTIAL_CONTENT) {
+            BodyDecoder.meter(head.headers().all("Content-Encoding")).ifPresent(meter ->
                     bodies.put(exchange, decoder.add(meter, measuredMeter -> measured(exchange, measuredMeter))));
         }
         next.onResponseHead(exchange);
