@@ -21,9 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Browsers trust the tap with no flag (httptap mounts an NSS database with its CA over ~/.pki/nssdb for
  * Chromium, and Firefox's policy directory with a policy installing it): Chromium headless, as root and
- * as an ordinary user with its own sandbox on, and Firefox ESR headless load a page from a local HTTP/2
- * server (node's) through httptap, whose exchanges print. Each run has a home of its own, so that the
- * user's real files are never at stake, and the test checks they are left as they were.
+ * as an ordinary user with its own sandbox on, and Firefox ESR headless, as root and as an ordinary user,
+ * load a page from a local HTTP/2 server (node's) through httptap, whose exchanges print. Each run has a
+ * home of its own, so that the user's real files are never at stake, and the test checks they are left as
+ * they were.
  */
 class BrowsersIT {
     private static final TestPki PKI = TestPki.create();
@@ -145,6 +146,27 @@ class BrowsersIT {
                 () -> assertFalse(Files.exists(distribution.resolve("httptap-ca.crt")), "nothing added outside"));
         List<byte[]> distributionAfter = contents(distribution);
         assertEquals(distributionBefore.size(), distributionAfter.size(), "the distribution directory's files");
+    }
+
+    /** As an ordinary user, httptap's mount of the policy directory is made in the user's own namespaces. */
+    @Test
+    void firefoxEsrAsAnOrdinaryUserTrustsTheTap() throws IOException {
+        Path home = home(USER);
+        Path profile = home.resolve("profile");
+        Path screenshot = home.resolve("page.png");
+        String url = url("/firefox-user");
+        ProcessRun mkdir = Route.DIRECT.run("runuser", "-u", USER, "--", "mkdir", profile.toString());
+        assertEquals(0, mkdir.exitCode(), mkdir.describe());
+        ProcessRun run = inHome(Httptap.command("firefox-esr", "--headless", "--no-remote", "--profile", profile.toString(),
+                        "--screenshot", screenshot.toString(), url)
+                .flags("--ca-file", caFile(home))
+                .wrappedIn(PRIVATE_OPEN_TUN).asUser(USER), home).run();
+
+        assertAll(run.describe(),
+                () -> assertEquals(0, run.exitCode(), "exit code"),
+                () -> assertTrue(Files.size(screenshot) > 0, "the screenshot"),
+                () -> assertTrue(ProcessRun.exchangeLines(run.stdoutLines()).contains(
+                        "<--- 200 " + url + " (" + "hello over h2 /firefox-user\n".length() + " bytes)"), "the exchange line"));
     }
 
     private static void assertFetched(ProcessRun run, String url, String body, Path jsonl) {
