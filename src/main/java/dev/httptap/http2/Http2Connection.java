@@ -439,7 +439,12 @@ public final class Http2Connection implements FlowObserver {
         @Override
         public void onPushPromise(int streamId, int promisedStreamId, ByteBuffer block) throws Http2Exception {
             HeaderBlock headers = decode(responseDecoder, promisedStreamId, block);
-            if (headers == null || headers.kind() != HeaderBlock.Kind.REQUEST || streams.containsKey(promisedStreamId)) {
+            // A promise must name a new even stream (RFC 9113, 8.4): one that names a stream the client opened,
+            // or one already promised, is the server's error, which the client answers; it must not take the
+            // place of the exchange already reported or waiting for its response.
+            boolean newServerStream = promisedStreamId % 2 == 0 && !streams.containsKey(promisedStreamId)
+                    && !waiting.contains(promisedStreamId);
+            if (headers == null || headers.kind() != HeaderBlock.Kind.REQUEST || !newServerStream) {
                 return;
             }
             Exchange pushed = open(promisedStreamId, headers);

@@ -151,6 +151,30 @@ class Http2ConnectionTest {
     }
 
     @Test
+    void aPromiseNamingTheClientsStreamDoesNotReplaceItsExchange() {
+        Conversation conversation = new Conversation()
+                .client(client.request(1, true, "GET", "https", HOST, "/index.html").take())
+                .server(server.pushPromise(1, 1, HOST, "/forged").pushPromise(1, 3, HOST, "/odd")
+                        .response(1, false, 200).data(1, true, "<html>").take())
+                .close(false);
+        assertEquals(List.of("request GET https://" + HOST + "/index.html", "response 200", "response body: <html>",
+                "finished GET https://" + HOST + "/index.html 200 COMPLETE 0/6"), play(conversation, Split.WHOLE));
+    }
+
+    @Test
+    void aSecondPromiseOfTheSameStreamIsIgnored() {
+        Conversation conversation = new Conversation()
+                .client(client.request(1, true, "GET", "https", HOST, "/index.html").take())
+                .server(server.pushPromise(1, 2, HOST, "/style.css").pushPromise(1, 2, HOST, "/forged.css")
+                        .response(2, false, 200).data(2, true, "p{}").response(1, true, 204).take())
+                .close(false);
+        assertEquals(List.of("request GET https://" + HOST + "/index.html", "request GET https://" + HOST + "/style.css",
+                "response 200", "response body: p{}", "finished GET https://" + HOST + "/style.css 200 COMPLETE 0/3",
+                "response 204", "finished GET https://" + HOST + "/index.html 204 COMPLETE 0/0"),
+                play(conversation, Split.WHOLE));
+    }
+
+    @Test
     void interimResponsesAreSkipped() {
         Conversation conversation = new Conversation()
                 .client(client.request(1, false, "PUT", "https", HOST, "/f", "expect", "100-continue").take())

@@ -58,6 +58,16 @@ class Http2StreamLimitTest {
     }
 
     @Test
+    void aPromiseNamingAWaitingStreamDoesNotTakeItsPlace() {
+        int waitingStream = Http2Connection.MAX_OPEN_STREAMS; // the first beyond those followed in full
+        openGets(waitingStream + 1);
+        fromServer(server.pushPromise(id(0), id(waitingStream), HOST, "/forged"));
+        fromServer(server.response(id(waitingStream), false, 200).data(id(waitingStream), true, "ok"));
+        assertEquals(1, listener.finished.size());
+        assertEquals("https://" + HOST + "/item/" + waitingStream, listener.finished.get(0).request().target());
+    }
+
+    @Test
     void fiveThousandStreamsOneAfterAnotherAreAllReported() {
         fromClient(client);
         fromServer(server);
