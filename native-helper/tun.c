@@ -4,8 +4,10 @@
  * IFF_TUN gives whole IP packets; IFF_NO_PI drops the 4-byte packet-information prefix. IFF_VNET_HDR puts
  * a 10-byte struct virtio_net_hdr before each packet, both ways: through it httptap hands the kernel TCP
  * segments whose checksum is left for the kernel (NEEDS_CSUM), which it then need not compute nor the
- * kernel verify. No offloads are turned on (TUNSETOFFLOAD), so what the kernel hands httptap is always one
- * whole, checksummed packet of at most the MTU after its header.
+ * kernel verify. The one offload turned on (TUNSETOFFLOAD) is the checksum's, the other way: the command's
+ * own TCP and UDP packets then come with theirs left undone and marked NEEDS_CSUM, so that neither the
+ * kernel nor httptap sums their payload (bytes that never left this machine's memory). No segmentation
+ * offload: each packet is still one packet of at most the MTU.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -48,6 +50,9 @@ int tun_create(const char *name)
 	 */
 	if (ioctl(fd, TUNSETPERSIST, 1) < 0)
 		note("TUN device %s stays non-persistent (TUNSETPERSIST: %s)", name, strerror(errno));
+	/* Optional: without it the kernel sums every packet before handing it over, and httptap checks it. */
+	if (ioctl(fd, TUNSETOFFLOAD, TUN_F_CSUM) < 0)
+		note("TUN device %s sums its packets itself (TUNSETOFFLOAD: %s)", name, strerror(errno));
 	note("created TUN device %s", name);
 	return fd;
 }

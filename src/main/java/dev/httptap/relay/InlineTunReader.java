@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.function.Consumer;
 
 /**
  * Reads the TUN device on the loop's own thread. The device is in the selector's epoll set, so the loop's one
@@ -46,7 +45,7 @@ final class InlineTunReader implements PacketSource {
     }
 
     @Override
-    public void drain(Consumer<ByteBuffer> receiver) {
+    public void drain(Receiver receiver) {
         for (int i = 0; i < BATCHES_PER_TURN && reading; i++) {
             boolean more = fill();
             batch.forEach(receiver);
@@ -75,7 +74,7 @@ final class InlineTunReader implements PacketSource {
                     giveUp();
                     return false;
                 }
-                batch.added(length);
+                batch.added(length, device.lastReadChecksumTrusted());
             }
             return true;
         } catch (IOException e) {

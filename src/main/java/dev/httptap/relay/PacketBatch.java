@@ -1,7 +1,6 @@
 package dev.httptap.relay;
 
 import java.nio.ByteBuffer;
-import java.util.function.Consumer;
 
 /**
  * Packets read from the device back to back in one direct buffer, so the reader hands the loop many
@@ -13,6 +12,7 @@ final class PacketBatch {
     private final ByteBuffer bytes;
     private final ByteBuffer packetView;
     private final int[] ends = new int[MAX_PACKETS];
+    private final boolean[] checksumsTrusted = new boolean[MAX_PACKETS];
     private int count;
 
     PacketBatch(int capacityBytes) {
@@ -31,8 +31,10 @@ final class PacketBatch {
         return bytes;
     }
 
-    void added(int length) {
+    /** {@code checksumTrusted}: what the device said of the packet's checksum. */
+    void added(int length, boolean checksumTrusted) {
         ends[count] = end() + length;
+        checksumsTrusted[count] = checksumTrusted;
         count++;
     }
 
@@ -45,11 +47,11 @@ final class PacketBatch {
     }
 
     /** Hands each packet to {@code receiver} as one reused buffer positioned on it. */
-    void forEach(Consumer<ByteBuffer> receiver) {
+    void forEach(PacketSource.Receiver receiver) {
         int start = 0;
         for (int i = 0; i < count; i++) {
             packetView.limit(ends[i]).position(start);
-            receiver.accept(packetView);
+            receiver.receive(packetView, checksumsTrusted[i]);
             start = ends[i];
         }
     }

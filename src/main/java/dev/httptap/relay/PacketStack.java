@@ -14,7 +14,7 @@ import java.nio.ByteBuffer;
  */
 interface PacketStack extends UdpSender, UdpRefuser {
     /** See {@link NetworkStack#receive}. */
-    void receive(ByteBuffer packet);
+    void receive(ByteBuffer packet, boolean checksumTrusted);
 
     /** See {@link NetworkStack#runTimers}. */
     long runTimers();
@@ -31,8 +31,8 @@ interface PacketStack extends UdpSender, UdpRefuser {
             NetworkStack stack = new NetworkStack(config, budget, clock, output, forwarder, KernelRandom.open());
             return new PacketStack() {
                 @Override
-                public void receive(ByteBuffer packet) {
-                    stack.receive(packet);
+                public void receive(ByteBuffer packet, boolean checksumTrusted) {
+                    stack.receive(packet, checksumTrusted);
                 }
 
                 @Override

@@ -12,7 +12,6 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 /**
  * The only place httptap touches sockets. One loop thread takes the child's packets from the TUN device in
@@ -41,7 +40,7 @@ public final class Relay implements AutoCloseable {
     private final Clock clock;
     /** One memory budget for the bytes the stack and the splices hold for all connections. */
     private final BufferBudget budget;
-    private final Consumer<ByteBuffer> receivePacket = this::receivePacket;
+    private final PacketSource.Receiver receivePacket = this::receivePacket;
     private State state = State.NEW;
     /** Volatile for {@link #execute}, which any thread may call. */
     private volatile EventLoop loop;
@@ -245,9 +244,9 @@ public final class Relay implements AutoCloseable {
         return next;
     }
 
-    private void receivePacket(ByteBuffer packet) {
+    private void receivePacket(ByteBuffer packet, boolean checksumTrusted) {
         try {
-            stack.receive(packet);
+            stack.receive(packet, checksumTrusted);
         } catch (Throwable e) {
             // A stack bug (or an Error from a flow's code it called) on one packet must not stop every other flow.
             stackFailures.report(e);

@@ -7,7 +7,6 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 /**
  * The thread that does nothing but read the device, for devices and JDKs where {@link InlineTunReader} cannot
@@ -62,7 +61,7 @@ final class TunReader implements PacketSource, Runnable {
     }
 
     @Override
-    public void drain(Consumer<ByteBuffer> receiver) {
+    public void drain(Receiver receiver) {
         PacketBatch batch;
         while ((batch = filled.poll()) != null) {
             batch.forEach(receiver);
@@ -112,7 +111,7 @@ final class TunReader implements PacketSource, Runnable {
             if (length == 0) {
                 return true;
             }
-            batch.added(length);
+            batch.added(length, device.lastReadChecksumTrusted());
             timeout = 0;
         }
         return true;

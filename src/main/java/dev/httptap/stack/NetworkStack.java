@@ -48,8 +48,18 @@ public final class NetworkStack {
         this.icmp = new IcmpResponder(writer, counters);
     }
 
-    /** Handles one IP packet from the child (position to limit); the buffer is not kept. */
+    /** Handles one IP packet from the child (position to limit), checking every checksum; the buffer is not kept. */
     public void receive(ByteBuffer packet) {
+        receive(packet, false);
+    }
+
+    /**
+     * As {@link #receive(ByteBuffer)}, but a TCP or UDP checksum is not checked when {@code checksumTrusted}:
+     * the device says the kernel's own stack made the packet and left the checksum for the device (the TUN
+     * device's checksum offload), so the field holds only a partial sum. IP and ICMP checksums are always
+     * checked: the kernel computes those itself.
+     */
+    public void receive(ByteBuffer packet, boolean checksumTrusted) {
         counters.packetsIn++;
         counters.bytesIn += packet.remaining();
         try {
@@ -65,9 +75,9 @@ public final class NetworkStack {
             }
             IpProtocol protocol = ip.protocol();
             if (protocol.equals(IpProtocol.TCP)) {
-                tcp.receive(ip);
+                tcp.receive(ip, checksumTrusted);
             } else if (protocol.equals(IpProtocol.UDP)) {
-                receiveUdp(ip);
+                receiveUdp(ip, checksumTrusted);
             } else if (protocol.equals(IpProtocol.ICMP) && ip instanceof Ipv4Packet v4) {
                 icmp.receive(v4);
             } else if (protocol.equals(IpProtocol.ICMPV6) && ip instanceof Ipv6Packet v6) {
@@ -130,9 +140,11 @@ public final class NetworkStack {
         return counters.snapshot(tcp.openConnections());
     }
 
-    private void receiveUdp(IpPacket ip) throws MalformedPacketException {
+    private void receiveUdp(IpPacket ip, boolean checksumTrusted) throws MalformedPacketException {
         UdpDatagram udp = UdpDatagram.parse(ip);
-        udp.verifyChecksum(ip.pseudoHeaderSum());
+        if (!checksumTrusted) {
+            udp.verifyChecksum(ip.pseudoHeaderSum());
+        }
         FlowId flow = new FlowId(new InetSocketAddress(ip.source().toInetAddress(), udp.sourcePort()),
                 new InetSocketAddress(ip.destination().toInetAddress(), udp.destinationPort()));
         forwarder.onUdpDatagram(flow, udp.payload());

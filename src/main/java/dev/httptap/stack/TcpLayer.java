@@ -53,9 +53,12 @@ final class TcpLayer {
         this.initialSequences = initialSequences;
     }
 
-    void receive(IpPacket ip) throws MalformedPacketException {
+    /** {@code checksumTrusted}: see {@link NetworkStack#receive(java.nio.ByteBuffer, boolean)}. */
+    void receive(IpPacket ip, boolean checksumTrusted) throws MalformedPacketException {
         TcpSegment segment = TcpSegment.parse(ip);
-        segment.verifyChecksum(ip.pseudoHeaderSum());
+        if (!checksumTrusted) {
+            segment.verifyChecksum(ip.pseudoHeaderSum());
+        }
         ConnectionKey key = new ConnectionKey(ip.source(), segment.sourcePort(), ip.destination(),
                 segment.destinationPort());
         TcpConnectionImpl connection = connections.get(key);

@@ -48,6 +48,11 @@ public final class ObservedDevice implements PacketDevice {
     }
 
     @Override
+    public boolean lastReadChecksumTrusted() {
+        return device.lastReadChecksumTrusted();
+    }
+
+    @Override
     public boolean completesTcpChecksums() {
         return device.completesTcpChecksums();
     }

@@ -27,6 +27,15 @@ public interface PacketDevice extends Closeable {
     /** Undoes {@link #signalReadableThrough}, e.g. once reading failed and the descriptor would stay ready. */
     default void stopSignalling(int epollFd) {}
 
+    /**
+     * True if the packet the last {@link #read} returned has a TCP or UDP checksum that needs no check: the
+     * kernel's own stack made it and left the checksum undone for the device, or checked it. False (check
+     * it) unless the device knows.
+     */
+    default boolean lastReadChecksumTrusted() {
+        return false;
+    }
+
     /** True if written TCP segments may carry a partial checksum, which the device completes. */
     default boolean completesTcpChecksums() {
         return false;

@@ -50,6 +50,8 @@ public final class TunDevice implements PacketDevice {
     private final AtomicLong packetsWritten = new AtomicLong();
     private final AtomicLong droppedWrites = new AtomicLong();
     private final AtomicLong readErrors = new AtomicLong();
+    /** What the last packet read says of its checksum (read on one thread: the relay's). */
+    private boolean lastReadChecksumTrusted;
 
     /** Takes ownership of {@code fd}, an open TUN (or any packet) descriptor, and makes it non-blocking. */
     public TunDevice(int fd) throws IOException {
@@ -144,6 +146,11 @@ public final class TunDevice implements PacketDevice {
         }
     }
 
+    @Override
+    public boolean lastReadChecksumTrusted() {
+        return lastReadChecksumTrusted;
+    }
+
     /** Yes: TCP segments written here go out marked NEEDS_CSUM, their checksum field holding the pseudo-header sum. */
     @Override
     public boolean completesTcpChecksums() {
@@ -182,6 +189,7 @@ public final class TunDevice implements PacketDevice {
         if (read >= VirtioNetHeader.LENGTH) {
             int length = (int) read - VirtioNetHeader.LENGTH;
             dst.position(dst.position() + length);
+            lastReadChecksumTrusted = VirtioNetHeader.checksumTrusted(readHeader);
             packetsRead.incrementAndGet();
             return length;
         }

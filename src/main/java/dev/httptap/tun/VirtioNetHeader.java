@@ -10,13 +10,15 @@ import jnr.ffi.Pointer;
 /**
  * The {@code struct virtio_net_hdr} a TUN descriptor opened with IFF_VNET_HDR carries before every packet
  * (10 bytes: flags, gso_type, hdr_len, gso_size, csum_start, csum_offset, in the machine's byte order).
- * httptap uses one thing from it: on packets it writes, NEEDS_CSUM with the place of the TCP checksum, so
- * that the kernel takes the checksum as done and nobody sums the payload. It asks for no segmentation
- * offload, so every other field stays zero.
+ * httptap uses its checksum flags: on packets it writes, NEEDS_CSUM with the place of the TCP checksum, so
+ * that the kernel takes the checksum as done and nobody sums the payload; on packets it reads, NEEDS_CSUM
+ * or DATA_VALID, which say the kernel's own stack made the packet and left its checksum undone (the device
+ * has checksum offload) or checked it. It asks for no segmentation offload, so every other field stays zero.
  */
 final class VirtioNetHeader {
     static final int LENGTH = 10;
     private static final byte NEEDS_CSUM = 1;
+    private static final byte DATA_VALID = 2;
     private static final int CSUM_START = 6;
     private static final int CSUM_OFFSET = 8;
     /** Where IPv4 and IPv6 headers hold the next protocol's number. */
@@ -35,6 +37,15 @@ final class VirtioNetHeader {
         header.putByte(0, start < 0 ? 0 : NEEDS_CSUM);
         header.putShort(CSUM_START, (short) Math.max(start, 0));
         header.putShort(CSUM_OFFSET, (short) (start < 0 ? 0 : TcpHeader.CHECKSUM_OFFSET));
+    }
+
+    /**
+     * True when the header of a packet read says its transport checksum needs no check: left undone for the
+     * device (NEEDS_CSUM) or already checked (DATA_VALID). A packet the command forged (a raw socket) has
+     * neither and is checked as before.
+     */
+    static boolean checksumTrusted(Pointer header) {
+        return (header.getByte(0) & (NEEDS_CSUM | DATA_VALID)) != 0;
     }
 
     /** Where the TCP header starts in the packet, or -1 when it is not TCP (or carries IPv6 extension headers). */

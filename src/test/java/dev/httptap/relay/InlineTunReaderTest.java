@@ -75,15 +75,28 @@ class InlineTunReaderTest {
         assertEquals(1, device.reads);
     }
 
-    private void record(ByteBuffer packet) {
-        byte[] bytes = new byte[packet.remaining()];
-        packet.get(bytes);
-        received.add(new String(bytes, java.nio.charset.StandardCharsets.US_ASCII));
+    @Test
+    void eachPacketKeepsWhatTheDeviceSaidOfItsChecksum() {
+        device.packets("a");
+        device.script.add(new Step("b", true));
+        device.packets("c");
+        InlineTunReader reader = new InlineTunReader(device, EPOLL_FD, MTU, 64 * 1024);
+
+        reader.drain(this::record);
+
+        assertEquals(List.of("a", "b (checksum trusted)", "c"), received);
     }
 
-    private record Step(String packet) {
-        static final Step CLOSED = new Step(null);
-        static final Step FAILURE = new Step("");
+    private void record(ByteBuffer packet, boolean checksumTrusted) {
+        byte[] bytes = new byte[packet.remaining()];
+        packet.get(bytes);
+        received.add(new String(bytes, java.nio.charset.StandardCharsets.US_ASCII)
+                + (checksumTrusted ? " (checksum trusted)" : ""));
+    }
+
+    private record Step(String packet, boolean checksumTrusted) {
+        static final Step CLOSED = new Step(null, false);
+        static final Step FAILURE = new Step("", false);
     }
 
     /** Returns the scripted steps in order, then "nothing waiting"; never blocks. */
@@ -91,10 +104,11 @@ class InlineTunReaderTest {
         final Deque<Step> script = new ArrayDeque<>();
         final List<Integer> stoppedSignalling = new ArrayList<>();
         int reads;
+        boolean lastTrusted;
 
         void packets(String... texts) {
             for (String text : texts) {
-                script.add(new Step(text));
+                script.add(new Step(text, false));
             }
         }
 
@@ -114,7 +128,13 @@ class InlineTunReaderTest {
             }
             byte[] bytes = step.packet().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
             dst.put(bytes);
+            lastTrusted = step.checksumTrusted();
             return bytes.length;
+        }
+
+        @Override
+        public boolean lastReadChecksumTrusted() {
+            return lastTrusted;
         }
 
         @Override

@@ -264,7 +264,7 @@ class RelayTest {
         }
 
         @Override
-        public void receive(ByteBuffer packet) {
+        public void receive(ByteBuffer packet, boolean checksumTrusted) {
             onPacket.accept(packet);
         }
 

@@ -84,6 +84,31 @@ class NetworkStackTest {
         assertEquals(1, child.stack.stats().drops(DropReason.ICMP_IGNORED));
     }
 
+    /**
+     * A packet the device marks as the kernel's own, its checksum left for the device to fill, carries only a
+     * partial sum there: it is taken unchecked. Unmarked (a forged packet), the same bytes are dropped.
+     */
+    @Test
+    void aTcpOrUdpChecksumTheDeviceVouchesForIsNotChecked() {
+        ByteBuffer syn = withByte(synPacket(), 36, 0x00); // a TCP checksum that does not sum
+        ByteBuffer datagram = withByte(udpPacket(53000, 53, new byte[] {1, 2, 3}), 26, 0x55); // nor a UDP one
+
+        child.stack.receive(syn.duplicate());
+        child.stack.receive(datagram.duplicate());
+        assertEquals(2, child.stack.stats().drops(DropReason.BAD_CHECKSUM));
+        assertEquals(List.of(), child.forwarder.requests);
+        assertEquals(List.of(), child.forwarder.datagrams);
+
+        child.stack.receive(syn.duplicate(), true);
+        child.stack.receive(datagram.duplicate(), true);
+        assertEquals(1, child.forwarder.requests.size(), "the SYN is taken");
+        assertEquals(1, child.forwarder.datagrams.size(), "the datagram is taken");
+        assertEquals(2, child.stack.stats().drops(DropReason.BAD_CHECKSUM));
+
+        child.stack.receive(withByte(synPacket(), 11, 0x00), true); // the IP header's own checksum is still checked
+        assertEquals(3, child.stack.stats().drops(DropReason.BAD_CHECKSUM));
+    }
+
     @Test
     void udpDatagramsGoBothWays() throws Exception {
         byte[] query = "dns query".getBytes(StandardCharsets.US_ASCII);

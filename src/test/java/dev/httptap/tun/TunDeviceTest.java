@@ -10,7 +10,9 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -68,6 +70,25 @@ class TunDeviceTest {
         assertEquals(UDP_PACKET.length, device.read(buffer, 0));
         buffer.clear();
         assertEquals(8, device.read(buffer, 0));
+    }
+
+    /** The kernel's own packets come marked NEEDS_CSUM or DATA_VALID; a forged one comes with neither. */
+    @Test
+    void saysOfEachPacketReadWhetherTheKernelVouchesForItsChecksum() throws Exception {
+        ByteBuffer dataValid = ByteBuffer.allocate(VirtioNetHeader.LENGTH).put(0, (byte) 2);
+        libc.write(kernelSide, frame(needsChecksum(20), UDP_PACKET), VirtioNetHeader.LENGTH + UDP_PACKET.length);
+        kernelSends(UDP_PACKET);
+        libc.write(kernelSide, frame(dataValid.array(), UDP_PACKET), VirtioNetHeader.LENGTH + UDP_PACKET.length);
+        ByteBuffer buffer = ByteBuffer.allocateDirect(2048);
+
+        List<Boolean> trusted = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            buffer.clear();
+            assertEquals(UDP_PACKET.length, device.read(buffer, 0));
+            trusted.add(device.lastReadChecksumTrusted());
+        }
+
+        assertEquals(List.of(true, false, true), trusted);
     }
 
     @Test
