@@ -11,11 +11,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Optional;
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLParameters;
 
 /**
  * Stands in the middle of one TLS connection. Holding the child's ClientHello, it first completes TLS with
@@ -44,10 +40,6 @@ import javax.net.ssl.SSLParameters;
  * plaintext's handlers like its bytes, so the inside sees each half-close as behind an {@code http://} proxy.
  */
 final class TlsInterceptor implements FlowHandler {
-    static final String HTTP_1_1 = "http/1.1";
-    static final String H2 = "h2";
-    /** The application protocols whose plaintext httptap follows, so the only ones it speaks for a child. */
-    private static final List<String> FOLLOWED_PROTOCOLS = List.of(H2, HTTP_1_1);
     /** Client bytes that may arrive before its handshake can start (early data, a pipelined request). */
     private static final int MAX_EARLY_BYTES = 64 * 1024;
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
@@ -57,7 +49,6 @@ final class TlsInterceptor implements FlowHandler {
     private enum State { SERVER_HANDSHAKE, CLIENT_HANDSHAKE, RELAYING, PASSING, CLOSED }
 
     private final FlowId flow;
-    private final InetSocketAddress upstreamAddress;
     private final ClientHello hello;
     private final String server;
     private final FlowPeers peers;
@@ -65,6 +56,7 @@ final class TlsInterceptor implements FlowHandler {
     private final InterceptionContext context;
     /** Looks for an https:// proxy's CONNECT tunnels in the HTTP/1 plaintext (see the class comment). */
     private final TunnelWatch tunnels;
+    private final InterceptionEngines engines;
     private final HeldBytes earlyClientBytes = new HeldBytes(MAX_EARLY_BYTES);
     private final HeldBytes earlyServerBytes = new HeldBytes(MAX_EARLY_BYTES);
     private final TlsEndpoint upstream;
@@ -76,8 +68,7 @@ final class TlsInterceptor implements FlowHandler {
     private ServerDefect serverDefect;
     /** What answers the child instead of that server, in the protocol agreed with the child; null until needed. */
     private BadGateway badGateway;
-    /** The child sent its ChangeCipherSpec after httptap's flight: it read the leaf (see {@link CertificateRefusal}). */
-    private boolean clientReadOurFlight;
+    private final RefusalWatch refusals;
     /** The child's bytes held before its handshake could start are being handed to it. */
     private boolean replayingEarlyBytes;
     /**
@@ -94,14 +85,15 @@ final class TlsInterceptor implements FlowHandler {
     private TlsInterceptor(FlowId flow, InetSocketAddress upstreamAddress, ClientHello hello, String server,
             FlowPeers peers, FlowObserver observer, InterceptionContext context, TunnelWatch tunnels) {
         this.flow = flow;
-        this.upstreamAddress = upstreamAddress;
         this.hello = hello;
         this.server = server;
         this.peers = peers;
         this.observer = observer;
         this.context = context;
         this.tunnels = tunnels;
-        this.upstream = new TlsEndpoint(serverEngine(), new ServerSide());
+        this.engines = new InterceptionEngines(flow, upstreamAddress, hello, server, context);
+        this.refusals = new RefusalWatch(flow, server, context);
+        this.upstream = new TlsEndpoint(engines.serverEngine(), new ServerSide());
     }
 
     /**
@@ -116,7 +108,7 @@ final class TlsInterceptor implements FlowHandler {
         interceptor.earlyClientBytes.add(clientHello);
         // The child's leaf is made beside the server's handshake, which it would otherwise follow.
         context.leaves().prepare(hello.serverName(), flow.server().getAddress());
-        if (hello.applicationProtocols().contains(H2)) {
+        if (hello.applicationProtocols().contains(InterceptionEngines.H2)) {
             context.h2Offered().run();
         }
         try {
@@ -144,8 +136,9 @@ final class TlsInterceptor implements FlowHandler {
         }
         // Kept while the handshake lasts, to look for a refusal sent in the clear if the engine fails on it.
         ByteBuffer handshakeRecords = downstream.isHandshakeDone() ? EMPTY : data.duplicate();
-        clientReadOurFlight |= state == State.CLIENT_HANDSHAKE && !replayingEarlyBytes
-                && CertificateRefusal.holdsChangeCipherSpec(handshakeRecords);
+        if (state == State.CLIENT_HANDSHAKE && !replayingEarlyBytes) {
+            refusals.sawRecords(handshakeRecords);
+        }
         try {
             downstream.receive(data);
         } catch (SSLException e) {
@@ -208,12 +201,7 @@ final class TlsInterceptor implements FlowHandler {
             return;
         }
         if (state == State.CLIENT_HANDSHAKE) {
-            if (clientReadOurFlight) {
-                clientRefused("it hung up after reading httptap's handshake, without an alert");
-            } else {
-                Log.verbose("%s: the client closed the connection during the TLS handshake for %s; "
-                        + "interception stays on", flow, server);
-            }
+            refusals.hungUp(serverDefect);
             giveUp("the client left the handshake");
             return;
         }
@@ -258,10 +246,8 @@ final class TlsInterceptor implements FlowHandler {
 
     @Override
     public void onClose(boolean reset) {
-        if (reset && state == State.CLIENT_HANDSHAKE && clientReadOurFlight) {
-            // A child leaving with bytes of ours unread resets rather than ends (GnuTLS at times): after its
-            // ChangeCipherSpec, the same refusal as a hang-up (onClientEnd).
-            clientRefused("it reset the connection after reading httptap's handshake");
+        if (reset && state == State.CLIENT_HANDSHAKE) {
+            refusals.reset(serverDefect);
         }
         state = State.CLOSED;
         if (plaintext != null) {
@@ -321,7 +307,7 @@ final class TlsInterceptor implements FlowHandler {
         serverDefect = defect.get();
         dropServer("cannot verify the TLS connection", FailureReason.of(failure));
         Log.verbose("%s: %s; showing the client a certificate %s", flow, serverFailure, serverDefect);
-        startClientSide(offersOnlyH2() ? H2 : HTTP_1_1);
+        startClientSide(offersOnlyH2() ? InterceptionEngines.H2 : InterceptionEngines.HTTP_1_1);
     }
 
     /**
@@ -349,18 +335,18 @@ final class TlsInterceptor implements FlowHandler {
 
     /** A child that cannot speak HTTP/1.1 (node's http2, gRPC) gets its 502 in HTTP/2; any other in HTTP/1.1. */
     private boolean offersOnlyH2() {
-        return followedProtocols(hello.applicationProtocols()).equals(List.of(H2));
+        return InterceptionEngines.followedProtocols(hello.applicationProtocols()).equals(List.of(InterceptionEngines.H2));
     }
 
     private void startClientSide(String protocol) {
         state = State.CLIENT_HANDSHAKE;
         PlaintextPeers plaintextPeers = new PlaintextPeers();
         FlowHandler relayed = FlowHandler.observing(observer, plaintextPeers);
-        plaintext = H2.equals(protocol) ? Http2Gate.before(flow, plaintextPeers, context.serverNames(), relayed)
+        plaintext = InterceptionEngines.H2.equals(protocol) ? Http2Gate.before(flow, plaintextPeers, context.serverNames(), relayed)
                 : tunnels.around(flow, plaintextPeers, context,
                         RequestGate.before(flow, plaintextPeers, context.serverNames(), relayed));
         try {
-            downstream = new TlsEndpoint(clientEngine(protocol), new ClientSide(),
+            downstream = new TlsEndpoint(engines.clientEngine(protocol, serverDefect), new ClientSide(),
                     context.secrets() == null ? null : hello.random());
             downstream.start();
         } catch (RuntimeException | SSLException e) {
@@ -373,28 +359,9 @@ final class TlsInterceptor implements FlowHandler {
         replayingEarlyBytes = false;
     }
 
-    /**
-     * The child's handshake failed. A certificate alert means it does not trust httptap's CA (pinning, a
-     * private trust store), or refused the defective leaf as it would the server's certificate: either way
-     * its later connections to this server pass through, to judge the server itself. So does a failure on
-     * what a child that read httptap's whole flight sent in place of its Finished: GnuTLS (apt's https) refuses
-     * a certificate with a close_notify under the handshake keys, which the engine takes for a broken
-     * handshake. Anything else fails this connection only.
-     */
+    /** The child's handshake failed: reported ({@link RefusalWatch#handshakeFailed}), and its connection ends. */
     private void clientHandshakeFailed(SSLException failure, ByteBuffer records) {
-        Optional<String> alert = CertificateRefusal.alertOf(failure).or(() -> CertificateRefusal.plaintextAlertIn(records));
-        if (alert.isPresent()) {
-            clientRefused("alert " + alert.get());
-        } else if (clientReadOurFlight) {
-            clientRefused("it ended the handshake after reading httptap's, without a certificate alert: "
-                    + FailureReason.of(failure));
-        } else if (serverDefect != null) {
-            Log.verbose("%s: the client refused the certificate %s, as it would the server's: %s", flow,
-                    serverDefect, FailureReason.of(failure));
-        } else {
-            Log.error("%s: TLS with the client failed during the handshake for %s: %s", flow, server,
-                    FailureReason.of(failure));
-        }
+        refusals.handshakeFailed(failure, records, serverDefect);
         downstream.sendPendingAlert();
         state = State.CLOSED;
         if (serverDefect != null) {
@@ -402,24 +369,6 @@ final class TlsInterceptor implements FlowHandler {
         } else {
             peers.reset();
         }
-    }
-
-    /**
-     * The child refused the leaf ({@code how}: its alert, or its silence): it does not trust httptap's CA
-     * (pinning, a private trust store), or refused the defective leaf as it would the server's certificate.
-     * Either way its later connections to this server pass through, to judge the server itself: one that
-     * trusts the server's private CA (pinning) then reaches it.
-     */
-    private void clientRefused(String how) {
-        context.untouched().remember(server);
-        if (serverDefect != null) {
-            Log.verbose("%s: the client refused the certificate %s, as it would the server's (%s)", flow,
-                    serverDefect, how);
-            return;
-        }
-        Log.verbose("%s: the client refused httptap's certificate for %s (%s); its later connections there "
-                + "pass through untouched", flow, server, how);
-        context.upstreams().onPassThrough(flow, server, PassThroughCause.UNTRUSTED_CA);
     }
 
     private void giveUp(String reason) {
@@ -450,49 +399,6 @@ final class TlsInterceptor implements FlowHandler {
         } catch (SSLException e) {
             giveUp("TLS with the client failed: " + FailureReason.of(e));
         }
-    }
-
-    private SSLEngine serverEngine() {
-        // Without SNI the real server is checked against the address really dialled (the host alias maps).
-        String peerHost = hello.serverName().orElse(upstreamAddress.getAddress().getHostAddress());
-        SSLEngine engine = context.trust().newEngine(server, peerHost, upstreamAddress.getPort());
-        engine.setUseClientMode(true);
-        SSLParameters parameters = engine.getSSLParameters();
-        if (context.trust().isVerifying()) {
-            parameters.setEndpointIdentificationAlgorithm("HTTPS");
-        }
-        hello.serverName().ifPresent(name -> {
-            try {
-                parameters.setServerNames(List.of(new SNIHostName(name)));
-            } catch (IllegalArgumentException e) {
-                Log.verbose("%s: the client's server name %s cannot be sent on: %s", flow, name, e.getMessage());
-            }
-        });
-        List<String> offered = followedProtocols(hello.applicationProtocols());
-        if (!offered.isEmpty()) {
-            parameters.setApplicationProtocols(offered.toArray(String[]::new));
-        }
-        engine.setSSLParameters(parameters);
-        return engine;
-    }
-
-    /** Of the protocols a child offers, those httptap can follow, in the child's order of preference. */
-    static List<String> followedProtocols(List<String> offered) {
-        return offered.stream().filter(FOLLOWED_PROTOCOLS::contains).distinct().toList();
-    }
-
-    private SSLEngine clientEngine(String protocol) {
-        SSLContext leaf = serverDefect != null
-                ? context.leaves().withDefect(serverDefect, hello.serverName(), flow.server().getAddress())
-                : hello.serverName()
-                        .map(context.leaves()::forName)
-                        .orElseGet(() -> context.leaves().forAddress(flow.server().getAddress()));
-        SSLEngine engine = leaf.createSSLEngine();
-        engine.setUseClientMode(false);
-        TlsLibrary.issueSessionTickets(engine);
-        engine.setHandshakeApplicationProtocolSelector((ignored, offered) ->
-                protocol != null && !protocol.isEmpty() && offered.contains(protocol) ? protocol : "");
-        return engine;
     }
 
     private static void closeQuietly(TlsEndpoint endpoint) {

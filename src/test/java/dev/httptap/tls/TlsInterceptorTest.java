@@ -261,9 +261,9 @@ class TlsInterceptorTest {
 
     @Test
     void onlyTheProtocolsHttptapFollowsAreOfferedUpstream() {
-        assertEquals(List.of("h2", "http/1.1"), TlsInterceptor.followedProtocols(List.of("spdy/3.1", "h2", "http/1.1")));
-        assertEquals(List.of("http/1.1"), TlsInterceptor.followedProtocols(List.of("http/1.1", "h3")));
-        assertEquals(List.of(), TlsInterceptor.followedProtocols(List.of("acme-tls/1")));
+        assertEquals(List.of("h2", "http/1.1"), InterceptionEngines.followedProtocols(List.of("spdy/3.1", "h2", "http/1.1")));
+        assertEquals(List.of("http/1.1"), InterceptionEngines.followedProtocols(List.of("http/1.1", "h3")));
+        assertEquals(List.of(), InterceptionEngines.followedProtocols(List.of("acme-tls/1")));
     }
 
     @Test
