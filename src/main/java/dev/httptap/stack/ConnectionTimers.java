@@ -65,13 +65,8 @@ final class ConnectionTimers {
         ackAt = NEVER;
     }
 
-    /** Whether the delayed ACK is due at {@code now}; if so it is no longer armed. */
-    boolean takeDueAck(long now) {
-        if (ackAt > now) {
-            return false;
-        }
-        ackAt = NEVER;
-        return true;
+    boolean ackDue(long now) {
+        return ackAt <= now;
     }
 
     boolean releaseArmed() {
@@ -82,13 +77,12 @@ final class ConnectionTimers {
         releaseAt = at;
     }
 
-    /** Whether the release of emptied buffers is due at {@code now}; if so it is no longer armed. */
-    boolean takeDueRelease(long now) {
-        if (releaseAt > now) {
-            return false;
-        }
+    boolean releaseDue(long now) {
+        return releaseAt <= now;
+    }
+
+    void disarmRelease() {
         releaseAt = NEVER;
-        return true;
     }
 
     /** Events wait for delivery from the timer at {@code at} (they arose outside a segment's handling). */

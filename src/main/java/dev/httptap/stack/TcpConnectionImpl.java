@@ -415,7 +415,8 @@ final class TcpConnectionImpl implements TcpConnection {
     // ---------------------------------------------------------------- timers
 
     private void onTimer(long now) {
-        if (timers.takeDueAck(now)) {
+        if (timers.ackDue(now)) {
+            timers.ackSent();
             sendAck();
         }
         switch (timers.takeExpiredDeadline(now)) {
@@ -428,7 +429,8 @@ final class TcpConnectionImpl implements TcpConnection {
             case FIN_WAIT_2_EXPIRY -> giveUp("child silent in FIN-WAIT-2");
             case NONE -> { }
         }
-        if (timers.takeDueRelease(now)) {
+        if (timers.releaseDue(now)) {
+            timers.disarmRelease();
             receiver.releaseIfEmpty();
             sender.releaseIfEmpty();
         }

@@ -30,7 +30,7 @@ class ConnectionTimersTest {
     }
 
     @Test
-    void eachSlotIsTakenOnlyOnceDue() {
+    void eachSlotIsDueFromItsTimeUntilTaken() {
         timers.setDeadline(Deadline.ZERO_WINDOW_PROBE, 300);
         timers.delayAck(200);
         timers.armRelease(400);
@@ -42,14 +42,18 @@ class ConnectionTimersTest {
         assertEquals(Deadline.NONE, timers.takeExpiredDeadline(10_000));
 
         assertTrue(timers.ackDelayed());
-        assertTrue(timers.takeDueAck(200));
+        assertFalse(timers.ackDue(199));
+        assertTrue(timers.ackDue(200));
+        timers.ackSent();
         assertFalse(timers.ackDelayed());
-        assertFalse(timers.takeDueAck(10_000));
+        assertFalse(timers.ackDue(10_000));
 
         assertTrue(timers.releaseArmed());
-        assertFalse(timers.takeDueRelease(399));
-        assertTrue(timers.takeDueRelease(400));
+        assertFalse(timers.releaseDue(399));
+        assertTrue(timers.releaseDue(400));
+        timers.disarmRelease();
         assertFalse(timers.releaseArmed());
+        assertFalse(timers.releaseDue(10_000));
     }
 
     @Test
