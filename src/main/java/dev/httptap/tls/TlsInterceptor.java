@@ -1,5 +1,8 @@
 package dev.httptap.tls;
 
+import static dev.httptap.tls.InterceptionEngines.H2;
+import static dev.httptap.tls.InterceptionEngines.HTTP_1_1;
+
 import dev.httptap.http2.Http2Gate;
 import dev.httptap.log.Log;
 import dev.httptap.relay.FlowHandler;
@@ -16,15 +19,16 @@ import javax.net.ssl.SSLException;
 /**
  * Stands in the middle of one TLS connection. Holding the child's ClientHello, it first completes TLS with
  * the real server (same SNI, the child's offer of h2 and http/1.1, the certificate verified), then answers the child's
- * handshake with a leaf from the run's CA for the same name and the protocol the server chose, and from
- * then on decrypts each side, shows the plaintext to the observer and encrypts it for the other side.
+ * handshake with a leaf from the run's CA for the same name and the protocol the server chose (the two
+ * engines: {@link InterceptionEngines}), and from then on decrypts each side, shows the plaintext to the
+ * observer and encrypts it for the other side.
  *
  * <p>A server that fails verification is never talked to. The child is shown a leaf with the same defect
  * ({@link ServerDefect}: expired, for other names, from an untrusted issuer), so it fails as it would have
  * with the server itself; a child that accepts it anyway (curl -k) gets a 502 saying why (in HTTP/2 for a
  * child that offered only h2, else in HTTP/1.1). A server whose handshake fails otherwise ends the child's
  * the same way: one that breaks the protocol (an alert, bytes that are not TLS) with a handshake_failure
- * alert, one that closes with a close. A child that refuses the leaf ({@link CertificateRefusal}: with a
+ * alert, one that closes with a close. A child that refuses the leaf ({@link RefusalWatch}: with a
  * certificate alert, or by hanging up right after reading it) is reported (a PASSTHROUGH line), and its
  * later connections to the same server pass through untouched; a child that hangs up before it read the
  * leaf is not held to it.
@@ -108,7 +112,7 @@ final class TlsInterceptor implements FlowHandler {
         interceptor.earlyClientBytes.add(clientHello);
         // The child's leaf is made beside the server's handshake, which it would otherwise follow.
         context.leaves().prepare(hello.serverName(), flow.server().getAddress());
-        if (hello.applicationProtocols().contains(InterceptionEngines.H2)) {
+        if (hello.applicationProtocols().contains(H2)) {
             context.h2Offered().run();
         }
         try {
@@ -307,7 +311,7 @@ final class TlsInterceptor implements FlowHandler {
         serverDefect = defect.get();
         dropServer("cannot verify the TLS connection", FailureReason.of(failure));
         Log.verbose("%s: %s; showing the client a certificate %s", flow, serverFailure, serverDefect);
-        startClientSide(offersOnlyH2() ? InterceptionEngines.H2 : InterceptionEngines.HTTP_1_1);
+        startClientSide(offersOnlyH2() ? H2 : HTTP_1_1);
     }
 
     /**
@@ -335,14 +339,14 @@ final class TlsInterceptor implements FlowHandler {
 
     /** A child that cannot speak HTTP/1.1 (node's http2, gRPC) gets its 502 in HTTP/2; any other in HTTP/1.1. */
     private boolean offersOnlyH2() {
-        return InterceptionEngines.followedProtocols(hello.applicationProtocols()).equals(List.of(InterceptionEngines.H2));
+        return InterceptionEngines.followedProtocols(hello.applicationProtocols()).equals(List.of(H2));
     }
 
     private void startClientSide(String protocol) {
         state = State.CLIENT_HANDSHAKE;
         PlaintextPeers plaintextPeers = new PlaintextPeers();
         FlowHandler relayed = FlowHandler.observing(observer, plaintextPeers);
-        plaintext = InterceptionEngines.H2.equals(protocol) ? Http2Gate.before(flow, plaintextPeers, context.serverNames(), relayed)
+        plaintext = H2.equals(protocol) ? Http2Gate.before(flow, plaintextPeers, context.serverNames(), relayed)
                 : tunnels.around(flow, plaintextPeers, context,
                         RequestGate.before(flow, plaintextPeers, context.serverNames(), relayed));
         try {
