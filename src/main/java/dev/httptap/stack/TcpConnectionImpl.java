@@ -1,13 +1,10 @@
 package dev.httptap.stack;
 
 import static dev.httptap.stack.SeqNum.after;
-import static dev.httptap.stack.SeqNum.beforeOrEqual;
-import static dev.httptap.stack.TimerQueue.NEVER;
 
 import dev.httptap.log.Log;
-import dev.httptap.wire.IpVersion;
+import dev.httptap.stack.ConnectionTimers.Deadline;
 import dev.httptap.wire.TcpFlags;
-import dev.httptap.wire.TcpHeader;
 import dev.httptap.wire.TcpOptions;
 import dev.httptap.wire.TcpSegment;
 import java.nio.ByteBuffer;
@@ -15,18 +12,14 @@ import java.nio.ByteBuffer;
 /**
  * One accepted TCP connection, as the server the child thinks it is talking to (RFC 9293). Segments
  * from the child arrive in {@link #onSegment}; the forwarder uses the {@link TcpConnection} methods;
- * timers arrive in {@link #onTimer}. Listener events are collected while the state changes and delivered
- * afterwards by {@link #deliverEvents}, so a listener always sees a consistent connection. This class keeps
- * the state machine, the timers and the segments' shared fields; {@link TcpSender} and {@link TcpReceiver}
- * keep the two directions' sequence spaces and queues.
+ * timers arrive in {@link #onTimer}. Listener events wait in {@link PendingEvents} until {@link #deliverEvents}.
+ * This class keeps the state machine and what each timer's expiry means; {@link ConnectionTimers} keeps the
+ * times, {@link SegmentWriter} the options agreed and what every segment carries, {@link TcpSender} and
+ * {@link TcpReceiver} the two directions' sequence spaces and queues.
  */
 final class TcpConnectionImpl implements TcpConnection {
     private static final int MAX_RETRANSMISSIONS = 8;
     private static final int MAX_SYN_ACK_RETRANSMISSIONS = 5;
-    private static final int DEFAULT_PEER_MSS = 536;
-    /** Linux's floor (tcp_min_snd_mss is 48): an absurdly small MSS option must not stall sending. */
-    private static final int MIN_SEND_MSS = 48;
-    private static final int TIMESTAMPS_SPACE = 12;
     private static final long DELAYED_ACK_NANOS = 10_000_000L;
     /** Twice a maximum segment lifetime of one second: the child is local, nothing lingers longer. */
     static final long TIME_WAIT_NANOS = 2_000_000_000L;
@@ -40,66 +33,34 @@ final class TcpConnectionImpl implements TcpConnection {
     /** How long an emptied queue keeps its buffer, so bulk transfers do not reallocate at every drain. */
     static final long IDLE_RELEASE_NANOS = 1_000_000_000L;
 
-    /** What the single retransmission-slot deadline means in the current state. */
-    private enum Deadline { NONE, RETRANSMIT, ZERO_WINDOW_PROBE, TIME_WAIT_EXPIRY, FIN_WAIT_2_EXPIRY }
-
     private final TcpLayer layer;
     private final ConnectionKey key;
     private final FlowId flow;
-    private final Listener listener;
-    private final TimerQueue.Timer timer = new TimerQueue.Timer(this::onTimer);
+    private final PendingEvents events;
+    private final ConnectionTimers timers;
+    private final SegmentWriter segmentWriter;
     private final TcpSender sender;
     private final TcpReceiver receiver;
     private TcpState state;
     private final int iss;
     private final int irs;
-    /** Window scaling is on only if the child offered it (RFC 7323 section 2.2). */
-    private final boolean windowScaling;
 
-    // Timestamps (RFC 7323).
-    private final boolean timestamps;
-    private final int timestampOffset;
-    private int tsRecent;
-
-    // Timers: one slot for retransmission/probe/TIME-WAIT/FIN-WAIT-2, one for the delayed ACK, one for
-    // releasing emptied buffers, one for deferred events.
-    private Deadline deadlineKind = Deadline.NONE;
-    private long deadlineAt = NEVER;
-    private long ackAt = NEVER;
-    private long releaseAt = NEVER;
-    private long eventsAt = NEVER;
     private int retransmissions;
     private long probeInterval;
-
-    // Listener events waiting for delivery.
-    private boolean readablePending;
-    private boolean writablePending;
-    private boolean resetPending;
-    private boolean closedPending;
 
     TcpConnectionImpl(TcpLayer layer, ConnectionKey key, FlowId flow, Listener listener, int iss, SynRequest syn) {
         this.layer = layer;
         this.key = key;
         this.flow = flow;
-        this.listener = listener;
+        this.events = new PendingEvents(this, listener);
+        this.timers = new ConnectionTimers(layer.timers(), this::onTimer);
+        this.segmentWriter = new SegmentWriter(layer, key, syn.options(), iss);
         StackConfig config = layer.config();
-        TcpOptions offered = syn.options();
-        this.windowScaling = offered.windowScale() != TcpOptions.NO_WINDOW_SCALE;
-        int sndShift = windowScaling ? Math.min(offered.windowScale(), TcpOptions.MAX_WINDOW_SCALE) : 0;
-        this.timestamps = offered.timestamps();
-        this.tsRecent = offered.timestampValue();
-        this.timestampOffset = iss;
-        // An MSS of 0 is taken as no MSS, as Linux does.
-        int peerMss = offered.mss() > 0 ? offered.mss() : DEFAULT_PEER_MSS;
-        int optionSpace = timestamps ? TIMESTAMPS_SPACE : 0;
-        int ourMss = ourMss(config, key.server().version());
-        int sendMss = Math.max(MIN_SEND_MSS, Math.min(peerMss, ourMss) - optionSpace);
         this.irs = syn.sequence();
-        int rcvShift = windowScaling ? ReceiveWindow.shiftFor(config.receiveBufferBytes()) : 0;
-        this.receiver = new TcpReceiver(config.receiveBufferBytes(), rcvShift, irs, layer.budget().account(),
-                DEFAULT_PEER_MSS);
+        this.receiver = new TcpReceiver(config.receiveBufferBytes(), segmentWriter.receiveShift(), irs,
+                layer.budget().account(), SegmentWriter.DEFAULT_PEER_MSS);
         this.sender = new TcpSender(config.sendBufferBytes(), layer.budget().account(), this::sendSegment, key, iss,
-                irs, syn.window(), sndShift, sendMss);
+                irs, syn.window(), segmentWriter.sendShift(), segmentWriter.sendMss());
         this.iss = iss;
         this.state = TcpState.SYN_RECEIVED;
     }
@@ -109,14 +70,10 @@ final class TcpConnectionImpl implements TcpConnection {
         TcpConnectionImpl connection = new TcpConnectionImpl(layer, key, flow, listener, 0,
                 new SynRequest(0, 0, TcpOptions.NONE));
         connection.state = TcpState.CLOSED;
-        connection.resetPending = true;
-        connection.eventsAt = layer.clock().nanoTime();
+        connection.events.replaceWithReset();
+        connection.timers.deferEvents(layer.clock().nanoTime());
         connection.reschedule();
         return connection;
-    }
-
-    static int ourMss(StackConfig config, IpVersion version) {
-        return config.mtu() - version.headerLength() - TcpSegment.MIN_HEADER_LENGTH;
     }
 
     ConnectionKey key() {
@@ -225,7 +182,7 @@ final class TcpConnectionImpl implements TcpConnection {
         if (state != TcpState.TIME_WAIT) {
             layer.sendReset(key, sender.highestSent(), receiver.next(), TcpFlags.RST | TcpFlags.ACK);
         }
-        readablePending = writablePending = resetPending = closedPending = false;
+        events.clear();
         close();
     }
 
@@ -233,7 +190,7 @@ final class TcpConnectionImpl implements TcpConnection {
         receiver.charge(state == TcpState.CLOSED);
     }
 
-    private boolean acceptsWrites() {
+    boolean acceptsWrites() {
         return !sender.finQueued() && (state == TcpState.SYN_RECEIVED || state == TcpState.ESTABLISHED
                 || state == TcpState.CLOSE_WAIT);
     }
@@ -241,18 +198,13 @@ final class TcpConnectionImpl implements TcpConnection {
     // ---------------------------------------------------------------- segments from the child
 
     void sendSynAck() {
-        TcpOptions options = new TcpOptions(ourMss(layer.config(), key.server().version()),
-                windowScaling ? receiver.shift() : TcpOptions.NO_WINDOW_SCALE, false, timestamps, timestampNow(),
-                tsRecent);
         int window = receiver.windowForSynAck();
         chargeReceived();
-        TcpHeader header = new TcpHeader(key.serverPort(), key.clientPort(), iss, receiver.next(),
-                TcpFlags.SYN | TcpFlags.ACK, window, options);
-        layer.writer().sendTcp(key.server(), key.client(), header, null, 0, 0);
+        segmentWriter.sendSynAck(iss, receiver.next(), window);
         if (retransmissions == 0) {
             sender.timeSynAck(now());
         }
-        setDeadline(Deadline.RETRANSMIT, now() + sender.timeout());
+        timers.setDeadline(Deadline.RETRANSMIT, now() + sender.timeout());
         reschedule();
     }
 
@@ -268,7 +220,7 @@ final class TcpConnectionImpl implements TcpConnection {
 
     /** Ends TIME-WAIT early; the connection closed normally. */
     void endTimeWait() {
-        closedPending = true;
+        events.addClosed();
         close();
     }
 
@@ -278,7 +230,7 @@ final class TcpConnectionImpl implements TcpConnection {
         }
         handleSegment(segment);
         if (state == TcpState.FIN_WAIT_2) {
-            setDeadline(Deadline.FIN_WAIT_2_EXPIRY, now() + FIN_WAIT_2_NANOS); // any segment shows life
+            timers.setDeadline(Deadline.FIN_WAIT_2_EXPIRY, now() + FIN_WAIT_2_NANOS); // any segment shows life
         }
         reschedule();
     }
@@ -304,7 +256,7 @@ final class TcpConnectionImpl implements TcpConnection {
         if (!receiver.isAcceptable(seq, segment.sequenceLength())) {
             layer.counters().drop(DropReason.TCP_UNACCEPTABLE);
             if (state == TcpState.TIME_WAIT && (flags & TcpFlags.FIN) != 0) {
-                setDeadline(Deadline.TIME_WAIT_EXPIRY, now() + TIME_WAIT_NANOS);
+                timers.setDeadline(Deadline.TIME_WAIT_EXPIRY, now() + TIME_WAIT_NANOS);
             }
             sendAck(); // Also the answer to keep-alive probes, which repeat the last byte.
             return;
@@ -313,9 +265,7 @@ final class TcpConnectionImpl implements TcpConnection {
             layer.counters().drop(DropReason.TCP_NO_ACK);
             return;
         }
-        if (timestamps && segment.options().timestamps() && beforeOrEqual(seq, receiver.next())) {
-            tsRecent = segment.options().timestampValue();
-        }
+        segmentWriter.noteTimestamp(segment, receiver.next());
         if (state == TcpState.SYN_RECEIVED && !establish(segment)) {
             return;
         }
@@ -328,8 +278,8 @@ final class TcpConnectionImpl implements TcpConnection {
             sendAck();
         } else if (receiver.owesAckNow()) {
             sendAck();
-        } else if (receiver.owesAck() && ackAt == NEVER) {
-            ackAt = now() + DELAYED_ACK_NANOS;
+        } else if (receiver.owesAck() && !timers.ackDelayed()) {
+            timers.delayAck(now() + DELAYED_ACK_NANOS);
         }
     }
 
@@ -337,8 +287,7 @@ final class TcpConnectionImpl implements TcpConnection {
     private void onReset(int seq) {
         if (seq == receiver.next() && state != TcpState.TIME_WAIT) {
             Log.verbose("tcp %s: reset by the child", key);
-            readablePending = writablePending = closedPending = false;
-            resetPending = true;
+            events.replaceWithReset();
             close();
             return;
         }
@@ -360,7 +309,7 @@ final class TcpConnectionImpl implements TcpConnection {
         state = sender.finQueued() ? TcpState.FIN_WAIT_1 : TcpState.ESTABLISHED;
         sender.onHandshakeAck(segment, now());
         retransmissions = 0;
-        clearDeadline();
+        timers.clearDeadline();
         Log.verbose("tcp %s: established", key);
         return true;
     }
@@ -376,22 +325,22 @@ final class TcpConnectionImpl implements TcpConnection {
         if ((acked & TcpSender.NEW_ACK) != 0) {
             retransmissions = 0;
             if ((acked & TcpSender.ALL_ACKED) != 0) {
-                clearDeadline();
+                timers.clearDeadline();
             } else {
-                setDeadline(Deadline.RETRANSMIT, now() + sender.timeout());
+                timers.setDeadline(Deadline.RETRANSMIT, now() + sender.timeout());
             }
             if ((acked & TcpSender.QUEUE_EMPTIED) != 0) {
                 scheduleRelease();
             }
             if ((acked & TcpSender.ROOM_FOR_WRITER) != 0) {
-                writablePending = true;
+                events.addWritable();
             }
             if ((acked & TcpSender.FIN_ACKED) != 0) {
                 onFinAcknowledged();
             }
         }
-        if (sender.windowOpen() && deadlineKind == Deadline.ZERO_WINDOW_PROBE) {
-            clearDeadline();
+        if (sender.windowOpen() && timers.deadline() == Deadline.ZERO_WINDOW_PROBE) {
+            timers.clearDeadline();
         }
         return true;
     }
@@ -401,7 +350,7 @@ final class TcpConnectionImpl implements TcpConnection {
             case FIN_WAIT_1 -> state = TcpState.FIN_WAIT_2;
             case CLOSING -> enterTimeWait();
             case LAST_ACK -> {
-                closedPending = true;
+                events.addClosed();
                 close();
             }
             default -> { }
@@ -415,7 +364,7 @@ final class TcpConnectionImpl implements TcpConnection {
             layer.counters().drop(DropReason.TCP_REASSEMBLY_FULL);
         }
         if ((taken & TcpReceiver.READABLE) != 0) {
-            readablePending = true;
+            events.addReadable();
         }
         if ((taken & TcpReceiver.FIN) != 0) {
             onFinReceived();
@@ -440,12 +389,12 @@ final class TcpConnectionImpl implements TcpConnection {
         if (!state.sendsData()) {
             return;
         }
-        if (sender.transmit(now()) && deadlineKind != Deadline.RETRANSMIT) {
-            setDeadline(Deadline.RETRANSMIT, now() + sender.timeout());
+        if (sender.transmit(now()) && timers.deadline() != Deadline.RETRANSMIT) {
+            timers.setDeadline(Deadline.RETRANSMIT, now() + sender.timeout());
         }
-        if (sender.awaitsWindow() && deadlineKind == Deadline.NONE) {
+        if (sender.awaitsWindow() && timers.deadline() == Deadline.NONE) {
             probeInterval = sender.timeout();
-            setDeadline(Deadline.ZERO_WINDOW_PROBE, now() + probeInterval);
+            timers.setDeadline(Deadline.ZERO_WINDOW_PROBE, now() + probeInterval);
         }
     }
 
@@ -455,44 +404,37 @@ final class TcpConnectionImpl implements TcpConnection {
         }
     }
 
+    /** Every segment but the SYN-ACK, the sender's included: each acknowledges everything taken so far. */
     private void sendSegment(int seq, int flags, int dataOffset, int dataLength) {
-        TcpOptions options = timestamps ? TcpOptions.timestamps(timestampNow(), tsRecent) : TcpOptions.NONE;
         int window = receiver.windowForSegment();
         chargeReceived();
-        TcpHeader header = new TcpHeader(key.serverPort(), key.clientPort(), seq, receiver.next(), flags, window, options);
-        layer.writer().sendTcp(key.server(), key.client(), header, sender.queue(), dataOffset, dataLength);
-        ackAt = NEVER;
+        segmentWriter.send(seq, receiver.next(), flags, window, sender.queue(), dataOffset, dataLength);
+        timers.ackSent();
     }
 
     // ---------------------------------------------------------------- timers
 
     private void onTimer(long now) {
-        if (ackAt <= now) {
-            ackAt = NEVER;
+        if (timers.ackDue(now)) {
+            timers.ackSent();
             sendAck();
         }
-        if (deadlineAt <= now) {
-            Deadline expired = deadlineKind;
-            clearDeadline();
-            switch (expired) {
-                case RETRANSMIT -> onRetransmitTimeout();
-                case ZERO_WINDOW_PROBE -> sendZeroWindowProbe();
-                case TIME_WAIT_EXPIRY -> {
-                    closedPending = true;
-                    close();
-                }
-                case FIN_WAIT_2_EXPIRY -> giveUp("child silent in FIN-WAIT-2");
-                case NONE -> { }
+        switch (timers.takeExpiredDeadline(now)) {
+            case RETRANSMIT -> onRetransmitTimeout();
+            case ZERO_WINDOW_PROBE -> sendZeroWindowProbe();
+            case TIME_WAIT_EXPIRY -> {
+                events.addClosed();
+                close();
             }
+            case FIN_WAIT_2_EXPIRY -> giveUp("child silent in FIN-WAIT-2");
+            case NONE -> { }
         }
-        if (releaseAt <= now) {
-            releaseAt = NEVER;
+        if (timers.releaseDue(now)) {
+            timers.disarmRelease();
             receiver.releaseIfEmpty();
             sender.releaseIfEmpty();
         }
-        if (eventsAt <= now) {
-            eventsAt = NEVER;
-        }
+        timers.eventsDelivered(now);
         reschedule();
         deliverEvents();
     }
@@ -509,15 +451,14 @@ final class TcpConnectionImpl implements TcpConnection {
             return;
         }
         sender.goBackN(retransmissions);
-        setDeadline(Deadline.RETRANSMIT, now() + sender.timeout());
+        timers.setDeadline(Deadline.RETRANSMIT, now() + sender.timeout());
     }
 
     /** Resets the child and tells the forwarder the connection is gone. */
     private void giveUp(String why) {
         Log.verbose("tcp %s: %s, giving up", key, why);
         layer.sendReset(key, sender.highestSent(), receiver.next(), TcpFlags.RST | TcpFlags.ACK);
-        readablePending = writablePending = closedPending = false;
-        resetPending = true;
+        events.replaceWithReset();
         close();
     }
 
@@ -525,46 +466,28 @@ final class TcpConnectionImpl implements TcpConnection {
     private void sendZeroWindowProbe() {
         sendSegment(sender.unacknowledged() - 1, TcpFlags.ACK, 0, 0);
         probeInterval = Math.min(probeInterval * 2, MAX_PROBE_INTERVAL_NANOS);
-        setDeadline(Deadline.ZERO_WINDOW_PROBE, now() + probeInterval);
+        timers.setDeadline(Deadline.ZERO_WINDOW_PROBE, now() + probeInterval);
     }
 
     private void enterTimeWait() {
         state = TcpState.TIME_WAIT;
-        setDeadline(Deadline.TIME_WAIT_EXPIRY, now() + TIME_WAIT_NANOS);
+        timers.setDeadline(Deadline.TIME_WAIT_EXPIRY, now() + TIME_WAIT_NANOS);
     }
 
     /** Arms the release of emptied buffers, unless already armed (so a busy connection rarely touches it). */
     private void scheduleRelease() {
-        if (releaseAt == NEVER && state != TcpState.CLOSED) {
-            releaseAt = now() + IDLE_RELEASE_NANOS;
+        if (!timers.releaseArmed() && state != TcpState.CLOSED) {
+            timers.armRelease(now() + IDLE_RELEASE_NANOS);
             reschedule();
         }
     }
 
-    private void setDeadline(Deadline kind, long at) {
-        deadlineKind = kind;
-        deadlineAt = at;
-    }
-
-    private void clearDeadline() {
-        deadlineKind = Deadline.NONE;
-        deadlineAt = NEVER;
-    }
-
     private void reschedule() {
-        long next = Math.min(Math.min(deadlineAt, ackAt), Math.min(releaseAt, eventsAt));
-        if (state == TcpState.CLOSED) {
-            next = eventsAt;
-        }
-        layer.timers().schedule(timer, next);
+        timers.reschedule(state == TcpState.CLOSED);
     }
 
     private long now() {
         return layer.clock().nanoTime();
-    }
-
-    private int timestampNow() {
-        return (int) (now() / 1_000_000L) + timestampOffset;
     }
 
     // ---------------------------------------------------------------- lifecycle and events
@@ -577,32 +500,13 @@ final class TcpConnectionImpl implements TcpConnection {
         state = TcpState.CLOSED;
         receiver.charge(true);
         sender.releaseBudget();
-        clearDeadline();
-        ackAt = NEVER;
-        releaseAt = NEVER;
-        layer.timers().cancel(timer);
+        timers.cancel();
         layer.release(this);
     }
 
     /** Calls the listener for what happened since the last delivery. */
     void deliverEvents() {
-        if (resetPending) {
-            resetPending = false;
-            listener.onReset(this);
-            return;
-        }
-        if (readablePending) {
-            readablePending = false;
-            listener.onReadable(this);
-        }
-        if (writablePending && acceptsWrites()) {
-            writablePending = false;
-            listener.onWritable(this);
-        }
-        if (closedPending) {
-            closedPending = false;
-            listener.onClosed(this);
-        }
+        events.deliver();
     }
 
     @Override

@@ -17,6 +17,6 @@ interface BadGateway {
     /** The 502 for a child that agreed {@code protocol} in ALPN (null or empty when none). */
     static BadGateway speaking(String protocol, String reason) {
         byte[] body = ("httptap: " + reason + "\n").getBytes(StandardCharsets.UTF_8);
-        return TlsInterceptor.H2.equals(protocol) ? new Http2BadGateway(body) : new Http1BadGateway(body);
+        return InterceptionEngines.H2.equals(protocol) ? new Http2BadGateway(body) : new Http1BadGateway(body);
     }
 }

@@ -84,7 +84,7 @@ final class TlsGate extends HoldingHandler {
             return;
         }
         List<String> protocols = hello.applicationProtocols();
-        if (!protocols.isEmpty() && TlsInterceptor.followedProtocols(protocols).isEmpty()) {
+        if (!protocols.isEmpty() && InterceptionEngines.followedProtocols(protocols).isEmpty()) {
             // Only HTTP/1.1 and HTTP/2 are spoken inside: a client offering neither must reach its server as is.
             Log.verbose("%s: TLS to %s offering only %s: passing through", flow, server, protocols);
             passUntouched();

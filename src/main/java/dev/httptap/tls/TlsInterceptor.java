@@ -1,5 +1,8 @@
 package dev.httptap.tls;
 
+import static dev.httptap.tls.InterceptionEngines.H2;
+import static dev.httptap.tls.InterceptionEngines.HTTP_1_1;
+
 import dev.httptap.http2.Http2Gate;
 import dev.httptap.log.Log;
 import dev.httptap.relay.FlowHandler;
@@ -11,24 +14,21 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Optional;
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLParameters;
 
 /**
  * Stands in the middle of one TLS connection. Holding the child's ClientHello, it first completes TLS with
  * the real server (same SNI, the child's offer of h2 and http/1.1, the certificate verified), then answers the child's
- * handshake with a leaf from the run's CA for the same name and the protocol the server chose, and from
- * then on decrypts each side, shows the plaintext to the observer and encrypts it for the other side.
+ * handshake with a leaf from the run's CA for the same name and the protocol the server chose (the two
+ * engines: {@link InterceptionEngines}), and from then on decrypts each side, shows the plaintext to the
+ * observer and encrypts it for the other side.
  *
  * <p>A server that fails verification is never talked to. The child is shown a leaf with the same defect
  * ({@link ServerDefect}: expired, for other names, from an untrusted issuer), so it fails as it would have
  * with the server itself; a child that accepts it anyway (curl -k) gets a 502 saying why (in HTTP/2 for a
  * child that offered only h2, else in HTTP/1.1). A server whose handshake fails otherwise ends the child's
  * the same way: one that breaks the protocol (an alert, bytes that are not TLS) with a handshake_failure
- * alert, one that closes with a close. A child that refuses the leaf ({@link CertificateRefusal}: with a
+ * alert, one that closes with a close. A child that refuses the leaf ({@link RefusalWatch}: with a
  * certificate alert, or by hanging up right after reading it) is reported (a PASSTHROUGH line), and its
  * later connections to the same server pass through untouched; a child that hangs up before it read the
  * leaf is not held to it.
@@ -44,10 +44,6 @@ import javax.net.ssl.SSLParameters;
  * plaintext's handlers like its bytes, so the inside sees each half-close as behind an {@code http://} proxy.
  */
 final class TlsInterceptor implements FlowHandler {
-    static final String HTTP_1_1 = "http/1.1";
-    static final String H2 = "h2";
-    /** The application protocols whose plaintext httptap follows, so the only ones it speaks for a child. */
-    private static final List<String> FOLLOWED_PROTOCOLS = List.of(H2, HTTP_1_1);
     /** Client bytes that may arrive before its handshake can start (early data, a pipelined request). */
     private static final int MAX_EARLY_BYTES = 64 * 1024;
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
@@ -57,7 +53,6 @@ final class TlsInterceptor implements FlowHandler {
     private enum State { SERVER_HANDSHAKE, CLIENT_HANDSHAKE, RELAYING, PASSING, CLOSED }
 
     private final FlowId flow;
-    private final InetSocketAddress upstreamAddress;
     private final ClientHello hello;
     private final String server;
     private final FlowPeers peers;
@@ -65,6 +60,7 @@ final class TlsInterceptor implements FlowHandler {
     private final InterceptionContext context;
     /** Looks for an https:// proxy's CONNECT tunnels in the HTTP/1 plaintext (see the class comment). */
     private final TunnelWatch tunnels;
+    private final InterceptionEngines engines;
     private final HeldBytes earlyClientBytes = new HeldBytes(MAX_EARLY_BYTES);
     private final HeldBytes earlyServerBytes = new HeldBytes(MAX_EARLY_BYTES);
     private final TlsEndpoint upstream;
@@ -76,8 +72,7 @@ final class TlsInterceptor implements FlowHandler {
     private ServerDefect serverDefect;
     /** What answers the child instead of that server, in the protocol agreed with the child; null until needed. */
     private BadGateway badGateway;
-    /** The child sent its ChangeCipherSpec after httptap's flight: it read the leaf (see {@link CertificateRefusal}). */
-    private boolean clientReadOurFlight;
+    private final RefusalWatch refusals;
     /** The child's bytes held before its handshake could start are being handed to it. */
     private boolean replayingEarlyBytes;
     /**
@@ -94,14 +89,15 @@ final class TlsInterceptor implements FlowHandler {
     private TlsInterceptor(FlowId flow, InetSocketAddress upstreamAddress, ClientHello hello, String server,
             FlowPeers peers, FlowObserver observer, InterceptionContext context, TunnelWatch tunnels) {
         this.flow = flow;
-        this.upstreamAddress = upstreamAddress;
         this.hello = hello;
         this.server = server;
         this.peers = peers;
         this.observer = observer;
         this.context = context;
         this.tunnels = tunnels;
-        this.upstream = new TlsEndpoint(serverEngine(), new ServerSide());
+        this.engines = new InterceptionEngines(flow, upstreamAddress, hello, server, context);
+        this.refusals = new RefusalWatch(flow, server, context);
+        this.upstream = new TlsEndpoint(engines.serverEngine(), new ServerSide());
     }
 
     /**
@@ -144,8 +140,9 @@ final class TlsInterceptor implements FlowHandler {
         }
         // Kept while the handshake lasts, to look for a refusal sent in the clear if the engine fails on it.
         ByteBuffer handshakeRecords = downstream.isHandshakeDone() ? EMPTY : data.duplicate();
-        clientReadOurFlight |= state == State.CLIENT_HANDSHAKE && !replayingEarlyBytes
-                && CertificateRefusal.holdsChangeCipherSpec(handshakeRecords);
+        if (state == State.CLIENT_HANDSHAKE && !replayingEarlyBytes) {
+            refusals.sawRecords(handshakeRecords);
+        }
         try {
             downstream.receive(data);
         } catch (SSLException e) {
@@ -208,12 +205,7 @@ final class TlsInterceptor implements FlowHandler {
             return;
         }
         if (state == State.CLIENT_HANDSHAKE) {
-            if (clientReadOurFlight) {
-                clientRefused("it hung up after reading httptap's handshake, without an alert");
-            } else {
-                Log.verbose("%s: the client closed the connection during the TLS handshake for %s; "
-                        + "interception stays on", flow, server);
-            }
+            refusals.hungUp(serverDefect);
             giveUp("the client left the handshake");
             return;
         }
@@ -258,10 +250,8 @@ final class TlsInterceptor implements FlowHandler {
 
     @Override
     public void onClose(boolean reset) {
-        if (reset && state == State.CLIENT_HANDSHAKE && clientReadOurFlight) {
-            // A child leaving with bytes of ours unread resets rather than ends (GnuTLS at times): after its
-            // ChangeCipherSpec, the same refusal as a hang-up (onClientEnd).
-            clientRefused("it reset the connection after reading httptap's handshake");
+        if (reset && state == State.CLIENT_HANDSHAKE) {
+            refusals.reset(serverDefect);
         }
         state = State.CLOSED;
         if (plaintext != null) {
@@ -349,7 +339,7 @@ final class TlsInterceptor implements FlowHandler {
 
     /** A child that cannot speak HTTP/1.1 (node's http2, gRPC) gets its 502 in HTTP/2; any other in HTTP/1.1. */
     private boolean offersOnlyH2() {
-        return followedProtocols(hello.applicationProtocols()).equals(List.of(H2));
+        return InterceptionEngines.followedProtocols(hello.applicationProtocols()).equals(List.of(H2));
     }
 
     private void startClientSide(String protocol) {
@@ -360,7 +350,7 @@ final class TlsInterceptor implements FlowHandler {
                 : tunnels.around(flow, plaintextPeers, context,
                         RequestGate.before(flow, plaintextPeers, context.serverNames(), relayed));
         try {
-            downstream = new TlsEndpoint(clientEngine(protocol), new ClientSide(),
+            downstream = new TlsEndpoint(engines.clientEngine(protocol, serverDefect), new ClientSide(),
                     context.secrets() == null ? null : hello.random());
             downstream.start();
         } catch (RuntimeException | SSLException e) {
@@ -373,28 +363,9 @@ final class TlsInterceptor implements FlowHandler {
         replayingEarlyBytes = false;
     }
 
-    /**
-     * The child's handshake failed. A certificate alert means it does not trust httptap's CA (pinning, a
-     * private trust store), or refused the defective leaf as it would the server's certificate: either way
-     * its later connections to this server pass through, to judge the server itself. So does a failure on
-     * what a child that read httptap's whole flight sent in place of its Finished: GnuTLS (apt's https) refuses
-     * a certificate with a close_notify under the handshake keys, which the engine takes for a broken
-     * handshake. Anything else fails this connection only.
-     */
+    /** The child's handshake failed: reported ({@link RefusalWatch#handshakeFailed}), and its connection ends. */
     private void clientHandshakeFailed(SSLException failure, ByteBuffer records) {
-        Optional<String> alert = CertificateRefusal.alertOf(failure).or(() -> CertificateRefusal.plaintextAlertIn(records));
-        if (alert.isPresent()) {
-            clientRefused("alert " + alert.get());
-        } else if (clientReadOurFlight) {
-            clientRefused("it ended the handshake after reading httptap's, without a certificate alert: "
-                    + FailureReason.of(failure));
-        } else if (serverDefect != null) {
-            Log.verbose("%s: the client refused the certificate %s, as it would the server's: %s", flow,
-                    serverDefect, FailureReason.of(failure));
-        } else {
-            Log.error("%s: TLS with the client failed during the handshake for %s: %s", flow, server,
-                    FailureReason.of(failure));
-        }
+        refusals.handshakeFailed(failure, records, serverDefect);
         downstream.sendPendingAlert();
         state = State.CLOSED;
         if (serverDefect != null) {
@@ -402,24 +373,6 @@ final class TlsInterceptor implements FlowHandler {
         } else {
             peers.reset();
         }
-    }
-
-    /**
-     * The child refused the leaf ({@code how}: its alert, or its silence): it does not trust httptap's CA
-     * (pinning, a private trust store), or refused the defective leaf as it would the server's certificate.
-     * Either way its later connections to this server pass through, to judge the server itself: one that
-     * trusts the server's private CA (pinning) then reaches it.
-     */
-    private void clientRefused(String how) {
-        context.untouched().remember(server);
-        if (serverDefect != null) {
-            Log.verbose("%s: the client refused the certificate %s, as it would the server's (%s)", flow,
-                    serverDefect, how);
-            return;
-        }
-        Log.verbose("%s: the client refused httptap's certificate for %s (%s); its later connections there "
-                + "pass through untouched", flow, server, how);
-        context.upstreams().onPassThrough(flow, server, PassThroughCause.UNTRUSTED_CA);
     }
 
     private void giveUp(String reason) {
@@ -450,49 +403,6 @@ final class TlsInterceptor implements FlowHandler {
         } catch (SSLException e) {
             giveUp("TLS with the client failed: " + FailureReason.of(e));
         }
-    }
-
-    private SSLEngine serverEngine() {
-        // Without SNI the real server is checked against the address really dialled (the host alias maps).
-        String peerHost = hello.serverName().orElse(upstreamAddress.getAddress().getHostAddress());
-        SSLEngine engine = context.trust().newEngine(server, peerHost, upstreamAddress.getPort());
-        engine.setUseClientMode(true);
-        SSLParameters parameters = engine.getSSLParameters();
-        if (context.trust().isVerifying()) {
-            parameters.setEndpointIdentificationAlgorithm("HTTPS");
-        }
-        hello.serverName().ifPresent(name -> {
-            try {
-                parameters.setServerNames(List.of(new SNIHostName(name)));
-            } catch (IllegalArgumentException e) {
-                Log.verbose("%s: the client's server name %s cannot be sent on: %s", flow, name, e.getMessage());
-            }
-        });
-        List<String> offered = followedProtocols(hello.applicationProtocols());
-        if (!offered.isEmpty()) {
-            parameters.setApplicationProtocols(offered.toArray(String[]::new));
-        }
-        engine.setSSLParameters(parameters);
-        return engine;
-    }
-
-    /** Of the protocols a child offers, those httptap can follow, in the child's order of preference. */
-    static List<String> followedProtocols(List<String> offered) {
-        return offered.stream().filter(FOLLOWED_PROTOCOLS::contains).distinct().toList();
-    }
-
-    private SSLEngine clientEngine(String protocol) {
-        SSLContext leaf = serverDefect != null
-                ? context.leaves().withDefect(serverDefect, hello.serverName(), flow.server().getAddress())
-                : hello.serverName()
-                        .map(context.leaves()::forName)
-                        .orElseGet(() -> context.leaves().forAddress(flow.server().getAddress()));
-        SSLEngine engine = leaf.createSSLEngine();
-        engine.setUseClientMode(false);
-        TlsLibrary.issueSessionTickets(engine);
-        engine.setHandshakeApplicationProtocolSelector((ignored, offered) ->
-                protocol != null && !protocol.isEmpty() && offered.contains(protocol) ? protocol : "");
-        return engine;
     }
 
     private static void closeQuietly(TlsEndpoint endpoint) {

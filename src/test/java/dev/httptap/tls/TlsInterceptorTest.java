@@ -260,13 +260,6 @@ class TlsInterceptorTest {
     }
 
     @Test
-    void onlyTheProtocolsHttptapFollowsAreOfferedUpstream() {
-        assertEquals(List.of("h2", "http/1.1"), TlsInterceptor.followedProtocols(List.of("spdy/3.1", "h2", "http/1.1")));
-        assertEquals(List.of("http/1.1"), TlsInterceptor.followedProtocols(List.of("http/1.1", "h3")));
-        assertEquals(List.of(), TlsInterceptor.followedProtocols(List.of("acme-tls/1")));
-    }
-
-    @Test
     void aServerCertificateForAnotherNameIsNotTrustedAndTheChildSeesACertificateForAnotherName() throws IOException {
         InMemoryConnection connection = connect(clientTrusting(httptapCa.certificate()), trustingServerCa(),
                 "other.example.test", "http/1.1");
