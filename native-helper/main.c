@@ -31,6 +31,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <linux/close_range.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -221,6 +222,14 @@ int helper_run(int argc, char **argv, int early)
 	int tun_fd;
 
 	require_control_socket();
+	/*
+	 * Nothing inherited stays open but stdin, stdout, stderr and the control socket. The JVM's descriptors
+	 * are not close-on-exec, and one held here while httptap waits would stay held until the command ran: the
+	 * pipe of a program the JVM starts at the same moment (certutil, for the browsers' trust) then never gave
+	 * that start its end-of-file, and the run hung, each side waiting for the other.
+	 */
+	if (close_range(CONTROL_FD + 1, ~0U, 0) < 0)
+		die_errno(NULL, "cannot close inherited descriptors (close_range)");
 	optind = 0; /* getopt starts afresh: lead.c may have parsed its own arguments */
 	parse_arguments(argc, argv, &cfg);
 	cfg.early = early;

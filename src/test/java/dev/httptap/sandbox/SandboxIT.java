@@ -11,6 +11,7 @@ import dev.httptap.tun.Native;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
+import java.nio.channels.Pipe;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +35,27 @@ class SandboxIT {
 
     @TempDir
     Path temp;
+
+    /**
+     * The helper keeps none of the JVM's descriptors while the sandbox is made and httptap gets ready: the
+     * JVM's are not close-on-exec, and a pipe of a program the JVM started at that moment (certutil) held
+     * there never gave that start its end-of-file, so the first run on a machine could hang for good.
+     */
+    @Test
+    void theHelperHoldsNoneOfTheJvmsDescriptorsWhileTheCommandWaits() throws Exception {
+        Pipe pipe = Pipe.open();
+        try (Sandbox sandbox = Sandbox.start(SandboxSpec.of(List.of("true")))) {
+            pipe.sink().close();
+            pipe.source().configureBlocking(false);
+
+            assertEquals(-1, pipe.source().read(ByteBuffer.allocate(1)), "end-of-file: nobody else holds the pipe");
+
+            sandbox.release();
+            assertEquals(0, sandbox.waitFor());
+        } finally {
+            pipe.source().close();
+        }
+    }
 
     @Test
     void theCommandKeepsTheCallersUidAndGid() throws Exception {
