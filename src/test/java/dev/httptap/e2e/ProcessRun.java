@@ -26,13 +26,14 @@ record ProcessRun(List<String> command, int exitCode, byte[] stdout, byte[] stde
 
     /** httptap's exchange lines ("---> ..." and "<--- ...") from a stream's lines, in order. */
     static List<String> exchangeLines(List<String> lines) {
-        return lines.stream().filter(ProcessRun::isExchangeLine).collect(Collectors.toList());
+        return lines.stream().filter(line -> exchangeStart(line) >= 0)
+                .map(line -> line.substring(exchangeStart(line))).collect(Collectors.toList());
     }
 
     /** stdout with httptap's exchange lines taken out: what the program itself printed. */
     String programStdout() {
         return Arrays.stream(stdoutText().split("(?<=\n)"))
-                .filter(line -> !isExchangeLine(line))
+                .map(line -> exchangeStart(line) < 0 ? line : line.substring(0, exchangeStart(line)))
                 .collect(Collectors.joining());
     }
 
@@ -43,8 +44,15 @@ record ProcessRun(List<String> command, int exitCode, byte[] stdout, byte[] stde
                 + "\n--- stderr ---\n" + abbreviate(stderrText());
     }
 
-    private static boolean isExchangeLine(String line) {
-        return line.startsWith("---> ") || line.startsWith("<--- ");
+    /**
+     * Where httptap's line starts in an output line, or -1: at its start, or after a line the program left
+     * unfinished (apt's "Reading package lists..." before its "Done"), where a terminal shows it too, as
+     * httptap and the program write to the same output.
+     */
+    private static int exchangeStart(String line) {
+        int request = line.indexOf("---> ");
+        int response = line.indexOf("<--- ");
+        return request < 0 ? response : response < 0 ? request : Math.min(request, response);
     }
 
     private static String abbreviate(String text) {
