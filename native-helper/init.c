@@ -223,8 +223,9 @@ void launch_command(const struct helper_config *cfg, pid_t parent)
 		die_errno(NULL, "cannot tie the command's life to httptap's (PR_SET_PDEATHSIG)");
 	if (getppid() != parent)
 		exit(EXIT_FAILURE); /* httptap died just before PR_SET_PDEATHSIG: nobody to run it for */
-	/* Inherited, and the init would keep them: the TUN and namespace descriptors (httptap holds its own),
-	 * the JVM's; the control socket too, unless the init is to watch it for httptap's end. */
+	/* The init would keep them: the helper's TUN and namespace descriptors (httptap holds its own; what the
+	 * helper inherited went at its start), and the control socket too, unless the init is to watch it for
+	 * httptap's end. */
 	if (close_range(cfg->keep_leftovers ? CONTROL_FD + 1 : CONTROL_FD, ~0U, 0) < 0)
 		die_errno(NULL, "cannot close inherited descriptors (close_range)");
 	signals = signals_take();
