@@ -2,6 +2,7 @@ package dev.httptap.cli;
 
 import dev.httptap.log.Log;
 import dev.httptap.sandbox.LeadEnvironment;
+import dev.httptap.sandbox.LeadProcess;
 import dev.httptap.sandbox.Sandbox;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
@@ -25,7 +26,11 @@ public final class Main {
     public static void main(String[] args) {
         // Binding the C library and finding the helper take a while; do them while we parse and prepare.
         Sandbox.preload(LeadEnvironment.commandStarted(System.getenv()));
-        System.exit(run(args));
+        int exitCode = run(args);
+        System.out.flush();
+        System.err.flush();
+        LeadProcess.runIsOver(exitCode, System.getenv());
+        System.exit(exitCode);
     }
 
     static int run(String[] args) {

@@ -12,7 +12,8 @@ import java.nio.charset.StandardCharsets;
  * descriptors attached, or else an error text and exits; httptap answers with one "go" byte, or closes the
  * socket to cancel. On the early start (native-helper/lead.c) the socket is fd 3 from birth, its other
  * end is the launcher's lead process, which forwards the hand-off, takes the "go" as "the device is being
- * served", and later sends "exit N\n" when the command it supervises has ended with code N.
+ * served", and later sends "exit N\n" when the command it supervises has ended with code N. That socket
+ * stays open for the JVM's whole life: {@link LeadProcess} tells the lead on it when the run is over.
  */
 final class ControlSocket implements AutoCloseable {
     private static final int MAX_ERROR_BYTES = 4096;
@@ -29,11 +30,14 @@ final class ControlSocket implements AutoCloseable {
     private final LibC libc = Native.libc();
     private final int ours;
     private int helpers;
+    /** The lead's socket, which {@link #close()} leaves open (see the class comment). */
+    private final boolean adopted;
     private boolean closed;
 
-    private ControlSocket(int ours, int helpers) {
+    private ControlSocket(int ours, int helpers, boolean adopted) {
         this.ours = ours;
         this.helpers = helpers;
+        this.adopted = adopted;
     }
 
     /** A new close-on-exec socketpair (the spawn's dup to fd 3 clears close-on-exec on the helper's copy). */
@@ -42,12 +46,12 @@ final class ControlSocket implements AutoCloseable {
         if (Native.processes().socketpair(LibC.AF_UNIX, LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC, 0, pair) < 0) {
             throw new IOException("cannot create the helper's control socket: " + Native.lastErrorText());
         }
-        return new ControlSocket(pair[0], pair[1]);
+        return new ControlSocket(pair[0], pair[1], false);
     }
 
     /** The socket this process was started with as {@code fd}, its peer being the launcher's lead process. */
     static ControlSocket adopt(int fd) {
-        return new ControlSocket(fd, -1);
+        return new ControlSocket(fd, -1, true);
     }
 
     /** The descriptor to pass to the helper as its fd 3. */
@@ -134,7 +138,9 @@ final class ControlSocket implements AutoCloseable {
         if (!closed) {
             closed = true;
             closeHelperEnd();
-            libc.close(ours);
+            if (!adopted) {
+                libc.close(ours);
+            }
         }
     }
 }
