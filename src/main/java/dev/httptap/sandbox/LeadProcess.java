@@ -14,12 +14,22 @@ public final class LeadProcess {
 
     /**
      * Tells the lead, if this JVM has one, that the run is over with {@code exitCode}: call it last, once
-     * every line is written and every file closed, for the JVM may not live past it.
+     * every line is written and every file closed, for the JVM may not live past it. Nothing is said when
+     * {@code HTTPTAP_JAVA_OPTS} is set.
      */
     public static void runIsOver(int exitCode, Map<String, String> environment) {
-        if (LeadEnvironment.commandStarted(environment)) {
+        if (toldOfTheEnd(environment)) {
             // One write: the lead reads the code right after the 'x'.
             Native.libc().write(LeadEnvironment.CONTROL_FD, new byte[] {'x', (byte) exitCode}, 2);
         }
+    }
+
+    /**
+     * Whether the lead is told: only a lead that started the command early is there to tell, and extra JVM
+     * options may have work at the JVM's exit (a profiler's or a flight recording's file), for which the
+     * lead then waits, as for a JVM that never says the run is over.
+     */
+    static boolean toldOfTheEnd(Map<String, String> environment) {
+        return LeadEnvironment.commandStarted(environment) && environment.getOrDefault("HTTPTAP_JAVA_OPTS", "").isBlank();
     }
 }
