@@ -351,9 +351,11 @@ final class Tap {
 
     /**
      * Starts, once, what the run's first HTTP/2 connection would otherwise wait for on the relay thread
-     * ({@link Http2Connection#prepare}, ~60 ms of CPU), on a daemon thread: when the first ClientHello offers
-     * h2, so that it overlaps the TLS handshakes. Not at the start of every run: there it took the two cores
-     * from runs that never speak HTTP/2 (first plain request ~50 ms later under load).
+     * ({@link Http2Connection#prepare}, ~60 ms of CPU), on a daemon thread: when the first server agrees to
+     * h2, so that it overlaps the child's handshake. Not at the start of every run: there it took the two
+     * cores from runs that never speak HTTP/2 (first plain request ~50 ms later under load); not when a
+     * child first offers h2 (curl always does): ~40 ms of CPU beside the handshakes with a server that then
+     * spoke HTTP/1.1.
      */
     private static Runnable http2Preparation() {
         AtomicBoolean started = new AtomicBoolean();
@@ -380,7 +382,7 @@ final class Tap {
             }
             return new Interception(FlowHandlerFactory.observing(sniffer), sniffer.https(), settings.httpPorts(),
                     captures.withSecrets(tls.context().withUpstreamObserver(upstreams).withPassThrough(settings.passThrough())
-                            .withServerNameCheck(serverNames).whenH2Offered(http2Preparation())));
+                            .withServerNameCheck(serverNames).whenH2Agreed(http2Preparation())));
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new TapException(e.getMessage(), e);
         }

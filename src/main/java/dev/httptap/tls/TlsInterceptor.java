@@ -112,9 +112,6 @@ final class TlsInterceptor implements FlowHandler {
         interceptor.earlyClientBytes.add(clientHello);
         // The child's leaf is made beside the server's handshake, which it would otherwise follow.
         context.leaves().prepare(hello.serverName(), flow.server().getAddress());
-        if (hello.applicationProtocols().contains(H2)) {
-            context.h2Offered().run();
-        }
         try {
             interceptor.upstream.start();
         } catch (SSLException e) {
@@ -266,6 +263,9 @@ final class TlsInterceptor implements FlowHandler {
         String protocol = upstream.engine().getApplicationProtocol();
         Log.verbose("%s: TLS with %s established (%s, ALPN %s)", flow, server,
                 upstream.engine().getSession().getProtocol(), protocol == null || protocol.isEmpty() ? "none" : protocol);
+        if (H2.equals(protocol)) {
+            context.h2Agreed().run();
+        }
         startClientSide(protocol);
     }
 

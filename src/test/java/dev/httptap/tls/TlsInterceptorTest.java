@@ -66,7 +66,7 @@ class TlsInterceptorTest {
     private final CertificateAuthority httptapCa = CertificateAuthority.create(Instant.now());
     /** The leaves httptap shows children, kept across the connections of a test as across those of a run. */
     /** How often the context was told a child offered h2. */
-    private int h2Offers;
+    private int h2Agreements;
     private final LeafContexts httptapLeaves = new LeafContexts(CompletableFuture.completedFuture(httptapCa), LeafContexts.MAX_ENTRIES, Runnable::run);
     private final RecordingListener listener = new RecordingListener();
     private final UntouchedServers untouched = new UntouchedServers();
@@ -231,11 +231,18 @@ class TlsInterceptorTest {
     }
 
     @Test
-    void httpTwoSetUpStartsWhenAClientOffersH2AndOnlyThen() throws IOException {
-        connect(clientTrusting(httptapCa.certificate()), trustingServerCa(), HOST, "http/1.1").handshake();
-        assertEquals(0, h2Offers);
-        connect(clientTrusting(httptapCa.certificate()), trustingServerCa(), HOST, "h2", "http/1.1").handshake();
-        assertEquals(1, h2Offers);
+    void httpTwoSetUpStartsWhenAServerAgreesToH2AndOnlyThen() throws IOException {
+        InMemoryConnection http1 = connect(clientTrusting(httptapCa.certificate()), trustingServerCa(), HOST, "h2", "http/1.1");
+        http1.server.engine().setHandshakeApplicationProtocolSelector((engine, offered) -> "http/1.1");
+        http1.handshake();
+        assertEquals("http/1.1", http1.client.engine().getApplicationProtocol());
+        assertEquals(0, h2Agreements, "the child offered h2, the server spoke HTTP/1.1");
+
+        InMemoryConnection h2 = connect(clientTrusting(httptapCa.certificate()), trustingServerCa(), HOST, "h2", "http/1.1");
+        h2.server.engine().setHandshakeApplicationProtocolSelector((engine, offered) -> "h2");
+        h2.handshake();
+        assertEquals("h2", h2.client.engine().getApplicationProtocol());
+        assertEquals(1, h2Agreements);
     }
 
     @Test
@@ -739,9 +746,9 @@ class TlsInterceptorTest {
             // The run's one set of leaves that tell secrets, whose session caches its connections share.
             loggingLeaves = loggingLeaves != null ? loggingLeaves : httptapLeaves.loggingSecretsTo(secrets);
             context = new InterceptionContext(context.trust(), loggingLeaves, context.untouched(), context.passThrough(),
-                    context.upstreams(), context.serverNames(), secrets, () -> h2Offers++);
+                    context.upstreams(), context.serverNames(), secrets, () -> h2Agreements++);
         }
-        context = context.whenH2Offered(() -> h2Offers++);
+        context = context.whenH2Agreed(() -> h2Agreements++);
         HttpSniffer sniffer = new HttpSniffer(listener, SniffOptions.defaults(), ExchangeClock.SYSTEM);
         connection.handler = new Interception(plain, sniffer.https(), Set.of(80), context)
                 .open(FLOW, new InetSocketAddress("127.0.0.1", 443), connection);
