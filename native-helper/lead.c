@@ -43,6 +43,7 @@ struct lead {
 	pid_t sandbox;       /* becomes the command */
 	pid_t jvm;
 	int from_sandbox;    /* our end of the sandbox's control socket, -1 once done */
+	const char *plan;    /* the plan's file */
 	int to_jvm;          /* our end of the JVM's control socket, -1 once the JVM closed it */
 	int signals;         /* signalfd */
 	int tun;             /* our copy of the TUN descriptor, to see whether packets wait in its queue */
@@ -216,6 +217,8 @@ static void relay_hand_off(struct lead *lead)
 			fprintf(stderr, "httptap: %s\n", data);
 		else
 			fprintf(stderr, "httptap: the namespace helper exited without setting up the sandbox\n");
+		/* Not tried again: the next run takes the slow path, which makes the plan anew (or fails alike). */
+		unlink(lead->plan);
 		kill(lead->jvm, SIGKILL);
 		lead->sandbox_failed = 1;
 	}
@@ -369,6 +372,7 @@ int lead_main(int argc, char **argv)
 	}
 
 	lead.must_finish = plan.must_finish;
+	lead.plan = plan_path;
 	/* Taken before the forks, so that no SIGCHLD or forwarded signal is lost; each child unblocks. */
 	lead.signals = signals_take();
 

@@ -253,6 +253,33 @@ class EarlyStartIT {
     }
 
     /**
+     * A sandbox the plan cannot make (a file it mounts has gone from the kept CA's directory) ends the run
+     * with the helper's message, and the plan is not tried again: the next run takes the slow path, which
+     * makes the file anew. (Tried again, it had failed every run alike.)
+     */
+    @Test
+    void aSandboxThatCannotBeMadeEndsTheRunAndItsPlanIsDropped() throws IOException {
+        cache.prime();
+        Path resolvConf;
+        try (var files = Files.walk(dir.resolve("cache/httptap/ca"))) {
+            resolvConf = files.filter(file -> file.getFileName().toString().startsWith("resolv.conf")).findFirst().orElseThrow();
+        }
+        Files.delete(resolvConf);
+
+        ProcessRun failed = cache.tapped(Httptap.command("true")).run();
+
+        assertAll(() -> assertEquals(1, failed.exitCode(), failed.describe()),
+                () -> assertTrue(failed.stderrText().contains("httptap: cannot bind mount " + resolvConf), failed.describe()),
+                () -> assertTrue(Files.notExists(cache.planFile()), "the plan is gone"));
+
+        cache.forgetJavaNote();
+        ProcessRun next = cache.tapped(Httptap.command("true")).run();
+        assertEquals(0, next.exitCode(), next.describe());
+        cache.assertMissed("no plan yet");
+        assertTrue(Files.exists(resolvConf), "made anew");
+    }
+
+    /**
      * Options that change the namespace set-up (--uid, --gid, --user) or must be checked before the command
      * starts (--stack, HTTPTAP_STACK) are not in the plan: the launcher steps aside and the JVM does as it
      * would without a plan, before any command runs.
