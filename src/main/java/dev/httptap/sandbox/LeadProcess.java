@@ -7,7 +7,7 @@ import java.util.Map;
  * The launcher's lead process (native-helper/lead.c) on the early start: it keeps httptap's pid, so the
  * user's shell waits for it, not for this JVM. Told that the run is over, it exits at once with the run's
  * code, and this JVM, tied to its life, is killed: its own end (its shutdown, then the kernel unmapping
- * its heap: 15-30 ms of the ~40 ms between the command's exit and httptap's) then delays nothing.
+ * its heap) no longer delays httptap's, which came ~7 ms sooner after the command's (35 -> 28 ms).
  */
 public final class LeadProcess {
     private LeadProcess() {}
