@@ -17,12 +17,9 @@
  *
  * Control socket protocol with J (dev.httptap.sandbox.ControlSocket): the lead forwards S's hand-off ('T'
  * with the TUN and namespace descriptors); J answers 'g' once it serves the device; the lead sends
- * "exit N\n" when the command has ended with code N, and J sends 'x' and a byte M once the run is over
- * (the command's last connections done, every line written, its files closed): httptap exits with M at
- * once, and J, tied to the lead's life, dies with it; its own shutdown and the unmapping of its heap had
- * added ~7 ms to every run. A J that ends without saying so (HTTPTAP_JAVA_OPTS set: a profiler may write
- * at its exit) is reaped, and httptap exits with its code. If the command ends before J is ready and left
- * nothing in the TUN queue, there is nothing to show: J is killed and the lead exits at once (`httptap -- true` never waits
+ * "exit N\n" when the command has ended with code N, and J exits (with N, or 1 if it failed) once the
+ * command's last connections are done. If the command ends before J is ready and left nothing in the TUN
+ * queue, there is nothing to show: J is killed and the lead exits at once (`httptap -- true` never waits
  * for a JVM). Signals sent to httptap are passed on to the command, as the JVM does on the slow path;
  * J ignores the terminal's SIGINT, SIGTERM and SIGHUP and ends when told the command's exit code.
  */
@@ -244,21 +241,6 @@ static void tell_jvm_exit_code(struct lead *lead)
 		note("could not tell the JVM that the command ended");
 }
 
-/*
- * The run is over with httptap's exit code (a failure whatever the JVM says if the sandbox could not be
- * made): a command still running dies first, as when httptap dies.
- */
-static void __attribute__((noreturn)) finish(struct lead *lead, int code)
-{
-	if (lead->sandbox_failed)
-		exit(EXIT_FAILURE); /* as the slow path exits when the sandbox cannot be made */
-	if (!lead->command_ended) {
-		kill(lead->sandbox, SIGKILL);
-		waitpid(lead->sandbox, NULL, 0);
-	}
-	exit(code);
-}
-
 /* Reaps whichever children ended; exits when the run is over. */
 static void reap(struct lead *lead)
 {
@@ -281,30 +263,27 @@ static void reap(struct lead *lead)
 				exit(lead->command_code);
 			}
 		} else if (pid == lead->jvm) {
-			finish(lead, shell_code(status));
+			if (lead->sandbox_failed)
+				exit(EXIT_FAILURE);
+			if (!lead->command_ended) {
+				kill(lead->sandbox, SIGKILL);
+				waitpid(lead->sandbox, NULL, 0);
+			}
+			exit(shell_code(status));
 		}
 	}
 }
 
-/*
- * Reads what the JVM says: 'g' once it serves the device; 'x' and the exit code once the run is over;
- * end-of-file when it has closed the socket.
- */
+/* Reads what the JVM says: 'g' once it serves the device; end-of-file when it has closed the socket. */
 static void read_jvm(struct lead *lead)
 {
-	unsigned char byte;
+	char byte;
 	ssize_t n = read(lead->to_jvm, &byte, 1);
 
 	if (n == 1 && byte == 'g') {
 		lead->jvm_ready = 1;
 		if (lead->command_ended)
 			tell_jvm_exit_code(lead);
-	} else if (n == 1 && byte == 'x') {
-		/* Sent with the code in one write: the code byte is there already. */
-		if (read(lead->to_jvm, &byte, 1) == 1)
-			finish(lead, byte);
-		close(lead->to_jvm);
-		lead->to_jvm = -1; /* no code: reaped as a JVM that said nothing */
 	} else if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) {
 		close(lead->to_jvm);
 		lead->to_jvm = -1; /* the JVM is ending; its exit is reaped */

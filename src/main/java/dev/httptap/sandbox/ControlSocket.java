@@ -12,8 +12,7 @@ import java.nio.charset.StandardCharsets;
  * descriptors attached, or else an error text and exits; httptap answers with one "go" byte, or closes the
  * socket to cancel. On the early start (native-helper/lead.c) the socket is fd 3 from birth, its other
  * end is the launcher's lead process, which forwards the hand-off, takes the "go" as "the device is being
- * served", and later sends "exit N\n" when the command it supervises has ended with code N. That socket
- * stays open for the JVM's whole life: {@link LeadProcess} tells the lead on it when the run is over.
+ * served", and later sends "exit N\n" when the command it supervises has ended with code N.
  */
 final class ControlSocket implements AutoCloseable {
     private static final int MAX_ERROR_BYTES = 4096;
@@ -30,14 +29,11 @@ final class ControlSocket implements AutoCloseable {
     private final LibC libc = Native.libc();
     private final int ours;
     private int helpers;
-    /** The lead's socket, which {@link #close()} leaves open (see the class comment). */
-    private final boolean adopted;
     private boolean closed;
 
-    private ControlSocket(int ours, int helpers, boolean adopted) {
+    private ControlSocket(int ours, int helpers) {
         this.ours = ours;
         this.helpers = helpers;
-        this.adopted = adopted;
     }
 
     /** A new close-on-exec socketpair (the spawn's dup to fd 3 clears close-on-exec on the helper's copy). */
@@ -46,12 +42,12 @@ final class ControlSocket implements AutoCloseable {
         if (Native.processes().socketpair(LibC.AF_UNIX, LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC, 0, pair) < 0) {
             throw new IOException("cannot create the helper's control socket: " + Native.lastErrorText());
         }
-        return new ControlSocket(pair[0], pair[1], false);
+        return new ControlSocket(pair[0], pair[1]);
     }
 
     /** The socket this process was started with as {@code fd}, its peer being the launcher's lead process. */
     static ControlSocket adopt(int fd) {
-        return new ControlSocket(fd, -1, true);
+        return new ControlSocket(fd, -1);
     }
 
     /** The descriptor to pass to the helper as its fd 3. */
@@ -138,9 +134,7 @@ final class ControlSocket implements AutoCloseable {
         if (!closed) {
             closed = true;
             closeHelperEnd();
-            if (!adopted) {
-                libc.close(ours);
-            }
+            libc.close(ours);
         }
     }
 }

@@ -225,34 +225,6 @@ class EarlyStartIT {
     }
 
     /**
-     * httptap ends when its JVM says the run is over, not when the JVM's process ends: here that process
-     * would linger (the wrapper sleeps after java), and httptap still ends, with the run's exit code and its
-     * exchange lines, and the lingering wrapper is gone with it. A lead that waited for the JVM's process
-     * would time out.
-     */
-    @Test
-    void httptapEndsWhenItsJvmSaysTheRunIsOverNotWhenThatProcessEnds() throws IOException {
-        cache.prime();
-        String marker = "httptap-e2e-lingering-jvm-" + UUID.randomUUID();
-        Path lingeringJava = cache.javaScript("lingering-java", """
-                %s "$@"
-                exec python3 -c 'import time; time.sleep(600)' %s </dev/null >/dev/null 2>&1
-                """.formatted(EarlyStartCache.realJava(), marker));
-        try (LocalHttpServer server = LocalHttpServer.start()) {
-            String url = "http://" + Httptap.HOST + ":" + server.port() + "/hello";
-            ProcessRun run = cache.tapped(Httptap.command("sh", "-c", "curl -sS \"$1\" >/dev/null; exit 5", "sh", url),
-                    lingeringJava).timeout(STUCK).run();
-
-            assertEquals(5, run.exitCode(), run.describe());
-            assertEquals(2, ProcessRun.exchangeLines(run.stdoutLines()).size(), run.describe());
-            assertTrue(ProcessTable.awaitCondition(Duration.ofSeconds(10), () -> ProcessTable.withArgument(marker).isEmpty()),
-                    "nothing of the JVM's is left: " + ProcessTable.withArgument(marker));
-        } finally {
-            ProcessTable.withArgument(marker).forEach(ProcessHandle::destroyForcibly);
-        }
-    }
-
-    /**
      * A sandbox the plan cannot make (a file it mounts has gone from the kept CA's directory) ends the run
      * with the helper's message, and the plan is not tried again: the next run takes the slow path, which
      * makes the file anew. (Tried again, it had failed every run alike.)
