@@ -134,7 +134,7 @@ final class Tap {
     private int runEarly(LeadEnvironment.EarlyStart early, Path privateDir) throws TapException {
         Log.verbose("the command started before the JVM (pid %d)", early.pid());
         CompletableFuture<LongSupplier> relayStarted = new CompletableFuture<>();
-        try (TlsStartup tls = TlsStartup.begin(settings.caFile(), settings.insecure(), () -> CaStore.load(early.caDir()),
+        try (TlsStartup tls = TlsStartup.begin(settings.caFile(), settings.insecure(), () -> CaStore.loadOrDiscard(early.caDir()),
                 relayStarted, relayStarted).authorityOnlyReads()) {
             return serve(() -> Sandbox.adopt(early.pid(), LeadEnvironment.CONTROL_FD), privateDir, chooseIpv6(), tls,
                     false, relayStarted, () -> {});

@@ -138,7 +138,7 @@ public final class CaStore {
                 Path keyFile = dir.resolve("ca.key");
                 CertificateAuthority ca;
                 if (Files.isRegularFile(keyFile)) {
-                    ca = load(dir);
+                    ca = loadOrDiscard(dir);
                 } else {
                     ca = CertificateAuthority.create(now, Duration.between(now, expiryOf(dir).orElseThrow()));
                     trust().write(ca);
@@ -161,13 +161,29 @@ public final class CaStore {
         }
     }
 
-    /** The CA kept in {@code dir}; {@link IllegalStateException} if it cannot be read. */
-    public static CertificateAuthority load(Path dir) {
+    /**
+     * The CA kept in {@code dir}. One that cannot be read (a damaged or emptied file) is removed with its
+     * directory, and {@link IllegalStateException} says so: the store is a cache, so the next run makes a
+     * new CA instead of failing alike (an early-start plan made from the directory misses once it is gone).
+     */
+    public static CertificateAuthority loadOrDiscard(Path dir) {
         try {
             return CertificateAuthority.load(Files.readString(dir.resolve("ca.key"), StandardCharsets.US_ASCII),
                     Files.readString(ChildTrust.in(dir).caCertificate(), StandardCharsets.US_ASCII));
+        } catch (IOException | IllegalStateException e) {
+            String fate = discard(dir) ? "removed it; the next run makes a new one" : "could not remove it";
+            // CertificateAuthority's own message begins as this one does: its cause says what was wrong.
+            String reason = e instanceof IllegalStateException && e.getCause() != null ? e.getCause().getMessage() : e.toString();
+            throw new IllegalStateException("cannot read the kept CA in " + dir + " (" + reason + "): " + fate, e);
+        }
+    }
+
+    private static boolean discard(Path dir) {
+        try {
+            DirectoryTree.delete(dir);
+            return Files.notExists(dir);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read the kept CA in " + dir + ": " + e.getMessage(), e);
+            return false;
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.httptap.tls;
 
+import dev.httptap.log.Log;
 import java.net.InetAddress;
 import java.security.GeneralSecurityException;
 import java.time.Instant;
@@ -11,6 +12,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
@@ -36,6 +38,8 @@ public final class LeafContexts {
     /** Asked at the first leaf, not here: loading Conscrypt took 14-17 ms off the relay's start. */
     private final Supplier<TlsLibrary> library;
     private CertificateAuthority untrusted;
+    /** Leaves are issued on their thread, those with a defect on the caller's: either may be first to fail. */
+    private final AtomicBoolean authorityFailureReported = new AtomicBoolean();
 
     public LeafContexts(Future<CertificateAuthority> authority) {
         this(authority, MAX_ENTRIES, Executors.newSingleThreadExecutor(runnable -> {
@@ -142,6 +146,10 @@ public final class LeafContexts {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the CA", e);
         } catch (java.util.concurrent.ExecutionException e) {
+            // Said once, not only in -v's line per connection: every HTTPS connection of the run fails alike.
+            if (authorityFailureReported.compareAndSet(false, true)) {
+                Log.error("%s; the command's TLS connections are reset in this run", e.getCause().getMessage());
+            }
             throw new IllegalStateException("the CA could not be made: " + e.getCause().getMessage(), e.getCause());
         }
     }

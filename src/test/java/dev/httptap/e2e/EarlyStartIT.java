@@ -252,6 +252,42 @@ class EarlyStartIT {
     }
 
     /**
+     * A kept CA whose key was emptied cannot serve an early run's TLS connections: the run says so once (not
+     * once per connection, and not only with -v), removes the CA, and the next run makes a new one and
+     * intercepts again. (It had failed every run alike, silently.)
+     */
+    @Test
+    void aKeptCaThatCannotBeReadIsSaidOnceAndMadeAnewByTheNextRun() throws IOException {
+        cache.prime();
+        Path key;
+        try (var files = Files.walk(dir.resolve("cache/httptap/ca"))) {
+            key = files.filter(file -> file.getFileName().toString().equals("ca.key")).findFirst().orElseThrow();
+        }
+        Files.writeString(key, "");
+        TestPki pki = TestPki.create();
+        Path caFile = pki.writeCaPem(dir);
+        try (LocalHttpServer server = LocalHttpServer.startTls(pki.serverContext())) {
+            String url = "https://" + Httptap.HOST + ":" + server.port() + "/hello";
+            Httptap twoRequests = Httptap.command("sh", "-c", "curl -sS -o /dev/null \"$1\"; curl -sS -o /dev/null \"$1\"; true",
+                    "sh", url).flags("--ca-file", caFile.toString());
+
+            ProcessRun broken = cache.tapped(twoRequests).run();
+            cache.assertStartedEarly();
+            cache.forgetJavaNote();
+            List<String> said = broken.stderrLines().stream().filter(line -> line.startsWith("httptap: cannot read the kept CA in ")).toList();
+            assertAll(() -> assertEquals(1, said.size(), broken.describe()),
+                    () -> assertTrue(said.get(0).endsWith("removed it; the next run makes a new one; the command's TLS"
+                            + " connections are reset in this run"), broken.describe()),
+                    () -> assertTrue(Files.notExists(key.getParent()), "the kept CA is gone"));
+
+            ProcessRun next = cache.tapped(twoRequests).run();
+            assertAll(() -> assertEquals(0, next.exitCode(), next.describe()),
+                    () -> assertEquals(4, ProcessRun.exchangeLines(next.stdoutLines()).size(), next.describe()),
+                    () -> assertTrue(next.stderrText().isEmpty(), next.describe()));
+        }
+    }
+
+    /**
      * Options that change the namespace set-up (--uid, --gid, --user) or must be checked before the command
      * starts (--stack, HTTPTAP_STACK) are not in the plan: the launcher steps aside and the JVM does as it
      * would without a plan, before any command runs.

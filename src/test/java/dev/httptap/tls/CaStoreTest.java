@@ -3,6 +3,7 @@ package dev.httptap.tls;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -73,7 +74,7 @@ class CaStoreTest {
 
         assertEquals(first.dir(), again.dir());
         assertTrue(again.ready());
-        assertEquals(CaStore.load(first.dir()).certificate(), again.authority(later).certificate());
+        assertEquals(CaStore.loadOrDiscard(first.dir()).certificate(), again.authority(later).certificate());
     }
 
     @Test
@@ -86,7 +87,7 @@ class CaStoreTest {
         assertEquals(first.dir(), again.dir());
         assertFalse(again.ready());
         CertificateAuthority ca = again.authority(NOW);
-        assertEquals(CaStore.load(first.dir()).certificate(), ca.certificate());
+        assertEquals(CaStore.loadOrDiscard(first.dir()).certificate(), ca.certificate());
         assertNotEquals("stale\n", Files.readString(again.trust().bundle(), StandardCharsets.US_ASCII));
         assertTrue(CaStore.in(root()).slot(NOW, "6 2 /etc/ssl/certs/ca-certificates.crt\n", "").ready());
     }
@@ -163,6 +164,32 @@ class CaStoreTest {
 
         assertFalse(Files.exists(slot.dir()));
         assertNotEquals(slot.dir(), next.dir());
+    }
+
+    @Test
+    void aKeptCaThatCannotBeReadIsRemovedAndTheNextSlotIsNew() throws Exception {
+        CaStore.Slot slot = madeSlot(NOW);
+        Files.writeString(slot.trust().caCertificate(), "-----BEGIN CERTIFICATE-----\ndamaged\n-----END CERTIFICATE-----\n");
+        CaStore.Slot again = CaStore.in(root()).slot(NOW, MADE_FROM, "");
+        assertEquals(slot.dir(), again.dir(), "its key looks whole: the slot is chosen");
+
+        IllegalStateException failure = assertThrows(IllegalStateException.class, () -> again.authority(NOW));
+
+        assertTrue(failure.getMessage().startsWith("cannot read the kept CA in " + slot.dir() + " ("), failure.getMessage());
+        assertTrue(failure.getMessage().endsWith("): removed it; the next run makes a new one"), failure.getMessage());
+        assertFalse(Files.exists(slot.dir()));
+        assertNotEquals(slot.dir(), CaStore.in(root()).slot(NOW, MADE_FROM, "").dir());
+    }
+
+    @Test
+    void aKeptCaWhoseKeyWasEmptiedIsRemovedWhenLoaded() throws Exception {
+        CaStore.Slot slot = madeSlot(NOW);
+        Files.writeString(slot.dir().resolve("ca.key"), "");
+
+        IllegalStateException failure = assertThrows(IllegalStateException.class, () -> CaStore.loadOrDiscard(slot.dir()));
+
+        assertTrue(failure.getMessage().contains("(no PRIVATE KEY in the PEM text)"), failure.getMessage());
+        assertFalse(Files.exists(slot.dir()));
     }
 
     @Test
