@@ -46,6 +46,15 @@ final class EarlyStartCache {
         return dir.resolve("cache/httptap/early-start.plan");
     }
 
+    /** The file of the kept CA's directory whose name starts with {@code prefix} (there is one kept CA). */
+    Path keptCaFile(String prefix) {
+        try (var files = Files.walk(dir.resolve("cache/httptap/ca"))) {
+            return files.filter(file -> file.getFileName().toString().startsWith(prefix)).findFirst().orElseThrow();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** {@code run} with this cache and the noting java wrapper. */
     Httptap tapped(Httptap run) {
         return tapped(run, noting);

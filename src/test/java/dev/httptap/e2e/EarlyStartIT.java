@@ -232,10 +232,7 @@ class EarlyStartIT {
     @Test
     void aSandboxThatCannotBeMadeEndsTheRunAndItsPlanIsDropped() throws IOException {
         cache.prime();
-        Path resolvConf;
-        try (var files = Files.walk(dir.resolve("cache/httptap/ca"))) {
-            resolvConf = files.filter(file -> file.getFileName().toString().startsWith("resolv.conf")).findFirst().orElseThrow();
-        }
+        Path resolvConf = cache.keptCaFile("resolv.conf");
         Files.delete(resolvConf);
 
         ProcessRun failed = cache.tapped(Httptap.command("true")).run();
@@ -259,10 +256,7 @@ class EarlyStartIT {
     @Test
     void aKeptCaThatCannotBeReadIsSaidOnceAndMadeAnewByTheNextRun() throws IOException {
         cache.prime();
-        Path key;
-        try (var files = Files.walk(dir.resolve("cache/httptap/ca"))) {
-            key = files.filter(file -> file.getFileName().toString().equals("ca.key")).findFirst().orElseThrow();
-        }
+        Path key = cache.keptCaFile("ca.key");
         Files.writeString(key, "");
         TestPki pki = TestPki.create();
         Path caFile = pki.writeCaPem(dir);
