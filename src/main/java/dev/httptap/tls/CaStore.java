@@ -85,7 +85,8 @@ public final class CaStore {
         }
         if (newest.isPresent()) {
             Path dir = newest.get();
-            return new Slot(dir, madeFrom, browsersMadeFrom, madeFrom.equals(read(dir.resolve(MADE_FROM))),
+            return new Slot(dir, madeFrom, browsersMadeFrom,
+                    madeFrom.equals(read(dir.resolve(MADE_FROM))) && ChildTrust.in(dir).intact(),
                     browsersMadeFrom.equals(read(dir.resolve(BROWSERS_MADE_FROM))));
         }
         Instant expires = now.plus(VALIDITY);

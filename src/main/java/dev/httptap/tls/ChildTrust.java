@@ -149,6 +149,21 @@ public final class ChildTrust {
         return variables;
     }
 
+    /**
+     * Whether the files {@link #write} filled are still whole: the CA's certificate there, the bundle ending
+     * with it, the Java trust store not empty. A kept CA's files damaged since (emptied, cut short) are then
+     * written again, rather than given as they are to every later child, whose TLS would all fail.
+     */
+    public boolean intact() {
+        try {
+            String caPem = Files.readString(caCertificate, StandardCharsets.US_ASCII);
+            return !caPem.isEmpty() && Files.readString(bundle, StandardCharsets.US_ASCII).endsWith(caPem)
+                    && Files.size(javaTrustStore) > 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** Fills the files for {@code ca}, in place. */
     public void write(CertificateAuthority ca) throws IOException {
         String caPem = Pem.certificate(ca.certificate());

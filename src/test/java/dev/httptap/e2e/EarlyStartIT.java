@@ -282,6 +282,25 @@ class EarlyStartIT {
     }
 
     /**
+     * The kept CA's trust files, emptied since they were written, are written again before the next command
+     * reads them: it sees the whole bundle, not an empty one. (They had stayed empty, for every later run.)
+     */
+    @Test
+    void emptiedTrustFilesOfTheKeptCaAreWrittenAgain() throws IOException {
+        cache.prime();
+        Path bundle = cache.keptCaFile("ca-bundle.crt");
+        String whole = Files.readString(bundle, StandardCharsets.US_ASCII);
+        Files.writeString(bundle, "");
+        Files.writeString(cache.keptCaFile("cacerts"), "");
+
+        ProcessRun run = cache.tapped(Httptap.command("sh", "-c", "wc -c < /etc/ssl/certs/ca-certificates.crt")).run();
+
+        assertEquals(0, run.exitCode(), run.describe());
+        assertEquals(whole.length() + "\n", run.programStdout(), run.describe());
+        assertTrue(Files.size(cache.keptCaFile("cacerts")) > 0, "the Java trust store, written again");
+    }
+
+    /**
      * Options that change the namespace set-up (--uid, --gid, --user) or must be checked before the command
      * starts (--stack, HTTPTAP_STACK) are not in the plan: the launcher steps aside and the JVM does as it
      * would without a plan, before any command runs.

@@ -1,5 +1,6 @@
 package dev.httptap.tls;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -96,13 +97,14 @@ class CaStoreTest {
     @Test
     void changedBrowserSourcesRewriteOnlyTheBrowsersCopies() throws Exception {
         CaStore.Slot first = madeSlot(NOW);
-        Files.writeString(first.trust().bundle(), "kept\n");
+        String marked = "# kept\n" + Files.readString(first.trust().bundle(), StandardCharsets.US_ASCII);
+        Files.writeString(first.trust().bundle(), marked);
 
         CaStore.Slot again = CaStore.in(root()).slot(NOW, MADE_FROM, "4 1 /home/u/.pki/nssdb/cert9.db\n");
 
         assertFalse(again.ready());
         again.authority(NOW);
-        assertEquals("kept\n", Files.readString(again.trust().bundle(), StandardCharsets.US_ASCII));
+        assertEquals(marked, Files.readString(again.trust().bundle(), StandardCharsets.US_ASCII));
         assertTrue(CaStore.in(root()).slot(NOW, MADE_FROM, "4 1 /home/u/.pki/nssdb/cert9.db\n").ready());
     }
 
@@ -179,6 +181,23 @@ class CaStoreTest {
         assertTrue(failure.getMessage().endsWith("): removed it; the next run makes a new one"), failure.getMessage());
         assertFalse(Files.exists(slot.dir()));
         assertNotEquals(slot.dir(), CaStore.in(root()).slot(NOW, MADE_FROM, "").dir());
+    }
+
+    @Test
+    void trustFilesDamagedSinceTheyWereWrittenAreWrittenAgain() throws Exception {
+        CaStore.Slot slot = madeSlot(NOW);
+        byte[] bundle = Files.readAllBytes(slot.trust().bundle());
+        Files.write(slot.trust().bundle(), new byte[0]);
+        Files.write(slot.trust().javaTrustStore(), new byte[0]);
+
+        CaStore.Slot again = CaStore.in(root()).slot(NOW, MADE_FROM, "");
+        assertEquals(slot.dir(), again.dir());
+        assertFalse(again.ready(), "the sources did not change, but the files did");
+        again.authority(NOW);
+
+        assertArrayEquals(bundle, Files.readAllBytes(again.trust().bundle()));
+        assertTrue(Files.size(again.trust().javaTrustStore()) > 0);
+        assertTrue(CaStore.in(root()).slot(NOW, MADE_FROM, "").ready());
     }
 
     @Test
