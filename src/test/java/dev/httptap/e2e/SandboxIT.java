@@ -19,6 +19,20 @@ class SandboxIT {
             "s.sendto(b'udp through the tap', (sys.argv[1], int(sys.argv[2])))",
             "reply, _ = s.recvfrom(65535)",
             "print(reply.decode())");
+    /** Run as root of the namespaces, which may narrow its own port range; TIME-WAIT is reusable after 1 s. */
+    private static final String THREE_CONNECTIONS_ON_TWO_PORTS = String.join("\n",
+            "import socket, sys, time",
+            "open('/proc/sys/net/ipv4/ip_local_port_range', 'w').write('40000 40001')",
+            "for i in range(3):",
+            "    if i == 2:",
+            "        time.sleep(1.5)",
+            "    s = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=10)",
+            "    s.sendall(b'hello')",
+            "    echo = b''",
+            "    while len(echo) < 5:",
+            "        echo += s.recv(5 - len(echo))",
+            "    print(echo.decode(), flush=True)",
+            "    s.close()");
 
     @Test
     void userAndGroupAreTheCallers() {
@@ -50,6 +64,27 @@ class SandboxIT {
         assertAll(run.describe(),
                 () -> assertEquals(0, run.exitCode(), "exit code"),
                 () -> assertTrue(run.programStdout().contains(" qlen 16384"), "queue length"));
+    }
+
+    /**
+     * Two ports, three connections the command closes first: the third must take a port whose connection is
+     * in TIME-WAIT, as towards loopback, or connect() fails with EADDRNOTAVAIL (a command opening thousands of
+     * short connections would instead crawl once its ports are all in TIME-WAIT).
+     */
+    @Test
+    void aPortInTimeWaitIsReusedAsTowardsLoopback() throws IOException {
+        try (TcpServerFixture server = TcpServerFixture.start(5, socket -> {
+            socket.getOutputStream().write(socket.getInputStream().readNBytes(5));
+            socket.getInputStream().readAllBytes(); // until the command's FIN: it closes first
+        })) {
+            ProcessRun run = Httptap.command("python3", "-c", THREE_CONNECTIONS_ON_TWO_PORTS, Httptap.HOST_ADDRESS,
+                    String.valueOf(server.port())).flags("--uid", "0", "--gid", "0").run();
+
+            assertAll(run.describe(),
+                    () -> assertEquals(0, run.exitCode(), "exit code"),
+                    () -> assertEquals("hello\nhello\nhello\n", run.programStdout(), "the three echoes"),
+                    () -> assertEquals(List.of(), server.failures(), "the server's failures"));
+        }
     }
 
     @Test
