@@ -23,14 +23,15 @@ final class HeadParser {
     static final int MAX_EXTRA_FRAMING_FIELDS = 16;
 
     private final List<Header> fields = new ArrayList<>();
-    private final List<String> notes;
+    /** What the reader already left out of the bytes (usually nothing). */
+    private final List<String> readerNotes;
     private int omittedFields;
     private int extraFramingFields;
     private int skippedLines;
     private String firstSkipped;
 
-    private HeadParser(List<String> notes) {
-        this.notes = new ArrayList<>(notes);
+    private HeadParser(List<String> readerNotes) {
+        this.readerNotes = readerNotes;
     }
 
     /** {@code notes}: what the reader already left out of {@code bytes}. */
@@ -95,6 +96,10 @@ final class HeadParser {
     }
 
     private List<String> notes() {
+        if (omittedFields == 0 && skippedLines == 0) {
+            return List.copyOf(readerNotes); // no copy for an immutable list, such as the usual empty one
+        }
+        List<String> notes = new ArrayList<>(readerNotes);
         if (omittedFields > 0) {
             notes.add(omittedFields + " header fields after the first " + MAX_HEADER_COUNT + " are not shown");
         }

@@ -14,6 +14,6 @@ record RawHead(String startLine, Headers headers, List<String> notes, int emptyL
     }
 
     RawHead afterEmptyLines(int count) {
-        return new RawHead(startLine, headers, notes, count);
+        return count == emptyLinesBefore ? this : new RawHead(startLine, headers, notes, count);
     }
 }
