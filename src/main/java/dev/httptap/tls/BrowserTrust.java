@@ -127,6 +127,25 @@ public final class BrowserTrust {
     }
 
     /**
+     * Whether the copies {@link #write} made are still there: the NSS database's directory, with its
+     * certificate file wherever certutil or the user's own database gave it one, and each Firefox policy
+     * copy's policy. A copy deleted by hand is then made again, instead of that browser's trust staying
+     * unmounted until the CA is renewed.
+     */
+    public boolean intact() {
+        Optional<Path> userDatabase = nssDatabase();
+        if (userDatabase.isPresent()) {
+            Path copy = dir.resolve(NSS_COPY);
+            String certificates = NssDatabase.FILES.get(0);
+            boolean filled = onPath("certutil").isPresent() || Files.isRegularFile(userDatabase.get().resolve(certificates));
+            if (!Files.isDirectory(copy) || filled && !Files.isRegularFile(copy.resolve(certificates))) {
+                return false;
+            }
+        }
+        return firefoxPolicyDirs().stream().allMatch(policyDir -> Files.isRegularFile(copyOf(policyDir).resolve(POLICIES)));
+    }
+
+    /**
      * A new directory beside the copies, where one is made before it replaces the mounted one's content:
      * another run may be using the copy (or making it, for the same CA) meanwhile.
      */

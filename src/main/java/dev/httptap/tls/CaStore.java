@@ -59,8 +59,8 @@ public final class CaStore {
     /**
      * The slot to use at {@code now}: the newest with a key that is valid beyond {@link #RENEW_BEFORE}, or
      * a new empty one. {@code madeFrom} describes the trust files' sources as they are now, and
-     * {@code browsersMadeFrom} the browsers' copies' ones: a slot made from other ones gets those files
-     * written again when its CA is first used.
+     * {@code browsersMadeFrom} the browsers' copies' ones: a slot made from other ones, or whose files were
+     * damaged or deleted since, gets those files written again when its CA is first used.
      */
     public Slot slot(Instant now, String madeFrom, String browsersMadeFrom) throws IOException {
         Optional<Path> newest = Optional.empty();
@@ -87,7 +87,7 @@ public final class CaStore {
             Path dir = newest.get();
             return new Slot(dir, madeFrom, browsersMadeFrom,
                     madeFrom.equals(read(dir.resolve(MADE_FROM))) && ChildTrust.in(dir).intact(),
-                    browsersMadeFrom.equals(read(dir.resolve(BROWSERS_MADE_FROM))));
+                    browsersMadeFrom.equals(read(dir.resolve(BROWSERS_MADE_FROM))) && BrowserTrust.in(dir).intact());
         }
         Instant expires = now.plus(VALIDITY);
         Path dir = root.resolve(expires.getEpochSecond() + "-" + HexFormat.of().formatHex(RANDOM.generateSeed(4)));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.httptap.files.DirectoryTree;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -298,6 +299,30 @@ class EarlyStartIT {
         assertEquals(0, run.exitCode(), run.describe());
         assertEquals(whole.length() + "\n", run.programStdout(), run.describe());
         assertTrue(Files.size(cache.keptCaFile("cacerts")) > 0, "the Java trust store, written again");
+    }
+
+    /**
+     * Chromium's copy of the NSS database, deleted from the kept CA's directory: the run whose plan mounts it
+     * fails as any such run does, and the next one makes the copy again, with the CA in it. (It had been
+     * mounted empty from then on, until the CA was renewed: Chromium trusted nothing of httptap's.)
+     */
+    @Test
+    void aBrowsersCopyDeletedFromTheKeptCaIsMadeAgain() throws IOException {
+        Path database = dir.resolve("home/.pki/nssdb");
+        Files.createDirectories(database);
+        assertEquals(0, Route.DIRECT.run("certutil", "-N", "-d", "sql:" + database, "--empty-password").exitCode());
+        Httptap listing = Httptap.command("sh", "-c", "certutil -L -d sql:$HOME/.pki/nssdb | grep -c 'httptap CA'")
+                .wrappedIn("env", "HOME=" + dir.resolve("home"));
+        ProcessRun priming = cache.tapped(listing).run();
+        assertEquals("1\n", priming.programStdout(), priming.describe());
+        DirectoryTree.delete(cache.keptCaFile("nssdb"));
+
+        ProcessRun failed = cache.tapped(listing).run();
+        ProcessRun next = cache.tapped(listing).run();
+
+        assertAll(() -> assertTrue(failed.stderrText().contains("cannot bind mount"), failed.describe()),
+                () -> assertEquals(0, next.exitCode(), next.describe()),
+                () -> assertEquals("1\n", next.programStdout(), "the CA in Chromium's database\n" + next.describe()));
     }
 
     /**

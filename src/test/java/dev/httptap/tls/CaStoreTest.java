@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.httptap.files.DirectoryTree;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -106,6 +107,22 @@ class CaStoreTest {
         again.authority(NOW);
         assertEquals(marked, Files.readString(again.trust().bundle(), StandardCharsets.US_ASCII));
         assertTrue(CaStore.in(root()).slot(NOW, MADE_FROM, "4 1 /home/u/.pki/nssdb/cert9.db\n").ready());
+    }
+
+    /** Chromium's copy of the NSS database deleted by hand: made again, or that browser's trust stays unmounted. */
+    @Test
+    void aBrowsersCopyDeletedByHandIsMadeAgain() throws Exception {
+        CaStore.Slot first = madeSlot(NOW);
+        Path nssCopy = first.dir().resolve("nssdb");
+        assertTrue(Files.isDirectory(nssCopy), "the test needs HOME set, as every user has");
+        DirectoryTree.delete(nssCopy);
+
+        CaStore.Slot again = CaStore.in(root()).slot(NOW, MADE_FROM, "");
+
+        assertFalse(again.ready());
+        again.authority(NOW);
+        assertTrue(Files.isDirectory(nssCopy), "the copy made again");
+        assertTrue(CaStore.in(root()).slot(NOW, MADE_FROM, "").ready());
     }
 
     @Test
