@@ -30,9 +30,10 @@ final class NssDatabase {
     static void write(Path certutil, Path dir, Optional<Path> userDatabase, Path caPem) throws IOException {
         String database = "sql:" + dir;
         if (!copyUserDatabase(dir, userDatabase)) {
-            run(List.of(certutil.toString(), "-N", "-d", database, "--empty-password"));
+            run(List.of(certutil.toString(), "-N", "-d", database, "--empty-password"), dir.getParent());
         }
-        run(List.of(certutil.toString(), "-A", "-d", database, "-t", "C,,", "-n", CA_NICKNAME, "-i", caPem.toString()));
+        run(List.of(certutil.toString(), "-A", "-d", database, "-t", "C,,", "-n", CA_NICKNAME, "-i", caPem.toString()),
+                dir.getParent());
     }
 
     /**
@@ -53,9 +54,13 @@ final class NssDatabase {
         return copied;
     }
 
-    /** Runs certutil, its output kept in a file so that the time limit holds even if it never ends. */
-    private static void run(List<String> command) throws IOException {
-        Path output = Files.createTempFile("httptap-certutil", ".log");
+    /**
+     * Runs certutil, its output kept in a file so that the time limit holds even if it never ends. The file
+     * is made in {@code logDir} (the CA's directory, removed with it), not in /tmp, where one was left for
+     * good whenever httptap was killed while certutil ran.
+     */
+    private static void run(List<String> command, Path logDir) throws IOException {
+        Path output = Files.createTempFile(logDir, ".certutil", ".log");
         try {
             Process process = new ProcessBuilder(command)
                     .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
