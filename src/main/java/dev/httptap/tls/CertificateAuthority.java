@@ -18,6 +18,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.EnumMap;
+import java.util.Map;
 import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
@@ -52,6 +54,8 @@ public final class CertificateAuthority {
     static final Duration VALIDITY = Duration.ofHours(24);
     private static final String SIGNATURE = "SHA256withECDSA";
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** The size browsers and servers use; mitmproxy's leaves have it too. */
+    private static final int RSA_BITS = 2048;
 
     private final KeyPair keys;
     private final X509Certificate certificate;
@@ -59,7 +63,8 @@ public final class CertificateAuthority {
     private final X500Name issuer;
     private final AuthorityKeyIdentifier authorityKeyIdentifier;
     /** Made with the first leaf, so that runs without HTTPS never pay for it. */
-    private LeafKey leafKey;
+    /** One key for all the leaves of a kind, made at the first (an RSA one only for a client that needs it). */
+    private final Map<LeafAlgorithm, LeafKey> leafKeys = new EnumMap<>(LeafAlgorithm.class);
 
     /** The key all leaves certify, with the forms their certificates carry it in. */
     private record LeafKey(KeyPair keys, SubjectPublicKeyInfo publicKeyInfo, SubjectKeyIdentifier identifier) {}
@@ -139,12 +144,17 @@ public final class CertificateAuthority {
 
     /** Issues a leaf for a DNS name (the child's SNI). */
     public IssuedCertificate issue(String dnsName) {
-        return issue(dnsName(dnsName), certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant());
+        return issue(dnsName(dnsName), LeafAlgorithm.EC);
     }
 
     /** Issues a leaf for an address, for clients that sent no SNI (clients check an iPAddress name). */
     public IssuedCertificate issue(InetAddress address) {
-        return issue(address(address), certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant());
+        return issue(address(address), LeafAlgorithm.EC);
+    }
+
+    /** Issues a leaf with a key of {@code algorithm}, valid as long as the CA. */
+    IssuedCertificate issue(GeneralName name, LeafAlgorithm algorithm) {
+        return issue(name, certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant(), algorithm);
     }
 
     static GeneralName dnsName(String name) {
@@ -161,14 +171,17 @@ public final class CertificateAuthority {
      * the subject is empty, as a CN cannot hold a name over 64 characters (RFC 5280's upper bound) while a
      * DNS name may have 253, and RFC 5280 section 4.2.1.6 then makes the extension critical.
      */
-    IssuedCertificate issue(GeneralName name, Instant notBefore, Instant notAfter) {
-        LeafKey leaf = leafKey();
+    IssuedCertificate issue(GeneralName name, Instant notBefore, Instant notAfter, LeafAlgorithm algorithm) {
+        LeafKey leaf = leafKey(algorithm);
         X500Name subject = new X500Name(new RDN[0]);
         try {
             X509v3CertificateBuilder builder = new X509v3CertificateBuilder(issuer, serialNumber(),
                     CertificateTime.of(notBefore), CertificateTime.of(notAfter), subject, leaf.publicKeyInfo())
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+                    .addExtension(Extension.keyUsage, true, new KeyUsage(algorithm == LeafAlgorithm.RSA
+                            // TLS 1.2's static RSA key exchange encrypts to the key, and clients check for that
+                            ? KeyUsage.digitalSignature | KeyUsage.keyEncipherment
+                            : KeyUsage.digitalSignature))
                     .addExtension(Extension.extendedKeyUsage, false,
                             new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
                     .addExtension(Extension.subjectAlternativeName, true, new GeneralNames(name))
@@ -180,17 +193,19 @@ public final class CertificateAuthority {
         }
     }
 
-    private synchronized LeafKey leafKey() {
-        if (leafKey == null) {
-            KeyPair leafKeys = newKeyPair();
+    private synchronized LeafKey leafKey(LeafAlgorithm algorithm) {
+        LeafKey leaf = leafKeys.get(algorithm);
+        if (leaf == null) {
+            KeyPair pair = algorithm == LeafAlgorithm.EC ? newKeyPair() : newRsaKeyPair();
             try {
-                leafKey = new LeafKey(leafKeys, SubjectPublicKeyInfo.getInstance(leafKeys.getPublic().getEncoded()),
-                        new JcaX509ExtensionUtils().createSubjectKeyIdentifier(leafKeys.getPublic()));
+                leaf = new LeafKey(pair, SubjectPublicKeyInfo.getInstance(pair.getPublic().getEncoded()),
+                        new JcaX509ExtensionUtils().createSubjectKeyIdentifier(pair.getPublic()));
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("cannot make the leaf key: " + e.getMessage(), e);
             }
+            leafKeys.put(algorithm, leaf);
         }
-        return leafKey;
+        return leaf;
     }
 
     private static X509Certificate sign(X509v3CertificateBuilder builder, KeyPair signer)
@@ -210,6 +225,16 @@ public final class CertificateAuthority {
             return generator.generateKeyPair();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("no ECDSA P-256 in this JVM: " + e.getMessage(), e);
+        }
+    }
+
+    private static KeyPair newRsaKeyPair() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(RSA_BITS, RANDOM);
+            return generator.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("no RSA in this JVM: " + e.getMessage(), e);
         }
     }
 

@@ -5,10 +5,11 @@ import java.util.Optional;
 
 /**
  * What httptap needs from a TLS ClientHello: the server name the client asked for (SNI), the
- * application protocols it offered (ALPN), in its order of preference, and its random (64 lowercase hex
- * digits), which names the connection in a key log.
+ * application protocols it offered (ALPN), in its order of preference, its random (64 lowercase hex
+ * digits), which names the connection in a key log, and the kind of leaf key it can take.
  */
-public record ClientHello(Optional<String> serverName, List<String> applicationProtocols, String random) {
+public record ClientHello(Optional<String> serverName, List<String> applicationProtocols, String random,
+        LeafAlgorithm leafAlgorithm) {
     public ClientHello {
         applicationProtocols = List.copyOf(applicationProtocols);
     }

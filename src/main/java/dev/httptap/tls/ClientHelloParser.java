@@ -24,6 +24,7 @@ public final class ClientHelloParser {
     private static final int HANDSHAKE_CLIENT_HELLO = 1;
     private static final int EXTENSION_SERVER_NAME = 0;
     private static final int EXTENSION_ALPN = 16;
+    private static final int EXTENSION_SIGNATURE_ALGORITHMS = 13;
     private static final int NAME_TYPE_HOST = 0;
 
     private ClientHelloParser() {}
@@ -109,27 +110,29 @@ public final class ClientHelloParser {
         skip(body, 2, "version");
         String random = HexFormat.of().formatHex(bytes(body, 32, "random"));
         vector(body, 1, "session id");
-        vector(body, 2, "cipher suites");
+        List<Integer> suites = shorts(vector(body, 2, "cipher suites"), "cipher suite");
         vector(body, 1, "compression methods");
         Optional<String> serverName = Optional.empty();
         List<String> protocols = List.of();
-        if (!body.hasRemaining()) {
-            return new ClientHello(serverName, protocols, random); // a ClientHello may end before its extensions
-        }
-        ByteBuffer extensions = vector(body, 2, "extensions");
-        if (body.hasRemaining()) {
-            throw new MalformedHello("bytes after the extensions");
-        }
-        while (extensions.hasRemaining()) {
-            int type = unsignedShort(extensions, "extension type");
-            ByteBuffer data = vector(extensions, 2, "extension " + type);
-            if (type == EXTENSION_SERVER_NAME) {
-                serverName = serverName(data);
-            } else if (type == EXTENSION_ALPN) {
-                protocols = protocols(data);
+        List<Integer> signatureSchemes = null;
+        if (body.hasRemaining()) { // a ClientHello may end before its extensions
+            ByteBuffer extensions = vector(body, 2, "extensions");
+            if (body.hasRemaining()) {
+                throw new MalformedHello("bytes after the extensions");
+            }
+            while (extensions.hasRemaining()) {
+                int type = unsignedShort(extensions, "extension type");
+                ByteBuffer data = vector(extensions, 2, "extension " + type);
+                if (type == EXTENSION_SERVER_NAME) {
+                    serverName = serverName(data);
+                } else if (type == EXTENSION_ALPN) {
+                    protocols = protocols(data);
+                } else if (type == EXTENSION_SIGNATURE_ALGORITHMS) {
+                    signatureSchemes = shorts(vector(data, 2, "signature algorithms"), "signature algorithm");
+                }
             }
         }
-        return new ClientHello(serverName, protocols, random);
+        return new ClientHello(serverName, protocols, random, LeafAlgorithm.forOffer(suites, signatureSchemes));
     }
 
     private static Optional<String> serverName(ByteBuffer extension) throws MalformedHello {
@@ -175,6 +178,15 @@ public final class ClientHelloParser {
         ByteBuffer slice = in.slice(in.position(), length);
         in.position(in.position() + length);
         return slice;
+    }
+
+    /** A vector's two-byte values (cipher suites, signature schemes). */
+    private static List<Integer> shorts(ByteBuffer vector, String what) throws MalformedHello {
+        List<Integer> values = new ArrayList<>(vector.remaining() / 2);
+        while (vector.hasRemaining()) {
+            values.add(unsignedShort(vector, what));
+        }
+        return values;
     }
 
     private static int unsignedShort(ByteBuffer in, String what) throws MalformedHello {

@@ -2,6 +2,7 @@ package dev.httptap.tls;
 
 import dev.httptap.log.Log;
 import dev.httptap.stack.FlowId;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 import javax.net.ssl.SNIHostName;
@@ -67,11 +68,13 @@ final class InterceptionEngines {
 
     /** The child's side, agreeing {@code protocol}; with a {@code defect} (null: none) its leaf has that defect. */
     SSLEngine clientEngine(String protocol, ServerDefect defect) {
+        InetAddress address = flow.server().getAddress();
+        LeafAlgorithm algorithm = hello.leafAlgorithm();
         SSLContext leaf = defect != null
-                ? context.leaves().withDefect(defect, hello.serverName(), flow.server().getAddress())
+                ? context.leaves().withDefect(defect, hello.serverName(), address, algorithm)
                 : hello.serverName()
-                        .map(context.leaves()::forName)
-                        .orElseGet(() -> context.leaves().forAddress(flow.server().getAddress()));
+                        .map(name -> context.leaves().forName(name, algorithm))
+                        .orElseGet(() -> context.leaves().forAddress(address, algorithm));
         SSLEngine engine = leaf.createSSLEngine();
         engine.setUseClientMode(false);
         TlsLibrary.issueSessionTickets(engine);

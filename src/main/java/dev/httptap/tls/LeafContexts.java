@@ -67,12 +67,8 @@ public final class LeafContexts {
     }
 
     /** Starts issuing the leaf that {@link #forName} or {@link #forAddress} will return for these, if not made yet. */
-    void prepare(Optional<String> serverName, InetAddress address) {
-        if (serverName.isPresent()) {
-            issuing(serverName.get());
-        } else {
-            issuing(address);
-        }
+    void prepare(Optional<String> serverName, InetAddress address, LeafAlgorithm algorithm) {
+        issuing(name(serverName, address), algorithm);
     }
 
     /**
@@ -84,24 +80,24 @@ public final class LeafContexts {
         return new LeafContexts(authority, MAX_ENTRIES, issuer, () -> logging);
     }
 
-    /** The context for a DNS name the client asked for. */
-    public SSLContext forName(String serverName) {
-        return join(issuing(serverName));
+    /** The context for a DNS name the client asked for, its leaf's key of {@code algorithm}. */
+    public SSLContext forName(String serverName, LeafAlgorithm algorithm) {
+        return join(issuing(CertificateAuthority.dnsName(serverName), algorithm));
     }
 
     /** The context for an address, when the client sent no name. */
-    public SSLContext forAddress(InetAddress address) {
-        return join(issuing(address));
+    public SSLContext forAddress(InetAddress address, LeafAlgorithm algorithm) {
+        return join(issuing(CertificateAuthority.address(address), algorithm));
     }
 
-    private synchronized CompletableFuture<SSLContext> issuing(String serverName) {
-        return contexts.computeIfAbsent("dns:" + serverName,
-                key -> CompletableFuture.supplyAsync(() -> context(authority().issue(serverName)), issuer));
+    /** The name a leaf is for: the client's server name, or the address (clients check an iPAddress name). */
+    private static GeneralName name(Optional<String> serverName, InetAddress address) {
+        return serverName.map(CertificateAuthority::dnsName).orElseGet(() -> CertificateAuthority.address(address));
     }
 
-    private synchronized CompletableFuture<SSLContext> issuing(InetAddress address) {
-        return contexts.computeIfAbsent("ip:" + address.getHostAddress(),
-                key -> CompletableFuture.supplyAsync(() -> context(authority().issue(address)), issuer));
+    private synchronized CompletableFuture<SSLContext> issuing(GeneralName name, LeafAlgorithm algorithm) {
+        return contexts.computeIfAbsent(algorithm + ":" + name,
+                key -> CompletableFuture.supplyAsync(() -> context(authority().issue(name, algorithm)), issuer));
     }
 
     /** The leaf's context, or the reason it could not be made, as thrown where it was made. */
@@ -120,10 +116,12 @@ public final class LeafContexts {
      * The context whose leaf, for the name the client asked for (or the address, without one), carries the
      * real server's {@code defect}: see {@link ServerDefect}.
      */
-    synchronized SSLContext withDefect(ServerDefect defect, Optional<String> serverName, InetAddress address) {
-        GeneralName name = serverName.map(CertificateAuthority::dnsName).orElseGet(() -> CertificateAuthority.address(address));
-        return contexts.computeIfAbsent(defect + ":" + name.getName(),
-                key -> CompletableFuture.completedFuture(context(defect.leaf(authority(), untrusted(), name, Instant.now()))))
+    synchronized SSLContext withDefect(ServerDefect defect, Optional<String> serverName, InetAddress address,
+            LeafAlgorithm algorithm) {
+        GeneralName name = name(serverName, address);
+        return contexts.computeIfAbsent(defect + ":" + algorithm + ":" + name,
+                key -> CompletableFuture.completedFuture(context(defect.leaf(authority(), untrusted(), name, Instant.now(),
+                        algorithm))))
                 .join();
     }
 

@@ -31,13 +31,14 @@ final class LeafKeyManager extends X509ExtendedKeyManager {
     }
 
     /**
-     * Whether a key of {@code algorithm} serves the key type asked for: the JDK and Conscrypt name it ("EC");
-     * Bouncy Castle's TLS, the capture runs' child side, adds the curve in TLS 1.3 ("EC/secp256r1") and names
-     * the key exchange in TLS 1.2 ("ECDHE_ECDSA" for an EC key).
+     * Whether a key of {@code algorithm} serves the key type asked for: the JDK and Conscrypt name it ("EC",
+     * "RSA"); Bouncy Castle's TLS, the capture runs' child side, adds the curve in TLS 1.3 ("EC/secp256r1")
+     * and names the key exchange in TLS 1.2 ("ECDHE_ECDSA" for an EC key, "ECDHE_RSA" or "DHE_RSA" for RSA).
      */
     static boolean fits(String keyType, String algorithm) {
         return keyType.equals(algorithm) || keyType.startsWith(algorithm + "/")
-                || (algorithm.equals("EC") && keyType.equals("ECDHE_ECDSA"));
+                || (algorithm.equals("EC") && keyType.equals("ECDHE_ECDSA"))
+                || (algorithm.equals("RSA") && (keyType.equals("ECDHE_RSA") || keyType.equals("DHE_RSA")));
     }
 
     @Override

@@ -57,15 +57,17 @@ final class RefusalWatch {
      * this server pass through, to judge the server itself. So does a failure on what a child that read
      * httptap's whole flight sent in place of its Finished: GnuTLS (apt's https) refuses a certificate with a
      * close_notify under the handshake keys, which the engine takes for a broken handshake. Anything else
-     * fails this connection only.
+     * fails this connection only. Returns whether the child refused (rather than httptap's side failing).
      */
-    void handshakeFailed(SSLException failure, ByteBuffer records, ServerDefect defect) {
+    boolean handshakeFailed(SSLException failure, ByteBuffer records, ServerDefect defect) {
         Optional<String> alert = CertificateRefusal.alertOf(failure).or(() -> CertificateRefusal.plaintextAlertIn(records));
         if (alert.isPresent()) {
             refused("alert " + alert.get(), defect);
+            return true;
         } else if (clientReadOurFlight) {
             refused("it ended the handshake after reading httptap's, without a certificate alert: "
                     + FailureReason.of(failure), defect);
+            return true;
         } else if (defect != null) {
             Log.verbose("%s: the client refused the certificate %s, as it would the server's: %s", flow,
                     defect, FailureReason.of(failure));
@@ -73,6 +75,7 @@ final class RefusalWatch {
             Log.error("%s: TLS with the client failed during the handshake for %s: %s", flow, server,
                     FailureReason.of(failure));
         }
+        return false;
     }
 
     /**

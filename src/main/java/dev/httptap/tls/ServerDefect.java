@@ -61,12 +61,13 @@ enum ServerDefect {
      * The leaf carrying this defect for a child that asked for {@code name}: from the run's CA when only
      * the dates or the name are wrong, from {@code untrusted} (a CA no one trusts) when the issuer is.
      */
-    IssuedCertificate leaf(CertificateAuthority run, CertificateAuthority untrusted, GeneralName name, Instant now) {
+    IssuedCertificate leaf(CertificateAuthority run, CertificateAuthority untrusted, GeneralName name, Instant now,
+            LeafAlgorithm algorithm) {
         return switch (this) {
-            case UNTRUSTED_ISSUER -> untrusted.issue(name, now.minus(DAY), now.plus(DAY));
-            case EXPIRED -> run.issue(name, now.minus(DAY.multipliedBy(2)), now.minus(DAY));
-            case NOT_YET_VALID -> run.issue(name, now.plus(DAY), now.plus(DAY.multipliedBy(2)));
-            case WRONG_NAME -> run.issue(CertificateAuthority.dnsName(NOBODY), now.minus(DAY), now.plus(DAY));
+            case UNTRUSTED_ISSUER -> untrusted.issue(name, now.minus(DAY), now.plus(DAY), algorithm);
+            case EXPIRED -> run.issue(name, now.minus(DAY.multipliedBy(2)), now.minus(DAY), algorithm);
+            case NOT_YET_VALID -> run.issue(name, now.plus(DAY), now.plus(DAY.multipliedBy(2)), algorithm);
+            case WRONG_NAME -> run.issue(CertificateAuthority.dnsName(NOBODY), now.minus(DAY), now.plus(DAY), algorithm);
         };
     }
 }

@@ -111,7 +111,7 @@ final class TlsInterceptor implements FlowHandler {
         TlsInterceptor interceptor = new TlsInterceptor(flow, upstream, hello, server, peers, observer, context, tunnels);
         interceptor.earlyClientBytes.add(clientHello);
         // The child's leaf is made beside the server's handshake, which it would otherwise follow.
-        context.leaves().prepare(hello.serverName(), flow.server().getAddress());
+        context.leaves().prepare(hello.serverName(), flow.server().getAddress(), hello.leafAlgorithm());
         try {
             interceptor.upstream.start();
         } catch (SSLException e) {
@@ -363,15 +363,24 @@ final class TlsInterceptor implements FlowHandler {
         replayingEarlyBytes = false;
     }
 
-    /** The child's handshake failed: reported ({@link RefusalWatch#handshakeFailed}), and its connection ends. */
+    /**
+     * The child's handshake failed: reported ({@link RefusalWatch#handshakeFailed}), and its connection ends.
+     * A child that refused httptap's leaf has gone: reset. Otherwise httptap's side failed (no cipher suite
+     * in common, a version it does not speak) and the connection ends as a server ends it, with the alert and
+     * then a FIN: a reset could destroy the alert unread, and the child would report a reset connection
+     * instead of the TLS failure it reports without httptap.
+     */
     private void clientHandshakeFailed(SSLException failure, ByteBuffer records) {
-        refusals.handshakeFailed(failure, records, serverDefect);
+        boolean refused = refusals.handshakeFailed(failure, records, serverDefect);
         downstream.sendPendingAlert();
         state = State.CLOSED;
-        if (serverDefect != null) {
-            peers.endClient();
-        } else {
+        if (refused && serverDefect == null) {
             peers.reset();
+            return;
+        }
+        peers.endClient();
+        if (serverDefect == null) {
+            peers.endServer();
         }
     }
 

@@ -89,6 +89,33 @@ class HttpsIT {
         assertClientRun(Route.TAPPED, run, HELLO, Exchange.withBody("GET", url, 200, HELLO));
     }
 
+    /**
+     * A client offering only RSA-authenticated suites (TLS 1.2) gets a leaf with an RSA key; an ECDSA one, the
+     * usual, left it without a shared cipher, where it works with any server whose certificate is RSA.
+     */
+    @Test
+    void curlOfferingOnlyRsaSuites() {
+        String url = base + "/hello?client=curl-rsa";
+        ProcessRun run = tapped("curl", "-sS", "--tls-max", "1.2", "--ciphers", "ECDHE-RSA-AES128-GCM-SHA256:AES128-SHA",
+                "-w", "%{ssl_verify_result}", url);
+        assertClientRun(Route.TAPPED, run, HELLO + "0", Exchange.withBody("GET", url, 200, HELLO));
+    }
+
+    /**
+     * httptap's side finding no suite in common with the child (BoringSSL has no DHE suites, which this
+     * test's server has) ends the handshake as a server does, with its alert: the child reports the TLS
+     * failure, not a reset connection.
+     */
+    @Test
+    void aClientWithNoSuiteInCommonGetsTheAlertAsFromAServer() {
+        ProcessRun run = tapped("curl", "-sS", "--tls-max", "1.2", "--ciphers", "DHE-RSA-AES128-GCM-SHA256", base + "/");
+
+        assertAll(run.describe(),
+                () -> assertEquals(35, run.exitCode(), "exit code"),
+                () -> assertTrue(run.stderrText().contains("curl: (35) ") && run.stderrText().contains("alert handshake failure"),
+                        "curl's report"));
+    }
+
     @Test
     void wget() {
         String url = base + "/hello?client=wget";

@@ -43,6 +43,18 @@ class CertificateAuthorityTest {
         assertEquals(NOW.plus(Duration.ofHours(24)), certificate.getNotAfter().toInstant());
     }
 
+    /** For a client that takes no ECDSA: an RSA key, which static RSA key exchange also encrypts to. */
+    @Test
+    void anRsaLeafChainsToTheCaAndMayAlsoBeEncryptedTo() throws Exception {
+        X509Certificate leaf = ca.issue(CertificateAuthority.dnsName("rsa.example.test"), LeafAlgorithm.RSA).leaf();
+        leaf.verify(ca.certificate().getPublicKey());
+        assertEquals("RSA", leaf.getPublicKey().getAlgorithm());
+        assertEquals(2048, ((java.security.interfaces.RSAPublicKey) leaf.getPublicKey()).getModulus().bitLength());
+        boolean[] usage = leaf.getKeyUsage();
+        assertTrue(usage[0] && usage[2], "digitalSignature and keyEncipherment");
+        assertEquals(List.of(List.of(2, "rsa.example.test")), List.copyOf(leaf.getSubjectAlternativeNames()));
+    }
+
     @Test
     void aLeafForANameIsForTlsServersOnlyAndChainsToTheCa() throws Exception {
         IssuedCertificate issued = ca.issue("api.example.test");
@@ -93,9 +105,9 @@ class CertificateAuthorityTest {
     @Test
     void leafContextsAreKeptPerNameWithinABound() {
         LeafContexts contexts = new LeafContexts(CompletableFuture.completedFuture(ca), 2, Runnable::run);
-        assertSame(contexts.forName("a.test"), contexts.forName("a.test"));
-        assertNotSame(contexts.forName("a.test"), contexts.forName("b.test"));
-        contexts.forName("c.test");
+        assertSame(contexts.forName("a.test", LeafAlgorithm.EC), contexts.forName("a.test", LeafAlgorithm.EC));
+        assertNotSame(contexts.forName("a.test", LeafAlgorithm.EC), contexts.forName("b.test", LeafAlgorithm.EC));
+        contexts.forName("c.test", LeafAlgorithm.EC);
         assertEquals(2, contexts.size());
     }
 
@@ -103,14 +115,14 @@ class CertificateAuthorityTest {
     void aPreparedLeafIsIssuedOnTheIssuerAndThenServedFromIt() throws Exception {
         List<Runnable> issuer = new ArrayList<>();
         LeafContexts contexts = new LeafContexts(CompletableFuture.completedFuture(ca), 4, issuer::add);
-        contexts.prepare(Optional.of("a.test"), InetAddress.getByAddress(new byte[] {(byte) 192, 0, 2, 10}));
-        contexts.prepare(Optional.empty(), InetAddress.getByAddress(new byte[] {(byte) 192, 0, 2, 11}));
-        contexts.prepare(Optional.of("a.test"), InetAddress.getByAddress(new byte[] {(byte) 192, 0, 2, 12}));
+        contexts.prepare(Optional.of("a.test"), InetAddress.getByAddress(new byte[] {(byte) 192, 0, 2, 10}), LeafAlgorithm.EC);
+        contexts.prepare(Optional.empty(), InetAddress.getByAddress(new byte[] {(byte) 192, 0, 2, 11}), LeafAlgorithm.EC);
+        contexts.prepare(Optional.of("a.test"), InetAddress.getByAddress(new byte[] {(byte) 192, 0, 2, 12}), LeafAlgorithm.EC);
         assertEquals(2, issuer.size()); // once per name or address
         issuer.forEach(Runnable::run);
-        assertSame(contexts.forName("a.test"), contexts.forName("a.test"));
-        assertSame(contexts.forAddress(InetAddress.getByAddress(new byte[] {(byte) 192, 0, 2, 11})),
-                contexts.forAddress(InetAddress.getByAddress(new byte[] {(byte) 192, 0, 2, 11})));
+        assertSame(contexts.forName("a.test", LeafAlgorithm.EC), contexts.forName("a.test", LeafAlgorithm.EC));
+        assertSame(contexts.forAddress(InetAddress.getByAddress(new byte[] {(byte) 192, 0, 2, 11}), LeafAlgorithm.EC),
+                contexts.forAddress(InetAddress.getByAddress(new byte[] {(byte) 192, 0, 2, 11}), LeafAlgorithm.EC));
         assertEquals(2, issuer.size());
     }
 
@@ -118,7 +130,7 @@ class CertificateAuthorityTest {
     void aLeafThatCannotBeIssuedFailsWithTheCasReason() {
         LeafContexts contexts = new LeafContexts(CompletableFuture.failedFuture(new IllegalStateException("no key")),
                 4, Runnable::run);
-        IllegalStateException failure = assertThrows(IllegalStateException.class, () -> contexts.forName("a.test"));
+        IllegalStateException failure = assertThrows(IllegalStateException.class, () -> contexts.forName("a.test", LeafAlgorithm.EC));
         assertTrue(failure.getMessage().contains("no key"), failure.getMessage());
     }
 

@@ -114,7 +114,7 @@ class ClientCertificateRequestTest {
 
     private SSLContext serverContext() {
         return new LeafContexts(CompletableFuture.completedFuture(serverCa), LeafContexts.MAX_ENTRIES, Runnable::run)
-                .forName(HOST);
+                .forName(HOST, LeafAlgorithm.EC);
     }
 
     /** A server engine asking for a client certificate it does not require. */

@@ -232,7 +232,7 @@ class HttpsProxyTunnelTest {
     }
 
     private SSLEngine server(String name) {
-        SSLContext context = serverLeaves.forName(name);
+        SSLContext context = serverLeaves.forName(name, LeafAlgorithm.EC);
         SSLEngine engine = context.createSSLEngine();
         engine.setUseClientMode(false);
         return engine;

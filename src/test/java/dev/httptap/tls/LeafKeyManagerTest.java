@@ -12,6 +12,8 @@ class LeafKeyManagerTest {
         assertTrue(LeafKeyManager.fits("EC", "EC"), "JSSE, Conscrypt");
         assertTrue(LeafKeyManager.fits("EC/secp256r1", "EC"), "Bouncy Castle, TLS 1.3");
         assertTrue(LeafKeyManager.fits("ECDHE_ECDSA", "EC"), "Bouncy Castle, TLS 1.2");
+        assertTrue(LeafKeyManager.fits("RSA", "RSA"), "JSSE, Conscrypt");
+        assertTrue(LeafKeyManager.fits("ECDHE_RSA", "RSA"), "Bouncy Castle, TLS 1.2");
     }
 
     @Test

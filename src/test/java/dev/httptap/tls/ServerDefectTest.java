@@ -49,10 +49,10 @@ class ServerDefectTest {
     @Test
     void eachStandInCarriesItsDefectAndNothingElse() throws Exception {
         var name = CertificateAuthority.dnsName("api.example.test");
-        X509Certificate expired = ServerDefect.EXPIRED.leaf(run, untrusted, name, NOW).leaf();
-        X509Certificate early = ServerDefect.NOT_YET_VALID.leaf(run, untrusted, name, NOW).leaf();
-        X509Certificate wrongName = ServerDefect.WRONG_NAME.leaf(run, untrusted, name, NOW).leaf();
-        X509Certificate unknownIssuer = ServerDefect.UNTRUSTED_ISSUER.leaf(run, untrusted, name, NOW).leaf();
+        X509Certificate expired = ServerDefect.EXPIRED.leaf(run, untrusted, name, NOW, LeafAlgorithm.EC).leaf();
+        X509Certificate early = ServerDefect.NOT_YET_VALID.leaf(run, untrusted, name, NOW, LeafAlgorithm.EC).leaf();
+        X509Certificate wrongName = ServerDefect.WRONG_NAME.leaf(run, untrusted, name, NOW, LeafAlgorithm.EC).leaf();
+        X509Certificate unknownIssuer = ServerDefect.UNTRUSTED_ISSUER.leaf(run, untrusted, name, NOW, LeafAlgorithm.EC).leaf();
 
         assertThrows(CertificateExpiredException.class, () -> expired.checkValidity(Date.from(NOW)));
         assertThrows(CertificateNotYetValidException.class, () -> early.checkValidity(Date.from(NOW)));

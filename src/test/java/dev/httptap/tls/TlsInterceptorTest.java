@@ -279,7 +279,7 @@ class TlsInterceptorTest {
     void anExpiredServerCertificateIsNotTrustedAndTheChildSeesAnExpiredOne() throws IOException {
         Instant now = Instant.now();
         IssuedCertificate expired = serverCa.issue(CertificateAuthority.dnsName(HOST),
-                now.minus(java.time.Duration.ofDays(10)), now.minus(java.time.Duration.ofDays(3)));
+                now.minus(java.time.Duration.ofDays(10)), now.minus(java.time.Duration.ofDays(3)), LeafAlgorithm.EC);
         InMemoryConnection connection = connect(clientTrusting(httptapCa.certificate()), trustingServerCa(),
                 serverContext(new LeafKeyManager(expired)), "http/1.1");
         connection.handshake();
@@ -708,7 +708,7 @@ class TlsInterceptorTest {
 
     private InMemoryConnection connect(SSLContext clientContext, UpstreamTrust trust, String serverName,
             String... protocols) {
-        return connect(clientContext, trust, new LeafContexts(CompletableFuture.completedFuture(serverCa), LeafContexts.MAX_ENTRIES, Runnable::run).forName(serverName),
+        return connect(clientContext, trust, new LeafContexts(CompletableFuture.completedFuture(serverCa), LeafContexts.MAX_ENTRIES, Runnable::run).forName(serverName, LeafAlgorithm.EC),
                 protocols);
     }
 
