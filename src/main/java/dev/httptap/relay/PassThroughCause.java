@@ -7,7 +7,9 @@ public enum PassThroughCause {
     /** The destination matches a --passthrough pattern. */
     PASSTHROUGH_OPTION("--passthrough"),
     /** The server asks for a client certificate, which only the child has and which cannot cross httptap. */
-    CLIENT_CERTIFICATE("the server asks for a client certificate");
+    CLIENT_CERTIFICATE("the server asks for a client certificate"),
+    /** The child offers only cipher suites httptap's TLS lacks (DHE, AES-CCM, Camellia). */
+    NO_SHARED_CIPHER_SUITE("the client offers only cipher suites httptap's TLS lacks");
 
     private final String words;
 

@@ -21,7 +21,8 @@ import java.io.PrintStream;
  *  "cause":"UNTRUSTED_CA","reason":"the client does not trust httptap's CA"}
  * </pre>
  * ({@code cause} {@code PASSTHROUGH_OPTION}, reason "--passthrough", for the option; {@code CLIENT_CERTIFICATE}
- * for a server asking for a client certificate). Connections racing
+ * for a server asking for a client certificate; {@code NO_SHARED_CIPHER_SUITE} for a client offering only
+ * suites httptap's TLS lacks). Connections racing
  * to the same server are one report. --filter, which chooses exchanges, does not apply.
  */
 public final class PassThroughReport implements UpstreamObserver {

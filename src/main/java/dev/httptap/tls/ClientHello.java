@@ -6,10 +6,11 @@ import java.util.Optional;
 /**
  * What httptap needs from a TLS ClientHello: the server name the client asked for (SNI), the
  * application protocols it offered (ALPN), in its order of preference, its random (64 lowercase hex
- * digits), which names the connection in a key log, and the kind of leaf key it can take.
+ * digits), which names the connection in a key log, the kind of leaf key it can take, and whether it
+ * offers a cipher suite httptap's TLS speaks ({@link CipherOffer}).
  */
 public record ClientHello(Optional<String> serverName, List<String> applicationProtocols, String random,
-        LeafAlgorithm leafAlgorithm) {
+        LeafAlgorithm leafAlgorithm, boolean sharesCipherSuite) {
     public ClientHello {
         applicationProtocols = List.copyOf(applicationProtocols);
     }

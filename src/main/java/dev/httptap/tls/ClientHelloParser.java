@@ -132,7 +132,8 @@ public final class ClientHelloParser {
                 }
             }
         }
-        return new ClientHello(serverName, protocols, random, LeafAlgorithm.forOffer(suites, signatureSchemes));
+        return new ClientHello(serverName, protocols, random, CipherOffer.leaf(suites, signatureSchemes),
+                CipherOffer.anySpoken(suites));
     }
 
     private static Optional<String> serverName(ByteBuffer extension) throws MalformedHello {

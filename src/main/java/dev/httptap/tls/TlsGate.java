@@ -17,7 +17,7 @@ import java.util.function.Supplier;
  * Holds a new connection's first client bytes until they say whether it is TLS. A complete ClientHello
  * hands the connection to a {@link TlsInterceptor}, unless a --passthrough pattern names its destination,
  * an earlier connection there could not be intercepted ({@link UntouchedServers}), or it offers only protocols other than
- * HTTP/1.1 and h2 (those pass through untouched).
+ * HTTP/1.1 and h2 or only cipher suites httptap's TLS lacks (those pass through untouched).
  * Anything else, a server that speaks first or a client that hangs up, makes it a plain relayed
  * connection (behind a {@link HostGate} when there is an egress policy), with the held bytes replayed
  * first so nothing is lost or reordered.
@@ -87,6 +87,12 @@ final class TlsGate extends HoldingHandler {
         if (!protocols.isEmpty() && InterceptionEngines.followedProtocols(protocols).isEmpty()) {
             // Only HTTP/1.1 and HTTP/2 are spoken inside: a client offering neither must reach its server as is.
             Log.verbose("%s: TLS to %s offering only %s: passing through", flow, server, protocols);
+            passUntouched();
+            return;
+        }
+        if (!hello.sharesCipherSuite()) {
+            Log.verbose("%s: TLS to %s offering only cipher suites httptap's TLS lacks: passing through", flow, server);
+            context.upstreams().onPassThrough(flow, server, PassThroughCause.NO_SHARED_CIPHER_SUITE);
             passUntouched();
             return;
         }

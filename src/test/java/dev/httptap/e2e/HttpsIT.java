@@ -102,18 +102,35 @@ class HttpsIT {
     }
 
     /**
-     * httptap's side finding no suite in common with the child (BoringSSL has no DHE suites, which this
-     * test's server has) ends the handshake as a server does, with its alert: the child reports the TLS
-     * failure, not a reset connection.
+     * A client offering only suites httptap's TLS lacks (BoringSSL has no DHE, which this test's server has)
+     * passes through, with a line saying why, and talks to the server itself: it fails no handshake it would
+     * not fail without httptap.
      */
     @Test
-    void aClientWithNoSuiteInCommonGetsTheAlertAsFromAServer() {
-        ProcessRun run = tapped("curl", "-sS", "--tls-max", "1.2", "--ciphers", "DHE-RSA-AES128-GCM-SHA256", base + "/");
+    void aClientOfferingOnlySuitesHttptapLacksPassesThrough() {
+        String url = base + "/hello?client=curl-dhe";
+        ProcessRun run = tapped("curl", "-sS", "--cacert", caFile.toString(), "--tls-max", "1.2",
+                "--ciphers", "DHE-RSA-AES128-GCM-SHA256", url);
 
         assertAll(run.describe(),
-                () -> assertEquals(35, run.exitCode(), "exit code"),
-                () -> assertTrue(run.stderrText().contains("curl: (35) ") && run.stderrText().contains("alert handshake failure"),
-                        "curl's report"));
+                () -> assertEquals(0, run.exitCode(), "exit code"),
+                () -> assertEquals(HELLO, run.programStdout(), "the body"),
+                () -> assertTrue(run.stdoutText().contains("<--- PASSTHROUGH " + Httptap.HOST + ":" + server.port()
+                        + " (the client offers only cipher suites httptap's TLS lacks)"), "the line"));
+    }
+
+    /**
+     * A handshake failing on httptap's side (the client takes only Ed25519 signatures) ends as a server ends
+     * it, with its alert and a FIN: the client reports the TLS failure, not a reset connection.
+     */
+    @Test
+    void aHandshakeFailingOnHttptapsSideEndsWithItsAlert() {
+        ProcessRun run = tapped("sh", "-c", "openssl s_client -connect \"$1\" -servername \"$2\" -sigalgs ed25519 "
+                + "</dev/null 2>&1; echo \"exit $?\"", "sh", Httptap.HOST + ":" + server.port(), Httptap.HOST);
+
+        assertAll(run.describe(),
+                () -> assertTrue(run.stdoutText().contains("alert handshake failure"), "openssl's report"),
+                () -> assertTrue(run.stdoutText().contains("exit 1"), "its exit code"));
     }
 
     @Test

@@ -1,6 +1,8 @@
 package dev.httptap.tls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -8,8 +10,8 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import org.junit.jupiter.api.Test;
 
-/** Which leaf key a client can take, from what its ClientHello offers. */
-class LeafAlgorithmTest {
+/** What a ClientHello's offer means: whether httptap's TLS shares a suite with it, which leaf key it takes. */
+class CipherOfferTest {
     private static final int TLS_AES_128_GCM_SHA256 = 0x1301;
     private static final int ECDHE_ECDSA_AES128_GCM = 0xC02B;
     private static final int ECDHE_RSA_AES128_GCM = 0xC02F;
@@ -21,19 +23,28 @@ class LeafAlgorithmTest {
 
     @Test
     void tlsThirteenOrAnEcdsaSuiteWithEcdsaSignaturesTakeEcdsa() {
-        assertEquals(LeafAlgorithm.EC, LeafAlgorithm.forOffer(List.of(GREASE, TLS_AES_128_GCM_SHA256, ECDHE_RSA_AES128_GCM),
+        assertEquals(LeafAlgorithm.EC, CipherOffer.leaf(List.of(GREASE, TLS_AES_128_GCM_SHA256, ECDHE_RSA_AES128_GCM),
                 List.of(ECDSA_SECP256R1_SHA256, RSA_PSS_RSAE_SHA256)));
-        assertEquals(LeafAlgorithm.EC, LeafAlgorithm.forOffer(List.of(ECDHE_ECDSA_AES128_GCM), List.of(ECDSA_SECP256R1_SHA256)));
-        assertEquals(LeafAlgorithm.EC, LeafAlgorithm.forOffer(List.of(ECDHE_ECDSA_AES128_GCM), null), "no extension: any");
+        assertEquals(LeafAlgorithm.EC, CipherOffer.leaf(List.of(ECDHE_ECDSA_AES128_GCM), List.of(ECDSA_SECP256R1_SHA256)));
+        assertEquals(LeafAlgorithm.EC, CipherOffer.leaf(List.of(ECDHE_ECDSA_AES128_GCM), null), "no extension: any");
     }
 
     @Test
     void onlyRsaSuitesOrOnlyRsaSignaturesTakeRsa() {
-        assertEquals(LeafAlgorithm.RSA, LeafAlgorithm.forOffer(List.of(GREASE, ECDHE_RSA_AES128_GCM, RSA_AES128_CBC_SHA),
+        assertEquals(LeafAlgorithm.RSA, CipherOffer.leaf(List.of(GREASE, ECDHE_RSA_AES128_GCM, RSA_AES128_CBC_SHA),
                 List.of(ECDSA_SECP256R1_SHA256, RSA_PKCS1_SHA256)));
-        assertEquals(LeafAlgorithm.RSA, LeafAlgorithm.forOffer(List.of(RSA_AES128_CBC_SHA), null));
-        assertEquals(LeafAlgorithm.RSA, LeafAlgorithm.forOffer(List.of(TLS_AES_128_GCM_SHA256, ECDHE_ECDSA_AES128_GCM),
+        assertEquals(LeafAlgorithm.RSA, CipherOffer.leaf(List.of(RSA_AES128_CBC_SHA), null));
+        assertEquals(LeafAlgorithm.RSA, CipherOffer.leaf(List.of(TLS_AES_128_GCM_SHA256, ECDHE_ECDSA_AES128_GCM),
                 List.of(RSA_PSS_RSAE_SHA256, RSA_PKCS1_SHA256)));
+    }
+
+    @Test
+    void onlySuitesBoringSslLacksShareNone() {
+        int dheRsaAes128Gcm = 0x009E;
+        int ecdheEcdsaAes128Ccm = 0xC0AC;
+        assertFalse(CipherOffer.anySpoken(List.of(GREASE, dheRsaAes128Gcm, ecdheEcdsaAes128Ccm)));
+        assertTrue(CipherOffer.anySpoken(List.of(dheRsaAes128Gcm, RSA_AES128_CBC_SHA)));
+        assertTrue(CipherOffer.anySpoken(List.of(GREASE, TLS_AES_128_GCM_SHA256)));
     }
 
     /** The choice as made from real ClientHellos, the JDK's own, by the parser. */
