@@ -5,15 +5,15 @@ import java.util.Set;
 
 /**
  * What a ClientHello's cipher suites and signature algorithms mean for the child's side of an interception,
- * whose TLS is BoringSSL's (through Conscrypt): whether they can agree on a suite at all, and which kind of
- * leaf key the client can take.
+ * whose TLS is BoringSSL's (through Conscrypt; the JDK's, the fallback, speaks these suites too): whether
+ * they can agree on a suite at all, and which kind of leaf key the client can take.
  */
 final class CipherOffer {
     /** TLS 1.3's suites, which leave the kind of certificate to signature_algorithms (RFC 8446 section 4.2.3). */
     private static final Set<Integer> TLS13_SUITES = Set.of(0x1301, 0x1302, 0x1303);
-    /** TLS 1.2's ECDHE_ECDSA suites BoringSSL speaks (AES-CBC, AES-GCM, ChaCha20). */
+    /** TLS 1.2's ECDHE_ECDSA suites Conscrypt enables (AES-CBC, AES-GCM, ChaCha20). */
     private static final Set<Integer> ECDSA_SUITES = Set.of(0xC009, 0xC00A, 0xC02B, 0xC02C, 0xCCA9);
-    /** TLS 1.2's ECDHE_RSA and static RSA suites BoringSSL speaks. */
+    /** TLS 1.2's ECDHE_RSA and static RSA suites Conscrypt enables. */
     private static final Set<Integer> RSA_SUITES = Set.of(0xC013, 0xC014, 0xC02F, 0xC030, 0xCCA8,
             0x002F, 0x0035, 0x009C, 0x009D);
 

@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import org.junit.jupiter.api.Test;
@@ -45,6 +49,33 @@ class CipherOfferTest {
         assertFalse(CipherOffer.anySpoken(List.of(GREASE, dheRsaAes128Gcm, ecdheEcdsaAes128Ccm)));
         assertTrue(CipherOffer.anySpoken(List.of(dheRsaAes128Gcm, RSA_AES128_CBC_SHA)));
         assertTrue(CipherOffer.anySpoken(List.of(GREASE, TLS_AES_128_GCM_SHA256)));
+    }
+
+    /** The suites taken for spoken are exactly those the child's side enables (a library upgrade may change them). */
+    @Test
+    void theSuitesSpokenAreTheOnesTheChildsSideEnables() throws Exception {
+        Map<Integer, String> spoken = Map.ofEntries(Map.entry(0x1301, "TLS_AES_128_GCM_SHA256"),
+                Map.entry(0x1302, "TLS_AES_256_GCM_SHA384"), Map.entry(0x1303, "TLS_CHACHA20_POLY1305_SHA256"),
+                Map.entry(0xC02B, "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"),
+                Map.entry(0xC02C, "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"),
+                Map.entry(0xCCA9, "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256"),
+                Map.entry(0xC009, "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA"), Map.entry(0xC00A, "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA"),
+                Map.entry(0xC02F, "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"), Map.entry(0xC030, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"),
+                Map.entry(0xCCA8, "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"),
+                Map.entry(0xC013, "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA"), Map.entry(0xC014, "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA"),
+                Map.entry(0x009C, "TLS_RSA_WITH_AES_128_GCM_SHA256"), Map.entry(0x009D, "TLS_RSA_WITH_AES_256_GCM_SHA384"),
+                Map.entry(0x002F, "TLS_RSA_WITH_AES_128_CBC_SHA"), Map.entry(0x0035, "TLS_RSA_WITH_AES_256_CBC_SHA"));
+        SSLContext context = TlsLibrary.chosen().newContext();
+        context.init(null, null, null);
+        SSLEngine childSide = context.createSSLEngine();
+        childSide.setUseClientMode(false);
+        Set<String> enabled = Arrays.stream(childSide.getEnabledCipherSuites())
+                .filter(name -> !name.endsWith("_SCSV")).collect(Collectors.toSet());
+
+        assertEquals(enabled, Set.copyOf(spoken.values()));
+        for (int suite = 0; suite <= 0xFFFF; suite++) {
+            assertEquals(spoken.containsKey(suite), CipherOffer.anySpoken(List.of(suite)), Integer.toHexString(suite));
+        }
     }
 
     /** The choice as made from real ClientHellos, the JDK's own, by the parser. */
