@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -25,6 +26,10 @@ public final class ClientHelloParser {
     private static final int EXTENSION_SERVER_NAME = 0;
     private static final int EXTENSION_ALPN = 16;
     private static final int EXTENSION_SIGNATURE_ALGORITHMS = 13;
+    private static final int EXTENSION_SUPPORTED_VERSIONS = 43;
+    /** TLS 1.0 to 1.3 by their numbers (RFC 8446 appendix D) and JSSE names; SSL 3.0 is left out. */
+    private static final Map<Integer, String> VERSIONS = Map.of(0x0301, "TLSv1", 0x0302, "TLSv1.1", 0x0303, "TLSv1.2",
+            0x0304, "TLSv1.3");
     private static final int NAME_TYPE_HOST = 0;
 
     private ClientHelloParser() {}
@@ -107,7 +112,7 @@ public final class ClientHelloParser {
     }
 
     private static ClientHello body(ByteBuffer body) throws MalformedHello {
-        skip(body, 2, "version");
+        int legacyVersion = unsignedShort(body, "version");
         String random = HexFormat.of().formatHex(bytes(body, 32, "random"));
         vector(body, 1, "session id");
         List<Integer> suites = shorts(vector(body, 2, "cipher suites"), "cipher suite");
@@ -115,6 +120,7 @@ public final class ClientHelloParser {
         Optional<String> serverName = Optional.empty();
         List<String> protocols = List.of();
         List<Integer> signatureSchemes = null;
+        List<Integer> supportedVersions = null;
         if (body.hasRemaining()) { // a ClientHello may end before its extensions
             ByteBuffer extensions = vector(body, 2, "extensions");
             if (body.hasRemaining()) {
@@ -129,11 +135,23 @@ public final class ClientHelloParser {
                     protocols = protocols(data);
                 } else if (type == EXTENSION_SIGNATURE_ALGORITHMS) {
                     signatureSchemes = shorts(vector(data, 2, "signature algorithms"), "signature algorithm");
+                } else if (type == EXTENSION_SUPPORTED_VERSIONS) {
+                    supportedVersions = shorts(vector(data, 1, "supported versions"), "supported version");
                 }
             }
         }
-        return new ClientHello(serverName, protocols, random, CipherOffer.leaf(suites, signatureSchemes),
-                CipherOffer.anySpoken(suites));
+        return new ClientHello(serverName, protocols, random, versions(legacyVersion, supportedVersions),
+                CipherOffer.leaf(suites, signatureSchemes), CipherOffer.anySpoken(suites));
+    }
+
+    /**
+     * The versions offered: those of supported_versions (TLS 1.3's way, RFC 8446 section 4.2.1), else every
+     * version up to the legacy one, since such a client takes any the server chooses up to it.
+     */
+    private static List<String> versions(int legacyVersion, List<Integer> supportedVersions) {
+        List<Integer> offered = supportedVersions != null ? supportedVersions
+                : VERSIONS.keySet().stream().filter(version -> version <= legacyVersion).sorted().toList();
+        return offered.stream().filter(VERSIONS::containsKey).map(VERSIONS::get).distinct().toList();
     }
 
     private static Optional<String> serverName(ByteBuffer extension) throws MalformedHello {

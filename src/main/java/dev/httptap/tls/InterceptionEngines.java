@@ -62,12 +62,21 @@ final class InterceptionEngines {
         if (!offered.isEmpty()) {
             parameters.setApplicationProtocols(offered.toArray(String[]::new));
         }
+        // The child's versions only: the server then agrees to the version it would agree to with the child,
+        // or refuses as it would refuse the child (a TLS 1.0 client, a TLS 1.3-only one).
+        List<String> versions = hello.versions().stream().filter(List.of(engine.getSupportedProtocols())::contains).toList();
+        if (!versions.isEmpty()) {
+            parameters.setProtocols(versions.toArray(String[]::new));
+        }
         engine.setSSLParameters(parameters);
         return engine;
     }
 
-    /** The child's side, agreeing {@code protocol}; with a {@code defect} (null: none) its leaf has that defect. */
-    SSLEngine clientEngine(String protocol, ServerDefect defect) {
+    /**
+     * The child's side, agreeing {@code protocol} at the TLS {@code version} the server agreed to (null: the
+     * server's handshake failed); with a {@code defect} (null: none) its leaf has that defect.
+     */
+    SSLEngine clientEngine(String protocol, String version, ServerDefect defect) {
         InetAddress address = flow.server().getAddress();
         LeafAlgorithm algorithm = hello.leafAlgorithm();
         SSLContext leaf = defect != null
@@ -77,6 +86,9 @@ final class InterceptionEngines {
                         .orElseGet(() -> context.leaves().forAddress(address, algorithm));
         SSLEngine engine = leaf.createSSLEngine();
         engine.setUseClientMode(false);
+        if (version != null && List.of(engine.getSupportedProtocols()).contains(version)) {
+            engine.setEnabledProtocols(new String[] {version}); // what the child gets from the server itself
+        }
         TlsLibrary.issueSessionTickets(engine);
         engine.setHandshakeApplicationProtocolSelector((ignored, offered) ->
                 protocol != null && !protocol.isEmpty() && offered.contains(protocol) ? protocol : "");

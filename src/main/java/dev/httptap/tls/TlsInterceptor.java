@@ -350,7 +350,8 @@ final class TlsInterceptor implements FlowHandler {
                 : tunnels.around(flow, plaintextPeers, context,
                         RequestGate.before(flow, plaintextPeers, context.serverNames(), relayed));
         try {
-            downstream = new TlsEndpoint(engines.clientEngine(protocol, serverDefect), new ClientSide(),
+            String version = serverDefect == null ? upstream.engine().getSession().getProtocol() : null;
+            downstream = new TlsEndpoint(engines.clientEngine(protocol, version, serverDefect), new ClientSide(),
                     context.secrets() == null ? null : hello.random());
             downstream.start();
         } catch (RuntimeException | SSLException e) {

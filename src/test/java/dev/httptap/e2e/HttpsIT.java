@@ -11,6 +11,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -131,6 +132,30 @@ class HttpsIT {
         assertAll(run.describe(),
                 () -> assertTrue(run.stdoutText().contains("alert handshake failure"), "openssl's report"),
                 () -> assertTrue(run.stdoutText().contains("exit 1"), "its exit code"));
+    }
+
+    /**
+     * httptap offers the server the child's TLS versions only: a child offering nothing newer than TLS 1.1
+     * is refused by this server (the JDK's, TLS 1.2 and 1.3), as it is without httptap, instead of being
+     * served by httptap's own choice.
+     */
+    @Test
+    void aClientOfferingOnlyOldTlsVersionsIsRefusedAsByTheServer() {
+        String[] curl = {"curl", "-sS", "--tlsv1.0", "--tls-max", "1.1", "--ciphers", "DEFAULT@SECLEVEL=0"};
+        ProcessRun direct = Route.DIRECT.run(withArguments(curl, "--cacert", caFile.toString(),
+                "https://127.0.0.1:" + server.port() + "/hello"));
+        ProcessRun run = tapped(withArguments(curl, base + "/hello"));
+
+        assertAll(direct.describe() + "\n" + run.describe(),
+                () -> assertEquals(35, direct.exitCode(), "directly"),
+                () -> assertEquals(35, run.exitCode(), "through httptap"),
+                () -> assertEquals("", run.programStdout(), "no body"));
+    }
+
+    private static String[] withArguments(String[] command, String... more) {
+        String[] all = Arrays.copyOf(command, command.length + more.length);
+        System.arraycopy(more, 0, all, command.length, more.length);
+        return all;
     }
 
     @Test

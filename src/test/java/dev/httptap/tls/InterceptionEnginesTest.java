@@ -63,19 +63,19 @@ class InterceptionEnginesTest {
 
     @Test
     void theChildIsOfferedOnlyTheProtocolTheServerChose() {
-        SSLEngine engine = engines(Optional.of(HOST), List.of("h2", "http/1.1"), false).clientEngine("h2", null);
+        SSLEngine engine = engines(Optional.of(HOST), List.of("h2", "http/1.1"), false).clientEngine("h2", null, null);
 
         assertFalse(engine.getUseClientMode());
         assertEquals("h2", engine.getHandshakeApplicationProtocolSelector().apply(engine, List.of("http/1.1", "h2")));
         assertEquals("", engine.getHandshakeApplicationProtocolSelector().apply(engine, List.of("http/1.1")));
-        SSLEngine noAlpn = engines(Optional.of(HOST), List.of(), false).clientEngine(null, null);
+        SSLEngine noAlpn = engines(Optional.of(HOST), List.of(), false).clientEngine(null, null, null);
         assertEquals("", noAlpn.getHandshakeApplicationProtocolSelector().apply(noAlpn, List.of("h2")));
     }
 
     private InterceptionEngines engines(Optional<String> sni, List<String> protocols, boolean insecure) {
         InterceptionContext context = new InterceptionContext(UpstreamTrust.create(Optional.empty(), insecure), leaves,
                 new UntouchedServers());
-        ClientHello hello = new ClientHello(sni, protocols, "00".repeat(32), LeafAlgorithm.EC, true);
+        ClientHello hello = new ClientHello(sni, protocols, "00".repeat(32), List.of("TLSv1.3", "TLSv1.2"), LeafAlgorithm.EC, true);
         return new InterceptionEngines(FLOW, DIALLED, hello, sni.orElse("127.0.0.1") + ":443", context);
     }
 }

@@ -92,6 +92,20 @@ class TlsInterceptorTest {
     private SNIServerName clientSni;
     /** The child sends no SNI at all. */
     private boolean withoutSni;
+    /** The TLS versions the real server agrees to; null: its library's. */
+    private String[] serverVersions;
+
+    /** httptap agrees with the child to the TLS version the server chose: TLS 1.2 here, as from the server itself. */
+    @Test
+    void theChildGetsTheTlsVersionTheServerAgreedTo() throws Exception {
+        serverVersions = new String[] {"TLSv1.2"};
+        InMemoryConnection connection = connect(clientTrusting(httptapCa.certificate()), trustingServerCa());
+        connection.handshake();
+        connection.clientSends(REQUEST);
+
+        assertEquals(REQUEST, connection.serverText());
+        assertEquals("TLSv1.2", connection.client.engine().getSession().getProtocol());
+    }
 
     @Test
     void decryptsBothWaysAndReportsTheExchangeAsHttps() throws Exception {
@@ -726,6 +740,9 @@ class TlsInterceptorTest {
         SSLEngine server = serverContext.createSSLEngine();
         server.setUseClientMode(false);
         server.setHandshakeApplicationProtocolSelector((engine, offered) -> offered.contains("http/1.1") ? "http/1.1" : "");
+        if (serverVersions != null) {
+            server.setEnabledProtocols(serverVersions);
+        }
 
         InMemoryConnection connection = new InMemoryConnection(client, server);
         InterceptionContext context = new InterceptionContext(trust, httptapLeaves, untouched)
