@@ -31,12 +31,13 @@ final class CipherOffer {
 
     /**
      * The kind of leaf key for a client offering {@code suites} and, unless null (no signature_algorithms
-     * extension, as before TLS 1.2), {@code signatureSchemes}: ECDSA P-256, small and quick to make and sign
-     * with, unless the client cannot take it (a TLS 1.2 client offering only RSA-authenticated suites, or
-     * signature algorithms without ECDSA), which then gets RSA, as from the many servers whose certificate is.
+     * extension, as before TLS 1.2), {@code signatureSchemes}, in TLS 1.3 ({@code tls13}) or before it:
+     * ECDSA P-256, small and quick to make and sign with, unless the client cannot take it (signature
+     * algorithms without ECDSA; before TLS 1.3, only RSA-authenticated suites too), which then gets RSA, as
+     * from the many servers whose certificate is.
      */
-    static LeafAlgorithm leaf(List<Integer> suites, List<Integer> signatureSchemes) {
-        boolean ecdsaSuite = suites.stream().anyMatch(suite -> TLS13_SUITES.contains(suite) || ECDSA_SUITES.contains(suite));
+    static LeafAlgorithm leaf(List<Integer> suites, List<Integer> signatureSchemes, boolean tls13) {
+        boolean ecdsaSuite = tls13 || suites.stream().anyMatch(ECDSA_SUITES::contains);
         boolean ecdsaSigned = signatureSchemes == null || signatureSchemes.stream().anyMatch(CipherOffer::isEcdsa);
         return ecdsaSuite && ecdsaSigned ? LeafAlgorithm.EC : LeafAlgorithm.RSA;
     }

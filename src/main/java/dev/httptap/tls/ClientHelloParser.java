@@ -141,7 +141,8 @@ public final class ClientHelloParser {
             }
         }
         return new ClientHello(serverName, protocols, random, versions(legacyVersion, supportedVersions),
-                CipherOffer.leaf(suites, signatureSchemes), CipherOffer.anySpoken(suites));
+                CipherOffer.leaf(suites, signatureSchemes, true), CipherOffer.leaf(suites, signatureSchemes, false),
+                CipherOffer.anySpoken(suites));
     }
 
     /**

@@ -78,7 +78,7 @@ final class InterceptionEngines {
      */
     SSLEngine clientEngine(String protocol, String version, ServerDefect defect) {
         InetAddress address = flow.server().getAddress();
-        LeafAlgorithm algorithm = hello.leafAlgorithm();
+        LeafAlgorithm algorithm = hello.leafAlgorithm(version);
         SSLContext leaf = defect != null
                 ? context.leaves().withDefect(defect, hello.serverName(), address, algorithm)
                 : hello.serverName()

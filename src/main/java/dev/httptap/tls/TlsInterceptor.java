@@ -111,7 +111,7 @@ final class TlsInterceptor implements FlowHandler {
         TlsInterceptor interceptor = new TlsInterceptor(flow, upstream, hello, server, peers, observer, context, tunnels);
         interceptor.earlyClientBytes.add(clientHello);
         // The child's leaf is made beside the server's handshake, which it would otherwise follow.
-        context.leaves().prepare(hello.serverName(), flow.server().getAddress(), hello.leafAlgorithm());
+        context.leaves().prepare(hello.serverName(), flow.server().getAddress(), hello.leafAlgorithm(null));
         try {
             interceptor.upstream.start();
         } catch (SSLException e) {

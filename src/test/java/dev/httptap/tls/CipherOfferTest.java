@@ -26,20 +26,23 @@ class CipherOfferTest {
     private static final int RSA_PKCS1_SHA256 = 0x0401;
 
     @Test
-    void tlsThirteenOrAnEcdsaSuiteWithEcdsaSignaturesTakeEcdsa() {
-        assertEquals(LeafAlgorithm.EC, CipherOffer.leaf(List.of(GREASE, TLS_AES_128_GCM_SHA256, ECDHE_RSA_AES128_GCM),
-                List.of(ECDSA_SECP256R1_SHA256, RSA_PSS_RSAE_SHA256)));
-        assertEquals(LeafAlgorithm.EC, CipherOffer.leaf(List.of(ECDHE_ECDSA_AES128_GCM), List.of(ECDSA_SECP256R1_SHA256)));
-        assertEquals(LeafAlgorithm.EC, CipherOffer.leaf(List.of(ECDHE_ECDSA_AES128_GCM), null), "no extension: any");
+    void ecdsaSignaturesTakeEcdsaInTlsThirteenAndWithAnEcdsaSuiteBeforeIt() {
+        List<Integer> tls13AndRsaSuites = List.of(GREASE, TLS_AES_128_GCM_SHA256, ECDHE_RSA_AES128_GCM);
+        List<Integer> bothSignatures = List.of(ECDSA_SECP256R1_SHA256, RSA_PSS_RSAE_SHA256);
+        assertEquals(LeafAlgorithm.EC, CipherOffer.leaf(tls13AndRsaSuites, bothSignatures, true));
+        assertEquals(LeafAlgorithm.RSA, CipherOffer.leaf(tls13AndRsaSuites, bothSignatures, false),
+                "a server that speaks only TLS 1.2 leaves the client its RSA suites");
+        assertEquals(LeafAlgorithm.EC, CipherOffer.leaf(List.of(ECDHE_ECDSA_AES128_GCM), List.of(ECDSA_SECP256R1_SHA256), false));
+        assertEquals(LeafAlgorithm.EC, CipherOffer.leaf(List.of(ECDHE_ECDSA_AES128_GCM), null, false), "no extension: any");
     }
 
     @Test
     void onlyRsaSuitesOrOnlyRsaSignaturesTakeRsa() {
         assertEquals(LeafAlgorithm.RSA, CipherOffer.leaf(List.of(GREASE, ECDHE_RSA_AES128_GCM, RSA_AES128_CBC_SHA),
-                List.of(ECDSA_SECP256R1_SHA256, RSA_PKCS1_SHA256)));
-        assertEquals(LeafAlgorithm.RSA, CipherOffer.leaf(List.of(RSA_AES128_CBC_SHA), null));
+                List.of(ECDSA_SECP256R1_SHA256, RSA_PKCS1_SHA256), false));
+        assertEquals(LeafAlgorithm.RSA, CipherOffer.leaf(List.of(RSA_AES128_CBC_SHA), null, false));
         assertEquals(LeafAlgorithm.RSA, CipherOffer.leaf(List.of(TLS_AES_128_GCM_SHA256, ECDHE_ECDSA_AES128_GCM),
-                List.of(RSA_PSS_RSAE_SHA256, RSA_PKCS1_SHA256)));
+                List.of(RSA_PSS_RSAE_SHA256, RSA_PKCS1_SHA256), true));
     }
 
     @Test
@@ -95,6 +98,6 @@ class CipherOfferTest {
         ByteBuffer hello = ByteBuffer.allocate(client.getSession().getPacketBufferSize());
         client.wrap(ByteBuffer.allocate(0), hello);
         ClientHelloParser.Result result = ClientHelloParser.parse(hello.flip());
-        return ((ClientHelloParser.Result.Hello) result).hello().leafAlgorithm();
+        return ((ClientHelloParser.Result.Hello) result).hello().leafAlgorithm(null);
     }
 }

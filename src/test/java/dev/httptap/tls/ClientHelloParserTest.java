@@ -26,7 +26,7 @@ class ClientHelloParserTest {
         byte[] hello = golden("curl-client-hello.hex");
         Result result = ClientHelloParser.parse(ByteBuffer.wrap(hello));
         assertEquals(new Result.Hello(new ClientHello(Optional.of("example.test"), List.of("h2", "http/1.1"),
-                HexFormat.of().formatHex(hello, 11, 43), List.of("TLSv1.3", "TLSv1.2", "TLSv1.1", "TLSv1"), LeafAlgorithm.EC, true),
+                HexFormat.of().formatHex(hello, 11, 43), List.of("TLSv1.3", "TLSv1.2", "TLSv1.1", "TLSv1"), LeafAlgorithm.EC, LeafAlgorithm.EC, true),
                 hello.length), result);
     }
 
@@ -35,7 +35,7 @@ class ClientHelloParserTest {
         byte[] hello = golden("openssl-client-hello.hex");
         Result result = ClientHelloParser.parse(ByteBuffer.wrap(hello));
         assertEquals(new Result.Hello(new ClientHello(Optional.of("files.example.test"), List.of("http/1.1"),
-                HexFormat.of().formatHex(hello, 11, 43), List.of("TLSv1.3", "TLSv1.2", "TLSv1.1", "TLSv1"), LeafAlgorithm.EC, true), hello.length), result);
+                HexFormat.of().formatHex(hello, 11, 43), List.of("TLSv1.3", "TLSv1.2", "TLSv1.1", "TLSv1"), LeafAlgorithm.EC, LeafAlgorithm.EC, true), hello.length), result);
     }
 
     @Test

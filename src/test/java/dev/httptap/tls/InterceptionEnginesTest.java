@@ -75,7 +75,7 @@ class InterceptionEnginesTest {
     private InterceptionEngines engines(Optional<String> sni, List<String> protocols, boolean insecure) {
         InterceptionContext context = new InterceptionContext(UpstreamTrust.create(Optional.empty(), insecure), leaves,
                 new UntouchedServers());
-        ClientHello hello = new ClientHello(sni, protocols, "00".repeat(32), List.of("TLSv1.3", "TLSv1.2"), LeafAlgorithm.EC, true);
+        ClientHello hello = new ClientHello(sni, protocols, "00".repeat(32), List.of("TLSv1.3", "TLSv1.2"), LeafAlgorithm.EC, LeafAlgorithm.EC, true);
         return new InterceptionEngines(FLOW, DIALLED, hello, sni.orElse("127.0.0.1") + ":443", context);
     }
 }

@@ -94,6 +94,8 @@ class TlsInterceptorTest {
     private boolean withoutSni;
     /** The TLS versions the real server agrees to; null: its library's. */
     private String[] serverVersions;
+    /** The cipher suites the child offers; null: its library's. */
+    private String[] clientSuites;
 
     /** httptap agrees with the child to the TLS version the server chose: TLS 1.2 here, as from the server itself. */
     @Test
@@ -105,6 +107,22 @@ class TlsInterceptorTest {
 
         assertEquals(REQUEST, connection.serverText());
         assertEquals("TLSv1.2", connection.client.engine().getSession().getProtocol());
+    }
+
+    /**
+     * A child offering TLS 1.3 and, for TLS 1.2, only RSA suites, whose server speaks TLS 1.2 only: it gets
+     * TLS 1.2 and so an RSA leaf (an ECDSA one, right for TLS 1.3, left it no suite).
+     */
+    @Test
+    void aChildHeldToTlsTwelveByItsServerGetsTheLeafItsTlsTwelveSuitesTake() throws Exception {
+        serverVersions = new String[] {"TLSv1.2"};
+        clientSuites = new String[] {"TLS_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"};
+        InMemoryConnection connection = connect(clientTrusting(httptapCa.certificate()), trustingServerCa());
+        connection.handshake();
+        connection.clientSends(REQUEST);
+
+        assertEquals(REQUEST, connection.serverText());
+        assertEquals("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", connection.client.engine().getSession().getCipherSuite());
     }
 
     @Test
@@ -735,6 +753,9 @@ class TlsInterceptorTest {
         parameters.setServerNames(withoutSni ? List.of()
                 : List.of(clientSni != null ? clientSni : new SNIHostName(clientHost)));
         parameters.setApplicationProtocols(protocols);
+        if (clientSuites != null) {
+            parameters.setCipherSuites(clientSuites);
+        }
         client.setSSLParameters(parameters);
 
         SSLEngine server = serverContext.createSSLEngine();
