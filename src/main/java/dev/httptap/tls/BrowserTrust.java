@@ -136,9 +136,9 @@ public final class BrowserTrust {
         Optional<Path> userDatabase = nssDatabase();
         if (userDatabase.isPresent()) {
             Path copy = dir.resolve(NSS_COPY);
-            String certificates = NssDatabase.FILES.get(0);
-            boolean filled = onPath("certutil").isPresent() || Files.isRegularFile(userDatabase.get().resolve(certificates));
-            if (!Files.isDirectory(copy) || filled && !Files.isRegularFile(copy.resolve(certificates))) {
+            boolean filled = onPath("certutil").isPresent()
+                    || Files.isRegularFile(userDatabase.get().resolve(NssDatabase.CERTIFICATES));
+            if (!Files.isDirectory(copy) || filled && !Files.isRegularFile(copy.resolve(NssDatabase.CERTIFICATES))) {
                 return false;
             }
         }

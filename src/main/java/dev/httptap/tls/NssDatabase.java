@@ -16,7 +16,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class NssDatabase {
     /** The files of an {@code sql:} database. */
-    static final List<String> FILES = List.of("cert9.db", "key4.db", "pkcs11.txt");
+    /** The file that holds a database's certificates: without it there is no database. */
+    static final String CERTIFICATES = "cert9.db";
+    static final List<String> FILES = List.of(CERTIFICATES, "key4.db", "pkcs11.txt");
     static final String CA_NICKNAME = "httptap CA";
     /** certutil never asks anything here (no password is needed to add a certificate); this bounds a surprise. */
     private static final long CERTUTIL_SECONDS = 20;
@@ -38,7 +40,7 @@ final class NssDatabase {
 
     /**
      * Fills the empty {@code dir} with the files {@code userDatabase} has; returns whether that was a
-     * database (its {@code cert9.db}).
+     * database (its {@link #CERTIFICATES}).
      */
     static boolean copyUserDatabase(Path dir, Optional<Path> userDatabase) throws IOException {
         boolean copied = false;
@@ -47,7 +49,7 @@ final class NssDatabase {
                 Path file = userDatabase.get().resolve(name);
                 if (Files.isRegularFile(file)) {
                     Files.copy(file, dir.resolve(name), StandardCopyOption.COPY_ATTRIBUTES);
-                    copied |= name.equals("cert9.db");
+                    copied |= name.equals(CERTIFICATES);
                 }
             }
         }
